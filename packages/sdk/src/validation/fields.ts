@@ -1,0 +1,209 @@
+/*
+ * Building blocks of the input schemas. Every error message says what was expected and what
+ * was given; the field's path is added by `run-validation.ts`. Internal to the SDK.
+ */
+import * as z from 'zod';
+import { createCatalogueLookup, unknownCodeMessage } from '../catalogues/catalogue-lookup.js';
+import { AGENCIES, ORGANISATIONS } from '../catalogues/agencies.js';
+import {
+  FUNDING_RECURRENCES,
+  FUNDING_SOURCES,
+  RECORD_KINDS,
+  REPLICATION_SITE_KINDS,
+  RESOURCE_KINDS,
+  type ReplicationSiteKind,
+  type ResourceKind,
+} from '../catalogues/labelled-enums.js';
+import type { Commendation, Funding, Label, RecordRef, Replication, Resource, SourceRef } from '../domain/types.js';
+import { checkPeriodFormat, isCalendarDate, MAX_YEAR, MIN_YEAR } from './period-format.js';
+
+/** How a value that was given is shown in a message: `"abc"`, `1.5`, `null`, `a list` … */
+export function describeValue(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'null';
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 37)}…` : value);
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'an object';
+  return typeof value;
+}
+
+/** `expected <what>, got <value>` as a zod error function. */
+const expected =
+  (what: string) =>
+  (issue: { input?: unknown }): string =>
+    `expected ${what}, got ${describeValue(issue.input)}`;
+
+/** A text that is not blank, at most `max` characters. */
+export function text(max = 500) {
+  return z
+    .string({ error: expected('text') })
+    .refine((s) => s.trim().length > 0, { error: 'expected a non-empty text' })
+    .refine((s) => s.length <= max, { error: (issue) => `expected at most ${max} characters, got ${String(issue.input).length}` });
+}
+
+/** A stable id: 1–200 characters, no spaces. */
+export const id = z
+  .string({ error: expected('an id (text)') })
+  .regex(/^\S{1,200}$/, { error: (issue) => `expected an id of 1–200 characters without spaces, got ${describeValue(issue.input)}` });
+
+/** A real calendar date `YYYY-MM-DD`. */
+export const isoDate = z
+  .string({ error: expected('a date as YYYY-MM-DD') })
+  .refine(isCalendarDate, {
+    error: (issue) => `expected a real calendar date as YYYY-MM-DD between ${MIN_YEAR} and ${MAX_YEAR}, got ${describeValue(issue.input)}`,
+  });
+
+/** A year from 1945 to 2100. */
+export const year = z
+  .int({ error: expected(`a year (whole number ${MIN_YEAR}–${MAX_YEAR})`) })
+  .refine((n) => n >= MIN_YEAR && n <= MAX_YEAR, { error: expected(`a year from ${MIN_YEAR} to ${MAX_YEAR}`) });
+
+/** A non-negative whole number. */
+export const count = z
+  .int({ error: expected('a whole number (0 or more)') })
+  .refine((n) => n >= 0, { error: expected('a whole number (0 or more)') });
+
+/** A whole number, 1 or more. */
+export const positiveCount = z
+  .int({ error: expected('a whole number (1 or more)') })
+  .refine((n) => n >= 1, { error: expected('a whole number (1 or more)') });
+
+/** An amount of VND: a non-negative safe integer, never a float or a string. */
+export const vnd = z
+  .int({ error: expected('a whole number of VND (safe integer)') })
+  .refine((n) => n >= 0, { error: expected('a non-negative amount of VND') });
+
+/** A finite number (no NaN, no Infinity). */
+export const finiteNumber = z
+  .number({ error: expected('a number') })
+  .refine(Number.isFinite, { error: expected('a finite number') });
+
+export const boolean = z.boolean({ error: expected('true or false') });
+
+/** GSO code of an official unit: 2 digits (province), 3 (district) or 5 (commune). Format only. */
+export const areaCode = z
+  .string({ error: expected('an area code (text of digits)') })
+  .regex(/^(?:\d{2}|\d{3}|\d{5})$/, {
+    error: (issue) => `expected an area code of 2 (province), 3 (district) or 5 (commune) digits, got ${describeValue(issue.input)}`,
+  });
+
+/** GSO code of a commune: 5 digits. */
+export const communeCode = z
+  .string({ error: expected('a commune code (5 digits)') })
+  .regex(/^\d{5}$/, { error: expected('a commune code of 5 digits') });
+
+/** A lower-case kebab-case slug: `ap-3`, `to-dan-pho-gia-thanh`. */
+export const slug = z
+  .string({ error: expected('a slug (text)') })
+  .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, { error: expected('a lower-case slug of letters, digits and dashes, e.g. "ap-3"') })
+  .refine((s) => s.length <= 100, { error: 'expected a slug of at most 100 characters' });
+
+/** `<commune code>:<slug>`, e.g. `28168:ap-3`. */
+export const residentialAreaId = z
+  .string({ error: expected('a residential-area id (text)') })
+  .regex(/^\d{5}:[a-z0-9]+(?:-[a-z0-9]+)*$/, { error: expected('a residential-area id as <commune code>:<slug>, e.g. "28168:ap-3"') });
+
+/** A period string; see `period-format.ts`. */
+export const period = z
+  .string({ error: expected('a period (text)') })
+  .superRefine((value, ctx) => {
+    const problem = checkPeriodFormat(value);
+    if (problem !== undefined) ctx.addIssue({ code: 'custom', message: `${problem}, got ${describeValue(value)}` });
+  });
+
+/** A web address (http or https). */
+export const url = z.url({ protocol: /^https?$/, error: expected('an http(s) URL') });
+
+/** One of a catalogue's codes, suggesting close codes when it is not. */
+export function catalogueCode<const C extends string>(noun: string, codes: readonly C[], suggest?: (query: string) => readonly string[]) {
+  const listed = codes.length <= MAX_CODES_LISTED;
+  const allowed = listed ? `one of ${codes.map((c) => `"${c}"`).join(', ')}` : `a ${noun} code`;
+  return z.enum(codes as [C, ...C[]], {
+    error: (issue) => {
+      if (typeof issue.input !== 'string') return `expected ${allowed}, got ${describeValue(issue.input)}`;
+      const suggestions = suggest?.(issue.input) ?? [];
+      // With a short list of codes, the list itself says what to send.
+      if (listed && suggestions.length === 0) return `unknown ${noun} ${describeValue(issue.input)} (expected ${allowed})`;
+      return unknownCodeMessage(noun, issue.input, suggestions) + (codes.length <= 8 ? ` (expected ${allowed})` : '');
+    },
+  });
+}
+const MAX_CODES_LISTED = 15;
+
+/** One of the codes of a labelled enumeration (a record from code to label), suggesting close codes. */
+export function labelledCode<R extends Readonly<Record<string, Label>>>(noun: string, record: R) {
+  const codes = Object.keys(record) as (keyof R & string)[];
+  const lookup = createCatalogueLookup(
+    noun,
+    codes.map((code) => ({ code, label: record[code]! })),
+  );
+  return catalogueCode(noun, codes, lookup.suggest);
+}
+
+/** A list of at most `max` items. */
+export function list<T extends z.ZodType>(item: T, max = 200) {
+  return z
+    .array(item, { error: expected('a list') })
+    .refine((items) => items.length <= max, { error: (issue) => `expected at most ${max} items, got ${(issue.input as unknown[]).length}` });
+}
+
+export const agencyCode = catalogueCode(
+  'agency',
+  AGENCIES.map((a) => a.code),
+);
+export const organisationCode = catalogueCode(
+  'organisation',
+  ORGANISATIONS.map((o) => o.code),
+);
+
+export const sourceRef: z.ZodType<SourceRef> = z.strictObject({
+  title: text(500),
+  date: isoDate.optional(),
+  url: url.optional(),
+});
+
+export const funding: z.ZodType<Funding> = z.strictObject({
+  amountVnd: vnd,
+  source: labelledCode('funding source', FUNDING_SOURCES),
+  atLeast: boolean.optional(),
+  recurrence: labelledCode('funding recurrence', FUNDING_RECURRENCES).optional(),
+  per: text(100).optional(),
+  note: text(2000).optional(),
+});
+
+/** Resource with a kind from the resource-kind catalogue. */
+export interface ResourceInput extends Resource {
+  readonly kind: ResourceKind;
+}
+export const resource: z.ZodType<ResourceInput> = z.strictObject({
+  kind: labelledCode('resource kind', RESOURCE_KINDS),
+  quantity: count,
+  approximate: boolean.optional(),
+  note: text(2000).optional(),
+});
+
+export const commendation: z.ZodType<Commendation> = z.strictObject({
+  by: text(300),
+  date: isoDate.optional(),
+  year: year.optional(),
+  amountVnd: vnd.optional(),
+  note: text(2000).optional(),
+});
+
+/** Replication with a site kind from the site-kind catalogue. */
+export interface ReplicationInput extends Replication {
+  readonly siteKind?: ReplicationSiteKind;
+}
+export const replication: z.ZodType<ReplicationInput> = z.strictObject({
+  areaCodes: list(areaCode, 5000).optional(),
+  sites: count.optional(),
+  siteKind: labelledCode('replication site kind', REPLICATION_SITE_KINDS).optional(),
+  note: text(2000).optional(),
+});
+
+export const recordRef: z.ZodType<RecordRef> = z.strictObject({
+  agency: agencyCode,
+  kind: labelledCode('record kind', RECORD_KINDS),
+  id,
+});

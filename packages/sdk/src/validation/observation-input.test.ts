@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { AntqError, ErrorCode } from '../errors.js';
+import { validateObservationCorrectionInput, validateObservationInput } from './observation-input.js';
+
+function failure(call: () => unknown): AntqError {
+  try {
+    call();
+  } catch (error) {
+    if (error instanceof AntqError) return error;
+    throw error;
+  }
+  throw new Error('expected the call to throw an AntqError');
+}
+
+const randomCommune = () => String(10_000 + Math.floor(Math.random() * 89_999));
+
+/** Tân An's criminal offences (seed 001): 13 this period. */
+function offences(extra: Record<string, unknown> = {}) {
+  return { indicator: 'criminal_offences', areaCode: randomCommune(), period: '2017', value: 13, ...extra };
+}
+
+describe('validateObservationInput', () => {
+  it.each(['2023', '2023-Q2', '2023-05', '2023-01-15/2023-06-30', '2024-02-29/2024-02-29', '1945', '2100-Q4'])(
+    'accepts the period %s',
+    (period) => {
+      expect(validateObservationInput(offences({ period })).period).toBe(period);
+    },
+  );
+
+  it.each([
+    ['2023-Q5', 'expected a period as 2023, 2023-Q2, 2023-05 or 2023-01-15/2023-06-30, got "2023-Q5"'],
+    ['2023-13', 'expected a period as 2023, 2023-Q2, 2023-05 or 2023-01-15/2023-06-30, got "2023-13"'],
+    ['23', 'expected a period as 2023, 2023-Q2, 2023-05 or 2023-01-15/2023-06-30, got "23"'],
+    ['2023/2024', 'expected a period as 2023, 2023-Q2, 2023-05 or 2023-01-15/2023-06-30, got "2023/2024"'],
+    ['1944', 'the year must be between 1945 and 2100, got "1944"'],
+    ['2023-02-29/2023-03-31', 'the range start 2023-02-29 is not a real date between 1945 and 2100, got "2023-02-29/2023-03-31"'],
+    ['2023-06-30/2023-01-15', 'the range ends (2023-01-15) before it starts (2023-06-30), got "2023-06-30/2023-01-15"'],
+  ])('refuses the period %s', (period, message) => {
+    expect(failure(() => validateObservationInput(offences({ period }))).issues).toEqual([{ path: 'period', message }]);
+  });
+
+  it('wants a value that fits the indicator’s unit', () => {
+    const fraction = failure(() => validateObservationInput(offences({ value: 12.5 })));
+    expect(fraction.issues).toEqual([
+      { path: 'value', message: 'expected a whole number (0 or more) for indicator "criminal_offences" (unit count), got 12.5' },
+    ]);
+    expect(failure(() => validateObservationInput(offences({ value: -1 }))).issues[0]?.path).toBe('value');
+    expect(failure(() => validateObservationInput(offences({ indicator: 'rewards_vnd', value: 2_000_000.5 }))).issues[0]?.message).toContain(
+      'whole number of VND',
+    );
+    const percent = Math.round(Math.random() * 10_000) / 100;
+    expect(validateObservationInput(offences({ indicator: 'safe_residential_areas_percent', value: percent })).value).toBe(percent);
+    expect(failure(() => validateObservationInput(offences({ indicator: 'safe_residential_areas_percent', value: 100.1 }))).issues[0]?.message).toBe(
+      'expected a percentage from 0 to 100 for indicator "safe_residential_areas_percent" (unit percent), got 100.1',
+    );
+    expect(validateObservationInput(offences({ indicator: 'residential_group_camera_coverage', value: 1 })).value).toBe(1);
+    expect(failure(() => validateObservationInput(offences({ indicator: 'residential_group_camera_coverage', value: -0.5 }))).issues[0]?.path).toBe('value');
+  });
+
+  it('refuses values that are not finite numbers', () => {
+    for (const value of [Number.NaN, Number.POSITIVE_INFINITY, '13', null]) {
+      const error = failure(() => validateObservationInput(offences({ value })));
+      expect(error.issues[0]?.path, String(value)).toBe('value');
+    }
+  });
+
+  it('names the closest indicator when the code is unknown', () => {
+    const error = failure(() => validateObservationInput(offences({ indicator: 'snatch_theft' })));
+    expect(error.code).toBe(ErrorCode.BAD_USER_INPUT);
+    expect(error.issues).toEqual([{ path: 'indicator', message: 'unknown indicator "snatch_theft"; did you mean "snatch_thefts"?' }]);
+  });
+
+  it('keeps "more than" and "about", but not both', () => {
+    expect(validateObservationInput(offences({ indicator: 'mass_model_participants', value: 13_000, atLeast: true })).atLeast).toBe(true);
+    expect(failure(() => validateObservationInput(offences({ atLeast: true, approximate: true }))).issues[0]?.path).toBe('approximate');
+  });
+
+  it('refuses server-assigned fields', () => {
+    const error = failure(() => validateObservationInput(offences({ revision: 2, reportedAt: '2023-01-01T00:00:00Z' })));
+    expect(error.issues.map((i) => i.path)).toEqual(['revision', 'reportedAt']);
+  });
+
+  it('checks the area and the organisation', () => {
+    const input = offences({ organisation: 'farmers_union' });
+    expect(validateObservationInput(input, { agency: 'front', areas: new Set([input.areaCode]) }).organisation).toBe('farmers_union');
+    expect(failure(() => validateObservationInput(input, { agency: 'police' })).issues[0]?.path).toBe('organisation');
+    expect(failure(() => validateObservationInput(input, { agency: 'front', areas: new Set(['00000']) })).code).toBe(ErrorCode.UNKNOWN_AREA);
+  });
+});
+
+describe('validateObservationCorrectionInput', () => {
+  it('takes a value and a reason', () => {
+    const note = `recount ${Math.random()}`;
+    expect(validateObservationCorrectionInput({ value: 14, note })).toEqual({ value: 14, note });
+    expect(failure(() => validateObservationCorrectionInput({ value: 14 })).issues).toEqual([{ path: 'note', message: 'expected text, got nothing' }]);
+  });
+
+  it('checks the value against the indicator being corrected', () => {
+    expect(failure(() => validateObservationCorrectionInput({ value: 1.5, note: 'x' }, { indicator: 'guns_recovered' })).issues[0]?.path).toBe('value');
+    expect(validateObservationCorrectionInput({ value: 1.5, note: 'x' }, { indicator: 'residential_group_camera_coverage' }).value).toBe(1.5);
+    expect(failure(() => validateObservationCorrectionInput({ value: 1, note: 'x' }, { indicator: 'guns' })).code).toBe(ErrorCode.UNKNOWN_INDICATOR);
+  });
+});
