@@ -1,0 +1,107 @@
+import { mergeResolvers } from '@graphql-tools/merge';
+import type { IResolvers } from '@graphql-tools/utils';
+import type { Agency } from '@antq/sdk';
+import { loadAreaRegistry, type AreaRegistry } from '@antq/sdk/areas';
+import type { LevelWithSilent } from 'pino';
+import { createSubgraphServer, type SubgraphServer } from './server/index.js';
+import { createStorage, runMigrations, type Migration, type Storage, type StorageOptions } from './storage/index.js';
+import { outboxMigrations } from './outbox/index.js';
+import { agencyRecordMigrations } from './records/record-migrations.js';
+import { createAgencyResolvers, type AgencyContext } from './records/agency-resolvers.js';
+import { createAreaScopes, type AreaScopes } from './records/area-scope.js';
+import { createRecordLoaders } from './records/record-loaders.js';
+
+/** What makes one agency's subgraph: its contract, its own tables and resolvers, its data. */
+export interface AgencyDefinition<TExtra extends object = Record<never, never>> {
+  readonly agency: Agency;
+  /** The agency's contract, `schema/<agency>.graphql`. */
+  readonly typeDefs: string;
+  /** The agency's own migrations, numbered from 100. */
+  readonly migrations?: readonly Migration[];
+  /** Resolvers beyond the shared ones; merged field by field over them. */
+  readonly resolvers?: Record<string, unknown>;
+  /** Adds agency-specific loaders or services to each request's context. */
+  readonly context?: (base: AgencyContext) => TExtra;
+  /** Loads the example dataset; must be idempotent. */
+  readonly loadExampleData?: (target: ExampleDataTarget) => Promise<unknown>;
+}
+
+/** Where example data is written: straight into the store, as the owning agency. */
+export interface ExampleDataTarget {
+  readonly storage: Storage;
+  readonly registry: AreaRegistry;
+  readonly scopes: AreaScopes;
+}
+
+export interface AgencySubgraphOptions {
+  /** 0 picks a free port. */
+  readonly port?: number;
+  readonly host?: string;
+  /** Secret shared with the gateway; requests not signed with it are refused. */
+  readonly signingKey?: string;
+  /** Accept unsigned requests — local development only, with a loud warning. */
+  readonly allowUnsigned?: boolean;
+  /** A store the caller owns, or options to open one (default: PGlite in memory). */
+  readonly storage?: Storage | StorageOptions;
+  /** Share one registry between subgraphs of one process. */
+  readonly registry?: AreaRegistry;
+  /** Load the agency's example dataset on start. */
+  readonly exampleData?: boolean;
+  readonly logLevel?: LevelWithSilent;
+}
+
+export interface AgencySubgraph extends SubgraphServer {
+  readonly storage: Storage;
+  readonly agency: Agency;
+}
+
+function isStorage(value: Storage | StorageOptions | undefined): value is Storage {
+  return typeof value === 'object' && value !== null && 'transaction' in value;
+}
+
+/**
+ * Starts one agency's subgraph: opens its store, runs the migrations, optionally loads the
+ * example data, and serves the contract with the shared and the agency's own resolvers.
+ */
+export async function createAgencySubgraph<TExtra extends object>(
+  definition: AgencyDefinition<TExtra>,
+  options: AgencySubgraphOptions = {},
+): Promise<AgencySubgraph> {
+  const ownsStorage = !isStorage(options.storage);
+  const storage = isStorage(options.storage) ? options.storage : await createStorage(options.storage ?? { kind: 'pglite' });
+  try {
+    await runMigrations(storage, [...outboxMigrations, ...agencyRecordMigrations, ...(definition.migrations ?? [])]);
+    const registry = options.registry ?? (await loadAreaRegistry());
+    const scopes = createAreaScopes(registry);
+    if (options.exampleData) await definition.loadExampleData?.({ storage, registry, scopes });
+
+    const shared = createAgencyResolvers({ agency: definition.agency, registry, scopes });
+    const server = await createSubgraphServer<AgencyContext & TExtra>({
+      agency: definition.agency,
+      typeDefs: definition.typeDefs,
+      resolvers: mergeResolvers([shared as IResolvers, (definition.resolvers ?? {}) as IResolvers]) as never,
+      ...(options.port === undefined ? {} : { port: options.port }),
+      ...(options.host === undefined ? {} : { host: options.host }),
+      ...(options.signingKey === undefined ? {} : { signingKey: options.signingKey }),
+      ...(options.allowUnsigned === undefined ? {} : { allowUnsigned: options.allowUnsigned }),
+      ...(options.logLevel === undefined ? {} : { logLevel: options.logLevel }),
+      context: ({ caller }) => {
+        const base: AgencyContext = {
+          agency: definition.agency,
+          caller,
+          storage,
+          registry,
+          scopes,
+          loaders: createRecordLoaders({ db: storage, agency: definition.agency, registry, scopeOf: scopes.scopeOf }),
+        };
+        return { ...base, ...(definition.context?.(base) ?? ({} as TExtra)) } as AgencyContext & TExtra;
+      },
+      ready: () => storage.query('SELECT 1'),
+      onClose: ownsStorage ? [() => storage.close()] : [],
+    });
+    return Object.assign(server, { storage, agency: definition.agency });
+  } catch (error) {
+    if (ownsStorage) await storage.close();
+    throw error;
+  }
+}

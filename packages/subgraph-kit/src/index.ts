@@ -1,0 +1,50 @@
+/**
+ * @antq/subgraph-kit — what every agency subgraph of ANTQ Graph shares: the server bootstrap,
+ * gateway-signed caller identity, storage on PGlite or PostgreSQL with migrations, the change
+ * outbox, the shared records (models, forces, observations) with their loaders, and errors.
+ */
+
+// Starting an agency's subgraph.
+export { createAgencySubgraph, type AgencyDefinition, type AgencySubgraph, type AgencySubgraphOptions, type ExampleDataTarget } from './agency-subgraph.js';
+export { runAgencySubgraphMain } from './run-agency-subgraph-main.js';
+export { createSubgraphServer, GRAPHQL_PATH, SubgraphConfigError, type SubgraphServer, type SubgraphServerOptions, type SubgraphContext } from './server/index.js';
+export { antqScalars, DateScalar, DateTimeScalar, VndScalar } from './server/index.js';
+
+// Caller identity: only requests the gateway signed get in.
+export {
+  Clearance,
+  JWT_EXTENSION,
+  HMAC_SIGNATURE_EXTENSION,
+  computeSignature,
+  parseCallerClaims,
+  requireCaller,
+  serializeSignedParams,
+  serializeSignedRequest,
+  type Caller,
+  type CallerClaims,
+  type SignableExecutionRequest,
+} from './identity/index.js';
+
+// Storage, migrations and the change outbox.
+export { createStorage, runMigrations, storageFromEnv, StorageConfigError, type Migration, type SqlExecutor, type Storage, type StorageOptions } from './storage/index.js';
+export { appendChange, latestSeq, outboxMigrations, readChanges, type Change, type ChangeKind, type StoredChange } from './outbox/index.js';
+
+// The records every agency keeps, for services that add their own.
+export { agencyRecordMigrations } from './records/record-migrations.js';
+export { loadAgencyDataset, DATASET_AUTHOR, type AgencyDataset } from './records/agency-dataset.js';
+export { AGENCY_TYPE_PREFIX, type AgencyContext } from './records/agency-resolvers.js';
+export { createAreaScopes, type AreaScopes } from './records/area-scope.js';
+export { requireWriter, WRITER_ROLES } from './records/write-access.js';
+export { checkPageSize, decodeCursor, encodeCursor, scopePairs, toPage, MAX_PAGE_SIZE, type Page, type PageCursor } from './records/page.js';
+
+// Errors.
+export {
+  badUserInputError,
+  conflictError,
+  forbiddenError,
+  notFoundError,
+  notOwningAgencyError,
+  toGraphQLError,
+  unauthenticatedError,
+  unknownAreaError,
+} from './errors.js';

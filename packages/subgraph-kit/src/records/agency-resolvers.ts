@@ -1,0 +1,406 @@
+import {
+  AntqError,
+  ErrorCode,
+  FORCE_KINDS,
+  getForceKind,
+  getIndicator,
+  getModelKind,
+  INDICATORS,
+  MODEL_KINDS,
+  validateObservationInput,
+  validateSecurityModelInput,
+  validateVolunteerForceInput,
+  type Agency,
+  type Observation,
+  type SecurityModel,
+  type VolunteerForce,
+} from '@antq/sdk';
+import type { AdministrativeUnit } from '@antq/sdk';
+import type { AreaRegistry } from '@antq/sdk/areas';
+import { appendChange } from '../outbox/index.js';
+import type { SqlExecutor, Storage } from '../storage/index.js';
+import type { Caller } from '../identity/index.js';
+import { requireWriter } from './write-access.js';
+import type { AreaScopes } from './area-scope.js';
+import { type RecordLoaders, recordTables } from './record-loaders.js';
+import { ALL_AREAS, checkPageSize, decodeCursor, toPage } from './page.js';
+import { observationStore, type StoredObservation } from './observation-store.js';
+import { insertObservation, insertOwnedRecord } from './record-writes.js';
+
+/** Type-name prefix of each agency's own types: PoliceModel, FrontForce … */
+export const AGENCY_TYPE_PREFIX: Readonly<Record<Agency, string>> = {
+  police: 'Police',
+  front: 'Front',
+  veterans: 'Veterans',
+  youth: 'Youth',
+};
+
+
+/** What every resolver of an agency subgraph receives. */
+export interface AgencyContext {
+  readonly agency: Agency;
+  readonly caller: Caller | undefined;
+  readonly storage: Storage;
+  readonly registry: AreaRegistry;
+  readonly scopes: AreaScopes;
+  readonly loaders: RecordLoaders;
+}
+
+export interface AgencyResolverOptions {
+  readonly agency: Agency;
+  readonly registry: AreaRegistry;
+  readonly scopes: AreaScopes;
+}
+
+type Args = Record<string, unknown>;
+type Parent = Record<string, unknown>;
+
+/** `WOMENS_UNION` ↔ `womens_union`: schema enums are the SDK's codes in capitals. */
+export function toEnumValue(value: string | undefined | null): string | null {
+  return value === undefined || value === null ? null : value.toUpperCase();
+}
+
+function fromEnumValue<T extends string>(value: unknown): T | undefined {
+  return typeof value === 'string' ? (value.toLowerCase() as T) : undefined;
+}
+
+function enumList(values: unknown): string[] | undefined {
+  return Array.isArray(values) ? values.map((value) => String(value).toLowerCase()) : undefined;
+}
+
+function areaRef(code: string | undefined | null) {
+  return code ? { code } : null;
+}
+
+function unitFields(registry: AreaRegistry, parent: Parent): AdministrativeUnit {
+  return registry.require(String(parent.code));
+}
+
+function lineageLinks(links: readonly { to?: string; from?: string; relation: string; effectiveOn: string; resolution?: string }[], side: 'to' | 'from') {
+  return links.map((link) => ({
+    area: { code: link[side] },
+    relation: link.relation.toUpperCase(),
+    effectiveOn: link.effectiveOn,
+    resolution: link.resolution ?? null,
+  }));
+}
+
+function newId(agency: Agency, kind: string): string {
+  return `${agency}-${kind}-${crypto.randomUUID()}`;
+}
+
+/**
+ * Resolvers for everything the agency subgraphs share: the Area entity and its catalogues,
+ * the agency's view of an area, its models, forces and observations, and their writes.
+ */
+export function createAgencyResolvers(options: AgencyResolverOptions) {
+  const { agency, registry } = options;
+  const P = AGENCY_TYPE_PREFIX[agency];
+  const lower = agency;
+
+  const labelled = (entry: { code: string; label: { vi: string; en: string } } | undefined, code: string) =>
+    entry ?? { code, label: { vi: code, en: code } };
+
+  function scopeFor(ctx: AgencyContext, area: unknown): readonly string[] {
+    return typeof area === 'string' && area !== '' ? ctx.scopes.scopeOf(area) : ALL_AREAS;
+  }
+
+  const recordFields = {
+    agency: () => agency.toUpperCase(),
+    organisation: (record: Parent) => toEnumValue(record.organisation as string),
+    area: (record: Parent) => areaRef(record.areaCode as string),
+    residentialArea: (record: Parent) => (record.residentialAreaId ? { id: record.residentialAreaId } : null),
+    funding: (record: Parent) =>
+      ((record.funding as Parent[] | undefined) ?? []).map((funding) => ({
+        ...funding,
+        source: toEnumValue(funding.source as string),
+        recurrence: toEnumValue(funding.recurrence as string),
+        atLeast: funding.atLeast ?? false,
+      })),
+    linkedRecords: (record: Parent) =>
+      ((record.linkedRecords as { agency: Agency; kind: string; id: string }[] | undefined) ?? []).map((link) => ({
+        __typename: `${AGENCY_TYPE_PREFIX[link.agency]}${link.kind === 'volunteer_force' ? 'Force' : 'Model'}`,
+        id: link.id,
+      })),
+    sources: (record: Parent) => record.sources ?? [],
+  };
+
+  const resources = (list: unknown) =>
+    ((list as Parent[] | undefined) ?? []).map((resource) => ({ ...resource, approximate: resource.approximate ?? false }));
+
+  async function createRecord<Kind extends 'models' | 'forces'>(ctx: AgencyContext, kind: Kind, input: Args) {
+    const caller = requireWriter(ctx, { agency, areaCode: String(input.areaCode ?? '') });
+    const validated =
+      kind === 'models'
+        ? validateSecurityModelInput(normaliseInput(input), { agency, areas: registry })
+        : validateVolunteerForceInput(normaliseInput(input), { agency, areas: registry });
+    const id = (validated as { id?: string }).id ?? newId(agency, kind === 'models' ? 'model' : 'force');
+    return ctx.storage.transaction((tx) => insertOwnedRecord(tx, { kind, agency, record: { ...validated, id }, author: caller.subject }));
+  }
+
+  async function changeRecord(
+    ctx: AgencyContext,
+    request: { kind: 'models' | 'forces'; id: string; change: 'updated' | 'retired'; apply: (tx: SqlExecutor, current: Parent) => Promise<unknown> },
+  ) {
+    const table = recordTables[request.kind];
+    return ctx.storage.transaction(async (tx) => {
+      const current = (await table.lock(tx, request.id)) as Parent | undefined;
+      if (!current || current.retired) {
+        throw new AntqError(ErrorCode.NOT_FOUND, `No ${request.kind === 'models' ? 'security model' : 'volunteer force'} "${request.id}" of the ${agency} is open for changes. Check the id with ${lower}${request.kind === 'models' ? 'Model' : 'Force'}(id:).`, {
+          details: { id: request.id },
+        });
+      }
+      const caller = requireWriter(ctx, { agency, areaCode: String(current.areaCode) });
+      void caller;
+      const stored = await request.apply(tx, current);
+      await appendChange(tx, {
+        agency,
+        recordKind: table.spec.recordKind,
+        recordId: request.id,
+        change: request.change,
+        areaCode: String(current.areaCode),
+        payload: stored,
+      });
+      return stored;
+    });
+  }
+
+  function viewConnection(field: 'models' | 'forces' | 'observations') {
+    return async (view: Parent, args: Args, ctx: AgencyContext) => {
+      const filter = (args.filter as Args | undefined) ?? {};
+      const area = typeof filter.area === 'string' ? filter.area : String(view.areaCode);
+      return ctx.loaders.page.load({
+        field,
+        scopeKey: area,
+        scope: ctx.scopes.scopeOf(area),
+        filter,
+        first: checkPageSize(args.first as number | undefined, field === 'observations' ? 50 : 20),
+        after: decodeCursor(args.after as string | undefined),
+      });
+    };
+  }
+
+  function rootConnection(field: 'models' | 'forces' | 'observations') {
+    return async (_: unknown, args: Args, ctx: AgencyContext) => {
+      const filter = (args.filter as Args | undefined) ?? {};
+      return ctx.loaders.page.load({
+        field,
+        scopeKey: typeof filter.area === 'string' ? filter.area : '*',
+        scope: scopeFor(ctx, filter.area),
+        filter,
+        first: checkPageSize(args.first as number | undefined, field === 'observations' ? 50 : 20),
+        after: decodeCursor(args.after as string | undefined),
+      });
+    };
+  }
+
+  return {
+    Query: {
+      area: (_: unknown, args: Args) => ({ code: registry.require(String(args.code)).code }),
+      areas: (_: unknown, args: Args) =>
+        registry
+          .search(String(args.search), {
+            ...(args.level ? { level: fromEnumValue(args.level) } : {}),
+            ...(args.provinceCode ? { provinceCode: String(args.provinceCode) } : {}),
+            ...(args.currentOnly === false ? {} : { on: registry.latestRegister }),
+            limit: checkPageSize(args.first as number | undefined, 20),
+          })
+          .map((unit) => ({ code: unit.code })),
+      indicators: () => INDICATORS,
+      modelKinds: () => MODEL_KINDS,
+      forceKinds: () => FORCE_KINDS,
+      [`${lower}Model`]: (_: unknown, args: Args, ctx: AgencyContext) => ctx.loaders.models.load(String(args.id)),
+      [`${lower}Models`]: rootConnection('models'),
+      [`${lower}Force`]: (_: unknown, args: Args, ctx: AgencyContext) => ctx.loaders.forces.load(String(args.id)),
+      [`${lower}Forces`]: rootConnection('forces'),
+      [`${lower}Observations`]: rootConnection('observations'),
+    },
+
+    Mutation: {
+      [`create${P}Model`]: (_: unknown, args: Args, ctx: AgencyContext) => createRecord(ctx, 'models', args.input as Args),
+      [`create${P}Force`]: (_: unknown, args: Args, ctx: AgencyContext) => createRecord(ctx, 'forces', args.input as Args),
+      [`update${P}Model`]: (_: unknown, args: Args, ctx: AgencyContext) =>
+        changeRecord(ctx, {
+          kind: 'models',
+          id: String(args.id),
+          change: 'updated',
+          apply: async (tx, current) => {
+            const merged = validateSecurityModelInput(normaliseInput({ ...current, ...(args.input as Args) }), { agency, areas: registry });
+            return recordTables.models.update(tx, String(args.id), { ...merged, id: undefined, areaCode: undefined } as never);
+          },
+        }),
+      [`update${P}Force`]: (_: unknown, args: Args, ctx: AgencyContext) =>
+        changeRecord(ctx, {
+          kind: 'forces',
+          id: String(args.id),
+          change: 'updated',
+          apply: async (tx, current) => {
+            const merged = validateVolunteerForceInput(normaliseInput({ ...current, ...(args.input as Args) }), { agency, areas: registry });
+            return recordTables.forces.update(tx, String(args.id), { ...merged, id: undefined, areaCode: undefined } as never);
+          },
+        }),
+      [`retire${P}Model`]: (_: unknown, args: Args, ctx: AgencyContext) =>
+        changeRecord(ctx, { kind: 'models', id: String(args.id), change: 'retired', apply: (tx) => recordTables.models.retire(tx, String(args.id), requireReason(args.reason)) }),
+      [`retire${P}Force`]: (_: unknown, args: Args, ctx: AgencyContext) =>
+        changeRecord(ctx, { kind: 'forces', id: String(args.id), change: 'retired', apply: (tx) => recordTables.forces.retire(tx, String(args.id), requireReason(args.reason)) }),
+      [`report${P}Observation`]: async (_: unknown, args: Args, ctx: AgencyContext) => {
+        const input = args.input as Args;
+        const caller = requireWriter(ctx, { agency, areaCode: String(input.areaCode ?? '') });
+        const valid = validateObservationInput(normaliseInput(input), { agency, areas: registry });
+        return ctx.storage.transaction(async (tx) => {
+          const existing = await observationStore.findByIdentity(tx, valid);
+          if (existing) {
+            throw new AntqError(ErrorCode.CONFLICT, `A figure for ${valid.indicator} in ${valid.areaCode} for ${valid.period} is already reported (revision ${existing.revision}). Correct it with correct${P}Observation(id: "${existing.id}").`, {
+              details: { existingId: existing.id },
+            });
+          }
+          return insertObservation(tx, { agency, id: valid.id ?? newId(agency, 'observation'), report: valid, author: caller.subject });
+        });
+      },
+      [`correct${P}Observation`]: async (_: unknown, args: Args, ctx: AgencyContext) => {
+        const input = args.input as { value: number; note: string };
+        return ctx.storage.transaction(async (tx) => {
+          const [current] = await observationStore.byIds(tx, [String(args.id)]);
+          if (!current) {
+            throw new AntqError(ErrorCode.NOT_FOUND, `No observation "${String(args.id)}" of the ${agency}. List them with ${lower}Observations.`, { details: { id: args.id } });
+          }
+          const caller = requireWriter(ctx, { agency, areaCode: current.areaCode });
+          validateObservationInput(
+            normaliseInput({ indicator: current.indicator, areaCode: current.areaCode, period: current.period, value: input.value, note: input.note }),
+            { agency, areas: registry },
+          );
+          if (!input.note?.trim()) {
+            throw new AntqError(ErrorCode.BAD_USER_INPUT, 'A correction needs a note saying why the figure changed.', { issues: [{ path: 'input.note', message: 'expected a non-empty reason' }] });
+          }
+          const stored = await observationStore.correct(tx, { id: current.id, value: input.value, note: input.note, reportedBy: caller.subject });
+          await appendChange(tx, { agency, recordKind: 'observation', recordId: current.id, change: 'corrected', areaCode: current.areaCode, payload: stored });
+          return stored;
+        });
+      },
+    },
+
+    Area: {
+      __resolveReference: (reference: Parent) => ({ code: String(reference.code) }),
+      name: (area: Parent) => unitFields(registry, area).name,
+      fullName: (area: Parent) => unitFields(registry, area).fullName,
+      level: (area: Parent) => unitFields(registry, area).level.toUpperCase(),
+      unitType: (area: Parent) => unitFields(registry, area).unitType,
+      parent: (area: Parent) => areaRef(unitFields(registry, area).parentCode),
+      ancestors: (area: Parent) => registry.ancestors(String(area.code)).map((unit) => ({ code: unit.code })),
+      children: (area: Parent) => registry.children(String(area.code)).map((unit) => ({ code: unit.code })),
+      province: (area: Parent) => {
+        const unit = unitFields(registry, area);
+        return unit.level === 'province' ? null : areaRef(unit.provinceCode);
+      },
+      validFrom: (area: Parent) => unitFields(registry, area).validFrom,
+      validTo: (area: Parent) => unitFields(registry, area).validTo ?? null,
+      current: (area: Parent) => unitFields(registry, area).validTo === undefined,
+      successors: (area: Parent) => lineageLinks(registry.successors(String(area.code)).filter((link) => !link.unchanged), 'to'),
+      predecessors: (area: Parent) => lineageLinks(registry.predecessors(String(area.code)).filter((link) => !link.unchanged), 'from'),
+      currentUnits: (area: Parent) =>
+        registry.currentOf(String(area.code)).map((reached) => ({
+          area: { code: reached.code },
+          relation: reached.relation.toUpperCase(),
+          effectiveOn: reached.effectiveOn ?? unitFields(registry, { code: reached.code }).validFrom,
+          resolution: reached.resolutions?.join(', ') || null,
+        })),
+      [lower]: (area: Parent) => ({ areaCode: String(area.code) }),
+    },
+
+    [`${P}AreaView`]: {
+      agency: () => agency.toUpperCase(),
+      models: viewConnection('models'),
+      forces: viewConnection('forces'),
+      observations: viewConnection('observations'),
+      metric: (view: Parent, args: Args, ctx: AgencyContext) =>
+        ctx.loaders.metric.load({ target: String(view.areaCode), indicator: String(args.indicator), period: String(args.period) }),
+    },
+
+    AgencyAreaView: { __resolveType: () => `${P}AreaView` },
+    SecurityModel: { __resolveType: () => `${P}Model` },
+    VolunteerForce: { __resolveType: () => `${P}Force` },
+    Observation: { __resolveType: () => `${P}Observation` },
+    SecurityModelConnection: { __resolveType: () => `${P}ModelConnection` },
+    VolunteerForceConnection: { __resolveType: () => `${P}ForceConnection` },
+    ObservationConnection: { __resolveType: () => `${P}ObservationConnection` },
+    LinkedRecord: { __resolveType: (record: Parent) => String(record.__typename) },
+
+    [`${P}Model`]: {
+      __resolveReference: (reference: Parent, ctx: AgencyContext) => ctx.loaders.models.load(String(reference.id)),
+      ...recordFields,
+      kind: (model: SecurityModel) => labelled(getModelKind(model.kind), model.kind),
+      status: (model: SecurityModel) => toEnumValue(model.status),
+      resources: (model: SecurityModel) => resources(model.resources),
+      outcomes: (model: SecurityModel) => model.outcomes ?? [],
+      replication: (model: SecurityModel) =>
+        model.replication ? { ...model.replication, areas: (model.replication.areaCodes ?? []).map((code) => ({ code })) } : null,
+      commendations: (model: SecurityModel) => model.commendations ?? [],
+      partners: (model: SecurityModel) => (model.partners ?? []).map((partner) => toEnumValue(partner)),
+    },
+
+    [`${P}Force`]: {
+      __resolveReference: (reference: Parent, ctx: AgencyContext) => ctx.loaders.forces.load(String(reference.id)),
+      ...recordFields,
+      kind: (force: VolunteerForce) => labelled(getForceKind(force.kind), force.kind),
+      equipment: (force: VolunteerForce) => resources(force.equipment),
+    },
+
+    [`${P}Observation`]: {
+      __resolveReference: (reference: Parent, ctx: AgencyContext) => ctx.loaders.observations.load(String(reference.id)),
+      agency: () => agency.toUpperCase(),
+      indicator: (observation: StoredObservation) => labelled(getIndicator(observation.indicator) as never, observation.indicator),
+      area: (observation: StoredObservation) => areaRef(observation.areaCode),
+      residentialArea: (observation: StoredObservation) => (observation.residentialAreaId ? { id: observation.residentialAreaId } : null),
+      history: async (observation: StoredObservation, _: Args, ctx: AgencyContext) =>
+        (await ctx.loaders.revisions.load(observation.id)).filter((revision) => revision.revision < observation.revision),
+    },
+
+    Indicator: {
+      unit: (indicator: { unit: string }) => indicator.unit.toUpperCase(),
+      reportedBy: (indicator: { reportedBy: string }) => indicator.reportedBy.toUpperCase(),
+      countOf: (indicator: { countOf?: string }) => indicator.countOf ?? null,
+    },
+    ModelKind: { description: (kind: { description?: string }) => kind.description ?? null },
+    ForceKind: { legalBasis: (kind: { legalBasis?: string }) => kind.legalBasis ?? null },
+    MetricContribution: { area: (item: Parent) => areaRef(String(item.areaCode)), via: (item: Parent) => String(item.via).toUpperCase() },
+    PartialContribution: {
+      area: (item: Parent) => areaRef(String(item.areaCode)),
+      into: (item: Parent) =>
+        ((item.into as { code: string; relation: string; effectiveOn?: string; resolution?: string }[] | undefined) ?? []).map((link) => ({
+          area: { code: link.code },
+          relation: link.relation.toUpperCase(),
+          effectiveOn: link.effectiveOn ?? registry.latestRegister,
+          resolution: link.resolution ?? null,
+        })),
+    },
+  };
+
+  /** Turns the schema's capitalised enum values into the SDK's codes before validation. */
+  function normaliseInput(input: Args): Args {
+    const out: Args = { ...input };
+    for (const key of ['organisation', 'status']) if (typeof out[key] === 'string') out[key] = fromEnumValue(out[key]);
+    if (Array.isArray(out.partners)) out.partners = enumList(out.partners);
+    if (Array.isArray(out.funding)) {
+      out.funding = (out.funding as Args[]).map((funding) => ({
+        ...funding,
+        source: fromEnumValue(funding.source),
+        ...(funding.recurrence ? { recurrence: fromEnumValue(funding.recurrence) } : {}),
+      }));
+    }
+    if (Array.isArray(out.linkedRecords)) {
+      out.linkedRecords = (out.linkedRecords as Args[]).map((link) => ({ ...link, agency: fromEnumValue(link.agency) }));
+    }
+    for (const [key, value] of Object.entries(out)) if (value === null || value === undefined) delete out[key];
+    for (const key of ['retired', 'retiredReason', 'updatedAt', 'agency']) delete out[key];
+    return out;
+  }
+}
+
+function requireReason(reason: unknown): string {
+  if (typeof reason !== 'string' || reason.trim() === '') {
+    throw new AntqError(ErrorCode.BAD_USER_INPUT, 'Retiring a record needs a reason.', { issues: [{ path: 'reason', message: 'expected a non-empty reason' }] });
+  }
+  return reason.trim();
+}
+
+export type AgencyResolvers = ReturnType<typeof createAgencyResolvers>;

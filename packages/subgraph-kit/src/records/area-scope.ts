@@ -1,0 +1,58 @@
+import type { AreaRegistry } from '@antq/sdk/areas';
+
+/**
+ * Phạm vi địa bàn — which area codes' records belong under an area: the area itself, its
+ * subtree, and every older unit that went into it (wholly or in part) through the reforms,
+ * with their subtrees. Records keep the code they were reported under; this is how the
+ * data of Xã Long Hậu (28168, 2023) shows up under Xã Cần Giuộc (28159, 2025).
+ */
+export interface AreaScopes {
+  /** Codes whose records belong under `code` (the newest register that has the code). */
+  scopeOf(code: string): readonly string[];
+  /** Whether a record at `inner` falls under `outer` — a jurisdiction check. */
+  covers(outer: string, inner: string): boolean;
+}
+
+export function createAreaScopes(registry: AreaRegistry): AreaScopes {
+  const scopeCache = new Map<string, readonly string[]>();
+  const setCache = new Map<string, ReadonlySet<string>>();
+
+  function collect(code: string, register: (typeof registry.registers)[number], into: Set<string>, seen: Set<string>): void {
+    const visitKey = `${register}|${code}`;
+    if (seen.has(visitKey)) return;
+    seen.add(visitKey);
+    into.add(code);
+    for (const child of registry.children(code, { on: register })) collect(child.code, register, into, seen);
+    for (const link of registry.predecessors(code, { on: register })) collect(link.from, link.fromRegister, into, seen);
+  }
+
+  function scopeOf(code: string): readonly string[] {
+    let scope = scopeCache.get(code);
+    if (!scope) {
+      const unit = registry.require(code);
+      const codes = new Set<string>();
+      collect(unit.code, registerOf(unit), codes, new Set());
+      scope = [...codes];
+      scopeCache.set(code, scope);
+    }
+    return scope;
+  }
+
+  function registerOf(unit: { validFrom: string; validTo?: string }) {
+    // The newest register in which this version of the unit stands.
+    const inForce = registry.registers.filter((date) => date >= unit.validFrom && (unit.validTo === undefined || date < unit.validTo));
+    return inForce.at(-1) ?? registry.latestRegister;
+  }
+
+  return {
+    scopeOf,
+    covers(outer, inner) {
+      let set = setCache.get(outer);
+      if (!set) {
+        set = new Set(scopeOf(outer));
+        setCache.set(outer, set);
+      }
+      return set.has(inner);
+    },
+  };
+}

@@ -1,0 +1,95 @@
+import { AntqError, ErrorCode } from '@antq/sdk';
+
+/** Largest page a caller may ask for; larger `first` values are refused, not silently cut. */
+export const MAX_PAGE_SIZE = 200;
+
+/** Keyset position of a row in a list ordered by (name, id). */
+export interface PageCursor {
+  readonly name: string;
+  readonly id: string;
+}
+
+/** Opaque to callers: base64url of the keyset position. */
+export function encodeCursor(cursor: PageCursor): string {
+  const bytes = new TextEncoder().encode(JSON.stringify([cursor.name, cursor.id]));
+  let binary = '';
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
+}
+
+export function decodeCursor(text: string | null | undefined): PageCursor | undefined {
+  if (text === null || text === undefined || text === '') return undefined;
+  try {
+    const binary = atob(text.replaceAll('-', '+').replaceAll('_', '/'));
+    const bytes = Uint8Array.from(binary, (char) => char.charCodeAt(0));
+    const value: unknown = JSON.parse(new TextDecoder().decode(bytes));
+    if (Array.isArray(value) && value.length === 2 && value.every((part) => typeof part === 'string')) {
+      return { name: value[0] as string, id: value[1] as string };
+    }
+  } catch {
+    // fall through to the typed error
+  }
+  throw new AntqError(ErrorCode.BAD_USER_INPUT, `Invalid cursor "${text.slice(0, 40)}". Pass the endCursor of a previous page, or omit "after" to start at the beginning.`, {
+    details: { field: 'after' },
+  });
+}
+
+export function checkPageSize(first: number | null | undefined, fallback: number): number {
+  const size = first ?? fallback;
+  if (!Number.isInteger(size) || size < 0 || size > MAX_PAGE_SIZE) {
+    throw new AntqError(ErrorCode.BAD_USER_INPUT, `"first" must be a whole number from 0 to ${MAX_PAGE_SIZE}, got ${String(first)}. Page through larger lists with "after".`, {
+      details: { field: 'first', max: MAX_PAGE_SIZE },
+    });
+  }
+  return size;
+}
+
+/** One page of a list, as the connection types of the schema expect it. */
+export interface Page<Row> {
+  readonly nodes: readonly Row[];
+  readonly totalCount: number;
+  readonly pageInfo: { readonly hasNextPage: boolean; readonly endCursor: string | null };
+}
+
+export function toPage<Row extends { name: string; id: string }>(rows: readonly Row[], size: number, totalCount: number): Page<Row> {
+  const nodes = rows.slice(0, size);
+  const last = nodes.at(-1);
+  return {
+    nodes,
+    totalCount,
+    pageInfo: { hasNextPage: rows.length > size, endCursor: last ? encodeCursor(last) : null },
+  };
+}
+
+/** Scope of a list that is not limited to an area. Compared by identity. */
+export const ALL_AREAS: readonly string[] = Object.freeze([]);
+
+/**
+ * The FROM clause that pairs every list key with the rows of `table` in its scope, so one
+ * statement answers many lists. Pushes its parameters onto `params`.
+ */
+export function listSource(scopes: ReadonlyMap<string, readonly string[]>, table: string, params: unknown[]): string {
+  const whole = [...scopes].find(([, scope]) => scope === ALL_AREAS);
+  if (whole) {
+    params.push(whole[0]);
+    return `(SELECT $${params.length}::text AS list_key) scope CROSS JOIN ${table} r`;
+  }
+  params.push(...scopePairs(scopes));
+  return `unnest($${params.length - 1}::text[], $${params.length}::text[]) AS scope(list_key, area_code) JOIN ${table} r ON r.area_code = scope.area_code`;
+}
+
+/**
+ * The two parallel arrays (list key, area code) that `unnest($1::text[], $2::text[])` turns
+ * into one row per code of each list's scope.
+ */
+export function scopePairs(scopes: ReadonlyMap<string, readonly string[]>): [keys: string[], codes: string[]] {
+  const keys: string[] = [];
+  const codes: string[] = [];
+  for (const [key, scope] of scopes) {
+    for (const code of new Set(scope)) {
+      keys.push(key);
+      codes.push(code);
+    }
+  }
+  return [keys, codes];
+}

@@ -1,0 +1,150 @@
+import DataLoader from 'dataloader';
+import type { SecurityModel, VolunteerForce } from '@antq/sdk';
+import { parsePeriod, previousPeriod } from '@antq/sdk';
+import type { AreaRegistry } from '@antq/sdk/areas';
+import type { Agency } from '@antq/sdk';
+import type { SqlExecutor } from '../storage/index.js';
+import { createRecordTableAccess, type RecordListFilter } from './record-table.js';
+import { observationStore, type StoredObservation } from './observation-store.js';
+import { ALL_AREAS, toPage, type PageCursor } from './page.js';
+import { rollUpStored } from './metric-roll-up.js';
+
+/** The two owned-record tables every agency has. */
+export const recordTables = {
+  models: createRecordTableAccess<SecurityModel>({
+    table: 'security_models',
+    recordKind: 'security_model',
+    columns: { status: 'status', description: 'description', started_on: 'startedOn', ended_on: 'endedOn' },
+    detailKeys: ['resources', 'funding', 'outcomes', 'replication', 'commendations', 'partners', 'linkedRecords', 'sources'],
+  }),
+  forces: createRecordTableAccess<VolunteerForce>({
+    table: 'volunteer_forces',
+    recordKind: 'volunteer_force',
+    columns: { units: 'units', members: 'members', established_on: 'establishedOn', legal_basis: 'legalBasis', note: 'note' },
+    detailKeys: ['funding', 'equipment', 'linkedRecords', 'sources'],
+  }),
+};
+
+/** One page of one list, asked for by a resolver. */
+export interface PageRequest {
+  readonly field: 'models' | 'forces' | 'observations';
+  /** Identifies the scope: an area code, or '*' for every area. */
+  readonly scopeKey: string;
+  readonly scope: readonly string[];
+  readonly filter: Record<string, unknown>;
+  readonly first: number;
+  readonly after: PageCursor | undefined;
+}
+
+export interface MetricRequest {
+  readonly target: string;
+  readonly indicator: string;
+  readonly period: string;
+}
+
+function listFilter(filter: Record<string, unknown>): RecordListFilter {
+  const lower = (values: unknown) => (Array.isArray(values) ? values.map((value) => String(value).toLowerCase()) : null);
+  return {
+    kinds: Array.isArray(filter.kinds) ? filter.kinds.map(String) : null,
+    statuses: lower(filter.statuses),
+    organisation: typeof filter.organisation === 'string' ? filter.organisation.toLowerCase() : null,
+    includeRetired: filter.includeRetired === true,
+  };
+}
+
+/** Everything but the scope: requests that share it are answered by one statement. */
+function batchKey(request: PageRequest): string {
+  const { area: _area, ...filter } = request.filter;
+  return JSON.stringify([request.field, filter, request.first, request.after ?? null]);
+}
+
+/**
+ * DataLoaders for one GraphQL request: each kind of fetch is one SQL statement per tick,
+ * however many areas or records the query touches.
+ */
+export function createRecordLoaders(options: { db: SqlExecutor; agency: Agency; registry: AreaRegistry; scopeOf: (code: string) => readonly string[] }) {
+  const { db } = options;
+  const cacheKeyFn = (request: PageRequest) => `${batchKey(request)}|${request.scopeKey}`;
+
+  const page = new DataLoader<PageRequest, unknown, string>(
+    async (requests) => {
+      const groups = new Map<string, PageRequest[]>();
+      for (const request of requests) {
+        const key = batchKey(request);
+        groups.set(key, [...(groups.get(key) ?? []), request]);
+      }
+      const answers = new Map<string, unknown>();
+      await Promise.all(
+        [...groups.values()].map(async (group) => {
+          const [sample] = group as [PageRequest];
+          const scopes = new Map(group.map((request) => [request.scopeKey, request.scope === ALL_AREAS ? ALL_AREAS : request.scope]));
+          if (sample.field === 'observations') {
+            const within = typeof sample.filter.period === 'string' ? parsePeriod(sample.filter.period) : undefined;
+            const lists = await observationStore.list(db, {
+              scopes,
+              indicators: Array.isArray(sample.filter.indicators) ? sample.filter.indicators.map(String) : null,
+              ...(within ? { within: { start: within.start, end: within.end } } : {}),
+              size: sample.first,
+              after: sample.after,
+            });
+            for (const request of group) {
+              const list = lists.get(request.scopeKey)!;
+              const rows = list.rows.map((row) => Object.assign(row, { name: (row as { sortKey?: string }).sortKey ?? '' }));
+              answers.set(cacheKeyFn(request), toPage(rows, request.first, list.totalCount));
+            }
+            return;
+          }
+          const table = recordTables[sample.field] as (typeof recordTables)['models'];
+          const lists = await table.list(db, { scopes, filter: listFilter(sample.filter), size: sample.first, after: sample.after });
+          for (const request of group) {
+            const list = lists.get(request.scopeKey)!;
+            answers.set(cacheKeyFn(request), toPage(list.rows, request.first, list.totalCount));
+          }
+        }),
+      );
+      return requests.map((request) => answers.get(cacheKeyFn(request)));
+    },
+    { cacheKeyFn },
+  );
+
+  const metric = new DataLoader<MetricRequest, unknown, string>(
+    async (requests) => {
+      // One statement for every target, indicator and period asked in this tick.
+      const periods = requests.map((request) => {
+        const period = parsePeriod(request.period);
+        return { period, previous: previousPeriod(period) };
+      });
+      const start = periods.map(({ previous }) => previous.start).sort()[0]!;
+      const end = periods.map(({ period }) => period.end).sort().at(-1)!;
+      const codes = new Set<string>();
+      for (const request of requests) for (const code of options.scopeOf(request.target)) codes.add(code);
+      const rows = await observationStore.forRollUp(db, {
+        codes: [...codes],
+        indicators: [...new Set(requests.map((request) => request.indicator))],
+        start,
+        end,
+      });
+      return requests.map((request) => {
+        const scope = new Set(options.scopeOf(request.target));
+        const observations = rows.filter((row) => row.indicator === request.indicator && scope.has(row.areaCode));
+        try {
+          return rollUpStored({ agency: options.agency, registry: options.registry }, { ...request, observations });
+        } catch (error) {
+          return error as Error;
+        }
+      });
+    },
+    { cacheKeyFn: (request) => `${request.target}|${request.indicator}|${request.period}` },
+  );
+
+  return {
+    models: new DataLoader<string, unknown>(async (ids) => recordTables.models.byIds(db, ids)),
+    forces: new DataLoader<string, unknown>(async (ids) => recordTables.forces.byIds(db, ids)),
+    observations: new DataLoader<string, StoredObservation | undefined>(async (ids) => observationStore.byIds(db, ids)),
+    revisions: new DataLoader(async (ids: readonly string[]) => observationStore.revisions(db, ids)),
+    page,
+    metric,
+  };
+}
+
+export type RecordLoaders = ReturnType<typeof createRecordLoaders>;

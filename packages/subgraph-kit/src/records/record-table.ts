@@ -1,0 +1,226 @@
+import type { SqlExecutor } from '../storage/index.js';
+import { listSource, type PageCursor } from './page.js';
+
+/**
+ * How one kind of owned record (security model, volunteer force) maps onto its table:
+ * which columns are scalar and filterable, and which nested parts go into `details`.
+ * Models and forces differ only in this description; the SQL is shared.
+ */
+export interface RecordTable<Record> {
+  readonly table: string;
+  /** Record kind as the change stream names it. */
+  readonly recordKind: 'security_model' | 'volunteer_force';
+  /** Column name → record property, for every scalar column besides the common ones. */
+  readonly columns: Readonly<Partial<globalThis.Record<string, keyof Record & string>>>;
+  /** Record properties stored together in the `details` JSONB column. */
+  readonly detailKeys: readonly (keyof Record & string)[];
+}
+
+/** Columns every owned-record table has. */
+const COMMON_COLUMNS = {
+  id: 'id',
+  kind: 'kind',
+  name: 'name',
+  organisation: 'organisation',
+  area_code: 'areaCode',
+  residential_area_id: 'residentialAreaId',
+} as const;
+
+export interface StoredRecordMeta {
+  readonly retired: boolean;
+  readonly retiredReason?: string;
+  readonly updatedAt: string;
+}
+
+type Row = globalThis.Record<string, unknown>;
+
+/** Filters shared by model and force lists. */
+export interface RecordListFilter {
+  readonly kinds?: readonly string[] | null;
+  readonly statuses?: readonly string[] | null;
+  readonly organisation?: string | null;
+  readonly includeRetired?: boolean | null;
+}
+
+export interface RecordListRequest {
+  /** List key → the area codes whose records it lists (an area's subtree and lineage). */
+  readonly scopes: ReadonlyMap<string, readonly string[]>;
+  readonly filter: RecordListFilter;
+  readonly size: number;
+  readonly after: PageCursor | undefined;
+}
+
+export interface RecordListResult<Record> {
+  readonly rows: (Record & StoredRecordMeta)[];
+  readonly totalCount: number;
+}
+
+function toIsoDate(value: unknown): string | undefined {
+  if (value === null || value === undefined) return undefined;
+  if (value instanceof Date) return value.toISOString().slice(0, 10);
+  return String(value).slice(0, 10);
+}
+
+function toIsoDateTime(value: unknown): string {
+  return value instanceof Date ? value.toISOString() : new Date(String(value)).toISOString();
+}
+
+/** Builds the SQL and row mapping for one record table. */
+export function createRecordTableAccess<Record extends { id: string; name: string }>(spec: RecordTable<Record>) {
+  const scalarColumns: [string, string][] = [
+    ...Object.entries(COMMON_COLUMNS),
+    ...(Object.entries(spec.columns) as [string, string][]),
+  ];
+  const dateColumns = new Set(['started_on', 'ended_on', 'established_on']);
+
+  function fromRow(row: Row): Record & StoredRecordMeta {
+    const record: globalThis.Record<string, unknown> = {};
+    for (const [column, property] of scalarColumns) {
+      const value = dateColumns.has(column) ? toIsoDate(row[column]) : row[column];
+      if (value !== null && value !== undefined) record[property] = value;
+    }
+    const details = (typeof row.details === 'string' ? JSON.parse(row.details) : row.details) as globalThis.Record<string, unknown>;
+    for (const key of spec.detailKeys) {
+      if (details?.[key] !== undefined) record[key] = details[key];
+    }
+    record.retired = row.retired_at !== null && row.retired_at !== undefined;
+    if (typeof row.retired_reason === 'string') record.retiredReason = row.retired_reason;
+    record.updatedAt = toIsoDateTime(row.updated_at);
+    return record as unknown as Record & StoredRecordMeta;
+  }
+
+  function toColumns(record: Partial<Record>): { columns: string[]; values: unknown[] } {
+    const columns: string[] = [];
+    const values: unknown[] = [];
+    for (const [column, property] of scalarColumns) {
+      if (column === 'id') continue;
+      const value = (record as globalThis.Record<string, unknown>)[property];
+      if (value !== undefined) {
+        columns.push(column);
+        values.push(value);
+      }
+    }
+    return { columns, values };
+  }
+
+  function detailsOf(record: Partial<Record>): globalThis.Record<string, unknown> {
+    const details: globalThis.Record<string, unknown> = {};
+    for (const key of spec.detailKeys) {
+      const value = (record as globalThis.Record<string, unknown>)[key];
+      if (value !== undefined) details[key] = value;
+    }
+    return details;
+  }
+
+  return {
+    spec,
+    fromRow,
+
+    async byIds(db: SqlExecutor, ids: readonly string[]): Promise<((Record & StoredRecordMeta) | undefined)[]> {
+      const rows = await db.query<Row>(`SELECT * FROM ${spec.table} WHERE id = ANY($1::text[])`, [ids]);
+      const byId = new Map(rows.map((row) => [String(row.id), fromRow(row)]));
+      return ids.map((id) => byId.get(id));
+    },
+
+    /**
+     * Pages of records for many lists in one statement: each list key has its own set of
+     * area codes, its own total and its first `size + 1` rows after the cursor.
+     */
+    async list(db: SqlExecutor, request: RecordListRequest): Promise<Map<string, RecordListResult<Record>>> {
+      const params: unknown[] = [];
+      const source = listSource(request.scopes, spec.table, params);
+      const where: string[] = [];
+      const { filter } = request;
+      if (!filter.includeRetired) where.push('r.retired_at IS NULL');
+      if (filter.kinds?.length) {
+        params.push(filter.kinds);
+        where.push(`r.kind = ANY($${params.length}::text[])`);
+      }
+      if (filter.statuses?.length && 'status' in spec.columns) {
+        params.push(filter.statuses);
+        where.push(`r.status = ANY($${params.length}::text[])`);
+      }
+      if (filter.organisation) {
+        params.push(filter.organisation);
+        where.push(`r.organisation = $${params.length}`);
+      }
+      let afterCondition = '';
+      if (request.after) {
+        params.push(request.after.name, request.after.id);
+        afterCondition = `WHERE (counted.name, counted.id) > ($${params.length - 1}, $${params.length})`;
+      }
+      params.push(request.size + 1);
+      const sql = `
+        SELECT * FROM (
+          SELECT counted.*, row_number() OVER (PARTITION BY counted.list_key ORDER BY counted.name, counted.id) AS list_position
+          FROM (
+            SELECT scope.list_key, r.*, count(*) OVER (PARTITION BY scope.list_key) AS list_total
+            FROM ${source}
+            ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+          ) counted
+          ${afterCondition}
+        ) paged
+        WHERE paged.list_position <= $${params.length}
+        ORDER BY paged.list_key, paged.list_position`;
+      const rows = await db.query<Row>(sql, params);
+      const results = new Map<string, RecordListResult<Record>>();
+      for (const key of request.scopes.keys()) results.set(key, { rows: [], totalCount: 0 });
+      for (const row of rows) {
+        const result = results.get(String(row.list_key))!;
+        result.rows.push(fromRow(row));
+        results.set(String(row.list_key), { rows: result.rows, totalCount: Number(row.list_total) });
+      }
+      // Past the last page no row carries the total: count those lists without the cursor.
+      const emptied = [...results].filter(([, result]) => result.rows.length === 0).map(([key]) => key);
+      if (request.after && emptied.length > 0) {
+        const scopes = new Map(emptied.map((key) => [key, request.scopes.get(key)!]));
+        const counted = await this.list(db, { scopes, filter: request.filter, size: 0, after: undefined });
+        for (const [key, result] of counted) results.set(key, { rows: [], totalCount: result.totalCount });
+      }
+      return results;
+    },
+
+    async insert(db: SqlExecutor, record: Record, createdBy: string): Promise<Record & StoredRecordMeta> {
+      const { columns, values } = toColumns(record);
+      const params = [record.id, ...values, JSON.stringify(detailsOf(record)), createdBy];
+      const placeholders = params.map((_, index) => `$${index + 1}`);
+      placeholders[params.length - 2] = `$${params.length - 1}::jsonb`;
+      const rows = await db.query<Row>(
+        `INSERT INTO ${spec.table} (id, ${columns.join(', ')}, details, created_by) VALUES (${placeholders.join(', ')}) RETURNING *`,
+        params,
+      );
+      return fromRow(rows[0]!);
+    },
+
+    /** Replaces the given properties; nested parts are replaced whole, not merged. */
+    async update(db: SqlExecutor, id: string, patch: Partial<Record>): Promise<(Record & StoredRecordMeta) | undefined> {
+      const { columns, values } = toColumns(patch);
+      const sets = columns.map((column, index) => `${column} = $${index + 2}`);
+      const params: unknown[] = [id, ...values];
+      const details = detailsOf(patch);
+      if (Object.keys(details).length > 0) {
+        params.push(JSON.stringify(details));
+        sets.push(`details = details || $${params.length}::jsonb`);
+      }
+      sets.push('updated_at = now()');
+      const rows = await db.query<Row>(`UPDATE ${spec.table} SET ${sets.join(', ')} WHERE id = $1 AND retired_at IS NULL RETURNING *`, params);
+      return rows[0] ? fromRow(rows[0]) : undefined;
+    },
+
+    async retire(db: SqlExecutor, id: string, reason: string): Promise<(Record & StoredRecordMeta) | undefined> {
+      const rows = await db.query<Row>(
+        `UPDATE ${spec.table} SET retired_at = now(), retired_reason = $2, updated_at = now() WHERE id = $1 AND retired_at IS NULL RETURNING *`,
+        [id, reason],
+      );
+      return rows[0] ? fromRow(rows[0]) : undefined;
+    },
+
+    /** Locks the row for the rest of the transaction and returns it, retired or not. */
+    async lock(db: SqlExecutor, id: string): Promise<(Record & StoredRecordMeta) | undefined> {
+      const rows = await db.query<Row>(`SELECT * FROM ${spec.table} WHERE id = $1 FOR UPDATE`, [id]);
+      return rows[0] ? fromRow(rows[0]) : undefined;
+    },
+  };
+}
+
+export type RecordTableAccess<Record extends { id: string; name: string }> = ReturnType<typeof createRecordTableAccess<Record>>;

@@ -1,0 +1,274 @@
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { GraphQLError, parse } from 'graphql';
+import { postGraphQL, postSignedGraphQL, signSubgraphRequest } from '@antq/testing';
+import {
+  assertJurisdiction,
+  assertOwningAgency,
+  parseCallerClaims,
+  requireCaller,
+  type Caller,
+} from '../src/identity/caller.js';
+import {
+  canonicalJson,
+  computeSignature,
+  createSignatureVerifier,
+  serializeSignedParams,
+  serializeSignedRequest,
+} from '../src/identity/gateway-signature.js';
+import { randomKey, startTinySubgraph } from './fixtures/tiny-subgraph.js';
+
+const GATEWAY_ONLY = 'accepts only gateway-signed requests';
+
+function areaCode(): string {
+  return String(10_000 + Math.floor(Math.random() * 89_999));
+}
+
+describe('gateway signature on HTTP requests', () => {
+  it.each([
+    ['_service', '{ _service { sdl } }'],
+    ['_entities', '{ _entities(representations: [{ __typename: "Widget", id: "1" }]) { __typename } }'],
+    ['an ordinary query', '{ tag }'],
+  ])('refuses an unsigned %s request with UNAUTHENTICATED and HTTP 401', async (_name, query) => {
+    await using subgraph = await startTinySubgraph();
+    const res = await postGraphQL(subgraph.url, query);
+    expect(res.status).toBe(401);
+    expect(res.data).toBeUndefined();
+    expect(res.errors).toHaveLength(1);
+    expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'MISSING_SIGNATURE' });
+    expect(res.errors?.[0]?.message).toContain(GATEWAY_ONLY);
+  });
+
+  it('refuses a request signed with another key', async () => {
+    await using subgraph = await startTinySubgraph();
+    const res = await postSignedGraphQL(subgraph.url, { query: '{ _service { sdl } }', signingKey: randomKey() });
+    expect(res.status).toBe(401);
+    expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'INVALID_SIGNATURE' });
+    expect(JSON.stringify(res)).not.toContain('type Widget');
+  });
+
+  it('refuses a garbage signature', async () => {
+    await using subgraph = await startTinySubgraph();
+    const res = await postGraphQL(subgraph.url, { query: '{ tag }', extensions: { 'hmac-signature': 'not base64 at all!' } });
+    expect(res.status).toBe(401);
+    expect(res.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('refuses a signed request whose variables were changed', async () => {
+    await using subgraph = await startTinySubgraph();
+    const signed = signSubgraphRequest({
+      body: { query: 'query($id: ID!) { widget(id: $id) { name } }', variables: { id: randomUUID() } },
+      signingKey: subgraph.signingKey,
+    });
+    const res = await postGraphQL(subgraph.url, { ...signed, variables: { id: randomUUID() } });
+    expect(res.status).toBe(401);
+    expect(res.errors?.[0]?.extensions?.reason).toBe('INVALID_SIGNATURE');
+  });
+
+  it('refuses a signed request whose forwarded caller was swapped', async () => {
+    await using subgraph = await startTinySubgraph();
+    const signed = signSubgraphRequest({
+      body: { query: '{ whoami { agency } }' },
+      signingKey: subgraph.signingKey,
+      caller: { agency: 'youth' },
+    });
+    const forged = { ...signed, extensions: { ...signed.extensions, jwt: { payload: { sub: 'intruder', agency: 'police', roles: ['admin'] } } } };
+    const res = await postGraphQL(subgraph.url, forged);
+    expect(res.status).toBe(401);
+    expect(res.errors?.[0]?.extensions?.reason).toBe('INVALID_SIGNATURE');
+  });
+
+  it('accepts a signed GET request and refuses an unsigned one', async () => {
+    await using subgraph = await startTinySubgraph();
+    const signed = signSubgraphRequest({ body: { query: '{ tag }' }, signingKey: subgraph.signingKey });
+    const query = new URLSearchParams({ query: signed.query, extensions: JSON.stringify(signed.extensions) });
+    const ok = await fetch(`${subgraph.url}?${query.toString()}`);
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toEqual({ data: { tag: subgraph.tag } });
+
+    const unsigned = await fetch(`${subgraph.url}?${new URLSearchParams({ query: '{ tag }' }).toString()}`);
+    expect(unsigned.status).toBe(401);
+    expect(((await unsigned.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0]?.extensions.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('treats empty variables as none, as Hive does', async () => {
+    await using subgraph = await startTinySubgraph();
+    const signed = signSubgraphRequest({ body: { query: '{ tag }' }, signingKey: subgraph.signingKey });
+    const res = await postGraphQL(subgraph.url, { ...signed, variables: {} });
+    expect(res.errors).toBeUndefined();
+    expect(res.data).toEqual({ tag: subgraph.tag });
+  });
+
+  it('accepts a signature over the canonical form of the document (what the ANTQ gateway signs)', async () => {
+    await using subgraph = await startTinySubgraph();
+    const query = 'query   Widget($id: ID!)   {\n  widget(id: $id) {\n    id\n    name\n  }\n}';
+    const variables = { id: randomUUID() };
+    const signature = computeSignature(serializeSignedRequest({ document: parse(query), variables }), subgraph.signingKey);
+    const res = await postGraphQL<{ widget: { id: string; name: string } }>(subgraph.url, {
+      query,
+      variables,
+      extensions: { 'hmac-signature': signature },
+    });
+    expect(res.errors).toBeUndefined();
+    expect(res.data?.widget).toEqual({ id: variables.id, name: subgraph.widgetName });
+  });
+
+  it('still refuses a bad signature when unsigned requests are allowed', async () => {
+    await using subgraph = await startTinySubgraph({ allowUnsigned: true });
+    const unsigned = await postGraphQL(subgraph.url, '{ tag }');
+    expect(unsigned.data).toEqual({ tag: subgraph.tag });
+    const forged = await postSignedGraphQL(subgraph.url, { query: '{ tag }', signingKey: randomKey() });
+    expect(forged.status).toBe(401);
+  });
+});
+
+describe('the verified caller', () => {
+  it('reaches the resolvers with every claim', async () => {
+    await using subgraph = await startTinySubgraph();
+    const subject = `officer-${randomUUID()}`;
+    const jurisdiction = areaCode();
+    const res = await postSignedGraphQL<{ whoami: Record<string, unknown> }>(subgraph.url, {
+      query: '{ whoami { subject agency organisation jurisdiction roles clearance } }',
+      signingKey: subgraph.signingKey,
+      caller: { sub: subject, agency: 'FRONT', organisation: 'womens_union', jurisdiction, roles: ['editor'], clearance: 'shared' },
+    });
+    expect(res.errors).toBeUndefined();
+    expect(res.data?.whoami).toEqual({
+      subject,
+      agency: 'front',
+      organisation: 'womens_union',
+      jurisdiction,
+      roles: ['editor'],
+      clearance: 'shared',
+    });
+  });
+
+  it("defaults the organisation to the agency's own and the clearance to public", async () => {
+    await using subgraph = await startTinySubgraph();
+    const res = await postSignedGraphQL<{ whoami: Record<string, unknown> }>(subgraph.url, {
+      query: '{ whoami { organisation clearance jurisdiction roles } }',
+      signingKey: subgraph.signingKey,
+      caller: { agency: 'veterans' },
+    });
+    expect(res.data?.whoami).toEqual({ organisation: 'veterans_association', clearance: 'public', jurisdiction: null, roles: [] });
+  });
+
+  it('answers UNAUTHENTICATED from requireCaller when the gateway forwarded no caller', async () => {
+    await using subgraph = await startTinySubgraph();
+    const res = await postSignedGraphQL(subgraph.url, { query: '{ whoami { subject } tag }', signingKey: subgraph.signingKey });
+    expect(res.status).toBe(200);
+    expect(res.data).toEqual({ whoami: null, tag: subgraph.tag });
+    expect(res.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect(res.errors?.[0]?.path).toEqual(['whoami']);
+  });
+
+  it('refuses a signed request whose forwarded claims are not valid', async () => {
+    await using subgraph = await startTinySubgraph();
+    const res = await postSignedGraphQL(subgraph.url, {
+      query: '{ tag }',
+      signingKey: subgraph.signingKey,
+      caller: { agency: `army-${randomUUID().slice(0, 4)}` },
+    });
+    expect(res.status).toBe(401);
+    expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'INVALID_CALLER' });
+    expect(res.errors?.[0]?.message).toContain('claim "agency"');
+  });
+});
+
+describe('parseCallerClaims', () => {
+  it.each([
+    [null, 'not an object'],
+    [{ agency: 'police' }, 'claim "sub"'],
+    [{ sub: 'a', agency: 'police', organisation: 'army' }, 'claim "organisation"'],
+    [{ sub: 'a', agency: 'police', roles: 'admin' }, 'claim "roles"'],
+    [{ sub: 'a', agency: 'police', clearance: 'top-secret' }, 'claim "clearance"'],
+    [{ sub: 'a', agency: 'police', jurisdiction: 79 }, 'claim "jurisdiction"'],
+  ])('refuses %j', (payload, problem) => {
+    const parsed = parseCallerClaims(payload);
+    expect(parsed.ok).toBe(false);
+    expect(parsed.ok ? '' : parsed.problem).toContain(problem);
+  });
+});
+
+describe('caller guards', () => {
+  const caller = (overrides: Partial<Caller> = {}): Caller => ({
+    subject: `s-${randomUUID()}`,
+    agency: 'police',
+    organisation: 'police',
+    jurisdiction: '79',
+    roles: ['editor'],
+    clearance: 'shared',
+    claims: {},
+    ...overrides,
+  });
+  const codeOf = (fn: () => unknown): unknown => {
+    try {
+      fn();
+    } catch (error) {
+      expect(error).toBeInstanceOf(GraphQLError);
+      return (error as GraphQLError).extensions;
+    }
+    return undefined;
+  };
+
+  it('requireCaller returns the caller or throws UNAUTHENTICATED', () => {
+    const someone = caller();
+    expect(requireCaller({ caller: someone })).toBe(someone);
+    expect(codeOf(() => requireCaller({ caller: undefined }))).toMatchObject({ code: 'UNAUTHENTICATED' });
+  });
+
+  it('assertOwningAgency throws NOT_OWNING_AGENCY for another agency', () => {
+    expect(() => assertOwningAgency(caller(), 'police')).not.toThrow();
+    const id = randomUUID();
+    expect(codeOf(() => assertOwningAgency(caller({ agency: 'youth' }), 'police', { kind: 'PoliceModel', id }))).toEqual({
+      code: 'NOT_OWNING_AGENCY',
+      owner: 'police',
+      callerAgency: 'youth',
+      kind: 'PoliceModel',
+      id,
+    });
+  });
+
+  it('assertJurisdiction throws OUTSIDE_JURISDICTION outside the subtree or without a jurisdiction', () => {
+    const province = areaCode();
+    const commune = `${province}-1`;
+    const isWithin = (code: string, ancestor: string) => code.startsWith(`${ancestor}-`);
+    expect(() => assertJurisdiction(caller({ jurisdiction: province }), commune, isWithin)).not.toThrow();
+    expect(() => assertJurisdiction(caller({ jurisdiction: province }), province, isWithin)).not.toThrow();
+    expect(codeOf(() => assertJurisdiction(caller({ jurisdiction: province }), 'elsewhere', isWithin))).toEqual({
+      code: 'OUTSIDE_JURISDICTION',
+      areaCode: 'elsewhere',
+      jurisdiction: province,
+    });
+    expect(codeOf(() => assertJurisdiction(caller({ jurisdiction: undefined }), commune, isWithin))).toMatchObject({
+      code: 'OUTSIDE_JURISDICTION',
+      jurisdiction: null,
+    });
+  });
+});
+
+describe('signed payload', () => {
+  it('is json-stable-stringify: keys sorted at every level, undefined dropped, undefined in arrays as null', () => {
+    expect(canonicalJson({ b: 1, a: { d: [1, undefined, 'x'], c: undefined, b: null } })).toBe('{"a":{"b":null,"d":[1,null,"x"]},"b":1}');
+    expect(canonicalJson(undefined)).toBeUndefined();
+    expect(canonicalJson({ when: new Date(0) })).toBe('{"when":"1970-01-01T00:00:00.000Z"}');
+  });
+
+  it("is Hive's { query, variables } without a forwarded caller, and adds jwt with one", () => {
+    expect(serializeSignedParams({ query: '{a}', variables: {} })).toBe('{"query":"{a}"}');
+    expect(serializeSignedParams({ query: '{a}', variables: { z: 1, y: 2 }, operationName: 'A' })).toBe('{"query":"{a}","variables":{"y":2,"z":1}}');
+    expect(serializeSignedParams({ query: '{a}', extensions: { jwt: { payload: { sub: 's' } }, other: 1 } })).toBe(
+      '{"jwt":{"payload":{"sub":"s"}},"query":"{a}"}',
+    );
+  });
+
+  it('verifies in constant time and tells missing from invalid', () => {
+    const signingKey = randomKey();
+    const verify = createSignatureVerifier({ signingKey });
+    const params = { query: `{ ${'x'}${randomUUID().slice(0, 4)} }` };
+    const signature = computeSignature(serializeSignedParams(params), signingKey);
+    expect(verify({ ...params, extensions: { 'hmac-signature': signature } })).toBe('valid');
+    expect(verify(params)).toBe('missing');
+    expect(verify({ ...params, extensions: { 'hmac-signature': computeSignature('{}', signingKey) } })).toBe('invalid');
+  });
+});

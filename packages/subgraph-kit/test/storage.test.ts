@@ -1,0 +1,150 @@
+import { randomUUID } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createTestDatabase, forEachStorageDriver } from '@antq/testing';
+import { appendChange, createStorage, latestSeq, outboxMigrations, readChanges, runMigrations, StorageConfigError, type Migration, type Storage } from '../src/index.js';
+
+const notes: Migration = {
+  version: 100,
+  name: 'notes',
+  sql: `CREATE TABLE notes (id text PRIMARY KEY, body text NOT NULL);
+        CREATE INDEX notes_body ON notes (body);`,
+};
+
+forEachStorageDriver((driver) => {
+  describe(`storage on ${driver.name}`, () => {
+    let store: Storage;
+    beforeEach(async () => {
+      store = await driver.open();
+      await runMigrations(store, [...outboxMigrations, notes]);
+    });
+    afterEach(async () => {
+      await driver.close(store);
+    });
+
+    const count = async () => Number((await store.query<{ n: number }>('SELECT count(*)::int AS n FROM notes'))[0]!.n);
+    const change = (id: string) => ({ agency: 'police' as const, recordKind: 'note', recordId: id, change: 'created' as const, areaCode: '28159', payload: { id } });
+
+    it('commits a transaction whole', async () => {
+      const id = randomUUID();
+      await store.transaction(async (tx) => {
+        await tx.query('INSERT INTO notes (id, body) VALUES ($1, $2)', [id, 'a']);
+        await appendChange(tx, change(id));
+      });
+      expect(await count()).toBe(1);
+      expect((await readChanges(store, { afterSeq: 0, limit: 10 })).map((event) => event.recordId)).toEqual([id]);
+    });
+
+    it('leaves no row and no event when the work throws midway', async () => {
+      const failure = new Error(`failed ${randomUUID()}`);
+      await expect(
+        store.transaction(async (tx) => {
+          await tx.query('INSERT INTO notes (id, body) VALUES ($1, $2)', [randomUUID(), 'a']);
+          await appendChange(tx, change('x'));
+          throw failure;
+        }),
+      ).rejects.toBe(failure);
+      expect(await count()).toBe(0);
+      expect(await latestSeq(store)).toBe(0);
+      expect(await readChanges(store, { afterSeq: 0, limit: 10 })).toEqual([]);
+    });
+
+    it('reports a duplicate identity as CONFLICT and keeps the first', async () => {
+      const id = randomUUID();
+      await store.query('INSERT INTO notes (id, body) VALUES ($1, $2)', [id, 'first']);
+      await expect(store.query('INSERT INTO notes (id, body) VALUES ($1, $2)', [id, 'second'])).rejects.toMatchObject({ code: 'CONFLICT' });
+      expect(await store.query('SELECT body FROM notes WHERE id = $1', [id])).toEqual([{ body: 'first' }]);
+    });
+
+    it('applies each migration once and is idempotent on restart', async () => {
+      expect(await runMigrations(store, [...outboxMigrations, notes])).toEqual([]);
+      const extra: Migration = { version: 101, name: 'tags', sql: 'ALTER TABLE notes ADD COLUMN tag text' };
+      expect(await runMigrations(store, [...outboxMigrations, notes, extra])).toEqual([101]);
+      const versions = await store.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
+      expect(versions.map((row) => Number(row.version))).toEqual([1, 100, 101]);
+    });
+
+    it('refuses a database newer than the code, and an edited migration', async () => {
+      await expect(runMigrations(store, [...outboxMigrations])).rejects.toMatchObject({ code: 'ANTQ_ERR_DATABASE_NEWER' });
+      const edited = { ...notes, sql: `${notes.sql} -- edited` };
+      const refusal = await runMigrations(store, [...outboxMigrations, edited]).catch((error: unknown) => error);
+      expect(refusal).toBeInstanceOf(StorageConfigError);
+      expect(refusal).toMatchObject({ code: 'ANTQ_ERR_MIGRATION_CHANGED' });
+    });
+
+    it('keeps concurrent transactions apart and numbers their events without gaps', async () => {
+      const ids = Array.from({ length: 12 }, () => randomUUID());
+      await Promise.all(
+        ids.map((id, index) =>
+          store.transaction(async (tx) => {
+            await tx.query('INSERT INTO notes (id, body) VALUES ($1, $2)', [id, `n${index}`]);
+            await appendChange(tx, change(id));
+          }),
+        ),
+      );
+      const events = await readChanges(store, { afterSeq: 0, limit: 100 });
+      expect(events.map((event) => event.seq)).toEqual(ids.map((_, index) => index + 1));
+      expect(new Set(events.map((event) => event.recordId))).toEqual(new Set(ids));
+      expect(await count()).toBe(12);
+    });
+
+    if (driver.name === 'pglite (folder)' || driver.name === 'postgres') {
+      it('keeps data across a restart', async () => {
+        const id = randomUUID();
+        await store.query('INSERT INTO notes (id, body) VALUES ($1, $2)', [id, 'kept']);
+        store = await driver.reopen(store);
+        expect(await runMigrations(store, [...outboxMigrations, notes])).toEqual([]);
+        expect(await store.query('SELECT body FROM notes WHERE id = $1', [id])).toEqual([{ body: 'kept' }]);
+      });
+    }
+
+    if (driver.name === 'postgres') {
+      it('makes events visible in commit order: a reader never skips a number that commits later', async () => {
+        // The first writer takes its number, then waits; the second must wait behind it.
+        let releaseFirst!: () => void;
+        const firstHolds = new Promise<void>((resolve) => (releaseFirst = resolve));
+        let firstNumbered!: () => void;
+        const numbered = new Promise<void>((resolve) => (firstNumbered = resolve));
+        const first = store.transaction(async (tx) => {
+          await appendChange(tx, change('first'));
+          firstNumbered();
+          await firstHolds;
+        });
+        await numbered;
+        let secondDone = false;
+        const second = store.transaction(async (tx) => appendChange(tx, change('second'))).then((seq) => {
+          secondDone = true;
+          return seq;
+        });
+        await new Promise((resolve) => setTimeout(resolve, 150));
+        expect(secondDone).toBe(false);
+        expect(await readChanges(store, { afterSeq: 0, limit: 10 })).toEqual([]);
+        releaseFirst();
+        await first;
+        expect(await second).toBe(2);
+        expect((await readChanges(store, { afterSeq: 0, limit: 10 })).map((event) => event.recordId)).toEqual(['first', 'second']);
+      });
+
+      it('lets two processes migrate one database at once, applying each version once', async () => {
+        const database = await createTestDatabase();
+        const [a, b] = await Promise.all([createStorage({ kind: 'postgres', url: database.url }), createStorage({ kind: 'postgres', url: database.url })]);
+        try {
+          const applied = await Promise.all([runMigrations(a, [...outboxMigrations, notes]), runMigrations(b, [...outboxMigrations, notes])]);
+          expect(applied.flat().sort((x, y) => x - y)).toEqual([1, 100]);
+          expect((await a.query<{ n: number }>('SELECT count(*)::int AS n FROM schema_migrations'))[0]!.n).toBe(2);
+        } finally {
+          await Promise.all([a.close(), b.close()]);
+          await database.drop();
+        }
+      });
+    }
+  });
+});
+
+describe('storage configuration', () => {
+  it('says what to set when PostgreSQL is unreachable', async () => {
+    await expect(createStorage({ kind: 'postgres', url: 'postgres://nobody@127.0.0.1:1/none' })).rejects.toMatchObject({
+      code: 'ANTQ_ERR_DATABASE_UNREACHABLE',
+      message: expect.stringContaining('DATABASE_URL'),
+    });
+  });
+});
