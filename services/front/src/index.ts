@@ -1,0 +1,1 @@
+export { createFrontSubgraph, frontTypeDefs } from './front-subgraph.js';

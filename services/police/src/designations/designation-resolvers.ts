@@ -1,0 +1,185 @@
+import DataLoader from 'dataloader';
+import {
+  AntqError,
+  ErrorCode,
+  validateComplexAreaDesignationInput,
+  validateExemplaryCommunePilotInput,
+  validateMovementRatingInput,
+  validateResidentialAreaInput,
+  validateSafetyRecognitionInput,
+  validateTransformationResultInput,
+} from '@antq/sdk';
+import { appendChange, checkPageSize, decodeCursor, requireWriter, toPage, type AgencyContext, type SqlExecutor } from '@antq/subgraph-kit';
+import { designationStore, type DesignationKind, type StoredDesignation, type StoredResidentialArea } from './designation-store.js';
+
+type Args = Record<string, unknown>;
+type Parent = Record<string, unknown>;
+
+/** Loaders for the police's own tables, one statement per tick each. */
+export function createDesignationLoaders(db: SqlExecutor) {
+  const inScope = (kind: DesignationKind) =>
+    new DataLoader<{ key: string; scope: readonly string[] }, StoredDesignation[], string>(
+      async (requests) => {
+        const lists = await designationStore.inScopes(db, { kind, scopes: new Map(requests.map((request) => [request.key, request.scope])) });
+        return requests.map((request) => lists.get(request.key) ?? []);
+      },
+      { cacheKeyFn: (request) => request.key },
+    );
+  return {
+    byId: new DataLoader<string, StoredDesignation | undefined>(async (ids) => designationStore.byIds(db, ids)),
+    results: new DataLoader<string, StoredDesignation[]>(async (ids) => designationStore.resultsOf(db, ids)),
+    residentialAreas: new DataLoader<string, StoredResidentialArea | undefined>(async (ids) => designationStore.residentialAreasByIds(db, ids)),
+    residentialAreasInScope: new DataLoader<{ key: string; scope: readonly string[] }, StoredResidentialArea[], string>(
+      async (requests) => {
+        const lists = await designationStore.residentialAreasInScopes(db, new Map(requests.map((request) => [request.key, request.scope])));
+        return requests.map((request) => lists.get(request.key) ?? []);
+      },
+      { cacheKeyFn: (request) => request.key },
+    ),
+    complexAreaDesignations: inScope('complex_area_designation'),
+    safetyRecognitions: inScope('safety_recognition'),
+    exemplaryCommunePilots: inScope('exemplary_commune_pilot'),
+    movementRatings: inScope('movement_rating'),
+  };
+}
+
+export interface PoliceContext extends AgencyContext {
+  readonly designations: ReturnType<typeof createDesignationLoaders>;
+}
+
+const lowerEnum = (value: unknown) => (typeof value === 'string' ? value.toLowerCase() : value);
+const upperEnum = (value: unknown) => (typeof value === 'string' ? value.toUpperCase() : null);
+const area = (record: Parent) => ({ code: record.areaCode });
+const residentialArea = (record: Parent) => (record.residentialAreaId ? { id: record.residentialAreaId } : null);
+const sources = (record: Parent) => record.sources ?? [];
+
+function withoutNulls(input: Args): Args {
+  return Object.fromEntries(Object.entries(input).filter(([, value]) => value !== null && value !== undefined));
+}
+
+/** Writes one designation with its change event, in one transaction. */
+async function storeDesignation(ctx: PoliceContext, record: StoredDesignation): Promise<StoredDesignation> {
+  const caller = requireWriter(ctx, { agency: 'police', areaCode: record.areaCode });
+  return ctx.storage.transaction(async (tx) => {
+    if (record.residentialAreaId) {
+      const [residential] = await designationStore.residentialAreasByIds(tx, [record.residentialAreaId]);
+      if (!residential || residential.communeCode !== record.areaCode) {
+        throw new AntqError(ErrorCode.BAD_USER_INPUT, `Residential area "${record.residentialAreaId}" is not registered under ${record.areaCode}. Register it with registerResidentialArea first.`, {
+          issues: [{ path: 'input.residentialAreaId', message: `expected a residential area of commune ${record.areaCode}` }],
+        });
+      }
+    }
+    const stored = await designationStore.insert(tx, record, caller.subject);
+    await appendChange(tx, { agency: 'police', recordKind: record.kind, recordId: stored.id, change: 'created', areaCode: stored.areaCode, payload: stored });
+    return stored;
+  });
+}
+
+function newId(kind: string): string {
+  return `police-${kind.replaceAll('_', '-')}-${crypto.randomUUID()}`;
+}
+
+/** Resolvers for what only the police subgraph has: residential areas and area designations. */
+export function createDesignationResolvers() {
+  const listInView = (loader: keyof Pick<PoliceContext['designations'], 'complexAreaDesignations' | 'safetyRecognitions' | 'exemplaryCommunePilots' | 'movementRatings'>) =>
+    (view: Parent, _: Args, ctx: PoliceContext) => ctx.designations[loader].load({ key: String(view.areaCode), scope: ctx.scopes.scopeOf(String(view.areaCode)) });
+
+  return {
+    Query: {
+      residentialArea: (_: unknown, args: Args, ctx: PoliceContext) => ctx.designations.residentialAreas.load(String(args.id)),
+      complexAreaDesignations: async (_: unknown, args: Args, ctx: PoliceContext) => {
+        const filter = (args.filter as Args | undefined) ?? {};
+        const size = checkPageSize(args.first as number | undefined, 50);
+        const after = decodeCursor(args.after as string | undefined);
+        const scopeArea = typeof filter.area === 'string' ? filter.area : undefined;
+        // Designations are few per area and year: select the ids, then page by (year, id).
+        const rows = await ctx.storage.query<Record<string, unknown>>(
+          `SELECT id, year::text AS sort_year FROM area_designations WHERE kind = 'complex_area_designation'
+             AND ($1::text[] IS NULL OR area_code = ANY($1::text[]))
+             AND ($2::text IS NULL OR data->>'list' = $2) AND ($3::int IS NULL OR year = $3)
+           ORDER BY year, id`,
+          [scopeArea ? ctx.scopes.scopeOf(scopeArea) : null, filter.list ?? null, filter.year ?? null],
+        );
+        const start = after ? rows.findIndex((row) => String(row.sort_year) === after.name && String(row.id) === after.id) + 1 : 0;
+        const window = rows.slice(start, start + size + 1);
+        const records = (await ctx.designations.byId.loadMany(window.map((row) => String(row.id)))) as StoredDesignation[];
+        return toPage(records.map((record) => ({ ...record, name: String(record.year) })), size, rows.length);
+      },
+    },
+
+    Mutation: {
+      registerResidentialArea: async (_: unknown, args: Args, ctx: PoliceContext) => {
+        const input = validateResidentialAreaInput(withoutNulls(args.input as Args), { areas: ctx.registry });
+        const caller = requireWriter(ctx, { agency: 'police', areaCode: input.communeCode });
+        return ctx.storage.transaction(async (tx) => {
+          const stored = await designationStore.insertResidentialArea(
+            tx,
+            { id: `${input.communeCode}:${input.slug}`, communeCode: input.communeCode, name: input.name, localKind: input.localKind },
+            caller.subject,
+          );
+          await appendChange(tx, { agency: 'police', recordKind: 'residential_area', recordId: stored.id, change: 'created', areaCode: stored.communeCode, payload: stored });
+          return stored;
+        });
+      },
+      designateComplexArea: (_: unknown, args: Args, ctx: PoliceContext) => {
+        const input = validateComplexAreaDesignationInput(withoutNulls(args.input as Args), { areas: ctx.registry });
+        return storeDesignation(ctx, { ...input, id: input.id ?? newId('complex_area_designation'), kind: 'complex_area_designation' });
+      },
+      recordTransformationResult: async (_: unknown, args: Args, ctx: PoliceContext) => {
+        const input = validateTransformationResultInput(withoutNulls({ ...(args.input as Args), outcome: lowerEnum((args.input as Args).outcome) }));
+        const designation = await ctx.designations.byId.load(input.designationId);
+        if (!designation || designation.kind !== 'complex_area_designation') {
+          throw new AntqError(ErrorCode.NOT_FOUND, `No key complex area designation "${input.designationId}". List them with complexAreaDesignations.`, { details: { id: input.designationId } });
+        }
+        return storeDesignation(ctx, { ...input, id: input.id ?? newId('transformation_result'), kind: 'transformation_result', areaCode: designation.areaCode });
+      },
+      recordSafetyRecognition: (_: unknown, args: Args, ctx: PoliceContext) => {
+        const input = validateSafetyRecognitionInput(withoutNulls({ ...(args.input as Args), unitKind: lowerEnum((args.input as Args).unitKind) }), { areas: ctx.registry });
+        return storeDesignation(ctx, { ...input, id: input.id ?? newId('safety_recognition'), kind: 'safety_recognition' });
+      },
+      recordExemplaryCommunePilot: (_: unknown, args: Args, ctx: PoliceContext) => {
+        const input = validateExemplaryCommunePilotInput(withoutNulls(args.input as Args), { areas: ctx.registry });
+        return storeDesignation(ctx, { ...input, id: input.id ?? newId('exemplary_commune_pilot'), kind: 'exemplary_commune_pilot' });
+      },
+      recordMovementRating: (_: unknown, args: Args, ctx: PoliceContext) => {
+        const input = validateMovementRatingInput(withoutNulls({ ...(args.input as Args), rating: lowerEnum((args.input as Args).rating) }), { areas: ctx.registry });
+        return storeDesignation(ctx, { ...input, id: input.id ?? newId('movement_rating'), kind: 'movement_rating' });
+      },
+    },
+
+    PoliceAreaView: {
+      residentialAreas: (view: Parent, _: Args, ctx: PoliceContext) =>
+        ctx.designations.residentialAreasInScope.load({ key: String(view.areaCode), scope: ctx.scopes.scopeOf(String(view.areaCode)) }),
+      complexAreaDesignations: listInView('complexAreaDesignations'),
+      safetyRecognitions: listInView('safetyRecognitions'),
+      exemplaryCommunePilots: listInView('exemplaryCommunePilots'),
+      movementRatings: listInView('movementRatings'),
+    },
+
+    ResidentialArea: {
+      __resolveReference: (reference: Parent, ctx: PoliceContext) => ctx.designations.residentialAreas.load(String(reference.id)),
+      commune: (record: Parent) => ({ code: record.communeCode }),
+    },
+    ComplexAreaDesignation: {
+      __resolveReference: (reference: Parent, ctx: PoliceContext) => ctx.designations.byId.load(String(reference.id)),
+      area,
+      residentialArea,
+      sources,
+      problemTypes: (record: Parent) => record.problemTypes ?? [],
+      results: (record: Parent, _: Args, ctx: PoliceContext) => ctx.designations.results.load(String(record.id)),
+    },
+    TransformationResult: {
+      designation: (record: Parent, _: Args, ctx: PoliceContext) => ctx.designations.byId.load(String(record.designationId)),
+      outcome: (record: Parent) => upperEnum(record.outcome),
+      sources,
+    },
+    SafetyRecognition: { area, residentialArea, sources, unitKind: (record: Parent) => upperEnum(record.unitKind) },
+    ExemplaryCommunePilot: {
+      area,
+      sources,
+      focusModels: async (record: Parent, _: Args, ctx: PoliceContext) =>
+        (await ctx.loaders.models.loadMany((record.focusModelIds as string[] | undefined) ?? [])).filter((model) => model && !(model instanceof Error)),
+    },
+    MovementRating: { area, sources, rating: (record: Parent) => upperEnum(record.rating) },
+  };
+}

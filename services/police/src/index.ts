@@ -1,0 +1,1 @@
+export { createPoliceSubgraph, policeTypeDefs } from './police-subgraph.js';

@@ -1,0 +1,1 @@
+export { createVeteransSubgraph, veteransTypeDefs } from './veterans-subgraph.js';

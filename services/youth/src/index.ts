@@ -1,0 +1,1 @@
+export { createYouthSubgraph, youthTypeDefs } from './youth-subgraph.js';
