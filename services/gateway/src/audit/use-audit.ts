@@ -1,0 +1,248 @@
+import { ErrorCode } from '@antq/sdk';
+import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
+import {
+  getNamedType,
+  getOperationAST,
+  GraphQLError,
+  isAbstractType,
+  isObjectType,
+  Kind,
+  TypeInfo,
+  visit,
+  visitWithTypeInfo,
+  type DocumentNode,
+  type ExecutionResult,
+  type FragmentDefinitionNode,
+  type GraphQLCompositeType,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+} from 'graphql';
+import type { AuditEntryInput, AuditLog, AuditRecordRef } from './audit-log.js';
+import { graphOwnership, type GraphOwnership } from './ownership.js';
+
+export interface AuditPluginOptions {
+  readonly log: AuditLog;
+  /** The supergraph the gateway serves: its join directives say which agency owns what. */
+  readonly supergraphSdl: string;
+  /** Where failures of buffered (read) appends go; they never fail the caller's query. */
+  readonly onError?: (error: unknown) => void;
+}
+
+// Codes with which a subgraph or the gateway turned the caller away, as opposed to failing.
+const REFUSAL_CODES = new Set<string>([ErrorCode.UNAUTHENTICATED, ErrorCode.FORBIDDEN, ErrorCode.NOT_OWNING_AGENCY, ErrorCode.OUTSIDE_JURISDICTION]);
+
+interface Caller {
+  readonly actor: string;
+  readonly agency: string | null;
+  readonly organisation: string | null;
+}
+
+function callerOf(context: unknown): Caller {
+  const payload = (context as { jwt?: { payload?: Record<string, unknown> } } | undefined)?.jwt?.payload;
+  if (!payload) return { actor: 'anonymous', agency: null, organisation: null };
+  const text = (value: unknown) => (typeof value === 'string' && value.length > 0 ? value : null);
+  return { actor: text(payload.sub) ?? '(token without subject)', agency: text(payload.agency), organisation: text(payload.organisation) };
+}
+
+/** The fragments an operation uses, transitively: other operations of the document are not its business. */
+function usedFragments(document: DocumentNode, operation: OperationDefinitionNode): FragmentDefinitionNode[] {
+  const byName = new Map(document.definitions.filter((d) => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]));
+  const used = new Map<string, FragmentDefinitionNode>();
+  const walk = (node: OperationDefinitionNode | FragmentDefinitionNode) =>
+    visit(node, {
+      FragmentSpread(spread) {
+        const fragment = byName.get(spread.name.value);
+        if (fragment && !used.has(fragment.name.value)) {
+          used.set(fragment.name.value, fragment);
+          walk(fragment);
+        }
+      },
+    });
+  walk(operation);
+  return [...used.values()];
+}
+
+/** "Type.field" coordinates an operation selects, introspection left out. */
+export function selectedCoordinates(schema: GraphQLSchema, document: DocumentNode, operationName?: string | null): string[] {
+  const operation = getOperationAST(document, operationName ?? undefined);
+  if (!operation) return [];
+  const coordinates = new Set<string>();
+  const typeInfo = new TypeInfo(schema);
+  const visitor = visitWithTypeInfo(typeInfo, {
+    Field(node) {
+      const parent = typeInfo.getParentType();
+      if (parent && !node.name.value.startsWith('__')) coordinates.add(`${parent.name}.${node.name.value}`);
+    },
+  });
+  for (const node of [operation, ...usedFragments(document, operation)]) visit(node, visitor);
+  return [...coordinates].sort();
+}
+
+/** Every agency that owns one of the coordinates; shared fields add none. */
+export function coordinateOwners(ownership: GraphOwnership, coordinates: readonly string[]): string[] {
+  return [...new Set(coordinates.flatMap((coordinate) => ownership.fieldOwners(coordinate)))].sort();
+}
+
+/**
+ * The records in a result: objects with an `id` whose type some agency owns. Walks the data
+ * along the selection, so aliases and fragments are followed and `__typename` (when selected)
+ * gives the concrete type behind an interface or union.
+ */
+export function resultRecords(schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined, data: unknown): AuditRecordRef[] {
+  const operation = getOperationAST(document, operationName ?? undefined);
+  const root = operation && schema.getRootType(operation.operation);
+  if (!operation || !root || !data) return [];
+  const fragments = new Map(usedFragments(document, operation).map((fragment) => [fragment.name.value, fragment]));
+  const found = new Map<string, AuditRecordRef>();
+
+  const visitValue = (value: unknown, declared: GraphQLCompositeType, selectionSet: SelectionSetNode) => {
+    if (Array.isArray(value)) {
+      for (const item of value) visitValue(item, declared, selectionSet);
+      return;
+    }
+    if (value === null || typeof value !== 'object') return;
+    const object = value as Record<string, unknown>;
+    // Fields of this object, keyed by response name, with the type each was selected on.
+    const fields: Array<{ key: string; name: string; selectionSet?: SelectionSetNode; on: GraphQLCompositeType }> = [];
+    const collect = (set: SelectionSetNode, on: GraphQLCompositeType) => {
+      for (const selection of set.selections) {
+        if (selection.kind === Kind.FIELD) {
+          fields.push({ key: selection.alias?.value ?? selection.name.value, name: selection.name.value, selectionSet: selection.selectionSet, on });
+          continue;
+        }
+        const fragment = selection.kind === Kind.FRAGMENT_SPREAD ? fragments.get(selection.name.value) : selection;
+        if (!fragment) continue;
+        const condition = fragment.typeCondition ? schema.getType(fragment.typeCondition.name.value) : on;
+        if (condition && (isObjectType(condition) || isAbstractType(condition))) collect(fragment.selectionSet, condition);
+      }
+    };
+    collect(selectionSet, declared);
+    const typename = fields.find((field) => field.name === '__typename');
+    const runtime = typename && typeof object[typename.key] === 'string' ? schema.getType(object[typename.key] as string) : declared;
+    const concrete = runtime && isObjectType(runtime) ? runtime : undefined;
+    const idField = fields.find((field) => field.name === 'id');
+    const id = idField ? object[idField.key] : undefined;
+    if (concrete?.getFields().id && (typeof id === 'string' || typeof id === 'number')) {
+      found.set(`${concrete.name}\u0000${id}`, { typename: concrete.name, id: String(id) });
+    }
+    for (const field of fields) {
+      if (!field.selectionSet || !(field.key in object)) continue;
+      // A fragment on another concrete type does not apply to this object.
+      if (concrete && isObjectType(field.on) && field.on !== concrete) continue;
+      const definition = 'getFields' in field.on ? field.on.getFields()[field.name] : undefined;
+      const type = definition && getNamedType(definition.type);
+      if (type && (isObjectType(type) || isAbstractType(type))) visitValue(object[field.key], type, field.selectionSet);
+    }
+  };
+  visitValue(data, root, operation.selectionSet);
+  return [...found.values()];
+}
+
+function errorCodes(result: ExecutionResult): string[] {
+  const codes = (result.errors ?? []).map((error) => error.extensions?.code).filter((code): code is string => typeof code === 'string');
+  return [...new Set(codes)].sort();
+}
+
+interface Analysis {
+  readonly coordinates: string[];
+  readonly fieldOwners: string[];
+}
+
+/**
+ * Sổ kiểm toán — records every mutation, and every query that reads another agency's data,
+ * in the hash-chained audit log. A mutation's answer waits until its entry is durable, so no
+ * write is confirmed without its trace; reads are buffered so they cost no latency.
+ */
+export function useAuditLog(options: AuditPluginOptions): GatewayPlugin {
+  const ownership = graphOwnership(options.supergraphSdl);
+  const onError = options.onError ?? ((error: unknown) => console.error('audit: an entry could not be written', error));
+  // Documents come from the parser cache, so analysing each once per operation name is enough.
+  const analyses = new WeakMap<DocumentNode, Map<string, Analysis>>();
+  const analyse = (schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined): Analysis => {
+    const perDocument = analyses.get(document) ?? new Map<string, Analysis>();
+    analyses.set(document, perDocument);
+    const key = operationName ?? '';
+    let analysis = perDocument.get(key);
+    if (!analysis) {
+      const coordinates = selectedCoordinates(schema, document, operationName);
+      analysis = { coordinates, fieldOwners: coordinateOwners(ownership, coordinates) };
+      perDocument.set(key, analysis);
+    }
+    return analysis;
+  };
+
+  return {
+    onExecute({ args }) {
+      const operation = getOperationAST(args.document, args.operationName ?? undefined);
+      // Subscriptions do not run through execute; a document without a matching operation fails anyway.
+      if (!operation || operation.operation === 'subscription') return;
+      const isMutation = operation.operation === 'mutation';
+      const caller = callerOf(args.contextValue);
+      const { coordinates, fieldOwners } = analyse(args.schema, args.document, args.operationName);
+      const foreign = (owners: readonly string[]) => owners.some((owner) => owner !== caller.agency);
+      if (!isMutation && !foreign(fieldOwners)) return;
+
+      const entryFor = (result: ExecutionResult): AuditEntryInput => {
+        const records = resultRecords(args.schema, args.document, args.operationName, result.data).filter((record) => {
+          const owners = ownership.typeOwners(record.typename);
+          // A write's own records are its subject; a read is about the other agencies' records.
+          return owners.length > 0 && (isMutation || foreign(owners));
+        });
+        const owners = new Set([...fieldOwners, ...records.flatMap((record) => ownership.typeOwners(record.typename))]);
+        const codes = errorCodes(result);
+        return {
+          ...caller,
+          operationType: operation.operation,
+          operationName: operation.name?.value ?? null,
+          fields: coordinates,
+          records,
+          owners: [...owners].sort(),
+          result: codes.some((code) => REFUSAL_CODES.has(code)) ? 'refused' : result.errors?.length ? 'error' : 'ok',
+          errorCodes: codes,
+        };
+      };
+
+      const record = async (result: ExecutionResult, setResult: (result: ExecutionResult) => void) => {
+        const appended = options.log.append(entryFor(result));
+        if (!isMutation) {
+          appended.catch(onError);
+          return;
+        }
+        try {
+          await appended;
+        } catch (error) {
+          onError(error);
+          // Withholding the answer is the lesser harm: an unaudited write must not look like a normal one.
+          setResult({
+            errors: [
+              new GraphQLError(
+                'The change may have been applied, but its audit entry could not be written, so the gateway does not confirm it. Read the record to see whether it changed, and report the audit failure to the gateway operators.',
+                { extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } },
+              ),
+            ],
+          });
+        }
+      };
+
+      return {
+        async onExecuteDone({ result, setResult }) {
+          if (!isAsyncIterable(result)) return record(result, setResult);
+          // Incremental delivery: the first payload is recorded (and, for a write, waited for) before it leaves.
+          let first = true;
+          return {
+            async onNext({ result: payload, setResult: setPayload }) {
+              if (!first) return;
+              first = false;
+              await record(payload as ExecutionResult, setPayload);
+            },
+          };
+        },
+      };
+    },
+  };
+}
+
+function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
+  return typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
+}

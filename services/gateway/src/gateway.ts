@@ -1,0 +1,119 @@
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { createGatewayRuntime, useHmacUpstreamSignature, type GatewayPlugin } from '@graphql-hive/gateway-runtime';
+import { unifiedGraphHandler } from '@graphql-hive/router-runtime';
+import http from '@graphql-mesh/transport-http';
+import { ErrorCode } from '@antq/sdk';
+import { serializeSignedRequest } from '@antq/subgraph-kit';
+import { DEFAULT_LIMITS, useOperationLimits, type OperationLimits } from './limits.js';
+import { useAgencyErrors } from './agency-errors.js';
+
+export interface GatewayOptions {
+  /** The supergraph SDL (see `loadSupergraph` for files and URLs). */
+  readonly supergraph: string;
+  /** 0 picks a free port. */
+  readonly port?: number;
+  readonly host?: string;
+  /** Secret shared with the subgraphs: every upstream request is signed with it. */
+  readonly signingKey: string;
+  readonly limits?: Partial<OperationLimits>;
+  /** GraphiQL at GET /graphql (on in the embedded mode). */
+  readonly graphiql?: boolean;
+  /** Schema introspection (on in the embedded mode). */
+  readonly introspection?: boolean;
+  /** Extra envelop/gateway plugins: identity, audit, metrics. */
+  readonly plugins?: readonly GatewayPlugin[];
+  readonly logLevel?: 'debug' | 'info' | 'warn' | 'error' | false;
+}
+
+export interface Gateway extends AsyncDisposable {
+  readonly url: string;
+  readonly app: FastifyInstance;
+  close(): Promise<void>;
+}
+
+type RuntimePlugins = ReturnType<NonNullable<Parameters<typeof createGatewayRuntime>[0]['plugins']>>;
+
+interface ServerContext {
+  req: FastifyRequest;
+  reply: FastifyReply;
+}
+
+/** Cổng liên kết — the federation gateway: Hive Gateway runtime with its Rust planner, in Fastify. */
+export async function createGateway(options: GatewayOptions): Promise<Gateway> {
+  const limits: OperationLimits = { ...DEFAULT_LIMITS, ...options.limits };
+  const runtime = createGatewayRuntime({
+    supergraph: options.supergraph,
+    unifiedGraphHandler,
+    transports: { http },
+    landingPage: false,
+    graphiql: options.graphiql ?? false,
+    disableIntrospection: options.introspection === false ? { disableIf: () => true } : undefined,
+    logging: options.logLevel ?? 'error',
+    upstreamTimeout: limits.upstreamTimeoutMs,
+    plugins: () => [
+      useOperationLimits(limits),
+      ...(options.plugins ?? []),
+      useAgencyErrors(),
+      // Last, so the signature covers everything the plugins above put into the request.
+      useHmacUpstreamSignature({ secret: options.signingKey, serializeExecutionRequest: serializeSignedRequest }),
+      // The runtime's declarations include two copies of its logger type, so plugins typed by
+      // GatewayPlugin do not check against its parameter even though they are the same type.
+    ] as RuntimePlugins,
+  });
+
+  const app = Fastify({ bodyLimit: limits.maxBodyBytes, logger: false });
+  app.setErrorHandler((error: { statusCode?: number; code?: string; message: string }, _request, reply) => {
+    // Errors Fastify raises before GraphQL runs: oversized or malformed bodies.
+    const tooLarge = error.code === 'FST_ERR_CTP_BODY_TOO_LARGE';
+    const status = error.statusCode ?? 500;
+    void reply.status(status).send({
+      errors: [
+        {
+          message: tooLarge
+            ? `The request body is larger than ${limits.maxBodyBytes} bytes. Send a smaller operation, or use persisted documents.`
+            : status < 500
+              ? `The request could not be read: ${error.message}. Send a JSON body { "query": "…", "variables": { … } }.`
+              : 'Internal server error.',
+          extensions: { code: tooLarge ? ErrorCode.PAYLOAD_TOO_LARGE : status < 500 ? ErrorCode.BAD_USER_INPUT : ErrorCode.INTERNAL_SERVER_ERROR },
+        },
+      ],
+    });
+  });
+  app.route({
+    url: runtime.graphqlEndpoint,
+    method: ['GET', 'POST', 'OPTIONS'],
+    handler: async (req, reply) => {
+      const response = await runtime.handleNodeRequestAndResponse(req, reply, { req, reply });
+      response.headers.forEach((value, key) => {
+        void reply.header(key, value);
+      });
+      void reply.status(response.status);
+      reply.send(response.body);
+      return reply;
+    },
+  });
+  app.get('/health', async () => ({ status: 'ok' }));
+  app.get('/readiness', async (_request, reply) => {
+    const ready = await Promise.resolve()
+      .then(() => runtime.getSchema())
+      .then(
+        () => true,
+        () => false,
+      );
+    return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready' });
+  });
+
+  await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  const close = async () => {
+    await app.close();
+    await runtime.dispose();
+  };
+  return {
+    url: `http://${options.host ?? '127.0.0.1'}:${port}${runtime.graphqlEndpoint}`,
+    app,
+    close,
+    [Symbol.asyncDispose]: close,
+  };
+}

@@ -1,0 +1,18 @@
+export { createGateway, type Gateway, type GatewayOptions } from './gateway.js';
+export { AGENCY_SUBGRAPHS, composeSupergraph, embeddedSubgraphUrl, type SubgraphSource } from './compose-supergraph.js';
+export { loadSupergraph } from './supergraph-source.js';
+export { DEFAULT_LIMITS, type OperationLimits } from './limits.js';
+export { createDevelopmentIssuer, DEVELOPMENT_ISSUER, GRAPH_AUDIENCE, type CallerTokenClaims, type DevelopmentIssuer } from './identity/development-issuer.js';
+export { useCallerIdentity, type CallerIdentityOptions, type TokenKeySource } from './identity/use-caller-identity.js';
+export {
+  auditMigrations,
+  createAuditLog,
+  verifyAuditChain,
+  type AuditEntry,
+  type AuditEntryInput,
+  type AuditLog,
+  type AuditRecordRef,
+  type AuditVerification,
+  type VerifyOptions,
+} from './audit/audit-log.js';
+export { useAuditLog, type AuditPluginOptions } from './audit/use-audit.js';
