@@ -1,0 +1,14 @@
+import type { CallerTokenClaims } from '@antq/gateway';
+
+/** The tokens `npm start` prints: an editor and an analyst per agency, over Tây Ninh (80). */
+export const DEVELOPMENT_TOKENS: readonly { label: string; claims: CallerTokenClaims }[] = (
+  [
+    ['police', 'police', 'Police'],
+    ['front', 'fatherland_front', 'Fatherland Front'],
+    ['veterans', 'veterans_association', "Veterans' Association"],
+    ['youth', 'youth_union', 'Youth Union'],
+  ] as const
+).flatMap(([agency, organisation, name]) => [
+  { label: `${name} editor, jurisdiction 80 (Tây Ninh)`, claims: { agency, organisation, jurisdiction: '80', roles: ['editor'], clearance: 'restricted' } },
+  { label: `${name} analyst, national`, claims: { agency, organisation, roles: ['analyst'], clearance: 'shared' } },
+]);

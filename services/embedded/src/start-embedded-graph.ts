@@ -1,0 +1,100 @@
+import { randomBytes } from 'node:crypto';
+import { readFile, rm } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { loadAreaRegistry } from '@antq/sdk/areas';
+import type { Agency } from '@antq/sdk';
+import type { AgencySubgraph, AgencySubgraphOptions } from '@antq/subgraph-kit';
+import { composeSupergraph, createDevelopmentIssuer, createGateway, useCallerIdentity, type DevelopmentIssuer, type Gateway } from '@antq/gateway';
+import { createPoliceSubgraph } from '@antq/police';
+import { createFrontSubgraph } from '@antq/front';
+import { createVeteransSubgraph } from '@antq/veterans';
+import { createYouthSubgraph } from '@antq/youth';
+
+const FACTORIES: Readonly<Record<Agency, (options: AgencySubgraphOptions) => Promise<AgencySubgraph>>> = {
+  police: createPoliceSubgraph,
+  front: createFrontSubgraph,
+  veterans: createVeteransSubgraph,
+  youth: createYouthSubgraph,
+};
+
+export interface EmbeddedGraphOptions {
+  /** Where each subgraph keeps its PGlite store and the development issuer its key. */
+  readonly dataDir: string;
+  /** Start from a clean state: delete the data folder first. */
+  readonly fresh?: boolean;
+  /** Gateway port; 0 picks a free one. */
+  readonly port?: number;
+  readonly host?: string;
+  /** Progress lines for a person watching the start. */
+  readonly onProgress?: (line: string) => void;
+}
+
+export interface EmbeddedGraph extends AsyncDisposable {
+  readonly gateway: Gateway;
+  readonly subgraphs: Readonly<Record<Agency, AgencySubgraph>>;
+  readonly issuer: DevelopmentIssuer;
+  close(): Promise<void>;
+}
+
+const schemaDir = new URL('../../../schema/', import.meta.url);
+
+/**
+ * Cả hệ thống trong một tiến trình — the four agency subgraphs on embedded stores with the
+ * example data, and the gateway in front of them with the development token issuer.
+ */
+export async function startEmbeddedGraph(options: EmbeddedGraphOptions): Promise<EmbeddedGraph> {
+  const progress = options.onProgress ?? (() => undefined);
+  const dataDir = resolve(options.dataDir);
+  if (options.fresh) {
+    progress(`Removing ${dataDir} (--fresh)`);
+    await rm(dataDir, { recursive: true, force: true });
+  }
+  // One secret for this run: the subgraphs accept only what this gateway signs.
+  const signingKey = randomBytes(32).toString('base64');
+  progress('Loading the national register of administrative units');
+  const registry = await loadAreaRegistry();
+  const started: Partial<Record<Agency, AgencySubgraph>> = {};
+  try {
+    for (const agency of Object.keys(FACTORIES) as Agency[]) {
+      progress(`Starting the ${agency} subgraph (data in ${join(dataDir, agency)}, loading the example data)`);
+      started[agency] = await FACTORIES[agency]({
+        port: 0,
+        signingKey,
+        registry,
+        storage: { kind: 'pglite', dataDir: join(dataDir, agency) },
+        exampleData: true,
+        logLevel: 'warn',
+      });
+    }
+    const subgraphs = started as Record<Agency, AgencySubgraph>;
+    progress('Composing the supergraph');
+    const supergraph = composeSupergraph(
+      await Promise.all(
+        (Object.keys(subgraphs) as Agency[]).map(async (agency) => ({
+          name: agency,
+          url: subgraphs[agency].url,
+          sdl: await readFile(new URL(`${agency}.graphql`, schemaDir), 'utf8'),
+        })),
+      ),
+    );
+    const issuer = await createDevelopmentIssuer({ keyDir: join(dataDir, 'issuer') });
+    progress('Starting the gateway');
+    const gateway = await createGateway({
+      supergraph,
+      port: options.port ?? 4000,
+      host: options.host ?? '127.0.0.1',
+      signingKey,
+      graphiql: true,
+      introspection: true,
+      plugins: [useCallerIdentity({ keys: { kind: 'key', publicKeyPem: issuer.publicKeyPem }, issuer: issuer.issuer, audience: issuer.audience })],
+    });
+    const close = async () => {
+      await gateway.close();
+      await Promise.all(Object.values(subgraphs).map((subgraph) => subgraph.close()));
+    };
+    return { gateway, subgraphs, issuer, close, [Symbol.asyncDispose]: close };
+  } catch (error) {
+    await Promise.all(Object.values(started).map((subgraph) => subgraph?.close()));
+    throw error;
+  }
+}

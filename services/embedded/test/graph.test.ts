@@ -1,0 +1,132 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { SignJWT, generateKeyPair } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postGraphQL, type GraphQLResponse } from '@antq/testing';
+import { startEmbeddedGraph, type EmbeddedGraph } from '../src/index.js';
+
+/** The whole graph, as `npm start` runs it, on a temporary data folder. */
+describe('the graph through the gateway', () => {
+  let graph: EmbeddedGraph;
+  let dataDir: string;
+  let analyst: string;
+  let policeEditor: string;
+  let frontEditor: string;
+
+  const ask = <T = Record<string, unknown>>(query: string, token?: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>> =>
+    postGraphQL<T>(graph.gateway.url, { query, ...(variables ? { variables } : {}) }, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'antq-graph-'));
+    graph = await startEmbeddedGraph({ dataDir, port: 0 });
+    analyst = await graph.issuer.mint({ agency: 'police', roles: ['analyst'] });
+    policeEditor = await graph.issuer.mint({ agency: 'police', jurisdiction: '80', roles: ['editor'] });
+    frontEditor = await graph.issuer.mint({ agency: 'front', jurisdiction: '80', roles: ['editor'] });
+  }, 120_000);
+
+  afterAll(async () => {
+    await graph?.close();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('answers { __typename }, health and readiness', async () => {
+    expect((await ask('{ __typename }')).data).toEqual({ __typename: 'Query' });
+    const base = graph.gateway.url.replace(/\/graphql$/, '');
+    expect((await fetch(`${base}/health`)).status).toBe(200);
+    expect((await fetch(`${base}/readiness`)).status).toBe(200);
+  });
+
+  it('answers one area across the four agencies, under the successor of a pre-2025 unit', async () => {
+    const response = await ask<{ area: Record<string, unknown> & { police: { exemplaryCommunePilots: { year: number; criteriaTotal: number }[] } } }>(
+      `{ area(code: "28159") { fullName predecessors { area { code } }
+          police { agency exemplaryCommunePilots { year criteriaTotal } models { totalCount } }
+          front { agency models { totalCount } } veterans { agency models { totalCount } } youth { agency models { totalCount } } } }`,
+      analyst,
+    );
+    expect(response.errors).toBeUndefined();
+    expect(response.data!.area.fullName).toBe('Xã Cần Giuộc');
+    expect(response.data!.area.police.exemplaryCommunePilots).toEqual([expect.objectContaining({ year: 2023, criteriaTotal: 34 })]);
+    for (const agency of ['police', 'front', 'veterans', 'youth']) {
+      expect((response.data!.area[agency] as { models: { totalCount: number } }).models.totalCount).toBeGreaterThan(0);
+    }
+  });
+
+  it('writes through the gateway for the owning agency only, and stores nothing otherwise', async () => {
+    const name = `Camera ${randomUUID()}`;
+    const create = (token: string) =>
+      ask<{ createPoliceModel: { id: string; name: string } }>(
+        'mutation ($input: SecurityModelInput!) { createPoliceModel(input: $input) { id name } }',
+        token,
+        { input: { kind: 'security_camera', status: 'ACTIVE', areaCode: '28177', name } },
+      );
+    const refused = await create(frontEditor);
+    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_OWNING_AGENCY' });
+    const created = await create(policeEditor);
+    expect(created.errors).toBeUndefined();
+    const listed = await ask<{ policeModels: { nodes: { name: string }[] } }>(`{ policeModels(filter: { area: "28177" }, first: 200) { nodes { name } } }`, analyst);
+    expect(listed.data!.policeModels.nodes.filter((node) => node.name === name)).toHaveLength(1);
+  });
+
+  it('refuses forged, expired and wrong-audience tokens with UNAUTHENTICATED', async () => {
+    const { privateKey } = await generateKeyPair('ES256');
+    const forged = await new SignJWT({ agency: 'police', roles: ['editor'] })
+      .setProtectedHeader({ alg: 'ES256' })
+      .setIssuer(graph.issuer.issuer)
+      .setAudience(graph.issuer.audience)
+      .setExpirationTime('1h')
+      .sign(privateKey);
+    const expired = await graph.issuer.mint({ agency: 'police', roles: ['analyst'], expiresIn: '-1m' });
+    for (const token of [forged, expired, 'not-a-jwt']) {
+      const response = await ask('{ area(code: "28159") { name } }', token);
+      expect(response.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+      expect(response.data ?? null).toBeNull();
+    }
+  });
+
+  describe('hostile input gets a typed error and leaves every process serving', () => {
+    it.each([
+      ['deep nesting', `{ area(code: "28159") { ${'parent { '.repeat(30)}code${' }'.repeat(30)} } }`, 'QUERY_TOO_COMPLEX'],
+      ['an alias bomb', `{ ${Array.from({ length: 200 }, (_, index) => `a${index}: area(code: "28159") { name }`).join(' ')} }`, 'QUERY_TOO_COMPLEX'],
+      ['malformed GraphQL', '{ area(code: "28159" { name }', 'GRAPHQL_PARSE_FAILED'],
+      ['an unknown field', '{ area(code: "28159") { nosuchfield } }', 'GRAPHQL_VALIDATION_FAILED'],
+      ['an unknown area code', '{ area(code: "99999") { name } }', 'UNKNOWN_AREA'],
+      ['a malformed area code', '{ area(code: "79x") { name } }', 'BAD_USER_INPUT'],
+    ])('%s', async (_name, query, code) => {
+      const response = await ask(query, analyst);
+      expect(response.errors?.[0]?.extensions?.code).toBe(code);
+      expect((await ask('{ __typename }')).data).toEqual({ __typename: 'Query' });
+    });
+
+    it('wrong variable types', async () => {
+      const response = await ask('query ($code: ID!) { area(code: $code) { name } }', analyst, { code: { nested: true } });
+      expect(response.errors?.[0]?.extensions?.code).toMatch(/BAD_USER_INPUT|GRAPHQL_VALIDATION_FAILED/);
+    });
+
+    it('a huge string and a malformed JSON body', async () => {
+      const huge = await ask(`{ areas(search: "${'x'.repeat(400_000)}") { code } }`, analyst);
+      expect(huge.errors?.[0]?.extensions?.code).toBe('PAYLOAD_TOO_LARGE');
+      const malformed = await fetch(graph.gateway.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query": "{ __typename }"' });
+      const body = (await malformed.json()) as { errors: { extensions: { code: string } }[] };
+      expect(body.errors[0]!.extensions.code).toBe('BAD_USER_INPUT');
+      expect((await ask('{ __typename }')).data).toEqual({ __typename: 'Query' });
+    });
+  });
+
+  it('a direct call to a subgraph, past the gateway, is refused', async () => {
+    const response = await postGraphQL(graph.subgraphs.police.url, '{ area(code: "28159") { name } }');
+    expect(response.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('a subgraph that is down costs only its own fields, with an error naming the agency', async () => {
+    await graph.subgraphs.youth.close();
+    const response = await ask<{ area: { name: string; police: { agency: string }; youth: unknown } }>(
+      '{ area(code: "28159") { name police { agency } youth { agency } } }',
+      analyst,
+    );
+    expect(response.data?.area.name).toBe('Cần Giuộc');
+    expect(response.data?.area.police.agency).toBe('POLICE');
+    expect(response.errors?.some((error) => error.extensions?.agency === 'youth')).toBe(true);
+  });
+});
