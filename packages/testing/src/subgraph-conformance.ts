@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { buildASTSchema, parse, printSchema, type DocumentNode } from 'graphql';
+import { buildASTSchema, Kind, parse, printSchema, visit, type DocumentNode } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Agency } from '@antq/sdk';
 import type { AgencySubgraph, AgencySubgraphOptions, Storage } from '@antq/subgraph-kit';
@@ -22,11 +22,25 @@ export interface SubgraphConformanceOptions {
   readonly indicator: string;
 }
 
-/** The schema a file or a running subgraph defines, printed the same way whatever its formatting. */
+/**
+ * The schema a file or a running subgraph defines, printed the same way whatever its formatting:
+ * without directive definitions and usages (federation adds its own) and federation's own types.
+ */
 function canonicalSdl(sdl: string): string {
-  const federationDirectives = /@(key|shareable|external|inaccessible|link|requires|provides|tag|override|composeDirective|interfaceObject|authenticated|requiresScopes|policy)\b(\([^)]*\))?/g;
-  const document: DocumentNode = parse(sdl.replace(federationDirectives, '').replace(/extend schema\s*(\n|$)/, ''));
-  const own = { ...document, definitions: document.definitions.filter((definition) => !('name' in definition && definition.name && /^_|^link__|^federation__/.test(definition.name.value))) };
+  const document = visit(parse(sdl), {
+    Directive: () => null,
+    FieldDefinition: (field) => (field.name.value.startsWith('_') ? null : undefined),
+  }) as DocumentNode;
+  const own = {
+    ...document,
+    definitions: document.definitions.filter(
+      (definition) =>
+        definition.kind !== Kind.DIRECTIVE_DEFINITION &&
+        definition.kind !== Kind.SCHEMA_EXTENSION &&
+        definition.kind !== Kind.SCHEMA_DEFINITION &&
+        !('name' in definition && definition.name && /^_|^link__|^federation__/.test(definition.name.value)),
+    ),
+  };
   return printSchema(buildASTSchema(own, { assumeValidSDL: true }));
 }
 
