@@ -86,7 +86,7 @@ export async function startEmbeddedGraph(options: EmbeddedGraphOptions): Promise
       signingKey,
       graphiql: true,
       introspection: true,
-      plugins: [useCallerIdentity({ keys: { kind: 'key', publicKeyPem: issuer.publicKeyPem }, issuer: issuer.issuer, audience: issuer.audience })],
+      plugins: [...useCallerIdentity({ keys: { kind: 'key', publicKeyPem: issuer.publicKeyPem }, issuer: issuer.issuer, audience: issuer.audience })],
     });
     const close = async () => {
       await gateway.close();

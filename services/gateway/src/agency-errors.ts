@@ -1,6 +1,6 @@
 import { ErrorCode } from '@antq/sdk';
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, type ExecutionResult } from 'graphql';
 
 /** Subgraph names are agency codes: the supergraph's join__Graph names them so. */
 const AGENCIES = new Set(['police', 'front', 'veterans', 'youth']);
@@ -13,33 +13,75 @@ function agencyOf(error: GraphQLError): string | undefined {
   return match && AGENCIES.has(match[1]!.toLowerCase()) ? match[1]!.toLowerCase() : undefined;
 }
 
+const KNOWN_CODES = new Set<string>(Object.values(ErrorCode));
+/** Extensions the gateway's transport adds for its own logs; they hold the signed upstream request. */
+const INTERNAL_EXTENSIONS = new Set(['request', 'response', 'http', 'serviceName', 'subgraph']);
+
 /**
- * Keeps each subgraph error's code and adds which agency it came from; a subgraph that did
- * not answer becomes DOWNSTREAM_SERVICE_ERROR naming the agency, so a caller knows whose
- * fields are missing while the rest of the answer stands.
+ * What a caller may see of an error: subgraph errors with a known code keep their message and
+ * code; a subgraph that did not answer becomes DOWNSTREAM_SERVICE_ERROR naming the agency;
+ * anything else is masked. Upstream request details (the signed request, with the caller's
+ * claims) never leave the gateway.
+ */
+export function maskAgencyError(error: unknown, message: string): Error {
+  if (!(error instanceof GraphQLError)) return new GraphQLError(message, { extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } });
+  const extensions = (error.extensions ?? {}) as Record<string, unknown>;
+  const agency = agencyOf(error);
+  if (extensions.code === 'SUBREQUEST_HTTP_ERROR' || (agency && !KNOWN_CODES.has(String(extensions.code)))) {
+    return new GraphQLError(`The ${agency ?? 'upstream'} service did not answer, so its fields are missing from this answer. The rest stands; try again later.`, {
+      nodes: error.nodes,
+      path: error.path,
+      extensions: { code: ErrorCode.DOWNSTREAM_SERVICE_ERROR, ...(agency ? { agency } : {}) },
+    });
+  }
+  const unexpected = error.originalError && !(error.originalError instanceof GraphQLError) && !KNOWN_CODES.has(String(extensions.code));
+  if (unexpected) return new GraphQLError(message, { nodes: error.nodes, path: error.path, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } });
+  const visible = Object.fromEntries(Object.entries(extensions).filter(([key]) => !INTERNAL_EXTENSIONS.has(key)));
+  if (Object.keys(visible).length === Object.keys(extensions).length) return error;
+  return new GraphQLError(error.message, { nodes: error.nodes, path: error.path, extensions: { ...visible, ...(agency ? { agency } : {}) } });
+}
+
+/** The code of an error that has none: from its HTTP status, or where in the request it arose. */
+function inferredCode(error: GraphQLError, agency: string | undefined): string {
+  const status = (error.extensions?.http as { status?: number } | undefined)?.status;
+  // Hive's JWT plugin answers a token that is not a JWT at all with 400.
+  if (status === 401 || /^unauthenticated$|authentication token/i.test(error.message)) return ErrorCode.UNAUTHENTICATED;
+  if (status === 403) return ErrorCode.FORBIDDEN;
+  if (agency || error.path) return ErrorCode.DOWNSTREAM_SERVICE_ERROR;
+  // Errors before execution: variables that do not fit their types, and other request errors.
+  return ErrorCode.BAD_USER_INPUT;
+}
+
+function withCodes(result: ExecutionResult): ExecutionResult {
+  if (!result.errors?.length) return result;
+  return {
+    ...result,
+    errors: result.errors.map((error) => {
+      const agency = agencyOf(error);
+      const code = (error.extensions as Record<string, unknown>).code;
+      if (!agency && code) return error;
+      return new GraphQLError(error.message, {
+        nodes: error.nodes,
+        path: error.path,
+        originalError: error.originalError,
+        extensions: { ...error.extensions, code: code ?? inferredCode(error, agency), ...(agency ? { agency } : {}) },
+      });
+    }),
+  };
+}
+
+/**
+ * Every error leaves the gateway with an `extensions.code` from the SDK's map. Subgraph errors
+ * keep theirs and gain the agency they came from; a subgraph that did not answer becomes
+ * DOWNSTREAM_SERVICE_ERROR naming the agency, so a caller knows whose fields are missing while
+ * the rest of the answer stands. Runs on the final result, so errors raised before execution
+ * (token checks, variable coercion) are covered too.
  */
 export function useAgencyErrors(): GatewayPlugin {
   return {
-    onExecutionResult({ result, setResult }) {
-      if (!result || !('errors' in result) || !result.errors?.length) return;
-      setResult({
-        ...result,
-        errors: result.errors.map((error) => {
-          const agency = agencyOf(error);
-          const code = (error.extensions as Record<string, unknown>).code;
-          if (!agency && code) return error;
-          return new GraphQLError(error.message, {
-            nodes: error.nodes,
-            path: error.path,
-            originalError: error.originalError,
-            extensions: {
-              ...error.extensions,
-              code: code ?? ErrorCode.DOWNSTREAM_SERVICE_ERROR,
-              ...(agency ? { agency } : {}),
-            },
-          });
-        }),
-      });
+    onResultProcess({ result, setResult }) {
+      if (Array.isArray(result)) setResult(result.map(withCodes));
+      else if (result && !(Symbol.asyncIterator in result)) setResult(withCodes(result as ExecutionResult));
     },
   };
 }

@@ -5,7 +5,7 @@ import http from '@graphql-mesh/transport-http';
 import { ErrorCode } from '@antq/sdk';
 import { serializeSignedRequest } from '@antq/subgraph-kit';
 import { DEFAULT_LIMITS, useOperationLimits, type OperationLimits } from './limits.js';
-import { useAgencyErrors } from './agency-errors.js';
+import { maskAgencyError, useAgencyErrors } from './agency-errors.js';
 
 export interface GatewayOptions {
   /** The supergraph SDL (see `loadSupergraph` for files and URLs). */
@@ -50,6 +50,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     disableIntrospection: options.introspection === false ? { disableIf: () => true } : undefined,
     logging: options.logLevel ?? 'error',
     upstreamTimeout: limits.upstreamTimeoutMs,
+    maskedErrors: { maskError: maskAgencyError },
     plugins: () => [
       useOperationLimits(limits),
       ...(options.plugins ?? []),

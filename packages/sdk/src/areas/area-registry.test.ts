@@ -85,6 +85,7 @@ describe('area registry: the four registers', () => {
       expect(isAntqError(error) && error.code).toBe(ErrorCode.UNKNOWN_AREA);
       expect((error as Error).message).toContain('"99999"');
     }
+    expect(() => registry.require('79x')).toThrow(expect.objectContaining({ code: ErrorCode.BAD_USER_INPUT }));
     expect(() => registry.children('18031', { on: '2026-01-01' })).toThrow(/Unknown area code "18031" in the register of 2025-07-01/);
   });
 });

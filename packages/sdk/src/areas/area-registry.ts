@@ -48,7 +48,7 @@ export interface AreaRegistry extends AreaGraph {
   readonly latestRegister: RegisterDate;
   has(code: string): boolean;
   get(code: string, options?: OnDate): AdministrativeUnit | undefined;
-  /** Like `get`, but an unknown code is an `UNKNOWN_AREA` error. */
+  /** Like `get`, but a malformed code is a `BAD_USER_INPUT` error and an unknown one `UNKNOWN_AREA`. */
   require(code: string, options?: OnDate): AdministrativeUnit;
   parent(code: string, options?: OnDate): AdministrativeUnit | undefined;
   /** Nearest first. */
@@ -65,6 +65,9 @@ export interface AreaRegistry extends AreaGraph {
   /** "Which older units make up this one": every earlier unit that went (wholly or in part) into it. */
   constituentsOf(code: string, options?: OnDate): readonly ConstituentUnit[];
 }
+
+/** GSO codes: 2 digits for a province, 3 for a district, 5 for a commune. */
+const AREA_CODE = /^(?:\d{2}|\d{3}|\d{5})$/;
 
 const LEVEL_ORDER: Record<AreaLevel, number> = { province: 0, district: 1, commune: 2 };
 
@@ -213,6 +216,11 @@ export function createAreaRegistry(data: RegistryData): AreaRegistry {
   }
 
   function require(code: string, options?: OnDate): AdministrativeUnit {
+    if (!AREA_CODE.test(code)) {
+      throw new AntqError(ErrorCode.BAD_USER_INPUT, `"${code}" is not an area code: expected 2 digits (province), 3 (district) or 5 (commune), e.g. "28159".`, {
+        issues: [{ path: 'areaCode', message: 'expected 2, 3 or 5 digits' }],
+      });
+    }
     const row = versionOf(code, options);
     if (!row) {
       const where = options?.on !== undefined ? ` in the register of ${registers[registerIndexOn(options.on)]}` : '';
