@@ -18,6 +18,7 @@ const graph = await startEmbeddedGraph({
   fresh: values.fresh,
   port: Number(values.port),
   host: values.host,
+  authDisabled: process.env.ANTQ_AUTH === 'off',
   onProgress: (line) => console.log(`… ${line}`),
 }).catch((error: unknown) => {
   console.error(`Could not start the graph: ${(error as Error).message}`);

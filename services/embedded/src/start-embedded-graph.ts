@@ -3,8 +3,8 @@ import { readFile, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { loadAreaRegistry } from '@antq/sdk/areas';
 import type { Agency } from '@antq/sdk';
-import type { AgencySubgraph, AgencySubgraphOptions } from '@antq/subgraph-kit';
-import { composeSupergraph, createDevelopmentIssuer, createGateway, useCallerIdentity, type DevelopmentIssuer, type Gateway } from '@antq/gateway';
+import { createStorage, type AgencySubgraph, type AgencySubgraphOptions, type Storage } from '@antq/subgraph-kit';
+import { composeSupergraph, createAuditLog, createDevelopmentIssuer, createGateway, type AuditLog, type DevelopmentIssuer, type Gateway } from '@antq/gateway';
 import { createPoliceSubgraph } from '@antq/police';
 import { createFrontSubgraph } from '@antq/front';
 import { createVeteransSubgraph } from '@antq/veterans';
@@ -25,6 +25,8 @@ export interface EmbeddedGraphOptions {
   /** Gateway port; 0 picks a free one. */
   readonly port?: number;
   readonly host?: string;
+  /** Local development only: read tokens without verifying them (ANTQ_AUTH=off). */
+  readonly authDisabled?: boolean;
   /** Progress lines for a person watching the start. */
   readonly onProgress?: (line: string) => void;
 }
@@ -33,6 +35,7 @@ export interface EmbeddedGraph extends AsyncDisposable {
   readonly gateway: Gateway;
   readonly subgraphs: Readonly<Record<Agency, AgencySubgraph>>;
   readonly issuer: DevelopmentIssuer;
+  readonly audit: AuditLog;
   close(): Promise<void>;
 }
 
@@ -54,6 +57,7 @@ export async function startEmbeddedGraph(options: EmbeddedGraphOptions): Promise
   progress('Loading the national register of administrative units');
   const registry = await loadAreaRegistry();
   const started: Partial<Record<Agency, AgencySubgraph>> = {};
+  let auditStorage: Storage | undefined;
   try {
     for (const agency of Object.keys(FACTORIES) as Agency[]) {
       progress(`Starting the ${agency} subgraph (data in ${join(dataDir, agency)}, loading the example data)`);
@@ -78,6 +82,9 @@ export async function startEmbeddedGraph(options: EmbeddedGraphOptions): Promise
       ),
     );
     const issuer = await createDevelopmentIssuer({ keyDir: join(dataDir, 'issuer') });
+    progress(`Opening the audit log (${join(dataDir, 'audit')})`);
+    auditStorage = await createStorage({ kind: 'pglite', dataDir: join(dataDir, 'audit') });
+    const audit = await createAuditLog(auditStorage);
     progress('Starting the gateway');
     const gateway = await createGateway({
       supergraph,
@@ -86,14 +93,20 @@ export async function startEmbeddedGraph(options: EmbeddedGraphOptions): Promise
       signingKey,
       graphiql: true,
       introspection: true,
-      plugins: [...useCallerIdentity({ keys: { kind: 'key', publicKeyPem: issuer.publicKeyPem }, issuer: issuer.issuer, audience: issuer.audience })],
+      identity: options.authDisabled
+        ? { disabled: true }
+        : { keys: { kind: 'key', publicKeyPem: issuer.publicKeyPem }, issuer: issuer.issuer, audience: issuer.audience },
+      audit,
     });
     const close = async () => {
       await gateway.close();
+      await audit.close();
+      await auditStorage?.close();
       await Promise.all(Object.values(subgraphs).map((subgraph) => subgraph.close()));
     };
-    return { gateway, subgraphs, issuer, close, [Symbol.asyncDispose]: close };
+    return { gateway, subgraphs, issuer, audit, close, [Symbol.asyncDispose]: close };
   } catch (error) {
+    await auditStorage?.close();
     await Promise.all(Object.values(started).map((subgraph) => subgraph?.close()));
     throw error;
   }

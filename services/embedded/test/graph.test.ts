@@ -69,6 +69,27 @@ describe('the graph through the gateway', () => {
     expect(listed.data!.policeModels.nodes.filter((node) => node.name === name)).toHaveLength(1);
   });
 
+  it('audits every write and every cross-agency read in a chain that verifies', async () => {
+    const before = (await graph.audit.list({ limit: 10_000 })).length;
+    const name = `Audited ${randomUUID()}`;
+    await ask('mutation ($input: SecurityModelInput!) { createPoliceModel(input: $input) { id } }', policeEditor, {
+      input: { kind: 'security_camera', status: 'ACTIVE', areaCode: '28177', name },
+    });
+    await ask('{ area(code: "28159") { front { models { nodes { id name } } } } }', analyst);
+    await ask('{ area(code: "28159") { police { models { totalCount } } } }', analyst);
+    await graph.audit.flush();
+    const added = (await graph.audit.list({ after: 0, limit: 10_000 })).slice(before);
+    const write = added.find((entry) => entry.operationType === 'mutation');
+    expect(write).toMatchObject({ agency: 'police', result: 'ok', owners: ['police'] });
+    expect(write?.fields).toContain('Mutation.createPoliceModel');
+    const crossRead = added.filter((entry) => entry.operationType === 'query');
+    // The police analyst reading the Front's models is recorded; reading police data is not.
+    expect(crossRead).toHaveLength(1);
+    expect(crossRead[0]).toMatchObject({ agency: 'police', owners: ['front'] });
+    expect(crossRead[0]!.records.length).toBeGreaterThan(0);
+    expect(await graph.audit.verify()).toMatchObject({ ok: true });
+  });
+
   it('refuses forged, expired and wrong-audience tokens with UNAUTHENTICATED', async () => {
     const { privateKey } = await generateKeyPair('ES256');
     const forged = await new SignJWT({ agency: 'police', roles: ['editor'] })

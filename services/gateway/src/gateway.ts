@@ -6,6 +6,9 @@ import { ErrorCode } from '@antq/sdk';
 import { serializeSignedRequest } from '@antq/subgraph-kit';
 import { DEFAULT_LIMITS, useOperationLimits, type OperationLimits } from './limits.js';
 import { maskAgencyError, useAgencyErrors } from './agency-errors.js';
+import { useCallerIdentity, useUnverifiedIdentity, type CallerIdentityOptions } from './identity/use-caller-identity.js';
+import { useAuditLog } from './audit/use-audit.js';
+import type { AuditLog } from './audit/audit-log.js';
 
 export interface GatewayOptions {
   /** The supergraph SDL (see `loadSupergraph` for files and URLs). */
@@ -15,12 +18,19 @@ export interface GatewayOptions {
   readonly host?: string;
   /** Secret shared with the subgraphs: every upstream request is signed with it. */
   readonly signingKey: string;
+  /**
+   * How callers prove who they are. `disabled` is for local development only: tokens are read
+   * without verification, and the gateway says so loudly at start.
+   */
+  readonly identity: CallerIdentityOptions | { readonly disabled: true };
+  /** The hash-chained audit log every write and cross-agency read goes to. */
+  readonly audit?: AuditLog;
   readonly limits?: Partial<OperationLimits>;
   /** GraphiQL at GET /graphql (on in the embedded mode). */
   readonly graphiql?: boolean;
   /** Schema introspection (on in the embedded mode). */
   readonly introspection?: boolean;
-  /** Extra envelop/gateway plugins: identity, audit, metrics. */
+  /** Extra envelop/gateway plugins. */
   readonly plugins?: readonly GatewayPlugin[];
   readonly logLevel?: 'debug' | 'info' | 'warn' | 'error' | false;
 }
@@ -40,6 +50,12 @@ interface ServerContext {
 
 /** Cổng liên kết — the federation gateway: Hive Gateway runtime with its Rust planner, in Fastify. */
 export async function createGateway(options: GatewayOptions): Promise<Gateway> {
+  if ('disabled' in options.identity) {
+    console.warn(
+      '\n\u001b[41;97m WARNING \u001b[0m Authentication is OFF (ANTQ_AUTH=off): tokens are read WITHOUT verification and anyone can act as any agency.\n' +
+        '          Use this only on a development machine. Unset ANTQ_AUTH to verify tokens again.\n',
+    );
+  }
   const limits: OperationLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const runtime = createGatewayRuntime({
     supergraph: options.supergraph,
@@ -53,6 +69,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     maskedErrors: { maskError: maskAgencyError },
     plugins: () => [
       useOperationLimits(limits),
+      ...('disabled' in options.identity ? [useUnverifiedIdentity()] : useCallerIdentity(options.identity)),
+      ...(options.audit ? [useAuditLog({ log: options.audit, supergraphSdl: options.supergraph })] : []),
       ...(options.plugins ?? []),
       useAgencyErrors(),
       // Last, so the signature covers everything the plugins above put into the request.

@@ -1,6 +1,21 @@
 // antq-gateway --supergraph <file|url> [--port 4000] — serves any supergraph.
+//
+// Environment (production):
+//   ANTQ_SIGNING_KEY         secret shared with the subgraphs (required)
+//   ANTQ_JWKS_URL            the identity provider's JWKS endpoint, or
+//   ANTQ_JWT_PUBLIC_KEY      one PEM public key (or ANTQ_JWT_PUBLIC_KEY_FILE)
+//   ANTQ_JWT_ISSUER          expected `iss` (default urn:antq:development-issuer)
+//   ANTQ_JWT_AUDIENCE        expected `aud` (default antq-graph)
+//   AUDIT_DATABASE_URL       PostgreSQL for the audit log; else PGlite in <ANTQ_DATA_DIR>/audit
+//   ANTQ_GRAPHIQL=true, ANTQ_INTROSPECTION=false, ANTQ_AUTH=off (development only)
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { createStorage } from '@antq/subgraph-kit';
+import { createAuditLog } from './audit/audit-log.js';
 import { createGateway } from './gateway.js';
+import { DEVELOPMENT_ISSUER, GRAPH_AUDIENCE } from './identity/development-issuer.js';
+import type { CallerIdentityOptions } from './identity/use-caller-identity.js';
 import { loadSupergraph } from './supergraph-source.js';
 
 const { values } = parseArgs({
@@ -11,18 +26,47 @@ const { values } = parseArgs({
   },
 });
 
-const signingKey = process.env.ANTQ_SIGNING_KEY;
-if (!signingKey) {
-  console.error('ANTQ_SIGNING_KEY is not set: set it to the secret the subgraphs share with the gateway.');
+function fail(message: string): never {
+  console.error(`antq-gateway: ${message}`);
   process.exit(1);
 }
+
+const env = process.env;
+const signingKey = env.ANTQ_SIGNING_KEY ?? fail('ANTQ_SIGNING_KEY is not set: set it to the secret the subgraphs share with the gateway.');
+
+async function identityFromEnv(): Promise<CallerIdentityOptions | { disabled: true }> {
+  if (env.ANTQ_AUTH === 'off') return { disabled: true };
+  const issuer = env.ANTQ_JWT_ISSUER ?? DEVELOPMENT_ISSUER;
+  const audience = env.ANTQ_JWT_AUDIENCE ?? GRAPH_AUDIENCE;
+  if (env.ANTQ_JWKS_URL) return { keys: { kind: 'jwks', url: env.ANTQ_JWKS_URL }, issuer, audience };
+  const pem = env.ANTQ_JWT_PUBLIC_KEY ?? (env.ANTQ_JWT_PUBLIC_KEY_FILE ? await readFile(env.ANTQ_JWT_PUBLIC_KEY_FILE, 'utf8') : undefined);
+  if (pem) return { keys: { kind: 'key', publicKeyPem: pem }, issuer, audience };
+  return fail('no token keys: set ANTQ_JWKS_URL (or ANTQ_JWT_PUBLIC_KEY[_FILE]); ANTQ_AUTH=off switches authentication off for local development only.');
+}
+
+const identity = await identityFromEnv();
+const auditStorage = await createStorage(
+  env.AUDIT_DATABASE_URL ? { kind: 'postgres', url: env.AUDIT_DATABASE_URL } : { kind: 'pglite', dataDir: join(env.ANTQ_DATA_DIR ?? '.data/gateway', 'audit') },
+).catch((error: unknown) => fail(`the audit log's database cannot be opened: ${(error as Error).message}`));
+const audit = await createAuditLog(auditStorage);
 const gateway = await createGateway({
   supergraph: await loadSupergraph(values.supergraph),
   port: Number(values.port),
   host: values.host,
   signingKey,
-  graphiql: process.env.ANTQ_GRAPHIQL === 'true',
-  introspection: process.env.ANTQ_INTROSPECTION !== 'false',
-});
+  identity,
+  audit,
+  graphiql: env.ANTQ_GRAPHIQL === 'true',
+  introspection: env.ANTQ_INTROSPECTION !== 'false',
+}).catch((error: unknown) => fail(`${(error as Error).message}${(error as NodeJS.ErrnoException).code === 'EADDRINUSE' ? ` — port ${values.port} is taken: pass --port <another>.` : ''}`));
 console.log(`ANTQ gateway listening on ${gateway.url}`);
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void gateway.close().then(() => process.exit(0)));
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    void (async () => {
+      await gateway.close();
+      await audit.close();
+      await auditStorage.close();
+      process.exit(0);
+    })();
+  });
+}
