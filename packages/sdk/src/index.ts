@@ -136,3 +136,6 @@ export {
   type RollUpVia,
 } from './metrics/roll-up.js';
 export { resolveAreaForward, type AreaResolution, type AreaWidening } from './metrics/resolve-area-forward.js';
+
+// Field classification and the scopes and policies that enforce it.
+export { Classification, clearanceScopes, ownerOfPolicy, restrictedPolicy } from './domain/classification.js';

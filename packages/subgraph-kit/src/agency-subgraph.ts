@@ -10,6 +10,7 @@ import { agencyRecordMigrations } from './records/record-migrations.js';
 import { createAgencyResolvers, type AgencyContext } from './records/agency-resolvers.js';
 import { createAreaScopes, type AreaScopes } from './records/area-scope.js';
 import { createRecordLoaders } from './records/record-loaders.js';
+import { accessGrantMigrations, createAccessGrantResolvers, createAccessGrantStore, enforceFieldClassification, type AccessGrant } from './access/index.js';
 
 /** What makes one agency's subgraph: its contract, its own tables and resolvers, its data. */
 export interface AgencyDefinition<TExtra extends object = Record<never, never>> {
@@ -70,23 +71,30 @@ export async function createAgencySubgraph<TExtra extends object>(
   const ownsStorage = !isStorage(options.storage);
   const storage = isStorage(options.storage) ? options.storage : await createStorage(options.storage ?? { kind: 'pglite' });
   try {
-    await runMigrations(storage, [...outboxMigrations, ...agencyRecordMigrations, ...(definition.migrations ?? [])]);
+    await runMigrations(storage, [...outboxMigrations, ...agencyRecordMigrations, ...accessGrantMigrations, ...(definition.migrations ?? [])]);
     const registry = options.registry ?? (await loadAreaRegistry());
     const scopes = createAreaScopes(registry);
     if (options.exampleData) await definition.loadExampleData?.({ storage, registry, scopes });
 
     const shared = createAgencyResolvers({ agency: definition.agency, registry, scopes });
+    const grantStore = createAccessGrantStore(definition.agency);
+    const grants = createAccessGrantResolvers(definition.agency, grantStore);
     const server = await createSubgraphServer<AgencyContext & TExtra>({
       agency: definition.agency,
       typeDefs: definition.typeDefs,
-      resolvers: mergeResolvers([shared as IResolvers, (definition.resolvers ?? {}) as IResolvers]) as never,
+      resolvers: mergeResolvers([shared as IResolvers, grants as IResolvers, (definition.resolvers ?? {}) as IResolvers]) as never,
+      transformSchema: (schema) => void enforceFieldClassification(schema),
       ...(options.port === undefined ? {} : { port: options.port }),
       ...(options.host === undefined ? {} : { host: options.host }),
       ...(options.signingKey === undefined ? {} : { signingKey: options.signingKey }),
       ...(options.allowUnsigned === undefined ? {} : { allowUnsigned: options.allowUnsigned }),
       ...(options.logLevel === undefined ? {} : { logLevel: options.logLevel }),
       context: ({ caller }) => {
+        let accessGrants: Promise<AccessGrant[]> | undefined;
         const base: AgencyContext = {
+          // Loaded at most once per request, and only when a restricted field is read by another agency.
+          accessGrants: () =>
+            (accessGrants ??= caller && caller.agency !== definition.agency ? grantStore.list(storage, { grantee: caller.agency, activeOnly: true }) : Promise.resolve([])),
           agency: definition.agency,
           caller,
           storage,

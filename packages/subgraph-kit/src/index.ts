@@ -37,6 +37,9 @@ export { createAreaScopes, type AreaScopes } from './records/area-scope.js';
 export { requireWriter, WRITER_ROLES } from './records/write-access.js';
 export { checkPageSize, decodeCursor, encodeCursor, scopePairs, toPage, MAX_PAGE_SIZE, type Page, type PageCursor } from './records/page.js';
 
+// Field classification and data-sharing grants.
+export { enforceFieldClassification, isActiveGrant, type AccessGrant, type ClassifiedContext } from './access/index.js';
+
 // Errors.
 export {
   badUserInputError,

@@ -60,8 +60,8 @@ export function defineSubgraphConformance(options: SubgraphConformanceOptions): 
       let counted: ReturnType<typeof countingStorage>;
       let store: Storage;
       // Tây Ninh province (80): a jurisdiction covering Long Hậu (old 28168) and Cần Giuộc (28159).
-      const editor: TestCaller = { agency, roles: ['editor'], jurisdiction: '80' };
-      const analyst: TestCaller = { agency, roles: ['analyst'], jurisdiction: '80' };
+      const editor: TestCaller = { agency, roles: ['editor'], jurisdiction: '80', clearance: 'restricted' };
+      const analyst: TestCaller = { agency, roles: ['analyst'], jurisdiction: '80', clearance: 'shared' };
 
       const ask = <T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, caller: TestCaller | undefined = analyst) =>
         postSignedGraphQL<T>(subgraph.url, { query, ...(variables ? { variables } : {}), signingKey, ...(caller ? { caller } : {}) });

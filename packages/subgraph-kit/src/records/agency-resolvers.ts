@@ -17,6 +17,7 @@ import {
 } from '@antq/sdk';
 import type { AdministrativeUnit } from '@antq/sdk';
 import type { AreaRegistry } from '@antq/sdk/areas';
+import type { AccessGrant } from '../access/access-grants.js';
 import { appendChange } from '../outbox/index.js';
 import type { SqlExecutor, Storage } from '../storage/index.js';
 import type { Caller } from '../identity/index.js';
@@ -44,6 +45,8 @@ export interface AgencyContext {
   readonly registry: AreaRegistry;
   readonly scopes: AreaScopes;
   readonly loaders: RecordLoaders;
+  /** The data-sharing grants now in force for the caller's agency (another agency's caller only). */
+  readonly accessGrants: () => Promise<readonly AccessGrant[]>;
 }
 
 export interface AgencyResolverOptions {

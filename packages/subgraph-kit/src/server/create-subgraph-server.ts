@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import mercurius, { type MercuriusCommonOptions, type MercuriusContext } from 'mercurius';
 import { pino, type LevelWithSilent } from 'pino';
-import { parse, type DocumentNode } from 'graphql';
+import { parse, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { Agency } from '@antq/sdk';
 import { toSafeGraphQLError, gatewaySignatureError } from '../errors.js';
@@ -79,6 +79,8 @@ export interface SubgraphServerOptions<TExtra extends object = Record<never, nev
   readonly queryDepth?: number;
   /** Most tokens in an operation document. Default 20,000. */
   readonly maxTokens?: number;
+  /** Changes the built schema before it is served, e.g. to guard classified fields. */
+  readonly transformSchema?: (schema: GraphQLSchema) => void;
   /** How long `ready` may take before the subgraph counts as not ready. Default 2,000 ms. */
   readonly readinessTimeoutMs?: number;
 }
@@ -201,6 +203,7 @@ export async function createSubgraphServer<TExtra extends object = Record<never,
     } catch (error) {
       throw new SubgraphConfigError(`The ${agency} subgraph schema does not build: ${(error as Error).message}`, { cause: error });
     }
+    options.transformSchema?.(schema);
     maskSubscriptionErrors(schema, log);
 
     const verify = createGatewayRequestVerifier({

@@ -1,0 +1,37 @@
+import type { Agency } from './types.js';
+
+/**
+ * Phân loại trường dữ liệu — how widely a field may be read. The SDL marks each field with the
+ * federation auth directives: nothing (public), `@requiresScopes([["shared"]])` (shared between
+ * participating agencies), `@requiresScopes([["restricted"]]) @policy([["<owner>:restricted"]])`
+ * (the owning agency, and agencies it granted access to).
+ */
+export const Classification = {
+  PUBLIC: 'public',
+  SHARED: 'shared',
+  RESTRICTED: 'restricted',
+} as const;
+export type Classification = (typeof Classification)[keyof typeof Classification];
+
+/** The scopes a caller's clearance carries: each class includes the ones below it. */
+export function clearanceScopes(clearance: string | undefined): string[] {
+  switch (clearance) {
+    case Classification.RESTRICTED:
+      return [Classification.SHARED, Classification.RESTRICTED];
+    case Classification.SHARED:
+      return [Classification.SHARED];
+    default:
+      return [];
+  }
+}
+
+/** The policy that guards an agency's restricted fields. */
+export function restrictedPolicy(owner: Agency): string {
+  return `${owner}:restricted`;
+}
+
+/** The owner a restricted-data policy names, if it is one. */
+export function ownerOfPolicy(policy: string): Agency | undefined {
+  const match = /^(police|front|veterans|youth):restricted$/.exec(policy);
+  return match ? (match[1] as Agency) : undefined;
+}

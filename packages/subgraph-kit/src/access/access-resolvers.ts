@@ -1,0 +1,109 @@
+import { randomUUID } from 'node:crypto';
+import { AntqError, ErrorCode, isAgencyCode, type Agency } from '@antq/sdk';
+import { appendChange } from '../outbox/index.js';
+import type { AgencyContext } from '../records/agency-resolvers.js';
+import { AGENCY_TYPE_PREFIX } from '../records/agency-resolvers.js';
+import { isActiveGrant, type AccessGrant, type AccessGrantStore } from './access-grants.js';
+
+/** Only an administrator of the owning agency, within its jurisdiction, grants or revokes. */
+function requireGrantor(ctx: AgencyContext, owner: Agency, areaCode: string | null) {
+  const { caller } = ctx;
+  if (!caller) throw new AntqError(ErrorCode.UNAUTHENTICATED, 'Granting access needs a signed-in caller.');
+  if (caller.agency !== owner) {
+    throw new AntqError(ErrorCode.NOT_OWNING_AGENCY, `Only the ${owner} grants access to its data; the caller belongs to the ${caller.agency}.`, {
+      details: { owner, callerAgency: caller.agency },
+    });
+  }
+  if (!caller.roles.includes('admin')) {
+    throw new AntqError(ErrorCode.FORBIDDEN, `Granting access needs the admin role; the caller has ${caller.roles.join(', ') || 'none'}.`, { details: { requiredRoles: ['admin'] } });
+  }
+  if (caller.jurisdiction && (areaCode === null || !ctx.scopes.covers(caller.jurisdiction, areaCode))) {
+    throw new AntqError(
+      ErrorCode.FORBIDDEN,
+      areaCode === null
+        ? `A national grant needs a national administrator; the caller's jurisdiction is ${caller.jurisdiction}.`
+        : `Area ${areaCode} is outside the caller's jurisdiction ${caller.jurisdiction}.`,
+      { details: { jurisdiction: caller.jurisdiction, areaCode } },
+    );
+  }
+  return caller;
+}
+
+function parseTime(value: unknown, path: string): Date {
+  const date = new Date(String(value));
+  if (Number.isNaN(date.getTime())) {
+    throw new AntqError(ErrorCode.BAD_USER_INPUT, `${path} is not a date-time.`, { issues: [{ path, message: 'expected an ISO 8601 date-time' }] });
+  }
+  return date;
+}
+
+/** Query and mutation resolvers for an agency's data-sharing grants. */
+export function createAccessGrantResolvers(agency: Agency, store: AccessGrantStore) {
+  const P = AGENCY_TYPE_PREFIX[agency];
+  type Args = Record<string, unknown>;
+
+  const grantChange = (grant: AccessGrant, change: 'created' | 'retired') => ({
+    agency,
+    recordKind: 'access_grant',
+    recordId: grant.id,
+    change,
+    areaCode: grant.areaCode ?? '',
+    payload: grant,
+  });
+
+  return {
+    Query: {
+      [`${agency}AccessGrants`]: (_: unknown, args: Args, ctx: AgencyContext) => {
+        if (ctx.caller?.agency !== agency) {
+          throw new AntqError(ErrorCode.NOT_OWNING_AGENCY, `Only the ${agency} lists the grants of its data.`, { details: { owner: agency } });
+        }
+        return store.list(ctx.storage, { activeOnly: args.includeInactive !== true });
+      },
+      // Reached only by the gateway: the field is @inaccessible in the supergraph.
+      [`_${agency}ActiveGrants`]: (_: unknown, args: Args, ctx: AgencyContext) =>
+        store.list(ctx.storage, { grantee: String(args.grantee).toLowerCase() as Agency, activeOnly: true }),
+    },
+    Mutation: {
+      [`grant${P}Access`]: async (_: unknown, args: Args, ctx: AgencyContext) => {
+        const input = args.input as Args;
+        const grantee = String(input.grantee).toLowerCase();
+        if (!isAgencyCode(grantee) || grantee === agency) {
+          throw new AntqError(ErrorCode.BAD_USER_INPUT, `A grant goes to another agency, not the ${agency} itself.`, { issues: [{ path: 'input.grantee', message: 'expected another agency' }] });
+        }
+        const areaCode = input.areaCode ? ctx.registry.require(String(input.areaCode)).code : null;
+        const caller = requireGrantor(ctx, agency, areaCode);
+        const validFrom = input.validFrom ? parseTime(input.validFrom, 'input.validFrom') : new Date();
+        const validUntil = parseTime(input.validUntil, 'input.validUntil');
+        return ctx.storage.transaction(async (tx) => {
+          const grant = await store.create(tx, {
+            id: `${agency}-grant-${randomUUID()}`,
+            grantee,
+            areaCode,
+            validFrom,
+            validUntil,
+            grantedBy: caller.subject,
+            note: typeof input.note === 'string' ? input.note : null,
+          });
+          await appendChange(tx, grantChange(grant, 'created'));
+          return grant;
+        });
+      },
+      [`revoke${P}AccessGrant`]: async (_: unknown, args: Args, ctx: AgencyContext) => {
+        const [existing] = (await store.list(ctx.storage, { activeOnly: false })).filter((grant) => grant.id === String(args.id));
+        if (!existing) throw new AntqError(ErrorCode.NOT_FOUND, `No grant "${String(args.id)}" of the ${agency}. List them with ${agency}AccessGrants.`, { details: { id: args.id } });
+        const caller = requireGrantor(ctx, agency, existing.areaCode);
+        return ctx.storage.transaction(async (tx) => {
+          const grant = (await store.revoke(tx, existing.id, caller.subject))!;
+          await appendChange(tx, grantChange(grant, 'retired'));
+          return grant;
+        });
+      },
+    },
+    AccessGrant: {
+      owner: (grant: AccessGrant) => grant.owner.toUpperCase(),
+      grantee: (grant: AccessGrant) => grant.grantee.toUpperCase(),
+      area: (grant: AccessGrant) => (grant.areaCode ? { code: grant.areaCode } : null),
+      active: (grant: AccessGrant) => isActiveGrant(grant),
+    },
+  };
+}

@@ -1,0 +1,83 @@
+import { Classification, ErrorCode, clearanceScopes, isAgencyCode, ownerOfPolicy, restrictedPolicy } from '@antq/sdk';
+import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
+import { GraphQLError, Kind, getOperationAST } from 'graphql';
+import type { GrantDirectory } from './grant-directory.js';
+
+/** The verified claims the gateway reads a caller's access from. */
+interface CallerClaims {
+  readonly agency?: unknown;
+  readonly clearance?: unknown;
+}
+
+interface ValidateParams {
+  user: CallerClaims | null | undefined;
+  fieldNode: { name: { value: string } } & object;
+  parentType: { name: string };
+  fieldAuthArgs?: unknown;
+  typeAuthArgs?: unknown;
+  fieldScopes?: string[][];
+  typeScopes?: string[][];
+  fieldPolicies?: string[][];
+  typePolicies?: string[][];
+  userScopes: string[];
+  userPolicies: string[];
+  path: ReadonlyArray<string | number>;
+}
+
+const satisfied = (required: string[][] | undefined, held: string[]) => !required?.length || required.some((group) => group.every((item) => held.includes(item)));
+
+/**
+ * Lớp phân quyền ở cổng — the gateway's half of field classification, for Hive's generic-auth
+ * plugin (`genericAuth`): scopes from the caller's clearance, policies from its agency and the
+ * grants other agencies gave it. An operation that selects a field the caller may not see is
+ * refused with a typed error per such field.
+ */
+export function accessControlOptions(grants: GrantDirectory) {
+  return {
+    mode: 'protect-granular' as const,
+    // The whole operation is refused, each withheld field named: dropping fields can leave
+    // selections empty, which the query planner cannot plan.
+    rejectUnauthenticated: true,
+    resolveUserFn: (context: { jwt?: { payload?: CallerClaims } }) => context.jwt?.payload ?? null,
+    extractScopes: (user: CallerClaims | null) => (user && isAgencyCode(user.agency) ? clearanceScopes(String(user.clearance ?? Classification.PUBLIC)) : []),
+    extractPolicies: async (user: CallerClaims | null) => {
+      if (!user || !isAgencyCode(user.agency)) return [];
+      const policies = [restrictedPolicy(user.agency)];
+      if (user.clearance === Classification.RESTRICTED) for (const owner of await grants.grantorsOf(user.agency)) policies.push(restrictedPolicy(owner));
+      return policies;
+    },
+    validateUser(params: ValidateParams): GraphQLError | undefined {
+      const coordinate = `${params.parentType.name}.${params.fieldNode.name.value}`;
+      const guarded = params.fieldAuthArgs || params.typeAuthArgs || params.fieldScopes?.length || params.typeScopes?.length || params.fieldPolicies?.length || params.typePolicies?.length;
+      if (!guarded) return undefined;
+      const error = (code: string, message: string, details: Record<string, unknown> = {}) =>
+        new GraphQLError(message, { nodes: [params.fieldNode as never], path: params.path as (string | number)[], extensions: { code, field: coordinate, ...details } });
+      if (!params.user) return error(ErrorCode.UNAUTHENTICATED, `${coordinate} needs a signed-in caller. Send "Authorization: Bearer <token>".`);
+      const scopes = [...(params.typeScopes ?? []), ...(params.fieldScopes ?? [])];
+      if (!satisfied(params.typeScopes, params.userScopes) || !satisfied(params.fieldScopes, params.userScopes)) {
+        return error(ErrorCode.FORBIDDEN, `${coordinate} is classified ${scopes.map((group) => group.join(' and ')).join(' or ')}; the caller's clearance does not reach it.`, {
+          clearance: params.user.clearance ?? Classification.PUBLIC,
+        });
+      }
+      if (!satisfied(params.typePolicies, params.userPolicies) || !satisfied(params.fieldPolicies, params.userPolicies)) {
+        const owners = [...(params.typePolicies ?? []), ...(params.fieldPolicies ?? [])].flat().map((policy) => ownerOfPolicy(policy) ?? policy);
+        return error(ErrorCode.FORBIDDEN, `${coordinate} is restricted to the ${[...new Set(owners)].join(', ')}. Ask the owning agency for a data-sharing grant.`, { owners });
+      }
+      return undefined;
+    },
+  };
+}
+
+/** Grants made or revoked through this gateway take effect at once, not after the cache expires. */
+export function useGrantInvalidation(grants: GrantDirectory): GatewayPlugin {
+  return {
+    onExecute({ args }) {
+      const operation = getOperationAST(args.document, args.operationName);
+      const changesGrants =
+        operation?.operation === 'mutation' &&
+        operation.selectionSet.selections.some((selection) => selection.kind === Kind.FIELD && /^(grant\w+Access|revoke\w+AccessGrant)$/.test(selection.name.value));
+      if (!changesGrants) return undefined;
+      return { onExecuteDone: () => grants.invalidate() };
+    },
+  };
+}
