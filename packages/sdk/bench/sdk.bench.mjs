@@ -1,6 +1,19 @@
 // Measures the SDK's hot paths on the built package: registry load, look-ups, search, lineage and roll-up.
 //   npm run build -w @antq/sdk && npm run bench -w @antq/sdk
+import { readdirSync, statSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
+
+// Size of each built entry and of the chunks it loads (minified by the consumer's bundler; raw here).
+const dist = new URL('../dist/', import.meta.url);
+console.log('built file                                    bytes     gzip');
+for (const file of readdirSync(dist).filter((name) => /\.(js|cjs)$/.test(name)).sort()) {
+  const bytes = statSync(new URL(file, dist)).size;
+  const gzip = gzipSync(readFileSync(new URL(file, dist))).length;
+  console.log(`${file.padEnd(40)} ${String(bytes).padStart(9)} ${String(gzip).padStart(8)}`);
+}
+console.log('');
 
 function measure(label, runs, work) {
   for (let i = 0; i < Math.min(runs, 100); i++) work(i); // warm-up
