@@ -120,11 +120,16 @@ export function createAgencyResolvers(options: AgencyResolverOptions) {
         recurrence: toEnumValue(funding.recurrence as string),
         atLeast: funding.atLeast ?? false,
       })),
-    linkedRecords: (record: Parent) =>
-      ((record.linkedRecords as { agency: Agency; kind: string; id: string }[] | undefined) ?? []).map((link) => ({
-        __typename: `${AGENCY_TYPE_PREFIX[link.agency]}${link.kind === 'volunteer_force' ? 'Force' : 'Model'}`,
-        id: link.id,
-      })),
+    // Another agency's record is a reference the gateway resolves at its owner; our own we load here.
+    linkedRecords: (record: Parent, _: Args, ctx: AgencyContext) =>
+      Promise.all(
+        ((record.linkedRecords as { agency: Agency; kind: string; id: string }[] | undefined) ?? []).map(async (link) => {
+          const typename = `${AGENCY_TYPE_PREFIX[link.agency]}${link.kind === 'volunteer_force' ? 'Force' : 'Model'}`;
+          if (link.agency !== agency) return { __typename: typename, id: link.id };
+          const own = await (link.kind === 'volunteer_force' ? ctx.loaders.forces : ctx.loaders.models).load(link.id);
+          return own ? { ...own, __typename: typename } : null;
+        }),
+      ).then((links) => links.filter((link) => link !== null)),
     sources: (record: Parent) => record.sources ?? [],
   };
 
