@@ -7,4 +7,6 @@ export default defineConfig({
   sourcemap: true,
   target: 'node20',
   platform: 'node',
+  // Comes with @graphql-mesh/plugin-prometheus; the gateway must use that copy, not a bundled one.
+  external: ['prom-client'],
 });
