@@ -5,11 +5,12 @@ import { loadAreaRegistry, type AreaRegistry } from '@antq/sdk/areas';
 import type { LevelWithSilent } from 'pino';
 import { createSubgraphServer, type SubgraphServer } from './server/index.js';
 import { createStorage, runMigrations, type Migration, type Storage, type StorageOptions } from './storage/index.js';
-import { outboxMigrations } from './outbox/index.js';
+import { createChangeSubscriptionResolvers, outboxMigrations } from './outbox/index.js';
 import { agencyRecordMigrations } from './records/record-migrations.js';
 import { createAgencyResolvers, type AgencyContext } from './records/agency-resolvers.js';
 import { createAreaScopes, type AreaScopes } from './records/area-scope.js';
 import { createRecordLoaders } from './records/record-loaders.js';
+import { createChangesAfterResolver } from './outbox/changes-after.js';
 import { accessGrantMigrations, createAccessGrantResolvers, createAccessGrantStore, enforceFieldClassification, type AccessGrant } from './access/index.js';
 
 /** What makes one agency's subgraph: its contract, its own tables and resolvers, its data. */
@@ -79,16 +80,21 @@ export async function createAgencySubgraph<TExtra extends object>(
     const shared = createAgencyResolvers({ agency: definition.agency, registry, scopes });
     const grantStore = createAccessGrantStore(definition.agency);
     const grants = createAccessGrantResolvers(definition.agency, grantStore);
+    const changes = createChangeSubscriptionResolvers({ agency: definition.agency });
+    let closing = false;
+    const changesAfter = { Query: { [`_${definition.agency}ChangesAfter`]: createChangesAfterResolver(definition.agency, () => storage, () => closing) } };
     const server = await createSubgraphServer<AgencyContext & TExtra>({
       agency: definition.agency,
       typeDefs: definition.typeDefs,
-      resolvers: mergeResolvers([shared as IResolvers, grants as IResolvers, (definition.resolvers ?? {}) as IResolvers]) as never,
+      resolvers: mergeResolvers([shared as IResolvers, grants as IResolvers, changes as IResolvers, changesAfter as IResolvers, (definition.resolvers ?? {}) as IResolvers]) as never,
       transformSchema: (schema) => void enforceFieldClassification(schema),
       ...(options.port === undefined ? {} : { port: options.port }),
       ...(options.host === undefined ? {} : { host: options.host }),
       ...(options.signingKey === undefined ? {} : { signingKey: options.signingKey }),
       ...(options.allowUnsigned === undefined ? {} : { allowUnsigned: options.allowUnsigned }),
       ...(options.logLevel === undefined ? {} : { logLevel: options.logLevel }),
+      // `<agency>Changes` over the websocket at /graphql, gateway-signed like every request.
+      subscription: true,
       context: ({ caller }) => {
         let accessGrants: Promise<AccessGrant[]> | undefined;
         const base: AgencyContext = {
@@ -107,7 +113,13 @@ export async function createAgencySubgraph<TExtra extends object>(
       ready: () => storage.query('SELECT 1'),
       onClose: ownsStorage ? [() => storage.close()] : [],
     });
-    return Object.assign(server, { storage, agency: definition.agency });
+    // Long polls of the change stream end at once instead of holding the shutdown.
+    const closeServer = server.close;
+    const close = async () => {
+      closing = true;
+      await closeServer();
+    };
+    return Object.assign(server, { storage, agency: definition.agency, close, [Symbol.asyncDispose]: close });
   } catch (error) {
     if (ownsStorage) await storage.close();
     throw error;

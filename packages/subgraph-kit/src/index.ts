@@ -28,6 +28,7 @@ export {
 // Storage, migrations and the change outbox.
 export { createStorage, runMigrations, storageFromEnv, StorageConfigError, type Migration, type SqlExecutor, type Storage, type StorageOptions } from './storage/index.js';
 export { appendChange, latestSeq, outboxMigrations, readChanges, type Change, type ChangeKind, type StoredChange } from './outbox/index.js';
+export { changeCursor, createChangeSubscriptionResolvers, type ChangeEvent, type ChangeSubscriptionOptions } from './outbox/index.js';
 
 // The records every agency keeps, for services that add their own.
 export { agencyRecordMigrations } from './records/record-migrations.js';
@@ -39,6 +40,9 @@ export { checkPageSize, decodeCursor, encodeCursor, scopePairs, toPage, MAX_PAGE
 
 // Field classification and data-sharing grants.
 export { enforceFieldClassification, isActiveGrant, type AccessGrant, type ClassifiedContext } from './access/index.js';
+
+export { createGrantDirectory, type GrantDirectory, type GrantInForce } from './access/grant-directory.js';
+export { postSignedSystemRequest } from './identity/system-request.js';
 
 // Errors.
 export {

@@ -33,12 +33,13 @@ function ruleOf(directives: readonly { name: { value: string }; arguments?: read
   return rule;
 }
 
-/** The area a restricted read is about: the record's or view's area, else the filter's; none for "everywhere". */
+/** The area a restricted read is about: the record's or view's area, else the filter's (or a subscription's `area`); none for "everywhere". */
 function areaOfRead(parent: unknown, args: Record<string, unknown>): string | undefined {
   const fromParent = (parent as { areaCode?: unknown } | null)?.areaCode;
   if (typeof fromParent === 'string') return fromParent;
   const filter = args.filter as { area?: unknown } | undefined;
-  return typeof filter?.area === 'string' ? filter.area : undefined;
+  if (typeof filter?.area === 'string') return filter.area;
+  return typeof args.area === 'string' ? args.area : undefined;
 }
 
 async function policyAllows(policy: string, caller: Caller, context: ClassifiedContext, area: string | undefined): Promise<boolean> {
@@ -100,6 +101,15 @@ export function enforceFieldClassification(schema: GraphQLSchema): number {
         await check(rule, coordinate, context, parent, args);
         return resolve(parent, args, context, info);
       };
+      // A subscription field is checked when it starts too, before its source stream opens;
+      // `resolve` above still checks every event it sends.
+      const subscribe: GraphQLFieldResolver<unknown, ClassifiedContext> | undefined = field.subscribe;
+      if (subscribe) {
+        field.subscribe = async (source, args, context, info) => {
+          await check(rule, coordinate, context, source, args);
+          return subscribe(source, args, context, info);
+        };
+      }
       guarded++;
     }
   }

@@ -17,10 +17,13 @@ import { createSubscriptionGuard } from './subscription-guard.js';
 /** Where every subgraph serves GraphQL (HTTP and websocket). */
 export const GRAPHQL_PATH = '/graphql';
 
+/** Who a subgraph belongs to: an agency, or the graph itself for the change stream. */
+export type SubgraphOwner = Agency | 'stream';
+
 /** What every resolver of an ANTQ subgraph finds in its context. */
 export interface SubgraphContextBase {
-  /** The agency that owns this subgraph. */
-  readonly agency: Agency;
+  /** The agency that owns this subgraph ('stream' for the graph's change stream). */
+  readonly agency: SubgraphOwner;
   /** The caller the gateway forwarded; undefined for anonymous callers and the gateway's own calls. */
   readonly caller: Caller | undefined;
   /** The request's logger (carries the request id). */
@@ -45,7 +48,7 @@ export interface ContextInput {
 }
 
 export interface SubgraphServerOptions<TExtra extends object = Record<never, never>> {
-  readonly agency: Agency;
+  readonly agency: SubgraphOwner;
   /** The agency's Federation 2 SDL (`schema/<agency>.graphql`). */
   readonly typeDefs: string | DocumentNode;
   /** Resolvers; scalars the SDL declares are attached by name (see `attachScalarResolvers`). */
@@ -127,7 +130,7 @@ function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
 }
 
 function checkOptions(options: Pick<SubgraphServerOptions, 'agency' | 'allowUnsigned' | 'signingKey' | 'port'>): void {
-  if (!AGENCIES.has(options.agency)) {
+  if (!AGENCIES.has(options.agency) && options.agency !== 'stream') {
     throw new SubgraphConfigError(`Unknown agency "${String(options.agency)}". Use one of ${[...AGENCIES].join(', ')}.`);
   }
   if (options.allowUnsigned === true && process.env.NODE_ENV === 'production') {

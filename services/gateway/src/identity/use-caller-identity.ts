@@ -2,6 +2,7 @@ import { createInlineSigningKeyProvider, createRemoteJwksSigningKeyProvider, use
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import { ErrorCode } from '@antq/sdk';
 import { decodeJwt } from 'jose';
+import { GraphQLError } from 'graphql';
 
 /** Where the gateway gets the keys that verify callers' tokens. */
 export type TokenKeySource =
@@ -52,7 +53,54 @@ export function useCallerIdentity(options: CallerIdentityOptions): GatewayPlugin
       }
     },
   };
-  return [requireJwtShape, verify];
+  return [requireJwtShape, verifyWebSocketOperations(verify)];
+}
+
+/** The hook of Yoga's JWT plugin (added by Hive's `useJWT`) that finds and verifies the token. */
+type RequestParseHook = (payload: { request: Request; url: URL; serverContext: Record<string, unknown> }) => unknown;
+
+/**
+ * An operation over graphql-ws (see `websocket.ts`) skips the HTTP request parsing where the
+ * JWT plugin verifies the token, and the JWT plugin's fallback, at context building, runs after
+ * the runtime's auth directives have looked for the caller. So the token is verified here in
+ * `onParams`, which runs first for every operation, by the same hook and with the same result as
+ * for HTTP (a no-op when the request was verified already).
+ */
+function verifyWebSocketOperations(jwtPlugin: GatewayPlugin): GatewayPlugin {
+  let requestParse: RequestParseHook | undefined;
+  type Init = NonNullable<GatewayPlugin['onPluginInit']>;
+  type InitPayload = Parameters<Init>[0];
+  return {
+    ...jwtPlugin,
+    onPluginInit(payload: InitPayload) {
+      return jwtPlugin.onPluginInit?.({
+        ...payload,
+        addPlugin(plugin) {
+          requestParse ??= (plugin as { onRequestParse?: RequestParseHook }).onRequestParse;
+          payload.addPlugin(plugin);
+        },
+      });
+    },
+    onParams({ request, context, setResult }) {
+      const parse = requestParse;
+      const serverContext = context as unknown as Record<string, unknown>;
+      if (!parse || !request || serverContext.jwt !== undefined) return;
+      // Over HTTP a refused token is a 401; over the websocket, an error for this operation only
+      // (thrown, it would close the client's whole connection with 4500).
+      return Promise.resolve()
+        .then(() => parse({ request, url: new URL(request.url), serverContext }))
+        .catch((error: unknown) => {
+          const reason = error instanceof Error ? error.message : String(error);
+          setResult({
+            errors: [
+              new GraphQLError(`The bearer token was refused (${reason}). Send a valid token: connection_init payload { "authorization": "Bearer <JWT>" }.`, {
+                extensions: { code: ErrorCode.UNAUTHENTICATED },
+              }),
+            ],
+          });
+        }) as never;
+    },
+  } as GatewayPlugin;
 }
 
 /**
@@ -61,13 +109,14 @@ export function useCallerIdentity(options: CallerIdentityOptions): GatewayPlugin
  */
 export function useUnverifiedIdentity(): GatewayPlugin {
   return {
-    onContextBuilding({ context, extendContext }) {
-      const header = (context as { request?: Request }).request?.headers.get('authorization');
-      const token = header?.replace(/^Bearer\s+/i, '');
+    // In onParams, which runs before context building: the runtime's auth directives look for
+    // the caller there, before this plugin's context-building hook would run.
+    onParams({ request, context }) {
+      const token = request?.headers.get('authorization')?.replace(/^Bearer\s+/i, '');
       if (!token) return;
       try {
         const payload = decodeJwt(token);
-        extendContext({ jwt: { payload } } as never);
+        Object.assign(context as object, { jwt: { payload } });
       } catch {
         // Not a JWT: anonymous.
       }

@@ -1,0 +1,143 @@
+import { AntqError, ErrorCode, type Agency } from '@antq/sdk';
+import type { AgencyContext } from '../records/agency-resolvers.js';
+import { latestSeq, readChanges, type StoredChange } from './change-outbox.js';
+
+/** What the `<agency>Changes` subscription sends for one outbox row (the `ChangeEvent` type). */
+export interface ChangeEvent {
+  readonly cursor: string;
+  readonly seq: number;
+  /** The schema's enum value, e.g. `POLICE`. */
+  readonly agency: string;
+  readonly recordKind: string;
+  readonly recordId: string;
+  readonly change: string;
+  readonly area: { readonly code: string } | null;
+  readonly occurredAt: string;
+  /** For the field classification check (the record's area). */
+  readonly areaCode: string;
+}
+
+export interface ChangeSubscriptionOptions {
+  readonly agency: Agency;
+  /** How often a caught-up subscription looks for new rows. Default 200 ms. */
+  readonly pollIntervalMs?: number;
+  /** Rows read per query while catching up. Default 100. */
+  readonly pageSize?: number;
+}
+
+interface ChangeArgs {
+  readonly afterSeq?: number | null;
+  readonly area?: string | null;
+  readonly recordKinds?: readonly string[] | null;
+}
+
+/** Access grants are the owning agency's business: their changes go to its own callers only. */
+const OWNER_ONLY_KINDS: ReadonlySet<string> = new Set(['access_grant']);
+
+/** `police:42` — what a client keeps to resume; the number is what `afterSeq` takes. */
+export function changeCursor(agency: Agency, seq: number): string {
+  return `${agency}:${seq}`;
+}
+
+function toEvent(row: StoredChange): ChangeEvent {
+  return {
+    cursor: changeCursor(row.agency, row.seq),
+    seq: row.seq,
+    agency: row.agency.toUpperCase(),
+    recordKind: row.recordKind,
+    recordId: row.recordId,
+    change: row.change,
+    area: row.areaCode ? { code: row.areaCode } : null,
+    occurredAt: row.occurredAt,
+    areaCode: row.areaCode,
+  };
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+/**
+ * Dòng thay đổi — the `<agency>Changes` subscription: replays the outbox rows after `afterSeq`
+ * (default: the newest sequence number when the subscription starts, so only new changes) page
+ * by page, then follows new rows by polling, which works on PGlite and PostgreSQL alike. Rows are
+ * filtered by area (the area's subtree and predecessors) and record kinds; access-grant changes go
+ * to the owning agency's callers only. Polling stops when the client unsubscribes.
+ */
+export function createChangeSubscriptionResolvers(options: ChangeSubscriptionOptions) {
+  const { agency } = options;
+  const pollIntervalMs = options.pollIntervalMs ?? 200;
+  const pageSize = options.pageSize ?? 100;
+
+  const subscribe = async (_source: unknown, args: ChangeArgs, ctx: AgencyContext): Promise<AsyncIterableIterator<ChangeEvent>> => {
+    if (args.afterSeq !== undefined && args.afterSeq !== null && (!Number.isInteger(args.afterSeq) || args.afterSeq < 0)) {
+      throw new AntqError(ErrorCode.BAD_USER_INPUT, `afterSeq must be 0 or a seq of an earlier ChangeEvent; got ${String(args.afterSeq)}.`, {
+        issues: [{ path: 'afterSeq', message: 'expected an integer of 0 or more' }],
+      });
+    }
+    // Throws the kit's unknown-area error for a code that is in no register.
+    const area = typeof args.area === 'string' && args.area !== '' ? ctx.registry.require(args.area).code : undefined;
+    const kinds = args.recordKinds ? new Set(args.recordKinds) : undefined;
+    const ownCaller = ctx.caller?.agency === agency;
+    const { storage } = ctx;
+    const startAfter = args.afterSeq ?? (await latestSeq(storage));
+
+    const wanted = (row: StoredChange): boolean =>
+      (kinds === undefined || kinds.has(row.recordKind)) &&
+      (ownCaller || !OWNER_ONLY_KINDS.has(row.recordKind)) &&
+      (area === undefined || (row.areaCode !== '' && ctx.scopes.covers(area, row.areaCode)));
+
+    const stop = new AbortController();
+    async function* follow(): AsyncGenerator<ChangeEvent> {
+      let after = startAfter;
+      while (!stop.signal.aborted) {
+        const rows = await readChanges(storage, { afterSeq: after, limit: pageSize });
+        if (stop.signal.aborted) return;
+        for (const row of rows) {
+          after = row.seq;
+          if (wanted(row)) yield toEvent(row);
+          if (stop.signal.aborted) return;
+        }
+        // A full page means more rows are waiting: read on at once; else wait for new ones.
+        if (rows.length < pageSize) await sleep(pollIntervalMs, stop.signal);
+      }
+    }
+
+    const generator = follow();
+    const iterator: AsyncIterableIterator<ChangeEvent> = {
+      [Symbol.asyncIterator]() {
+        return iterator;
+      },
+      next: () => generator.next(),
+      // Stops a pending poll first: the generator cannot take `return` while it awaits.
+      return: async (value?: unknown) => {
+        stop.abort();
+        await generator.return(undefined);
+        return { done: true, value: value as ChangeEvent };
+      },
+      throw: async (error?: unknown) => {
+        stop.abort();
+        return generator.throw(error);
+      },
+    };
+    return iterator;
+  };
+
+  return {
+    Subscription: {
+      [`${agency}Changes`]: {
+        subscribe,
+        resolve: (event: ChangeEvent) => event,
+      },
+    },
+  };
+}

@@ -1,0 +1,47 @@
+import { AntqError, ErrorCode, type Agency } from '@antq/sdk';
+import type { SqlExecutor } from '../storage/index.js';
+import { latestSeq, readChanges } from './change-outbox.js';
+
+const MAX_PAGE = 1_000;
+const MAX_WAIT_MS = 25_000;
+const POLL_MS = 50;
+
+/**
+ * `_<agency>ChangesAfter` — the change stream's read of this agency's outbox (hidden from
+ * clients by `@inaccessible`; only the gateway's key signs it): a page of changes after a seq,
+ * and the newest seq. With `waitMs`, an empty page waits for the first new change — a long poll.
+ * Outbox seqs become visible in order (one row lock numbers them), so a page never skips one.
+ */
+export function createChangesAfterResolver(agency: Agency, storage: () => SqlExecutor, closing: () => boolean = () => false) {
+  return async (_: unknown, args: { afterSeq: number; limit?: number | null; waitMs?: number | null }) => {
+    const limit = args.limit ?? 500;
+    const waitMs = Math.min(Math.max(args.waitMs ?? 0, 0), MAX_WAIT_MS);
+    if (!Number.isInteger(args.afterSeq) || args.afterSeq < 0 || !Number.isInteger(limit) || limit < 0 || limit > MAX_PAGE) {
+      throw new AntqError(ErrorCode.BAD_USER_INPUT, `afterSeq must be 0 or more and limit from 0 to ${MAX_PAGE}.`);
+    }
+    const db = storage();
+    const deadline = Date.now() + waitMs;
+    for (;;) {
+      // A subgraph shutting down ends its long polls with what they have, rather than failing them.
+      if (closing()) return { head: args.afterSeq, events: [] };
+      const head = await latestSeq(db);
+      const rows = limit > 0 && head > args.afterSeq ? await readChanges(db, { afterSeq: args.afterSeq, limit }) : [];
+      if (rows.length > 0 || limit === 0 || Date.now() >= deadline) {
+        return {
+          head,
+          events: rows.map((row) => ({
+            cursor: `${agency}:${row.seq}`,
+            agency: agency.toUpperCase(),
+            seq: row.seq,
+            recordKind: row.recordKind,
+            recordId: row.recordId,
+            change: row.change,
+            area: row.areaCode ? { code: row.areaCode } : null,
+            occurredAt: row.occurredAt,
+          })),
+        };
+      }
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    }
+  };
+}

@@ -1,0 +1,105 @@
+import { createRequire } from 'node:module';
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { getGraphQLWSOptions } from '@graphql-hive/gateway-runtime';
+import type { Context } from 'graphql-ws';
+import { useServer, type Extra } from 'graphql-ws/use/ws';
+
+/** The part of `ws`'s WebSocketServer used here (the package ships no types). */
+interface WsServer {
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer, callback: (client: unknown) => void): void;
+  emit(event: 'connection', client: unknown, request: IncomingMessage): boolean;
+  close(callback?: (error?: Error) => void): void;
+  readonly clients: Set<{ terminate(): void }>;
+}
+type WsServerConstructor = new (options: { noServer: true; maxPayload?: number }) => WsServer;
+
+const require = createRequire(import.meta.url);
+
+/** What the websocket endpoint needs of the gateway runtime (a Yoga instance underneath). */
+type GatewayRuntimeLike = Parameters<typeof getGraphQLWSOptions>[0] & {
+  /** Loads the supergraph if it is not yet (HTTP requests wait for it the same way). */
+  getSchema(): unknown;
+};
+
+export interface GraphQLWebSocket {
+  /** Closes every client socket and stops taking upgrades. */
+  close(): Promise<void>;
+}
+
+/**
+ * The header set a websocket operation runs with: the upgrade request's headers, and an
+ * `Authorization` from the `connection_init` payload (browsers cannot set headers on a
+ * websocket), which wins over the upgrade's.
+ */
+function headersOf(request: IncomingMessage, connectionParams: Readonly<Record<string, unknown>> | undefined): Headers {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value === undefined || name.startsWith(':')) continue;
+    // Hop-by-hop websocket headers mean nothing to a GraphQL operation.
+    if (/^(connection|upgrade|sec-websocket-.*)$/i.test(name)) continue;
+    headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+  }
+  const authorization = connectionParams?.authorization ?? connectionParams?.Authorization;
+  if (typeof authorization === 'string' && authorization !== '') {
+    try {
+      headers.set('authorization', authorization);
+    } catch {
+      // Not a valid header value (e.g. a line break): left out, so the caller is anonymous.
+    }
+  }
+  return headers;
+}
+
+/**
+ * Đăng ký qua websocket — clients subscribe to the gateway over graphql-ws (graphql-transport-ws)
+ * at the GraphQL path, on the same HTTP server as Fastify. Each operation runs through the
+ * gateway runtime with a `Request` built from the upgrade request, so identity, limits, auth
+ * and the upstream signature work as for HTTP. SSE needs nothing here: the runtime serves it at
+ * the same path for `accept: text/event-stream`.
+ */
+export function attachGraphQLWebSocket(
+  server: Server,
+  runtime: GatewayRuntimeLike,
+  options: { readonly path: string; /** Largest message accepted, like the HTTP body limit. */ readonly maxPayloadBytes: number },
+): GraphQLWebSocket {
+  const { path } = options;
+  const WebSocketServer = (require('ws') as { WebSocketServer: WsServerConstructor }).WebSocketServer;
+  // A larger frame closes the connection (1009); ws's own default would be 100 MiB.
+  const wsServer = new WebSocketServer({ noServer: true, maxPayload: options.maxPayloadBytes });
+  const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const pathname = new URL(request.url ?? '/', 'http://localhost').pathname;
+    if (pathname !== path) {
+      socket.destroy();
+      return;
+    }
+    wsServer.handleUpgrade(request, socket, head, (client) => wsServer.emit('connection', client, request));
+  };
+  server.on('upgrade', onUpgrade);
+
+  const cleanup = useServer(
+    getGraphQLWSOptions<Record<string, unknown>, Extra>(runtime, async (ctx: Context<Record<string, unknown> | undefined, Extra>) => {
+      // An operation run before the supergraph is loaded would meet no schema at all.
+      await runtime.getSchema();
+      const upgrade = ctx.extra.request;
+      return {
+        req: upgrade,
+        socket: ctx.extra.socket,
+        // A fixed origin: the client's Host header has no say in the URL.
+        request: new Request(new URL(upgrade.url ?? path, 'http://localhost'), {
+          method: 'POST',
+          headers: headersOf(upgrade, ctx.connectionParams ?? undefined),
+        }),
+      };
+    }),
+    wsServer as never,
+  );
+
+  return {
+    async close() {
+      server.off('upgrade', onUpgrade);
+      for (const client of wsServer.clients) client.terminate();
+      await cleanup.dispose();
+    },
+  };
+}
