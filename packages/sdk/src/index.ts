@@ -139,3 +139,6 @@ export { resolveAreaForward, type AreaResolution, type AreaWidening } from './me
 
 // Field classification and the scopes and policies that enforce it.
 export { Classification, clearanceScopes, ownerOfPolicy, restrictedPolicy } from './domain/classification.js';
+
+// The change stream's cursor.
+export { decodeStreamCursor, encodeStreamCursor, type StreamPosition } from './domain/stream-cursor.js';

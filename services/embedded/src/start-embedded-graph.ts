@@ -4,7 +4,8 @@ import { join, resolve } from 'node:path';
 import { loadAreaRegistry } from '@antq/sdk/areas';
 import type { Agency } from '@antq/sdk';
 import { createStorage, type AgencySubgraph, type AgencySubgraphOptions, type Storage } from '@antq/subgraph-kit';
-import { composeSupergraph, createAuditLog, createDevelopmentIssuer, createGateway, type AuditLog, type DevelopmentIssuer, type Gateway } from '@antq/gateway';
+import { createStreamSubgraph, type StreamSubgraph } from '@antq/stream';
+import { GRAPH_SUBGRAPHS, composeSupergraph, createAuditLog, createDevelopmentIssuer, createGateway, type AuditLog, type DevelopmentIssuer, type Gateway } from '@antq/gateway';
 import { createPoliceSubgraph } from '@antq/police';
 import { createFrontSubgraph } from '@antq/front';
 import { createVeteransSubgraph } from '@antq/veterans';
@@ -34,6 +35,7 @@ export interface EmbeddedGraphOptions {
 export interface EmbeddedGraph extends AsyncDisposable {
   readonly gateway: Gateway;
   readonly subgraphs: Readonly<Record<Agency, AgencySubgraph>>;
+  readonly stream: StreamSubgraph;
   readonly issuer: DevelopmentIssuer;
   readonly audit: AuditLog;
   close(): Promise<void>;
@@ -58,6 +60,7 @@ export async function startEmbeddedGraph(options: EmbeddedGraphOptions): Promise
   const registry = await loadAreaRegistry();
   const started: Partial<Record<Agency, AgencySubgraph>> = {};
   let auditStorage: Storage | undefined;
+  let stream: StreamSubgraph | undefined;
   try {
     for (const agency of Object.keys(FACTORIES) as Agency[]) {
       progress(`Starting the ${agency} subgraph (data in ${join(dataDir, agency)}, loading the example data)`);
@@ -71,14 +74,20 @@ export async function startEmbeddedGraph(options: EmbeddedGraphOptions): Promise
       });
     }
     const subgraphs = started as Record<Agency, AgencySubgraph>;
+    progress(`Starting the change stream (webhooks in ${join(dataDir, 'stream')})`);
+    stream = await createStreamSubgraph({
+      agencies: Object.fromEntries((Object.keys(subgraphs) as Agency[]).map((agency) => [agency, subgraphs[agency].url])),
+      signingKey,
+      registry,
+      storage: { kind: 'pglite', dataDir: join(dataDir, 'stream') },
+      port: 0,
+      logLevel: 'warn',
+    });
     progress('Composing the supergraph');
+    const urls: Record<string, string> = { ...Object.fromEntries((Object.keys(subgraphs) as Agency[]).map((agency) => [agency, subgraphs[agency].url])), stream: stream.url };
     const supergraph = composeSupergraph(
       await Promise.all(
-        (Object.keys(subgraphs) as Agency[]).map(async (agency) => ({
-          name: agency,
-          url: subgraphs[agency].url,
-          sdl: await readFile(new URL(`${agency}.graphql`, schemaDir), 'utf8'),
-        })),
+        GRAPH_SUBGRAPHS.map(async (name) => ({ name, url: urls[name]!, sdl: await readFile(new URL(`${name}.graphql`, schemaDir), 'utf8') })),
       ),
     );
     const issuer = await createDevelopmentIssuer({ keyDir: join(dataDir, 'issuer') });
@@ -102,11 +111,13 @@ export async function startEmbeddedGraph(options: EmbeddedGraphOptions): Promise
       await gateway.close();
       await audit.close();
       await auditStorage?.close();
+      await stream?.close();
       await Promise.all(Object.values(subgraphs).map((subgraph) => subgraph.close()));
     };
-    return { gateway, subgraphs, issuer, audit, close, [Symbol.asyncDispose]: close };
+    return { gateway, subgraphs, stream: stream!, issuer, audit, close, [Symbol.asyncDispose]: close };
   } catch (error) {
     await auditStorage?.close();
+    await stream?.close();
     await Promise.all(Object.values(started).map((subgraph) => subgraph?.close()));
     throw error;
   }

@@ -1,10 +1,10 @@
 // npm run compose — writes schema/supergraph.graphql from schema/<agency>.graphql.
 import { readFile, writeFile } from 'node:fs/promises';
-import { AGENCY_SUBGRAPHS, composeSupergraph, embeddedSubgraphUrl } from '../src/compose-supergraph.js';
+import { GRAPH_SUBGRAPHS, composeSupergraph, embeddedSubgraphUrl } from '../src/compose-supergraph.js';
 
 const schemaDir = new URL('../../../schema/', import.meta.url);
 const subgraphs = await Promise.all(
-  AGENCY_SUBGRAPHS.map(async (name) => ({ name, url: embeddedSubgraphUrl(name), sdl: await readFile(new URL(`${name}.graphql`, schemaDir), 'utf8') })),
+  GRAPH_SUBGRAPHS.map(async (name) => ({ name, url: embeddedSubgraphUrl(name), sdl: await readFile(new URL(`${name}.graphql`, schemaDir), 'utf8') })),
 );
 const supergraph = composeSupergraph(subgraphs);
 await writeFile(new URL('supergraph.graphql', schemaDir), supergraph);

@@ -4,6 +4,9 @@ import { parse } from 'graphql';
 /** The agency subgraphs, in the order the supergraph lists them. */
 export const AGENCY_SUBGRAPHS = ['police', 'front', 'veterans', 'youth'] as const;
 
+/** Every subgraph of the graph: the agencies' and the change stream. */
+export const GRAPH_SUBGRAPHS = [...AGENCY_SUBGRAPHS, 'stream'] as const;
+
 export interface SubgraphSource {
   readonly name: string;
   /** Where the gateway reaches it; embedded start-up rewrites these to the running ports. */
@@ -26,5 +29,5 @@ export function composeSupergraph(subgraphs: readonly SubgraphSource[]): string 
 
 /** Default subgraph addresses of the embedded mode, one port each from 4001. */
 export function embeddedSubgraphUrl(name: string): string {
-  return `http://127.0.0.1:${4001 + AGENCY_SUBGRAPHS.indexOf(name as (typeof AGENCY_SUBGRAPHS)[number])}/graphql`;
+  return `http://127.0.0.1:${4001 + GRAPH_SUBGRAPHS.indexOf(name as (typeof GRAPH_SUBGRAPHS)[number])}/graphql`;
 }

@@ -2,13 +2,22 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { createGatewayRuntime, useHmacUpstreamSignature, type GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import { unifiedGraphHandler } from '@graphql-hive/router-runtime';
 import http from '@graphql-mesh/transport-http';
+import ws from '@graphql-mesh/transport-ws';
+import usePrometheus from '@graphql-mesh/plugin-prometheus';
+import { Registry } from 'prom-client';
+import { getOperationAST, type DocumentNode } from 'graphql';
 import { ErrorCode } from '@antq/sdk';
 import { serializeSignedRequest } from '@antq/subgraph-kit';
 import { DEFAULT_LIMITS, useOperationLimits, type OperationLimits } from './limits.js';
 import { maskAgencyError, useAgencyErrors } from './agency-errors.js';
 import { useCallerIdentity, useUnverifiedIdentity, type CallerIdentityOptions } from './identity/use-caller-identity.js';
 import { useAuditLog } from './audit/use-audit.js';
+import { accessControlOptions, useGrantInvalidation } from './access/access-control.js';
+import { createGatewayGrantDirectory } from './access/grant-directory.js';
+import { useStreamCursorCheck } from './stream-arguments.js';
 import type { AuditLog } from './audit/audit-log.js';
+import { exampleGraphiQLTabs } from './graphiql/example-operations.js';
+import { attachGraphQLWebSocket } from './websocket.js';
 
 export interface GatewayOptions {
   /** The supergraph SDL (see `loadSupergraph` for files and URLs). */
@@ -26,8 +35,10 @@ export interface GatewayOptions {
   /** The hash-chained audit log every write and cross-agency read goes to. */
   readonly audit?: AuditLog;
   readonly limits?: Partial<OperationLimits>;
-  /** GraphiQL at GET /graphql (on in the embedded mode). */
+  /** GraphiQL at GET /graphql with the analysts' example operations (on in the embedded mode). */
   readonly graphiql?: boolean;
+  /** Prometheus metrics at GET /metrics, in a registry of this gateway's own (default on). */
+  readonly metrics?: boolean;
   /** Schema introspection (on in the embedded mode). */
   readonly introspection?: boolean;
   /** Extra envelop/gateway plugins. */
@@ -38,6 +49,8 @@ export interface GatewayOptions {
 export interface Gateway extends AsyncDisposable {
   readonly url: string;
   readonly app: FastifyInstance;
+  /** This gateway's Prometheus registry (what GET /metrics serves); undefined with `metrics: false`. */
+  readonly metricsRegistry?: Registry;
   close(): Promise<void>;
 }
 
@@ -46,6 +59,11 @@ type RuntimePlugins = ReturnType<NonNullable<Parameters<typeof createGatewayRunt
 interface ServerContext {
   req: FastifyRequest;
   reply: FastifyReply;
+}
+
+function isSubscription(request: { operationType?: string; document: DocumentNode; operationName?: string } | undefined): boolean {
+  if (!request) return false;
+  return (request.operationType ?? getOperationAST(request.document, request.operationName)?.operation) === 'subscription';
 }
 
 /** Cổng liên kết — the federation gateway: Hive Gateway runtime with its Rust planner, in Fastify. */
@@ -57,19 +75,30 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     );
   }
   const limits: OperationLimits = { ...DEFAULT_LIMITS, ...options.limits };
+  // One registry per gateway, so two gateways in one process do not register the same metrics twice.
+  const metricsRegistry = options.metrics === false ? undefined : new Registry();
+  const grants = createGatewayGrantDirectory({ supergraphSdl: options.supergraph, signingKey: options.signingKey });
   const runtime = createGatewayRuntime({
     supergraph: options.supergraph,
     unifiedGraphHandler,
-    transports: { http },
+    transports: { http, ws },
+    // Subscriptions go to the owning subgraph over graphql-ws at its /graphql, signed like the rest.
+    transportEntries: { '*.http': { options: { subscriptions: { kind: 'ws', location: '/graphql' } } } },
     landingPage: false,
-    graphiql: options.graphiql ?? false,
+    graphiql: options.graphiql ? { title: 'ANTQ Graph — GraphiQL', defaultTabs: exampleGraphiQLTabs() } : false,
     disableIntrospection: options.introspection === false ? { disableIf: () => true } : undefined,
     logging: options.logLevel ?? 'error',
-    upstreamTimeout: limits.upstreamTimeoutMs,
+    // Not for subscriptions: the timeout would end every change stream after upstreamTimeoutMs.
+    upstreamTimeout: ({ executionRequest }) => (isSubscription(executionRequest) ? undefined : limits.upstreamTimeoutMs),
+    genericAuth: accessControlOptions(grants) as never,
     maskedErrors: { maskError: maskAgencyError },
-    plugins: () => [
+    plugins: (context) => [
+      // Served by the Fastify route /metrics below, not by the plugin (endpoint: false).
+      ...(metricsRegistry ? [usePrometheus({ registry: metricsRegistry, endpoint: false, metrics: true, log: context.log })] : []),
       useOperationLimits(limits),
       ...('disabled' in options.identity ? [useUnverifiedIdentity()] : useCallerIdentity(options.identity)),
+      useGrantInvalidation(grants),
+      useStreamCursorCheck(),
       ...(options.audit ? [useAuditLog({ log: options.audit, supergraphSdl: options.supergraph })] : []),
       ...(options.plugins ?? []),
       useAgencyErrors(),
@@ -111,6 +140,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       return reply;
     },
   });
+  if (metricsRegistry) {
+    app.get('/metrics', async (_request, reply) => reply.header('content-type', metricsRegistry.contentType).send(await metricsRegistry.metrics()));
+  }
   app.get('/health', async () => ({ status: 'ok' }));
   app.get('/readiness', async (_request, reply) => {
     const ready = await Promise.resolve()
@@ -122,16 +154,20 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready' });
   });
 
+  // Clients subscribe over graphql-ws at the GraphQL path too (SSE is served by the route above).
+  const webSocket = attachGraphQLWebSocket(app.server, runtime, { path: runtime.graphqlEndpoint, maxPayloadBytes: limits.maxBodyBytes });
   await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   const close = async () => {
+    await webSocket.close();
     await app.close();
     await runtime.dispose();
   };
   return {
     url: `http://${options.host ?? '127.0.0.1'}:${port}${runtime.graphqlEndpoint}`,
     app,
+    ...(metricsRegistry ? { metricsRegistry } : {}),
     close,
     [Symbol.asyncDispose]: close,
   };

@@ -1,13 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { AGENCY_SUBGRAPHS, composeSupergraph, embeddedSubgraphUrl } from '../src/index.js';
+import { GRAPH_SUBGRAPHS, composeSupergraph, embeddedSubgraphUrl } from '../src/index.js';
 
 const schemaDir = new URL('../../../schema/', import.meta.url);
 
 describe('the checked-in supergraph', () => {
   it('is what the agency contracts compose to (run `npm run compose` when this fails)', async () => {
     const subgraphs = await Promise.all(
-      AGENCY_SUBGRAPHS.map(async (name) => ({ name, url: embeddedSubgraphUrl(name), sdl: await readFile(new URL(`${name}.graphql`, schemaDir), 'utf8') })),
+      GRAPH_SUBGRAPHS.map(async (name) => ({ name, url: embeddedSubgraphUrl(name), sdl: await readFile(new URL(`${name}.graphql`, schemaDir), 'utf8') })),
     );
     const composed = composeSupergraph(subgraphs);
     const checkedIn = await readFile(new URL('supergraph.graphql', schemaDir), 'utf8');

@@ -1,7 +1,7 @@
 import { Classification, ErrorCode, clearanceScopes, isAgencyCode, ownerOfPolicy, restrictedPolicy } from '@antq/sdk';
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import { GraphQLError, Kind, getOperationAST } from 'graphql';
-import type { GrantDirectory } from './grant-directory.js';
+import type { GrantDirectory } from '@antq/subgraph-kit';
 
 /** The verified claims the gateway reads a caller's access from. */
 interface CallerClaims {
@@ -43,7 +43,7 @@ export function accessControlOptions(grants: GrantDirectory) {
     extractPolicies: async (user: CallerClaims | null) => {
       if (!user || !isAgencyCode(user.agency)) return [];
       const policies = [restrictedPolicy(user.agency)];
-      if (user.clearance === Classification.RESTRICTED) for (const owner of await grants.grantorsOf(user.agency)) policies.push(restrictedPolicy(owner));
+      if (user.clearance === Classification.RESTRICTED) for (const owner of new Set((await grants.grantsFor(user.agency)).map((grant) => grant.owner))) policies.push(restrictedPolicy(owner));
       return policies;
     },
     validateUser(params: ValidateParams): GraphQLError | undefined {

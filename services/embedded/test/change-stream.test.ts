@@ -1,0 +1,218 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postGraphQL } from '@antq/testing';
+import { startEmbeddedGraph, type EmbeddedGraph } from '../src/index.js';
+
+/** One change as a subscriber receives it. */
+interface StreamEvent {
+  cursor: string;
+  agency: string;
+  seq: number;
+  recordKind: string;
+  recordId: string;
+  change: string;
+  area: { code: string } | null;
+}
+
+const CHANGES = `subscription ($after: String, $filter: ChangeStreamFilter) {
+  changes(after: $after, filter: $filter) { cursor agency seq recordKind recordId change area { code } }
+}`;
+
+/** The change stream through the gateway, as partner systems use it. */
+describe('the change stream', () => {
+  let graph: EmbeddedGraph;
+  let dataDir: string;
+  const clients: Client[] = [];
+  const tokens: Record<string, string> = {};
+
+  const ask = async <T = Record<string, unknown>>(query: string, token: string, variables?: Record<string, unknown>) => {
+    const response = await postGraphQL<T>(graph.gateway.url, { query, ...(variables ? { variables } : {}) }, { headers: { authorization: `Bearer ${token}` } });
+    expect(response.errors).toBeUndefined();
+    return response.data!;
+  };
+
+  const createPoliceModel = async (areaCode = '28177') =>
+    (await ask<{ createPoliceModel: { id: string } }>('mutation ($input: SecurityModelInput!) { createPoliceModel(input: $input) { id } }', tokens.policeEditor!, {
+      input: { kind: 'security_camera', status: 'ACTIVE', areaCode, name: `Camera ${randomUUID()}` },
+    })).createPoliceModel.id;
+
+  const createFrontModel = async () =>
+    (await ask<{ createFrontModel: { id: string } }>('mutation ($input: SecurityModelInput!) { createFrontModel(input: $input) { id } }', tokens.frontEditor!, {
+      input: { kind: 'security_camera', status: 'ACTIVE', areaCode: '28177', name: `Front camera ${randomUUID()}`, organisation: 'FATHERLAND_FRONT' },
+    })).createFrontModel.id;
+
+  const designateComplexArea = async () =>
+    (await ask<{ designateComplexArea: { id: string } }>('mutation ($input: ComplexAreaDesignationInput!) { designateComplexArea(input: $input) { id } }', tokens.policeEditor!, {
+      input: { areaCode: '28177', list: 'ANTT', problemTypes: ['other'], year: 2031, note: `test ${randomUUID()}` },
+    })).designateComplexArea.id;
+
+  /** A graphql-ws subscription to `changes`, its events as a queue. */
+  function subscribe(token: string | undefined, variables: Record<string, unknown> = {}) {
+    const client = createClient({
+      url: graph.gateway.url.replace(/^http/, 'ws'),
+      webSocketImpl: WebSocket,
+      connectionParams: token ? { authorization: `Bearer ${token}` } : {},
+      retryAttempts: 0,
+    });
+    clients.push(client);
+    const events: StreamEvent[] = [];
+    const errors: unknown[] = [];
+    const dispose = client.subscribe<{ changes: StreamEvent }>(
+      { query: CHANGES, variables },
+      {
+        next: (result) => {
+          if (result.errors) errors.push(...result.errors);
+          if (result.data) events.push(result.data.changes);
+        },
+        error: (error) => errors.push(error),
+        complete: () => undefined,
+      },
+    );
+    return { events, errors, close: () => (dispose(), client.dispose()) };
+  }
+
+  async function until(check: () => boolean, what: string, ms = 15_000) {
+    const deadline = Date.now() + ms;
+    while (!check()) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  /** Writes until the subscription is live (a subscription without a cursor starts from "now"). */
+  async function whenLive(subscription: { events: StreamEvent[] }) {
+    const deadline = Date.now() + 15_000;
+    while (subscription.events.length === 0) {
+      if (Date.now() > deadline) throw new Error('the subscription never went live');
+      await createPoliceModel();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    }
+  }
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'antq-stream-'));
+    graph = await startEmbeddedGraph({ dataDir, port: 0 });
+    tokens.policeEditor = await graph.issuer.mint({ agency: 'police', jurisdiction: '80', roles: ['editor'], clearance: 'restricted' });
+    tokens.frontEditor = await graph.issuer.mint({ agency: 'front', jurisdiction: '80', roles: ['editor'], clearance: 'restricted' });
+    tokens.frontShared = await graph.issuer.mint({ agency: 'front', roles: ['analyst'], clearance: 'shared' });
+    tokens.policeRestricted = await graph.issuer.mint({ agency: 'police', roles: ['analyst'], clearance: 'restricted' });
+    tokens.youthPublic = await graph.issuer.mint({ agency: 'youth', roles: ['analyst'], clearance: 'public' });
+  }, 120_000);
+
+  afterAll(async () => {
+    await Promise.all(clients.map((client) => client.dispose()));
+    await graph?.close();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('carries every agency’s changes in one stream, each with its record, change, owner and cursor', async () => {
+    const subscription = subscribe(tokens.frontShared);
+    await whenLive(subscription);
+    const policeId = await createPoliceModel();
+    const frontId = await createFrontModel();
+    await until(() => [policeId, frontId].every((id) => subscription.events.some((event) => event.recordId === id)), 'both changes');
+    const police = subscription.events.find((event) => event.recordId === policeId)!;
+    expect(police).toMatchObject({ agency: 'POLICE', recordKind: 'security_model', change: 'created', area: { code: '28177' } });
+    expect(subscription.events.find((event) => event.recordId === frontId)).toMatchObject({ agency: 'FRONT', recordKind: 'security_model' });
+    expect(new Set(subscription.events.map((event) => event.cursor)).size).toBe(subscription.events.length);
+    subscription.close();
+  });
+
+  it('resumes from a cursor with every change missed, once, in each agency’s order', async () => {
+    const first = subscribe(tokens.frontShared);
+    await whenLive(first);
+    const cursor = first.events.at(-1)!.cursor;
+    first.close();
+
+    // Written while nobody listens.
+    const missed: string[] = [];
+    for (let index = 0; index < 6; index++) missed.push(index % 2 === 0 ? await createPoliceModel() : await createFrontModel());
+
+    const resumed = subscribe(tokens.frontShared, { after: cursor });
+    await until(() => missed.every((id) => resumed.events.some((event) => event.recordId === id)), 'the missed changes');
+    const ids = resumed.events.map((event) => event.recordId);
+    expect(ids.slice(0, missed.length).sort()).toEqual([...missed].sort());
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const agency of ['POLICE', 'FRONT']) {
+      const seqs = resumed.events.filter((event) => event.agency === agency).map((event) => event.seq);
+      expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+      expect(seqs.every((seq, index) => index === 0 || seq === seqs[index - 1]! + 1)).toBe(true);
+    }
+    resumed.close();
+  });
+
+  it('filters by area subtree following the 2025 lineage, and by agency and kind', async () => {
+    const start = subscribe(tokens.frontShared);
+    await whenLive(start);
+    const cursor = start.events.at(-1)!.cursor;
+    start.close();
+    const underOldUnit = await createPoliceModel('28168'); // Long Hậu, now part of Cần Giuộc 28159
+    const elsewhere = await createPoliceModel('28177');
+    const front = await createFrontModel();
+    const filtered = subscribe(tokens.frontShared, { after: cursor, filter: { area: '28159', agencies: ['POLICE'], recordKinds: ['security_model'] } });
+    const everything = subscribe(tokens.frontShared, { after: cursor });
+    await until(() => [underOldUnit, elsewhere, front].every((id) => everything.events.some((event) => event.recordId === id)), 'the unfiltered stream');
+    await until(() => filtered.events.some((event) => event.recordId === underOldUnit), 'the change under Long Hậu');
+    expect(filtered.events.map((event) => event.recordId)).not.toContain(elsewhere);
+    expect(filtered.events.map((event) => event.recordId)).not.toContain(front);
+    filtered.close();
+    everything.close();
+  });
+
+  it('shows a subscriber only changes it may read: restricted and shared records stay with those cleared', async () => {
+    const start = subscribe(tokens.policeRestricted);
+    await whenLive(start);
+    const cursor = start.events.at(-1)!.cursor;
+    start.close();
+    const designation = await designateComplexArea();
+    const marker = await createPoliceModel();
+
+    const owner = subscribe(tokens.policeRestricted, { after: cursor });
+    const otherAgency = subscribe(tokens.frontShared, { after: cursor });
+    const publicOnly = subscribe(tokens.youthPublic, { after: cursor });
+    for (const subscription of [owner, otherAgency, publicOnly]) await until(() => subscription.events.some((event) => event.recordId === marker), 'the public marker');
+    expect(owner.events.map((event) => event.recordId)).toContain(designation);
+    expect(otherAgency.events.map((event) => event.recordId)).not.toContain(designation);
+    expect(publicOnly.events.map((event) => event.recordId)).not.toContain(designation);
+    for (const subscription of [owner, otherAgency, publicOnly]) subscription.close();
+  });
+
+  it('refuses an anonymous subscriber and a malformed cursor with typed errors', async () => {
+    const anonymous = subscribe(undefined);
+    await until(() => anonymous.errors.length > 0, 'the refusal');
+    expect(JSON.stringify(anonymous.errors)).toContain('UNAUTHENTICATED');
+    const bad = subscribe(tokens.frontShared, { after: 'not-a-cursor' });
+    await until(() => bad.errors.length > 0, 'the refusal');
+    expect(JSON.stringify(bad.errors)).toContain('BAD_USER_INPUT');
+  });
+
+  it('serves the same stream over SSE', async () => {
+    const abort = new AbortController();
+    const start = subscribe(tokens.frontShared);
+    await whenLive(start);
+    const cursor = start.events.at(-1)!.cursor;
+    start.close();
+    const id = await createPoliceModel();
+    const response = await fetch(graph.gateway.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${tokens.frontShared}` },
+      body: JSON.stringify({ query: CHANGES, variables: { after: cursor } }),
+      signal: abort.signal,
+    });
+    expect(response.headers.get('content-type')).toContain('text/event-stream');
+    const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+    let text = '';
+    while (!text.includes(id)) {
+      const chunk = await reader.read();
+      if (chunk.done) break;
+      text += chunk.value;
+    }
+    abort.abort();
+    expect(text).toContain(id);
+  });
+});

@@ -1,0 +1,59 @@
+import type { Agency } from '@antq/sdk';
+import { postSignedSystemRequest } from '@antq/subgraph-kit';
+
+/** One change as the stream carries it. */
+export interface StreamChange {
+  readonly agency: Agency;
+  readonly seq: number;
+  readonly recordKind: string;
+  readonly recordId: string;
+  readonly change: string;
+  /** '' for changes of no area (national grants). */
+  readonly areaCode: string;
+  readonly occurredAt: string;
+}
+
+export interface ChangeBatch {
+  /** The agency's newest seq when the batch was read. */
+  readonly head: number;
+  readonly changes: readonly StreamChange[];
+}
+
+/**
+ * Reads one agency's change outbox through its subgraph (`_<agency>ChangesAfter`, hidden from
+ * clients): a page after a seq, waiting up to `waitMs` for the first new change — a long poll,
+ * so a caught-up feed costs one open request, not a stream of empty ones.
+ */
+export function createAgencyFeed(options: { agency: Agency; url: string; signingKey: string }) {
+  const { agency } = options;
+  const field = `_${agency}ChangesAfter`;
+  const query = `query ($afterSeq: Int!, $limit: Int!, $waitMs: Int!) {
+    ${field}(afterSeq: $afterSeq, limit: $limit, waitMs: $waitMs) { head events { seq recordKind recordId change area { code } occurredAt } }
+  }`;
+  return {
+    agency,
+    async read(afterSeq: number, limit: number, waitMs: number, signal?: AbortSignal): Promise<ChangeBatch> {
+      const body = await postSignedSystemRequest<Record<string, { head: number; events: { seq: number; recordKind: string; recordId: string; change: string; area: { code: string } | null; occurredAt: string }[] }>>(
+        options.url,
+        { query, variables: { afterSeq, limit, waitMs } },
+        { signingKey: options.signingKey, timeoutMs: waitMs + 10_000, ...(signal ? { signal } : {}) },
+      );
+      const batch = body.data?.[field];
+      if (!batch) throw new Error(`The ${agency} subgraph did not return its changes: ${body.errors?.[0]?.message ?? 'no data'}`);
+      return {
+        head: batch.head,
+        changes: batch.events.map((event) => ({
+          agency,
+          seq: event.seq,
+          recordKind: event.recordKind,
+          recordId: event.recordId,
+          change: event.change,
+          areaCode: event.area?.code ?? '',
+          occurredAt: event.occurredAt,
+        })),
+      };
+    },
+  };
+}
+
+export type AgencyFeed = ReturnType<typeof createAgencyFeed>;

@@ -1,0 +1,215 @@
+import type { Agency } from '@antq/sdk';
+import type { AgencyFeed, StreamChange } from './agency-feed.js';
+import type { StreamPosition } from './stream-cursor.js';
+
+/**
+ * Đường truyền — how changes reach every stream instance. In the embedded mode one process
+ * reads the feeds and delivers locally; with several gateways, the changes go through a broker
+ * (NATS JetStream), which also drops the copies that several instances publish.
+ */
+export interface ChangeBus {
+  publish(change: StreamChange): Promise<void>;
+  /** Delivers every published change, possibly more than once and out of order across agencies. */
+  subscribe(deliver: (change: StreamChange) => void): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The bus of one process: what is published is delivered at once. */
+export function createLocalBus(): ChangeBus {
+  const handlers: ((change: StreamChange) => void)[] = [];
+  return {
+    async publish(change) {
+      for (const handler of handlers) handler(change);
+    },
+    async subscribe(deliver) {
+      handlers.push(deliver);
+    },
+    async close() {
+      handlers.length = 0;
+    },
+  };
+}
+
+export interface ChangeHubOptions {
+  readonly feeds: readonly AgencyFeed[];
+  readonly bus?: ChangeBus;
+  /** Changes kept per agency for subscribers that resume a little behind (default 10,000). */
+  readonly window?: number;
+  /** How long a feed's long poll waits for a new change (default 10 s). */
+  readonly waitMs?: number;
+  readonly onError?: (agency: Agency, error: unknown) => void;
+}
+
+export interface ChangeHub {
+  /** The newest seq this hub holds for each agency: "now", for a subscriber without a cursor. */
+  head(): StreamPosition;
+  /** Every change after `after`, per agency in sequence order with no gap, until `signal` aborts. */
+  follow(after: StreamPosition, signal: AbortSignal): AsyncIterable<StreamChange>;
+  close(): Promise<void>;
+}
+
+interface AgencyLog {
+  readonly feed: AgencyFeed;
+  /** The newest seq held; every seq in (last − window.length, last] is in `window`. */
+  last: number;
+  window: StreamChange[];
+  waiters: Set<() => void>;
+  /** Serialises deliveries so the window stays contiguous. */
+  delivering: Promise<void>;
+}
+
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    if (signal.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
+
+/**
+ * Tập trung thay đổi — reads each agency's outbox (one long poll per agency), publishes what it
+ * reads on the bus, keeps a contiguous window of recent changes per agency from what the bus
+ * delivers, and serves subscribers from that window — or, for one resuming from further back,
+ * from the agency's own outbox first. Per-agency order and completeness come from the outbox
+ * sequence: a gap is filled from the feed before anything after it is handed out.
+ */
+export async function startChangeHub(options: ChangeHubOptions): Promise<ChangeHub> {
+  const bus = options.bus ?? createLocalBus();
+  const windowSize = options.window ?? 10_000;
+  const waitMs = options.waitMs ?? 10_000;
+  const stop = new AbortController();
+  const logs = new Map<Agency, AgencyLog>();
+
+  for (const feed of options.feeds) {
+    const { head } = await feed.read(0, 0, 0);
+    logs.set(feed.agency, { feed, last: head, window: [], waiters: new Set(), delivering: Promise.resolve() });
+  }
+
+  function wake(log: AgencyLog) {
+    for (const waiter of [...log.waiters]) waiter();
+  }
+
+  function append(log: AgencyLog, change: StreamChange) {
+    log.window.push(change);
+    log.last = change.seq;
+    if (log.window.length > windowSize) log.window.splice(0, log.window.length - windowSize);
+  }
+
+  // What the bus delivers joins the window in sequence; a gap is read from the feed first.
+  function receive(change: StreamChange) {
+    const log = logs.get(change.agency);
+    if (!log) return;
+    log.delivering = log.delivering.then(async () => {
+      if (change.seq <= log.last) return; // a copy
+      while (change.seq > log.last + 1 && !stop.signal.aborted) {
+        try {
+          const batch = await log.feed.read(log.last, Math.min(500, change.seq - log.last - 1), 0, stop.signal);
+          for (const missing of batch.changes) if (missing.seq === log.last + 1) append(log, missing);
+          if (batch.changes.length === 0) break;
+        } catch (error) {
+          options.onError?.(change.agency, error);
+          await sleep(500, stop.signal);
+        }
+      }
+      if (change.seq === log.last + 1) append(log, change);
+      wake(log);
+    });
+  }
+  await bus.subscribe(receive);
+
+  // One reader per agency: long polls the outbox and publishes; retries with backoff while the subgraph is away.
+  const readers = [...logs.values()].map(async (log) => {
+    let readFrom = log.last;
+    let backoff = 250;
+    while (!stop.signal.aborted) {
+      try {
+        const batch = await log.feed.read(readFrom, 500, waitMs, stop.signal);
+        for (const change of batch.changes) {
+          await bus.publish(change);
+          readFrom = change.seq;
+        }
+        backoff = 250;
+      } catch (error) {
+        if (stop.signal.aborted) return;
+        options.onError?.(log.feed.agency, error);
+        await sleep(backoff, stop.signal);
+        backoff = Math.min(backoff * 2, 5_000);
+      }
+    }
+  });
+
+  async function* followAgency(log: AgencyLog, after: number, signal: AbortSignal): AsyncGenerator<StreamChange> {
+    let position = after;
+    while (!signal.aborted) {
+      const oldest = log.window[0]?.seq ?? log.last + 1;
+      if (position < oldest - 1) {
+        // Behind the window: read the agency's own outbox.
+        const batch = await log.feed.read(position, 500, 0, signal);
+        for (const change of batch.changes) {
+          yield change;
+          position = change.seq;
+        }
+        if (batch.changes.length > 0) continue;
+      }
+      const start = log.window.findIndex((change) => change.seq > position);
+      if (start >= 0) {
+        for (const change of log.window.slice(start)) {
+          yield change;
+          position = change.seq;
+        }
+        continue;
+      }
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          signal.removeEventListener('abort', done);
+          log.waiters.delete(done);
+          resolve();
+        };
+        log.waiters.add(done);
+        signal.addEventListener('abort', done, { once: true });
+      });
+    }
+  }
+
+  return {
+    head() {
+      return Object.fromEntries([...logs].map(([agency, log]) => [agency, log.last]));
+    },
+    follow(after, signal) {
+      return mergeAgencies(
+        [...logs].map(([agency, log]) => followAgency(log, after[agency] ?? log.last, signal)),
+        signal,
+      );
+    },
+    async close() {
+      stop.abort();
+      for (const log of logs.values()) wake(log);
+      await Promise.allSettled(readers);
+      await bus.close();
+    },
+  };
+}
+
+/** Interleaves the agencies' changes as they come, keeping each agency's own order. */
+async function* mergeAgencies(sources: AsyncGenerator<StreamChange>[], signal: AbortSignal): AsyncGenerator<StreamChange> {
+  const pending = new Map<number, Promise<{ index: number; result: IteratorResult<StreamChange> }>>();
+  const pull = (index: number) => pending.set(index, sources[index]!.next().then((result) => ({ index, result })));
+  sources.forEach((_, index) => pull(index));
+  const aborted = new Promise<'aborted'>((resolve) => signal.addEventListener('abort', () => resolve('aborted'), { once: true }));
+  try {
+    while (pending.size > 0 && !signal.aborted) {
+      const next = await Promise.race([aborted, ...pending.values()]);
+      if (next === 'aborted') return;
+      pending.delete(next.index);
+      if (next.result.done) continue;
+      yield next.result.value;
+      pull(next.index);
+    }
+  } finally {
+    await Promise.allSettled(sources.map((source) => source.return(undefined)));
+  }
+}

@@ -1,0 +1,71 @@
+import type { Agency } from '@antq/sdk';
+import type { AreaRegistry } from '@antq/sdk/areas';
+import { createStorage, type AreaScopes, type Storage, type StorageOptions } from '@antq/subgraph-kit';
+import type { ChangeHub } from '../change-hub.js';
+import type { ActiveGrant } from '../event-access.js';
+import { createWebhookDispatcher, type WebhookDispatcher } from './webhook-delivery.js';
+import { createWebhookResolvers } from './webhook-resolvers.js';
+import { createWebhookStore, type WebhookStore } from './webhook-store.js';
+
+export { createWebhookDispatcher, toWebhookPayload, type WebhookDispatcher, type WebhookDispatcherOptions, type WebhookPayload } from './webhook-delivery.js';
+export { createWebhookResolvers, toWebhookObject } from './webhook-resolvers.js';
+export { createWebhookStore, webhookMigrations, type DeliveryRecord, type WebhookRecord, type WebhookStore } from './webhook-store.js';
+export { signWebhookBody, verifyWebhookSignature, WEBHOOK_ID_HEADER, WEBHOOK_SIGNATURE_HEADER } from './signature.js';
+
+export interface WebhookServiceOptions {
+  /** The webhooks' own store (a Storage is used as given and not closed here); default PGlite in memory. */
+  readonly storage?: Storage | StorageOptions;
+  readonly hub: ChangeHub;
+  readonly registry: AreaRegistry;
+  readonly scopes: AreaScopes;
+  readonly grantsFor: (agency: Agency) => Promise<readonly ActiveGrant[]>;
+  readonly backoffBaseMs?: number;
+  readonly backoffMaxMs?: number;
+  readonly timeoutMs?: number;
+  readonly onError?: (webhookId: string, error: unknown) => void;
+}
+
+export interface WebhookService {
+  readonly store: WebhookStore;
+  readonly dispatcher: WebhookDispatcher;
+  readonly resolvers: ReturnType<typeof createWebhookResolvers>;
+  /** Stops every worker, then closes the store if it was opened here. */
+  close(): Promise<void>;
+}
+
+const isStorage = (value: Storage | StorageOptions): value is Storage => typeof (value as Storage).transaction === 'function';
+
+/** Opens the webhooks' store, migrates it, and starts a delivery worker for every active webhook. */
+export async function startWebhooks(options: WebhookServiceOptions): Promise<WebhookService> {
+  const given = options.storage;
+  const storage = given && isStorage(given) ? given : await createStorage(given ?? { kind: 'pglite' });
+  const owned = storage !== given;
+  try {
+    const store = createWebhookStore(storage);
+    await store.migrate();
+    const dispatcher = createWebhookDispatcher({
+      store,
+      hub: options.hub,
+      scopes: options.scopes,
+      grantsFor: options.grantsFor,
+      ...(options.backoffBaseMs === undefined ? {} : { backoffBaseMs: options.backoffBaseMs }),
+      ...(options.backoffMaxMs === undefined ? {} : { backoffMaxMs: options.backoffMaxMs }),
+      ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+      ...(options.onError === undefined ? {} : { onError: options.onError }),
+    });
+    await dispatcher.start();
+    const resolvers = createWebhookResolvers({ store, hub: options.hub, registry: options.registry, dispatcher });
+    return {
+      store,
+      dispatcher,
+      resolvers,
+      async close() {
+        await dispatcher.close();
+        if (owned) await storage.close();
+      },
+    };
+  } catch (error) {
+    if (owned) await storage.close().catch(() => undefined);
+    throw error;
+  }
+}

@@ -1,0 +1,151 @@
+import type { AreaRegistry } from '@antq/sdk/areas';
+import { badUserInputError, notFoundError, notOwningAgencyError, unauthenticatedError, type Caller } from '@antq/subgraph-kit';
+import type { ChangeHub } from '../change-hub.js';
+import { decodeCursor, encodeCursor } from '../stream-cursor.js';
+import { readChangeFilter } from '../stream-subgraph.js';
+import type { WebhookDispatcher } from './webhook-delivery.js';
+import type { DeliveryRecord, StoredWebhookFilter, WebhookRecord, WebhookStore } from './webhook-store.js';
+
+export const MIN_SECRET_LENGTH = 32;
+const MAX_SECRET_LENGTH = 1_024;
+const MAX_URL_LENGTH = 2_048;
+const MAX_DELIVERIES_PAGE = 500;
+
+export interface WebhookResolverOptions {
+  readonly store: WebhookStore;
+  readonly hub: ChangeHub;
+  readonly registry: AreaRegistry;
+  readonly dispatcher: WebhookDispatcher;
+}
+
+interface Context {
+  readonly caller?: Caller | undefined;
+}
+
+/** A webhook as the schema shows it: never its secret, nor the claims it acts with. */
+export function toWebhookObject(webhook: WebhookRecord) {
+  return {
+    id: webhook.id,
+    url: webhook.url,
+    filter: toFilterObject(webhook.filter),
+    agency: webhook.agency.toUpperCase(),
+    createdBy: webhook.createdBy,
+    createdAt: webhook.createdAt,
+    active: webhook.removedAt === null,
+    deliveredThrough: webhook.deliveredThrough,
+  };
+}
+
+function toFilterObject(filter: StoredWebhookFilter) {
+  return {
+    area: filter.area ? { code: filter.area } : null,
+    agencies: filter.agencies ? filter.agencies.map((agency) => agency.toUpperCase()) : null,
+    recordKinds: filter.recordKinds ?? null,
+    changes: filter.changes ?? null,
+  };
+}
+
+const toDeliveryObject = (delivery: DeliveryRecord) => ({ ...delivery });
+
+function requireCaller(ctx: Context): Caller {
+  if (!ctx.caller) throw unauthenticatedError('Webhooks need a signed-in caller: deliveries act with its rights. Send a bearer token.');
+  return ctx.caller;
+}
+
+function checkUrl(value: unknown): string {
+  const issue = (message: string) => badUserInputError(`The webhook URL is not usable: ${message}`, [{ path: 'input.url', message }]);
+  if (typeof value !== 'string' || value.trim() === '') throw issue('give the http(s) URL that will receive the deliveries.');
+  const text = value.trim();
+  if (text.length > MAX_URL_LENGTH) throw issue(`at most ${MAX_URL_LENGTH} characters.`);
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw issue(`"${text.slice(0, 80)}" is not an absolute URL; use one like https://partner.example/antq-hook.`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw issue(`the scheme must be http or https, not ${url.protocol.replace(/:$/, '')}.`);
+  return url.toString();
+}
+
+function checkSecret(value: unknown): string {
+  if (typeof value !== 'string' || value.length < MIN_SECRET_LENGTH || value.length > MAX_SECRET_LENGTH) {
+    const message = `the secret must be ${MIN_SECRET_LENGTH} to ${MAX_SECRET_LENGTH} characters; generate a random one, e.g. \`openssl rand -hex 32\`.`;
+    throw badUserInputError(`The webhook secret is not usable: ${message}`, [{ path: 'input.secret', message }]);
+  }
+  return value;
+}
+
+/** Resolvers of Query.webhooks, Query.webhookDeliveries, Mutation.registerWebhook, Mutation.removeWebhook. */
+export function createWebhookResolvers(options: WebhookResolverOptions) {
+  const { store, hub, registry, dispatcher } = options;
+
+  async function ownedWebhook(caller: Caller, id: string): Promise<WebhookRecord> {
+    const webhook = await store.get(id);
+    if (!webhook) throw notFoundError('Webhook', id);
+    if (webhook.agency !== caller.agency) throw notOwningAgencyError({ owner: webhook.agency, callerAgency: caller.agency, kind: 'Webhook', id });
+    return webhook;
+  }
+
+  return {
+    Query: {
+      async webhooks(_: unknown, __: unknown, ctx: Context) {
+        const caller = requireCaller(ctx);
+        return (await store.listByAgency(caller.agency)).map(toWebhookObject);
+      },
+      async webhookDeliveries(_: unknown, args: { webhookId: string; first?: number | null }, ctx: Context) {
+        const caller = requireCaller(ctx);
+        const first = args.first ?? 50;
+        if (!Number.isInteger(first) || first < 1 || first > MAX_DELIVERIES_PAGE) {
+          const message = `first must be between 1 and ${MAX_DELIVERIES_PAGE}.`;
+          throw badUserInputError(message, [{ path: 'first', message }]);
+        }
+        const webhook = await ownedWebhook(caller, args.webhookId);
+        return (await store.deliveries(webhook.id, first)).map(toDeliveryObject);
+      },
+    },
+    Mutation: {
+      async registerWebhook(
+        _: unknown,
+        args: { input: { url: string; secret: string; filter?: Record<string, unknown> | null; after?: string | null } },
+        ctx: Context,
+      ) {
+        const caller = requireCaller(ctx);
+        const input = args.input ?? ({} as typeof args.input);
+        const url = checkUrl(input.url);
+        const secret = checkSecret(input.secret);
+        const filter = readChangeFilter(registry, input.filter);
+        // Every agency's position, so a restart resumes each one where it stopped, not at "now".
+        const position = { ...hub.head(), ...(input.after ? decodeCursor(input.after) : {}) };
+        const webhook = await store.insert({
+          agency: caller.agency,
+          createdBy: caller.subject,
+          url,
+          secret,
+          filter: {
+            ...(filter.area ? { area: filter.area } : {}),
+            ...(filter.agencies ? { agencies: [...filter.agencies].sort() } : {}),
+            ...(filter.recordKinds ? { recordKinds: [...filter.recordKinds].sort() } : {}),
+            ...(filter.changes ? { changes: [...filter.changes].sort() } : {}),
+          },
+          reader: {
+            agency: caller.agency,
+            organisation: caller.organisation,
+            jurisdiction: caller.jurisdiction ?? null,
+            roles: [...caller.roles],
+            clearance: caller.clearance,
+          },
+          deliveredThrough: encodeCursor(position),
+        });
+        dispatcher.add(webhook);
+        return toWebhookObject(webhook);
+      },
+      async removeWebhook(_: unknown, args: { id: string }, ctx: Context) {
+        const caller = requireCaller(ctx);
+        await ownedWebhook(caller, args.id);
+        const removed = await store.remove(args.id);
+        await dispatcher.remove(args.id);
+        return toWebhookObject(removed!);
+      },
+    },
+  };
+}

@@ -1,0 +1,263 @@
+import { randomUUID } from 'node:crypto';
+import type { Agency } from '@antq/sdk';
+import { runMigrations, type Caller, type Migration, type SqlExecutor, type Storage } from '@antq/subgraph-kit';
+
+/**
+ * The webhooks' own database (not an agency's): `runMigrations` refuses a database that holds
+ * migrations it does not know, so give the stream a store of its own.
+ */
+export const webhookMigrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'webhooks',
+    sql: `
+      CREATE TABLE webhooks (
+        id text PRIMARY KEY,
+        agency text NOT NULL,
+        created_by text NOT NULL,
+        url text NOT NULL,
+        secret text NOT NULL,
+        filter jsonb NOT NULL,
+        reader jsonb NOT NULL,
+        delivered_through text NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        removed_at timestamptz
+      );
+      CREATE INDEX webhooks_agency ON webhooks (agency, created_at);
+    `,
+  },
+  {
+    version: 2,
+    name: 'webhook_deliveries',
+    sql: `
+      CREATE TABLE webhook_deliveries (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        webhook_id text NOT NULL REFERENCES webhooks (id),
+        cursor text NOT NULL,
+        attempt integer NOT NULL,
+        status integer,
+        error text,
+        delivered_at timestamptz NOT NULL DEFAULT now(),
+        duration_ms integer NOT NULL
+      );
+      CREATE INDEX webhook_deliveries_by_webhook ON webhook_deliveries (webhook_id, id DESC);
+    `,
+  },
+];
+
+/** A webhook's filter as stored: lower-case codes, as `readChangeFilter` reads them. */
+export interface StoredWebhookFilter {
+  readonly area?: string;
+  readonly agencies?: readonly Agency[];
+  readonly recordKinds?: readonly string[];
+  readonly changes?: readonly string[];
+}
+
+/** The registering caller, as deliveries are authorised: the claims the access rules read. */
+export interface WebhookReader {
+  readonly agency: Agency;
+  readonly organisation: Caller['organisation'];
+  readonly jurisdiction: string | null;
+  readonly roles: readonly string[];
+  readonly clearance: Caller['clearance'];
+}
+
+export interface WebhookRecord {
+  readonly id: string;
+  readonly agency: Agency;
+  readonly createdBy: string;
+  readonly url: string;
+  readonly secret: string;
+  readonly filter: StoredWebhookFilter;
+  readonly reader: WebhookReader;
+  readonly deliveredThrough: string;
+  readonly createdAt: string;
+  readonly removedAt: string | null;
+}
+
+export interface DeliveryRecord {
+  readonly id: string;
+  readonly webhookId: string;
+  readonly cursor: string;
+  readonly attempt: number;
+  readonly status: number | null;
+  readonly error: string | null;
+  readonly deliveredAt: string;
+  readonly durationMs: number;
+}
+
+export interface DeliveryAttempt {
+  readonly webhookId: string;
+  readonly cursor: string;
+  readonly attempt: number;
+  readonly status: number | null;
+  readonly error: string | null;
+  readonly durationMs: number;
+}
+
+interface WebhookRow {
+  id: string;
+  agency: string;
+  created_by: string;
+  url: string;
+  secret: string;
+  filter: unknown;
+  reader: unknown;
+  delivered_through: string;
+  created_at: Date | string;
+  removed_at: Date | string | null;
+}
+
+interface DeliveryRow {
+  id: string;
+  webhook_id: string;
+  cursor: string;
+  attempt: number;
+  status: number | null;
+  error: string | null;
+  delivered_at: Date | string;
+  duration_ms: number;
+}
+
+const iso = (value: Date | string) => (value instanceof Date ? value : new Date(value)).toISOString();
+// pg returns jsonb parsed; be lenient with a driver that hands back text.
+const json = <T>(value: unknown): T => (typeof value === 'string' ? JSON.parse(value) : value) as T;
+
+function toWebhook(row: WebhookRow): WebhookRecord {
+  return {
+    id: row.id,
+    agency: row.agency as Agency,
+    createdBy: row.created_by,
+    url: row.url,
+    secret: row.secret,
+    filter: json<StoredWebhookFilter>(row.filter),
+    reader: json<WebhookReader>(row.reader),
+    deliveredThrough: row.delivered_through,
+    createdAt: iso(row.created_at),
+    removedAt: row.removed_at === null ? null : iso(row.removed_at),
+  };
+}
+
+function toDelivery(row: DeliveryRow): DeliveryRecord {
+  return {
+    id: String(row.id),
+    webhookId: row.webhook_id,
+    cursor: row.cursor,
+    attempt: Number(row.attempt),
+    status: row.status === null ? null : Number(row.status),
+    error: row.error,
+    deliveredAt: iso(row.delivered_at),
+    durationMs: Number(row.duration_ms),
+  };
+}
+
+/** The caller deliveries act as: the stored claims, with the registering subject. */
+export function readerCaller(webhook: Pick<WebhookRecord, 'createdBy' | 'reader'>): Caller {
+  const { reader } = webhook;
+  return Object.freeze({
+    subject: webhook.createdBy,
+    agency: reader.agency,
+    organisation: reader.organisation,
+    jurisdiction: reader.jurisdiction ?? undefined,
+    roles: Object.freeze([...reader.roles]),
+    clearance: reader.clearance,
+    claims: Object.freeze({ sub: webhook.createdBy, ...reader }),
+  });
+}
+
+const WEBHOOK_COLUMNS = 'id, agency, created_by, url, secret, filter, reader, delivered_through, created_at, removed_at';
+const DELIVERY_COLUMNS = 'id::text AS id, webhook_id, cursor, attempt, status, error, delivered_at, duration_ms';
+
+/** Kho webhook — webhooks and their delivery log. */
+export function createWebhookStore(storage: Storage) {
+  return {
+    storage,
+
+    async migrate(): Promise<void> {
+      await runMigrations(storage, webhookMigrations);
+    },
+
+    async insert(input: {
+      agency: Agency;
+      createdBy: string;
+      url: string;
+      secret: string;
+      filter: StoredWebhookFilter;
+      reader: WebhookReader;
+      deliveredThrough: string;
+    }): Promise<WebhookRecord> {
+      const [row] = await storage.query<WebhookRow>(
+        `INSERT INTO webhooks (id, agency, created_by, url, secret, filter, reader, delivered_through)
+         VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8) RETURNING ${WEBHOOK_COLUMNS}`,
+        [randomUUID(), input.agency, input.createdBy, input.url, input.secret, JSON.stringify(input.filter), JSON.stringify(input.reader), input.deliveredThrough],
+      );
+      return toWebhook(row!);
+    },
+
+    async get(id: string): Promise<WebhookRecord | undefined> {
+      const [row] = await storage.query<WebhookRow>(`SELECT ${WEBHOOK_COLUMNS} FROM webhooks WHERE id = $1`, [id]);
+      return row ? toWebhook(row) : undefined;
+    },
+
+    /** Newest first, removed ones included (they keep their delivery log). */
+    async listByAgency(agency: Agency): Promise<WebhookRecord[]> {
+      const rows = await storage.query<WebhookRow>(`SELECT ${WEBHOOK_COLUMNS} FROM webhooks WHERE agency = $1 ORDER BY created_at DESC, id`, [agency]);
+      return rows.map(toWebhook);
+    },
+
+    async listActive(): Promise<WebhookRecord[]> {
+      const rows = await storage.query<WebhookRow>(`SELECT ${WEBHOOK_COLUMNS} FROM webhooks WHERE removed_at IS NULL ORDER BY created_at, id`);
+      return rows.map(toWebhook);
+    },
+
+    /** Marks a webhook removed (once); returns it as stored afterwards. */
+    async remove(id: string): Promise<WebhookRecord | undefined> {
+      await storage.query('UPDATE webhooks SET removed_at = now() WHERE id = $1 AND removed_at IS NULL', [id]);
+      return this.get(id);
+    },
+
+    /** Logs an attempt that did not deliver. */
+    async recordFailure(attempt: DeliveryAttempt): Promise<void> {
+      await insertDelivery(storage, attempt);
+    },
+
+    /** Logs the attempt that delivered and moves the webhook past its event, in one transaction. */
+    async recordDelivered(attempt: DeliveryAttempt): Promise<void> {
+      await storage.transaction(async (tx) => {
+        await insertDelivery(tx, attempt);
+        await tx.query('UPDATE webhooks SET delivered_through = $2 WHERE id = $1', [attempt.webhookId, attempt.cursor]);
+      });
+    },
+
+    /** The number of the last attempt logged for one event (0: none), so a restart counts on. */
+    async lastAttempt(webhookId: string, cursor: string): Promise<number> {
+      const [row] = await storage.query<{ attempt: number | null }>('SELECT max(attempt) AS attempt FROM webhook_deliveries WHERE webhook_id = $1 AND cursor = $2', [
+        webhookId,
+        cursor,
+      ]);
+      return Number(row?.attempt ?? 0);
+    },
+
+    /** Newest first. */
+    async deliveries(webhookId: string, first: number): Promise<DeliveryRecord[]> {
+      const rows = await storage.query<DeliveryRow>(`SELECT ${DELIVERY_COLUMNS} FROM webhook_deliveries WHERE webhook_id = $1 ORDER BY id DESC LIMIT $2`, [
+        webhookId,
+        first,
+      ]);
+      return rows.map(toDelivery);
+    },
+  };
+}
+
+async function insertDelivery(executor: SqlExecutor, attempt: DeliveryAttempt): Promise<void> {
+  await executor.query('INSERT INTO webhook_deliveries (webhook_id, cursor, attempt, status, error, duration_ms) VALUES ($1, $2, $3, $4, $5, $6)', [
+    attempt.webhookId,
+    attempt.cursor,
+    attempt.attempt,
+    attempt.status,
+    attempt.error,
+    Math.max(0, Math.round(attempt.durationMs)),
+  ]);
+}
+
+export type WebhookStore = ReturnType<typeof createWebhookStore>;

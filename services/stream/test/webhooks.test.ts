@@ -1,0 +1,415 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Agency } from '@antq/sdk';
+import { loadAreaRegistry, type AreaRegistry } from '@antq/sdk/areas';
+import { createAreaScopes, createStorage, parseCallerClaims, type Caller, type Storage } from '@antq/subgraph-kit';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { AgencyFeed, ChangeBatch, StreamChange } from '../src/agency-feed.js';
+import { startChangeHub, type ChangeHub } from '../src/change-hub.js';
+import { verifyWebhookSignature } from '../src/index.js';
+import { decodeCursor, encodeCursor } from '../src/stream-cursor.js';
+import { signWebhookBody } from '../src/webhooks/signature.js';
+import { startWebhooks, type WebhookService } from '../src/webhooks/index.js';
+
+const SECRET = 'a-partner-secret-of-at-least-32-characters';
+
+// ---------------------------------------------------------------------------------------------
+// Test doubles: an agency outbox in memory, and a partner's HTTP receiver.
+
+/** Same shape as AgencyFeed, over an array the test appends to; long polls like the real one. */
+function memoryFeed(agency: Agency) {
+  const changes: StreamChange[] = [];
+  const waiters = new Set<() => void>();
+  const feed = {
+    agency,
+    async read(afterSeq: number, limit: number, waitMs: number, signal?: AbortSignal): Promise<ChangeBatch> {
+      const page = () => changes.filter((change) => change.seq > afterSeq).slice(0, limit);
+      if (page().length === 0 && waitMs > 0 && limit > 0 && !signal?.aborted) {
+        await new Promise<void>((resolve) => {
+          const done = () => {
+            clearTimeout(timer);
+            waiters.delete(done);
+            signal?.removeEventListener('abort', done);
+            resolve();
+          };
+          const timer = setTimeout(done, waitMs);
+          waiters.add(done);
+          signal?.addEventListener('abort', done, { once: true });
+        });
+      }
+      return { head: changes.length, changes: page() };
+    },
+  } satisfies AgencyFeed;
+  return {
+    feed,
+    append(recordKind = 'security_model', change = 'created', areaCode = '79'): StreamChange {
+      const event: StreamChange = {
+        agency,
+        seq: changes.length + 1,
+        recordKind,
+        recordId: `${agency}-${changes.length + 1}`,
+        change,
+        areaCode,
+        occurredAt: new Date().toISOString(),
+      };
+      changes.push(event);
+      for (const waiter of [...waiters]) waiter();
+      return event;
+    },
+  };
+}
+
+interface Received {
+  readonly headers: IncomingMessage['headers'];
+  readonly body: string;
+}
+
+/** A partner endpoint on a free port; `answer` picks the status of each request (or hangs with null). */
+async function receiver(answer: (request: Received, index: number) => number | null = () => 200) {
+  const requests: Received[] = [];
+  const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const received = { headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+      requests.push(received);
+      const status = answer(received, requests.length - 1);
+      if (status === null) return; // never answers
+      res.writeHead(status, { 'content-type': 'text/plain' }).end(status < 300 ? 'ok' : 'not now');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/hook`,
+    requests,
+    bodies: () => requests.map((request) => JSON.parse(request.body) as Record<string, unknown>),
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+function caller(agency: Agency, clearance = 'restricted', sub = `${agency}-officer`): Caller {
+  const parsed = parseCallerClaims({ sub, agency, clearance, roles: ['editor'] });
+  if (!parsed.ok) throw new Error(parsed.problem);
+  return parsed.caller;
+}
+
+async function until<T>(check: () => T | Promise<T>, timeoutMs = 10_000): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value as NonNullable<T>;
+    if (Date.now() > deadline) throw new Error(`Condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+const codeOf = (error: unknown) => (error as { extensions?: { code?: string }; code?: string }).extensions?.code ?? (error as { code?: string }).code;
+async function expectCode(promise: Promise<unknown>, code: string) {
+  const error = await promise.then(
+    () => undefined,
+    (thrown: unknown) => thrown,
+  );
+  expect(error, `expected ${code}`).toBeDefined();
+  expect(codeOf(error)).toBe(code);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+describe('verifyWebhookSignature', () => {
+  const body = JSON.stringify({ cursor: 'abc', agency: 'POLICE', seq: 1 });
+
+  it('accepts a body signed with the secret', () => {
+    expect(verifyWebhookSignature(SECRET, signWebhookBody(SECRET, body), body)).toBe(true);
+    expect(verifyWebhookSignature(SECRET, signWebhookBody(SECRET, body), Buffer.from(body))).toBe(true);
+  });
+
+  it('matches the documented scheme: hex HMAC-SHA256 of "<t>.<body>"', async () => {
+    const { createHmac } = await import('node:crypto');
+    const t = Math.floor(Date.now() / 1000);
+    const header = `t=${t},v1=${createHmac('sha256', SECRET).update(`${t}.${body}`).digest('hex')}`;
+    expect(signWebhookBody(SECRET, body, t)).toBe(header);
+    expect(verifyWebhookSignature(SECRET, header, body)).toBe(true);
+  });
+
+  it('refuses a tampered body', () => {
+    const header = signWebhookBody(SECRET, body);
+    expect(verifyWebhookSignature(SECRET, header, body.replace('"seq":1', '"seq":2'))).toBe(false);
+  });
+
+  it('refuses a signature made with another secret', () => {
+    expect(verifyWebhookSignature(SECRET, signWebhookBody(`${SECRET}-other`, body), body)).toBe(false);
+  });
+
+  it('refuses a stale or future timestamp, within the tolerance given', () => {
+    const now = Math.floor(Date.now() / 1000);
+    expect(verifyWebhookSignature(SECRET, signWebhookBody(SECRET, body, now - 301), body)).toBe(false);
+    expect(verifyWebhookSignature(SECRET, signWebhookBody(SECRET, body, now + 301), body)).toBe(false);
+    expect(verifyWebhookSignature(SECRET, signWebhookBody(SECRET, body, now - 301), body, 600)).toBe(true);
+  });
+
+  it('refuses a missing or malformed header', () => {
+    expect(verifyWebhookSignature(SECRET, undefined, body)).toBe(false);
+    expect(verifyWebhookSignature(SECRET, '', body)).toBe(false);
+    expect(verifyWebhookSignature(SECRET, 'v1=deadbeef', body)).toBe(false);
+    expect(verifyWebhookSignature(SECRET, `t=${Math.floor(Date.now() / 1000)}`, body)).toBe(false);
+    expect(verifyWebhookSignature(SECRET, signWebhookBody(SECRET, body).replace(/v1=.{4}/, 'v1=zzzz'), body)).toBe(false);
+  });
+});
+
+describe('webhooks', () => {
+  let registry: AreaRegistry;
+  let police: ReturnType<typeof memoryFeed>;
+  let front: ReturnType<typeof memoryFeed>;
+  let hub: ChangeHub;
+  let storage: Storage;
+  let service: WebhookService;
+  const receivers: Awaited<ReturnType<typeof receiver>>[] = [];
+
+  const open = (timeoutMs = 10_000) =>
+    startWebhooks({
+      storage,
+      hub,
+      registry,
+      scopes: createAreaScopes(registry),
+      grantsFor: async () => [],
+      backoffBaseMs: 20,
+      backoffMaxMs: 200,
+      timeoutMs,
+    });
+  const newReceiver = async (answer?: Parameters<typeof receiver>[0]) => {
+    const created = await receiver(answer);
+    receivers.push(created);
+    return created;
+  };
+  const register = (who: Caller, input: { url: string; secret?: string; filter?: Record<string, unknown>; after?: string }) =>
+    service.resolvers.Mutation.registerWebhook({}, { input: { secret: SECRET, ...input } }, { caller: who });
+  const deliveries = (who: Caller, webhookId: string, first = 100) => service.resolvers.Query.webhookDeliveries({}, { webhookId, first }, { caller: who });
+
+  beforeAll(async () => {
+    registry = await loadAreaRegistry();
+    storage = await createStorage({ kind: 'pglite' });
+  });
+
+  beforeEach(async () => {
+    // One database for the file (PGlite takes a while to start); each test migrates a fresh schema.
+    await storage.query('DROP TABLE IF EXISTS webhook_deliveries, webhooks, schema_migrations');
+    police = memoryFeed('police');
+    front = memoryFeed('front');
+    hub = await startChangeHub({ feeds: [police.feed, front.feed], waitMs: 50 });
+    service = await open();
+  });
+
+  afterEach(async () => {
+    await service.close();
+    await hub.close();
+    await Promise.all(receivers.splice(0).map((created) => created.close()));
+  });
+
+  afterAll(async () => {
+    await storage.close();
+  });
+
+  describe('resolvers', () => {
+    it('needs a caller', async () => {
+      await expectCode(service.resolvers.Mutation.registerWebhook({}, { input: { url: 'https://partner.example/hook', secret: SECRET } }, { caller: undefined }), 'UNAUTHENTICATED');
+      await expectCode(service.resolvers.Query.webhooks({}, {}, { caller: undefined }), 'UNAUTHENTICATED');
+    });
+
+    it('refuses a URL that is not http(s), a short secret, a bad cursor', async () => {
+      const who = caller('police');
+      await expectCode(register(who, { url: 'ftp://partner.example/hook' }), 'BAD_USER_INPUT');
+      await expectCode(register(who, { url: 'not a url' }), 'BAD_USER_INPUT');
+      await expectCode(register(who, { url: 'https://partner.example/hook', secret: 'x'.repeat(31) }), 'BAD_USER_INPUT');
+      await expectCode(register(who, { url: 'https://partner.example/hook', after: 'garbage' }), 'BAD_USER_INPUT');
+      expect(await service.resolvers.Query.webhooks({}, {}, { caller: who })).toEqual([]);
+    });
+
+    it('registers from the hub head, lists per agency, and lets only the registering agency remove', async () => {
+      police.append();
+      await until(() => hub.head().police === 1);
+      const target = await newReceiver();
+      const who = caller('police');
+      const webhook = await register(who, { url: target.url, filter: { agencies: ['POLICE'], recordKinds: ['security_model'] } });
+      expect(webhook).toMatchObject({
+        url: target.url,
+        agency: 'POLICE',
+        createdBy: 'police-officer',
+        active: true,
+        filter: { area: null, agencies: ['POLICE'], recordKinds: ['security_model'], changes: null },
+      });
+      expect(webhook).not.toHaveProperty('secret');
+      expect(decodeCursor(webhook.deliveredThrough)).toEqual({ police: 1, front: 0 });
+      expect(service.dispatcher.running()).toEqual([webhook.id]);
+
+      expect((await service.resolvers.Query.webhooks({}, {}, { caller: who })).map((hook) => hook.id)).toEqual([webhook.id]);
+      expect(await service.resolvers.Query.webhooks({}, {}, { caller: caller('front') })).toEqual([]);
+
+      await expectCode(service.resolvers.Mutation.removeWebhook({}, { id: webhook.id }, { caller: caller('front') }), 'NOT_OWNING_AGENCY');
+      await expectCode(deliveries(caller('front'), webhook.id), 'NOT_OWNING_AGENCY');
+      await expectCode(deliveries(who, 'no-such-webhook'), 'NOT_FOUND');
+
+      const removed = await service.resolvers.Mutation.removeWebhook({}, { id: webhook.id }, { caller: caller('police', 'public', 'another-police-officer') });
+      expect(removed.active).toBe(false);
+      expect(service.dispatcher.running()).toEqual([]);
+      // Removed webhooks stay listed, with their log.
+      expect((await service.resolvers.Query.webhooks({}, {}, { caller: who }))[0]).toMatchObject({ id: webhook.id, active: false });
+      expect(await deliveries(who, webhook.id)).toEqual([]);
+    });
+
+    it('starts after a cursor when given one', async () => {
+      police.append();
+      police.append();
+      police.append();
+      await until(() => hub.head().police === 3);
+      const target = await newReceiver();
+      await register(caller('police'), { url: target.url, after: encodeCursor({ police: 1, front: 0 }) });
+      await until(() => target.requests.length === 2);
+      expect(target.bodies().map((body) => body.seq)).toEqual([2, 3]);
+    });
+  });
+
+  describe('delivery', () => {
+    it('POSTs each event signed, as JSON, with the webhook id', async () => {
+      const target = await newReceiver();
+      const webhook = await register(caller('police'), { url: target.url });
+      const change = police.append('security_model', 'updated', '79');
+      await until(() => target.requests.length === 1);
+      const [request] = target.requests;
+      expect(request!.headers['content-type']).toBe('application/json');
+      expect(request!.headers['x-antq-webhook-id']).toBe(webhook.id);
+      expect(verifyWebhookSignature(SECRET, request!.headers['x-antq-signature'] as string, request!.body)).toBe(true);
+      const body = JSON.parse(request!.body);
+      expect(Object.keys(body).sort()).toEqual(['agency', 'areaCode', 'change', 'cursor', 'occurredAt', 'recordId', 'recordKind', 'seq']);
+      expect(body).toMatchObject({ agency: 'POLICE', seq: 1, recordKind: 'security_model', recordId: change.recordId, change: 'updated', areaCode: '79', occurredAt: change.occurredAt });
+      expect(decodeCursor(body.cursor)).toEqual({ police: 1, front: 0 });
+    });
+
+    it('retries the same event with backoff until the endpoint accepts, logging every attempt', async () => {
+      const target = await newReceiver((_, index) => (index < 3 ? 500 : 200));
+      const who = caller('police');
+      const webhook = await register(who, { url: target.url });
+      police.append();
+      await until(() => target.requests.length === 4);
+      const bodies = target.requests.map((request) => request.body);
+      expect(new Set(bodies).size).toBe(1); // the same event, byte for byte
+      for (const request of target.requests) expect(verifyWebhookSignature(SECRET, request.headers['x-antq-signature'] as string, request.body)).toBe(true);
+      const { cursor } = JSON.parse(bodies[0]!);
+
+      const log = await until(async () => {
+        const rows = await deliveries(who, webhook.id);
+        return rows.length === 4 ? rows : undefined;
+      });
+      // Newest first.
+      expect(log.map((row) => [row.attempt, row.status, row.cursor])).toEqual([
+        [4, 200, cursor],
+        [3, 500, cursor],
+        [2, 500, cursor],
+        [1, 500, cursor],
+      ]);
+      expect(log[0]!.error).toBeNull();
+      expect(log[1]!.error).toMatch(/HTTP 500/);
+      for (const row of log) expect(row.durationMs).toBeGreaterThanOrEqual(0);
+      const [stored] = await service.resolvers.Query.webhooks({}, {}, { caller: who });
+      expect(stored!.deliveredThrough).toBe(cursor);
+
+      // The next event follows once, and nothing was skipped.
+      police.append();
+      await until(() => target.requests.length === 5);
+      expect(target.bodies().map((body) => body.seq)).toEqual([1, 1, 1, 1, 2]);
+      await until(async () => (await service.resolvers.Query.webhooks({}, {}, { caller: who }))[0]!.deliveredThrough === target.bodies()[4]!.cursor);
+    });
+
+    it('logs an endpoint that does not answer as status null, then retries it', async () => {
+      await service.close();
+      service = await open(200);
+      const target = await newReceiver((_, index) => (index === 0 ? null : 204));
+      const who = caller('police');
+      const webhook = await register(who, { url: target.url });
+      police.append();
+      const log = await until(async () => {
+        const rows = await deliveries(who, webhook.id);
+        return rows.length === 2 ? rows : undefined;
+      });
+      expect(log.map((row) => [row.attempt, row.status])).toEqual([
+        [2, 204],
+        [1, null],
+      ]);
+      expect(log[1]!.error).toMatch(/did not answer within 200 ms/);
+    });
+
+    it('keeps a failing or hanging endpoint from delaying a healthy one', async () => {
+      const failing = await newReceiver(() => 500);
+      const hanging = await newReceiver(() => null);
+      const healthy = await newReceiver(() => 200);
+      const who = caller('police');
+      await register(who, { url: failing.url });
+      await register(who, { url: hanging.url });
+      await register(who, { url: healthy.url });
+      const started = Date.now();
+      for (let index = 0; index < 5; index += 1) police.append();
+      front.append();
+      await until(() => healthy.requests.length === 6, 3_000);
+      expect(Date.now() - started).toBeLessThan(3_000);
+      const healthyBodies = healthy.bodies();
+      expect(healthyBodies.filter((body) => body.agency === 'POLICE').map((body) => body.seq)).toEqual([1, 2, 3, 4, 5]);
+      expect(healthyBodies.filter((body) => body.agency === 'FRONT').map((body) => body.seq)).toEqual([1]);
+      // The others are still on their first event.
+      await until(() => failing.requests.length >= 3);
+      expect(new Set(failing.requests.map((request) => request.body)).size).toBe(1);
+      expect(hanging.requests).toHaveLength(1);
+    });
+
+    it('resumes after a restart from delivered_through, without duplicates', async () => {
+      const target = await newReceiver();
+      const who = caller('police');
+      const webhook = await register(who, { url: target.url });
+      police.append();
+      police.append();
+      await until(() => target.requests.length === 2);
+      await until(async () => (await deliveries(who, webhook.id)).length === 2);
+      await service.close();
+      police.append();
+      police.append();
+      service = await open();
+      expect(service.dispatcher.running()).toEqual([webhook.id]);
+      await until(() => target.requests.length === 4);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(target.bodies().map((body) => body.seq)).toEqual([1, 2, 3, 4]);
+    });
+
+    it('delivers only what the filter selects and the registering caller may see', async () => {
+      const target = await newReceiver();
+      // A front caller with public clearance: no restricted police records, no observations.
+      await register(caller('front', 'public'), { url: target.url, filter: { changes: ['created'] } });
+      police.append('complex_area_designation'); // restricted, another agency's
+      police.append('observation'); // shared
+      police.append('security_model', 'updated'); // filtered out
+      police.append('security_model', 'created');
+      front.append('complex_area_designation'); // restricted, but needs clearance too
+      front.append('volunteer_force', 'created');
+      await until(() => target.requests.length === 2);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(target.bodies().map((body) => [body.agency, body.seq, body.recordKind]).sort()).toEqual([
+        ['FRONT', 2, 'volunteer_force'],
+        ['POLICE', 4, 'security_model'],
+      ]);
+    });
+
+    it('stops delivering when the webhook is removed', async () => {
+      const target = await newReceiver(() => 500);
+      const who = caller('police');
+      const webhook = await register(who, { url: target.url });
+      police.append();
+      await until(() => target.requests.length >= 2);
+      await service.resolvers.Mutation.removeWebhook({}, { id: webhook.id }, { caller: who });
+      const seen = target.requests.length;
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(target.requests.length).toBe(seen);
+      expect((await deliveries(who, webhook.id)).length).toBe(seen);
+    });
+  });
+});
