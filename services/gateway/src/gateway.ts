@@ -14,7 +14,7 @@ import { useCallerIdentity, useUnverifiedIdentity, type CallerIdentityOptions } 
 import { useAuditLog } from './audit/use-audit.js';
 import { accessControlOptions, useGrantInvalidation } from './access/access-control.js';
 import { createGatewayGrantDirectory } from './access/grant-directory.js';
-import { useStreamCursorCheck } from './stream-arguments.js';
+import { useChangeStreamGuards } from './change-stream-guards.js';
 import type { AuditLog } from './audit/audit-log.js';
 import { exampleGraphiQLTabs } from './graphiql/example-operations.js';
 import { attachGraphQLWebSocket } from './websocket.js';
@@ -98,7 +98,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       useOperationLimits(limits),
       ...('disabled' in options.identity ? [useUnverifiedIdentity()] : useCallerIdentity(options.identity)),
       useGrantInvalidation(grants),
-      useStreamCursorCheck(),
+      useChangeStreamGuards(),
       ...(options.audit ? [useAuditLog({ log: options.audit, supergraphSdl: options.supergraph })] : []),
       ...(options.plugins ?? []),
       useAgencyErrors(),
