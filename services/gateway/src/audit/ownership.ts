@@ -1,3 +1,4 @@
+import { isAgencyCode } from '@antq/sdk';
 import { Kind, parse, type ConstDirectiveNode, type DefinitionNode, type FieldDefinitionNode } from 'graphql';
 
 /**
@@ -52,11 +53,12 @@ export function graphOwnership(supergraphSdl: string): GraphOwnership {
       agencyOfGraph.set(value.name.value, name?.kind === Kind.STRING ? name.value : value.name.value.toLowerCase());
     }
   }
-  const everyGraph = agencyOfGraph.size;
-  // Only what some graphs, but not all, can resolve is owned.
+  // The graph's own subgraphs (the change stream) own no agency's data.
+  const agencyGraphs = new Set([...agencyOfGraph.values()].filter(isAgencyCode));
+  // Only what some agencies' graphs, but not all, can resolve is owned.
   const owned = (graphs: Iterable<string>): readonly string[] => {
-    const agencies = [...new Set([...graphs].map((graph) => agencyOfGraph.get(graph) ?? graph.toLowerCase()))].sort();
-    return agencies.length === 0 || agencies.length >= everyGraph ? [] : agencies;
+    const agencies = [...new Set([...graphs].map((graph) => agencyOfGraph.get(graph) ?? graph.toLowerCase()))].filter(isAgencyCode).sort();
+    return agencies.length === 0 || agencies.length >= agencyGraphs.size ? [] : agencies;
   };
 
   const types = new Map<string, readonly string[]>();
