@@ -57,7 +57,7 @@ describe('the change stream across restarts', () => {
     for (const agency of AGENCIES) await startAgency(agency);
     const agencyUrls = Object.fromEntries(AGENCIES.map((agency) => [agency, subgraphs[agency]!.url]));
 
-    let stream: StreamSubgraph;
+    let stream!: StreamSubgraph;
     const startStream = async () => {
       stream = await createStreamSubgraph({ agencies: agencyUrls, signingKey, registry, port: ports.stream, storage: { kind: 'pglite', dataDir: join(dataDir, 'stream') }, logLevel: 'silent' });
     };
@@ -72,7 +72,7 @@ describe('the change stream across restarts', () => {
         })),
       ),
     );
-    let gateway: Gateway;
+    let gateway!: Gateway;
     const startGateway = async () => {
       gateway = await createGateway({
         supergraph,

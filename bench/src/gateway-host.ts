@@ -1,0 +1,190 @@
+/**
+ * Child process: one benchmark target in front of the shared subgraph processes, alone in its
+ * process so its CPU time and memory can be read (`usage` over IPC) before and after a window.
+ *
+ * - `ours`: our gateway as the embedded mode starts it — `createGateway` with caller identity
+ *   (tokens verified), the default limits, the audit log (PGlite in a folder), GraphiQL and
+ *   introspection on, and whatever else `createGateway` switches on by default (metrics…).
+ * - `ours-open`: the same gateway with identity switched off (ANTQ_AUTH=off) and no audit log.
+ * - `hive`: stock Hive Gateway runtime — `createGatewayRuntime` with the supergraph and defaults
+ *   (no Rust planner, landing page, default logging), on node:http; plus what the subgraphs
+ *   require of any gateway: Hive's JWT plugin forwarding the caller and Hive's HMAC upstream
+ *   signature over it (`useHmacUpstreamSignature` after the JWT plugin, with the kit's
+ *   serializer — as ours does), so the subgraphs see the same caller as behind ours.
+ * - `apollo`: Apollo Gateway in @apollo/server's standalone server; the signature and the
+ *   forwarded caller are added in `RemoteGraphQLDataSource.willSendRequest`.
+ * - `monolith`: see monolith.ts.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { createGatewayRuntime, useHmacUpstreamSignature } from '@graphql-hive/gateway-runtime';
+import { createInlineSigningKeyProvider, useJWT } from '@graphql-mesh/plugin-jwt-auth';
+import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
+import { ApolloServer } from '@apollo/server';
+import { startStandaloneServer } from '@apollo/server/standalone';
+import { Kind, parse, print, visit, type DirectiveNode } from 'graphql';
+import { importSPKI, jwtVerify, type JWTPayload } from 'jose';
+import { createAuditLog, createGateway } from '@antq/gateway';
+import { computeSignature, createStorage, serializeSignedParams, serializeSignedRequest, type Storage } from '@antq/subgraph-kit';
+import { progress, serveRequests, type Request } from './ipc.js';
+
+export type TargetKind = 'ours' | 'ours-open' | 'hive' | 'apollo' | 'monolith' | OursVariant;
+
+/** Our gateway with one thing switched off, for finding what costs what (not in the default run). */
+export type OursVariant = 'ours-no-audit' | 'ours-no-metrics';
+
+export interface IdentityConfig {
+  readonly publicKeyPem: string;
+  readonly issuer: string;
+  readonly audience: string;
+}
+
+let close: (() => Promise<unknown>) | undefined;
+
+async function startOurs(request: Request, open: boolean, variant?: OursVariant) {
+  const identity = request.identity as IdentityConfig;
+  let auditStorage: Storage | undefined;
+  let audit: Awaited<ReturnType<typeof createAuditLog>> | undefined;
+  let auditDir: string | undefined;
+  if (!open && variant !== 'ours-no-audit') {
+    // As the embedded mode keeps it: PGlite in a folder.
+    auditDir = await mkdtemp(join(tmpdir(), 'antq-bench-audit-'));
+    auditStorage = await createStorage({ kind: 'pglite', dataDir: auditDir });
+    audit = await createAuditLog(auditStorage);
+  }
+  const gateway = await createGateway({
+    supergraph: String(request.supergraph),
+    port: 0,
+    host: '127.0.0.1',
+    signingKey: String(request.signingKey),
+    // As the embedded mode starts it.
+    graphiql: true,
+    introspection: true,
+    identity: open ? { disabled: true } : { keys: { kind: 'key', publicKeyPem: identity.publicKeyPem }, issuer: identity.issuer, audience: identity.audience },
+    ...(audit ? { audit } : {}),
+    ...(variant === 'ours-no-metrics' ? { metrics: false } : {}),
+  });
+  close = async () => {
+    await gateway.close();
+    await audit?.close();
+    await auditStorage?.close();
+    if (auditDir) await rm(auditDir, { recursive: true, force: true });
+  };
+  return { url: gateway.url };
+}
+
+async function startHive(request: Request) {
+  const identity = request.identity as IdentityConfig;
+  const runtime = createGatewayRuntime({
+    supergraph: String(request.supergraph),
+    plugins: () => [
+      useJWT({
+        signingKeyProviders: [createInlineSigningKeyProvider(identity.publicKeyPem)],
+        tokenVerification: { issuer: identity.issuer, audience: identity.audience, algorithms: ['ES256', 'RS256', 'PS256'] },
+        reject: { missingToken: false, invalidToken: true },
+        forward: { payload: true, token: false, extensionsFieldName: 'jwt' },
+      }) as never,
+      // After the JWT plugin, so the signature covers the forwarded caller (as in ours).
+      useHmacUpstreamSignature({ secret: String(request.signingKey), serializeExecutionRequest: serializeSignedRequest }) as never,
+    ],
+  });
+  const server = createServer(runtime);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  close = async () => {
+    await new Promise((resolve) => server.close(resolve));
+    await runtime.dispose();
+  };
+  return { url: `http://127.0.0.1:${port}${runtime.graphqlEndpoint}` };
+}
+
+/** The authorization features of Federation 2.5+ that Apollo Gateway refuses (only Apollo Router supports them). */
+const SECURITY_FEATURES = ['authenticated', 'requiresScopes', 'policy'];
+
+/**
+ * The supergraph without the authorization features Apollo Gateway cannot load
+ * ("feature …/policy/v0.1 is for: SECURITY but is unsupported"): their @link, definitions and
+ * uses go; the subgraphs still check the caller they receive. Nothing else changes.
+ */
+export function supergraphForApolloGateway(sdl: string): string {
+  const isSecurityDirective = (node: DirectiveNode) =>
+    SECURITY_FEATURES.includes(node.name.value) ||
+    (node.name.value === 'link' &&
+      node.arguments?.some(
+        (argument) => argument.name.value === 'url' && argument.value.kind === Kind.STRING && SECURITY_FEATURES.some((feature) => (argument.value as { value: string }).value.includes(`/${feature}/`)),
+      ));
+  const stripped = visit(parse(sdl), {
+    Directive: (node) => (isSecurityDirective(node) ? null : undefined),
+    DirectiveDefinition: (node) => (SECURITY_FEATURES.includes(node.name.value) ? null : undefined),
+    ScalarTypeDefinition: (node) => (SECURITY_FEATURES.some((feature) => node.name.value.startsWith(`${feature}__`)) ? null : undefined),
+  });
+  return print(stripped);
+}
+
+interface ApolloContext {
+  readonly jwt?: JWTPayload;
+}
+
+async function startApollo(request: Request) {
+  const identity = request.identity as IdentityConfig;
+  const signingKey = String(request.signingKey);
+  const publicKey = await importSPKI(identity.publicKeyPem, 'ES256').catch(() => importSPKI(identity.publicKeyPem, 'RS256'));
+  const gateway = new ApolloGateway({
+    supergraphSdl: supergraphForApolloGateway(String(request.supergraph)),
+    buildService: ({ url }) =>
+      new RemoteGraphQLDataSource<ApolloContext>({
+        url,
+        willSendRequest({ request: subgraphRequest, context }) {
+          const jwt = context.jwt ? { payload: context.jwt } : undefined;
+          const signature = computeSignature(
+            serializeSignedParams({ query: subgraphRequest.query, variables: subgraphRequest.variables, extensions: jwt ? { jwt } : undefined }),
+            signingKey,
+          );
+          subgraphRequest.extensions = { ...subgraphRequest.extensions, ...(jwt ? { jwt } : {}), 'hmac-signature': signature };
+        },
+      }),
+  });
+  const server = new ApolloServer<ApolloContext>({ gateway });
+  const { url } = await startStandaloneServer(server, {
+    listen: { port: 0, host: '127.0.0.1' },
+    context: async ({ req }) => {
+      const header = req.headers.authorization;
+      if (!header?.startsWith('Bearer ')) return {};
+      const { payload } = await jwtVerify(header.slice(7), publicKey, { issuer: identity.issuer, audience: identity.audience });
+      return { jwt: payload };
+    },
+  });
+  close = () => server.stop();
+  return { url: new URL('/graphql', url).href };
+}
+
+async function start(request: Request) {
+  const kind = request.kind as TargetKind;
+  progress(`${kind}: starting`);
+  switch (kind) {
+    case 'ours':
+      return startOurs(request, false);
+    case 'ours-open':
+      return startOurs(request, true);
+    case 'ours-no-audit':
+    case 'ours-no-metrics':
+      return startOurs(request, false, kind);
+    case 'hive':
+      return startHive(request);
+    case 'apollo':
+      return startApollo(request);
+    case 'monolith': {
+      const { startMonolith } = await import('./monolith.js');
+      const monolith = await startMonolith(request);
+      close = monolith.close;
+      return { url: monolith.url, counts: monolith.counts };
+    }
+    default:
+      throw new Error(`unknown target ${String(kind)}`);
+  }
+}
+
+serveRequests({ start }, async () => close?.());

@@ -1,0 +1,156 @@
+/**
+ * Messages between the benchmark's orchestrator and its child processes (subgraphs, gateways,
+ * load generator): request/response over Node's IPC channel, each request with an id.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import { Session } from 'node:inspector/promises';
+import { fileURLToPath } from 'node:url';
+
+export interface Request {
+  readonly id: number;
+  readonly type: string;
+  readonly [key: string]: unknown;
+}
+
+export interface Reply {
+  readonly id: number;
+  readonly ok: boolean;
+  readonly value?: unknown;
+  readonly error?: string;
+}
+
+export interface ProgressMessage {
+  readonly progress: string;
+}
+
+/** The process's CPU time and memory, for a measurement window. */
+export interface Usage {
+  readonly cpu: NodeJS.CpuUsage;
+  readonly rss: number;
+  readonly heapUsed: number;
+}
+
+export function usage(): Usage {
+  const memory = process.memoryUsage();
+  return { cpu: process.cpuUsage(), rss: memory.rss, heapUsed: memory.heapUsed };
+}
+
+/** In a child: answers requests with the given handlers; `usage` and `exit` are built in. */
+export function serveRequests(handlers: Record<string, (request: Request) => unknown>, onExit?: () => Promise<unknown>): void {
+  if (!process.send) throw new Error('This script runs as a child of bench/src/run.ts (it needs an IPC channel).');
+  let profiler: Session | undefined;
+  const all: Record<string, (request: Request) => unknown> = {
+    usage: () => usage(),
+    // The V8 CPU profiler for a stretch of the run (the same .cpuprofile as node --cpu-prof).
+    profileStart: async () => {
+      profiler = new Session();
+      profiler.connect();
+      await profiler.post('Profiler.enable');
+      await profiler.post('Profiler.setSamplingInterval', { interval: 200 });
+      await profiler.post('Profiler.start');
+      return true;
+    },
+    profileStop: async (request) => {
+      if (!profiler) return undefined;
+      const { profile } = await profiler.post('Profiler.stop');
+      profiler.disconnect();
+      profiler = undefined;
+      await writeFile(String(request.file), JSON.stringify(profile));
+      return request.file;
+    },
+    exit: async () => {
+      await onExit?.();
+      setTimeout(() => process.exit(0), 20);
+      return true;
+    },
+    ...handlers,
+  };
+  process.on('message', (message: Request) => {
+    const handler = all[message.type];
+    Promise.resolve()
+      .then(() => {
+        if (!handler) throw new Error(`unknown request ${message.type}`);
+        return handler(message);
+      })
+      .then(
+        (value) => process.send!({ id: message.id, ok: true, value } satisfies Reply),
+        (error: unknown) => process.send!({ id: message.id, ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) } satisfies Reply),
+      );
+  });
+  // The orchestrator went away: do not linger.
+  process.on('disconnect', () => process.exit(0));
+}
+
+export function progress(line: string): void {
+  process.send?.({ progress: line } satisfies ProgressMessage);
+}
+
+export interface ChildOptions {
+  /** Extra node flags, e.g. `--cpu-prof`. */
+  readonly execArgv?: readonly string[];
+  readonly onProgress?: (line: string) => void;
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+/** A child process of the benchmark, reached by requests. */
+export class Child {
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
+  readonly process: ChildProcess;
+  private exited = false;
+
+  constructor(
+    readonly name: string,
+    script: string,
+    options: ChildOptions = {},
+  ) {
+    this.process = fork(fileURLToPath(new URL(script, import.meta.url)), [name], {
+      execArgv: ['--import', 'tsx', '--conditions=@antq/source', ...(options.execArgv ?? [])],
+      env: { ...process.env, ...options.env },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      serialization: 'advanced',
+    });
+    this.process.on('message', (message: Reply | ProgressMessage) => {
+      if ('progress' in message) {
+        options.onProgress?.(message.progress);
+        return;
+      }
+      const waiting = this.pending.get(message.id);
+      if (!waiting) return;
+      this.pending.delete(message.id);
+      if (message.ok) waiting.resolve(message.value);
+      else waiting.reject(new Error(`${this.name}: ${message.error}`));
+    });
+    this.process.on('exit', (code, signal) => {
+      this.exited = true;
+      for (const waiting of this.pending.values()) waiting.reject(new Error(`${this.name} exited (${code ?? signal})`));
+      this.pending.clear();
+    });
+  }
+
+  call<T>(type: string, payload: Record<string, unknown> = {}): Promise<T> {
+    if (this.exited) return Promise.reject(new Error(`${this.name} has exited`));
+    const id = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      this.process.send({ id, type, ...payload } satisfies Request);
+    });
+  }
+
+  usage(): Promise<Usage> {
+    return this.call<Usage>('usage');
+  }
+
+  /** Asks the child to close and exit; kills it (by its own pid) if it does not within `ms`. */
+  async stop(ms = 10_000): Promise<void> {
+    if (this.exited) return;
+    const exited = new Promise<void>((resolve) => this.process.once('exit', () => resolve()));
+    await Promise.race([this.call('exit').catch(() => undefined), new Promise((resolve) => setTimeout(resolve, ms))]);
+    const timer = setTimeout(() => {
+      if (!this.exited) this.process.kill('SIGKILL');
+    }, ms);
+    await exited;
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * Child process: one agency's subgraph, as its service runs it (the agency's factory on the kit,
+ * served by mercurius), with the seed example data and the benchmark dataset in its store.
+ * Also answers direct SQL on that same store, for the roll-up comparison.
+ */
+import type { Agency } from '@antq/sdk';
+import { loadAreaRegistry } from '@antq/sdk/areas';
+import { createStorage, type AgencySubgraph, type Storage, type StorageOptions } from '@antq/subgraph-kit';
+import { SUBGRAPH_FACTORIES } from './agencies.js';
+import { loadBenchDataset, type DatasetPlan, type LoadedCounts } from './dataset.js';
+import { progress, serveRequests, type Request } from './ipc.js';
+
+let subgraph: AgencySubgraph | undefined;
+let storage: Storage | undefined;
+/** HTTP requests the subgraph has received (to count subgraph calls per operation). */
+let requests = 0;
+
+async function start(request: Request) {
+  const agency = request.agency as Agency;
+  const plan = request.plan as DatasetPlan;
+  const registry = await loadAreaRegistry();
+  storage = await createStorage(request.storage as StorageOptions);
+  progress(`${agency}: store open (${storage.kind}); migrations and seed example data`);
+  subgraph = await SUBGRAPH_FACTORIES[agency]({
+    port: 0,
+    signingKey: String(request.signingKey),
+    registry,
+    storage,
+    exampleData: true,
+    logLevel: 'warn',
+  });
+  subgraph.app.server.on('request', (incoming: import('node:http').IncomingMessage) => {
+    requests += 1;
+    // BENCH_TRACE_SUBGRAPHS=1: print the start of every request body (debugging only).
+    if (process.env.BENCH_TRACE_SUBGRAPHS) {
+      let body = '';
+      incoming.on('data', (chunk: Buffer) => {
+        body += chunk.toString('utf8');
+      });
+      incoming.on('end', () => console.error(`[${agency}] ${body.slice(0, 1500)}`));
+    }
+  });
+  loading = request.skipDataset ? undefined : loadBenchDataset(storage, registry, agency, plan, (line) => progress(line));
+  // Answer at once: the gateways start (and compose) while the dataset goes in.
+  loading?.catch(() => undefined);
+  return { url: subgraph.url };
+}
+
+let loading: Promise<LoadedCounts> | undefined;
+
+/** Waits for the dataset to be in the store. */
+async function loaded() {
+  return loading;
+}
+
+/** Runs one statement `repeat` times; the time of each run in ms (in this process, on this store). */
+async function sql(request: Request) {
+  const times: number[] = [];
+  let rows: unknown[] = [];
+  for (let index = 0; index < Number(request.repeat ?? 1); index++) {
+    const started = performance.now();
+    rows = await storage!.query(String(request.sql), request.params as unknown[]);
+    times.push(performance.now() - started);
+  }
+  return { times, rows };
+}
+
+serveRequests({ start, loaded, sql, requests: () => requests }, async () => {
+  await subgraph?.close();
+  await storage?.close();
+});
