@@ -15,6 +15,7 @@ import { useAuditLog } from './audit/use-audit.js';
 import { accessControlOptions, useGrantInvalidation } from './access/access-control.js';
 import { createGatewayGrantDirectory } from './access/grant-directory.js';
 import { useChangeStreamGuards } from './change-stream-guards.js';
+import { useTracing, type TracingOptions } from './tracing.js';
 import type { AuditLog } from './audit/audit-log.js';
 import { exampleGraphiQLTabs } from './graphiql/example-operations.js';
 import { attachGraphQLWebSocket } from './websocket.js';
@@ -41,6 +42,8 @@ export interface GatewayOptions {
   readonly metrics?: boolean;
   /** Schema introspection (on in the embedded mode). */
   readonly introspection?: boolean;
+  /** OpenTelemetry tracing over OTLP/HTTP; off when absent. */
+  readonly tracing?: TracingOptions;
   /** Extra envelop/gateway plugins. */
   readonly plugins?: readonly GatewayPlugin[];
   readonly logLevel?: 'debug' | 'info' | 'warn' | 'error' | false;
@@ -95,6 +98,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     plugins: (context) => [
       // Served by the Fastify route /metrics below, not by the plugin (endpoint: false).
       ...(metricsRegistry ? [usePrometheus({ registry: metricsRegistry, endpoint: false, metrics: true, log: context.log })] : []),
+      ...(options.tracing ? [useTracing(options.tracing)] : []),
       useOperationLimits(limits),
       ...('disabled' in options.identity ? [useUnverifiedIdentity()] : useCallerIdentity(options.identity)),
       useGrantInvalidation(grants),

@@ -17,3 +17,4 @@ export {
 } from './audit/audit-log.js';
 export { useAuditLog, type AuditPluginOptions } from './audit/use-audit.js';
 export { EXAMPLE_OPERATIONS, exampleGraphiQLTabs, type ExampleOperation } from './graphiql/example-operations.js';
+export type { TracingOptions } from './tracing.js';

@@ -57,6 +57,9 @@ const gateway = await createGateway({
   signingKey,
   identity,
   audit,
+  ...(env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT
+    ? { tracing: { endpoint: env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, ...(env.OTEL_SERVICE_NAME ? { serviceName: env.OTEL_SERVICE_NAME } : {}) } }
+    : {}),
   graphiql: env.ANTQ_GRAPHIQL === 'true',
   introspection: env.ANTQ_INTROSPECTION !== 'false',
   metrics: env.ANTQ_METRICS !== 'false',
