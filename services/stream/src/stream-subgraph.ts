@@ -17,7 +17,7 @@ import { createAgencyFeed, type StreamChange } from './agency-feed.js';
 import { startChangeHub, type ChangeBus, type ChangeHub } from './change-hub.js';
 import { maySee } from './event-access.js';
 import { decodeCursor, encodeCursor, type StreamPosition } from './stream-cursor.js';
-import { startWebhooks } from './webhooks/index.js';
+import { startWebhooks, type WebhookLeaseOptions } from './webhooks/index.js';
 
 const typeDefs = readFileSync(new URL('../../../schema/stream.graphql', import.meta.url), 'utf8');
 
@@ -34,6 +34,8 @@ export interface StreamSubgraphOptions {
   readonly logLevel?: LevelWithSilent;
   /** The webhooks' own store (not an agency's); default PGlite in memory. A Storage given is not closed. */
   readonly storage?: Storage | StorageOptions;
+  /** Webhook leases, when several instances share the webhooks' store (defaults: 30 s lease, renewed every 10 s). */
+  readonly webhookLease?: WebhookLeaseOptions;
 }
 
 export interface StreamSubgraph extends SubgraphServer {
@@ -119,6 +121,7 @@ export async function createStreamSubgraph(options: StreamSubgraphOptions): Prom
     scopes,
     grantsFor: (agency) => grants.grantsFor(agency),
     ...(options.storage ? { storage: options.storage } : {}),
+    ...(options.webhookLease ? { lease: options.webhookLease } : {}),
   }).catch(async (error: unknown) => {
     await hub.close();
     throw error;

@@ -9,7 +9,7 @@ import { startChangeHub, type ChangeHub } from '../src/change-hub.js';
 import { verifyWebhookSignature } from '../src/index.js';
 import { decodeCursor, encodeCursor } from '../src/stream-cursor.js';
 import { signWebhookBody } from '../src/webhooks/signature.js';
-import { startWebhooks, type WebhookService } from '../src/webhooks/index.js';
+import { startWebhooks, WebhookLeaseLostError, type WebhookLeaseOptions, type WebhookService } from '../src/webhooks/index.js';
 
 const SECRET = 'a-partner-secret-of-at-least-32-characters';
 
@@ -169,8 +169,9 @@ describe('webhooks', () => {
   let service: WebhookService;
   const receivers: Awaited<ReturnType<typeof receiver>>[] = [];
 
-  const open = (timeoutMs = 10_000) =>
+  const open = (timeoutMs = 10_000, lease?: WebhookLeaseOptions) =>
     startWebhooks({
+      ...(lease ? { lease } : {}),
       storage,
       hub,
       registry,
@@ -410,6 +411,85 @@ describe('webhooks', () => {
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect(target.requests.length).toBe(seen);
       expect((await deliveries(who, webhook.id)).length).toBe(seen);
+    });
+  });
+  describe('several instances on one store', () => {
+    const lease = (owner: string): WebhookLeaseOptions => ({ owner, ttlMs: 2_000, renewMs: 300, retryMs: 50, rescanMs: 50 });
+
+    it('leases a webhook to one instance at a time: taken when free or run out, renewed by its holder, given up', async () => {
+      const { store } = service;
+      const webhook = await store.insert({
+        agency: 'police',
+        createdBy: 'police-officer',
+        url: 'http://127.0.0.1:9/hook',
+        secret: SECRET,
+        filter: {},
+        reader: { agency: 'police', organisation: 'police', jurisdiction: null, roles: ['editor'], clearance: 'restricted' },
+        deliveredThrough: encodeCursor({ police: 0, front: 0 }),
+      });
+      expect(await store.takeLease(webhook.id, 'a', 300)).toMatchObject({ id: webhook.id });
+      expect(await store.takeLease(webhook.id, 'b', 300)).toBeUndefined();
+      expect(await store.takeLease(webhook.id, 'a', 300)).toBeDefined(); // renewed
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      expect(await store.takeLease(webhook.id, 'b', 60_000)).toBeDefined(); // a's ran out
+      // The old holder can no longer move the webhook on; its attempt is still logged.
+      const attempt = { webhookId: webhook.id, cursor: encodeCursor({ police: 1, front: 0 }), attempt: 1, status: 200, error: null, durationMs: 3 };
+      await expect(store.recordDelivered(attempt, 'a')).rejects.toBeInstanceOf(WebhookLeaseLostError);
+      expect((await store.get(webhook.id))!.deliveredThrough).toBe(webhook.deliveredThrough);
+      expect(await store.deliveries(webhook.id, 10)).toHaveLength(1);
+      await store.recordDelivered(attempt, 'b');
+      expect((await store.get(webhook.id))!.deliveredThrough).toBe(attempt.cursor);
+      await store.releaseLease(webhook.id, 'a'); // not a's to give up
+      expect((await store.lease(webhook.id))!.owner).toBe('b');
+      await store.releaseLease(webhook.id, 'b');
+      expect(await store.lease(webhook.id)).toEqual({ owner: null, until: null });
+      await store.remove(webhook.id);
+      expect(await store.takeLease(webhook.id, 'a', 300)).toBeUndefined(); // removed
+    });
+
+    it('delivers each event once though both instances run a worker, and the other takes over when the holder stops', async () => {
+      await service.close();
+      service = await open(10_000, lease('first'));
+      const second = await open(10_000, lease('second'));
+      try {
+        const target = await newReceiver();
+        const who = caller('police');
+        const webhook = await register(who, { url: target.url });
+        // Registered through the first; the second finds it on its next rescan and waits for the lease.
+        await until(() => second.dispatcher.running().includes(webhook.id));
+        for (let index = 0; index < 5; index++) police.append();
+        await until(() => target.requests.length >= 5);
+        expect((await service.store.lease(webhook.id))!.owner).toBe('first');
+
+        await service.close(); // gives the lease up
+        for (let index = 0; index < 3; index++) police.append();
+        await until(() => target.requests.length >= 8);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        expect(target.bodies().map((body) => body.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+        expect((await second.store.lease(webhook.id))!.owner).toBe('second');
+      } finally {
+        await second.close();
+      }
+    });
+
+    it('stops the worker of a webhook removed through another instance', async () => {
+      await service.close();
+      service = await open(10_000, lease('first'));
+      const second = await open(10_000, lease('second'));
+      try {
+        const target = await newReceiver();
+        const who = caller('police');
+        const webhook = await register(who, { url: target.url });
+        await until(() => second.dispatcher.running().includes(webhook.id));
+        await second.resolvers.Mutation.removeWebhook({}, { id: webhook.id }, { caller: who });
+        // The first holds the lease; its renewal fails on the removed webhook and the worker ends.
+        await until(() => !service.dispatcher.running().includes(webhook.id), 5_000);
+        police.append();
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        expect(target.requests).toHaveLength(0);
+      } finally {
+        await second.close();
+      }
     });
   });
 });

@@ -3,13 +3,13 @@ import type { AreaRegistry } from '@antq/sdk/areas';
 import { createStorage, type AreaScopes, type Storage, type StorageOptions } from '@antq/subgraph-kit';
 import type { ChangeHub } from '../change-hub.js';
 import type { ActiveGrant } from '../event-access.js';
-import { createWebhookDispatcher, type WebhookDispatcher } from './webhook-delivery.js';
+import { createWebhookDispatcher, type WebhookDispatcher, type WebhookLeaseOptions } from './webhook-delivery.js';
 import { createWebhookResolvers } from './webhook-resolvers.js';
 import { createWebhookStore, type WebhookStore } from './webhook-store.js';
 
-export { createWebhookDispatcher, toWebhookPayload, type WebhookDispatcher, type WebhookDispatcherOptions, type WebhookPayload } from './webhook-delivery.js';
+export { createWebhookDispatcher, toWebhookPayload, type WebhookDispatcher, type WebhookDispatcherOptions, type WebhookLeaseOptions, type WebhookPayload } from './webhook-delivery.js';
 export { createWebhookResolvers, toWebhookObject } from './webhook-resolvers.js';
-export { createWebhookStore, webhookMigrations, type DeliveryRecord, type WebhookRecord, type WebhookStore } from './webhook-store.js';
+export { createWebhookStore, webhookMigrations, WebhookLeaseLostError, type DeliveryRecord, type WebhookRecord, type WebhookStore } from './webhook-store.js';
 export { signWebhookBody, verifyWebhookSignature, WEBHOOK_ID_HEADER, WEBHOOK_SIGNATURE_HEADER } from './signature.js';
 
 export interface WebhookServiceOptions {
@@ -23,6 +23,8 @@ export interface WebhookServiceOptions {
   readonly backoffMaxMs?: number;
   readonly timeoutMs?: number;
   readonly onError?: (webhookId: string, error: unknown) => void;
+  /** Several stream instances on one store: each webhook is delivered by the holder of its lease. */
+  readonly lease?: WebhookLeaseOptions;
 }
 
 export interface WebhookService {
@@ -52,6 +54,7 @@ export async function startWebhooks(options: WebhookServiceOptions): Promise<Web
       ...(options.backoffMaxMs === undefined ? {} : { backoffMaxMs: options.backoffMaxMs }),
       ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
       ...(options.onError === undefined ? {} : { onError: options.onError }),
+      ...(options.lease === undefined ? {} : { lease: options.lease }),
     });
     await dispatcher.start();
     const resolvers = createWebhookResolvers({ store, hub: options.hub, registry: options.registry, dispatcher });

@@ -43,7 +43,24 @@ export const webhookMigrations: readonly Migration[] = [
       CREATE INDEX webhook_deliveries_by_webhook ON webhook_deliveries (webhook_id, id DESC);
     `,
   },
+  {
+    version: 3,
+    name: 'webhook_leases',
+    // With several stream instances on one store, a webhook is delivered by the holder of its lease.
+    sql: `
+      ALTER TABLE webhooks ADD COLUMN lease_owner text;
+      ALTER TABLE webhooks ADD COLUMN lease_until timestamptz;
+    `,
+  },
 ];
+
+/** The instance holding a webhook's lease no longer does (it expired and another took it, or the webhook was removed). */
+export class WebhookLeaseLostError extends Error {
+  constructor(webhookId: string) {
+    super(`This instance no longer holds the lease of webhook ${webhookId}.`);
+    this.name = 'WebhookLeaseLostError';
+  }
+}
 
 /** A webhook's filter as stored: lower-case codes, as `readChangeFilter` reads them. */
 export interface StoredWebhookFilter {
@@ -221,12 +238,47 @@ export function createWebhookStore(storage: Storage) {
       await insertDelivery(storage, attempt);
     },
 
-    /** Logs the attempt that delivered and moves the webhook past its event, in one transaction. */
-    async recordDelivered(attempt: DeliveryAttempt): Promise<void> {
-      await storage.transaction(async (tx) => {
+    /**
+     * Logs the attempt that delivered and moves the webhook past its event, in one transaction.
+     * With `leaseOwner`, the webhook moves only while that instance holds its lease; otherwise the
+     * attempt is still logged and {@link WebhookLeaseLostError} is thrown.
+     */
+    async recordDelivered(attempt: DeliveryAttempt, leaseOwner?: string): Promise<void> {
+      const moved = await storage.transaction(async (tx) => {
         await insertDelivery(tx, attempt);
-        await tx.query('UPDATE webhooks SET delivered_through = $2 WHERE id = $1', [attempt.webhookId, attempt.cursor]);
+        const rows = await tx.query<{ id: string }>(
+          `UPDATE webhooks SET delivered_through = $2 WHERE id = $1${leaseOwner === undefined ? '' : ' AND lease_owner = $3'} RETURNING id`,
+          leaseOwner === undefined ? [attempt.webhookId, attempt.cursor] : [attempt.webhookId, attempt.cursor, leaseOwner],
+        );
+        return rows.length > 0;
       });
+      if (!moved && leaseOwner !== undefined) throw new WebhookLeaseLostError(attempt.webhookId);
+    },
+
+    /**
+     * Takes or renews the lease of an active webhook for `owner` until `ttlMs` from now (database
+     * time): it succeeds when nobody holds it, the holder's lease ran out, or `owner` holds it.
+     * Returns the webhook as stored (with its current `delivered_through`), or undefined.
+     */
+    async takeLease(id: string, owner: string, ttlMs: number): Promise<WebhookRecord | undefined> {
+      const [row] = await storage.query<WebhookRow>(
+        `UPDATE webhooks SET lease_owner = $2, lease_until = now() + $3::integer * interval '1 millisecond'
+         WHERE id = $1 AND removed_at IS NULL AND (lease_owner IS NULL OR lease_until IS NULL OR lease_until < now() OR lease_owner = $2)
+         RETURNING ${WEBHOOK_COLUMNS}`,
+        [id, owner, Math.max(1, Math.round(ttlMs))],
+      );
+      return row ? toWebhook(row) : undefined;
+    },
+
+    /** Gives a held lease up, so another instance can take the webhook at once. */
+    async releaseLease(id: string, owner: string): Promise<void> {
+      await storage.query('UPDATE webhooks SET lease_owner = NULL, lease_until = NULL WHERE id = $1 AND lease_owner = $2', [id, owner]);
+    },
+
+    /** Who holds a webhook's lease, and until when (null: nobody). */
+    async lease(id: string): Promise<{ owner: string | null; until: string | null } | undefined> {
+      const [row] = await storage.query<{ lease_owner: string | null; lease_until: Date | string | null }>('SELECT lease_owner, lease_until FROM webhooks WHERE id = $1', [id]);
+      return row ? { owner: row.lease_owner, until: row.lease_until === null ? null : iso(row.lease_until) } : undefined;
     },
 
     /** The number of the last attempt logged for one event (0: none), so a restart counts on. */
