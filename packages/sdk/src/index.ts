@@ -138,7 +138,7 @@ export {
 export { resolveAreaForward, type AreaResolution, type AreaWidening } from './metrics/resolve-area-forward.js';
 
 // Field classification and the scopes and policies that enforce it.
-export { Classification, clearanceScopes, ownerOfPolicy, restrictedPolicy } from './domain/classification.js';
+export { Classification, classOfRecordKind, clearanceScopes, ownerOfPolicy, restrictedPolicy } from './domain/classification.js';
 
 // The change stream's cursor.
 export { decodeStreamCursor, encodeStreamCursor, type StreamPosition } from './domain/stream-cursor.js';

@@ -39,7 +39,7 @@ export { requireWriter, WRITER_ROLES } from './records/write-access.js';
 export { checkPageSize, decodeCursor, encodeCursor, scopePairs, toPage, MAX_PAGE_SIZE, type Page, type PageCursor } from './records/page.js';
 
 // Field classification and data-sharing grants.
-export { enforceFieldClassification, isActiveGrant, type AccessGrant, type ClassifiedContext } from './access/index.js';
+export { enforceFieldClassification, isActiveGrant, mayReadChange, type AccessGrant, type ClassifiedContext } from './access/index.js';
 
 export { createGrantDirectory, type GrantDirectory, type GrantInForce } from './access/grant-directory.js';
 export { postSignedSystemRequest } from './identity/system-request.js';

@@ -8,6 +8,7 @@ import { createAgencySubgraph, type AgencySubgraph } from '../src/agency-subgrap
 import { appendChange, outboxMigrations, type Change } from '../src/outbox/index.js';
 import { createChangeSubscriptionResolvers, type ChangeEvent } from '../src/outbox/change-subscription.js';
 import { createAreaScopes, type AreaScopes } from '../src/records/area-scope.js';
+import { accessGrantMigrations, createAccessGrantStore } from '../src/access/access-grants.js';
 import type { AgencyContext } from '../src/records/agency-resolvers.js';
 import type { Caller } from '../src/identity/caller.js';
 import { createStorage, runMigrations, type Storage } from '../src/storage/index.js';
@@ -71,7 +72,7 @@ describe('the change subscription resolver', () => {
   let storage: Storage;
   beforeAll(async () => {
     storage = await createStorage({ kind: 'pglite' });
-    await runMigrations(storage, outboxMigrations);
+    await runMigrations(storage, [...outboxMigrations, ...accessGrantMigrations]);
   });
   afterAll(async () => storage?.close());
 
@@ -123,7 +124,7 @@ describe('the change subscription resolver', () => {
   it("sends access-grant changes to the owning agency's callers only", async () => {
     const afterSeq = Number((await storage.query<{ last_seq: string | number }>('SELECT last_seq FROM outbox_sequence'))[0]!.last_seq);
     const [grant, model] = await append(storage, change({ recordKind: 'access_grant', areaCode: '' }), change());
-    const own = await subscriber()(undefined, { afterSeq }, context(storage, caller('police')));
+    const own = await subscriber()(undefined, { afterSeq }, context(storage, caller('police', 'restricted')));
     const other = await subscriber()(undefined, { afterSeq }, context(storage, caller('front')));
     try {
       expect((await take(own, 2)).map((event) => [event.recordId, event.area])).toEqual([
@@ -135,6 +136,32 @@ describe('the change subscription resolver', () => {
     } finally {
       await Promise.all([own.return?.(), other.return?.()]);
     }
+  });
+
+  it('sends restricted changes only to cleared callers of the owner, or of an agency it granted access to', async () => {
+    const grants = createAccessGrantStore('police');
+    const afterSeq = Number((await storage.query<{ last_seq: string | number }>('SELECT last_seq FROM outbox_sequence'))[0]!.last_seq);
+    const [designation, marker] = await append(storage, change({ recordKind: 'complex_area_designation', areaCode: '28177' }), change());
+    const seen = async (reader: Caller) => {
+      const stream = await subscriber()(undefined, { afterSeq }, context(storage, reader));
+      try {
+        const events = await take(stream, 1);
+        while (events.at(-1)!.recordId !== marker) events.push(...(await take(stream, 1)));
+        return events.map((event) => event.recordId);
+      } finally {
+        await stream.return?.();
+      }
+    };
+    expect(await seen(caller('police', 'restricted'))).toEqual([designation, marker]);
+    expect(await seen(caller('police', 'shared'))).toEqual([marker]);
+    expect(await seen(caller('front', 'restricted'))).toEqual([marker]);
+    const grant = await storage.transaction((tx) =>
+      grants.create(tx, { id: `grant-${randomUUID()}`, grantee: 'front', areaCode: '80', validFrom: new Date(Date.now() - 1_000), validUntil: new Date(Date.now() + 60_000), grantedBy: 'test', note: null }),
+    );
+    expect(await seen(caller('front', 'restricted'))).toEqual([designation, marker]);
+    expect(await seen(caller('front', 'shared'))).toEqual([marker]);
+    await storage.transaction((tx) => grants.revoke(tx, grant.id, 'test'));
+    expect(await seen(caller('front', 'restricted'))).toEqual([marker]);
   });
 
   it('refuses a negative afterSeq and an unknown area', async () => {

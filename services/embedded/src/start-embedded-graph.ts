@@ -75,8 +75,9 @@ export async function startEmbeddedGraph(options: EmbeddedGraphOptions): Promise
     }
     const subgraphs = started as Record<Agency, AgencySubgraph>;
     progress(`Starting the change stream (webhooks in ${join(dataDir, 'stream')})`);
+    const agencyUrls = Object.fromEntries((Object.keys(subgraphs) as Agency[]).map((agency) => [agency, subgraphs[agency].url]));
     stream = await createStreamSubgraph({
-      agencies: Object.fromEntries((Object.keys(subgraphs) as Agency[]).map((agency) => [agency, subgraphs[agency].url])),
+      agencies: agencyUrls,
       signingKey,
       registry,
       storage: { kind: 'pglite', dataDir: join(dataDir, 'stream') },
@@ -84,7 +85,7 @@ export async function startEmbeddedGraph(options: EmbeddedGraphOptions): Promise
       logLevel: 'warn',
     });
     progress('Composing the supergraph');
-    const urls: Record<string, string> = { ...Object.fromEntries((Object.keys(subgraphs) as Agency[]).map((agency) => [agency, subgraphs[agency].url])), stream: stream.url };
+    const urls: Record<string, string> = { ...agencyUrls, stream: stream.url };
     const supergraph = composeSupergraph(
       await Promise.all(
         GRAPH_SUBGRAPHS.map(async (name) => ({ name, url: urls[name]!, sdl: await readFile(new URL(`${name}.graphql`, schemaDir), 'utf8') })),

@@ -1,7 +1,9 @@
 import { decodeStreamCursor, isAntqError } from '@antq/sdk';
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
-import type { OnSubscribeHookResult } from '@envelop/core';
 import { GraphQLError, Kind, getOperationAST, valueFromASTUntyped, type ExecutionResult, type FieldNode } from 'graphql';
+
+/** What an `onSubscribe` hook may return, read off the gateway's own plugin type. */
+type SubscribeHookResult = Exclude<Awaited<ReturnType<NonNullable<GatewayPlugin['onSubscribe']>>>, void>;
 
 /** Drops what a subscriber has already had: events at or before the last seq it got of their agency. */
 async function* withoutRepeats(source: AsyncIterable<ExecutionResult>, responseKey: string): AsyncGenerator<ExecutionResult> {
@@ -34,7 +36,7 @@ export function useChangeStreamGuards(): GatewayPlugin {
       );
       if (!field) return undefined;
       const responseKey = field.alias?.value ?? field.name.value;
-      const dedupe: OnSubscribeHookResult<Record<string, unknown>> = {
+      const dedupe: SubscribeHookResult = {
         onSubscribeResult: ({ result, setResult }) => {
           if (Symbol.asyncIterator in result) setResult(withoutRepeats(result, responseKey));
         },

@@ -1,6 +1,6 @@
 import type { Agency } from '@antq/sdk';
 import type { AgencyFeed, StreamChange } from './agency-feed.js';
-import type { StreamPosition } from './stream-cursor.js';
+import type { StreamPosition } from '@antq/sdk';
 
 /**
  * Đường truyền — how changes reach every stream instance. In the embedded mode one process

@@ -1,6 +1,6 @@
 export { createStreamSubgraph, type StreamSubgraph, type StreamSubgraphOptions } from './stream-subgraph.js';
 export { createLocalBus, type ChangeBus } from './change-hub.js';
 export { createNatsBus, type NatsBus, type NatsBusOptions } from './nats-bus.js';
-export { decodeCursor, encodeCursor, type StreamPosition } from './stream-cursor.js';
+export { decodeStreamCursor as decodeCursor, encodeStreamCursor as encodeCursor, type StreamPosition } from '@antq/sdk';
 export { verifyWebhookSignature, signWebhookBody, WEBHOOK_ID_HEADER, WEBHOOK_SIGNATURE_HEADER } from './webhooks/signature.js';
 export type { WebhookPayload } from './webhooks/webhook-delivery.js';

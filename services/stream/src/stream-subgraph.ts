@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { AntqError, ErrorCode, isAgencyCode, type Agency } from '@antq/sdk';
+import { AntqError, ErrorCode, decodeStreamCursor, encodeStreamCursor, isAgencyCode, type Agency, type StreamPosition } from '@antq/sdk';
 import { loadAreaRegistry, type AreaRegistry } from '@antq/sdk/areas';
 import {
   createAreaScopes,
   createGrantDirectory,
   createSubgraphServer,
   enforceFieldClassification,
+  mayReadChange,
   type AreaScopes,
   type Caller,
   type Storage,
@@ -15,8 +16,6 @@ import {
 import type { LevelWithSilent } from 'pino';
 import { createAgencyFeed, type StreamChange } from './agency-feed.js';
 import { startChangeHub, type ChangeBus, type ChangeHub } from './change-hub.js';
-import { maySee } from './event-access.js';
-import { decodeCursor, encodeCursor, type StreamPosition } from './stream-cursor.js';
 import { startWebhooks, type WebhookLeaseOptions } from './webhooks/index.js';
 
 const typeDefs = readFileSync(new URL('../../../schema/stream.graphql', import.meta.url), 'utf8');
@@ -103,8 +102,8 @@ export async function* followChanges(input: {
     position[change.agency] = change.seq;
     if (!matchesFilter(input.filter, change, input.scopes)) continue;
     // Grants are read per event (cached briefly), so a revocation closes the stream too.
-    if (!maySee(input.reader, change, await input.grantsFor(input.reader.agency), input.scopes)) continue;
-    yield { change, cursor: encodeCursor(position) };
+    if (!mayReadChange(input.reader, change, await input.grantsFor(input.reader.agency), input.scopes)) continue;
+    yield { change, cursor: encodeStreamCursor(position) };
   }
 }
 
@@ -138,7 +137,7 @@ export async function createStreamSubgraph(options: StreamSubgraphOptions): Prom
       changes: {
         subscribe: async (_: unknown, args: { after?: string | null; filter?: Record<string, unknown> | null }, ctx: { caller: Caller | undefined }) => {
           const reader = requireCaller(ctx.caller);
-          const after = args.after ? decodeCursor(args.after) : {};
+          const after = args.after ? decodeStreamCursor(args.after) : {};
           const filter = readChangeFilter(registry, args.filter);
           const stop = new AbortController();
           const events = followChanges({ hub, after, filter, reader, scopes, grantsFor: (agency) => grants.grantsFor(agency), signal: stop.signal });

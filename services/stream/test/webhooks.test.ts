@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { AgencyFeed, ChangeBatch, StreamChange } from '../src/agency-feed.js';
 import { startChangeHub, type ChangeHub } from '../src/change-hub.js';
 import { verifyWebhookSignature } from '../src/index.js';
-import { decodeCursor, encodeCursor } from '../src/stream-cursor.js';
+import { decodeStreamCursor as decodeCursor, encodeStreamCursor as encodeCursor } from '@antq/sdk';
 import { signWebhookBody } from '../src/webhooks/signature.js';
 import { startWebhooks, WebhookLeaseLostError, type WebhookLeaseOptions, type WebhookService } from '../src/webhooks/index.js';
 

@@ -35,3 +35,25 @@ export function ownerOfPolicy(policy: string): Agency | undefined {
   const match = /^(police|front|veterans|youth):restricted$/.exec(policy);
   return match ? (match[1] as Agency) : undefined;
 }
+
+/**
+ * The class of what a change reveals, by the kind of record it is about — the class of that
+ * record's fields in the SDL: figures are shared, designations and grants restricted. A kind not
+ * listed is restricted: a new record kind stays closed until it is classified here.
+ */
+const RECORD_KIND_CLASS: Readonly<Record<string, Classification>> = {
+  security_model: Classification.PUBLIC,
+  volunteer_force: Classification.PUBLIC,
+  residential_area: Classification.PUBLIC,
+  safety_recognition: Classification.PUBLIC,
+  exemplary_commune_pilot: Classification.PUBLIC,
+  movement_rating: Classification.PUBLIC,
+  observation: Classification.SHARED,
+  complex_area_designation: Classification.RESTRICTED,
+  transformation_result: Classification.RESTRICTED,
+  access_grant: Classification.RESTRICTED,
+};
+
+export function classOfRecordKind(recordKind: string): Classification {
+  return RECORD_KIND_CLASS[recordKind] ?? Classification.RESTRICTED;
+}

@@ -1,6 +1,8 @@
 import { AntqError, ErrorCode, type Agency } from '@antq/sdk';
 import type { AgencyContext } from '../records/agency-resolvers.js';
 import { latestSeq, readChanges, type StoredChange } from './change-outbox.js';
+import { createAccessGrantStore } from '../access/access-grants.js';
+import { mayReadChange } from '../access/change-access.js';
 
 /** What the `<agency>Changes` subscription sends for one outbox row (the `ChangeEvent` type). */
 export interface ChangeEvent {
@@ -31,8 +33,6 @@ interface ChangeArgs {
   readonly recordKinds?: readonly string[] | null;
 }
 
-/** Access grants are the owning agency's business: their changes go to its own callers only. */
-const OWNER_ONLY_KINDS: ReadonlySet<string> = new Set(['access_grant']);
 
 /** `police:42` — what a client keeps to resume; the number is what `afterSeq` takes. */
 export function changeCursor(agency: Agency, seq: number): string {
@@ -77,6 +77,7 @@ export function createChangeSubscriptionResolvers(options: ChangeSubscriptionOpt
   const { agency } = options;
   const pollIntervalMs = options.pollIntervalMs ?? 200;
   const pageSize = options.pageSize ?? 100;
+  const grantStore = createAccessGrantStore(agency);
 
   const subscribe = async (_source: unknown, args: ChangeArgs, ctx: AgencyContext): Promise<AsyncIterableIterator<ChangeEvent>> => {
     if (args.afterSeq !== undefined && args.afterSeq !== null && (!Number.isInteger(args.afterSeq) || args.afterSeq < 0)) {
@@ -87,13 +88,20 @@ export function createChangeSubscriptionResolvers(options: ChangeSubscriptionOpt
     // Throws the kit's unknown-area error for a code that is in no register.
     const area = typeof args.area === 'string' && args.area !== '' ? ctx.registry.require(args.area).code : undefined;
     const kinds = args.recordKinds ? new Set(args.recordKinds) : undefined;
-    const ownCaller = ctx.caller?.agency === agency;
+    const reader = ctx.caller;
+    // This subgraph's grants to the reader's agency, read again for every page of changes so a
+    // revocation closes the feed too.
+    const grantsNow = async () =>
+      reader && reader.agency !== agency
+        ? (await grantStore.list(ctx.storage, { grantee: reader.agency, activeOnly: true })).map((grant) => ({ owner: agency, areaCode: grant.areaCode }))
+        : [];
     const { storage } = ctx;
     const startAfter = args.afterSeq ?? (await latestSeq(storage));
 
-    const wanted = (row: StoredChange): boolean =>
+    const wanted = (row: StoredChange, grants: Awaited<ReturnType<typeof grantsNow>>): boolean =>
       (kinds === undefined || kinds.has(row.recordKind)) &&
-      (ownCaller || !OWNER_ONLY_KINDS.has(row.recordKind)) &&
+      reader !== undefined &&
+      mayReadChange(reader, { agency, recordKind: row.recordKind, areaCode: row.areaCode }, grants, ctx.scopes) &&
       (area === undefined || (row.areaCode !== '' && ctx.scopes.covers(area, row.areaCode)));
 
     const stop = new AbortController();
@@ -102,9 +110,10 @@ export function createChangeSubscriptionResolvers(options: ChangeSubscriptionOpt
       while (!stop.signal.aborted) {
         const rows = await readChanges(storage, { afterSeq: after, limit: pageSize });
         if (stop.signal.aborted) return;
+        const grants = rows.length > 0 ? await grantsNow() : [];
         for (const row of rows) {
           after = row.seq;
-          if (wanted(row)) yield toEvent(row);
+          if (wanted(row, grants)) yield toEvent(row);
           if (stop.signal.aborted) return;
         }
         // A full page means more rows are waiting: read on at once; else wait for new ones.

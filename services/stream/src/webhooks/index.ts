@@ -2,7 +2,7 @@ import type { Agency } from '@antq/sdk';
 import type { AreaRegistry } from '@antq/sdk/areas';
 import { createStorage, type AreaScopes, type Storage, type StorageOptions } from '@antq/subgraph-kit';
 import type { ChangeHub } from '../change-hub.js';
-import type { ActiveGrant } from '../event-access.js';
+import type { GrantInForce } from '@antq/subgraph-kit';
 import { createWebhookDispatcher, type WebhookDispatcher, type WebhookLeaseOptions } from './webhook-delivery.js';
 import { createWebhookResolvers } from './webhook-resolvers.js';
 import { createWebhookStore, type WebhookStore } from './webhook-store.js';
@@ -18,7 +18,7 @@ export interface WebhookServiceOptions {
   readonly hub: ChangeHub;
   readonly registry: AreaRegistry;
   readonly scopes: AreaScopes;
-  readonly grantsFor: (agency: Agency) => Promise<readonly ActiveGrant[]>;
+  readonly grantsFor: (agency: Agency) => Promise<readonly GrantInForce[]>;
   readonly backoffBaseMs?: number;
   readonly backoffMaxMs?: number;
   readonly timeoutMs?: number;

@@ -3,8 +3,8 @@ import type { Agency } from '@antq/sdk';
 import type { AreaScopes } from '@antq/subgraph-kit';
 import type { StreamChange } from '../agency-feed.js';
 import type { ChangeHub } from '../change-hub.js';
-import type { ActiveGrant } from '../event-access.js';
-import { decodeCursor } from '../stream-cursor.js';
+import type { GrantInForce } from '@antq/subgraph-kit';
+import { decodeStreamCursor as decodeCursor } from '@antq/sdk';
 import { followChanges, type ChangeFilter } from '../stream-subgraph.js';
 import { signWebhookBody, WEBHOOK_ID_HEADER, WEBHOOK_SIGNATURE_HEADER } from './signature.js';
 import { readerCaller, WebhookLeaseLostError, type StoredWebhookFilter, type WebhookRecord, type WebhookStore } from './webhook-store.js';
@@ -32,7 +32,7 @@ export interface WebhookDispatcherOptions {
   readonly hub: ChangeHub;
   readonly scopes: AreaScopes;
   /** Grants in force towards an agency, as the subscription reads them. */
-  readonly grantsFor: (agency: Agency) => Promise<readonly ActiveGrant[]>;
+  readonly grantsFor: (agency: Agency) => Promise<readonly GrantInForce[]>;
   /** First retry delay; doubles per attempt (default 1 s). */
   readonly backoffBaseMs?: number;
   /** Longest retry delay (default 5 min). */

@@ -1,7 +1,7 @@
 import type { AreaRegistry } from '@antq/sdk/areas';
 import { badUserInputError, notFoundError, notOwningAgencyError, unauthenticatedError, type Caller } from '@antq/subgraph-kit';
 import type { ChangeHub } from '../change-hub.js';
-import { decodeCursor, encodeCursor } from '../stream-cursor.js';
+import { decodeStreamCursor as decodeCursor, encodeStreamCursor as encodeCursor } from '@antq/sdk';
 import { readChangeFilter } from '../stream-subgraph.js';
 import type { WebhookDispatcher } from './webhook-delivery.js';
 import type { DeliveryRecord, StoredWebhookFilter, WebhookRecord, WebhookStore } from './webhook-store.js';
