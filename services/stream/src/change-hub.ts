@@ -1,5 +1,5 @@
 import type { Agency } from '@antq/sdk';
-import type { AgencyFeed, StreamChange } from './agency-feed.js';
+import type { AgencyFeed, StreamChange } from '@antq/subgraph-kit';
 import type { StreamPosition } from '@antq/sdk';
 
 /**

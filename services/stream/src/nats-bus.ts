@@ -11,7 +11,7 @@ import {
   type JetStreamManager,
   type NatsConnection,
 } from 'nats';
-import type { StreamChange } from './agency-feed.js';
+import type { StreamChange } from '@antq/subgraph-kit';
 import type { ChangeBus } from './change-hub.js';
 
 export interface NatsBusOptions {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { AntqError, ErrorCode, decodeStreamCursor, encodeStreamCursor, isAgencyCode, type Agency, type StreamPosition } from '@antq/sdk';
 import { loadAreaRegistry, type AreaRegistry } from '@antq/sdk/areas';
 import {
+  createAgencyFeed,
   createAreaScopes,
   createGrantDirectory,
   createSubgraphServer,
@@ -11,10 +12,10 @@ import {
   type Caller,
   type Storage,
   type StorageOptions,
+  type StreamChange,
   type SubgraphServer,
 } from '@antq/subgraph-kit';
 import type { LevelWithSilent } from 'pino';
-import { createAgencyFeed, type StreamChange } from './agency-feed.js';
 import { startChangeHub, type ChangeBus, type ChangeHub } from './change-hub.js';
 import { startWebhooks, type WebhookLeaseOptions } from './webhooks/index.js';
 

@@ -4,7 +4,7 @@ import type { Agency } from '@antq/sdk';
 import { loadAreaRegistry, type AreaRegistry } from '@antq/sdk/areas';
 import { createAreaScopes, createStorage, parseCallerClaims, type Caller, type Storage } from '@antq/subgraph-kit';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { AgencyFeed, ChangeBatch, StreamChange } from '../src/agency-feed.js';
+import type { AgencyFeed, ChangeBatch, StreamChange } from '@antq/subgraph-kit';
 import { startChangeHub, type ChangeHub } from '../src/change-hub.js';
 import { verifyWebhookSignature } from '../src/index.js';
 import { decodeStreamCursor as decodeCursor, encodeStreamCursor as encodeCursor } from '@antq/sdk';

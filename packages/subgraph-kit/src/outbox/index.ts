@@ -1,2 +1,3 @@
 export { appendChange, latestSeq, outboxMigrations, readChanges, type Change, type ChangeKind, type StoredChange } from './change-outbox.js';
 export { changeCursor, createChangeSubscriptionResolvers, type ChangeEvent, type ChangeSubscriptionOptions } from './change-subscription.js';
+export { createAgencyFeed, type AgencyFeed, type ChangeBatch, type StreamChange } from './agency-feed.js';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Agency } from '@antq/sdk';
 import type { AreaScopes } from '@antq/subgraph-kit';
-import type { StreamChange } from '../agency-feed.js';
+import type { StreamChange } from '@antq/subgraph-kit';
 import type { ChangeHub } from '../change-hub.js';
 import type { GrantInForce } from '@antq/subgraph-kit';
 import { decodeStreamCursor as decodeCursor } from '@antq/sdk';

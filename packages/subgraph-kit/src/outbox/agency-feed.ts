@@ -1,5 +1,5 @@
 import type { Agency } from '@antq/sdk';
-import { postSignedSystemRequest } from '@antq/subgraph-kit';
+import { postSignedSystemRequest } from '../identity/system-request.js';
 
 /** One change as the stream carries it. */
 export interface StreamChange {
