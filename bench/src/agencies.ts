@@ -1,10 +1,10 @@
-/** The agencies' own subgraph factories, as their services start them. */
+/** The agencies' own subgraph factories, as their services start them, and their contracts. */
 import type { Agency } from '@antq/sdk';
 import type { AgencySubgraph, AgencySubgraphOptions } from '@antq/subgraph-kit';
-import { createPoliceSubgraph } from '@antq/police';
-import { createFrontSubgraph } from '@antq/front';
-import { createVeteransSubgraph } from '@antq/veterans';
-import { createYouthSubgraph } from '@antq/youth';
+import { createPoliceSubgraph, policeTypeDefs } from '@antq/police';
+import { createFrontSubgraph, frontTypeDefs } from '@antq/front';
+import { createVeteransSubgraph, veteransTypeDefs } from '@antq/veterans';
+import { createYouthSubgraph, youthTypeDefs } from '@antq/youth';
 
 export const SUBGRAPH_FACTORIES: Readonly<Record<Agency, (options: AgencySubgraphOptions) => Promise<AgencySubgraph>>> = {
   police: createPoliceSubgraph,
@@ -12,3 +12,6 @@ export const SUBGRAPH_FACTORIES: Readonly<Record<Agency, (options: AgencySubgrap
   veterans: createVeteransSubgraph,
   youth: createYouthSubgraph,
 };
+
+/** Each agency's contract, `schema/<agency>.graphql`, as its service serves it. */
+export const AGENCY_TYPE_DEFS: Readonly<Record<Agency, string>> = { police: policeTypeDefs, front: frontTypeDefs, veterans: veteransTypeDefs, youth: youthTypeDefs };

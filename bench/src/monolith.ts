@@ -3,11 +3,9 @@
  * server (the kit's `createSubgraphServer`), no gateway, no network hop between agencies.
  *
  * The kit does not export what one agency's schema is made of (its shared resolvers, record
- * loaders, grants and field-classification guard), and the police do not export their
- * designation resolvers; this file reaches them by relative source path and repeats the wiring
- * of `createAgencySubgraph` (the per-agency context). Nothing in the kit or the services changes.
- * If those internals move, this is the file to update (or the kit could export a
- * "definition → resolvers + context" step, and this file would shrink to a few lines).
+ * loaders, grants and field-classification guard), nor its per-agency context; agency-internals.ts
+ * reaches them by relative source path (shared with the `apollo-stack` subgraphs). Nothing in the
+ * kit or the services changes.
  *
  * Its stores hold the same data as the subgraphs': the same factories run the migrations and
  * load the seed example data (their HTTP servers closed right after), then the same bulk
@@ -17,27 +15,17 @@ import { Kind, parse, print, visit, type DefinitionNode, type DirectiveNode, typ
 import { isObjectType } from 'graphql';
 import { importSPKI, jwtVerify } from 'jose';
 import type { Agency } from '@antq/sdk';
-import { loadAreaRegistry, type AreaRegistry } from '@antq/sdk/areas';
+import { loadAreaRegistry } from '@antq/sdk/areas';
 import { createAreaScopes, createStorage, createSubgraphServer, parseCallerClaims, type Caller, type Storage, type StorageOptions } from '@antq/subgraph-kit';
-import { policeTypeDefs } from '@antq/police';
-import { frontTypeDefs } from '@antq/front';
-import { veteransTypeDefs } from '@antq/veterans';
-import { youthTypeDefs } from '@antq/youth';
-// Kit and police internals (see above).
-import { createAgencyResolvers } from '../../packages/subgraph-kit/src/records/agency-resolvers.js';
-import { createRecordLoaders } from '../../packages/subgraph-kit/src/records/record-loaders.js';
-import { createAccessGrantResolvers, createAccessGrantStore, enforceFieldClassification } from '../../packages/subgraph-kit/src/access/index.js';
-import { createDesignationLoaders, createDesignationResolvers } from '../../services/police/src/designations/designation-resolvers.js';
+import { agencyContextFactory, agencyResolvers, enforceFieldClassification, type ResolverMap } from './agency-internals.js';
 import { AGENCIES, loadBenchDataset, type DatasetPlan, type LoadedCounts } from './dataset.js';
 import type { IdentityConfig } from './gateway-host.js';
 import { progress, type Request } from './ipc.js';
-import { SUBGRAPH_FACTORIES } from './agencies.js';
+import { AGENCY_TYPE_DEFS, SUBGRAPH_FACTORIES } from './agencies.js';
 
-const TYPE_DEFS: Readonly<Record<Agency, string>> = { police: policeTypeDefs, front: frontTypeDefs, veterans: veteransTypeDefs, youth: youthTypeDefs };
 const PREFIX: Readonly<Record<Agency, string>> = { police: 'Police', front: 'Front', veterans: 'Veterans', youth: 'Youth' };
 
 type Resolver = (parent: unknown, args: Record<string, unknown>, context: unknown, info: unknown) => unknown;
-type ResolverMap = Record<string, Record<string, unknown>>;
 
 // ---------------------------------------------------------------------------------------------
 // One schema from the four contracts
@@ -108,25 +96,6 @@ export function mergeContracts(sdls: readonly string[]): string {
 // One resolver map from the four agencies, each resolver with its own agency's context
 // ---------------------------------------------------------------------------------------------
 
-interface AgencyParts {
-  readonly resolvers: ResolverMap;
-  readonly context: (base: Record<string, unknown>) => Record<string, unknown>;
-}
-
-function agencyParts(agency: Agency, registry: AreaRegistry, scopes: ReturnType<typeof createAreaScopes>): AgencyParts {
-  const maps = [
-    createAgencyResolvers({ agency, registry, scopes }) as unknown as ResolverMap,
-    createAccessGrantResolvers(agency, createAccessGrantStore(agency)) as unknown as ResolverMap,
-    ...(agency === 'police' ? [createDesignationResolvers() as unknown as ResolverMap] : []),
-  ];
-  const resolvers: ResolverMap = {};
-  for (const map of maps) for (const [type, fields] of Object.entries(map)) resolvers[type] = { ...resolvers[type], ...fields };
-  return {
-    resolvers,
-    context: (base) => (agency === 'police' ? { designations: createDesignationLoaders(base.storage as Storage) } : {}),
-  };
-}
-
 /** Which agency answers a field: the owner of its type or field name; shared ones the police. */
 function ownerOf(type: string, field: string): Agency {
   for (const agency of AGENCIES) {
@@ -169,8 +138,10 @@ export async function startMonolith(request: Request): Promise<{ url: string; cl
   }
   progress('monolith: dataset in all four stores');
 
-  const parts = Object.fromEntries(AGENCIES.map((agency) => [agency, agencyParts(agency, registry, scopes)])) as Record<Agency, AgencyParts>;
-  const typeDefs = mergeContracts(AGENCIES.map((agency) => TYPE_DEFS[agency]));
+  const parts = Object.fromEntries(
+    AGENCIES.map((agency) => [agency, { resolvers: agencyResolvers({ agency, registry, scopes }), context: agencyContextFactory({ agency, storage: stores[agency], registry, scopes }) }]),
+  ) as Record<Agency, { resolvers: ResolverMap; context: ReturnType<typeof agencyContextFactory> }>;
+  const typeDefs = mergeContracts(AGENCIES.map((agency) => AGENCY_TYPE_DEFS[agency]));
 
   // Merged resolvers: each field from the agency that owns it (the police for shared fields).
   const owner = new Map<string, Agency>();
@@ -219,20 +190,7 @@ export async function startMonolith(request: Request): Promise<{ url: string; cl
     return (agency: Agency) => {
       let context = made.get(agency);
       if (!context) {
-        const storage = stores[agency];
-        let accessGrants: Promise<unknown[]> | undefined;
-        const grantStore = createAccessGrantStore(agency);
-        const base: Record<string, unknown> = {
-          accessGrants: () => (accessGrants ??= caller && caller.agency !== agency ? grantStore.list(storage, { grantee: caller.agency, activeOnly: true }) : Promise.resolve([])),
-          agency,
-          caller,
-          storage,
-          registry,
-          scopes,
-          loaders: createRecordLoaders({ db: storage, agency, registry, scopeOf: scopes.scopeOf }),
-          log,
-        };
-        context = { ...base, ...parts[agency].context(base) };
+        context = parts[agency].context(caller, log);
         made.set(agency, context);
       }
       return context;
