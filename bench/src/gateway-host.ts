@@ -13,6 +13,9 @@
  *   serializer — as ours does), so the subgraphs see the same caller as behind ours.
  * - `apollo`: Apollo Gateway in @apollo/server's standalone server; the signature and the
  *   forwarded caller are added in `RemoteGraphQLDataSource.willSendRequest`.
+ * - `apollo-stack`: the very same Apollo Gateway, in front of its own four subgraph processes
+ *   that serve the agencies with `@apollo/server` instead of mercurius (apollo-subgraph.ts): the
+ *   whole stack an agency would otherwise install. run.ts composes its supergraph over them.
  * - `monolith`: see monolith.ts.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -31,7 +34,7 @@ import { createAuditLog, createGateway } from '@antq/gateway';
 import { computeSignature, createStorage, serializeSignedParams, serializeSignedRequest, type Storage } from '@antq/subgraph-kit';
 import { progress, serveRequests, type Request } from './ipc.js';
 
-export type TargetKind = 'ours' | 'ours-open' | 'hive' | 'apollo' | 'monolith' | OursVariant;
+export type TargetKind = 'ours' | 'ours-open' | 'hive' | 'apollo' | 'apollo-stack' | 'monolith' | OursVariant;
 
 /** Our gateway with one thing switched off, for finding what costs what (not in the default run). */
 export type OursVariant = 'ours-no-audit' | 'ours-no-metrics';
@@ -175,6 +178,7 @@ async function start(request: Request) {
     case 'hive':
       return startHive(request);
     case 'apollo':
+    case 'apollo-stack':
       return startApollo(request);
     case 'monolith': {
       const { startMonolith } = await import('./monolith.js');

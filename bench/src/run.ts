@@ -3,13 +3,17 @@
  *
  * Starts the four agency subgraphs (one process each, with the national-scale dataset in their
  * stores), the targets in front of them (each alone in its process), and a load generator in
- * another process; checks that every target answers every reference operation alike; then runs
+ * another process; for the `apollo-stack` target (Apollo Gateway over `@apollo/server`
+ * subgraphs) also four more subgraph processes, the same agencies on `@apollo/server`, with
+ * their own copy of the data on PGlite or the same databases on PostgreSQL (as the monolith);
+ * checks that every target answers every reference operation alike; then runs
  * interleaved rounds of warm-up + measured windows and prints a table per operation, and times
  * the province roll-up against the equivalent direct SQL on the same stores.
  *
  * Options: --quick, --rounds N, --seconds S (measured window), --warmup S, --connections N,
- * --targets ours,hive,…, --ops overview,rollup,…, --profile (V8 CPU profiles of our gateway and
- * stock Hive over the load windows, summarised at the end),
+ * --targets ours,hive,…, --ops overview,rollup,…, --profile (V8 CPU profiles of every gateway
+ * and the police subgraph — both police subgraphs with apollo-stack — over the load windows,
+ * summarised at the end),
  * --provinces 80,79 and --months N (dataset size), --callers N, --connections N,
  * --database-url URL (PostgreSQL; required by the full mode) and --fresh, --json FILE.
  */
@@ -40,10 +44,14 @@ function option(name: string): string | undefined {
 }
 const quick = argv.includes('--quick');
 const profile = argv.includes('--profile');
-const ALL_TARGETS: readonly TargetKind[] = ['ours', 'ours-open', 'hive', 'apollo', 'monolith'];
+const ALL_TARGETS: readonly TargetKind[] = ['ours', 'ours-open', 'hive', 'apollo', 'apollo-stack', 'monolith'];
 /** Our gateway with one feature off: for attributing its cost (`--targets ours,ours-no-audit,…`). */
 const VARIANTS: readonly TargetKind[] = ['ours-no-audit', 'ours-no-metrics'];
-const PEERS: readonly TargetKind[] = ['hive', 'apollo'];
+/**
+ * What an agency would otherwise install: the two stock gateways on our subgraphs, and the whole
+ * Apollo stack (Apollo Gateway over `@apollo/server` subgraphs). "Best peer" is the best of them.
+ */
+const PEERS: readonly TargetKind[] = ['hive', 'apollo', 'apollo-stack'];
 const settings = {
   rounds: Number(option('rounds') ?? (quick ? 2 : 5)),
   seconds: Number(option('seconds') ?? (quick ? 2 : 10)),
@@ -255,9 +263,54 @@ async function main(): Promise<void> {
     );
 
     log('Composing the supergraph over the running subgraphs');
-    const supergraph = composeSupergraph(
-      await Promise.all(AGENCIES.map(async (agency) => ({ name: agency, url: started[agency].url, sdl: await readFile(join(schemaDir, `${agency}.graphql`), 'utf8') }))),
-    );
+    const compose = async (urls: Record<Agency, string>) =>
+      composeSupergraph(await Promise.all(AGENCIES.map(async (agency) => ({ name: agency, url: urls[agency], sdl: await readFile(join(schemaDir, `${agency}.graphql`), 'utf8') }))));
+    const supergraph = await compose(Object.fromEntries(AGENCIES.map((agency) => [agency, started[agency].url])) as Record<Agency, string>);
+
+    // --- The apollo-stack's own subgraphs: the same agencies on @apollo/server. On PGlite with
+    // their own copy of the data (loaded alongside); on PostgreSQL the same databases, once loaded.
+    const stackSubgraphs = settings.targets.includes('apollo-stack')
+      ? (Object.fromEntries(
+          AGENCIES.map((agency) => {
+            const child = new Child(`apollo-${agency}`, './subgraph-host.ts', { onProgress: (line) => log(`  apollo-stack ${line}`) });
+            children.push(child);
+            return [agency, child];
+          }),
+        ) as Record<Agency, Child>)
+      : undefined;
+    const stackLoaded: Promise<unknown>[] = [];
+    const stackSupergraph = stackSubgraphs
+      ? (async () => {
+          if (storages.shared) await datasetLoaded;
+          const urls = Object.fromEntries(
+            await Promise.all(
+              AGENCIES.map(async (agency) => {
+                const { url } = await stackSubgraphs[agency].call<{ url: string }>('start', {
+                  agency,
+                  plan,
+                  signingKey,
+                  storage: storages.options[agency],
+                  server: 'apollo',
+                  skipDataset: storages.shared,
+                });
+                log(`  apollo-stack ${agency} subgraph (@apollo/server) listening at ${url}`);
+                if (!storages.shared) {
+                  stackLoaded.push(
+                    stackSubgraphs[agency].call<LoadedCounts>('loaded').then((counts) =>
+                      log(`  apollo-stack ${agency} dataset in: ${counts.observations.toLocaleString('en')} observations, ${counts.models} models, ${counts.forces} forces in ${fmt(counts.ms / 1000)} s`),
+                    ),
+                  );
+                }
+                return [agency, url];
+              }),
+            ),
+          ) as Record<Agency, string>;
+          return compose(urls);
+        })()
+      : undefined;
+    /** The subgraph processes behind a target (none for the monolith). */
+    const subgraphsOf = (kind: TargetKind): Child[] =>
+      kind === 'monolith' ? [] : AGENCIES.map((agency) => (kind === 'apollo-stack' ? stackSubgraphs! : subgraphs)[agency]);
 
     // --- Gateways.
     const profileDir = join(benchDir, 'results', 'profiles', new Date().toISOString().replaceAll(':', '-'));
@@ -269,7 +322,7 @@ async function main(): Promise<void> {
         .map(async (kind) => {
           const child = new Child(kind, './gateway-host.ts', { onProgress: (line) => log(`  ${line}`) });
           children.push(child);
-          const { url } = await child.call<{ url: string }>('start', { kind, supergraph, signingKey, identity });
+          const { url } = await child.call<{ url: string }>('start', { kind, supergraph: kind === 'apollo-stack' ? await stackSupergraph! : supergraph, signingKey, identity });
           log(`  ${kind} at ${url}`);
           targets.set(kind, { child, url });
         }),
@@ -300,6 +353,7 @@ async function main(): Promise<void> {
     const load = new Child('load', './load-host.ts');
     children.push(load);
     await datasetLoaded;
+    await Promise.all(stackLoaded);
     const startupCpu = await Promise.all(children.map(async (child) => `${child.name} ${fmt(((await child.usage()).cpu.user + (await child.usage()).cpu.system) / 1e6)} s`));
     log(`Everything is up. CPU spent starting: ${startupCpu.join(', ')}`);
 
@@ -311,9 +365,9 @@ async function main(): Promise<void> {
     for (const operation of operations) {
       let reference: unknown;
       for (const [kind, target] of targets) {
-        const before = await Promise.all(AGENCIES.map((agency) => subgraphs[agency].call<number>('requests')));
+        const before = await Promise.all(subgraphsOf(kind).map((child) => child.call<number>('requests')));
         const { status, json } = await post(target.url, requestBody(operation), token);
-        const after = await Promise.all(AGENCIES.map((agency) => subgraphs[agency].call<number>('requests')));
+        const after = await Promise.all(subgraphsOf(kind).map((child) => child.call<number>('requests')));
         const calls = after.reduce((sum, count, index) => sum + count - before[index]!, 0);
         subgraphCalls.set(`${operation.key}|${kind}`, calls);
         if (status !== 200 || json.errors?.length) {
@@ -337,7 +391,11 @@ async function main(): Promise<void> {
     // --- Interleaved rounds.
     const kinds = [...targets.keys()];
     const profiled: [string, { child: Child }][] = profile
-      ? [...[...targets].filter(([kind]) => kind !== 'monolith'), ['police-subgraph', { child: subgraphs.police }]]
+      ? [
+          ...[...targets].filter(([kind]) => kind !== 'monolith'),
+          ['police-subgraph', { child: subgraphs.police }],
+          ...(stackSubgraphs ? ([['apollo-stack-police-subgraph', { child: stackSubgraphs.police }]] as [string, { child: Child }][]) : []),
+        ]
       : [];
     for (const [, target] of profiled) await target.child.call('profileStart');
     const windows = settings.rounds * operations.length * kinds.length;
@@ -355,13 +413,13 @@ async function main(): Promise<void> {
             tokens,
             connections: operation.key === 'rollup' ? settings.rollupConnections : settings.connections,
           };
-          await settle([target.child, ...AGENCIES.map((agency) => subgraphs[agency])]);
+          await settle([target.child, ...subgraphsOf(kind)]);
           await load.call<LoadResult>('run', { window: { ...base, seconds: settings.warmup, record: false } });
           const usageBefore = await target.child.usage();
-          const subgraphsBefore = kind === 'monolith' ? [] : await Promise.all(AGENCIES.map((agency) => subgraphs[agency].usage()));
+          const subgraphsBefore = await Promise.all(subgraphsOf(kind).map((child) => child.usage()));
           const result = await load.call<LoadResult>('run', { window: { ...base, seconds: settings.seconds, record: true } });
           const usageAfter = await target.child.usage();
-          const subgraphsAfter = kind === 'monolith' ? [] : await Promise.all(AGENCIES.map((agency) => subgraphs[agency].usage()));
+          const subgraphsAfter = await Promise.all(subgraphsOf(kind).map((child) => child.usage()));
           const tally = tallyOf(operation.key, kind);
           tally.requests += result.requests;
           tally.non2xx += result.non2xx;
@@ -407,6 +465,7 @@ async function main(): Promise<void> {
           mode,
           machine: { cpus: cpus().length, model: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, loads },
           settings,
+          peers: PEERS,
           dataset: described,
           answerIssues,
           results: report,
@@ -472,6 +531,13 @@ async function prepareStores(mode: 'quick' | 'full'): Promise<{ options: Record<
 
 function printReport(operations: readonly ReferenceOperation[], kinds: readonly TargetKind[], subgraphCalls: Map<string, number>, invalid: ReadonlySet<string>) {
   const results: Record<string, Record<string, unknown>> = {};
+  const peersHere = PEERS.filter((kind) => kinds.includes(kind));
+  console.log(
+    `\nBest peer: the best of ${peersHere.length ? peersHere.join(', ') : '— (no peer measured)'} on each operation (highest rps; lowest gateway CPU per request), among those that answered right. ` +
+      'Peers are what an agency would otherwise install: stock Hive Gateway and Apollo Gateway on our mercurius subgraphs, and the whole Apollo stack ' +
+      '(apollo-stack: Apollo Gateway over @apollo/server subgraphs, whose subgraph CPU is that of its own four subgraph processes). ' +
+      'total CPU = gateway + its subgraphs (the whole server for the monolith).',
+  );
   for (const operation of operations) {
     const rows = kinds.map((kind) => {
       const tally = tallyOf(operation.key, kind);
@@ -483,6 +549,8 @@ function printReport(operations: readonly ReferenceOperation[], kinds: readonly 
         p99: percentile(sorted, 99),
         cpuMs: tally.cpuUs / 1000 / tally.requests,
         subgraphCpuMs: kind === 'monolith' ? Number.NaN : tally.subgraphCpuUs / 1000 / tally.requests,
+        /** Gateway and its subgraphs together (the whole server for the monolith): what the stack costs. */
+        totalCpuMs: (tally.cpuUs + tally.subgraphCpuUs) / 1000 / tally.requests,
         rssMb: tally.rssMax / 2 ** 20,
         requests: tally.requests,
         failures: tally.non2xx + tally.errors + tally.graphqlErrors,
@@ -490,13 +558,15 @@ function printReport(operations: readonly ReferenceOperation[], kinds: readonly 
         answers: invalid.has(`${operation.key}|${kind}`) ? 'WRONG' : 'ok',
       };
     });
-    // Only targets that answered right count as the best peer or the floor.
-    const peers = rows.filter((row) => PEERS.includes(row.kind) && row.answers === 'ok');
+    // Only targets that answered right (and completed requests in the windows) count as the best peer or the floor.
+    const peers = rows.filter((row) => PEERS.includes(row.kind) && row.answers === 'ok' && row.requests > 0);
     const bestPeerRps = Math.max(...peers.map((row) => row.rps));
     const bestPeerCpu = Math.min(...peers.map((row) => row.cpuMs));
-    const floor = rows.find((row) => row.kind === 'monolith' && row.answers === 'ok');
+    const floor = rows.find((row) => row.kind === 'monolith' && row.answers === 'ok' && row.requests > 0);
+    /** A ratio, or — when a side has no requests (a window too short for the operation). */
+    const ratio = (value: number) => (Number.isFinite(value) ? `${fmt(value, 2)}×` : '—');
     console.log(`\n${operation.title}`);
-    const header = ['target', 'rps', 'p50 ms', 'p99 ms', 'gw CPU ms/req', 'subgraphs CPU ms/req', 'RSS MB', 'rps ÷ best peer', 'CPU ÷ best peer', 'rps ÷ monolith', 'subgraph calls', 'failed', 'answer'];
+    const header = ['target', 'rps', 'p50 ms', 'p99 ms', 'gw CPU ms/req', 'subgraphs CPU ms/req', 'total CPU ms/req', 'RSS MB', 'rps ÷ best peer', 'CPU ÷ best peer', 'rps ÷ monolith', 'subgraph calls', 'failed', 'answer'];
     const table = rows.map((row) => [
       row.kind,
       fmt(row.rps, row.rps < 10 ? 1 : 0),
@@ -504,10 +574,11 @@ function printReport(operations: readonly ReferenceOperation[], kinds: readonly 
       fmt(row.p99),
       fmt(row.cpuMs, 2),
       fmt(row.subgraphCpuMs, 2),
+      fmt(row.totalCpuMs, 2),
       fmt(row.rssMb, 0),
-      peers.length ? `${fmt(row.rps / bestPeerRps, 2)}×` : '—',
-      peers.length ? `${fmt(row.cpuMs / bestPeerCpu, 2)}×` : '—',
-      floor ? `${fmt(row.rps / floor.rps, 2)}×` : '—',
+      peers.length ? ratio(row.rps / bestPeerRps) : '—',
+      peers.length ? ratio(row.cpuMs / bestPeerCpu) : '—',
+      floor ? ratio(row.rps / floor.rps) : '—',
       row.calls === undefined ? '—' : String(row.calls),
       String(row.failures),
       row.answers,
@@ -583,7 +654,7 @@ async function rollUpVersusSql(input: {
     }
     const ms = median(times);
     (summary.targets as Record<string, unknown>)[kind] = { ms, ratioToSql: ms / sqlParallel };
-    lines.push(`  ${kind.padEnd(9)} ${fmt(ms, 2)} ms end to end = ${fmt(ms / sqlParallel, 1)}× direct SQL`);
+    lines.push(`  ${kind.padEnd(12)} ${fmt(ms, 2)} ms end to end = ${fmt(ms / sqlParallel, 1)}× direct SQL`);
     if (kind === 'ours') {
       // The graph's figures must be the SQL's figures.
       const area = (data as { area?: Record<string, Record<string, { value: number | null; comparison: { previous: number | null } | null }>> })?.area;

@@ -2,15 +2,22 @@
  * Child process: one agency's subgraph, as its service runs it (the agency's factory on the kit,
  * served by mercurius), with the seed example data and the benchmark dataset in its store.
  * Also answers direct SQL on that same store, for the roll-up comparison.
+ *
+ * With `server: 'apollo'`: the same agency served by `@apollo/server` (apollo-subgraph.ts), for
+ * the `apollo-stack` target. Its store is prepared by the agency's own factory (migrations and
+ * seed example data, its HTTP server closed right after, as the monolith does), then gets the
+ * same bulk dataset — unless `skipDataset` (on PostgreSQL it opens the very databases the
+ * mercurius subgraphs loaded).
  */
 import type { Agency } from '@antq/sdk';
 import { loadAreaRegistry } from '@antq/sdk/areas';
 import { createStorage, type AgencySubgraph, type Storage, type StorageOptions } from '@antq/subgraph-kit';
 import { SUBGRAPH_FACTORIES } from './agencies.js';
+import type { ApolloSubgraph } from './apollo-subgraph.js';
 import { loadBenchDataset, type DatasetPlan, type LoadedCounts } from './dataset.js';
 import { progress, serveRequests, type Request } from './ipc.js';
 
-let subgraph: AgencySubgraph | undefined;
+let subgraph: AgencySubgraph | ApolloSubgraph | undefined;
 let storage: Storage | undefined;
 /** HTTP requests the subgraph has received (to count subgraph calls per operation). */
 let requests = 0;
@@ -21,7 +28,22 @@ async function start(request: Request) {
   const registry = await loadAreaRegistry();
   storage = await createStorage(request.storage as StorageOptions);
   progress(`${agency}: store open (${storage.kind}); migrations and seed example data`);
-  subgraph = await SUBGRAPH_FACTORIES[agency]({
+  if (request.server === 'apollo') {
+    const prepared = await SUBGRAPH_FACTORIES[agency]({ port: 0, signingKey: String(request.signingKey), registry, storage, exampleData: true, logLevel: 'silent' });
+    await prepared.close();
+    const { startApolloSubgraph } = await import('./apollo-subgraph.js');
+    subgraph = await startApolloSubgraph({ agency, storage, registry, signingKey: String(request.signingKey), onRequest: () => (requests += 1) });
+  } else {
+    subgraph = await startMercurius(agency, request, registry, storage);
+  }
+  loading = request.skipDataset ? undefined : loadBenchDataset(storage, registry, agency, plan, (line) => progress(line));
+  // Answer at once: the gateways start (and compose) while the dataset goes in.
+  loading?.catch(() => undefined);
+  return { url: subgraph.url };
+}
+
+async function startMercurius(agency: Agency, request: Request, registry: Awaited<ReturnType<typeof loadAreaRegistry>>, storage: Storage): Promise<AgencySubgraph> {
+  const subgraph = await SUBGRAPH_FACTORIES[agency]({
     port: 0,
     signingKey: String(request.signingKey),
     registry,
@@ -40,10 +62,7 @@ async function start(request: Request) {
       incoming.on('end', () => console.error(`[${agency}] ${body.slice(0, 1500)}`));
     }
   });
-  loading = request.skipDataset ? undefined : loadBenchDataset(storage, registry, agency, plan, (line) => progress(line));
-  // Answer at once: the gateways start (and compose) while the dataset goes in.
-  loading?.catch(() => undefined);
-  return { url: subgraph.url };
+  return subgraph;
 }
 
 let loading: Promise<LoadedCounts> | undefined;
