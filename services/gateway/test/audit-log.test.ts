@@ -11,7 +11,8 @@ import { createTestDatabase, forEachStorageDriver } from '@antq/testing';
 import { createAuditLog, useAuditLog, type AuditEntry, type AuditEntryInput, type AuditLog } from '../src/index.js';
 import { entryHash } from '../src/audit/audit-log.js';
 import { graphOwnership } from '../src/audit/ownership.js';
-import { resultRecords, selectedCoordinates } from '../src/audit/use-audit.js';
+import { resultRecords } from '../src/audit/use-audit.js';
+import { selectedCoordinates } from '../src/operation-analysis.js';
 
 const run = promisify(execFile);
 const gatewayDir = fileURLToPath(new URL('..', import.meta.url));

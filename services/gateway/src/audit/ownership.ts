@@ -11,6 +11,10 @@ export interface GraphOwnership {
   fieldOwners(coordinate: string): readonly string[];
   /** Agencies that can resolve records of the type; empty when shared or unknown. */
   typeOwners(typeName: string): readonly string[];
+  /** Whether only the graph's own subgraphs (the change stream), no agency's, resolve the coordinate. */
+  outsideAgencies(coordinate: string): boolean;
+  /** Whether the coordinate (or its type) carries `@policy`: restricted data, read under grants. */
+  restricted(coordinate: string): boolean;
 }
 
 const argument = (directive: ConstDirectiveNode, name: string) => directive.arguments?.find((arg) => arg.name.value === name)?.value;
@@ -63,6 +67,8 @@ export function graphOwnership(supergraphSdl: string): GraphOwnership {
 
   const types = new Map<string, readonly string[]>();
   const fields = new Map<string, readonly string[]>();
+  const streamOnly = new Set<string>();
+  const restricted = new Set<string>();
   for (const definition of definitions) {
     if (
       definition.kind !== Kind.OBJECT_TYPE_DEFINITION &&
@@ -74,6 +80,7 @@ export function graphOwnership(supergraphSdl: string): GraphOwnership {
     }
     const typeName = definition.name.value;
     const joins = named(definition.directives, 'join__type');
+    const typeRestricted = named(definition.directives, 'policy').length > 0;
     const resolvableIn = joins.filter((d) => booleanArgument(d, 'resolvable', true)).map((d) => enumArgument(d, 'graph') ?? '');
     types.set(typeName, owned(resolvableIn));
     for (const field of definition.fields ?? ([] as readonly FieldDefinitionNode[])) {
@@ -83,11 +90,16 @@ export function graphOwnership(supergraphSdl: string): GraphOwnership {
         fieldJoins.length > 0
           ? fieldJoins.map((d) => enumArgument(d, 'graph')!)
           : joins.filter((d) => booleanArgument(d, 'resolvable', true) || keyFields(d).includes(field.name.value)).map((d) => enumArgument(d, 'graph') ?? '');
-      fields.set(`${typeName}.${field.name.value}`, owned(graphs));
+      const coordinate = `${typeName}.${field.name.value}`;
+      fields.set(coordinate, owned(graphs));
+      if (graphs.length > 0 && !graphs.some((graph) => isAgencyCode(agencyOfGraph.get(graph) ?? graph.toLowerCase()))) streamOnly.add(coordinate);
+      if (typeRestricted || named(field.directives, 'policy').length > 0) restricted.add(coordinate);
     }
   }
   return {
     fieldOwners: (coordinate) => fields.get(coordinate) ?? [],
     typeOwners: (typeName) => types.get(typeName) ?? [],
+    outsideAgencies: (coordinate) => streamOnly.has(coordinate),
+    restricted: (coordinate) => restricted.has(coordinate),
   };
 }

@@ -7,22 +7,20 @@ import {
   isAbstractType,
   isObjectType,
   Kind,
-  TypeInfo,
-  visit,
-  visitWithTypeInfo,
   type DocumentNode,
   type ExecutionResult,
-  type FragmentDefinitionNode,
   type GraphQLCompositeType,
   type GraphQLSchema,
-  type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
 import type { AuditEntryInput, AuditLog, AuditRecordRef } from './audit-log.js';
-import { graphOwnership, type GraphOwnership } from './ownership.js';
+import { graphOwnership } from './ownership.js';
+import { createOperationAnalyser, usedFragments } from '../operation-analysis.js';
 
 export interface AuditPluginOptions {
   readonly log: AuditLog;
+  /** Told of every read entry as it is appended, with the operation's context (the response cache keeps it for its hits). */
+  readonly onReadEntry?: (context: unknown, entry: AuditEntryInput) => void;
   /** The supergraph the gateway serves: its join directives say which agency owns what. */
   readonly supergraphSdl: string;
   /** Where failures of buffered (read) appends go; they never fail the caller's query. */
@@ -43,45 +41,6 @@ function callerOf(context: unknown): Caller {
   if (!payload) return { actor: 'anonymous', agency: null, organisation: null };
   const text = (value: unknown) => (typeof value === 'string' && value.length > 0 ? value : null);
   return { actor: text(payload.sub) ?? '(token without subject)', agency: text(payload.agency), organisation: text(payload.organisation) };
-}
-
-/** The fragments an operation uses, transitively: other operations of the document are not its business. */
-function usedFragments(document: DocumentNode, operation: OperationDefinitionNode): FragmentDefinitionNode[] {
-  const byName = new Map(document.definitions.filter((d) => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]));
-  const used = new Map<string, FragmentDefinitionNode>();
-  const walk = (node: OperationDefinitionNode | FragmentDefinitionNode) =>
-    visit(node, {
-      FragmentSpread(spread) {
-        const fragment = byName.get(spread.name.value);
-        if (fragment && !used.has(fragment.name.value)) {
-          used.set(fragment.name.value, fragment);
-          walk(fragment);
-        }
-      },
-    });
-  walk(operation);
-  return [...used.values()];
-}
-
-/** "Type.field" coordinates an operation selects, introspection left out. */
-export function selectedCoordinates(schema: GraphQLSchema, document: DocumentNode, operationName?: string | null): string[] {
-  const operation = getOperationAST(document, operationName ?? undefined);
-  if (!operation) return [];
-  const coordinates = new Set<string>();
-  const typeInfo = new TypeInfo(schema);
-  const visitor = visitWithTypeInfo(typeInfo, {
-    Field(node) {
-      const parent = typeInfo.getParentType();
-      if (parent && !node.name.value.startsWith('__')) coordinates.add(`${parent.name}.${node.name.value}`);
-    },
-  });
-  for (const node of [operation, ...usedFragments(document, operation)]) visit(node, visitor);
-  return [...coordinates].sort();
-}
-
-/** Every agency that owns one of the coordinates; shared fields add none. */
-export function coordinateOwners(ownership: GraphOwnership, coordinates: readonly string[]): string[] {
-  return [...new Set(coordinates.flatMap((coordinate) => ownership.fieldOwners(coordinate)))].sort();
 }
 
 /**
@@ -144,11 +103,6 @@ function errorCodes(result: ExecutionResult): string[] {
   return [...new Set(codes)].sort();
 }
 
-interface Analysis {
-  readonly coordinates: string[];
-  readonly fieldOwners: string[];
-}
-
 /**
  * Sổ kiểm toán — records every mutation, and every query that reads another agency's data,
  * in the hash-chained audit log. A mutation's answer waits until its entry is durable, so no
@@ -157,29 +111,17 @@ interface Analysis {
 export function useAuditLog(options: AuditPluginOptions): GatewayPlugin {
   const ownership = graphOwnership(options.supergraphSdl);
   const onError = options.onError ?? ((error: unknown) => console.error('audit: an entry could not be written', error));
-  // Documents come from the parser cache, so analysing each once per operation name is enough.
-  const analyses = new WeakMap<DocumentNode, Map<string, Analysis>>();
-  const analyse = (schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined): Analysis => {
-    const perDocument = analyses.get(document) ?? new Map<string, Analysis>();
-    analyses.set(document, perDocument);
-    const key = operationName ?? '';
-    let analysis = perDocument.get(key);
-    if (!analysis) {
-      const coordinates = selectedCoordinates(schema, document, operationName);
-      analysis = { coordinates, fieldOwners: coordinateOwners(ownership, coordinates) };
-      perDocument.set(key, analysis);
-    }
-    return analysis;
-  };
+  const analyse = createOperationAnalyser(ownership);
 
   return {
     onExecute({ args }) {
       const operation = getOperationAST(args.document, args.operationName ?? undefined);
+      const analysis = analyse(args.schema, args.document, args.operationName);
       // Subscriptions do not run through execute; a document without a matching operation fails anyway.
-      if (!operation || operation.operation === 'subscription') return;
+      if (!operation || !analysis || operation.operation === 'subscription') return;
       const isMutation = operation.operation === 'mutation';
       const caller = callerOf(args.contextValue);
-      const { coordinates, fieldOwners } = analyse(args.schema, args.document, args.operationName);
+      const { coordinates, fieldOwners } = analysis;
       const foreign = (owners: readonly string[]) => owners.some((owner) => owner !== caller.agency);
       if (!isMutation && !foreign(fieldOwners)) return;
 
@@ -195,7 +137,7 @@ export function useAuditLog(options: AuditPluginOptions): GatewayPlugin {
           ...caller,
           operationType: operation.operation,
           operationName: operation.name?.value ?? null,
-          fields: coordinates,
+          fields: [...coordinates],
           records,
           owners: [...owners].sort(),
           result: codes.some((code) => REFUSAL_CODES.has(code)) ? 'refused' : result.errors?.length ? 'error' : 'ok',
@@ -204,8 +146,10 @@ export function useAuditLog(options: AuditPluginOptions): GatewayPlugin {
       };
 
       const record = async (result: ExecutionResult, setResult: (result: ExecutionResult) => void) => {
-        const appended = options.log.append(entryFor(result));
+        const entry = entryFor(result);
+        const appended = options.log.append(entry);
         if (!isMutation) {
+          options.onReadEntry?.(args.contextValue, entry);
           appended.catch(onError);
           return;
         }
