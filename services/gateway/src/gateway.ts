@@ -19,6 +19,9 @@ import { useTracing, type TracingOptions } from './tracing.js';
 import type { AuditLog } from './audit/audit-log.js';
 import { exampleGraphiQLTabs } from './graphiql/example-operations.js';
 import { attachGraphQLWebSocket } from './websocket.js';
+import { createResponseCache, type ResponseCacheOptions } from './response-cache/response-cache.js';
+import { watchAgencyChanges } from './response-cache/change-watch.js';
+import { subgraphUrls } from './access/grant-directory.js';
 
 export interface GatewayOptions {
   /** The supergraph SDL (see `loadSupergraph` for files and URLs). */
@@ -44,6 +47,11 @@ export interface GatewayOptions {
   readonly introspection?: boolean;
   /** OpenTelemetry tracing over OTLP/HTTP; off when absent. */
   readonly tracing?: TracingOptions;
+  /**
+   * Answers of queries kept and served again until a change is heard in their agencies'
+   * outboxes (on by default; `false` turns it off). See `response-cache/response-cache.ts`.
+   */
+  readonly responseCache?: ResponseCacheOptions | false;
   /** Extra envelop/gateway plugins. */
   readonly plugins?: readonly GatewayPlugin[];
   readonly logLevel?: 'debug' | 'info' | 'warn' | 'error' | false;
@@ -56,6 +64,25 @@ export interface Gateway extends AsyncDisposable {
   readonly metricsRegistry?: Registry;
   close(): Promise<void>;
 }
+
+/**
+ * What /metrics reports. Left out: the per-request summary (quantiles computed on every
+ * observation, a second copy of the duration histogram), the deprecated-field counter (a walk of
+ * every document with type info) and context-building timings.
+ */
+const PROMETHEUS_METRICS = {
+  graphql_envelop_request: true,
+  graphql_envelop_request_duration: true,
+  graphql_envelop_phase_parse: true,
+  graphql_envelop_phase_validate: true,
+  graphql_envelop_phase_execute: true,
+  graphql_envelop_phase_subscribe: true,
+  graphql_envelop_error_result: true,
+  graphql_yoga_http_duration: true,
+  graphql_gateway_fetch_duration: true,
+  graphql_gateway_subgraph_execute_duration: true,
+  graphql_gateway_subgraph_execute_errors: true,
+} as const;
 
 type RuntimePlugins = ReturnType<NonNullable<Parameters<typeof createGatewayRuntime>[0]['plugins']>>;
 
@@ -81,6 +108,16 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   // One registry per gateway, so two gateways in one process do not register the same metrics twice.
   const metricsRegistry = options.metrics === false ? undefined : new Registry();
   const grants = createGatewayGrantDirectory({ supergraphSdl: options.supergraph, signingKey: options.signingKey });
+  const changeWatch = options.responseCache === false ? undefined : watchAgencyChanges({ agencies: subgraphUrls(options.supergraph), signingKey: options.signingKey });
+  const responseCache =
+    changeWatch &&
+    createResponseCache({
+      ...(options.responseCache || {}),
+      supergraphSdl: options.supergraph,
+      watch: changeWatch,
+      ...(options.audit ? { audit: options.audit } : {}),
+      ...(metricsRegistry ? { metrics: metricsRegistry } : {}),
+    });
   const runtime = createGatewayRuntime({
     supergraph: options.supergraph,
     unifiedGraphHandler,
@@ -97,13 +134,16 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     maskedErrors: { maskError: maskAgencyError },
     plugins: (context) => [
       // Served by the Fastify route /metrics below, not by the plugin (endpoint: false).
-      ...(metricsRegistry ? [usePrometheus({ registry: metricsRegistry, endpoint: false, metrics: true, log: context.log })] : []),
+      ...(metricsRegistry ? [usePrometheus({ registry: metricsRegistry, endpoint: false, metrics: PROMETHEUS_METRICS, log: context.log })] : []),
       ...(options.tracing ? [useTracing(options.tracing)] : []),
       useOperationLimits(limits),
       ...('disabled' in options.identity ? [useUnverifiedIdentity()] : useCallerIdentity(options.identity)),
       useGrantInvalidation(grants),
       useChangeStreamGuards(),
-      ...(options.audit ? [useAuditLog({ log: options.audit, supergraphSdl: options.supergraph })] : []),
+      ...(options.audit
+        ? [useAuditLog({ log: options.audit, supergraphSdl: options.supergraph, ...(responseCache ? { onReadEntry: responseCache.recordAudit } : {}) })]
+        : []),
+      ...(responseCache ? [responseCache.plugin()] : []),
       ...(options.plugins ?? []),
       useAgencyErrors(),
       // Last, so the signature covers everything the plugins above put into the request.
@@ -114,6 +154,14 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   });
 
   const app = Fastify({ bodyLimit: limits.maxBodyBytes, logger: false });
+  if (responseCache) {
+    // Fastify's own JSON parsing (and its errors), with the text kept for the cache key.
+    const parseJson = app.getDefaultJsonParser('error', 'error');
+    app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+      responseCache.keepRawBody(request, body as string);
+      parseJson(request, body as string, done);
+    });
+  }
   app.setErrorHandler((error: { statusCode?: number; code?: string; message: string }, _request, reply) => {
     // Errors Fastify raises before GraphQL runs: oversized or malformed bodies.
     const tooLarge = error.code === 'FST_ERR_CTP_BODY_TOO_LARGE';
@@ -135,12 +183,16 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     url: runtime.graphqlEndpoint,
     method: ['GET', 'POST', 'OPTIONS'],
     handler: async (req, reply) => {
+      const cached = responseCache?.serve(req);
+      if (cached) return reply.status(200).header('content-type', cached.contentType).send(cached.body);
+      responseCache?.track(req);
       const response = await runtime.handleNodeRequestAndResponse(req, reply, { req, reply });
+      const kept = await responseCache?.keep(req, response);
       response.headers.forEach((value, key) => {
         void reply.header(key, value);
       });
       void reply.status(response.status);
-      reply.send(response.body);
+      reply.send(kept ?? response.body);
       return reply;
     },
   });
@@ -164,6 +216,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   const close = async () => {
+    await changeWatch?.close();
     await webSocket.close();
     await app.close();
     await runtime.dispose();

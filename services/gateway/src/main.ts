@@ -9,6 +9,7 @@
 //   AUDIT_DATABASE_URL       PostgreSQL for the audit log; else PGlite in <ANTQ_DATA_DIR>/audit
 //   ANTQ_GRAPHIQL=true, ANTQ_INTROSPECTION=false, ANTQ_AUTH=off (development only)
 //   ANTQ_METRICS=false       turns off Prometheus metrics at GET /metrics (on by default)
+//   ANTQ_RESPONSE_CACHE=false turns off the response cache (on by default)
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -63,6 +64,7 @@ const gateway = await createGateway({
   graphiql: env.ANTQ_GRAPHIQL === 'true',
   introspection: env.ANTQ_INTROSPECTION !== 'false',
   metrics: env.ANTQ_METRICS !== 'false',
+  ...(env.ANTQ_RESPONSE_CACHE === 'false' ? { responseCache: false as const } : {}),
 }).catch((error: unknown) => fail(`${(error as Error).message}${(error as NodeJS.ErrnoException).code === 'EADDRINUSE' ? ` — port ${values.port} is taken: pass --port <another>.` : ''}`));
 console.log(`ANTQ gateway listening on ${gateway.url}`);
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -159,6 +159,8 @@ beforeAll(async () => {
     port: 0,
     signingKey,
     metrics: false,
+    // These tests count the police store's statements; the cache's change watch would add its own.
+    responseCache: false,
     // Short, to show that subscriptions outlive the upstream timeout.
     limits: { upstreamTimeoutMs: 1_500 },
     identity: { keys: { kind: 'key', publicKeyPem: issuer.publicKeyPem }, issuer: issuer.issuer, audience: issuer.audience },

@@ -1,0 +1,177 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import type { FormattedExecutionResult } from 'graphql';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Agency } from '@antq/sdk';
+import { loadAreaRegistry } from '@antq/sdk/areas';
+import { createAgencySubgraph, createStorage, type AgencySubgraph, type Storage } from '@antq/subgraph-kit';
+import { composeSupergraph, createAuditLog, createDevelopmentIssuer, createGateway, type AuditLog, type DevelopmentIssuer, type Gateway } from '../src/index.js';
+
+const schemaDir = new URL('../../../schema/', import.meta.url);
+
+let signingKey: string;
+const subgraphs: AgencySubgraph[] = [];
+let auditStorage: Storage;
+let audit: AuditLog;
+let gateway: Gateway;
+/** A second gateway on the same subgraphs, as another replica behind a load balancer. */
+let other: Gateway;
+let issuer: DevelopmentIssuer;
+let supergraph: string;
+let policeAnalyst: string;
+let frontAnalyst: string;
+let frontPublic: string;
+let policeEditor: string;
+let policeRestricted: string;
+
+async function post(target: Gateway, query: string, token: string | undefined, variables?: Record<string, unknown>) {
+  const response = await fetch(target.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ query, ...(variables ? { variables } : {}) }),
+  });
+  return { status: response.status, body: (await response.json()) as FormattedExecutionResult<Record<string, unknown>> };
+}
+
+/** Requests this gateway answered from its cache (its Prometheus counter). */
+async function hits(): Promise<number> {
+  const metrics = await (await fetch(gateway.url.replace(/\/graphql$/, '/metrics'))).text();
+  return Number(/^antq_response_cache_requests\{result="hit"\} (\d+)/m.exec(metrics)?.[1] ?? 0);
+}
+
+/** Whether one request was answered from the cache. */
+async function servedFromCache(request: () => Promise<unknown>): Promise<boolean> {
+  const before = await hits();
+  await request();
+  return (await hits()) === before + 1;
+}
+
+async function createPoliceModel(through: Gateway, name: string) {
+  const result = await post(through, 'mutation ($input: SecurityModelInput!) { createPoliceModel(input: $input) { id } }', policeEditor, {
+    input: { kind: 'security_camera', status: 'ACTIVE', areaCode: '28177', name },
+  });
+  expect(result.body.errors).toBeUndefined();
+}
+
+async function waitFor(check: () => Promise<boolean>, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (await check()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return false;
+}
+
+const MODELS = '{ policeModels(filter: { area: "28177" }, first: 200) { totalCount nodes { id name } } }';
+const names = (result: { body: FormattedExecutionResult<Record<string, unknown>> }) =>
+  (result.body.data?.policeModels as { nodes: { name: string }[] }).nodes.map((node) => node.name);
+
+beforeAll(async () => {
+  signingKey = randomBytes(32).toString('base64');
+  const registry = await loadAreaRegistry();
+  const sdl = (agency: Agency) => readFile(new URL(`${agency}.graphql`, schemaDir), 'utf8');
+  subgraphs.push(await createAgencySubgraph({ agency: 'police', typeDefs: await sdl('police') }, { signingKey, registry, logLevel: 'silent' }));
+  subgraphs.push(await createAgencySubgraph({ agency: 'front', typeDefs: await sdl('front') }, { signingKey, registry, logLevel: 'silent' }));
+  supergraph = composeSupergraph(await Promise.all(subgraphs.map(async (s) => ({ name: s.agency, url: s.url, sdl: await sdl(s.agency) }))));
+  issuer = await createDevelopmentIssuer();
+  auditStorage = await createStorage({ kind: 'pglite' });
+  audit = await createAuditLog(auditStorage);
+  const identity = { keys: { kind: 'key' as const, publicKeyPem: issuer.publicKeyPem }, issuer: issuer.issuer, audience: issuer.audience };
+  gateway = await createGateway({ supergraph, port: 0, signingKey, identity, audit });
+  other = await createGateway({ supergraph, port: 0, signingKey, identity, metrics: false });
+  policeAnalyst = await issuer.mint({ agency: 'police', roles: ['analyst'], clearance: 'shared' });
+  frontAnalyst = await issuer.mint({ agency: 'front', roles: ['analyst'], clearance: 'shared', subject: 'front:analyst-1' });
+  frontPublic = await issuer.mint({ agency: 'front', roles: ['analyst'], clearance: 'public' });
+  policeEditor = await issuer.mint({ agency: 'police', jurisdiction: '80', roles: ['editor'] });
+  policeRestricted = await issuer.mint({ agency: 'police', roles: ['analyst'], clearance: 'restricted' });
+  await createPoliceModel(gateway, `Camera ${randomUUID()}`);
+  // The change watch follows each agency from its first read of the outbox on.
+  expect(await waitFor(() => servedFromCache(() => post(gateway, MODELS, policeAnalyst)), 10_000)).toBe(true);
+}, 60_000);
+
+afterAll(async () => {
+  await other?.close();
+  await gateway?.close();
+  await audit?.close();
+  await auditStorage?.close();
+  await Promise.all(subgraphs.map((subgraph) => subgraph.close()));
+}, 120_000);
+
+describe('the response cache', () => {
+  it('answers a repeated query from the cache, with the same answer', async () => {
+    const first = await post(gateway, MODELS, policeAnalyst);
+    let again: Awaited<ReturnType<typeof post>> | undefined;
+    expect(await servedFromCache(async () => (again = await post(gateway, MODELS, policeAnalyst)))).toBe(true);
+    expect(again).toEqual(first);
+  });
+
+  it('shows a write through this gateway to the very next read', async () => {
+    await post(gateway, MODELS, policeAnalyst);
+    const name = `Camera ${randomUUID()}`;
+    await createPoliceModel(gateway, name);
+    expect(names(await post(gateway, MODELS, policeAnalyst))).toContain(name);
+  });
+
+  it('drops answers when another gateway writes, as soon as the outbox says so', async () => {
+    await post(gateway, MODELS, policeAnalyst);
+    const name = `Camera ${randomUUID()}`;
+    await createPoliceModel(other, name);
+    expect(await waitFor(async () => names(await post(gateway, MODELS, policeAnalyst)).includes(name), 5_000)).toBe(true);
+  });
+
+  it('keeps the answers of one kind of caller from every other', async () => {
+    const query = '{ area(code: "28177") { police { observations(first: 5) { totalCount } } } }';
+    const shared = await post(gateway, query, frontAnalyst);
+    expect(shared.body.errors).toBeUndefined();
+    // Same text, callers who may not read it: the cached answer is not theirs.
+    const anonymous = await post(gateway, query, undefined);
+    expect(anonymous.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    const publicClearance = await post(gateway, query, frontPublic);
+    expect(publicClearance.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const forged = `${frontAnalyst.slice(0, -4)}AAAA`;
+    const refused = await post(gateway, query, forged);
+    expect(refused.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect(refused.body.data ?? null).toBeNull();
+  });
+
+  it('refuses a cached answer to a token once it has expired', async () => {
+    const query = '{ area(code: "28177") { police { observations(first: 1) { totalCount } } } }';
+    const shortLived = await issuer.mint({ agency: 'front', roles: ['analyst'], clearance: 'shared', expiresIn: '2s' });
+    expect((await post(gateway, query, shortLived)).body.errors).toBeUndefined();
+    expect((await post(gateway, query, shortLived)).body.errors).toBeUndefined();
+    await new Promise((resolve) => setTimeout(resolve, 2_600));
+    const late = await post(gateway, query, shortLived);
+    expect(late.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect(late.body.data ?? null).toBeNull();
+  });
+
+  it('never keeps restricted data, whose reading depends on grants', async () => {
+    const query = '{ area(code: "80") { police { complexAreaDesignations { id } } } }';
+    expect((await post(gateway, query, policeRestricted)).body.errors).toBeUndefined();
+    expect(await servedFromCache(() => post(gateway, query, policeRestricted))).toBe(false);
+  });
+
+  it('audits a cached cross-agency read like the first one', async () => {
+    const query = '{ area(code: "28177") { police { models(first: 3) { nodes { id } } } } }';
+    await audit.flush();
+    const before = (await audit.list({ limit: 100_000 })).length;
+    await post(gateway, query, frontAnalyst);
+    expect(await servedFromCache(() => post(gateway, query, frontAnalyst))).toBe(true);
+    await audit.flush();
+    const entries = (await audit.list({ limit: 100_000 })).slice(before);
+    expect(entries).toHaveLength(2);
+    for (const entry of entries) expect(entry).toMatchObject({ actor: 'front:analyst-1', agency: 'front', owners: ['police'], result: 'ok' });
+    expect(entries[1]!.records).toEqual(entries[0]!.records);
+    expect(entries[1]!.fields).toEqual(entries[0]!.fields);
+  });
+
+  it('serves nothing from the cache for an agency it cannot follow', async () => {
+    const query = '{ area(code: "28177") { front { models(first: 1) { totalCount } } } }';
+    expect((await post(gateway, query, policeAnalyst)).body.errors).toBeUndefined();
+    const front = subgraphs.find((subgraph) => subgraph.agency === 'front')!;
+    await front.close();
+    // Within one failed read of its outbox, the kept answer goes and the outage shows.
+    const outageShown = async () => (await post(gateway, query, policeAnalyst)).body.errors?.[0]?.extensions?.code === 'DOWNSTREAM_SERVICE_ERROR';
+    expect(await waitFor(outageShown, 5_000)).toBe(true);
+  });
+});
