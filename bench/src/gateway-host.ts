@@ -5,6 +5,11 @@
  * - `ours`: our gateway as the embedded mode starts it — `createGateway` with caller identity
  *   (tokens verified), the default limits, the audit log (PGlite in a folder), GraphiQL and
  *   introspection on, and whatever else `createGateway` switches on by default (metrics…).
+ *   Its response cache is on, as by default: the load repeats the same operations, so after the
+ *   first request of each kind of caller `ours` answers from the cache (audited, invalidated
+ *   from the outboxes).
+ * - `ours-uncached`: `ours` with the response cache off — every request planned and sent to the
+ *   subgraphs, as for a first or changing read.
  * - `ours-open`: the same gateway with identity switched off (ANTQ_AUTH=off) and no audit log.
  * - `hive`: stock Hive Gateway runtime — `createGatewayRuntime` with the supergraph and defaults
  *   (no Rust planner, landing page, default logging), on node:http; plus what the subgraphs
@@ -37,7 +42,7 @@ import { progress, serveRequests, type Request } from './ipc.js';
 export type TargetKind = 'ours' | 'ours-open' | 'hive' | 'apollo' | 'apollo-stack' | 'monolith' | OursVariant;
 
 /** Our gateway with one thing switched off, for finding what costs what (not in the default run). */
-export type OursVariant = 'ours-no-audit' | 'ours-no-metrics';
+export type OursVariant = 'ours-no-audit' | 'ours-no-metrics' | 'ours-uncached';
 
 export interface IdentityConfig {
   readonly publicKeyPem: string;
@@ -69,6 +74,7 @@ async function startOurs(request: Request, open: boolean, variant?: OursVariant)
     identity: open ? { disabled: true } : { keys: { kind: 'key', publicKeyPem: identity.publicKeyPem }, issuer: identity.issuer, audience: identity.audience },
     ...(audit ? { audit } : {}),
     ...(variant === 'ours-no-metrics' ? { metrics: false } : {}),
+    ...(variant === 'ours-uncached' ? { responseCache: false as const } : {}),
   });
   close = async () => {
     await gateway.close();
@@ -174,6 +180,7 @@ async function start(request: Request) {
       return startOurs(request, true);
     case 'ours-no-audit':
     case 'ours-no-metrics':
+    case 'ours-uncached':
       return startOurs(request, false, kind);
     case 'hive':
       return startHive(request);

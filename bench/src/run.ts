@@ -44,7 +44,7 @@ function option(name: string): string | undefined {
 }
 const quick = argv.includes('--quick');
 const profile = argv.includes('--profile');
-const ALL_TARGETS: readonly TargetKind[] = ['ours', 'ours-open', 'hive', 'apollo', 'apollo-stack', 'monolith'];
+const ALL_TARGETS: readonly TargetKind[] = ['ours', 'ours-uncached', 'ours-open', 'hive', 'apollo', 'apollo-stack', 'monolith'];
 /** Our gateway with one feature off: for attributing its cost (`--targets ours,ours-no-audit,…`). */
 const VARIANTS: readonly TargetKind[] = ['ours-no-audit', 'ours-no-metrics'];
 /**
