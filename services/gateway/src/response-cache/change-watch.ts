@@ -33,13 +33,25 @@ export function watchAgencyChanges(options: { agencies: Partial<Record<Agency, s
   const followed = new Map<string, Followed>();
   const loops: Promise<void>[] = [];
 
+  // One signal per read: a listener left on the watch's own signal by every read would pile up.
+  const read = async (feed: AgencyFeed, afterSeq: number, limit: number, waitMs: number) => {
+    const readController = new AbortController();
+    const abort = () => readController.abort();
+    controller.signal.addEventListener('abort', abort, { once: true });
+    try {
+      return await feed.read(afterSeq, limit, waitMs, readController.signal);
+    } finally {
+      controller.signal.removeEventListener('abort', abort);
+    }
+  };
+
   const follow = async (feed: AgencyFeed, state: Followed) => {
     let after: number | undefined;
     let retryMs = RETRY_MIN_MS;
     while (!controller.signal.aborted) {
       try {
         // The first read only learns the head; later ones wait for anything after it.
-        const batch = after === undefined ? await feed.read(0, 0, 0, controller.signal) : await feed.read(after, 1, WAIT_MS, controller.signal);
+        const batch = after === undefined ? await read(feed, 0, 0, 0) : await read(feed, after, 1, WAIT_MS);
         // Anything cached before this feed was followed was cached without it: a new generation.
         if (after === undefined || batch.head !== after) state.generation += 1;
         after = batch.head;
