@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Socket } from 'node:net';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import mercurius, { type MercuriusCommonOptions, type MercuriusContext } from 'mercurius';
 import { pino, type LevelWithSilent } from 'pino';
@@ -86,13 +87,22 @@ export interface SubgraphServerOptions<TExtra extends object = Record<never, nev
   readonly transformSchema?: (schema: GraphQLSchema) => void;
   /** How long `ready` may take before the subgraph counts as not ready. Default 2,000 ms. */
   readonly readinessTimeoutMs?: number;
+  /**
+   * How long `close` lets requests on their way (and websockets' close handshakes) finish before
+   * it ends their connections. Default 10,000 ms. Requests that end sooner do not wait for it.
+   */
+  readonly closeGraceMs?: number;
 }
 
 export interface SubgraphServer extends AsyncDisposable {
   /** `http://host:port/graphql`. */
   readonly url: string;
   readonly app: FastifyInstance;
-  /** Closes the server, then runs the `onClose` hooks. Safe to call more than once. */
+  /**
+   * Stops accepting connections, ends the idle ones (also those a client opened and never sent a
+   * request on), answers the requests on their way with `connection: close` — ending any that
+   * outlast `closeGraceMs` — then runs the `onClose` hooks. Safe to call more than once.
+   */
   close(): Promise<void>;
 }
 
@@ -129,7 +139,7 @@ function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
-function checkOptions(options: Pick<SubgraphServerOptions, 'agency' | 'allowUnsigned' | 'signingKey' | 'port'>): void {
+function checkOptions(options: Pick<SubgraphServerOptions, 'agency' | 'allowUnsigned' | 'signingKey' | 'port' | 'closeGraceMs'>): void {
   if (!AGENCIES.has(options.agency) && options.agency !== 'stream') {
     throw new SubgraphConfigError(`Unknown agency "${String(options.agency)}". Use one of ${[...AGENCIES].join(', ')}.`);
   }
@@ -143,6 +153,9 @@ function checkOptions(options: Pick<SubgraphServerOptions, 'agency' | 'allowUnsi
   }
   if (options.port !== undefined && (!Number.isInteger(options.port) || options.port < 0 || options.port > 65535)) {
     throw new SubgraphConfigError(`port must be an integer from 0 to 65535; got ${String(options.port)}.`);
+  }
+  if (options.closeGraceMs !== undefined && !(Number.isFinite(options.closeGraceMs) && options.closeGraceMs >= 0)) {
+    throw new SubgraphConfigError(`closeGraceMs must be a number of milliseconds, 0 or more; got ${String(options.closeGraceMs)}.`);
   }
 }
 
@@ -160,6 +173,7 @@ export async function createSubgraphServer<TExtra extends object = Record<never,
   const queryDepth = options.queryDepth ?? 15;
   const maxTokens = options.maxTokens ?? 20_000;
   const readinessTimeoutMs = options.readinessTimeoutMs ?? 2_000;
+  const closeGraceMs = options.closeGraceMs ?? 10_000;
   const host = options.host ?? '127.0.0.1';
   const onCloseHooks = options.onClose === undefined ? [] : typeof options.onClose === 'function' ? [options.onClose] : [...options.onClose];
   const log: FastifyBaseLogger =
@@ -225,6 +239,24 @@ export async function createSubgraphServer<TExtra extends object = Record<never,
       return503OnClosing: true,
     });
     app = server;
+
+    // Every open connection, so that close need not wait on clients (see `close` below).
+    const sockets = new Set<Socket>();
+    server.server.on('connection', (socket: Socket) => {
+      sockets.add(socket);
+      socket.once('close', () => sockets.delete(socket));
+    });
+    server.server.on('request', (_request, response) => {
+      // A response that ends while closing leaves its connection idle: end it then, not when the client lets go.
+      response.once('close', () => {
+        if (closing) setImmediate(() => server.server.closeIdleConnections());
+      });
+    });
+    // While closing, every answer tells the client the connection ends with it.
+    server.addHook('onSend', (_request, reply, payload, done) => {
+      if (closing) reply.header('connection', 'close');
+      done(null, payload);
+    });
 
     const guard = options.subscription
       ? createSubscriptionGuard({ schema, verify, maxDepth: queryDepth, maxTokens, log })
@@ -329,10 +361,27 @@ export async function createSubgraphServer<TExtra extends object = Record<never,
       (closed ??= (async () => {
         closing = true;
         const failures: unknown[] = [];
+        const closingServer = server.close().then(
+          () => undefined,
+          (error: unknown) => void failures.push(error),
+        );
+        // Node's close ends the connections idle at that moment, but counts one that a client
+        // opened and never sent a request on as busy (an HTTP client may open one right after
+        // an aborted request and keep it for the whole keep-alive timeout): once the server has
+        // stopped listening, end those too. Requests on their way finish with `connection: close`.
+        let settled = false;
+        void closingServer.then(() => (settled = true));
+        while (server.server.listening && !settled) await new Promise((resolve) => setImmediate(resolve));
+        for (const socket of sockets) if (socket.bytesRead === 0) socket.destroy();
+        const grace = setTimeout(() => {
+          log.warn({ connections: sockets.size, graceMs: closeGraceMs }, `Ending the ${agency} subgraph's connections that outlasted the close grace period`);
+          server.server.closeAllConnections();
+          for (const socket of sockets) socket.destroy();
+        }, closeGraceMs);
         try {
-          await server.close();
-        } catch (error) {
-          failures.push(error);
+          await closingServer;
+        } finally {
+          clearTimeout(grace);
         }
         failures.push(...(await runOnClose()));
         if (failures.length === 1) throw failures[0];
