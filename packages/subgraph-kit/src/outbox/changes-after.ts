@@ -22,11 +22,11 @@ export function createChangesAfterResolver(agency: Agency, storage: () => SqlExe
     const db = storage();
     const deadline = Date.now() + waitMs;
     for (;;) {
-      // A subgraph shutting down ends its long polls with what they have, rather than failing them.
-      if (closing()) return { head: args.afterSeq, events: [] };
       const head = await latestSeq(db);
       const rows = limit > 0 && head > args.afterSeq ? await readChanges(db, { afterSeq: args.afterSeq, limit }) : [];
-      if (rows.length > 0 || limit === 0 || Date.now() >= deadline) {
+      // A subgraph shutting down ends its long polls with what they have — the changes there are
+      // and the true head, never an empty page that a reader would take for "nothing after this seq".
+      if (rows.length > 0 || limit === 0 || Date.now() >= deadline || closing()) {
         return {
           head,
           events: rows.map((row) => ({
