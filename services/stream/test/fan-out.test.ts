@@ -146,10 +146,11 @@ describe('fan-out through NATS JetStream: two stream instances behind two gatewa
   let issuer: DevelopmentIssuer;
   let keyDir: string;
   let streamA: StreamSubgraph | undefined;
-  let streamB: StreamSubgraph;
+  let streamB: StreamSubgraph | undefined;
   let streamAPort: number;
   let gatewayA: Gateway;
   let gatewayB: Gateway;
+  let gatewaysClosed = false;
   const tokens: Record<string, string> = {};
 
   const startStream = async (name: 'a' | 'b', port: number) =>
@@ -255,19 +256,13 @@ describe('fan-out through NATS JetStream: two stream instances behind two gatewa
 
   afterAll(async () => {
     await Promise.allSettled(subscriptions.map((subscription) => subscription.close()));
-    await gatewayA?.close();
-    await gatewayB?.close();
+    if (!gatewaysClosed) {
+      await gatewayA?.close();
+      await gatewayB?.close();
+    }
     await streamA?.close();
     await streamB?.close();
-    // An aborted long poll can leave undici's pool with a fresh connection that never sends a
-    // request; Node counts such a connection as active until its headers timeout (60–90 s), so
-    // end the connections left a second after the subgraphs start closing.
-    await Promise.allSettled(
-      Object.values(subgraphs).map((subgraph) => {
-        const timer = setTimeout(() => subgraph.app.server.closeAllConnections(), 1_000);
-        return subgraph.close().finally(() => clearTimeout(timer));
-      }),
-    );
+    await Promise.allSettled(Object.values(subgraphs).map((subgraph) => subgraph.close()));
     await webhookStorage?.close();
     await database?.drop();
     if (nc) {
@@ -374,8 +369,9 @@ describe('fan-out through NATS JetStream: two stream instances behind two gatewa
       const holder = await lease();
       const holderIsA = holder === `a-${run}`;
       expect([`a-${run}`, `b-${run}`]).toContain(holder);
-      await (holderIsA ? streamA! : streamB).close();
+      await (holderIsA ? streamA! : streamB!).close();
       if (holderIsA) streamA = undefined;
+      else streamB = undefined;
       for (let index = 0; index < 6; index++) ids.push(await write(holderIsA ? gatewayB : gatewayA, index % 2 === 0 ? 'front' : 'police'));
       await until(() => ids.every((id) => partner.payloads().some((payload) => payload.recordId === id)), 'the deliveries after the take-over');
       expect(await lease()).toBe(holderIsA ? `b-${run}` : `a-${run}`);
@@ -390,4 +386,28 @@ describe('fan-out through NATS JetStream: two stream instances behind two gatewa
       await partner.close();
     }
   }, 120_000);
+
+  it("closes the gateways and stream instances, then the agencies' subgraphs, each promptly, though clients' connections are open", async () => {
+    // Both instances run, their feeds' long polls open (the one the webhook test stopped runs again).
+    streamA ??= await startStream('a', streamAPort);
+    streamB ??= await startStream('b', 0);
+    await pause(500);
+    const timed = async (close: () => Promise<void>) => {
+      const began = performance.now();
+      await close();
+      return performance.now() - began;
+    };
+    // Closing a gateway or an instance ends its requests to the agencies (the feeds' long polls
+    // are aborted); its HTTP client may keep connections to them open, even fresh ones it never
+    // sends a request on. The agencies' subgraphs close without waiting for those.
+    const parts = [await timed(() => gatewayA.close()), await timed(() => gatewayB.close())];
+    gatewaysClosed = true;
+    parts.push(await timed(() => streamA!.close()), await timed(() => streamB!.close()));
+    await pause(200);
+    const connections = (subgraph: AgencySubgraph) => new Promise<number>((resolve) => subgraph.app.server.getConnections((_, count) => resolve(count)));
+    for (const subgraph of Object.values(subgraphs)) expect(await connections(subgraph)).toBeGreaterThan(0);
+    const agencies = await Promise.all(Object.values(subgraphs).map((subgraph) => timed(() => subgraph.close())));
+    for (const took of [...parts, ...agencies]) expect(took).toBeLessThan(5_000);
+    for (const subgraph of Object.values(subgraphs)) expect(await connections(subgraph)).toBe(0);
+  }, 60_000);
 });
