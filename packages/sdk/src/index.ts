@@ -126,6 +126,9 @@ export { periodContains, periodDays, periodsEqual, periodsOverlap, previousPerio
 export { comparePeriods, parseRatio, type ChangeDirection, type PeriodComparison, type PeriodFigures } from './metrics/compare.js';
 export {
   rollUpObservations,
+  rollUpPartialOf,
+  unitValueRange,
+  type UnitValueRange,
   type RollUpContribution,
   type RollUpExclusion,
   type RollUpExclusionReason,
@@ -136,6 +139,7 @@ export {
   type RollUpVia,
 } from './metrics/roll-up.js';
 export { resolveAreaForward, type AreaResolution, type AreaWidening } from './metrics/resolve-area-forward.js';
+export { rollUpPlaces, type RollUpPlace, type RollUpPlaceKind, type RollUpPlaces } from './metrics/roll-up-place.js';
 
 // Field classification and the scopes and policies that enforce it.
 export { Classification, classOfRecordKind, clearanceScopes, ownerOfPolicy, restrictedPolicy } from './domain/classification.js';

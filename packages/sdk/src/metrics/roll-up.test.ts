@@ -3,7 +3,8 @@ import type { AreaGraph, LineageLink } from '../domain/area-graph.js';
 import type { Indicator, Observation, RegisterDate } from '../domain/types.js';
 import { AntqError, ErrorCode } from '../errors.js';
 import { resolveAreaForward } from './resolve-area-forward.js';
-import { rollUpObservations, type RollUpResult } from './roll-up.js';
+import { rollUpObservations, rollUpPartialOf, unitValueRange, type RollUpResult } from './roll-up.js';
+import { rollUpPlaces } from './roll-up-place.js';
 
 /*
  * A small hand-built area graph with three registers:
@@ -494,5 +495,51 @@ describe('resolveAreaForward', () => {
     expect(resolveAreaForward(orphaned, A.D, OLD)).toMatchObject({ units: [], problem: 'no_successor' });
     const d = observation(offences, A.D, '2024');
     expect(rollUpObservations({ indicator: offences, observations: [d], target: A.P2, period: '2024', areas: orphaned }).excluded[0]?.reason).toBe('area_unresolved');
+  });
+});
+
+describe('rollUpPlaces', () => {
+  it('places each unit of each register for the target, as rule 5 does', () => {
+    const forN1 = rollUpPlaces(graph, A.N1);
+    expect(forN1.placeOf(A.N1, NEW)).toMatchObject({ kind: 'target', upCodes: [A.N1, A.P2], insideTarget: [A.N1] });
+    expect(forN1.placeOf(A.C1, OLD)).toMatchObject({ kind: 'inside', upCodes: [A.C1, A.D, A.P] });
+    expect(forN1.placeOf(A.C3, MID)).toMatchObject({ kind: 'partial', insideTarget: [A.N1], resolution: { units: [A.N1, A.N2], relation: 'partial' } });
+    expect(forN1.placeOf(A.P, OLD).kind).toBe('above');
+    expect(forN1.placeOf(A.C5, OLD).kind).toBe('outside');
+    expect(forN1.placeOf(A.N1, OLD)).toMatchObject({ kind: 'unknown', upCodes: [] });
+    expect(forN1.placeOf(A.C1, OLD)).toBe(forN1.placeOf(A.C1, OLD));
+    const forP2 = rollUpPlaces(graph, A.P2);
+    expect(forP2.placeOf(A.C3, MID).kind).toBe('inside');
+    expect(forP2.placeOf(A.C4, NEW).kind).toBe('inside');
+    expect(forP2.placeOf(A.P2, NEW).kind).toBe('target');
+    // A unit that continued unchanged is the target in every register; its old province went through lineage.
+    expect(rollUpPlaces(graph, A.C4).placeOf(A.C4, MID).kind).toBe('target');
+    expect(forP2.placeOf(A.P, MID).kind).toBe('inside');
+    const orphaned: AreaGraph = { ...graph, successorLinks: (code, register) => (register === MID && (code === A.D || code === A.P) ? [] : graph.successorLinks(code, register)) };
+    expect(rollUpPlaces(orphaned, A.P2).placeOf(A.D, OLD).kind).toBe('unresolved');
+  });
+
+  it('refuses a target that is not in the latest register', () => {
+    expect(caught(() => rollUpPlaces(graph, A.C1)).code).toBe(ErrorCode.UNKNOWN_AREA);
+  });
+
+  it('gives partial entries exactly as the roll-up lists them', () => {
+    const split = observation(offences, A.C3, '2025-03');
+    const result = rollUpObservations({ indicator: offences, observations: [split], target: A.N1, period: '2025', areas: graph });
+    expect(result.partial).toEqual([rollUpPartialOf(split, rollUpPlaces(graph, A.N1).placeOf(A.C3, MID))]);
+  });
+});
+
+describe('unitValueRange', () => {
+  it('admits exactly the values the roll-up counts', () => {
+    const candidates = [0, -0, 1, 2.5, 100, 100.5, -1, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER + 1, Number.MAX_VALUE, Infinity, -Infinity, NaN];
+    for (const of of [offences, funding, coverage, indicator('share', 'ratio', false, false)]) {
+      const range = unitValueRange(of.unit);
+      for (const value of candidates) {
+        const fits = value >= 0 && value <= range.max && (!range.whole || Number.isInteger(value));
+        const kept = rollUpObservations({ indicator: of, observations: [observation(of, A.N1, '2025-08', { value })], target: A.N1, period: '2025-08', areas: graph });
+        expect(kept.value !== null, `${of.unit} ${value}`).toBe(fits);
+      }
+    }
   });
 });

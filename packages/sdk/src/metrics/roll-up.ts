@@ -2,7 +2,8 @@ import type { AreaGraph, LineageLink, LineageRelation } from '../domain/area-gra
 import type { Indicator, IndicatorUnit, Observation, Period, RegisterDate } from '../domain/types.js';
 import { AntqError, ErrorCode } from '../errors.js';
 import { formatPeriod, isPeriodString, parsePeriod, toPeriod, type PeriodLike } from '../periods/period.js';
-import { resolveAreaForward, type AreaResolution, type AreaWidening } from './resolve-area-forward.js';
+import type { AreaWidening, resolveAreaForward } from './resolve-area-forward.js';
+import { rollUpPlaces, type RollUpPlace } from './roll-up-place.js';
 
 /**
  * Tổng hợp số liệu — rolling observations of one indicator up to one area of the latest
@@ -135,9 +136,8 @@ interface Candidate {
   readonly observation: Observation;
   readonly period: Period;
   readonly register: RegisterDate;
-  /** The observation's area and its ancestors in `register`, nearest first. */
-  readonly upCodes: readonly string[];
-  readonly resolution: AreaResolution;
+  /** Where its area stands for the target (rule 5): `target` or `inside`. */
+  readonly place: RollUpPlace;
 }
 
 // Periods here are already checked, so ISO dates compare as strings.
@@ -153,15 +153,43 @@ type Exclude = (index: number, reason: RollUpExclusionReason, message: string, r
 
 const WHOLE_UNITS: ReadonlySet<IndicatorUnit> = new Set(['count', 'vnd']);
 
+/** The values an indicator unit admits (rule 3): from 0 to `max`, both included, and whole numbers only when `whole`. */
+export interface UnitValueRange {
+  readonly max: number;
+  readonly whole: boolean;
+}
+
+/**
+ * The values `unit` admits: counts and VND are safe whole numbers of 0 or more, percentages
+ * 0–100, ratios finite numbers of 0 or more. Given as bounds so that a store can check values
+ * where they are kept (`value BETWEEN 0 AND max`) exactly as the roll-up does.
+ */
+export function unitValueRange(unit: IndicatorUnit): UnitValueRange {
+  if (WHOLE_UNITS.has(unit)) return { max: Number.MAX_SAFE_INTEGER, whole: true };
+  return { max: unit === 'percent' ? 100 : Number.MAX_VALUE, whole: false };
+}
+
 function fitsUnit(unit: IndicatorUnit, value: number): boolean {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) return false;
-  if (WHOLE_UNITS.has(unit)) return Number.isSafeInteger(value);
-  return unit !== 'percent' || value <= 100;
+  const range = unitValueRange(unit);
+  // NaN fails both comparisons, ±Infinity one of them.
+  return typeof value === 'number' && value >= 0 && value <= range.max && (!range.whole || Number.isInteger(value));
 }
 
 function describe(observation: Observation): string {
   const where = observation.residentialAreaId === undefined ? observation.areaCode : `${observation.areaCode} (${observation.residentialAreaId})`;
   return `observation ${observation.id} (${where}, ${observation.period})`;
+}
+
+/** The entry of `partial` for an observation whose area lies only partly in the target (a place of kind `partial`). */
+export function rollUpPartialOf(observation: Observation, place: RollUpPlace): RollUpPartial {
+  return {
+    ...factsOf(observation),
+    relation: place.resolution.relation,
+    resolvedAreaCodes: place.resolution.units,
+    insideTarget: place.insideTarget,
+    chain: place.resolution.chain,
+    widenings: place.resolution.widenings,
+  };
 }
 
 function factsOf(observation: Observation): RollUpObservationFacts {
@@ -182,7 +210,7 @@ function areaCovers(a: Candidate, b: Candidate): boolean {
   if (aResidential !== undefined) {
     return b.observation.areaCode === a.observation.areaCode && b.observation.residentialAreaId === aResidential;
   }
-  return b.upCodes.includes(a.observation.areaCode);
+  return b.place.upCodes.includes(a.observation.areaCode);
 }
 
 /**
@@ -228,15 +256,7 @@ export function rollUpObservations(options: RollUpOptions): RollUpResult {
   const { indicator, observations, target, areas } = options;
   const period = toPeriod(options.period);
   const periodText = formatPeriod(period);
-  const latest = areas.registers[areas.registers.length - 1];
-  const targetAncestors = latest === undefined ? undefined : areas.ancestorCodes(target, latest);
-  if (latest === undefined || targetAncestors === undefined) {
-    throw new AntqError(
-      ErrorCode.UNKNOWN_AREA,
-      `Unknown area code "${target}" in the latest register${latest === undefined ? '' : ` (${latest})`}. Roll-ups target units of the current register.`,
-      { details: { areaCode: target, register: latest } },
-    );
-  }
+  const places = rollUpPlaces(areas, target);
 
   const exclusions = new Map<number, RollUpExclusion>();
   const exclude: Exclude = (index, reason, message, related) => {
@@ -247,17 +267,6 @@ export function rollUpObservations(options: RollUpOptions): RollUpResult {
   const periods = selectLatestRevisions(indicator, observations, exclude);
 
   // 3–5. Value, period, area.
-  const inside = (code: string) => code === target || (areas.ancestorCodes(code, latest) ?? []).includes(target);
-  const resolutions = new Map<string, AreaResolution>();
-  const resolve = (code: string, register: RegisterDate) => {
-    const key = `${register}|${code}`;
-    let resolution = resolutions.get(key);
-    if (resolution === undefined) {
-      resolution = resolveAreaForward(areas, code, register);
-      resolutions.set(key, resolution);
-    }
-    return resolution;
-  };
   const partials = new Map<number, RollUpPartial>();
   const candidates: Candidate[] = [];
   for (const [index, observed] of periods) {
@@ -275,31 +284,28 @@ export function rollUpObservations(options: RollUpOptions): RollUpResult {
       continue;
     }
     const register = areas.registerOn(observed.start);
-    const resolution = resolve(observation.areaCode, register);
-    if (resolution.problem === 'unknown_area') {
-      exclude(index, 'area_unknown', `area ${observation.areaCode} is not in the register of ${register}, in force on ${observed.start}`);
-      continue;
-    }
-    if (resolution.problem === 'no_successor') {
-      exclude(index, 'area_unresolved', `area ${observation.areaCode} of the register of ${register} has no successor in the latest register, nor has any ancestor`);
-      continue;
-    }
-    const insideTarget = resolution.units.filter(inside);
-    if (insideTarget.length === resolution.units.length) {
-      candidates.push({ index, observation, period: observed, register, upCodes: [observation.areaCode, ...(areas.ancestorCodes(observation.areaCode, register) ?? [])], resolution });
-    } else if (insideTarget.length > 0) {
-      partials.set(index, {
-        ...factsOf(observation),
-        relation: resolution.relation,
-        resolvedAreaCodes: resolution.units,
-        insideTarget,
-        chain: resolution.chain,
-        widenings: resolution.widenings,
-      });
-    } else if (resolution.units.some((unit) => targetAncestors.includes(unit))) {
-      exclude(index, 'area_above_target', `covers more than the target: area ${observation.areaCode} resolves to ${resolution.units.join(', ')}, which contains ${target}`);
-    } else {
-      exclude(index, 'area_outside', `area ${observation.areaCode} resolves to ${resolution.units.join(', ')}, outside ${target}`);
+    const place = places.placeOf(observation.areaCode, register);
+    const { resolution } = place;
+    switch (place.kind) {
+      case 'unknown':
+        exclude(index, 'area_unknown', `area ${observation.areaCode} is not in the register of ${register}, in force on ${observed.start}`);
+        break;
+      case 'unresolved':
+        exclude(index, 'area_unresolved', `area ${observation.areaCode} of the register of ${register} has no successor in the latest register, nor has any ancestor`);
+        break;
+      case 'target':
+      case 'inside':
+        candidates.push({ index, observation, period: observed, register, place });
+        break;
+      case 'partial':
+        partials.set(index, rollUpPartialOf(observation, place));
+        break;
+      case 'above':
+        exclude(index, 'area_above_target', `covers more than the target: area ${observation.areaCode} resolves to ${resolution.units.join(', ')}, which contains ${target}`);
+        break;
+      case 'outside':
+        exclude(index, 'area_outside', `area ${observation.areaCode} resolves to ${resolution.units.join(', ')}, outside ${target}`);
+        break;
     }
   }
 
@@ -310,7 +316,7 @@ export function rollUpObservations(options: RollUpOptions): RollUpResult {
   const summed = applySummability({ indicator, target, period }, remaining, exclude);
   const value = sumValues({ indicator, target, period }, summed);
 
-  const contributions = summed.map(({ observation, resolution }): RollUpContribution => ({
+  const contributions = summed.map(({ observation, place: { resolution } }): RollUpContribution => ({
     ...factsOf(observation),
     via: resolution.unchanged ? (observation.areaCode === target && observation.residentialAreaId === undefined ? 'self' : 'hierarchy') : 'lineage',
     chain: resolution.chain,
@@ -320,7 +326,7 @@ export function rollUpObservations(options: RollUpOptions): RollUpResult {
   return {
     indicator: indicator.code,
     target,
-    register: latest,
+    register: places.latest,
     period: periodText,
     value,
     contributions,
@@ -347,7 +353,7 @@ function applySummability({ indicator, target, period }: RollUpTarget, candidate
   for (const candidate of candidates) {
     const kinds: ('areas' | 'periods')[] = [];
     const { observation } = candidate;
-    const exactArea = observation.areaCode === target && observation.residentialAreaId === undefined && candidate.resolution.unchanged;
+    const exactArea = candidate.place.kind === 'target' && observation.residentialAreaId === undefined;
     const exactPeriod = candidate.period.start === period.start && candidate.period.end === period.end;
     if (!exactArea && !indicator.summableOverAreas) kinds.push('areas');
     if (!exactPeriod && !indicator.summableOverPeriods) kinds.push('periods');
@@ -460,7 +466,7 @@ function removeDoubleCounting(candidates: readonly Candidate[], exclude: Exclude
   const coveredBy = new Map<number, Candidate[]>();
   const overlapsWith = new Map<number, Candidate>();
   for (const inner of candidates) {
-    for (const code of inner.upCodes) {
+    for (const code of inner.place.upCodes) {
       for (const outer of byArea.get(`${inner.register}|${code}`) ?? []) {
         if (outer === inner || !areaCovers(outer, inner)) continue;
         if (contains(outer.period, inner.period)) {
