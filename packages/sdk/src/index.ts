@@ -140,6 +140,7 @@ export {
 } from './metrics/roll-up.js';
 export { resolveAreaForward, type AreaResolution, type AreaWidening } from './metrics/resolve-area-forward.js';
 export { rollUpPlaces, type RollUpPlace, type RollUpPlaceKind, type RollUpPlaces } from './metrics/roll-up-place.js';
+export { rollUpGroups, type RollUpGroup, type RollUpGroupsOptions, type RollUpGroupsResult } from './metrics/roll-up-groups.js';
 
 // Field classification and the scopes and policies that enforce it.
 export { Classification, classOfRecordKind, clearanceScopes, ownerOfPolicy, restrictedPolicy } from './domain/classification.js';

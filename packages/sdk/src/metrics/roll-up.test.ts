@@ -2,8 +2,10 @@ import { describe, expect, it } from 'vitest';
 import type { AreaGraph, LineageLink } from '../domain/area-graph.js';
 import type { Indicator, Observation, RegisterDate } from '../domain/types.js';
 import { AntqError, ErrorCode } from '../errors.js';
+import { parsePeriod } from '../periods/period.js';
 import { resolveAreaForward } from './resolve-area-forward.js';
 import { rollUpObservations, rollUpPartialOf, unitValueRange, type RollUpResult } from './roll-up.js';
+import { rollUpGroups, type RollUpGroup } from './roll-up-groups.js';
 import { rollUpPlaces } from './roll-up-place.js';
 
 /*
@@ -541,5 +543,131 @@ describe('unitValueRange', () => {
         expect(kept.value !== null, `${of.unit} ${value}`).toBe(fits);
       }
     }
+  });
+});
+
+/** A small deterministic generator (mulberry32). */
+function seeded(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Groups observations the way a store does for {@link rollUpGroups}: those of places `target` and
+ * `inside` whose period lies inside the target period, by place, register, depth and exactness.
+ */
+function groupsOf(observations: readonly Observation[], target: string, period: string) {
+  const places = rollUpPlaces(graph, target);
+  const asked = parsePeriod(period);
+  const groups = new Map<string, RollUpGroup>();
+  const periods: { start: string; end: string }[] = [];
+  for (const each of observations) {
+    const days = parsePeriod(each.period);
+    if (days.start < asked.start || days.end > asked.end) continue;
+    const place = places.placeOf(each.areaCode, graph.registerOn(days.start));
+    if (place.kind !== 'target' && place.kind !== 'inside') continue;
+    const exact = days.start === asked.start && days.end === asked.end ? 'exact' : 'inside';
+    const key = `${place.kind}|${place.register}|${place.upCodes.length}|${exact}`;
+    const known = groups.get(key) ?? { place: place.kind, register: place.register, depth: place.upCodes.length - 1, period: exact, count: 0, sum: 0, fractional: 0 };
+    groups.set(key, { ...known, count: known.count + 1, sum: known.sum + each.value, fractional: known.fractional + (Number.isInteger(each.value) ? 0 : 1) });
+    periods.push(days);
+  }
+  return { groups: [...groups.values()], periods };
+}
+
+describe('rollUpGroups — against rollUpObservations', () => {
+  const units: Partial<Record<RegisterDate, string[]>> = {
+    [OLD]: Object.keys(OLD_UNITS),
+    [MID]: Object.keys(OLD_UNITS),
+    [NEW]: Object.keys(NEW_UNITS),
+  };
+  const months = ['2024-11', '2024-12', '2025-01', '2025-02', '2025-03', '2025-04', '2025-05', '2025-06', '2025-07', '2025-08', '2025-09', '2025-10', '2025-11', '2025-12'];
+  const others = ['2025', '2024', '2025-Q1', '2025-Q3', '2024-Q4', '2025-06-15/2025-07-14', '2025-08-01/2025-08-10', '2025-01-01/2025-06-30'];
+  const asked = ['2025', '2024', '2025-Q1', '2025-Q3', '2025-02', '2025-08', '2025-06-15/2025-07-14', '2025-01-01/2025-06-30'];
+  const targets = [A.P2, A.N1, A.N2, A.C4, A.Q2, A.M1];
+
+  /** Observations with one figure per unit and period, valid values, no residential areas: what a store vouches for. */
+  function dataset(next: () => number, of: Indicator, plain: boolean): Observation[] {
+    const taken = new Set<string>();
+    const list: Observation[] = [];
+    const pick = <T>(items: readonly T[]) => items[Math.floor(next() * items.length)]!;
+    for (let index = 0; index < 40; index++) {
+      const period = plain || next() < 0.7 ? pick(months) : pick(others);
+      const register = graph.registerOn(parsePeriod(period).start);
+      // Plain data: communes only (one level per register); else any unit.
+      const code = pick(units[register]!.filter((each) => !plain || each.length === 5));
+      if (taken.has(`${code}|${period}`)) continue;
+      taken.add(`${code}|${period}`);
+      const value = of.unit === 'count' || of.unit === 'vnd' ? Math.floor(next() * 50) : Math.round(next() * 1000) / 10;
+      list.push(observation(of, code, period, { value }));
+    }
+    return list;
+  }
+
+  it('gives the value of the row-by-row roll-up whenever it settles, and settles plain monthly data', () => {
+    let settled = 0;
+    let compared = 0;
+    for (let seed = 1; seed <= 60; seed++) {
+      const next = seeded(seed);
+      const plain = seed % 3 === 0;
+      const of = [offences, cameras, coverage, funding][seed % 4]!;
+      const observations = dataset(next, of, plain);
+      for (const target of targets) {
+        for (const period of asked) {
+          let expected: number | null | 'throws';
+          try {
+            expected = rollUpObservations({ indicator: of, observations, target, period, areas: graph }).value;
+          } catch (error) {
+            expect((error as AntqError).code).toBe(ErrorCode.NOT_SUMMABLE);
+            expected = 'throws';
+          }
+          const result = rollUpGroups({ indicator: of, period, ...groupsOf(observations, target, period) });
+          compared += 1;
+          if (!result.settled) {
+            // Plain data of an indicator that sums over both is always settled.
+            if (plain && of.summableOverAreas && of.summableOverPeriods) expect.fail(`unsettled plain data: ${result.reason}`);
+            continue;
+          }
+          settled += 1;
+          expect(result.value, `seed ${seed}, ${of.code} for ${target} in ${period}`).toBe(expected);
+        }
+      }
+    }
+    expect(settled).toBeGreaterThan(compared / 3);
+  });
+});
+
+describe('rollUpGroups — when the groups cannot tell', () => {
+  const group = (extra: Partial<RollUpGroup> = {}): RollUpGroup => ({ place: 'inside', register: NEW, depth: 1, period: 'inside', count: 2, sum: 5, fractional: 0, ...extra });
+  const months = [{ start: '2025-08-01', end: '2025-08-31' }, { start: '2025-09-01', end: '2025-09-30' }];
+
+  it('sums groups of disjoint periods at one depth per register', () => {
+    expect(rollUpGroups({ indicator: offences, period: '2025', groups: [group(), group({ register: OLD, depth: 2, sum: 4 })], periods: [...months, ...months] })).toEqual({ settled: true, value: 9 });
+    expect(rollUpGroups({ indicator: offences, period: '2025', groups: [], periods: [] })).toEqual({ settled: true, value: null });
+  });
+
+  it('leaves nested or overlapping periods, and several levels of one register, to the rows', () => {
+    const nested = [...months, { start: '2025-07-01', end: '2025-09-30' }];
+    expect(rollUpGroups({ indicator: offences, period: '2025', groups: [group()], periods: nested })).toMatchObject({ settled: false });
+    const overlapping = [...months, { start: '2025-08-15', end: '2025-09-14' }];
+    expect(rollUpGroups({ indicator: offences, period: '2025', groups: [group()], periods: overlapping })).toMatchObject({ settled: false });
+    expect(rollUpGroups({ indicator: offences, period: '2025', groups: [group(), group({ depth: 0 })], periods: months })).toMatchObject({ settled: false });
+    // Periods outside the target period are not its concern.
+    expect(rollUpGroups({ indicator: offences, period: '2025-09', groups: [group({ period: 'exact' })], periods: nested.slice(1, 2) })).toEqual({ settled: true, value: 5 });
+  });
+
+  it('leaves a refused sum, and a sum that is not exact in every order, to the rows', () => {
+    expect(rollUpGroups({ indicator: cameras, period: '2025', groups: [group()], periods: months })).toMatchObject({ settled: false });
+    expect(rollUpGroups({ indicator: cameras, period: '2025-09', groups: [group({ period: 'exact', sum: 7 })], periods: months.slice(1) })).toEqual({ settled: true, value: 7 });
+    expect(rollUpGroups({ indicator: coverage, period: '2025-09', groups: [group({ place: 'target', period: 'exact', count: 1, sum: 2.5, fractional: 1 }), group({ period: 'exact' })], periods: months.slice(1) })).toEqual({ settled: true, value: 2.5 });
+    expect(rollUpGroups({ indicator: funding, period: '2025', groups: [group({ sum: Number.MAX_SAFE_INTEGER }), group({ register: OLD, sum: 1 })], periods: months })).toMatchObject({ settled: false });
+    const ratio = indicator('ratio', 'ratio', true, true);
+    expect(rollUpGroups({ indicator: ratio, period: '2025', groups: [group({ sum: 0.30000000000000004, fractional: 2 })], periods: months })).toMatchObject({ settled: false });
   });
 });
