@@ -16,6 +16,7 @@ import {
   type VolunteerForce,
 } from '@antq/sdk';
 import type { AdministrativeUnit } from '@antq/sdk';
+import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
 import type { AreaRegistry } from '@antq/sdk/areas';
 import type { AccessGrant } from '../access/access-grants.js';
 import { appendChange } from '../outbox/index.js';
@@ -320,8 +321,14 @@ export function createAgencyResolvers(options: AgencyResolverOptions) {
       models: viewConnection('models'),
       forces: viewConnection('forces'),
       observations: viewConnection('observations'),
-      metric: (view: Parent, args: Args, ctx: AgencyContext) =>
-        ctx.loaders.metric.load({ target: String(view.areaCode), indicator: String(args.indicator), period: String(args.period) }),
+      metric: (view: Parent, args: Args, ctx: AgencyContext, info: GraphQLResolveInfo) =>
+        ctx.loaders.metric.load({
+          target: String(view.areaCode),
+          indicator: String(args.indicator),
+          period: String(args.period),
+          // Listing every contribution needs every observation: only then are they read one by one.
+          contributions: selects(info, 'contributions'),
+        }),
     },
 
     AgencyAreaView: { __resolveType: () => `${P}AreaView` },
@@ -402,6 +409,23 @@ export function createAgencyResolvers(options: AgencyResolverOptions) {
     for (const key of ['retired', 'retiredReason', 'updatedAt', 'agency']) delete out[key];
     return out;
   }
+}
+
+/**
+ * Whether the field being resolved selects `name` directly (through fragments too). `@skip` and
+ * `@include` are not read: a field that may be selected counts as selected.
+ */
+function selects(info: GraphQLResolveInfo, name: string): boolean {
+  const seen = new Set<string>();
+  const within = (selectionSet: SelectionSetNode | undefined): boolean =>
+    (selectionSet?.selections ?? []).some((selection) => {
+      if (selection.kind === Kind.FIELD) return selection.name.value === name;
+      if (selection.kind === Kind.INLINE_FRAGMENT) return within(selection.selectionSet);
+      if (seen.has(selection.name.value)) return false;
+      seen.add(selection.name.value);
+      return within(info.fragments[selection.name.value]?.selectionSet);
+    });
+  return info.fieldNodes.some((node) => within(node.selectionSet));
 }
 
 function requireReason(reason: unknown): string {

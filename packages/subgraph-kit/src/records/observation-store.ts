@@ -60,6 +60,50 @@ export function observationFromRow(row: Row): StoredObservation {
   };
 }
 
+/** An observation as the row-by-row roll-up reads it. */
+export interface RollUpRow {
+  readonly id: string;
+  readonly indicator: string;
+  readonly areaCode: string;
+  readonly period: string;
+  readonly value: number;
+  readonly revision: number;
+}
+
+/** What {@link observationStore.rollUpSummary} sums: {@link observationStore.forRollUp}'s rows of one scope, and how to class them. */
+export interface RollUpSummaryRequest {
+  readonly codes: readonly string[];
+  readonly indicators: readonly string[];
+  /** Observations overlapping [start, end] are read. */
+  readonly start: string;
+  readonly end: string;
+  /** The register dates, oldest first. */
+  readonly registers: readonly string[];
+  /** Classes of units, numbered from 1: area codes of one register (its index in `registers`). */
+  readonly classes: readonly { readonly register: number; readonly codes: readonly string[]; readonly rowByRow: boolean }[];
+}
+
+/** One group of {@link observationStore.rollUpSummary}: observations of one indicator, period and class. */
+export interface RollUpSummaryRow {
+  readonly indicator: string;
+  /** 1-based index into the request's classes; 0 for rows of no class. */
+  readonly placeClass: number;
+  /** The period string, and the days stored with it. */
+  readonly period: string;
+  readonly startDay: string;
+  readonly endDay: string;
+  /** The one observation of a group of a row-by-row class. */
+  readonly row?: { readonly id: string; readonly areaCode: string; readonly revision: number };
+  readonly count: number;
+  readonly sum: number;
+  readonly minValue: number;
+  readonly maxValue: number;
+  /** Values that are not whole numbers. */
+  readonly fractional: number;
+  /** Rows that name a residential area. */
+  readonly residential: number;
+}
+
 export interface ObservationListRequest {
   readonly scopes: ReadonlyMap<string, readonly string[]>;
   readonly indicators?: readonly string[] | null;
@@ -133,18 +177,98 @@ export const observationStore = {
     );
   },
 
-  /** Every current observation of some indicators in many scopes that overlaps [start, end]. */
+  /**
+   * Every current observation of some indicators in many scopes that overlaps [start, end], with
+   * only what the row-by-row roll-up reads, in a fixed order (period start, area, id) so that its
+   * lists and the choice among equal duplicates never depend on the plan the database picked.
+   */
   async forRollUp(
     db: SqlExecutor,
     request: { codes: readonly string[]; indicators: readonly string[]; start: string; end: string },
-  ): Promise<StoredObservation[]> {
+  ): Promise<RollUpRow[]> {
     const rows = await db.query<Row>(
-      `SELECT * FROM observations
+      `SELECT id, indicator, area_code, period, value, revision FROM observations
        WHERE area_code = ANY($1::text[]) AND indicator = ANY($2::text[])
-         AND period_start <= $4::date AND period_end >= $3::date`,
+         AND period_start <= $4::date AND period_end >= $3::date
+       ORDER BY period_start, area_code COLLATE "C", id COLLATE "C"`,
       [[...new Set(request.codes)], request.indicators, request.start, request.end],
     );
-    return rows.map(observationFromRow);
+    return rows.map((row) => ({
+      id: String(row.id),
+      indicator: String(row.indicator),
+      areaCode: String(row.area_code),
+      period: String(row.period),
+      value: Number(row.value),
+      revision: Number(row.revision),
+    }));
+  },
+
+  /**
+   * The observations {@link forRollUp} would return, summed in groups: per indicator, period (its
+   * string and its days) and class of unit — so a province's two years come back as a few dozen
+   * rows instead of tens of thousands.
+   *
+   * A class is a set of area codes of one register (`request.classes`, numbered from 1); a row
+   * belongs to the class listing its area code for the register in force at its period's start
+   * (the last register on or before it, else the oldest — `AreaGraph.registerOn`), or to class 0.
+   * Classes marked `rowByRow` are not summed: each of their rows is a group of its own, with its
+   * id, area code and revision. Groups come ordered like {@link forRollUp}'s rows where that
+   * matters, among the row-by-row groups.
+   *
+   * Every group carries what a caller needs to tell whether summing lost anything: the smallest
+   * and largest value, how many values are not whole numbers and how many rows name a
+   * residential area.
+   */
+  async rollUpSummary(db: SqlExecutor, request: RollUpSummaryRequest): Promise<RollUpSummaryRow[]> {
+    const params: unknown[] = [[...new Set(request.codes)], request.indicators, request.start, request.end, request.registers];
+    // The class of a row: by the register of its period's start (width_bucket counts the register
+    // dates on or before it), then by its area code. A chain of hashed `= ANY` tests, no join, so
+    // the plan stays the scan of forRollUp plus one hash aggregate on every PostgreSQL.
+    const byRegister = request.registers.map((_, register) => {
+      const tests = request.classes.flatMap((each, index) =>
+        each.register === register ? [`WHEN area_code = ANY($${params.push(each.codes)}::text[]) THEN ${index + 1}`] : [],
+      );
+      return tests.length === 0 ? '' : `WHEN ${register + 1} THEN CASE ${tests.join(' ')} ELSE 0 END`;
+    });
+    params.push(request.classes.flatMap((each, index) => (each.rowByRow ? [index + 1] : [])));
+    const rowByRow = `$${params.length}::int[]`;
+    const rows = await db.query<Row>(
+      `SELECT indicator, place_class, period, to_char(period_start, 'YYYY-MM-DD') AS start_day, to_char(period_end, 'YYYY-MM-DD') AS end_day,
+              row_id, min(area_code) FILTER (WHERE row_id IS NOT NULL) AS row_area_code, min(revision) FILTER (WHERE row_id IS NOT NULL) AS row_revision,
+              count(*)::int AS count, sum(value) AS sum, min(value) AS min_value, max(value) AS max_value,
+              count(*) FILTER (WHERE value <> trunc(value))::int AS fractional, count(residential_area_id)::int AS residential
+       FROM (
+         SELECT placed.*, CASE WHEN place_class = ANY(${rowByRow}) THEN id END AS row_id
+         FROM (
+           SELECT id, indicator, area_code, residential_area_id, period, period_start, period_end, value, revision,
+                  CASE greatest(width_bucket(period_start, $5::date[]), 1) ${byRegister.join(' ')} ELSE 0 END AS place_class
+           FROM observations
+           WHERE area_code = ANY($1::text[]) AND indicator = ANY($2::text[])
+             AND period_start <= $4::date AND period_end >= $3::date
+           -- A fence: the class is worked out once per row, not once per use.
+           OFFSET 0
+         ) placed
+       ) classified
+       GROUP BY indicator, place_class, period, period_start, period_end, row_id
+       ORDER BY period_start, min(area_code) FILTER (WHERE row_id IS NOT NULL) COLLATE "C", row_id COLLATE "C"`,
+      params,
+    );
+    return rows.map((row) => ({
+      indicator: String(row.indicator),
+      placeClass: Number(row.place_class),
+      period: String(row.period),
+      startDay: String(row.start_day),
+      endDay: String(row.end_day),
+      ...(row.row_id === null || row.row_id === undefined
+        ? {}
+        : { row: { id: String(row.row_id), areaCode: String(row.row_area_code), revision: Number(row.row_revision) } }),
+      count: Number(row.count),
+      sum: Number(row.sum),
+      minValue: Number(row.min_value),
+      maxValue: Number(row.max_value),
+      fractional: Number(row.fractional),
+      residential: Number(row.residential),
+    }));
   },
 
   async revisions(db: SqlExecutor, ids: readonly string[]): Promise<StoredRevision[][]> {

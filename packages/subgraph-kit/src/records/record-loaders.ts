@@ -1,13 +1,13 @@
 import DataLoader from 'dataloader';
 import type { SecurityModel, VolunteerForce } from '@antq/sdk';
-import { parsePeriod, previousPeriod } from '@antq/sdk';
+import { parsePeriod } from '@antq/sdk';
 import type { AreaRegistry } from '@antq/sdk/areas';
 import type { Agency } from '@antq/sdk';
 import type { SqlExecutor } from '../storage/index.js';
 import { createRecordTableAccess, type RecordListFilter } from './record-table.js';
 import { observationStore, type StoredObservation } from './observation-store.js';
 import { ALL_AREAS, toPage, type PageCursor } from './page.js';
-import { rollUpStored } from './metric-roll-up.js';
+import { rollUpMetrics, type MetricRequest } from './metric-roll-up.js';
 
 /** The two owned-record tables every agency has. */
 export const recordTables = {
@@ -36,11 +36,7 @@ export interface PageRequest {
   readonly after: PageCursor | undefined;
 }
 
-export interface MetricRequest {
-  readonly target: string;
-  readonly indicator: string;
-  readonly period: string;
-}
+export type { MetricRequest } from './metric-roll-up.js';
 
 function listFilter(filter: Record<string, unknown>): RecordListFilter {
   const lower = (values: unknown) => (Array.isArray(values) ? values.map((value) => String(value).toLowerCase()) : null);
@@ -108,33 +104,9 @@ export function createRecordLoaders(options: { db: SqlExecutor; agency: Agency; 
   );
 
   const metric = new DataLoader<MetricRequest, unknown, string>(
-    async (requests) => {
-      // One statement for every target, indicator and period asked in this tick.
-      const periods = requests.map((request) => {
-        const period = parsePeriod(request.period);
-        return { period, previous: previousPeriod(period) };
-      });
-      const start = periods.map(({ previous }) => previous.start).sort()[0]!;
-      const end = periods.map(({ period }) => period.end).sort().at(-1)!;
-      const codes = new Set<string>();
-      for (const request of requests) for (const code of options.scopeOf(request.target)) codes.add(code);
-      const rows = await observationStore.forRollUp(db, {
-        codes: [...codes],
-        indicators: [...new Set(requests.map((request) => request.indicator))],
-        start,
-        end,
-      });
-      return requests.map((request) => {
-        const scope = new Set(options.scopeOf(request.target));
-        const observations = rows.filter((row) => row.indicator === request.indicator && scope.has(row.areaCode));
-        try {
-          return rollUpStored({ agency: options.agency, registry: options.registry }, { ...request, observations });
-        } catch (error) {
-          return error as Error;
-        }
-      });
-    },
-    { cacheKeyFn: (request) => `${request.target}|${request.indicator}|${request.period}` },
+    // Every target, indicator and period asked in this tick, in as few statements as possible.
+    async (requests) => (await rollUpMetrics(db, options, requests)).answers,
+    { cacheKeyFn: (request) => `${request.target}|${request.indicator}|${request.period}|${request.contributions === true}` },
   );
 
   return {
