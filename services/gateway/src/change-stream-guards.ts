@@ -1,20 +1,48 @@
-import { decodeStreamCursor, isAntqError } from '@antq/sdk';
+import { decodeStreamCursor, encodeStreamCursor, isAntqError, type Agency, type StreamPosition } from '@antq/sdk';
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import { GraphQLError, Kind, getOperationAST, valueFromASTUntyped, type ExecutionResult, type FieldNode } from 'graphql';
 
 /** What an `onSubscribe` hook may return, read off the gateway's own plugin type. */
 type SubscribeHookResult = Exclude<Awaited<ReturnType<NonNullable<GatewayPlugin['onSubscribe']>>>, void>;
 
-/** Drops what a subscriber has already had: events at or before the last seq it got of their agency. */
-async function* withoutRepeats(source: AsyncIterable<ExecutionResult>, responseKey: string): AsyncGenerator<ExecutionResult> {
+/** Each agency at the later of two positions. */
+function furthest(a: StreamPosition, b: StreamPosition): StreamPosition {
+  const merged: Partial<Record<Agency, number>> = { ...a };
+  for (const [agency, seq] of Object.entries(b) as [Agency, number][]) merged[agency] = Math.max(merged[agency] ?? seq, seq);
+  return merged;
+}
+
+/** Where the selection of the `changes` field puts an event's fields. */
+export interface ChangeSelection {
+  /** Response key of the `changes` field. */
+  readonly field: string;
+  /** Response key of its `cursor`, when selected. */
+  readonly cursor?: string;
+}
+
+/**
+ * Drops what a subscriber has already had (events at or before the last seq it got of their
+ * agency), and gives each event it passes a cursor at least as far as everything delivered
+ * before it. An upstream subscription opened again from the client's first cursor replays, and
+ * its cursors lag in the agencies it has not caught up with yet: resuming from such a cursor
+ * would bring those agencies' changes a second time.
+ */
+export async function* withoutRepeats(source: AsyncIterable<ExecutionResult>, selection: ChangeSelection, from: StreamPosition = {}): AsyncGenerator<ExecutionResult> {
   const seen = new Map<string, number>();
+  let delivered = from;
   for await (const result of source) {
-    const event = (result.data as Record<string, { agency?: string; seq?: number } | null> | null | undefined)?.[responseKey];
-    if (event?.agency !== undefined && typeof event.seq === 'number') {
+    const event = (result.data as Record<string, Record<string, unknown> | null> | null | undefined)?.[selection.field];
+    if (typeof event?.agency === 'string' && typeof event.seq === 'number') {
       if (event.seq <= (seen.get(event.agency) ?? -1)) continue;
       seen.set(event.agency, event.seq);
     }
-    yield result;
+    const cursor = selection.cursor === undefined ? undefined : event?.[selection.cursor];
+    if (typeof cursor !== 'string') {
+      yield result;
+      continue;
+    }
+    delivered = furthest(delivered, decodeStreamCursor(cursor));
+    yield { ...result, data: { ...result.data, [selection.field]: { ...event, [selection.cursor!]: encodeStreamCursor(delivered) } } };
   }
 }
 
@@ -25,7 +53,8 @@ async function* withoutRepeats(source: AsyncIterable<ExecutionResult>, responseK
  *   cursor is answered here with BAD_USER_INPUT;
  * - when the stream subgraph restarts, the gateway's websocket client subscribes again with the
  *   client's original cursor; what it replays that the client already had is dropped here
- *   (by agency and seq, when the client selected both), so the client sees each change once.
+ *   (by agency and seq, when the client selected both), and the cursors passed on never go
+ *   back, so the client sees each change once (see `withoutRepeats`).
  */
 export function useChangeStreamGuards(): GatewayPlugin {
   return {
@@ -35,18 +64,24 @@ export function useChangeStreamGuards(): GatewayPlugin {
         (selection): selection is FieldNode => selection.kind === Kind.FIELD && selection.name.value === 'changes',
       );
       if (!field) return undefined;
-      const responseKey = field.alias?.value ?? field.name.value;
-      const dedupe: SubscribeHookResult = {
-        onSubscribeResult: ({ result, setResult }) => {
-          if (Symbol.asyncIterator in result) setResult(withoutRepeats(result, responseKey));
-        },
+      const cursorField = field.selectionSet?.selections.find(
+        (selection): selection is FieldNode => selection.kind === Kind.FIELD && selection.name.value === 'cursor',
+      );
+      const selection: ChangeSelection = {
+        field: field.alias?.value ?? field.name.value,
+        ...(cursorField ? { cursor: cursorField.alias?.value ?? cursorField.name.value } : {}),
       };
+      const dedupe = (from?: StreamPosition): SubscribeHookResult => ({
+        onSubscribeResult: ({ result, setResult }) => {
+          if (Symbol.asyncIterator in result) setResult(withoutRepeats(result, selection, from));
+        },
+      });
       const after = field.arguments?.find((argument) => argument.name.value === 'after');
-      if (!after) return dedupe;
+      if (!after) return dedupe();
       const value = valueFromASTUntyped(after.value, args.variableValues ?? undefined);
-      if (typeof value !== 'string') return dedupe;
+      if (typeof value !== 'string') return dedupe();
       try {
-        decodeStreamCursor(value);
+        return dedupe(decodeStreamCursor(value));
       } catch (error) {
         if (!isAntqError(error)) throw error;
         setResultAndStopExecution({
@@ -54,7 +89,6 @@ export function useChangeStreamGuards(): GatewayPlugin {
         });
         return undefined;
       }
-      return dedupe;
     },
   };
 }

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import type { ExecutionResult } from 'graphql';
+import { decodeStreamCursor, encodeStreamCursor, type StreamPosition } from '@antq/sdk';
+import { withoutRepeats } from '../src/change-stream-guards.js';
+
+const event = (agency: 'police' | 'front', seq: number, position: StreamPosition): ExecutionResult => ({
+  data: { changes: { agency: agency.toUpperCase(), seq, at: encodeStreamCursor(position) } },
+});
+
+async function collect(source: ExecutionResult[], from?: StreamPosition) {
+  async function* upstream() {
+    yield* source;
+  }
+  const passed: { agency: string; seq: number; at: StreamPosition }[] = [];
+  for await (const result of withoutRepeats(upstream(), { field: 'changes', cursor: 'at' }, from)) {
+    const change = (result.data as { changes: { agency: string; seq: number; at: string } }).changes;
+    passed.push({ agency: change.agency, seq: change.seq, at: decodeStreamCursor(change.at) });
+  }
+  return passed;
+}
+
+describe('the change stream guard at the gateway', () => {
+  it('passes each change once, and its cursors never go back, across an upstream that replays', async () => {
+    const passed = await collect(
+      [
+        // The first upstream subscription, from { police: 10, front: 3 }.
+        event('police', 11, { police: 11, front: 3 }),
+        event('police', 12, { police: 12, front: 3 }),
+        event('front', 4, { police: 12, front: 4 }),
+        // The stream restarted: the gateway subscribes again from the client's first cursor. It
+        // replays police 11–12 and front 4, and passes front 5 while its police is still at 11.
+        event('police', 11, { police: 11, front: 3 }),
+        event('front', 4, { police: 11, front: 4 }),
+        event('front', 5, { police: 11, front: 5 }),
+        event('police', 12, { police: 12, front: 5 }),
+        event('police', 13, { police: 13, front: 5 }),
+      ],
+      { police: 10, front: 3 },
+    );
+    expect(passed.map((change) => `${change.agency}:${change.seq}`)).toEqual(['POLICE:11', 'POLICE:12', 'FRONT:4', 'FRONT:5', 'POLICE:13']);
+    // Resuming from front 5's cursor must not bring police 12 again.
+    expect(passed[3]!.at).toEqual({ police: 12, front: 5 });
+    for (let index = 1; index < passed.length; index += 1) {
+      for (const agency of ['police', 'front'] as const) expect(passed[index]!.at[agency]!).toBeGreaterThanOrEqual(passed[index - 1]!.at[agency]!);
+    }
+  });
+
+  it('keeps the agencies of the first cursor that no event has moved yet', async () => {
+    const passed = await collect([event('police', 8, { police: 8 })], { police: 7, youth: 40 });
+    expect(passed[0]!.at).toEqual({ police: 8, youth: 40 });
+  });
+});
