@@ -209,7 +209,7 @@ describe('Area.police.metric over GraphQL', () => {
 
   it('answers with and without contributions (through fragments too) as the row-by-row roll-up does', async () => {
     const figure = 'value comparison { previousPeriod current previous change changePercent direction text } partial { area { code } period value into { area { code } } }';
-    const response = await ask(`{
+    const query = `{
       area(code: "25459") {
         police {
           bare: metric(indicator: "criminal_offences", period: "2025") { ${figure} }
@@ -218,7 +218,11 @@ describe('Area.police.metric over GraphQL', () => {
         }
       }
     }
-    fragment Listed on MetricRollUp { ${figure} contributions { area { code } period value via } }`);
+    fragment Listed on MetricRollUp { ${figure} contributions { area { code } period value via } }`;
+    // Twice: mercurius compiles a query with graphql-jit once it has run, and the second run
+    // must see the selections alike.
+    await ask(query);
+    const response = await ask(query);
     expect(response.errors).toBeUndefined();
     const { answers } = await rollUpMetrics(subgraph.storage, { ...options(), rowsOnly: true }, [
       { target: '25459', indicator: 'criminal_offences', period: '2025', contributions: true },
