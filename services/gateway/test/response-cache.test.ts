@@ -105,6 +105,16 @@ describe('the response cache', () => {
     expect(again).toEqual(first);
   });
 
+  it('serves a token it has not seen yet, once verified, the answer kept for its kind of caller', async () => {
+    await post(gateway, MODELS, policeAnalyst);
+    const colleague = await issuer.mint({ agency: 'police', roles: ['analyst'], clearance: 'shared', subject: 'police:analyst-2' });
+    let answer: Awaited<ReturnType<typeof post>> | undefined;
+    expect(await servedFromCache(async () => (answer = await post(gateway, MODELS, colleague)))).toBe(true);
+    expect(answer).toEqual(await post(gateway, MODELS, policeAnalyst));
+    // And from then on before the pipeline, as for any token it verified.
+    expect(await servedFromCache(() => post(gateway, MODELS, colleague))).toBe(true);
+  });
+
   it('shows a write through this gateway to the very next read', async () => {
     await post(gateway, MODELS, policeAnalyst);
     const name = `Camera ${randomUUID()}`;

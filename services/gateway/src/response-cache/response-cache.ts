@@ -37,6 +37,8 @@ interface CachedAnswer {
 /** What the plugin learns of one HTTP request while the runtime runs it. */
 interface RequestState {
   operations: number;
+  /** Answered from the cache once the pipeline had verified the token. */
+  servedFromCache?: boolean;
   owners?: readonly string[];
   stamp?: string | undefined;
   cacheable?: boolean;
@@ -112,6 +114,39 @@ export function createResponseCache(options: ResponseCacheOptions & { supergraph
     return known.claims;
   };
 
+  /** A live answer for the request and these claims, counted and audited as a read; undefined for none. */
+  const answerFor = (request: FastifyRequest, claims: Claims | undefined): CachedAnswer | undefined => {
+    const key = keyOf(request, claims);
+    const answer = key === undefined ? undefined : answers.get(key);
+    if (!answer || key === undefined) return undefined;
+    if (answer.expiresAt <= Date.now() || options.watch.stamp(answer.owners) !== answer.stamp) {
+      forget(key);
+      return undefined;
+    }
+    // Most recently used last.
+    answers.delete(key);
+    answers.set(key, answer);
+    if (answer.audit && options.audit) {
+      const entry: AuditEntryInput = {
+        ...answer.audit,
+        actor: text(claims?.sub) ?? (claims ? '(token without subject)' : 'anonymous'),
+        agency: text(claims?.agency),
+        organisation: text(claims?.organisation),
+      };
+      options.audit.append(entry).catch((error: unknown) => console.error('audit: an entry could not be written', error));
+    }
+    requests?.inc({ result: 'hit' });
+    return answer;
+  };
+
+  /** Remembers a token the pipeline verified, until its expiry or `verifiedTokenMs`. */
+  const rememberVerified = (token: string, claims: Claims) => {
+    const exp = typeof claims.exp === 'number' ? claims.exp * 1000 : Number.POSITIVE_INFINITY;
+    verified.delete(token);
+    verified.set(token, { claims, until: Math.min(exp, Date.now() + verifiedTokenMs) });
+    if (verified.size > maxEntries) verified.delete(verified.keys().next().value!);
+  };
+
   return {
     /** Keeps each JSON body's text, for the cache key (the body is parsed as Fastify would). */
     keepRawBody(request: FastifyRequest, body: string) {
@@ -127,28 +162,7 @@ export function createResponseCache(options: ResponseCacheOptions & { supergraph
       const token = bearer(request);
       if (token === undefined) return undefined;
       const claims = claimsOfToken(token);
-      if (claims === false) return undefined;
-      const key = keyOf(request, claims);
-      const answer = key === undefined ? undefined : answers.get(key);
-      if (!answer || key === undefined) return undefined;
-      if (answer.expiresAt <= Date.now() || options.watch.stamp(answer.owners) !== answer.stamp) {
-        forget(key);
-        return undefined;
-      }
-      // Most recently used last.
-      answers.delete(key);
-      answers.set(key, answer);
-      if (answer.audit && options.audit) {
-        const entry: AuditEntryInput = {
-          ...answer.audit,
-          actor: text(claims?.sub) ?? (claims ? '(token without subject)' : 'anonymous'),
-          agency: text(claims?.agency),
-          organisation: text(claims?.organisation),
-        };
-        options.audit.append(entry).catch((error: unknown) => console.error('audit: an entry could not be written', error));
-      }
-      requests?.inc({ result: 'hit' });
-      return answer;
+      return claims === false ? undefined : answerFor(request, claims);
     },
 
     /** Starts following a request through the pipeline. */
@@ -159,6 +173,7 @@ export function createResponseCache(options: ResponseCacheOptions & { supergraph
     /** After the pipeline: keeps the answer when it may be kept. Returns its text when it read the body. */
     async keep(request: FastifyRequest, response: Response): Promise<string | undefined> {
       const state = states.get(request);
+      if (state?.servedFromCache) return undefined;
       const contentType = response.headers.get('content-type') ?? '';
       const keepable = state?.cacheable === true && state.operations === 1 && !state.failed && state.stamp !== undefined && response.status === 200 && contentType.includes('json');
       if (!state || !keepable) {
@@ -168,12 +183,7 @@ export function createResponseCache(options: ResponseCacheOptions & { supergraph
       const token = bearer(request);
       // A token the pipeline did not turn into claims is nobody's answer to keep.
       if (token === undefined || (token !== null && !state.claims)) return undefined;
-      if (token !== null && state.claims) {
-        const exp = typeof state.claims.exp === 'number' ? state.claims.exp * 1000 : Number.POSITIVE_INFINITY;
-        verified.delete(token);
-        verified.set(token, { claims: state.claims, until: Math.min(exp, Date.now() + verifiedTokenMs) });
-        if (verified.size > maxEntries) verified.delete(verified.keys().next().value!);
-      }
+      if (token !== null && state.claims) rememberVerified(token, state.claims);
       const key = keyOf(request, token === null ? undefined : state.claims);
       const body = await response.text();
       if (key === undefined || body.length > maxBytes / 16) return body;
@@ -202,6 +212,21 @@ export function createResponseCache(options: ResponseCacheOptions & { supergraph
     /** The runtime's half: what each operation reads, its generations at the start, and how it ended. */
     plugin(): GatewayPlugin {
       return {
+        // A token not seen yet is verified by the pipeline first (the JWT plugin runs at request
+        // parsing); its answer may still be here, kept for another caller of its kind.
+        onParams({ context, setResult }) {
+          const request = (context as { req?: FastifyRequest }).req;
+          const state = request && states.get(request);
+          if (!request || !state) return;
+          const token = bearer(request);
+          const claims = (context as { jwt?: { payload?: Claims } }).jwt?.payload;
+          if (token === undefined || (token !== null && !claims)) return;
+          const answer = answerFor(request, token === null ? undefined : claims);
+          if (!answer) return;
+          if (token !== null) rememberVerified(token, claims!);
+          state.servedFromCache = true;
+          setResult(JSON.parse(answer.body) as ExecutionResult);
+        },
         onExecute({ args }) {
           const context = args.contextValue as { req?: object; jwt?: { payload?: Claims } };
           const analysis = analyse(args.schema, args.document, args.operationName);
