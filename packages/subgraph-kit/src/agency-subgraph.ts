@@ -82,7 +82,22 @@ export async function createAgencySubgraph<TExtra extends object>(
     const grants = createAccessGrantResolvers(definition.agency, grantStore);
     const changes = createChangeSubscriptionResolvers({ agency: definition.agency });
     let closing = false;
-    const changesAfter = { Query: { [`_${definition.agency}ChangesAfter`]: createChangesAfterResolver(definition.agency, () => storage, () => closing) } };
+    // Long polls still reading when the subgraph closes: the close waits for them, so none reads a closed store.
+    const longPolls = new Set<Promise<unknown>>();
+    const readChangesAfter = createChangesAfterResolver(definition.agency, () => storage, () => closing);
+    const changesAfter = {
+      Query: {
+        [`_${definition.agency}ChangesAfter`]: (...args: Parameters<typeof readChangesAfter>) => {
+          const poll = readChangesAfter(...args);
+          longPolls.add(poll);
+          void poll.then(
+            () => longPolls.delete(poll),
+            () => longPolls.delete(poll),
+          );
+          return poll;
+        },
+      },
+    };
     const server = await createSubgraphServer<AgencyContext & TExtra>({
       agency: definition.agency,
       typeDefs: definition.typeDefs,
@@ -117,6 +132,7 @@ export async function createAgencySubgraph<TExtra extends object>(
     const closeServer = server.close;
     const close = async () => {
       closing = true;
+      await Promise.allSettled([...longPolls]);
       await closeServer();
     };
     return Object.assign(server, { storage, agency: definition.agency, close, [Symbol.asyncDispose]: close });
