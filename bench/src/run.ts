@@ -54,8 +54,8 @@ const VARIANTS: readonly TargetKind[] = ['ours-no-audit', 'ours-no-metrics'];
 const PEERS: readonly TargetKind[] = ['hive', 'apollo', 'apollo-stack'];
 const settings = {
   rounds: Number(option('rounds') ?? (quick ? 2 : 5)),
-  seconds: Number(option('seconds') ?? (quick ? 2 : 10)),
-  warmup: Number(option('warmup') ?? (quick ? 0.5 : 3)),
+  seconds: Number(option('seconds') ?? (quick ? 1.6 : 10)),
+  warmup: Number(option('warmup') ?? (quick ? 0.4 : 3)),
   connections: Number(option('connections') ?? 8),
   /** The roll-up costs the police subgraph ~0.35 s of CPU a request: fewer connections keep the queue (and the settling after each window) short. */
   rollupConnections: Number(option('rollup-connections') ?? 2),

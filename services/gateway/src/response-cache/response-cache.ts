@@ -104,7 +104,7 @@ export function createResponseCache(options: ResponseCacheOptions & { supergraph
     // Streams, batches and multipart answers are not single JSON documents to keep.
     if (body === undefined || body.startsWith('[') || /event-stream|multipart/.test(accept)) return undefined;
     const group = callerClass(claims);
-    return group === undefined ? undefined : `${group}\n${accept}\n${body}`;
+    return group === undefined ? undefined : `${group}\n${request.url}\n${accept}\n${body}`;
   };
 
   const claimsOfToken = (token: string | null): Claims | undefined | false => {
