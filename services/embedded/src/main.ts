@@ -19,6 +19,7 @@ const graph = await startEmbeddedGraph({
   port: Number(values.port),
   host: values.host,
   authDisabled: process.env.ANTQ_AUTH === 'off',
+  responseCache: process.env.ANTQ_RESPONSE_CACHE !== 'false',
   onProgress: (line) => console.log(`… ${line}`),
 }).catch((error: unknown) => {
   console.error(`Could not start the graph: ${(error as Error).message}`);

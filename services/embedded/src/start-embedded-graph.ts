@@ -28,6 +28,8 @@ export interface EmbeddedGraphOptions {
   readonly host?: string;
   /** Local development only: read tokens without verifying them (ANTQ_AUTH=off). */
   readonly authDisabled?: boolean;
+  /** The gateway's response cache (on unless false; ANTQ_RESPONSE_CACHE=false). */
+  readonly responseCache?: boolean;
   /** Progress lines for a person watching the start. */
   readonly onProgress?: (line: string) => void;
 }
@@ -107,6 +109,7 @@ export async function startEmbeddedGraph(options: EmbeddedGraphOptions): Promise
         ? { disabled: true }
         : { keys: { kind: 'key', publicKeyPem: issuer.publicKeyPem }, issuer: issuer.issuer, audience: issuer.audience },
       audit,
+      ...(options.responseCache === false ? { responseCache: false as const } : {}),
     });
     const close = async () => {
       await gateway.close();
