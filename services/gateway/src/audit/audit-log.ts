@@ -89,6 +89,14 @@ export const auditMigrations: readonly Migration[] = [
 // PostgreSQL text and jsonb cannot hold NUL; replacing it up front keeps the hash equal to what is stored.
 const clean = (value: string): string => value.replaceAll('\u0000', '\uFFFD');
 
+const hasNul = (value: string) => value.includes('\u0000');
+// The same lists come back unchanged, so the cached answers' entries share them (and their JSON below).
+const cleanList = (values: readonly string[]): readonly string[] => (values.some(hasNul) ? values.map(clean) : values);
+const cleanRecords = (records: readonly AuditRecordRef[]): readonly AuditRecordRef[] =>
+  records.every((record) => typeof record.id === 'string' && !hasNul(record.typename) && !hasNul(record.id))
+    ? records
+    : records.map((record) => ({ typename: clean(record.typename), id: clean(String(record.id)) }));
+
 function normalize(entry: AuditEntryInput): AuditEntryInput {
   return {
     actor: clean(entry.actor),
@@ -96,17 +104,24 @@ function normalize(entry: AuditEntryInput): AuditEntryInput {
     organisation: entry.organisation === null ? null : clean(entry.organisation),
     operationType: entry.operationType,
     operationName: entry.operationName === null ? null : clean(entry.operationName),
-    fields: entry.fields.map(clean),
-    records: entry.records.map((record) => ({ typename: clean(record.typename), id: clean(String(record.id)) })),
-    owners: entry.owners.map(clean),
+    fields: cleanList(entry.fields),
+    records: cleanRecords(entry.records),
+    owners: cleanList(entry.owners),
     result: entry.result,
-    errorCodes: entry.errorCodes.map(clean),
+    errorCodes: cleanList(entry.errorCodes),
   };
 }
 
+// Entries' lists are never changed once made (the types say readonly), so an array's JSON can be kept.
+const canonicalArrays = new WeakMap<readonly unknown[], string>();
+
 /** JSON with object keys sorted at every depth: jsonb does not keep key order, the hash must not depend on it. */
 export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (Array.isArray(value)) {
+    let text = canonicalArrays.get(value);
+    if (text === undefined) canonicalArrays.set(value, (text = `[${value.map(canonicalJson).join(',')}]`));
+    return text;
+  }
   if (value !== null && typeof value === 'object') {
     const object = value as Record<string, unknown>;
     return `{${Object.keys(object)
