@@ -7,6 +7,7 @@ import { resolveAreaForward } from './resolve-area-forward.js';
 import { rollUpObservations, rollUpPartialOf, unitValueRange, type RollUpResult } from './roll-up.js';
 import { rollUpGroups, type RollUpGroup } from './roll-up-groups.js';
 import { rollUpPlaces } from './roll-up-place.js';
+import { seededRandom } from '../../test/seeded-random.js';
 
 /*
  * A small hand-built area graph with three registers:
@@ -546,17 +547,6 @@ describe('unitValueRange', () => {
   });
 });
 
-/** A small deterministic generator (mulberry32). */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Groups observations the way a store does for {@link rollUpGroups}: those of places `target` and
@@ -614,7 +604,7 @@ describe('rollUpGroups — against rollUpObservations', () => {
     let settled = 0;
     let compared = 0;
     for (let seed = 1; seed <= 60; seed++) {
-      const next = seeded(seed);
+      const next = seededRandom(seed);
       const plain = seed % 3 === 0;
       const of = [offences, cameras, coverage, funding][seed % 4]!;
       const observations = dataset(next, of, plain);
