@@ -5,10 +5,12 @@ import { GraphQLError, Kind, getOperationAST, valueFromASTUntyped, type Executio
 /** What an `onSubscribe` hook may return, read off the gateway's own plugin type. */
 type SubscribeHookResult = Exclude<Awaited<ReturnType<NonNullable<GatewayPlugin['onSubscribe']>>>, void>;
 
-/** Each agency at the later of two positions. */
-function furthest(a: StreamPosition, b: StreamPosition): StreamPosition {
-  const merged: Partial<Record<Agency, number>> = { ...a };
-  for (const [agency, seq] of Object.entries(b) as [Agency, number][]) merged[agency] = Math.max(merged[agency] ?? seq, seq);
+/** Each agency at the later of two positions; `position` itself when it is nowhere behind `delivered`. */
+function furthest(delivered: StreamPosition, position: StreamPosition): StreamPosition {
+  const behind = (Object.entries(delivered) as [Agency, number][]).some(([agency, seq]) => (position[agency] ?? -1) < seq);
+  if (!behind) return position;
+  const merged: Partial<Record<Agency, number>> = { ...delivered };
+  for (const [agency, seq] of Object.entries(position) as [Agency, number][]) merged[agency] = Math.max(merged[agency] ?? seq, seq);
   return merged;
 }
 
@@ -41,8 +43,11 @@ export async function* withoutRepeats(source: AsyncIterable<ExecutionResult>, se
       yield result;
       continue;
     }
-    delivered = furthest(delivered, decodeStreamCursor(cursor));
-    yield { ...result, data: { ...result.data, [selection.field]: { ...event, [selection.cursor!]: encodeStreamCursor(delivered) } } };
+    const position = decodeStreamCursor(cursor);
+    delivered = furthest(delivered, position);
+    // The usual case: upstream's own cursor already covers everything delivered.
+    if (delivered === position) yield result;
+    else yield { ...result, data: { ...result.data, [selection.field]: { ...event, [selection.cursor!]: encodeStreamCursor(delivered) } } };
   }
 }
 

@@ -117,6 +117,7 @@ describe('the response cache', () => {
 
   it('shows a write through this gateway to the very next read', async () => {
     await post(gateway, MODELS, policeAnalyst);
+    expect(await servedFromCache(() => post(gateway, MODELS, policeAnalyst))).toBe(true);
     const name = `Camera ${randomUUID()}`;
     await createPoliceModel(gateway, name);
     expect(names(await post(gateway, MODELS, policeAnalyst))).toContain(name);
@@ -124,6 +125,7 @@ describe('the response cache', () => {
 
   it('drops answers when another gateway writes, as soon as the outbox says so', async () => {
     await post(gateway, MODELS, policeAnalyst);
+    expect(await servedFromCache(() => post(gateway, MODELS, policeAnalyst))).toBe(true);
     const name = `Camera ${randomUUID()}`;
     await createPoliceModel(other, name);
     expect(await waitFor(async () => names(await post(gateway, MODELS, policeAnalyst)).includes(name), 5_000)).toBe(true);
@@ -178,6 +180,7 @@ describe('the response cache', () => {
   it('serves nothing from the cache for an agency it cannot follow', async () => {
     const query = '{ area(code: "28177") { front { models(first: 1) { totalCount } } } }';
     expect((await post(gateway, query, policeAnalyst)).body.errors).toBeUndefined();
+    expect(await servedFromCache(() => post(gateway, query, policeAnalyst))).toBe(true);
     const front = subgraphs.find((subgraph) => subgraph.agency === 'front')!;
     await front.close();
     // Within one failed read of its outbox, the kept answer goes and the outage shows.
