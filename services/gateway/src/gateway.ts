@@ -212,7 +212,14 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
 
   // Clients subscribe over graphql-ws at the GraphQL path too (SSE is served by the route above).
   const webSocket = attachGraphQLWebSocket(app.server, runtime, { path: runtime.graphqlEndpoint, maxPayloadBytes: limits.maxBodyBytes });
-  await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
+  try {
+    await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
+  } catch (error) {
+    // A port that is taken must not leave the outbox reads of the change watch running.
+    await changeWatch?.close();
+    await runtime.dispose();
+    throw error;
+  }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   const close = async () => {
