@@ -84,7 +84,7 @@ export async function startApolloSubgraph(options: ApolloSubgraphOptions): Promi
   const schema = buildSubgraphSchema({ typeDefs: document, resolvers: resolvers as ApolloResolverMap });
   enforceFieldClassification(schema);
 
-  const verify = createGatewayRequestVerifier({ signingKey: options.signingKey });
+  const verify = createGatewayRequestVerifier({ audience: agency, signingKey: options.signingKey });
   const contextOf = agencyContextFactory({ agency, storage, registry, scopes });
   const server = new ApolloServer<Record<string, unknown>>({
     schema,
@@ -106,7 +106,7 @@ export async function startApolloSubgraph(options: ApolloSubgraphOptions): Promi
       const body = (req as { body?: unknown }).body;
       const params: GraphQLRequestParams =
         req.method === 'GET' || req.method === 'HEAD' ? queryStringParams(req.url) : typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as GraphQLRequestParams) : {};
-      const verdict = verify(params);
+      const verdict = await verify(params);
       if (!verdict.ok) {
         // Apollo Server answers a context failure with the error's `extensions.http.status`.
         throw new GraphQLError(verdict.error.message, { extensions: { ...verdict.error.extensions, http: { status: 401 } } });

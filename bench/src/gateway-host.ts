@@ -28,15 +28,15 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { createGatewayRuntime, useHmacUpstreamSignature } from '@graphql-hive/gateway-runtime';
+import { createGatewayRuntime } from '@graphql-hive/gateway-runtime';
 import { createInlineSigningKeyProvider, useJWT } from '@graphql-mesh/plugin-jwt-auth';
 import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { Kind, parse, print, visit, type DirectiveNode } from 'graphql';
 import { importSPKI, jwtVerify, type JWTPayload } from 'jose';
-import { createAuditLog, createGateway } from '@antq/gateway';
-import { computeSignature, createStorage, serializeSignedParams, serializeSignedRequest, type Storage } from '@antq/subgraph-kit';
+import { createAuditLog, createGateway, useUpstreamSignature } from '@antq/gateway';
+import { createStorage, deriveSubgraphKey, signRequestParams, type Storage } from '@antq/subgraph-kit';
 import { progress, serveRequests, type Request } from './ipc.js';
 
 export type TargetKind = 'ours' | 'ours-open' | 'hive' | 'apollo' | 'apollo-stack' | 'monolith' | OursVariant;
@@ -96,8 +96,9 @@ async function startHive(request: Request) {
         reject: { missingToken: false, invalidToken: true },
         forward: { payload: true, token: false, extensionsFieldName: 'jwt' },
       }) as never,
-      // After the JWT plugin, so the signature covers the forwarded caller (as in ours).
-      useHmacUpstreamSignature({ secret: String(request.signingKey), serializeExecutionRequest: serializeSignedRequest }) as never,
+      // After the JWT plugin, so the signature covers the forwarded caller (as in ours): our
+      // subgraphs accept only requests signed for them, fresh and once.
+      useUpstreamSignature({ signingKey: String(request.signingKey) }) as never,
     ],
   });
   const server = createServer(runtime);
@@ -143,18 +144,17 @@ async function startApollo(request: Request) {
   const publicKey = await importSPKI(identity.publicKeyPem, 'ES256').catch(() => importSPKI(identity.publicKeyPem, 'RS256'));
   const gateway = new ApolloGateway({
     supergraphSdl: supergraphForApolloGateway(String(request.supergraph)),
-    buildService: ({ url }) =>
-      new RemoteGraphQLDataSource<ApolloContext>({
+    buildService: ({ name, url }) => {
+      const key = deriveSubgraphKey(signingKey, name);
+      return new RemoteGraphQLDataSource<ApolloContext>({
         url,
         willSendRequest({ request: subgraphRequest, context }) {
           const jwt = context.jwt ? { payload: context.jwt } : undefined;
-          const signature = computeSignature(
-            serializeSignedParams({ query: subgraphRequest.query, variables: subgraphRequest.variables, extensions: jwt ? { jwt } : undefined }),
-            signingKey,
-          );
-          subgraphRequest.extensions = { ...subgraphRequest.extensions, ...(jwt ? { jwt } : {}), 'hmac-signature': signature };
+          const extensions = { ...subgraphRequest.extensions, ...(jwt ? { jwt } : {}) };
+          subgraphRequest.extensions = signRequestParams({ ...subgraphRequest, extensions }, { key, audience: name }).extensions;
         },
-      }),
+      });
+    },
   });
   const server = new ApolloServer<ApolloContext>({ gateway });
   const { url } = await startStandaloneServer(server, {

@@ -11,6 +11,7 @@ import { createAgencyResolvers, type AgencyContext } from './records/agency-reso
 import { createAreaScopes, type AreaScopes } from './records/area-scope.js';
 import { createRecordLoaders } from './records/record-loaders.js';
 import { createChangesAfterResolver } from './outbox/changes-after.js';
+import { createSqlNonceStore, requestNonceMigrations } from './identity/sql-nonce-store.js';
 import { accessGrantMigrations, createAccessGrantResolvers, createAccessGrantStore, enforceFieldClassification, type AccessGrant } from './access/index.js';
 
 /** What makes one agency's subgraph: its contract, its own tables and resolvers, its data. */
@@ -41,6 +42,8 @@ export interface AgencySubgraphOptions {
   readonly host?: string;
   /** Secret shared with the gateway; requests not signed with it are refused. */
   readonly signingKey?: string;
+  /** The replay window: how old a gateway signature may be, in seconds (default 30). */
+  readonly signatureMaxAgeSeconds?: number;
   /** Accept unsigned requests — local development only, with a loud warning. */
   readonly allowUnsigned?: boolean;
   /** A store the caller owns, or options to open one (default: PGlite in memory). */
@@ -72,7 +75,7 @@ export async function createAgencySubgraph<TExtra extends object>(
   const ownsStorage = !isStorage(options.storage);
   const storage = isStorage(options.storage) ? options.storage : await createStorage(options.storage ?? { kind: 'pglite' });
   try {
-    await runMigrations(storage, [...outboxMigrations, ...agencyRecordMigrations, ...accessGrantMigrations, ...(definition.migrations ?? [])]);
+    await runMigrations(storage, [...outboxMigrations, ...agencyRecordMigrations, ...accessGrantMigrations, ...requestNonceMigrations, ...(definition.migrations ?? [])]);
     const registry = options.registry ?? (await loadAreaRegistry());
     const scopes = createAreaScopes(registry);
     if (options.exampleData) await definition.loadExampleData?.({ storage, registry, scopes });
@@ -106,6 +109,9 @@ export async function createAgencySubgraph<TExtra extends object>(
       ...(options.port === undefined ? {} : { port: options.port }),
       ...(options.host === undefined ? {} : { host: options.host }),
       ...(options.signingKey === undefined ? {} : { signingKey: options.signingKey }),
+      // Replicas of a subgraph share its PostgreSQL database, so they share the replay window there.
+      ...(storage.kind === 'postgres' ? { nonces: createSqlNonceStore(storage) } : {}),
+      ...(options.signatureMaxAgeSeconds === undefined ? {} : { signatureMaxAgeSeconds: options.signatureMaxAgeSeconds }),
       ...(options.allowUnsigned === undefined ? {} : { allowUnsigned: options.allowUnsigned }),
       ...(options.logLevel === undefined ? {} : { logLevel: options.logLevel }),
       // `<agency>Changes` over the websocket at /graphql, gateway-signed like every request.

@@ -83,17 +83,29 @@ export function unauthenticatedError(
 }
 
 /** Why a request was refused as not coming from the gateway. */
-export type GatewaySignatureProblem = 'MISSING_SIGNATURE' | 'INVALID_SIGNATURE' | 'INVALID_CALLER';
+export type GatewaySignatureProblem =
+  | 'MISSING_SIGNATURE'
+  | 'INVALID_SIGNATURE'
+  | 'WRONG_AUDIENCE'
+  | 'STALE_SIGNATURE'
+  | 'REPLAYED_SIGNATURE'
+  | 'INVALID_CALLER'
+  | 'EXPIRED_CALLER';
 
 const SIGNATURE_PROBLEM_TEXT: Record<GatewaySignatureProblem, string> = {
   MISSING_SIGNATURE: 'this request carries no gateway signature',
   INVALID_SIGNATURE: 'the gateway signature does not match the request',
+  WRONG_AUDIENCE: 'the request was signed for another subgraph',
+  STALE_SIGNATURE: 'the signature is outside the replay window (too old, or dated ahead of this clock)',
+  REPLAYED_SIGNATURE: 'this signed request was already received once',
   INVALID_CALLER: 'the caller forwarded by the gateway is not valid',
+  EXPIRED_CALLER: 'the caller forwarded by the gateway is not signed in now',
 };
 
 /**
  * A request that the gateway did not sign (or signed with another key) — the subgraph is
- * never called directly. `detail` is added for INVALID_CALLER (which claim is wrong).
+ * never called directly, and a signed request is good once, for one subgraph, for a few seconds.
+ * `detail` says which claim is wrong for INVALID_CALLER and EXPIRED_CALLER.
  */
 export function gatewaySignatureError(problem: GatewaySignatureProblem, detail?: string): GraphQLError {
   return unauthenticatedError(

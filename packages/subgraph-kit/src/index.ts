@@ -14,14 +14,18 @@ export { antqScalars, DateScalar, DateTimeScalar, VndScalar } from './server/ind
 export {
   Clearance,
   JWT_EXTENSION,
-  HMAC_SIGNATURE_EXTENSION,
-  computeSignature,
+  SIGNATURE_EXTENSION,
+  createMemoryNonceStore,
+  createSqlNonceStore,
+  deriveSubgraphKey,
   parseCallerClaims,
   requireCaller,
-  serializeSignedParams,
-  serializeSignedRequest,
+  signExecutionRequest,
+  signRequestParams,
   type Caller,
   type CallerClaims,
+  type NonceStore,
+  type RequestSignature,
   type SignableExecutionRequest,
 } from './identity/index.js';
 

@@ -199,7 +199,7 @@ describe('the <agency>Changes subscription of an agency subgraph', () => {
     await using socket = await openSubscriptionSocket(subgraph.url);
     await socket.init();
     const id = randomUUID();
-    socket.subscribe(id, { ...signSubgraphRequest({ body: { query, variables: { after: 0 } }, signingKey, ...(who ? { caller: who } : {}) }) });
+    socket.subscribe(id, { ...signSubgraphRequest({ body: { query, variables: { after: 0 } }, signingKey, audience: 'police', ...(who ? { caller: who } : {}) }) });
     return await socket.next();
   };
 

@@ -1,23 +1,27 @@
 /**
- * Interoperability with the real Hive Gateway runtime: the gateway signs with its own
- * `useHmacUpstreamSignature` (@graphql-mesh/hmac-upstream-signature), plans with the Rust planner
- * as `services/gateway` does, and calls the tiny subgraph over HTTP.
+ * Interoperability with the real Hive Gateway runtime: the gateway signs with the kit's scheme
+ * from an `onSubgraphExecute` plugin (as `services/gateway`'s `useUpstreamSignature` does), plans
+ * with the Rust planner, and calls the tiny subgraph over HTTP.
  */
-import { createHmac, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'graphql';
 import { composeServices } from '@theguild/federation-composition';
-import {
-  createGatewayRuntime,
-  defaultExecutionRequestSerializer,
-  defaultParamsSerializer,
-  useHmacUpstreamSignature,
-  type GatewayPlugin,
-} from '@graphql-hive/gateway-runtime';
+import { createGatewayRuntime, type GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import { unifiedGraphHandler } from '@graphql-hive/router-runtime';
 import http from '@graphql-mesh/transport-http';
-import { serializeSignedParams, serializeSignedRequest } from '../src/identity/gateway-signature.js';
+import { deriveSubgraphKey, signExecutionRequest } from '../src/identity/gateway-signature.js';
 import { randomKey, startTinySubgraph, tinySdl } from './fixtures/tiny-subgraph.js';
+
+/** Signs every subgraph request for its subgraph, last in the plugin list. */
+function signUpstream(signingKey: string): GatewayPlugin {
+  return {
+    onSubgraphExecute({ subgraphName, executionRequest, setExecutionRequest }) {
+      const extensions = signExecutionRequest(executionRequest, { key: deriveSubgraphKey(signingKey, subgraphName), audience: subgraphName });
+      setExecutionRequest({ ...executionRequest, extensions });
+    },
+  };
+}
 
 type TinySubgraph = Awaited<ReturnType<typeof startTinySubgraph>>;
 
@@ -55,16 +59,24 @@ async function ask(
 }
 
 describe('Hive Gateway interoperability', () => {
-  it("serializes the signed payload exactly as Hive's default serializers when no caller is forwarded", () => {
-    const query = `query Widget($id: ID!) { widget(id: $id) { id name } }`;
-    const variables = { id: randomUUID(), extra: [1, { b: 2, a: 1 }] };
-    expect(serializeSignedParams({ query, variables })).toBe(defaultParamsSerializer({ query, variables }));
-    expect(serializeSignedParams({ query, variables: {} })).toBe(defaultParamsSerializer({ query, variables: {} }));
-    const document = parse(query);
-    expect(serializeSignedRequest({ document, variables })).toBe(defaultExecutionRequestSerializer({ document, variables }));
+  it('accepts the requests the Rust planner sends, signed for the subgraph', async () => {
+    await using subgraph = await startTinySubgraph();
+    await using gateway = createGatewayRuntime({
+      supergraph: supergraphOf(subgraph),
+      unifiedGraphHandler,
+      transports: { http },
+      plugins: () => [signUpstream(subgraph.signingKey)],
+      logging: false,
+    });
+    for (let round = 0; round < 3; round += 1) {
+      const id = randomUUID();
+      const res = await ask(gateway, 'query($id: ID!) { widget(id: $id) { id name } tag }', { variables: { id } });
+      expect(res.errors).toBeUndefined();
+      expect(res.data).toEqual({ widget: { id, name: subgraph.widgetName }, tag: subgraph.tag });
+    }
   });
 
-  it("accepts requests signed by Hive's stock hmacSignature option", async () => {
+  it("refuses Hive's stock HMAC signature, which is neither fresh nor bound to a subgraph", async () => {
     await using subgraph = await startTinySubgraph();
     await using gateway = createGatewayRuntime({
       supergraph: supergraphOf(subgraph),
@@ -73,10 +85,9 @@ describe('Hive Gateway interoperability', () => {
       hmacSignature: { secret: subgraph.signingKey },
       logging: false,
     });
-    const id = randomUUID();
-    const res = await ask(gateway, 'query($id: ID!) { widget(id: $id) { id name } tag }', { variables: { id } });
-    expect(res.errors).toBeUndefined();
-    expect(res.data).toEqual({ widget: { id, name: subgraph.widgetName }, tag: subgraph.tag });
+    const res = await ask(gateway, '{ tag }');
+    expect(res.data?.tag ?? null).toBeNull();
+    expect(res.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
 
   it('passes the UNAUTHENTICATED refusal through when the gateway signs with another key', async () => {
@@ -85,7 +96,7 @@ describe('Hive Gateway interoperability', () => {
       supergraph: supergraphOf(subgraph),
       unifiedGraphHandler,
       transports: { http },
-      hmacSignature: { secret: randomKey() },
+      plugins: () => [signUpstream(randomKey())],
       logging: false,
     });
     const res = await ask(gateway, '{ tag }');
@@ -94,45 +105,34 @@ describe('Hive Gateway interoperability', () => {
     expect(res.errors?.[0]?.message).toContain('accepts only gateway-signed requests');
   });
 
-  it('delivers the forwarded caller when the signature covers it (serializeSignedRequest, plugin after the JWT one)', async () => {
+  it('delivers the forwarded caller, which the signature covers', async () => {
     await using subgraph = await startTinySubgraph();
     await using gateway = createGatewayRuntime({
       supergraph: supergraphOf(subgraph),
       unifiedGraphHandler,
       transports: { http },
-      plugins: () => [
-        forwardCallerFromHeader,
-        // Hive's packages bring two copies of @graphql-hive/logger's types; the plugin is the same at runtime.
-        useHmacUpstreamSignature({ secret: subgraph.signingKey, serializeExecutionRequest: serializeSignedRequest }) as GatewayPlugin,
-      ],
+      plugins: () => [forwardCallerFromHeader, signUpstream(subgraph.signingKey)],
       logging: false,
     });
     const subject = `officer-${randomUUID()}`;
+    const exp = Math.floor(Date.now() / 1000) + 600;
     const res = await ask(gateway, '{ whoami { subject agency organisation roles } }', {
-      caller: { sub: subject, agency: 'police', roles: ['analyst'] },
+      caller: { sub: subject, agency: 'police', roles: ['analyst'], exp },
     });
     expect(res.errors).toBeUndefined();
     expect(res.data?.whoami).toEqual({ subject, agency: 'police', organisation: 'police', roles: ['analyst'] });
   });
 
-  it("refuses a forwarded caller that Hive's default serializer left unsigned", async () => {
+  it('refuses a forwarded caller whose token has expired, though the request is freshly signed', async () => {
     await using subgraph = await startTinySubgraph();
     await using gateway = createGatewayRuntime({
       supergraph: supergraphOf(subgraph),
       unifiedGraphHandler,
       transports: { http },
-      plugins: () => [forwardCallerFromHeader, useHmacUpstreamSignature({ secret: subgraph.signingKey }) as GatewayPlugin],
+      plugins: () => [forwardCallerFromHeader, signUpstream(subgraph.signingKey)],
       logging: false,
     });
-    const res = await ask(gateway, '{ whoami { subject } }', { caller: { sub: 'someone', agency: 'police' } });
+    const res = await ask(gateway, '{ whoami { subject } }', { caller: { sub: 'someone', agency: 'police', exp: Math.floor(Date.now() / 1000) - 3600 } });
     expect(res.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
-  });
-
-  it('matches the signature Hive computes by hand in its own tests', () => {
-    const secret = randomKey();
-    const params = { query: '{__typename hello}', variables: { a: 1 } };
-    const hive = createHmac('sha256', secret).update(defaultParamsSerializer(params) as string).digest('base64');
-    const ours = createHmac('sha256', secret).update(serializeSignedParams(params)).digest('base64');
-    expect(ours).toBe(hive);
   });
 });

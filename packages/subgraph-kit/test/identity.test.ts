@@ -10,11 +10,11 @@ import {
   type Caller,
 } from '../src/identity/caller.js';
 import {
-  canonicalJson,
-  computeSignature,
+  createMemoryNonceStore,
   createSignatureVerifier,
-  serializeSignedParams,
-  serializeSignedRequest,
+  deriveSubgraphKey,
+  signExecutionRequest,
+  signRequestParams,
 } from '../src/identity/gateway-signature.js';
 import { randomKey, startTinySubgraph } from './fixtures/tiny-subgraph.js';
 
@@ -41,7 +41,7 @@ describe('gateway signature on HTTP requests', () => {
 
   it('refuses a request signed with another key', async () => {
     await using subgraph = await startTinySubgraph();
-    const res = await postSignedGraphQL(subgraph.url, { query: '{ _service { sdl } }', signingKey: randomKey() });
+    const res = await postSignedGraphQL(subgraph.url, { query: '{ _service { sdl } }', signingKey: randomKey(), audience: 'police' });
     expect(res.status).toBe(401);
     expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'INVALID_SIGNATURE' });
     expect(JSON.stringify(res)).not.toContain('type Widget');
@@ -49,7 +49,7 @@ describe('gateway signature on HTTP requests', () => {
 
   it('refuses a garbage signature', async () => {
     await using subgraph = await startTinySubgraph();
-    const res = await postGraphQL(subgraph.url, { query: '{ tag }', extensions: { 'hmac-signature': 'not base64 at all!' } });
+    const res = await postGraphQL(subgraph.url, { query: '{ tag }', extensions: { 'antq-signature': 'not a signature at all!' } });
     expect(res.status).toBe(401);
     expect(res.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
@@ -58,7 +58,7 @@ describe('gateway signature on HTTP requests', () => {
     await using subgraph = await startTinySubgraph();
     const signed = signSubgraphRequest({
       body: { query: 'query($id: ID!) { widget(id: $id) { name } }', variables: { id: randomUUID() } },
-      signingKey: subgraph.signingKey,
+      signingKey: subgraph.signingKey, audience: 'police',
     });
     const res = await postGraphQL(subgraph.url, { ...signed, variables: { id: randomUUID() } });
     expect(res.status).toBe(401);
@@ -69,7 +69,7 @@ describe('gateway signature on HTTP requests', () => {
     await using subgraph = await startTinySubgraph();
     const signed = signSubgraphRequest({
       body: { query: '{ whoami { agency } }' },
-      signingKey: subgraph.signingKey,
+      signingKey: subgraph.signingKey, audience: 'police',
       caller: { agency: 'youth' },
     });
     const forged = { ...signed, extensions: { ...signed.extensions, jwt: { payload: { sub: 'intruder', agency: 'police', roles: ['admin'] } } } };
@@ -80,7 +80,7 @@ describe('gateway signature on HTTP requests', () => {
 
   it('accepts a signed GET request and refuses an unsigned one', async () => {
     await using subgraph = await startTinySubgraph();
-    const signed = signSubgraphRequest({ body: { query: '{ tag }' }, signingKey: subgraph.signingKey });
+    const signed = signSubgraphRequest({ body: { query: '{ tag }' }, signingKey: subgraph.signingKey, audience: 'police' });
     const query = new URLSearchParams({ query: signed.query, extensions: JSON.stringify(signed.extensions) });
     const ok = await fetch(`${subgraph.url}?${query.toString()}`);
     expect(ok.status).toBe(200);
@@ -93,7 +93,7 @@ describe('gateway signature on HTTP requests', () => {
 
   it('treats empty variables as none, as Hive does', async () => {
     await using subgraph = await startTinySubgraph();
-    const signed = signSubgraphRequest({ body: { query: '{ tag }' }, signingKey: subgraph.signingKey });
+    const signed = signSubgraphRequest({ body: { query: '{ tag }' }, signingKey: subgraph.signingKey, audience: 'police' });
     const res = await postGraphQL(subgraph.url, { ...signed, variables: {} });
     expect(res.errors).toBeUndefined();
     expect(res.data).toEqual({ tag: subgraph.tag });
@@ -103,12 +103,8 @@ describe('gateway signature on HTTP requests', () => {
     await using subgraph = await startTinySubgraph();
     const query = 'query   Widget($id: ID!)   {\n  widget(id: $id) {\n    id\n    name\n  }\n}';
     const variables = { id: randomUUID() };
-    const signature = computeSignature(serializeSignedRequest({ document: parse(query), variables }), subgraph.signingKey);
-    const res = await postGraphQL<{ widget: { id: string; name: string } }>(subgraph.url, {
-      query,
-      variables,
-      extensions: { 'hmac-signature': signature },
-    });
+    const extensions = signExecutionRequest({ document: parse(query), variables }, { key: deriveSubgraphKey(subgraph.signingKey, 'police'), audience: 'police' });
+    const res = await postGraphQL<{ widget: { id: string; name: string } }>(subgraph.url, { query, variables, extensions });
     expect(res.errors).toBeUndefined();
     expect(res.data?.widget).toEqual({ id: variables.id, name: subgraph.widgetName });
   });
@@ -117,7 +113,7 @@ describe('gateway signature on HTTP requests', () => {
     await using subgraph = await startTinySubgraph({ allowUnsigned: true });
     const unsigned = await postGraphQL(subgraph.url, '{ tag }');
     expect(unsigned.data).toEqual({ tag: subgraph.tag });
-    const forged = await postSignedGraphQL(subgraph.url, { query: '{ tag }', signingKey: randomKey() });
+    const forged = await postSignedGraphQL(subgraph.url, { query: '{ tag }', signingKey: randomKey(), audience: 'police' });
     expect(forged.status).toBe(401);
   });
 });
@@ -129,7 +125,7 @@ describe('the verified caller', () => {
     const jurisdiction = areaCode();
     const res = await postSignedGraphQL<{ whoami: Record<string, unknown> }>(subgraph.url, {
       query: '{ whoami { subject agency organisation jurisdiction roles clearance } }',
-      signingKey: subgraph.signingKey,
+      signingKey: subgraph.signingKey, audience: 'police',
       caller: { sub: subject, agency: 'FRONT', organisation: 'womens_union', jurisdiction, roles: ['editor'], clearance: 'shared' },
     });
     expect(res.errors).toBeUndefined();
@@ -147,7 +143,7 @@ describe('the verified caller', () => {
     await using subgraph = await startTinySubgraph();
     const res = await postSignedGraphQL<{ whoami: Record<string, unknown> }>(subgraph.url, {
       query: '{ whoami { organisation clearance jurisdiction roles } }',
-      signingKey: subgraph.signingKey,
+      signingKey: subgraph.signingKey, audience: 'police',
       caller: { agency: 'veterans' },
     });
     expect(res.data?.whoami).toEqual({ organisation: 'veterans_association', clearance: 'public', jurisdiction: null, roles: [] });
@@ -155,7 +151,7 @@ describe('the verified caller', () => {
 
   it('answers UNAUTHENTICATED from requireCaller when the gateway forwarded no caller', async () => {
     await using subgraph = await startTinySubgraph();
-    const res = await postSignedGraphQL(subgraph.url, { query: '{ whoami { subject } tag }', signingKey: subgraph.signingKey });
+    const res = await postSignedGraphQL(subgraph.url, { query: '{ whoami { subject } tag }', signingKey: subgraph.signingKey, audience: 'police' });
     expect(res.status).toBe(200);
     expect(res.data).toEqual({ whoami: null, tag: subgraph.tag });
     expect(res.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
@@ -166,7 +162,7 @@ describe('the verified caller', () => {
     await using subgraph = await startTinySubgraph();
     const res = await postSignedGraphQL(subgraph.url, {
       query: '{ tag }',
-      signingKey: subgraph.signingKey,
+      signingKey: subgraph.signingKey, audience: 'police',
       caller: { agency: `army-${randomUUID().slice(0, 4)}` },
     });
     expect(res.status).toBe(401);
@@ -247,28 +243,56 @@ describe('caller guards', () => {
   });
 });
 
-describe('signed payload', () => {
-  it('is json-stable-stringify: keys sorted at every level, undefined dropped, undefined in arrays as null', () => {
-    expect(canonicalJson({ b: 1, a: { d: [1, undefined, 'x'], c: undefined, b: null } })).toBe('{"a":{"b":null,"d":[1,null,"x"]},"b":1}');
-    expect(canonicalJson(undefined)).toBeUndefined();
-    expect(canonicalJson({ when: new Date(0) })).toBe('{"when":"1970-01-01T00:00:00.000Z"}');
+describe('the signature scheme', () => {
+  const key = deriveSubgraphKey(randomKey(), 'police');
+  const verifierFor = (options: Partial<Parameters<typeof createSignatureVerifier>[0]> = {}) => createSignatureVerifier({ audience: 'police', audienceKey: key, ...options });
+
+  it('covers the query, operation name, variables and every extension but itself', async () => {
+    const verify = verifierFor();
+    const params = { query: `{ x${randomUUID().slice(0, 4)} }`, operationName: 'A', variables: { id: randomUUID() }, extensions: { jwt: { payload: { sub: 's' } }, idempotencyKey: randomUUID() } };
+    const tampered = [
+      (p: typeof params) => ({ ...p, query: '{ y }' }),
+      (p: typeof params) => ({ ...p, operationName: 'B' }),
+      (p: typeof params) => ({ ...p, variables: { id: 'other' } }),
+      (p: typeof params) => ({ ...p, extensions: { ...p.extensions, idempotencyKey: 'other' } }),
+      (p: typeof params) => ({ ...p, extensions: { ...p.extensions, added: true } }),
+    ];
+    for (const change of tampered) {
+      const signed = signRequestParams(params, { key, audience: 'police' });
+      expect(await verify(change(signed))).toEqual({ ok: false, problem: 'INVALID_SIGNATURE' });
+    }
+    expect((await verify(signRequestParams(params, { key, audience: 'police' }))).ok).toBe(true);
   });
 
-  it("is Hive's { query, variables } without a forwarded caller, and adds jwt with one", () => {
-    expect(serializeSignedParams({ query: '{a}', variables: {} })).toBe('{"query":"{a}"}');
-    expect(serializeSignedParams({ query: '{a}', variables: { z: 1, y: 2 }, operationName: 'A' })).toBe('{"query":"{a}","variables":{"y":2,"z":1}}');
-    expect(serializeSignedParams({ query: '{a}', extensions: { jwt: { payload: { sub: 's' } }, other: 1 } })).toBe(
-      '{"jwt":{"payload":{"sub":"s"}},"query":"{a}"}',
-    );
+  it('tells missing, invalid, stale, replayed and misrouted signatures apart', async () => {
+    const verify = verifierFor({ maxAgeSeconds: 10, clockSkewSeconds: 2 });
+    const params = { query: `{ x${randomUUID().slice(0, 4)} }` };
+    expect(await verify(params)).toEqual({ ok: false, problem: 'MISSING_SIGNATURE' });
+    const signed = signRequestParams(params, { key, audience: 'police' });
+    expect((await verify(signed)).ok).toBe(true);
+    expect(await verify(signed)).toEqual({ ok: false, problem: 'REPLAYED_SIGNATURE' });
+    expect(await verify(signRequestParams(params, { key, audience: 'police', now: Date.now() - 11_000 }))).toEqual({ ok: false, problem: 'STALE_SIGNATURE' });
+    expect(await verify(signRequestParams(params, { key, audience: 'police', now: Date.now() + 3_000 }))).toEqual({ ok: false, problem: 'STALE_SIGNATURE' });
+    expect((await verify(signRequestParams(params, { key, audience: 'police', now: Date.now() - 9_000 }))).ok).toBe(true);
+    const forFront = signRequestParams(params, { key: deriveSubgraphKey(randomKey(), 'front'), audience: 'front' });
+    expect(await verify(forFront)).toEqual({ ok: false, problem: 'WRONG_AUDIENCE' });
+    // The police key with another audience written in: the audience is signed, so it does not verify either.
+    expect(await verify(signRequestParams(params, { key, audience: 'front' }))).toEqual({ ok: false, problem: 'WRONG_AUDIENCE' });
   });
 
-  it('verifies in constant time and tells missing from invalid', () => {
+  it('derives a different key per subgraph from one signing key', () => {
     const signingKey = randomKey();
-    const verify = createSignatureVerifier({ signingKey });
-    const params = { query: `{ ${'x'}${randomUUID().slice(0, 4)} }` };
-    const signature = computeSignature(serializeSignedParams(params), signingKey);
-    expect(verify({ ...params, extensions: { 'hmac-signature': signature } })).toBe('valid');
-    expect(verify(params)).toBe('missing');
-    expect(verify({ ...params, extensions: { 'hmac-signature': computeSignature('{}', signingKey) } })).toBe('invalid');
+    expect(deriveSubgraphKey(signingKey, 'police').equals(deriveSubgraphKey(signingKey, 'front'))).toBe(false);
+    expect(deriveSubgraphKey(signingKey, 'police').equals(deriveSubgraphKey(signingKey, 'police'))).toBe(true);
+  });
+
+  it('forgets a nonce only after its window', () => {
+    const store = createMemoryNonceStore();
+    const nonce = randomUUID();
+    expect(store.claim(nonce, Date.now() + 60_000)).toBe(true);
+    expect(store.claim(nonce, Date.now() + 60_000)).toBe(false);
+    const past = randomUUID();
+    expect(store.claim(past, Date.now() - 1)).toBe(true);
+    expect(store.claim(past, Date.now() + 60_000)).toBe(true);
   });
 });

@@ -205,7 +205,7 @@ describe('Area.police.metric over GraphQL', () => {
   }, 60_000);
   afterAll(async () => subgraph?.close());
 
-  const ask = (query: string) => postSignedGraphQL<{ area: { police: Record<string, unknown> } }>(subgraph.url, { query, signingKey, caller });
+  const ask = (query: string) => postSignedGraphQL<{ area: { police: Record<string, unknown> } }>(subgraph.url, { query, signingKey, audience: 'police', caller });
 
   it('answers with and without contributions (through fragments too) as the row-by-row roll-up does', async () => {
     const figure = 'value comparison { previousPeriod current previous change changePercent direction text } partial { area { code } period value into { area { code } } }';

@@ -88,7 +88,7 @@ describe('closing a subgraph', () => {
     const agent = new Agent({ keepAlive: true });
     try {
       // An idle keep-alive connection: its request is done, the agent keeps it for the next one.
-      const idle = await post(server.url, signSubgraphRequest({ body: { query: '{ slow(ms: 0) }' }, signingKey }), agent);
+      const idle = await post(server.url, signSubgraphRequest({ body: { query: '{ slow(ms: 0) }' }, signingKey, audience: 'police' }), agent);
       expect(idle.status).toBe(200);
       expect(idle.headers.connection).toBe('keep-alive');
       // A connection a client opened and never sent a request on (as an HTTP client's pool may, after an aborted request).
@@ -99,7 +99,7 @@ describe('closing a subgraph', () => {
       for (let tries = 0; (await connections()) < 2 && tries < 100; tries++) await new Promise((resolve) => setTimeout(resolve, 10));
       expect(await connections()).toBe(2);
       // A request on its way when the close starts.
-      const busy = post(server.url, signSubgraphRequest({ body: { query: '{ slow(ms: 300) }' }, signingKey }), agent);
+      const busy = post(server.url, signSubgraphRequest({ body: { query: '{ slow(ms: 300) }' }, signingKey, audience: 'police' }), agent);
       await until(() => started() === 2, 'the slow request to start');
 
       const began = performance.now();
@@ -126,7 +126,7 @@ describe('closing a subgraph', () => {
     const { server, signingKey, started, release } = await startSlowSubgraph({ closeGraceMs: 300 });
     const agent = new Agent({ keepAlive: true });
     try {
-      const stuck = post(server.url, signSubgraphRequest({ body: { query: '{ stuck }' }, signingKey }), agent).then(
+      const stuck = post(server.url, signSubgraphRequest({ body: { query: '{ stuck }' }, signingKey, audience: 'police' }), agent).then(
         () => 'answered',
         (error: NodeJS.ErrnoException) => error.code ?? error.message,
       );

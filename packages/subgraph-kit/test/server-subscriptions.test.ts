@@ -10,7 +10,7 @@ function signedPayload(
   body: { query: string; variables?: Record<string, unknown>; operationName?: string },
   caller?: TestCaller,
 ): Record<string, unknown> {
-  return { ...signSubgraphRequest({ body, signingKey: subgraph.signingKey, ...(caller ? { caller } : {}) }) };
+  return { ...signSubgraphRequest({ body, signingKey: subgraph.signingKey, audience: 'police', ...(caller ? { caller } : {}) }) };
 }
 
 /** Publishes ticks until the subscription `id` yields one (the subscription may still be starting). */
@@ -100,7 +100,7 @@ describe('subscriptions over the websocket', () => {
     const forged = randomUUID();
     socket.subscribe(
       forged,
-      signSubgraphRequest({ body: { query: 'subscription { ticked(prefix: "x") { label } }' }, signingKey: randomKey() }) as unknown as Record<string, unknown>,
+      signSubgraphRequest({ body: { query: 'subscription { ticked(prefix: "x") { label } }' }, signingKey: randomKey(), audience: 'police' }) as unknown as Record<string, unknown>,
     );
     await expectRefused(socket, forged, 'UNAUTHENTICATED');
   });

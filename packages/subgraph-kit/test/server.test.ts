@@ -28,7 +28,7 @@ describe('createSubgraphServer', () => {
     await using subgraph = await startTinySubgraph();
     const res = await postSignedGraphQL<{ _service: { sdl: string } }>(subgraph.url, {
       query: '{ _service { sdl } }',
-      signingKey: subgraph.signingKey,
+      signingKey: subgraph.signingKey, audience: 'police',
     });
     expect(res.status).toBe(200);
     expect(res.errors).toBeUndefined();
@@ -43,7 +43,7 @@ describe('createSubgraphServer', () => {
     const res = await postSignedGraphQL<{ _entities: Array<{ id: string; name: string }> }>(subgraph.url, {
       query: 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Widget { id name } } }',
       variables: { r: [{ __typename: 'Widget', id }] },
-      signingKey: subgraph.signingKey,
+      signingKey: subgraph.signingKey, audience: 'police',
     });
     expect(res.errors).toBeUndefined();
     expect(res.data?._entities).toEqual([{ id, name: subgraph.widgetName }]);
@@ -51,7 +51,7 @@ describe('createSubgraphServer', () => {
 
   it('passes what the context hook builds to the resolvers', async () => {
     await using subgraph = await startTinySubgraph();
-    const res = await postSignedGraphQL<{ tag: string }>(subgraph.url, { query: '{ tag }', signingKey: subgraph.signingKey });
+    const res = await postSignedGraphQL<{ tag: string }>(subgraph.url, { query: '{ tag }', signingKey: subgraph.signingKey, audience: 'police' });
     expect(res.data?.tag).toBe(subgraph.tag);
   });
 
@@ -85,7 +85,7 @@ describe('createSubgraphServer', () => {
         onClose: [() => void order.push('first'), async () => void order.push('second')],
       });
       url = subgraph.url;
-      const res = await postSignedGraphQL(url, { query: '{ __typename }', signingKey: subgraph.signingKey });
+      const res = await postSignedGraphQL(url, { query: '{ __typename }', signingKey: subgraph.signingKey, audience: 'police' });
       expect(res.data).toEqual({ __typename: 'Query' });
     }
     expect(order).toEqual(['second', 'first']);
@@ -148,7 +148,7 @@ describe('scalars', () => {
     const ok = await postSignedGraphQL<{ echoAmount: number; echoDate: string; echoTime: string }>(subgraph.url, {
       query: 'query($a: Vnd!, $d: Date!, $t: DateTime!) { echoAmount(amount: $a) echoDate(date: $d) echoTime(at: $t) }',
       variables: { a: amount, d: '2025-07-01', t: '2025-07-01T08:00:00+07:00' },
-      signingKey: subgraph.signingKey,
+      signingKey: subgraph.signingKey, audience: 'police',
     });
     expect(ok.errors).toBeUndefined();
     expect(ok.data).toEqual({ echoAmount: amount, echoDate: '2025-07-01', echoTime: '2025-07-01T08:00:00+07:00' });
@@ -164,13 +164,13 @@ describe('scalars', () => {
       const res = await postSignedGraphQL(subgraph.url, {
         query: `query($v: ${name}!) { ${field}(${variable}: $v) }`,
         variables: { v: value },
-        signingKey: subgraph.signingKey,
+        signingKey: subgraph.signingKey, audience: 'police',
       });
       expect(res.status, `${name} ${String(value)}`).toBe(400);
       expect(res.errors?.[0]?.extensions?.code, `${name} ${String(value)}`).toBe('BAD_USER_INPUT');
     }
 
-    const literal = await postSignedGraphQL(subgraph.url, { query: '{ echoAmount(amount: 1.25) }', signingKey: subgraph.signingKey });
+    const literal = await postSignedGraphQL(subgraph.url, { query: '{ echoAmount(amount: 1.25) }', signingKey: subgraph.signingKey, audience: 'police' });
     expect(literal.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
   });
 });
@@ -181,7 +181,7 @@ describe('errors', () => {
     await using subgraph = await startTinySubgraph({ logger });
     // Twice: the second run goes through the JIT-compiled query (jit: 1).
     for (let run = 0; run < 3; run += 1) {
-      const res = await postSignedGraphQL(subgraph.url, { query: '{ unexpected tag }', signingKey: subgraph.signingKey });
+      const res = await postSignedGraphQL(subgraph.url, { query: '{ unexpected tag }', signingKey: subgraph.signingKey, audience: 'police' });
       expect(res.status).toBe(200);
       expect(res.data).toEqual({ unexpected: null, tag: subgraph.tag });
       expect(res.errors).toHaveLength(1);
@@ -202,7 +202,7 @@ describe('errors', () => {
       const res = await postSignedGraphQL(subgraph.url, {
         query: 'query($id: ID!) { deliberate(id: $id) }',
         variables: { id },
-        signingKey: subgraph.signingKey,
+        signingKey: subgraph.signingKey, audience: 'police',
       });
       expect(res.errors?.[0]).toMatchObject({
         message: expect.stringContaining(id),
@@ -219,7 +219,7 @@ describe('errors', () => {
       const res = await postSignedGraphQL(subgraph.url, {
         query: 'query($c: String!) { sdkFailure(code: $c) }',
         variables: { c: code },
-        signingKey: subgraph.signingKey,
+        signingKey: subgraph.signingKey, audience: 'police',
       });
       expect(res.errors?.[0]).toMatchObject({
         message: `Unknown area code "${code}".`,
@@ -244,7 +244,7 @@ describe('errors', () => {
     const res = await postSignedGraphQL(subgraph.url, {
       query: 'query($k: String!, $d: String!) { fail(kind: $k, detail: $d) }',
       variables: { k: kind, d: detail },
-      signingKey: subgraph.signingKey,
+      signingKey: subgraph.signingKey, audience: 'police',
     });
     expect(res.status).toBe(200);
     expect(res.data).toEqual({ fail: null });
@@ -254,7 +254,7 @@ describe('errors', () => {
 
   it('answers a syntax error with GRAPHQL_PARSE_FAILED and HTTP 400', async () => {
     await using subgraph = await startTinySubgraph();
-    const res = await postSignedGraphQL(subgraph.url, { query: '{ tag ', signingKey: subgraph.signingKey });
+    const res = await postSignedGraphQL(subgraph.url, { query: '{ tag ', signingKey: subgraph.signingKey, audience: 'police' });
     expect(res.status).toBe(400);
     expect(res.errors?.[0]?.extensions?.code).toBe('GRAPHQL_PARSE_FAILED');
     expect(res.errors?.[0]?.message).toMatch(/^Syntax Error/);
@@ -266,7 +266,7 @@ describe('errors', () => {
     const field = `missing${randomUUID().slice(0, 8)}`;
     // The second request is answered from mercurius's cache of failed documents.
     for (let run = 0; run < 2; run += 1) {
-      const res = await postSignedGraphQL(subgraph.url, { query: `{ ${field} }`, signingKey: subgraph.signingKey });
+      const res = await postSignedGraphQL(subgraph.url, { query: `{ ${field} }`, signingKey: subgraph.signingKey, audience: 'police' });
       expect(res.status).toBe(400);
       expect(res.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
       expect(res.errors?.[0]?.message).toContain(field);
@@ -275,18 +275,18 @@ describe('errors', () => {
 
   it('answers a missing variable with BAD_USER_INPUT', async () => {
     await using subgraph = await startTinySubgraph();
-    const res = await postSignedGraphQL(subgraph.url, { query: 'query($id: ID!) { deliberate(id: $id) }', signingKey: subgraph.signingKey });
+    const res = await postSignedGraphQL(subgraph.url, { query: 'query($id: ID!) { deliberate(id: $id) }', signingKey: subgraph.signingKey, audience: 'police' });
     expect(res.status).toBe(400);
     expect(res.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
 
   it('refuses an operation deeper than the limit with QUERY_TOO_COMPLEX', async () => {
     await using subgraph = await startTinySubgraph({ queryDepth: 3 });
-    const shallow = await postSignedGraphQL(subgraph.url, { query: '{ nested { child { value } } }', signingKey: subgraph.signingKey });
+    const shallow = await postSignedGraphQL(subgraph.url, { query: '{ nested { child { value } } }', signingKey: subgraph.signingKey, audience: 'police' });
     expect(shallow.errors).toBeUndefined();
     const deep = await postSignedGraphQL(subgraph.url, {
       query: '{ nested { child { child { child { value } } } } }',
-      signingKey: subgraph.signingKey,
+      signingKey: subgraph.signingKey, audience: 'police',
     });
     expect(deep.status).toBe(400);
     expect(deep.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', maxDepth: 3 });
@@ -296,7 +296,7 @@ describe('errors', () => {
     await using subgraph = await startTinySubgraph({ bodyLimit: 2_048 });
     const res = await postSignedGraphQL(subgraph.url, {
       query: `{ tag } # ${'x'.repeat(4_096)}`,
-      signingKey: subgraph.signingKey,
+      signingKey: subgraph.signingKey, audience: 'police',
     });
     expect(res.status).toBe(413);
     expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', maxBytes: 2_048 });
@@ -318,7 +318,7 @@ describe('errors', () => {
         throw new Error('secret connection string');
       },
     });
-    const res = await postSignedGraphQL(subgraph.url, { query: '{ tag }', signingKey: subgraph.signingKey });
+    const res = await postSignedGraphQL(subgraph.url, { query: '{ tag }', signingKey: subgraph.signingKey, audience: 'police' });
     expect(res.status).toBe(500);
     expect(res.errors?.[0]?.extensions?.code).toBe('INTERNAL_SERVER_ERROR');
     expect(JSON.stringify(res)).not.toContain('secret connection string');

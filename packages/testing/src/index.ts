@@ -1,4 +1,4 @@
-export { callerClaims, postGraphQL, postSignedGraphQL, signSubgraphRequest, type CallerClaims, type GraphQLRequestBody, type GraphQLResponse, type GraphQLResponseError, type TestCaller } from './signed-request.js';
+export { callerClaims, postGraphQL, postSignedGraphQL, signSubgraphRequest, type SigningOptions, type CallerClaims, type GraphQLRequestBody, type GraphQLResponse, type GraphQLResponseError, type TestCaller } from './signed-request.js';
 export { openSubscriptionSocket, type SocketMessage, type SubscriptionSocket } from './subscription-socket.js';
 export { ADMIN_POSTGRES_URL, createTestDatabase, forEachStorageDriver, storageDrivers, type StorageDriver } from './storage-drivers.js';
 export { countingStorage } from './counting-storage.js';

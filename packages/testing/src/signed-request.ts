@@ -1,14 +1,13 @@
-import { createHmac, randomUUID } from 'node:crypto';
+import { createHmac, hkdfSync, randomBytes, randomUUID } from 'node:crypto';
+import canonicalize from 'canonicalize';
 
 /*
- * Written from Hive Gateway's format (graphql-hive/gateway
- * packages/plugins/hmac-upstream-signature/src/index.ts), independently of
- * @antq/subgraph-kit, so tests that use it check the kit against the format rather than
- * against itself.
+ * Written from the scheme `@antq/subgraph-kit` documents (identity/gateway-signature.ts),
+ * independently of its code, so tests that use it check the kit against the documented format
+ * rather than against itself.
  */
 
-/** Hive's extension names. */
-const HMAC_SIGNATURE_EXTENSION = 'hmac-signature';
+const SIGNATURE_EXTENSION = 'antq-signature';
 const JWT_EXTENSION = 'jwt';
 
 /** The JWT claims the gateway forwards for a caller. */
@@ -22,28 +21,17 @@ export interface CallerClaims {
   readonly [claim: string]: unknown;
 }
 
-/** json-stable-stringify without options: keys sorted, undefined members dropped. */
-function stableStringify(value: unknown): string | undefined {
-  if (value !== null && typeof value === 'object' && typeof (value as { toJSON?: unknown }).toJSON === 'function') {
-    return stableStringify((value as { toJSON: () => unknown }).toJSON());
-  }
-  if (value === undefined || typeof value === 'function' || typeof value === 'symbol') return undefined;
-  if (typeof value !== 'object' || value === null) return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map((item) => stableStringify(item) ?? 'null').join(',')}]`;
-  const record = value as Record<string, unknown>;
-  const members = Object.keys(record)
-    .sort()
-    .flatMap((key) => {
-      const member = stableStringify(record[key]);
-      return member === undefined ? [] : [`${JSON.stringify(key)}:${member}`];
-    });
-  return `{${members.join(',')}}`;
+/** HKDF-SHA256 of the graph's signing key for one subgraph (info `antq-subgraph:<name>`, salt `antq-graph`). */
+function audienceKey(signingKey: string, audience: string): Buffer {
+  return Buffer.from(hkdfSync('sha256', Buffer.from(signingKey, 'utf8'), Buffer.from('antq-graph'), Buffer.from(`antq-subgraph:${audience}`), 32));
 }
 
-/** The signed bytes: Hive's `{ query, variables }` (variables only when not empty) plus the forwarded `jwt`. */
-function signedPayload(body: GraphQLRequestBody): string {
+/** The documented signature base. */
+function signatureBase(body: GraphQLRequestBody, header: { aud: string; created: number; nonce: string }): string {
   const variables = body.variables && Object.keys(body.variables).length > 0 ? body.variables : undefined;
-  return stableStringify({ query: body.query, variables, jwt: body.extensions?.[JWT_EXTENSION] }) as string;
+  const { [SIGNATURE_EXTENSION]: _dropped, ...extensions } = body.extensions ?? {};
+  const request = canonicalize({ query: body.query, operationName: body.operationName, variables, extensions: Object.keys(extensions).length > 0 ? extensions : undefined });
+  return `"@signature-params": antq-request/1\n"aud": ${header.aud}\n"created": ${header.created}\n"nonce": ${header.nonce}\n"request": ${request}`;
 }
 
 /** A GraphQL-over-HTTP request body. */
@@ -70,38 +58,40 @@ export interface GraphQLResponse<TData = Record<string, unknown>> {
   readonly extensions?: Readonly<Record<string, unknown>>;
 }
 
-/** Caller claims for tests: anything left out gets a default (a random subject, no jurisdiction). */
+/** Caller claims for tests: anything left out gets a default (a random subject, no jurisdiction, an hour to live). */
 export type TestCaller = Partial<CallerClaims> & Pick<CallerClaims, 'agency'>;
 
 /** The JWT payload the gateway would forward for `caller`. */
 export function callerClaims(caller: TestCaller): CallerClaims {
-  return { sub: `test-${randomUUID()}`, roles: [], ...caller };
+  const now = Math.floor(Date.now() / 1000);
+  return { sub: `test-${randomUUID()}`, roles: [], iat: now, exp: now + 3600, ...caller };
+}
+
+/** How a test signs: for which subgraph, with which key, and (to test refusals) when and with which nonce. */
+export interface SigningOptions {
+  readonly signingKey: string;
+  /** The subgraph's name in the supergraph (`police`, …, `stream`). */
+  readonly audience: string;
+  readonly caller?: TestCaller;
+  /** Unix seconds; default now. */
+  readonly created?: number;
+  readonly nonce?: string;
 }
 
 /**
  * What the gateway sends to a subgraph: the body with the caller's JWT payload in
- * `extensions.jwt` (Hive `useJWT({ forward: { payload: true } })`) and the HMAC signature in
- * `extensions["hmac-signature"]` (Hive `useHmacUpstreamSignature`), signed over
- * `{ query, variables, jwt }` as `@antq/subgraph-kit` documents (without a caller: exactly
- * Hive's default).
+ * `extensions.jwt` (Hive `useJWT({ forward: { payload: true } })`) and the gateway's signature in
+ * `extensions["antq-signature"]`, made for one subgraph, now, with a fresh nonce.
  */
-export function signSubgraphRequest(input: {
-  readonly body: GraphQLRequestBody;
-  readonly signingKey: string;
-  readonly caller?: TestCaller;
-}): GraphQLRequestBody {
-  const { body, signingKey, caller } = input;
+export function signSubgraphRequest(input: { readonly body: GraphQLRequestBody } & SigningOptions): GraphQLRequestBody {
+  const { body, signingKey, caller, audience } = input;
   const extensions: Record<string, unknown> = { ...body.extensions };
-  delete extensions[HMAC_SIGNATURE_EXTENSION];
+  delete extensions[SIGNATURE_EXTENSION];
   if (caller) extensions[JWT_EXTENSION] = { payload: callerClaims(caller) };
   const unsigned: GraphQLRequestBody = { ...body, extensions };
-  return {
-    ...unsigned,
-    extensions: {
-      ...extensions,
-      [HMAC_SIGNATURE_EXTENSION]: createHmac('sha256', signingKey).update(signedPayload(unsigned), 'utf8').digest('base64'),
-    },
-  };
+  const header = { aud: audience, created: input.created ?? Math.floor(Date.now() / 1000), nonce: input.nonce ?? randomBytes(16).toString('base64url') };
+  const sig = createHmac('sha256', audienceKey(signingKey, audience)).update(signatureBase(unsigned, header), 'utf8').digest('base64url');
+  return { ...unsigned, extensions: { ...extensions, [SIGNATURE_EXTENSION]: { v: 1, ...header, sig } } };
 }
 
 async function send<TData>(url: string, body: unknown, headers: Readonly<Record<string, string>> = {}): Promise<GraphQLResponse<TData>> {
@@ -130,10 +120,7 @@ export function postGraphQL<TData = Record<string, unknown>>(
 }
 
 /** POSTs an operation signed as the gateway signs it, on behalf of `caller` (none: the gateway itself). */
-export function postSignedGraphQL<TData = Record<string, unknown>>(
-  url: string,
-  request: GraphQLRequestBody & { readonly signingKey: string; readonly caller?: TestCaller },
-): Promise<GraphQLResponse<TData>> {
-  const { signingKey, caller, ...body } = request;
-  return send<TData>(url, signSubgraphRequest({ body, signingKey, ...(caller ? { caller } : {}) }));
+export function postSignedGraphQL<TData = Record<string, unknown>>(url: string, request: GraphQLRequestBody & SigningOptions): Promise<GraphQLResponse<TData>> {
+  const { signingKey, caller, audience, created, nonce, ...body } = request;
+  return send<TData>(url, signSubgraphRequest({ body, signingKey, audience, ...(caller ? { caller } : {}), ...(created === undefined ? {} : { created }), ...(nonce === undefined ? {} : { nonce }) }));
 }

@@ -4,7 +4,7 @@ import { buildASTSchema, Kind, parse, printSchema, visit, type DocumentNode } fr
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Agency } from '@antq/sdk';
 import type { AgencySubgraph, AgencySubgraphOptions, Storage } from '@antq/subgraph-kit';
-import { postGraphQL, postSignedGraphQL, type TestCaller } from './signed-request.js';
+import { postGraphQL, postSignedGraphQL, signSubgraphRequest, type TestCaller } from './signed-request.js';
 import { countingStorage } from './counting-storage.js';
 import { forEachStorageDriver } from './storage-drivers.js';
 
@@ -64,7 +64,7 @@ export function defineSubgraphConformance(options: SubgraphConformanceOptions): 
       const analyst: TestCaller = { agency, roles: ['analyst'], jurisdiction: '80', clearance: 'shared' };
 
       const ask = <T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, caller: TestCaller | undefined = analyst) =>
-        postSignedGraphQL<T>(subgraph.url, { query, ...(variables ? { variables } : {}), signingKey, ...(caller ? { caller } : {}) });
+        postSignedGraphQL<T>(subgraph.url, { query, ...(variables ? { variables } : {}), signingKey, audience: agency, ...(caller ? { caller } : {}) });
 
       const createModel = (input: Record<string, unknown>, caller: TestCaller = editor) =>
         ask<Record<string, { id: string; name: string }>>(
@@ -110,8 +110,43 @@ export function defineSubgraphConformance(options: SubgraphConformanceOptions): 
       });
 
       it('refuses a request signed with another key', async () => {
-        const response = await postSignedGraphQL(subgraph.url, { query: '{ area(code: "28159") { name } }', signingKey: randomBytes(24).toString('base64'), caller: editor });
+        const response = await postSignedGraphQL(subgraph.url, { query: '{ area(code: "28159") { name } }', signingKey: randomBytes(24).toString('base64'), audience: agency, caller: editor });
         expect(response.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+      });
+
+      it('answers a captured write once: its replay is refused and writes nothing', async () => {
+        const captured = signSubgraphRequest({
+          body: {
+            query: `mutation ($input: SecurityModelInput!) { create${P}Model(input: $input) { id } }`,
+            variables: { input: { kind: options.modelKind, status: 'ACTIVE', areaCode: '28168', name: `Model ${randomUUID()}` } },
+          },
+          signingKey,
+          audience: agency,
+          caller: editor,
+        });
+        const first = await postGraphQL(subgraph.url, captured);
+        expect(first.errors).toBeUndefined();
+        const [models, events] = [await countModels(), await countEvents()];
+        const replay = await postGraphQL(subgraph.url, captured);
+        expect(replay.status).toBe(401);
+        expect(replay.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'REPLAYED_SIGNATURE' });
+        expect([await countModels(), await countEvents()]).toEqual([models, events]);
+      });
+
+      it('refuses a replayed read, a stale signature, one made for another subgraph, and an expired caller', async () => {
+        const query = '{ area(code: "28159") { name } }';
+        const captured = signSubgraphRequest({ body: { query }, signingKey, audience: agency, caller: analyst });
+        expect((await postGraphQL(subgraph.url, captured)).errors).toBeUndefined();
+        const refusal = async (body: ReturnType<typeof signSubgraphRequest>) => (await postGraphQL(subgraph.url, body)).errors?.[0]?.extensions;
+        expect(await refusal(captured)).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'REPLAYED_SIGNATURE' });
+        const stale = signSubgraphRequest({ body: { query }, signingKey, audience: agency, caller: analyst, created: Math.floor(Date.now() / 1000) - 120 });
+        expect(await refusal(stale)).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'STALE_SIGNATURE' });
+        const other = agency === 'police' ? 'front' : 'police';
+        const misrouted = signSubgraphRequest({ body: { query }, signingKey, audience: other, caller: analyst });
+        expect(await refusal(misrouted)).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'WRONG_AUDIENCE' });
+        const yearAgo = Math.floor(Date.now() / 1000) - 365 * 86_400;
+        const expired = signSubgraphRequest({ body: { query }, signingKey, audience: agency, caller: { ...analyst, iat: yearAgo, exp: yearAgo + 3600 } });
+        expect(await refusal(expired)).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'EXPIRED_CALLER' });
       });
 
       it('writes a model, emits its change in the same transaction, and lists it under the 2025 successor', async () => {

@@ -1,5 +1,5 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { createGatewayRuntime, useHmacUpstreamSignature, type GatewayPlugin } from '@graphql-hive/gateway-runtime';
+import { createGatewayRuntime, type GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import { unifiedGraphHandler } from '@graphql-hive/router-runtime';
 import http from '@graphql-mesh/transport-http';
 import ws from '@graphql-mesh/transport-ws';
@@ -7,7 +7,6 @@ import usePrometheus from '@graphql-mesh/plugin-prometheus';
 import { Registry } from 'prom-client';
 import { getOperationAST, type DocumentNode } from 'graphql';
 import { ErrorCode } from '@antq/sdk';
-import { serializeSignedRequest } from '@antq/subgraph-kit';
 import { DEFAULT_LIMITS, useOperationLimits, type OperationLimits } from './limits.js';
 import { maskAgencyError, useAgencyErrors } from './agency-errors.js';
 import { useCallerIdentity, useUnverifiedIdentity, type CallerIdentityOptions } from './identity/use-caller-identity.js';
@@ -16,6 +15,7 @@ import { accessControlOptions, useGrantInvalidation } from './access/access-cont
 import { createGatewayGrantDirectory } from './access/grant-directory.js';
 import { useChangeStreamGuards } from './change-stream-guards.js';
 import { useTracing, type TracingOptions } from './tracing.js';
+import { useUpstreamSignature } from './plugins/use-upstream-signature.js';
 import type { AuditLog } from './audit/audit-log.js';
 import { exampleGraphiQLTabs } from './graphiql/example-operations.js';
 import { attachGraphQLWebSocket } from './websocket.js';
@@ -147,7 +147,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       ...(options.plugins ?? []),
       useAgencyErrors(),
       // Last, so the signature covers everything the plugins above put into the request.
-      useHmacUpstreamSignature({ secret: options.signingKey, serializeExecutionRequest: serializeSignedRequest }),
+      useUpstreamSignature({ signingKey: options.signingKey }),
       // The runtime's declarations include two copies of its logger type, so plugins typed by
       // GatewayPlugin do not check against its parameter even though they are the same type.
     ] as RuntimePlugins,

@@ -18,3 +18,4 @@ export {
 export { useAuditLog, type AuditPluginOptions } from './audit/use-audit.js';
 export { EXAMPLE_OPERATIONS, exampleGraphiQLTabs, type ExampleOperation } from './graphiql/example-operations.js';
 export type { TracingOptions } from './tracing.js';
+export { useUpstreamSignature } from './plugins/use-upstream-signature.js';

@@ -35,7 +35,7 @@ export function createGrantDirectory(options: {
       const body = await postSignedSystemRequest<Record<string, { area: { code: string } | null }[]>>(
         url,
         { query: `query ($grantee: Agency!) { ${field}(grantee: $grantee) { area { code } } }`, variables: { grantee: grantee.toUpperCase() } },
-        { signingKey: options.signingKey, timeoutMs: options.timeoutMs ?? 2_000 },
+        { signingKey: options.signingKey, audience: owner, timeoutMs: options.timeoutMs ?? 2_000 },
       );
       return (body.data?.[field] ?? []).map((grant) => ({ owner, areaCode: grant.area?.code ?? null }));
     } catch {

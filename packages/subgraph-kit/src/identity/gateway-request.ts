@@ -5,11 +5,14 @@ import {
   createSignatureVerifier,
   JWT_EXTENSION,
   type GraphQLRequestParams,
+  type NonceStore,
   type SignatureCheck,
 } from './gateway-signature.js';
 
 export interface GatewayRequestVerifierOptions {
-  /** The HMAC secret shared with the gateway. Required unless `allowUnsigned`. */
+  /** This subgraph's name in the supergraph (the audience signatures must name). */
+  readonly audience: string;
+  /** The graph's signing key, shared with the gateway. Required unless `allowUnsigned`. */
   readonly signingKey?: string | undefined;
   /**
    * Local development only: accept requests without a signature (a request that carries a
@@ -17,8 +20,12 @@ export interface GatewayRequestVerifierOptions {
    * `extensions.jwt.payload`.
    */
   readonly allowUnsigned?: boolean;
-  readonly extensionName?: string;
-  readonly jwtExtensionName?: string;
+  /** How old a signature may be, in seconds (default 30). */
+  readonly maxAgeSeconds?: number;
+  /** Tolerance for clocks ahead of this one, for signatures and the caller's `exp`/`nbf` (default 5 s). */
+  readonly clockSkewSeconds?: number;
+  /** Where nonces seen inside the window are kept (default: this process's memory). */
+  readonly nonces?: NonceStore;
 }
 
 /** A request admitted as coming from the gateway, with the caller it forwarded (if any). */
@@ -43,36 +50,47 @@ function refuse(problem: GatewaySignatureProblem, detail?: string): RefusedReque
   return { ok: false, problem, error: gatewaySignatureError(problem, detail) };
 }
 
+/** Why a forwarded caller's token is not in force now, if it is not. */
+function tokenTimeProblem(payload: Record<string, unknown>, nowSeconds: number, skewSeconds: number): string | undefined {
+  const { exp, nbf } = payload;
+  if (typeof exp !== 'number' || !Number.isFinite(exp)) return 'the caller\'s token has no "exp" claim';
+  if (exp <= nowSeconds - skewSeconds) return `the caller's token expired at ${new Date(exp * 1000).toISOString()}`;
+  if (nbf !== undefined && (typeof nbf !== 'number' || nbf > nowSeconds + skewSeconds)) return 'the caller\'s token is not valid yet ("nbf")';
+  return undefined;
+}
+
 /**
- * Decides whether request params come from the gateway and who the caller is: the HMAC
- * signature must match (see `gateway-signature.ts`), and the forwarded JWT payload, if any,
- * must hold valid caller claims.
+ * Decides whether request params come from the gateway, now, for this subgraph, and who the
+ * caller is: the signature must verify (see `gateway-signature.ts`), and the forwarded JWT
+ * payload, if any, must hold valid caller claims whose token is in force now — a captured
+ * request stops working when its window passes, and so does its caller when the token expires.
  */
-export function createGatewayRequestVerifier(options: GatewayRequestVerifierOptions): (params: GraphQLRequestParams) => GatewayRequestVerdict {
-  const jwtExtensionName = options.jwtExtensionName ?? JWT_EXTENSION;
-  const checkSignature: (params: GraphQLRequestParams) => SignatureCheck = options.signingKey
+export function createGatewayRequestVerifier(options: GatewayRequestVerifierOptions): (params: GraphQLRequestParams) => Promise<GatewayRequestVerdict> {
+  const skewSeconds = options.clockSkewSeconds ?? 5;
+  const checkSignature: (params: GraphQLRequestParams) => Promise<SignatureCheck> | SignatureCheck = options.signingKey
     ? createSignatureVerifier({
+        audience: options.audience,
         signingKey: options.signingKey,
-        jwtExtensionName,
-        ...(options.extensionName === undefined ? {} : { extensionName: options.extensionName }),
+        clockSkewSeconds: skewSeconds,
+        ...(options.maxAgeSeconds === undefined ? {} : { maxAgeSeconds: options.maxAgeSeconds }),
+        ...(options.nonces ? { nonces: options.nonces } : {}),
       })
-    : () => 'missing';
+    : () => ({ ok: false, problem: 'MISSING_SIGNATURE' });
   const allowUnsigned = options.allowUnsigned === true;
 
-  return (params) => {
-    const check = checkSignature(params);
-    if (check === 'invalid') return refuse('INVALID_SIGNATURE');
-    if (check === 'missing' && !allowUnsigned) return refuse('MISSING_SIGNATURE');
+  return async (params) => {
+    const check = await checkSignature(params);
+    const unsignedAllowed = !check.ok && check.problem === 'MISSING_SIGNATURE' && allowUnsigned;
+    if (!check.ok && !unsignedAllowed) return refuse(check.problem);
 
     const extensions = params.extensions;
-    const jwt =
-      typeof extensions === 'object' && extensions !== null ? (extensions as Record<string, unknown>)[jwtExtensionName] : undefined;
+    const jwt = typeof extensions === 'object' && extensions !== null ? (extensions as Record<string, unknown>)[JWT_EXTENSION] : undefined;
     const payload = typeof jwt === 'object' && jwt !== null ? (jwt as { payload?: unknown }).payload : undefined;
-    if (payload === undefined || payload === null) {
-      return { ok: true, signed: check === 'valid', caller: undefined };
-    }
+    if (payload === undefined || payload === null) return { ok: true, signed: check.ok, caller: undefined };
     const parsed = parseCallerClaims(payload);
     if (!parsed.ok) return refuse('INVALID_CALLER', parsed.problem);
-    return { ok: true, signed: check === 'valid', caller: parsed.caller };
+    const expired = tokenTimeProblem(parsed.caller.claims, Math.floor(Date.now() / 1000), skewSeconds);
+    if (expired) return refuse('EXPIRED_CALLER', expired);
+    return { ok: true, signed: check.ok, caller: parsed.caller };
   };
 }

@@ -1,58 +1,59 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
+import canonicalize from 'canonicalize';
 import { parse, print, stripIgnoredCharacters, type DocumentNode } from 'graphql';
 
 /**
- * Chữ ký cổng — the HMAC signature with which the gateway signs every subgraph request.
+ * Chữ ký cổng — how the gateway signs every request it sends to a subgraph, so that a subgraph
+ * answers only the gateway, only fresh requests, each once, and only requests meant for it.
  *
- * Format (Hive Gateway's upstream HMAC signature, `@graphql-mesh/hmac-upstream-signature`,
- * graphql-hive/gateway `packages/plugins/hmac-upstream-signature/src/index.ts`):
- * - the gateway serializes the request with json-stable-stringify (keys sorted, undefined
- *   dropped) as `{ query, variables }`, `variables` left out when empty;
- * - signs those UTF-8 bytes with HMAC-SHA256 and the shared secret;
- * - puts the signature, standard base64 with padding, in `extensions["hmac-signature"]` of the
- *   GraphQL request body (there is no HTTP header);
- * - the subgraph re-serializes the params it received the same way and compares.
+ * The signature travels in the GraphQL request itself, `extensions["antq-signature"]`, so the
+ * same scheme covers HTTP requests and the `subscribe` messages of graphql-ws:
  *
- * One addition, through Hive's own extension point (`serializeExecutionRequest` on the gateway,
- * `serializeParams` on the subgraph): when the gateway forwards the caller's JWT payload in
- * `extensions.jwt` (Hive's `useJWT({ forward: { payload: true } })` shape, `{ payload, token? }`),
- * the signed object also carries `jwt`, so a forwarded identity cannot be swapped on a signed
- * query. Without `extensions.jwt` the signed bytes are exactly Hive's default.
+ * ```json
+ * { "v": 1, "aud": "police", "created": 1764645600, "nonce": "3q2-7wAAAAAAAAAAAAAAAA", "sig": "…" }
+ * ```
+ *
+ * `sig` is base64url HMAC-SHA256, keyed with the audience's own key, over the signature base
+ * (one line each, as RFC 9421 §2.5 lays out a signature base):
+ *
+ * ```
+ * "@signature-params": antq-request/1
+ * "aud": police
+ * "created": 1764645600
+ * "nonce": 3q2-7wAAAAAAAAAAAAAAAA
+ * "request": <RFC 8785 JSON of { query, operationName, variables, extensions without "antq-signature" }>
+ * ```
+ *
+ * - The audience key is HKDF-SHA256 of the shared signing key with the info `antq-subgraph:<aud>`:
+ *   a signature made for one subgraph does not verify at another, and a subgraph can be given
+ *   only its own key (`deriveSubgraphKey`), so it cannot sign for the others.
+ * - `created` (unix seconds) must be within the subgraph's window (default 30 s back, 5 s ahead);
+ *   `nonce` (128 random bits) must not have been seen in that window.
+ * - Every extension is covered: the forwarded caller (`jwt`), the idempotency key, anything a
+ *   gateway plugin adds before signing.
+ * - `query` is signed in its canonical form (`stripIgnoredCharacters(print(parse(query)))`), so the
+ *   signature does not depend on how a transport prints the document; a subgraph accepts the
+ *   text it received or that canonical form.
  */
 
-/** Hive's default extension name for the signature. */
-export const HMAC_SIGNATURE_EXTENSION = 'hmac-signature';
-/** Hive's default extension name for the forwarded JWT (`{ payload, token? }`). */
+/** The extension that carries the signature. */
+export const SIGNATURE_EXTENSION = 'antq-signature';
+/** Hive's extension name for the forwarded JWT payload (`{ payload, token? }`). */
 export const JWT_EXTENSION = 'jwt';
+/** The version of the signature base this module writes and reads. */
+const SIGNATURE_VERSION = 1;
 
-/**
- * JSON with object keys sorted and `undefined` members dropped — the same bytes as the
- * `json-stable-stringify` package that Hive uses (no options). `undefined` at the top level.
- */
-export function canonicalJson(value: unknown): string | undefined {
-  return stringifyNode(value, new Set());
-}
-
-function stringifyNode(input: unknown, seen: Set<object>): string | undefined {
-  let node = input;
-  if (node !== null && typeof node === 'object' && typeof (node as { toJSON?: unknown }).toJSON === 'function') {
-    node = (node as { toJSON: () => unknown }).toJSON();
-  }
-  if (node === undefined) return undefined;
-  if (typeof node !== 'object' || node === null) return JSON.stringify(node) as string | undefined;
-  if (Array.isArray(node)) {
-    return `[${node.map((item: unknown) => stringifyNode(item, seen) ?? 'null').join(',')}]`;
-  }
-  if (seen.has(node)) throw new TypeError('Converting circular structure to JSON');
-  seen.add(node);
-  const members: string[] = [];
-  const record = node as Record<string, unknown>;
-  for (const key of Object.keys(record).sort()) {
-    const value = stringifyNode(record[key], seen);
-    if (value !== undefined) members.push(`${JSON.stringify(key)}:${value}`);
-  }
-  seen.delete(node);
-  return `{${members.join(',')}}`;
+/** The signature as it travels in `extensions["antq-signature"]`. */
+export interface RequestSignature {
+  readonly v: number;
+  /** The subgraph the request is for (its name in the supergraph). */
+  readonly aud: string;
+  /** Unix seconds at signing. */
+  readonly created: number;
+  /** 128 random bits, base64url. */
+  readonly nonce: string;
+  /** base64url HMAC-SHA256 of the signature base. */
+  readonly sig: string;
 }
 
 /** The GraphQL-over-HTTP params of one request, as they arrive (body, query string or websocket). */
@@ -68,22 +69,56 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 /**
- * The bytes that are signed, from the params a subgraph received: Hive's `defaultParamsSerializer`
- * (`{ query, variables }`) plus the forwarded `jwt` extension when there is one.
+ * The key that signs requests for one subgraph: HKDF-SHA256 of the graph's signing key. The
+ * gateway derives one per subgraph; a subgraph needs only its own.
  */
-export function serializeSignedParams(params: GraphQLRequestParams, jwtExtensionName: string = JWT_EXTENSION): string {
-  const { variables } = params;
-  const jwt = isRecord(params.extensions) ? params.extensions[jwtExtensionName] : undefined;
-  return canonicalJson({
+export function deriveSubgraphKey(signingKey: string, audience: string): Buffer {
+  return Buffer.from(hkdfSync('sha256', Buffer.from(signingKey, 'utf8'), Buffer.from('antq-graph'), Buffer.from(`antq-subgraph:${audience}`), 32));
+}
+
+function withoutSignature(extensions: unknown): Record<string, unknown> | undefined {
+  if (!isRecord(extensions)) return undefined;
+  const { [SIGNATURE_EXTENSION]: _signature, ...rest } = extensions;
+  return Object.keys(rest).length > 0 ? rest : undefined;
+}
+
+/** The signature base for `params` (see the module comment). */
+function signatureBase(params: GraphQLRequestParams, header: Pick<RequestSignature, 'aud' | 'created' | 'nonce'>): string {
+  const variables = isRecord(params.variables) && Object.keys(params.variables).length > 0 ? params.variables : undefined;
+  const request = canonicalize({
     query: params.query,
-    variables: variables != null && Object.keys(variables).length > 0 ? variables : undefined,
-    jwt,
-  }) as string;
+    operationName: typeof params.operationName === 'string' ? params.operationName : undefined,
+    variables,
+    extensions: withoutSignature(params.extensions),
+  });
+  return (
+    `"@signature-params": antq-request/${SIGNATURE_VERSION}\n` +
+    `"aud": ${header.aud}\n"created": ${header.created}\n"nonce": ${header.nonce}\n"request": ${request}`
+  );
+}
+
+function hmac(key: Buffer, base: string): Buffer {
+  return createHmac('sha256', key).update(base, 'utf8').digest();
+}
+
+/** Signs `params` for `audience` now: returns the params with `extensions["antq-signature"]` set. */
+export function signRequestParams<T extends GraphQLRequestParams>(
+  params: T,
+  options: { readonly key: Buffer; readonly audience: string; readonly now?: number },
+): T & { extensions: Record<string, unknown> } {
+  const header = {
+    aud: options.audience,
+    created: Math.floor((options.now ?? Date.now()) / 1000),
+    nonce: randomBytes(16).toString('base64url'),
+  };
+  const signature: RequestSignature = { v: SIGNATURE_VERSION, ...header, sig: hmac(options.key, signatureBase(params, header)).toString('base64url') };
+  return { ...params, extensions: { ...(withoutSignature(params.extensions) ?? {}), [SIGNATURE_EXTENSION]: signature } };
 }
 
 /** The parts of Hive's `ExecutionRequest` that are signed. */
 export interface SignableExecutionRequest {
   readonly document: DocumentNode;
+  readonly operationName?: string | undefined;
   readonly variables?: Readonly<Record<string, unknown>> | undefined;
   readonly extensions?: Readonly<Record<string, unknown>> | undefined;
 }
@@ -101,43 +136,91 @@ function canonicalQueryOf(document: DocumentNode): string {
 }
 
 /**
- * For the gateway: pass as `serializeExecutionRequest` to Hive's `useHmacUpstreamSignature`,
- * registered after the plugin that forwards `extensions.jwt`. It signs the document in its
- * canonical form (`stripIgnoredCharacters(print(document))`), so the signature does not depend
- * on how the transport prints the document (the Rust planner sends its own operation text);
- * the subgraph accepts either the text it received or that canonical form.
+ * For the gateway: the signed extensions of an execution request bound for `audience`. The
+ * document is signed in its canonical form; the transport may print it as it likes.
  */
-export function serializeSignedRequest(request: SignableExecutionRequest, jwtExtensionName: string = JWT_EXTENSION): string {
-  return serializeSignedParams(
-    { query: canonicalQueryOf(request.document), variables: request.variables, extensions: request.extensions },
-    jwtExtensionName,
-  );
+export function signExecutionRequest(
+  request: SignableExecutionRequest,
+  options: { readonly key: Buffer; readonly audience: string; readonly now?: number },
+): Record<string, unknown> {
+  return signRequestParams(
+    { query: canonicalQueryOf(request.document), operationName: request.operationName, variables: request.variables, extensions: request.extensions },
+    options,
+  ).extensions;
 }
 
-/** HMAC-SHA256 of `serialized` with `signingKey`, base64 — what Hive puts in `extensions["hmac-signature"]`. */
-export function computeSignature(serialized: string, signingKey: string): string {
-  return createHmac('sha256', signingKey).update(serialized, 'utf8').digest('base64');
-}
+/** Why a signature was refused. */
+export type SignatureProblem = 'MISSING_SIGNATURE' | 'INVALID_SIGNATURE' | 'WRONG_AUDIENCE' | 'STALE_SIGNATURE' | 'REPLAYED_SIGNATURE';
 
 /** What a signature check found. */
-export type SignatureCheck = 'valid' | 'missing' | 'invalid';
+export type SignatureCheck = { readonly ok: true; readonly signature: RequestSignature } | { readonly ok: false; readonly problem: SignatureProblem };
+
+/**
+ * Nonces seen inside the replay window. `claim` answers false when the nonce was seen before
+ * (a replay). The default keeps them in memory; subgraph replicas that share a database share
+ * a store (`createSqlNonceStore`).
+ */
+export interface NonceStore {
+  claim(nonce: string, expiresAtMs: number): boolean | Promise<boolean>;
+  close?(): void | Promise<void>;
+}
+
+/** Nonces in this process's memory, each forgotten once its window has passed. */
+export function createMemoryNonceStore(): NonceStore {
+  const seen = new Map<string, number>();
+  let nextSweep = 0;
+  return {
+    claim(nonce, expiresAtMs) {
+      const now = Date.now();
+      if (now >= nextSweep) {
+        for (const [key, expiry] of seen) if (expiry <= now) seen.delete(key);
+        nextSweep = now + 1_000;
+      }
+      const known = seen.get(nonce);
+      if (known !== undefined && known > now) return false;
+      seen.set(nonce, expiresAtMs);
+      return true;
+    },
+  };
+}
 
 export interface SignatureVerifierOptions {
-  readonly signingKey: string;
-  /** Default `hmac-signature`, as in Hive. */
-  readonly extensionName?: string;
-  /** Default `jwt`, as in Hive's `useJWT`. */
-  readonly jwtExtensionName?: string;
+  /** This subgraph's name in the supergraph: signatures for any other audience are refused. */
+  readonly audience: string;
+  /** The graph's signing key (the audience key is derived from it), or the audience key itself. */
+  readonly signingKey?: string;
+  readonly audienceKey?: Buffer;
+  /** How old a signature may be, in seconds. Default 30. */
+  readonly maxAgeSeconds?: number;
+  /** How far ahead of this clock a signature may be dated, in seconds. Default 5. */
+  readonly clockSkewSeconds?: number;
+  readonly nonces?: NonceStore;
   /** Token limit when the query is re-parsed to its canonical form. Default 20,000. */
   readonly maxTokens?: number;
 }
 
 const CANONICAL_CACHE_SIZE = 500;
 
-/** Checks the gateway signature of request params, in constant time. */
-export function createSignatureVerifier(options: SignatureVerifierOptions): (params: GraphQLRequestParams) => SignatureCheck {
-  const extensionName = options.extensionName ?? HMAC_SIGNATURE_EXTENSION;
-  const jwtExtensionName = options.jwtExtensionName ?? JWT_EXTENSION;
+function readSignature(extensions: unknown): RequestSignature | undefined {
+  const value = isRecord(extensions) ? extensions[SIGNATURE_EXTENSION] : undefined;
+  if (!isRecord(value)) return undefined;
+  const { v, aud, created, nonce, sig } = value;
+  if (v !== SIGNATURE_VERSION || typeof aud !== 'string' || !Number.isSafeInteger(created) || typeof nonce !== 'string' || typeof sig !== 'string') return undefined;
+  if (!/^[\w-]{16,64}$/.test(nonce) || !/^[\w-]{43}$/.test(sig)) return undefined;
+  return { v, aud, created: created as number, nonce, sig };
+}
+
+/**
+ * Checks the gateway's signature of request params: the HMAC over the request (constant time),
+ * the audience, the age, and that the nonce is new. The nonce is claimed only once the
+ * signature is known to be good, so unsigned traffic cannot fill the store.
+ */
+export function createSignatureVerifier(options: SignatureVerifierOptions): (params: GraphQLRequestParams) => Promise<SignatureCheck> {
+  const key = options.audienceKey ?? (options.signingKey ? deriveSubgraphKey(options.signingKey, options.audience) : undefined);
+  if (!key) throw new TypeError('createSignatureVerifier needs signingKey or audienceKey.');
+  const maxAgeMs = (options.maxAgeSeconds ?? 30) * 1000;
+  const skewMs = (options.clockSkewSeconds ?? 5) * 1000;
+  const nonces = options.nonces ?? createMemoryNonceStore();
   const maxTokens = options.maxTokens ?? 20_000;
   const canonicalCache = new Map<string, string | null>();
 
@@ -158,25 +241,31 @@ export function createSignatureVerifier(options: SignatureVerifierOptions): (par
     return canonical;
   };
 
-  const matches = (provided: Buffer, params: GraphQLRequestParams): boolean => {
-    const expected = createHmac('sha256', options.signingKey).update(serializeSignedParams(params, jwtExtensionName), 'utf8').digest();
+  const matches = (signature: RequestSignature, params: GraphQLRequestParams): boolean => {
+    const provided = Buffer.from(signature.sig, 'base64url');
+    let expected: Buffer;
+    try {
+      expected = hmac(key, signatureBase(params, signature));
+    } catch {
+      return false;
+    }
     return expected.length === provided.length && timingSafeEqual(expected, provided);
   };
 
-  return (params) => {
-    const signature = isRecord(params.extensions) ? params.extensions[extensionName] : undefined;
-    if (typeof signature !== 'string' || signature.length === 0) return 'missing';
-    const provided = Buffer.from(signature, 'base64');
-    if (provided.length !== 32) return 'invalid';
-    let serializable = true;
-    try {
-      if (matches(provided, params)) return 'valid';
-    } catch {
-      serializable = false;
+  return async (params) => {
+    const signature = readSignature(params.extensions);
+    if (!signature) return { ok: false, problem: isRecord(params.extensions) && SIGNATURE_EXTENSION in params.extensions ? 'INVALID_SIGNATURE' : 'MISSING_SIGNATURE' };
+    if (signature.aud !== options.audience) return { ok: false, problem: 'WRONG_AUDIENCE' };
+    let valid = matches(signature, params);
+    if (!valid && typeof params.query === 'string') {
+      const canonical = canonicalQuery(params.query);
+      valid = canonical !== null && canonical !== params.query && matches(signature, { ...params, query: canonical });
     }
-    if (!serializable || typeof params.query !== 'string') return 'invalid';
-    const canonical = canonicalQuery(params.query);
-    if (canonical === null || canonical === params.query) return 'invalid';
-    return matches(provided, { ...params, query: canonical }) ? 'valid' : 'invalid';
+    if (!valid) return { ok: false, problem: 'INVALID_SIGNATURE' };
+    const createdMs = signature.created * 1000;
+    const now = Date.now();
+    if (createdMs < now - maxAgeMs || createdMs > now + skewMs) return { ok: false, problem: 'STALE_SIGNATURE' };
+    if (!(await nonces.claim(signature.nonce, createdMs + maxAgeMs + skewMs))) return { ok: false, problem: 'REPLAYED_SIGNATURE' };
+    return { ok: true, signature };
   };
 }

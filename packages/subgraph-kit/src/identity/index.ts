@@ -9,18 +9,22 @@ export {
   type ParsedCaller,
 } from './caller.js';
 export {
-  canonicalJson,
-  computeSignature,
+  createMemoryNonceStore,
   createSignatureVerifier,
-  HMAC_SIGNATURE_EXTENSION,
+  deriveSubgraphKey,
   JWT_EXTENSION,
-  serializeSignedParams,
-  serializeSignedRequest,
+  SIGNATURE_EXTENSION,
+  signExecutionRequest,
+  signRequestParams,
   type GraphQLRequestParams,
+  type NonceStore,
+  type RequestSignature,
   type SignableExecutionRequest,
   type SignatureCheck,
+  type SignatureProblem,
   type SignatureVerifierOptions,
 } from './gateway-signature.js';
+export { createSqlNonceStore, requestNonceMigrations } from './sql-nonce-store.js';
 export {
   createGatewayRequestVerifier,
   type AdmittedRequest,

@@ -36,7 +36,7 @@ export function createAgencyFeed(options: { agency: Agency; url: string; signing
       const body = await postSignedSystemRequest<Record<string, { head: number; events: { seq: number; recordKind: string; recordId: string; change: string; area: { code: string } | null; occurredAt: string }[] }>>(
         options.url,
         { query, variables: { afterSeq, limit, waitMs } },
-        { signingKey: options.signingKey, timeoutMs: waitMs + 10_000, ...(signal ? { signal } : {}) },
+        { signingKey: options.signingKey, audience: agency, timeoutMs: waitMs + 10_000, ...(signal ? { signal } : {}) },
       );
       const batch = body.data?.[field];
       if (!batch) throw new Error(`The ${agency} subgraph did not return its changes: ${body.errors?.[0]?.message ?? 'no data'}`);

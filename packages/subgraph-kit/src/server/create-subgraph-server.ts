@@ -9,7 +9,7 @@ import { Agency } from '@antq/sdk';
 import { toSafeGraphQLError, gatewaySignatureError } from '../errors.js';
 import type { Caller } from '../identity/caller.js';
 import { createGatewayRequestVerifier, type AdmittedRequest } from '../identity/gateway-request.js';
-import type { GraphQLRequestParams } from '../identity/gateway-signature.js';
+import type { GraphQLRequestParams, NonceStore } from '../identity/gateway-signature.js';
 import { createErrorFormatter } from './error-formatter.js';
 import { maskSubscriptionErrors } from './mask-subscription-errors.js';
 import { attachScalarResolvers, type SubgraphResolvers } from './scalars.js';
@@ -60,6 +60,13 @@ export interface SubgraphServerOptions<TExtra extends object = Record<never, nev
   readonly host?: string;
   /** The HMAC secret shared with the gateway. Required unless `allowUnsigned`. */
   readonly signingKey?: string;
+  /** How old a gateway signature may be when it arrives, in seconds (the replay window). Default 30. */
+  readonly signatureMaxAgeSeconds?: number;
+  /**
+   * Where the nonces of signed requests are kept for the replay window. Default: this process's
+   * memory; replicas of one subgraph behind a load balancer share one (`createSqlNonceStore`).
+   */
+  readonly nonces?: NonceStore;
   /**
    * Local development only: accept requests the gateway did not sign and trust the caller they
    * name. Logs a warning at start; refused when NODE_ENV is `production`.
@@ -224,8 +231,11 @@ export async function createSubgraphServer<TExtra extends object = Record<never,
     maskSubscriptionErrors(schema, log);
 
     const verify = createGatewayRequestVerifier({
+      audience: agency,
       signingKey: options.signingKey,
       allowUnsigned: options.allowUnsigned === true,
+      ...(options.signatureMaxAgeSeconds === undefined ? {} : { maxAgeSeconds: options.signatureMaxAgeSeconds }),
+      ...(options.nonces ? { nonces: options.nonces } : {}),
     });
     const admittedRequests = new WeakMap<FastifyRequest, AdmittedRequest>();
     const contextAttempted = new WeakSet<FastifyRequest>();
@@ -280,7 +290,7 @@ export async function createSubgraphServer<TExtra extends object = Record<never,
           : typeof request.body === 'object' && request.body !== null && !Array.isArray(request.body)
             ? (request.body as GraphQLRequestParams)
             : {};
-      const verdict = verify(params);
+      const verdict = await verify(params);
       if (!verdict.ok) {
         request.log.warn({ problem: verdict.problem, remoteAddress: request.ip }, 'Refused a request the gateway did not sign');
         return reply

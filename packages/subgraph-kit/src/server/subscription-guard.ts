@@ -43,7 +43,7 @@ export interface AdmittedSubscription {
 
 export interface SubscriptionGuardOptions {
   readonly schema: GraphQLSchema;
-  readonly verify: (params: GraphQLRequestParams) => GatewayRequestVerdict;
+  readonly verify: (params: GraphQLRequestParams) => Promise<GatewayRequestVerdict>;
   readonly maxDepth: number;
   readonly maxTokens: number;
   readonly log: FastifyBaseLogger;
@@ -100,7 +100,7 @@ export function operationDepth(operation: OperationDefinitionNode, document: Doc
 export function createSubscriptionGuard(options: SubscriptionGuardOptions): SubscriptionGuard {
   const connections = new WeakMap<object, Map<string, AdmittedSubscription>>();
 
-  const inspect = (raw: unknown): Inspection => {
+  const inspect = async (raw: unknown): Promise<Inspection> => {
     let message: unknown;
     try {
       message = JSON.parse(Buffer.isBuffer(raw) ? raw.toString('utf8') : String(raw));
@@ -124,7 +124,7 @@ export function createSubscriptionGuard(options: SubscriptionGuardOptions): Subs
       });
     }
 
-    const verdict = options.verify({
+    const verdict = await options.verify({
       query: payload.query,
       variables: payload.variables,
       operationName: payload.operationName,
@@ -211,22 +211,28 @@ export function createSubscriptionGuard(options: SubscriptionGuardOptions): Subs
 
   const guardSocket = (socket: GuardedSocket, admitted: Map<string, AdmittedSubscription>): void => {
     const originalEmit = socket.emit;
-    socket.emit = function guardedEmit(this: GuardedSocket, event: string | symbol, ...args: unknown[]): boolean {
-      if (event === 'message') {
-        let inspection: Inspection;
-        try {
-          inspection = inspect(args[0]);
-        } catch (error) {
-          const masked = toSafeGraphQLError(error, (original) => options.log.error({ err: original }, 'Unexpected error while checking a subscription'));
-          inspection = { kind: 'refuse', id: null, errors: [masked.toJSON()] };
-        }
-        if (inspection.kind === 'refuse') {
-          socket.send(JSON.stringify({ type: 'error', id: inspection.id, payload: inspection.errors }), () => {});
-          return true;
-        }
-        if (inspection.kind === 'admit') admitted.set(inspection.id, inspection.admitted);
+    // Checking a subscribe message may wait (a shared nonce store): the connection's messages
+    // are handed on one after another, in the order they came.
+    let queue: Promise<void> = Promise.resolve();
+    const handle = async (args: unknown[]): Promise<void> => {
+      let inspection: Inspection;
+      try {
+        inspection = await inspect(args[0]);
+      } catch (error) {
+        const masked = toSafeGraphQLError(error, (original) => options.log.error({ err: original }, 'Unexpected error while checking a subscription'));
+        inspection = { kind: 'refuse', id: null, errors: [masked.toJSON()] };
       }
-      return originalEmit.call(this, event, ...args);
+      if (inspection.kind === 'refuse') {
+        socket.send(JSON.stringify({ type: 'error', id: inspection.id, payload: inspection.errors }), () => {});
+        return;
+      }
+      if (inspection.kind === 'admit') admitted.set(inspection.id, inspection.admitted);
+      originalEmit.call(socket, 'message', ...args);
+    };
+    socket.emit = function guardedEmit(this: GuardedSocket, event: string | symbol, ...args: unknown[]): boolean {
+      if (event !== 'message') return originalEmit.call(this, event, ...args);
+      queue = queue.then(() => handle(args)).catch((error: unknown) => options.log.error({ err: error }, 'A websocket message could not be handed on'));
+      return true;
     };
   };
 
