@@ -10,6 +10,7 @@ import { storageFromEnv } from './storage/index.js';
  * - `PORT` (default per agency), `HOST` (default 127.0.0.1)
  * - `DATABASE_URL` for PostgreSQL, else `ANTQ_DATA_DIR` for an embedded store in `<dir>/<agency>`
  * - `ANTQ_SIGNING_KEY`, the secret shared with the gateway (required)
+ * - `ANTQ_SIGNATURE_MAX_AGE` — the replay window in seconds (default 30)
  * - `ANTQ_EXAMPLE_DATA=true` to load the example dataset, `LOG_LEVEL`
  */
 export async function runAgencySubgraphMain(options: {
@@ -24,7 +25,13 @@ export async function runAgencySubgraphMain(options: {
     console.error(`ANTQ_SIGNING_KEY is not set: set it to the secret the ${options.agency} subgraph shares with the gateway.`);
     process.exit(1);
   }
+  const maxAge = env.ANTQ_SIGNATURE_MAX_AGE === undefined ? undefined : Number(env.ANTQ_SIGNATURE_MAX_AGE);
+  if (maxAge !== undefined && !(Number.isInteger(maxAge) && maxAge >= 1 && maxAge <= 600)) {
+    console.error(`ANTQ_SIGNATURE_MAX_AGE must be a whole number of seconds from 1 to 600; got "${env.ANTQ_SIGNATURE_MAX_AGE}".`);
+    process.exit(1);
+  }
   const subgraph = await options.start({
+    ...(maxAge === undefined ? {} : { signatureMaxAgeSeconds: maxAge }),
     port: Number(env.PORT ?? options.defaultPort),
     host: env.HOST ?? '127.0.0.1',
     ...(signingKey ? { signingKey } : { allowUnsigned: true }),
