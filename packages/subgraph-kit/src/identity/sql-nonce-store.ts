@@ -4,7 +4,7 @@ import type { NonceStore } from './gateway-signature.js';
 /** The table where replicas of one subgraph remember the nonces of the replay window together. */
 export const requestNonceMigrations: readonly Migration[] = [
   {
-    version: 30,
+    version: 31,
     name: 'request nonces',
     sql: `
       CREATE TABLE request_nonces (
