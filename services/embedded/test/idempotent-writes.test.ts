@@ -277,26 +277,37 @@ describe('idempotent writes through the gateway (PGlite)', () => {
     expect(claims).toEqual([{ record_id: second }]);
   });
 
-  it('takes the key from the operation extensions over graphql-ws', async () => {
+  it('takes the key from the operation extensions over graphql-ws, not from the upgrade request', async () => {
+    // A header on the upgrade would hold for every operation of the socket: it is not a key.
+    const upgradeKey = randomUUID();
+    class WebSocketWithHeader extends WebSocket {
+      constructor(url: string, protocols?: string | string[]) {
+        super(url, protocols, { headers: { 'idempotency-key': upgradeKey } });
+      }
+    }
     const client = createClient({
       url: gateway.url.replace(/^http/, 'ws'),
-      webSocketImpl: WebSocket,
+      webSocketImpl: WebSocketWithHeader,
       connectionParams: { authorization: `Bearer ${editor}` },
       retryAttempts: 0,
     });
     try {
       const key = randomUUID();
       const input = modelInput();
-      const run = async () => {
-        for await (const result of client.iterate<{ createPoliceModel: { id: string } }>({ query: CREATE_MODEL, variables: { input }, extensions: { idempotencyKey: key } })) {
+      const run = async (extensions: Record<string, unknown>, write = input) => {
+        for await (const result of client.iterate<{ createPoliceModel: { id: string } }>({ query: CREATE_MODEL, variables: { input: write }, extensions })) {
           expect(result.errors).toBeUndefined();
           return result.data!.createPoliceModel.id;
         }
         throw new Error('no result');
       };
-      const first = await run();
-      expect(await run()).toBe(first);
+      const first = await run({ idempotencyKey: key });
+      expect(await run({ idempotencyKey: key })).toBe(first);
       expect(await idsNamed(input.name)).toEqual([first]);
+      const other = modelInput();
+      await run({}, other);
+      await run({}, other);
+      expect(await idsNamed(other.name)).toHaveLength(2);
     } finally {
       await client.dispose();
     }

@@ -10,6 +10,8 @@ export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
 interface KeyedContext {
   readonly request?: Request;
   readonly params?: { readonly extensions?: Readonly<Record<string, unknown>> };
+  /** Set for operations over graphql-ws (see `websocket.ts`). */
+  readonly socket?: unknown;
 }
 
 function refuse(message: string, extensions: Record<string, unknown> = {}): { errors: GraphQLError[] } {
@@ -31,7 +33,8 @@ export function useIdempotencyKey(): GatewayPlugin {
       const operation = getOperationAST(args.document, args.operationName);
       if (operation?.operation !== 'mutation') return;
       const context = args.contextValue as KeyedContext;
-      const header = context.request?.headers.get(IDEMPOTENCY_KEY_HEADER) ?? undefined;
+      // Over graphql-ws the request's headers are the upgrade's, shared by every operation of the socket.
+      const header = context.socket === undefined ? (context.request?.headers.get(IDEMPOTENCY_KEY_HEADER) ?? undefined) : undefined;
       const extension = context.params?.extensions?.[IDEMPOTENCY_KEY_EXTENSION];
       if (header === undefined && extension === undefined) return;
       let key: string;
