@@ -9,11 +9,12 @@ import {
   validateSafetyRecognitionInput,
   validateTransformationResultInput,
 } from '@antq/sdk';
-import type { GraphQLResolveInfo } from 'graphql';
 import { appendChange, checkPageSize, decodeCursor, requireWriter, toPage, writeOnce, type AgencyContext, type SqlExecutor } from '@antq/subgraph-kit';
 import { designationStore, type DesignationKind, type StoredDesignation, type StoredResidentialArea } from './designation-store.js';
 
 type Args = Record<string, unknown>;
+/** The part of a resolver's `info` a write needs. */
+type ResolvedField = { readonly fieldName: string };
 type Parent = Record<string, unknown>;
 
 /** Loaders for the police's own tables, one statement per tick each. */
@@ -58,10 +59,10 @@ function withoutNulls(input: Args): Args {
   return Object.fromEntries(Object.entries(input).filter(([, value]) => value !== null && value !== undefined));
 }
 
-/** The mutation field and its arguments: what an Idempotency-Key stands for. */
+/** The mutation field (of GraphQL's resolve info) and its arguments: what an Idempotency-Key stands for. */
 interface WriteRequest {
   readonly args: Args;
-  readonly info: GraphQLResolveInfo;
+  readonly info: ResolvedField;
 }
 
 /** Writes one designation with its change event, in one transaction (once per Idempotency-Key). */
@@ -117,7 +118,7 @@ export function createDesignationResolvers() {
     },
 
     Mutation: {
-      registerResidentialArea: async (_: unknown, args: Args, ctx: PoliceContext, info: GraphQLResolveInfo) => {
+      registerResidentialArea: async (_: unknown, args: Args, ctx: PoliceContext, info: ResolvedField) => {
         const input = validateResidentialAreaInput(withoutNulls(args.input as Args), { areas: ctx.registry });
         const caller = requireWriter(ctx, { agency: 'police', areaCode: input.communeCode });
         const write = async (tx: SqlExecutor) => {
@@ -132,11 +133,11 @@ export function createDesignationResolvers() {
         const reload = async (db: SqlExecutor, id: string) => (await designationStore.residentialAreasByIds(db, [id]))[0];
         return writeOnce(ctx, { field: info.fieldName, args, write, reload });
       },
-      designateComplexArea: (_: unknown, args: Args, ctx: PoliceContext, info: GraphQLResolveInfo) => {
+      designateComplexArea: (_: unknown, args: Args, ctx: PoliceContext, info: ResolvedField) => {
         const input = validateComplexAreaDesignationInput(withoutNulls(args.input as Args), { areas: ctx.registry });
         return storeDesignation(ctx, { args, info }, { ...input, id: input.id ?? newId('complex_area_designation'), kind: 'complex_area_designation' });
       },
-      recordTransformationResult: async (_: unknown, args: Args, ctx: PoliceContext, info: GraphQLResolveInfo) => {
+      recordTransformationResult: async (_: unknown, args: Args, ctx: PoliceContext, info: ResolvedField) => {
         const input = validateTransformationResultInput(withoutNulls({ ...(args.input as Args), outcome: lowerEnum((args.input as Args).outcome) }));
         const designation = await ctx.designations.byId.load(input.designationId);
         if (!designation || designation.kind !== 'complex_area_designation') {
@@ -144,15 +145,15 @@ export function createDesignationResolvers() {
         }
         return storeDesignation(ctx, { args, info }, { ...input, id: input.id ?? newId('transformation_result'), kind: 'transformation_result', areaCode: designation.areaCode });
       },
-      recordSafetyRecognition: (_: unknown, args: Args, ctx: PoliceContext, info: GraphQLResolveInfo) => {
+      recordSafetyRecognition: (_: unknown, args: Args, ctx: PoliceContext, info: ResolvedField) => {
         const input = validateSafetyRecognitionInput(withoutNulls({ ...(args.input as Args), unitKind: lowerEnum((args.input as Args).unitKind) }), { areas: ctx.registry });
         return storeDesignation(ctx, { args, info }, { ...input, id: input.id ?? newId('safety_recognition'), kind: 'safety_recognition' });
       },
-      recordExemplaryCommunePilot: (_: unknown, args: Args, ctx: PoliceContext, info: GraphQLResolveInfo) => {
+      recordExemplaryCommunePilot: (_: unknown, args: Args, ctx: PoliceContext, info: ResolvedField) => {
         const input = validateExemplaryCommunePilotInput(withoutNulls(args.input as Args), { areas: ctx.registry });
         return storeDesignation(ctx, { args, info }, { ...input, id: input.id ?? newId('exemplary_commune_pilot'), kind: 'exemplary_commune_pilot' });
       },
-      recordMovementRating: (_: unknown, args: Args, ctx: PoliceContext, info: GraphQLResolveInfo) => {
+      recordMovementRating: (_: unknown, args: Args, ctx: PoliceContext, info: ResolvedField) => {
         const input = validateMovementRatingInput(withoutNulls({ ...(args.input as Args), rating: lowerEnum((args.input as Args).rating) }), { areas: ctx.registry });
         return storeDesignation(ctx, { args, info }, { ...input, id: input.id ?? newId('movement_rating'), kind: 'movement_rating' });
       },
