@@ -7,6 +7,7 @@ import { createSubgraphServer, type SubgraphServer } from './server/index.js';
 import { createStorage, runMigrations, type Migration, type Storage, type StorageOptions } from './storage/index.js';
 import { createChangeSubscriptionResolvers, outboxMigrations } from './outbox/index.js';
 import { agencyRecordMigrations } from './records/record-migrations.js';
+import { idempotentWriteMigrations } from './records/idempotent-writes.js';
 import { createAgencyResolvers, type AgencyContext } from './records/agency-resolvers.js';
 import { createAreaScopes, type AreaScopes } from './records/area-scope.js';
 import { createRecordLoaders } from './records/record-loaders.js';
@@ -75,7 +76,14 @@ export async function createAgencySubgraph<TExtra extends object>(
   const ownsStorage = !isStorage(options.storage);
   const storage = isStorage(options.storage) ? options.storage : await createStorage(options.storage ?? { kind: 'pglite' });
   try {
-    await runMigrations(storage, [...outboxMigrations, ...agencyRecordMigrations, ...accessGrantMigrations, ...requestNonceMigrations, ...(definition.migrations ?? [])]);
+    await runMigrations(storage, [
+      ...outboxMigrations,
+      ...agencyRecordMigrations,
+      ...accessGrantMigrations,
+      ...idempotentWriteMigrations,
+      ...requestNonceMigrations,
+      ...(definition.migrations ?? []),
+    ]);
     const registry = options.registry ?? (await loadAreaRegistry());
     const scopes = createAreaScopes(registry);
     if (options.exampleData) await definition.loadExampleData?.({ storage, registry, scopes });

@@ -41,6 +41,15 @@ export { loadAgencyDataset, DATASET_AUTHOR, type AgencyDataset } from './records
 export { AGENCY_TYPE_PREFIX, type AgencyContext } from './records/agency-resolvers.js';
 export { createAreaScopes, type AreaScopes } from './records/area-scope.js';
 export { requireWriter, WRITER_ROLES } from './records/write-access.js';
+export {
+  IDEMPOTENCY_KEY_EXTENSION,
+  IDEMPOTENCY_KEY_TTL_HOURS,
+  idempotentWriteMigrations,
+  parseIdempotencyKey,
+  writeOnce,
+  type IdempotentWrite,
+  type IdempotentWriteContext,
+} from './records/idempotent-writes.js';
 export { checkPageSize, decodeCursor, encodeCursor, scopePairs, toPage, MAX_PAGE_SIZE, type Page, type PageCursor } from './records/page.js';
 
 // Field classification and data-sharing grants.

@@ -14,6 +14,7 @@ import { useAuditLog } from './audit/use-audit.js';
 import { accessControlOptions, useGrantInvalidation } from './access/access-control.js';
 import { createGatewayGrantDirectory } from './access/grant-directory.js';
 import { useChangeStreamGuards } from './change-stream-guards.js';
+import { useIdempotencyKey } from './idempotency.js';
 import { useTracing, type TracingOptions } from './tracing.js';
 import { useUpstreamSignature } from './plugins/use-upstream-signature.js';
 import type { AuditLog } from './audit/audit-log.js';
@@ -140,6 +141,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       ...('disabled' in options.identity ? [useUnverifiedIdentity()] : useCallerIdentity(options.identity)),
       useGrantInvalidation(grants),
       useChangeStreamGuards(),
+      useIdempotencyKey(),
       ...(options.audit
         ? [useAuditLog({ log: options.audit, supergraphSdl: options.supergraph, ...(responseCache ? { onReadEntry: responseCache.recordAudit } : {}) })]
         : []),

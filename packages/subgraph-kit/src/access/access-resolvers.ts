@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { AntqError, ErrorCode, isAgencyCode, type Agency } from '@antq/sdk';
+import type { GraphQLResolveInfo } from 'graphql';
 import { appendChange } from '../outbox/index.js';
 import type { AgencyContext } from '../records/agency-resolvers.js';
 import { AGENCY_TYPE_PREFIX } from '../records/agency-resolvers.js';
+import { writeOnce } from '../records/idempotent-writes.js';
+import type { SqlExecutor } from '../storage/index.js';
 import { isActiveGrant, type AccessGrant, type AccessGrantStore } from './access-grants.js';
 
 /** Only an administrator of the owning agency, within its jurisdiction, grants or revokes. */
@@ -50,6 +53,8 @@ export function createAccessGrantResolvers(agency: Agency, store: AccessGrantSto
     areaCode: grant.areaCode ?? '',
     payload: grant,
   });
+  // A retry with the same Idempotency-Key answers the grant as it is now.
+  const reload = async (db: SqlExecutor, id: string) => (await store.list(db, { activeOnly: false })).find((grant) => grant.id === id);
 
   return {
     Query: {
@@ -64,7 +69,7 @@ export function createAccessGrantResolvers(agency: Agency, store: AccessGrantSto
         store.list(ctx.storage, { grantee: String(args.grantee).toLowerCase() as Agency, activeOnly: true }),
     },
     Mutation: {
-      [`grant${P}Access`]: async (_: unknown, args: Args, ctx: AgencyContext) => {
+      [`grant${P}Access`]: async (_: unknown, args: Args, ctx: AgencyContext, info: GraphQLResolveInfo) => {
         const input = args.input as Args;
         const grantee = String(input.grantee).toLowerCase();
         if (!isAgencyCode(grantee) || grantee === agency) {
@@ -74,7 +79,7 @@ export function createAccessGrantResolvers(agency: Agency, store: AccessGrantSto
         const caller = requireGrantor(ctx, agency, areaCode);
         const validFrom = input.validFrom ? parseTime(input.validFrom, 'input.validFrom') : new Date();
         const validUntil = parseTime(input.validUntil, 'input.validUntil');
-        return ctx.storage.transaction(async (tx) => {
+        const write = async (tx: SqlExecutor) => {
           const grant = await store.create(tx, {
             id: `${agency}-grant-${randomUUID()}`,
             grantee,
@@ -86,17 +91,19 @@ export function createAccessGrantResolvers(agency: Agency, store: AccessGrantSto
           });
           await appendChange(tx, grantChange(grant, 'created'));
           return grant;
-        });
+        };
+        return writeOnce(ctx, { field: info.fieldName, args, write, reload });
       },
-      [`revoke${P}AccessGrant`]: async (_: unknown, args: Args, ctx: AgencyContext) => {
+      [`revoke${P}AccessGrant`]: async (_: unknown, args: Args, ctx: AgencyContext, info: GraphQLResolveInfo) => {
         const [existing] = (await store.list(ctx.storage, { activeOnly: false })).filter((grant) => grant.id === String(args.id));
         if (!existing) throw new AntqError(ErrorCode.NOT_FOUND, `No grant "${String(args.id)}" of the ${agency}. List them with ${agency}AccessGrants.`, { details: { id: args.id } });
         const caller = requireGrantor(ctx, agency, existing.areaCode);
-        return ctx.storage.transaction(async (tx) => {
+        const write = async (tx: SqlExecutor) => {
           const grant = (await store.revoke(tx, existing.id, caller.subject))!;
           await appendChange(tx, grantChange(grant, 'retired'));
           return grant;
-        });
+        };
+        return writeOnce(ctx, { field: info.fieldName, args, write, reload });
       },
     },
     AccessGrant: {

@@ -28,6 +28,7 @@ import { type RecordLoaders, recordTables } from './record-loaders.js';
 import { ALL_AREAS, checkPageSize, decodeCursor, toPage } from './page.js';
 import { observationStore, type StoredObservation } from './observation-store.js';
 import { insertObservation, insertOwnedRecord } from './record-writes.js';
+import { writeOnce } from './idempotent-writes.js';
 
 /** Type-name prefix of each agency's own types: PoliceModel, FrontForce … */
 export const AGENCY_TYPE_PREFIX: Readonly<Record<Agency, string>> = {
@@ -48,6 +49,8 @@ export interface AgencyContext {
   readonly loaders: RecordLoaders;
   /** The data-sharing grants now in force for the caller's agency (another agency's caller only). */
   readonly accessGrants: () => Promise<readonly AccessGrant[]>;
+  /** The request's Idempotency-Key (forwarded in `extensions.idempotencyKey`): see `writeOnce`. */
+  readonly idempotencyKey?: string | undefined;
 }
 
 export interface AgencyResolverOptions {
@@ -137,22 +140,36 @@ export function createAgencyResolvers(options: AgencyResolverOptions) {
   const resources = (list: unknown) =>
     ((list as Parent[] | undefined) ?? []).map((resource) => ({ ...resource, approximate: resource.approximate ?? false }));
 
-  async function createRecord<Kind extends 'models' | 'forces'>(ctx: AgencyContext, kind: Kind, input: Args) {
+  async function createRecord<Kind extends 'models' | 'forces'>(ctx: AgencyContext, kind: Kind, args: Args, info: GraphQLResolveInfo) {
+    const input = args.input as Args;
     const caller = requireWriter(ctx, { agency, areaCode: String(input.areaCode ?? '') });
     const validated =
       kind === 'models'
         ? validateSecurityModelInput(normaliseInput(input), { agency, areas: registry })
         : validateVolunteerForceInput(normaliseInput(input), { agency, areas: registry });
     const id = (validated as { id?: string }).id ?? newId(agency, kind === 'models' ? 'model' : 'force');
-    return ctx.storage.transaction((tx) => insertOwnedRecord(tx, { kind, agency, record: { ...validated, id }, author: caller.subject }));
+    return writeOnce(ctx, {
+      field: info.fieldName,
+      args,
+      write: (tx) => insertOwnedRecord(tx, { kind, agency, record: { ...validated, id }, author: caller.subject }),
+      reload: async (db, storedId) => (await recordTables[kind].byIds(db, [storedId]))[0],
+    });
   }
 
   async function changeRecord(
     ctx: AgencyContext,
-    request: { kind: 'models' | 'forces'; id: string; change: 'updated' | 'retired'; apply: (tx: SqlExecutor, current: Parent) => Promise<unknown> },
+    request: {
+      kind: 'models' | 'forces';
+      id: string;
+      change: 'updated' | 'retired';
+      apply: (tx: SqlExecutor, current: Parent) => Promise<unknown>;
+      /** The mutation field and its arguments, for an Idempotency-Key. */
+      field: string;
+      args: Args;
+    },
   ) {
     const table = recordTables[request.kind];
-    return ctx.storage.transaction(async (tx) => {
+    const write = async (tx: SqlExecutor) => {
       const current = (await table.lock(tx, request.id)) as Parent | undefined;
       if (!current || current.retired) {
         throw new AntqError(ErrorCode.NOT_FOUND, `No ${request.kind === 'models' ? 'security model' : 'volunteer force'} "${request.id}" of the ${agency} is open for changes. Check the id with ${lower}${request.kind === 'models' ? 'Model' : 'Force'}(id:).`, {
@@ -170,8 +187,9 @@ export function createAgencyResolvers(options: AgencyResolverOptions) {
         areaCode: String(current.areaCode),
         payload: stored,
       });
-      return stored;
-    });
+      return stored as Parent & { id: string };
+    };
+    return writeOnce(ctx, { field: request.field, args: request.args, write, reload: async (db, id) => (await table.byIds(db, [id]))[0] as (Parent & { id: string }) | undefined });
   }
 
   function viewConnection(field: 'models' | 'forces' | 'observations') {
@@ -226,10 +244,12 @@ export function createAgencyResolvers(options: AgencyResolverOptions) {
     },
 
     Mutation: {
-      [`create${P}Model`]: (_: unknown, args: Args, ctx: AgencyContext) => createRecord(ctx, 'models', args.input as Args),
-      [`create${P}Force`]: (_: unknown, args: Args, ctx: AgencyContext) => createRecord(ctx, 'forces', args.input as Args),
-      [`update${P}Model`]: (_: unknown, args: Args, ctx: AgencyContext) =>
+      [`create${P}Model`]: (_: unknown, args: Args, ctx: AgencyContext, info: GraphQLResolveInfo) => createRecord(ctx, 'models', args, info),
+      [`create${P}Force`]: (_: unknown, args: Args, ctx: AgencyContext, info: GraphQLResolveInfo) => createRecord(ctx, 'forces', args, info),
+      [`update${P}Model`]: (_: unknown, args: Args, ctx: AgencyContext, info: GraphQLResolveInfo) =>
         changeRecord(ctx, {
+          field: info.fieldName,
+          args,
           kind: 'models',
           id: String(args.id),
           change: 'updated',
@@ -238,8 +258,10 @@ export function createAgencyResolvers(options: AgencyResolverOptions) {
             return recordTables.models.update(tx, String(args.id), { ...merged, id: undefined, areaCode: undefined } as never);
           },
         }),
-      [`update${P}Force`]: (_: unknown, args: Args, ctx: AgencyContext) =>
+      [`update${P}Force`]: (_: unknown, args: Args, ctx: AgencyContext, info: GraphQLResolveInfo) =>
         changeRecord(ctx, {
+          field: info.fieldName,
+          args,
           kind: 'forces',
           id: String(args.id),
           change: 'updated',
@@ -248,15 +270,15 @@ export function createAgencyResolvers(options: AgencyResolverOptions) {
             return recordTables.forces.update(tx, String(args.id), { ...merged, id: undefined, areaCode: undefined } as never);
           },
         }),
-      [`retire${P}Model`]: (_: unknown, args: Args, ctx: AgencyContext) =>
-        changeRecord(ctx, { kind: 'models', id: String(args.id), change: 'retired', apply: (tx) => recordTables.models.retire(tx, String(args.id), requireReason(args.reason)) }),
-      [`retire${P}Force`]: (_: unknown, args: Args, ctx: AgencyContext) =>
-        changeRecord(ctx, { kind: 'forces', id: String(args.id), change: 'retired', apply: (tx) => recordTables.forces.retire(tx, String(args.id), requireReason(args.reason)) }),
-      [`report${P}Observation`]: async (_: unknown, args: Args, ctx: AgencyContext) => {
+      [`retire${P}Model`]: (_: unknown, args: Args, ctx: AgencyContext, info: GraphQLResolveInfo) =>
+        changeRecord(ctx, { field: info.fieldName, args, kind: 'models', id: String(args.id), change: 'retired', apply: (tx) => recordTables.models.retire(tx, String(args.id), requireReason(args.reason)) }),
+      [`retire${P}Force`]: (_: unknown, args: Args, ctx: AgencyContext, info: GraphQLResolveInfo) =>
+        changeRecord(ctx, { field: info.fieldName, args, kind: 'forces', id: String(args.id), change: 'retired', apply: (tx) => recordTables.forces.retire(tx, String(args.id), requireReason(args.reason)) }),
+      [`report${P}Observation`]: async (_: unknown, args: Args, ctx: AgencyContext, info: GraphQLResolveInfo) => {
         const input = args.input as Args;
         const caller = requireWriter(ctx, { agency, areaCode: String(input.areaCode ?? '') });
         const valid = validateObservationInput(normaliseInput(input), { agency, areas: registry });
-        return ctx.storage.transaction(async (tx) => {
+        const write = async (tx: SqlExecutor) => {
           const existing = await observationStore.findByIdentity(tx, valid);
           if (existing) {
             throw new AntqError(ErrorCode.CONFLICT, `A figure for ${valid.indicator} in ${valid.areaCode} for ${valid.period} is already reported (revision ${existing.revision}). Correct it with correct${P}Observation(id: "${existing.id}").`, {
@@ -264,11 +286,12 @@ export function createAgencyResolvers(options: AgencyResolverOptions) {
             });
           }
           return insertObservation(tx, { agency, id: valid.id ?? newId(agency, 'observation'), report: valid, author: caller.subject });
-        });
+        };
+        return writeOnce(ctx, { field: info.fieldName, args, write, reload: reloadObservation });
       },
-      [`correct${P}Observation`]: async (_: unknown, args: Args, ctx: AgencyContext) => {
+      [`correct${P}Observation`]: async (_: unknown, args: Args, ctx: AgencyContext, info: GraphQLResolveInfo) => {
         const input = args.input as { value: number; note: string };
-        return ctx.storage.transaction(async (tx) => {
+        const write = async (tx: SqlExecutor) => {
           const [current] = await observationStore.byIds(tx, [String(args.id)]);
           if (!current) {
             throw new AntqError(ErrorCode.NOT_FOUND, `No observation "${String(args.id)}" of the ${agency}. List them with ${lower}Observations.`, { details: { id: args.id } });
@@ -283,8 +306,9 @@ export function createAgencyResolvers(options: AgencyResolverOptions) {
           }
           const stored = await observationStore.correct(tx, { id: current.id, value: input.value, note: input.note, reportedBy: caller.subject });
           await appendChange(tx, { agency, recordKind: 'observation', recordId: current.id, change: 'corrected', areaCode: current.areaCode, payload: stored });
-          return stored;
-        });
+          return stored!; // read in this transaction just above
+        };
+        return writeOnce(ctx, { field: info.fieldName, args, write, reload: reloadObservation });
       },
     },
 
@@ -426,6 +450,10 @@ function selects(info: GraphQLResolveInfo, name: string): boolean {
       return within(info.fragments[selection.name.value]?.selectionSet);
     });
   return info.fieldNodes.some((node) => within(node.selectionSet));
+}
+
+async function reloadObservation(db: SqlExecutor, id: string): Promise<StoredObservation | undefined> {
+  return (await observationStore.byIds(db, [id]))[0];
 }
 
 function requireReason(reason: unknown): string {

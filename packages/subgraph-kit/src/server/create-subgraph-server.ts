@@ -29,6 +29,8 @@ export interface SubgraphContextBase {
   readonly caller: Caller | undefined;
   /** The request's logger (carries the request id). */
   readonly log: FastifyBaseLogger;
+  /** `extensions.idempotencyKey` of the request, which the gateway forwards from `Idempotency-Key`. */
+  readonly idempotencyKey?: string | undefined;
 }
 
 /** The base context plus what the agency's `context` hook adds. */
@@ -136,6 +138,13 @@ function queryStringParams(query: unknown): GraphQLRequestParams {
     }
   };
   return { query: text, operationName, variables: json(variables), extensions: json(extensions) };
+}
+
+/** The forwarded Idempotency-Key of a POSTed request; any value is passed on, the write checks it. */
+function idempotencyKeyOf(body: unknown): { idempotencyKey?: string } {
+  const key = (body as { extensions?: { idempotencyKey?: unknown } } | null)?.extensions?.idempotencyKey;
+  // Not a string: '' fails the write's check, with BAD_USER_INPUT.
+  return key === undefined || key === null ? {} : { idempotencyKey: typeof key === 'string' ? key : '' };
 }
 
 function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
@@ -304,7 +313,7 @@ export async function createSubgraphServer<TExtra extends object = Record<never,
 
     const buildContext = async (request: FastifyRequest): Promise<Record<string, unknown>> => {
       const admitted = admittedRequests.get(request);
-      const base: SubgraphContextBase = { agency, caller: admitted?.caller, log: request.log };
+      const base: SubgraphContextBase = { agency, caller: admitted?.caller, log: request.log, ...idempotencyKeyOf(request.body) };
       // Mercurius calls this again from its error handler when it threw the first time.
       if (!admitted || !options.context || contextAttempted.has(request)) return { ...base };
       contextAttempted.add(request);

@@ -9,10 +9,12 @@ import {
   validateSafetyRecognitionInput,
   validateTransformationResultInput,
 } from '@antq/sdk';
-import { appendChange, checkPageSize, decodeCursor, requireWriter, toPage, type AgencyContext, type SqlExecutor } from '@antq/subgraph-kit';
+import { appendChange, checkPageSize, decodeCursor, requireWriter, toPage, writeOnce, type AgencyContext, type SqlExecutor } from '@antq/subgraph-kit';
 import { designationStore, type DesignationKind, type StoredDesignation, type StoredResidentialArea } from './designation-store.js';
 
 type Args = Record<string, unknown>;
+/** The part of a resolver's `info` a write needs. */
+type ResolvedField = { readonly fieldName: string };
 type Parent = Record<string, unknown>;
 
 /** Loaders for the police's own tables, one statement per tick each. */
@@ -57,10 +59,16 @@ function withoutNulls(input: Args): Args {
   return Object.fromEntries(Object.entries(input).filter(([, value]) => value !== null && value !== undefined));
 }
 
-/** Writes one designation with its change event, in one transaction. */
-async function storeDesignation(ctx: PoliceContext, record: StoredDesignation): Promise<StoredDesignation> {
+/** The mutation field (of GraphQL's resolve info) and its arguments: what an Idempotency-Key stands for. */
+interface WriteRequest {
+  readonly args: Args;
+  readonly info: ResolvedField;
+}
+
+/** Writes one designation with its change event, in one transaction (once per Idempotency-Key). */
+async function storeDesignation(ctx: PoliceContext, request: WriteRequest, record: StoredDesignation): Promise<StoredDesignation> {
   const caller = requireWriter(ctx, { agency: 'police', areaCode: record.areaCode });
-  return ctx.storage.transaction(async (tx) => {
+  const write = async (tx: SqlExecutor) => {
     if (record.residentialAreaId) {
       const [residential] = await designationStore.residentialAreasByIds(tx, [record.residentialAreaId]);
       if (!residential || residential.communeCode !== record.areaCode) {
@@ -72,7 +80,9 @@ async function storeDesignation(ctx: PoliceContext, record: StoredDesignation): 
     const stored = await designationStore.insert(tx, record, caller.subject);
     await appendChange(tx, { agency: 'police', recordKind: record.kind, recordId: stored.id, change: 'created', areaCode: stored.areaCode, payload: stored });
     return stored;
-  });
+  };
+  const reload = async (db: SqlExecutor, id: string) => (await designationStore.byIds(db, [id]))[0];
+  return writeOnce(ctx, { field: request.info.fieldName, args: request.args, write, reload });
 }
 
 function newId(kind: string): string {
@@ -108,10 +118,10 @@ export function createDesignationResolvers() {
     },
 
     Mutation: {
-      registerResidentialArea: async (_: unknown, args: Args, ctx: PoliceContext) => {
+      registerResidentialArea: async (_: unknown, args: Args, ctx: PoliceContext, info: ResolvedField) => {
         const input = validateResidentialAreaInput(withoutNulls(args.input as Args), { areas: ctx.registry });
         const caller = requireWriter(ctx, { agency: 'police', areaCode: input.communeCode });
-        return ctx.storage.transaction(async (tx) => {
+        const write = async (tx: SqlExecutor) => {
           const stored = await designationStore.insertResidentialArea(
             tx,
             { id: `${input.communeCode}:${input.slug}`, communeCode: input.communeCode, name: input.name, localKind: input.localKind },
@@ -119,31 +129,33 @@ export function createDesignationResolvers() {
           );
           await appendChange(tx, { agency: 'police', recordKind: 'residential_area', recordId: stored.id, change: 'created', areaCode: stored.communeCode, payload: stored });
           return stored;
-        });
+        };
+        const reload = async (db: SqlExecutor, id: string) => (await designationStore.residentialAreasByIds(db, [id]))[0];
+        return writeOnce(ctx, { field: info.fieldName, args, write, reload });
       },
-      designateComplexArea: (_: unknown, args: Args, ctx: PoliceContext) => {
+      designateComplexArea: (_: unknown, args: Args, ctx: PoliceContext, info: ResolvedField) => {
         const input = validateComplexAreaDesignationInput(withoutNulls(args.input as Args), { areas: ctx.registry });
-        return storeDesignation(ctx, { ...input, id: input.id ?? newId('complex_area_designation'), kind: 'complex_area_designation' });
+        return storeDesignation(ctx, { args, info }, { ...input, id: input.id ?? newId('complex_area_designation'), kind: 'complex_area_designation' });
       },
-      recordTransformationResult: async (_: unknown, args: Args, ctx: PoliceContext) => {
+      recordTransformationResult: async (_: unknown, args: Args, ctx: PoliceContext, info: ResolvedField) => {
         const input = validateTransformationResultInput(withoutNulls({ ...(args.input as Args), outcome: lowerEnum((args.input as Args).outcome) }));
         const designation = await ctx.designations.byId.load(input.designationId);
         if (!designation || designation.kind !== 'complex_area_designation') {
           throw new AntqError(ErrorCode.NOT_FOUND, `No key complex area designation "${input.designationId}". List them with complexAreaDesignations.`, { details: { id: input.designationId } });
         }
-        return storeDesignation(ctx, { ...input, id: input.id ?? newId('transformation_result'), kind: 'transformation_result', areaCode: designation.areaCode });
+        return storeDesignation(ctx, { args, info }, { ...input, id: input.id ?? newId('transformation_result'), kind: 'transformation_result', areaCode: designation.areaCode });
       },
-      recordSafetyRecognition: (_: unknown, args: Args, ctx: PoliceContext) => {
+      recordSafetyRecognition: (_: unknown, args: Args, ctx: PoliceContext, info: ResolvedField) => {
         const input = validateSafetyRecognitionInput(withoutNulls({ ...(args.input as Args), unitKind: lowerEnum((args.input as Args).unitKind) }), { areas: ctx.registry });
-        return storeDesignation(ctx, { ...input, id: input.id ?? newId('safety_recognition'), kind: 'safety_recognition' });
+        return storeDesignation(ctx, { args, info }, { ...input, id: input.id ?? newId('safety_recognition'), kind: 'safety_recognition' });
       },
-      recordExemplaryCommunePilot: (_: unknown, args: Args, ctx: PoliceContext) => {
+      recordExemplaryCommunePilot: (_: unknown, args: Args, ctx: PoliceContext, info: ResolvedField) => {
         const input = validateExemplaryCommunePilotInput(withoutNulls(args.input as Args), { areas: ctx.registry });
-        return storeDesignation(ctx, { ...input, id: input.id ?? newId('exemplary_commune_pilot'), kind: 'exemplary_commune_pilot' });
+        return storeDesignation(ctx, { args, info }, { ...input, id: input.id ?? newId('exemplary_commune_pilot'), kind: 'exemplary_commune_pilot' });
       },
-      recordMovementRating: (_: unknown, args: Args, ctx: PoliceContext) => {
+      recordMovementRating: (_: unknown, args: Args, ctx: PoliceContext, info: ResolvedField) => {
         const input = validateMovementRatingInput(withoutNulls({ ...(args.input as Args), rating: lowerEnum((args.input as Args).rating) }), { areas: ctx.registry });
-        return storeDesignation(ctx, { ...input, id: input.id ?? newId('movement_rating'), kind: 'movement_rating' });
+        return storeDesignation(ctx, { args, info }, { ...input, id: input.id ?? newId('movement_rating'), kind: 'movement_rating' });
       },
     },
 
