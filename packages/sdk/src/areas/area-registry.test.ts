@@ -153,9 +153,30 @@ describe('area registry: lineage through the 2025 reform', () => {
     expect(registry.currentOf(candidate, { on: '2025-03-01' }).every((unit) => unit.relation === 'partial')).toBe(true);
   });
 
-  it('gives districts no successor: the district tier ended on 2025-07-01', () => {
+  it('takes a district, whose tier ended on 2025-07-01, to the current units its communes went into', () => {
     expect(registry.successors('807', { on: '2025-03-01' })).toEqual([]);
-    expect(registry.currentOf('807')).toEqual([]);
+    for (const district of ['807', '676']) {
+      const communes = registry.children(district);
+      expect(communes.length).toBeGreaterThan(0);
+      const expected = new Set(communes.flatMap((commune) => registry.currentOf(commune.code, { on: commune.validFrom }).map((unit) => unit.code)));
+      const reached = registry.currentOf(district);
+      expect(new Set(reached.map((unit) => unit.code))).toEqual(expected);
+      expect(reached.every((unit) => registry.get(unit.code)!.validTo === undefined)).toBe(true);
+    }
+    // Lâm Hà's communes went into several new communes, each taking part of the district.
+    expect(registry.currentOf('676').length).toBeGreaterThan(1);
+    expect(registry.currentOf('676').every((unit) => unit.relation === 'partial')).toBe(true);
+  });
+
+  it('lists every version of a reused code and finds the old one by name', () => {
+    const versions = registry.versions('23235');
+    expect(versions.length).toBeGreaterThan(1);
+    expect(versions.map((unit) => unit.name)).toContain('Tân An');
+    expect(versions.at(-1)!.validTo).toBeUndefined();
+    expect(registry.search('tan an', { allVersions: true, limit: 500 }).some((unit) => unit.code === '23235' && unit.name === 'Tân An')).toBe(true);
+    expect(registry.search('tan an', { limit: 500 }).some((unit) => unit.code === '23235' && unit.name === 'Tân An')).toBe(false);
+    expect(registry.search('long an', { allVersions: true }).some((unit) => unit.code === '80' && unit.name === 'Long An')).toBe(true);
+    for (const query of ['lagi', 'la gi']) expect(registry.search(query, { allVersions: true }).some((unit) => unit.code === '23235' && unit.name === 'La Gi')).toBe(true);
   });
 });
 

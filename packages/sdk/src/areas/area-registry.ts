@@ -15,6 +15,11 @@ export interface AreaSearchOptions extends OnDate {
   readonly provinceCode?: string;
   /** At most this many results (default 20). */
   readonly limit?: number;
+  /**
+   * Search every version of every code, not only the newest: finds units that ended, also where
+   * the 2025 reform gave their code to another unit (Phường Tân An 23235 of Bình Thuận). Ignored with `on`.
+   */
+  readonly allVersions?: boolean;
 }
 
 /** A current unit that an older unit went into, with how it got there. */
@@ -54,6 +59,8 @@ export interface AreaRegistry extends AreaGraph {
   /** Nearest first. */
   ancestors(code: string, options?: OnDate): readonly AdministrativeUnit[];
   children(code: string, options?: OnDate): readonly AdministrativeUnit[];
+  /** Every version of a code, oldest first (empty for an unknown code). */
+  versions(code: string): readonly AdministrativeUnit[];
   /** By name (diacritic- and case-insensitive) or code prefix; exact names first. */
   search(query: string, options?: AreaSearchOptions): readonly AdministrativeUnit[];
   /** Links out of the unit's last register; with `on`, out of that register. */
@@ -268,7 +275,35 @@ export function createAreaRegistry(data: RegistryData): AreaRegistry {
       }
     };
     walk(code, start, [], 'full');
+    if (reached.size === 0 && start < last && row.level === 'district') return districtCurrentOf(code, start);
     return [...reached.values()].sort((a, b) => a.code.localeCompare(b.code));
+  }
+
+  /**
+   * A district of a register before the 2025 reform, which abolished the tier: the data links its
+   * communes, not the district. It went into the current units its communes went into — wholly
+   * into one only if all of them went wholly into that one, else in part into each.
+   */
+  function districtCurrentOf(code: string, index: number): readonly CurrentUnit[] {
+    const communes = childrenByRegister[index]!.get(code) ?? [];
+    const reached = new Map<string, CurrentUnit>();
+    for (const commune of communes) {
+      for (const unit of currentOf(commune.code, { on: registers[index]! })) {
+        const previous = reached.get(unit.code);
+        const chain = [...(previous?.chain ?? []), ...unit.chain];
+        const effectiveOn = [previous?.effectiveOn, unit.effectiveOn].filter((date): date is string => date !== undefined).sort().at(-1);
+        reached.set(unit.code, {
+          code: unit.code,
+          relation: 'partial',
+          ...(effectiveOn !== undefined ? { effectiveOn } : {}),
+          resolutions: [...new Set([...(previous?.resolutions ?? []), ...unit.resolutions])],
+          chain,
+        });
+      }
+    }
+    const units = [...reached.values()].sort((a, b) => a.code.localeCompare(b.code));
+    const whole = units.length === 1 && communes.every((commune) => currentOf(commune.code, { on: registers[index]! }).every((unit) => unit.relation === 'full'));
+    return whole ? [{ ...units[0]!, relation: 'full' }] : units;
   }
 
   function constituentsOf(code: string, options?: OnDate): readonly ConstituentUnit[] {
@@ -301,18 +336,23 @@ export function createAreaRegistry(data: RegistryData): AreaRegistry {
   }
 
   // Search index: folded names of every version, built on first search.
-  let searchIndex: { row: UnitVersionRow; name: string; fullName: string }[] | undefined;
+  let searchIndex: { row: UnitVersionRow; name: string; fullName: string; compact: string }[] | undefined;
   function search(query: string, options: AreaSearchOptions = {}): readonly AdministrativeUnit[] {
     const folded = normaliseName(query);
     const limit = options.limit ?? 20;
     if (folded === '' || limit <= 0) return [];
-    searchIndex ??= data.units.map((row) => ({ row, name: normaliseName(row.name), fullName: normaliseName(`${row.unitType} ${row.name}`) }));
+    searchIndex ??= data.units.map((row) => {
+      const name = normaliseName(row.name);
+      return { row, name, fullName: normaliseName(`${row.unitType} ${row.name}`), compact: name.replaceAll(' ', '') };
+    });
+    // People write some names run together ("lagi" for La Gi): spaces are matched last.
+    const compactQuery = folded.replaceAll(' ', '');
     const inRegister = options.on !== undefined ? byRegister[registerIndexOn(options.on)]! : undefined;
     const byCode = /^\d+$/.test(folded);
     const hits: { row: UnitVersionRow; rank: number }[] = [];
     for (const entry of searchIndex) {
       const { row } = entry;
-      if (inRegister ? inRegister.get(row.code) !== row : versionsByCode.get(row.code)!.at(-1) !== row) continue;
+      if (inRegister ? inRegister.get(row.code) !== row : !options.allVersions && versionsByCode.get(row.code)!.at(-1) !== row) continue;
       if (options.level && row.level !== options.level) continue;
       if (options.provinceCode && row.provinceCode !== options.provinceCode) continue;
       let rank: number;
@@ -320,6 +360,7 @@ export function createAreaRegistry(data: RegistryData): AreaRegistry {
       else if (entry.name === folded || entry.fullName === folded) rank = 0;
       else if (entry.name.startsWith(folded) || entry.fullName.startsWith(folded)) rank = 1;
       else if (entry.name.includes(folded) || entry.fullName.includes(folded)) rank = 2;
+      else if (compactQuery.length >= 3 && entry.compact.includes(compactQuery)) rank = 3;
       else rank = -1;
       if (rank >= 0) hits.push({ row, rank });
     }
@@ -347,6 +388,7 @@ export function createAreaRegistry(data: RegistryData): AreaRegistry {
       return index < 0 ? [] : successorLinksAt(code, index);
     },
     has: (code) => versionsByCode.has(code),
+    versions: (code) => (versionsByCode.get(code) ?? []).map(toUnit),
     get(code, options) {
       const row = versionOf(code, options);
       return row ? toUnit(row) : undefined;

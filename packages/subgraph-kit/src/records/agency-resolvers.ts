@@ -15,7 +15,7 @@ import {
   type SecurityModel,
   type VolunteerForce,
 } from '@antq/sdk';
-import type { AdministrativeUnit } from '@antq/sdk';
+import type { AdministrativeUnit, LineageLink } from '@antq/sdk';
 import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
 import type { AreaRegistry } from '@antq/sdk/areas';
 import type { AccessGrant } from '../access/access-grants.js';
@@ -79,17 +79,49 @@ function areaRef(code: string | undefined | null) {
   return code ? { code } : null;
 }
 
-function unitFields(registry: AreaRegistry, parent: Parent): AdministrativeUnit {
-  return registry.require(String(parent.code));
+/**
+ * An `Area` parent names one version of a unit: its code, and `on` — a date within that version —
+ * unless it is the newest unit with the code. Within this subgraph every field of the area honours
+ * the version; another subgraph's view of it (`Area.police` …) is keyed by the code alone.
+ */
+interface AreaParent {
+  readonly code: string;
+  readonly on?: string;
 }
 
-function lineageLinks(links: readonly { to?: string; from?: string; relation: string; effectiveOn: string; resolution?: string }[], side: 'to' | 'from') {
-  return links.map((link) => ({
-    area: { code: link[side] },
-    relation: link.relation.toUpperCase(),
-    effectiveOn: link.effectiveOn,
-    resolution: link.resolution ?? null,
-  }));
+function versionOn(area: Parent): { on: string } | undefined {
+  return typeof area.on === 'string' ? { on: area.on } : undefined;
+}
+
+/** The reference to one version of a unit (no `on` for the newest). */
+function versionRef(registry: AreaRegistry, unit: AdministrativeUnit): AreaParent {
+  return registry.get(unit.code) === unit ? { code: unit.code } : { code: unit.code, on: unit.validFrom };
+}
+
+function unitFields(registry: AreaRegistry, parent: Parent): AdministrativeUnit {
+  return registry.require(String(parent.code), versionOn(parent));
+}
+
+/** The area of a record: the unit its code named on the record's date (a reused code names the older unit then). */
+function recordAreaRef(registry: AreaRegistry, record: Parent): AreaParent | null {
+  const code = record.areaCode as string | undefined;
+  if (!code) return null;
+  const dated = (record.periodStart ?? record.startedOn ?? record.establishedOn) as string | Date | undefined;
+  const on = dated instanceof Date ? dated.toISOString().slice(0, 10) : dated;
+  const unit = (on && registry.get(code, { on })) || registry.get(code);
+  return unit ? versionRef(registry, unit) : { code };
+}
+
+function lineageLinks(registry: AreaRegistry, links: readonly LineageLink[], side: 'to' | 'from') {
+  return links.map((link) => {
+    const unit = registry.get(link[side], { on: side === 'to' ? link.toRegister : link.fromRegister });
+    return {
+      area: unit ? versionRef(registry, unit) : { code: link[side] },
+      relation: link.relation.toUpperCase(),
+      effectiveOn: link.effectiveOn,
+      resolution: link.resolution ?? null,
+    };
+  });
 }
 
 function newId(agency: Agency, kind: string): string {
@@ -115,7 +147,7 @@ export function createAgencyResolvers(options: AgencyResolverOptions) {
   const recordFields = {
     agency: () => agency.toUpperCase(),
     organisation: (record: Parent) => toEnumValue(record.organisation as string),
-    area: (record: Parent) => areaRef(record.areaCode as string),
+    area: (record: Parent) => recordAreaRef(registry, record),
     residentialArea: (record: Parent) => (record.residentialAreaId ? { id: record.residentialAreaId } : null),
     funding: (record: Parent) =>
       ((record.funding as Parent[] | undefined) ?? []).map((funding) => ({
@@ -223,16 +255,16 @@ export function createAgencyResolvers(options: AgencyResolverOptions) {
 
   return {
     Query: {
-      area: (_: unknown, args: Args) => ({ code: registry.require(String(args.code)).code }),
+      area: (_: unknown, args: Args) => versionRef(registry, registry.require(String(args.code), args.on ? { on: String(args.on) } : undefined)),
       areas: (_: unknown, args: Args) =>
         registry
           .search(String(args.search), {
             ...(args.level ? { level: fromEnumValue(args.level) } : {}),
             ...(args.provinceCode ? { provinceCode: String(args.provinceCode) } : {}),
-            ...(args.currentOnly === false ? {} : { on: registry.latestRegister }),
+            ...(args.on ? { on: String(args.on) } : args.currentOnly === false ? { allVersions: true } : { on: registry.latestRegister }),
             limit: checkPageSize(args.first as number | undefined, 20),
           })
-          .map((unit) => ({ code: unit.code })),
+          .map((unit) => versionRef(registry, unit)),
       indicators: () => INDICATORS,
       modelKinds: () => MODEL_KINDS,
       forceKinds: () => FORCE_KINDS,
@@ -318,20 +350,32 @@ export function createAgencyResolvers(options: AgencyResolverOptions) {
       fullName: (area: Parent) => unitFields(registry, area).fullName,
       level: (area: Parent) => unitFields(registry, area).level.toUpperCase(),
       unitType: (area: Parent) => unitFields(registry, area).unitType,
-      parent: (area: Parent) => areaRef(unitFields(registry, area).parentCode),
-      ancestors: (area: Parent) => registry.ancestors(String(area.code)).map((unit) => ({ code: unit.code })),
-      children: (area: Parent) => registry.children(String(area.code)).map((unit) => ({ code: unit.code })),
+      parent: (area: Parent) => {
+        const up = registry.parent(String(area.code), versionOn(area));
+        return up ? versionRef(registry, up) : null;
+      },
+      ancestors: (area: Parent) => registry.ancestors(String(area.code), versionOn(area)).map((unit) => versionRef(registry, unit)),
+      children: (area: Parent) => registry.children(String(area.code), versionOn(area)).map((unit) => versionRef(registry, unit)),
       province: (area: Parent) => {
-        const unit = unitFields(registry, area);
-        return unit.level === 'province' ? null : areaRef(unit.provinceCode);
+        const province = registry.ancestors(String(area.code), versionOn(area)).find((unit) => unit.level === 'province');
+        return province ? versionRef(registry, province) : null;
       },
       validFrom: (area: Parent) => unitFields(registry, area).validFrom,
       validTo: (area: Parent) => unitFields(registry, area).validTo ?? null,
       current: (area: Parent) => unitFields(registry, area).validTo === undefined,
-      successors: (area: Parent) => lineageLinks(registry.successors(String(area.code)).filter((link) => !link.unchanged), 'to'),
-      predecessors: (area: Parent) => lineageLinks(registry.predecessors(String(area.code)).filter((link) => !link.unchanged), 'from'),
+      versions: (area: Parent) => registry.versions(String(area.code)).map((unit) => versionRef(registry, unit)),
+      // Out of the version's last register, into its first: whatever date inside the version `on` names.
+      successors: (area: Parent) => {
+        const unit = unitFields(registry, area);
+        const last = unit.validTo === undefined ? undefined : registry.registers[registry.registers.indexOf(unit.validTo) - 1];
+        return lineageLinks(registry, registry.successors(unit.code, last ? { on: last } : undefined).filter((link) => !link.unchanged), 'to');
+      },
+      predecessors: (area: Parent) => {
+        const unit = unitFields(registry, area);
+        return lineageLinks(registry, registry.predecessors(unit.code, { on: unit.validFrom }).filter((link) => !link.unchanged), 'from');
+      },
       currentUnits: (area: Parent) =>
-        registry.currentOf(String(area.code)).map((reached) => ({
+        registry.currentOf(String(area.code), versionOn(area)).map((reached) => ({
           area: { code: reached.code },
           relation: reached.relation.toUpperCase(),
           effectiveOn: reached.effectiveOn ?? unitFields(registry, { code: reached.code }).validFrom,
