@@ -356,7 +356,8 @@ export function createAreaRegistry(data: RegistryData): AreaRegistry {
       if (options.level && row.level !== options.level) continue;
       if (options.provinceCode && row.provinceCode !== options.provinceCode) continue;
       let rank: number;
-      if (byCode) rank = row.code === folded ? 0 : row.code.startsWith(folded) ? 1 : -1;
+      // A number is a code (prefix) first, and a name too: Phường 11 is named "11".
+      if (byCode && (row.code === folded || row.code.startsWith(folded))) rank = row.code === folded ? 0 : 1;
       else if (entry.name === folded || entry.fullName === folded) rank = 0;
       else if (entry.name.startsWith(folded) || entry.fullName.startsWith(folded)) rank = 1;
       else if (entry.name.includes(folded) || entry.fullName.includes(folded)) rank = 2;
