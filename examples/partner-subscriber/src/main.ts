@@ -1,9 +1,9 @@
-// npm start -w @antq/partner-subscriber -- --url http://127.0.0.1:4000/graphql --token <jwt> --cursor-file .partner-cursor [--area 80] [--agency POLICE]
+// ANTQ_URL=http://127.0.0.1:4000/graphql ANTQ_TOKEN=<jwt> npm start -- [--cursor-file .partner-cursor] [--area 80] [--agency POLICE]
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ChangeStreamError, followChanges, type ChangeStreamFilter, type FollowProgress, type StreamEvent } from './partner-subscriber.js';
 
-const USAGE = `Usage: partner-subscriber --url <gateway GraphQL URL> --token <jwt> [--cursor-file .partner-cursor] [--area <code>] [--agency POLICE|FRONT|VETERANS|YOUTH]...
+const USAGE = `Usage: ANTQ_TOKEN=<jwt> partner-subscriber [--url <gateway GraphQL URL>] [--cursor-file .partner-cursor] [--area <code>] [--agency POLICE|FRONT|VETERANS|YOUTH]...
 
 Follows the ANTQ Graph change stream and prints one line per change to stdout:
   <occurredAt>  <agency>  <change>  <recordKind>  <recordId>  <area>
@@ -11,7 +11,8 @@ Progress goes to stderr. The cursor of the last change printed is kept in the cu
 restart (or a dropped connection) resumes right after it. Ctrl-C stops.
 
   --url          default http://127.0.0.1:4000/graphql ($ANTQ_URL)
-  --token        a bearer token, e.g. one that "npm start" prints ($ANTQ_TOKEN)
+  --token        a bearer token, e.g. one that "npm start" prints; better in $ANTQ_TOKEN, as an
+                 argument it shows in \`ps\` and npm prints it
   --cursor-file  default .partner-cursor
   --area         only changes in this area's subtree (e.g. 80, Tây Ninh)
   --agency       only this agency's changes; repeat for several
@@ -39,7 +40,7 @@ if (values.help) {
   process.exit(0);
 }
 if (!values.token) {
-  console.error(`A token is needed: pass --token <jwt> (npm start prints development tokens) or set ANTQ_TOKEN.\n\n${USAGE}`);
+  console.error(`A token is needed: set ANTQ_TOKEN (npm start prints development tokens) or pass --token <jwt>.\n\n${USAGE}`);
   process.exit(2);
 }
 
@@ -75,7 +76,8 @@ const report = (progress: FollowProgress) => {
 };
 
 const stop = new AbortController();
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => stop.abort());
+// `on`, not `once`: Ctrl-C reaches both npm and this process, and npm passes it on too.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => stop.abort());
 
 let count = 0;
 try {

@@ -3,7 +3,6 @@ import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
-import { decodeStreamCursor, type StreamPosition } from '@antq/sdk';
 
 /** One change as the stream carries it (the fields this partner asks for). */
 export interface StreamEvent {
@@ -116,13 +115,26 @@ export async function writeCursorFile(file: string, cursor: string): Promise<voi
   }
 }
 
-function positionOf(cursor: string | null): StreamPosition {
-  if (cursor === null) return {};
-  try {
-    return decodeStreamCursor(cursor);
-  } catch {
-    return {}; // the stream will refuse it with BAD_USER_INPUT, which is reported then
+/** The last seq handled per agency (lower-case agency code → seq). */
+type StreamPosition = Readonly<Record<string, number>>;
+
+/**
+ * Where a cursor stands in each agency's sequence, to skip a change handled already. Cursors are
+ * opaque to the API; today one is base64url of `v1|front:3,police:12`. Anything else reads as no
+ * position (nothing is skipped, and the stream itself refuses a malformed cursor, reported then).
+ */
+export function positionOf(cursor: string | null): StreamPosition {
+  if (cursor === null || !/^[A-Za-z0-9_-]+$/.test(cursor)) return {};
+  const [version, body = ''] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  if (version !== 'v1') return {};
+  const position: Record<string, number> = {};
+  for (const part of body.split(',').filter(Boolean)) {
+    const [agency = '', seq] = part.split(':');
+    const value = Number(seq);
+    if (!/^[a-z]+$/.test(agency) || !Number.isSafeInteger(value) || value < 0) return {};
+    position[agency] = value;
   }
+  return position;
 }
 
 function errorCodes(error: unknown): string[] {
@@ -190,7 +202,7 @@ export async function followChanges(options: FollowChangesOptions): Promise<void
 
   /** Handles one event: skip what was handled already, else onChange then save. */
   async function handle(event: StreamEvent): Promise<void> {
-    const seen = position[event.agency.toLowerCase() as keyof StreamPosition];
+    const seen = position[event.agency.toLowerCase()];
     if (seen !== undefined && event.seq <= seen) {
       progress({ kind: 'duplicate-skipped', event });
       return;

@@ -1,12 +1,13 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postGraphQL } from '@antq/testing';
 import { startEmbeddedGraph, type EmbeddedGraph } from '@antq/embedded';
-import { verifyWebhookSignature, type WebhookPayload } from '@antq/stream';
+import { Webhook, WebhookVerificationError } from 'standardwebhooks';
+import { createWebhookHandler, type WebhookChange, type WebhookDeliveryInfo } from '../src/webhook-receiver.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -26,28 +27,57 @@ interface Received {
   readonly status: number;
 }
 
-/** A partner's webhook endpoint on a local port; `answer` picks the status of each request (1-based). */
-async function startReceiver(answer: (request: number) => number = () => 200) {
+/**
+ * A partner's webhook endpoint on a local port: the example's handler (`createWebhookHandler`,
+ * given the secret once registerWebhook returned it), behind a recorder of every request as
+ * received. `fail(n)` true makes the n-th request (1-based) answer 500 without reaching the handler.
+ */
+async function startReceiver(fail: (request: number) => boolean = () => false) {
   const received: Received[] = [];
+  const handled: { change: WebhookChange; delivery: WebhookDeliveryInfo }[] = [];
+  const refused: string[] = [];
+  let handler: ((request: IncomingMessage, response: ServerResponse) => void) | undefined;
   const server: Server = createServer((request, response) => {
     const chunks: Buffer[] = [];
+    const number = received.length + 1;
+    // The recorder reads a copy of the bytes; the handler reads the request itself.
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      const status = answer(received.length + 1);
-      received.push({ at: Date.now(), headers: request.headers, raw: Buffer.concat(chunks), status });
-      response.writeHead(status, { 'content-type': 'text/plain' }).end(status === 200 ? 'ok' : 'try again');
-    });
+    response.on('finish', () => received.push({ at: Date.now(), headers: request.headers, raw: Buffer.concat(chunks), status: response.statusCode }));
+    if (fail(number) || !handler) {
+      request.resume();
+      request.on('end', () => response.writeHead(500, { 'content-type': 'text/plain' }).end('try again'));
+      return;
+    }
+    handler(request, response);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };
   return {
     url: `http://127.0.0.1:${port}/antq-hook`,
     received,
+    handled,
+    refused,
+    useSecret(secret: string) {
+      handler = createWebhookHandler({ secret, onChange: (change, delivery) => void handled.push({ change, delivery }), onRefused: (reason) => refused.push(reason) });
+    },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
 
-const body = (delivery: Received) => JSON.parse(delivery.raw.toString('utf8')) as WebhookPayload;
+const body = (delivery: Received) => JSON.parse(delivery.raw.toString('utf8')) as WebhookChange;
+/** The Standard Webhooks headers of a request as received, as a partner's library reads them. */
+const standardHeaders = (delivery: Received) => ({
+  'webhook-id': delivery.headers['webhook-id'] as string,
+  'webhook-timestamp': delivery.headers['webhook-timestamp'] as string,
+  'webhook-signature': delivery.headers['webhook-signature'] as string,
+});
+
+/** Posts a request to an endpoint as it is; its status. */
+async function post(url: string, headers: Record<string, string>, raw: Buffer): Promise<number> {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: new Uint8Array(raw) });
+  await response.arrayBuffer();
+  return response.status;
+}
 
 interface Delivery {
   id: string;
@@ -77,14 +107,16 @@ describe('webhooks through the gateway', () => {
       input: { kind: 'security_camera', status: 'ACTIVE', areaCode: '28177', name: `Camera ${randomUUID()}` },
     })).createPoliceModel.id;
 
-  const registerWebhook = async (url: string, secret: string) =>
-    (
-      await ask<{ registerWebhook: { id: string; agency: string; active: boolean } }>(
-        'mutation ($input: WebhookInput!) { registerWebhook(input: $input) { id agency active } }',
-        tokens.frontAnalyst!,
-        { input: { url, secret, filter: { agencies: ['POLICE'], recordKinds: ['security_model'] } } },
-      )
-    ).registerWebhook;
+  /** Registers the receiver's URL; the secret is generated, returned once, and handed to the receiver's handler. */
+  const registerWebhook = async (receiver: Awaited<ReturnType<typeof startReceiver>>) => {
+    const { registerWebhook: registered } = await ask<{ registerWebhook: { id: string; agency: string; active: boolean; secret: string } }>(
+      'mutation ($input: WebhookInput!) { registerWebhook(input: $input) { id agency active secret } }',
+      tokens.frontAnalyst!,
+      { input: { url: receiver.url, filter: { agencies: ['POLICE'], recordKinds: ['security_model'] } } },
+    );
+    receiver.useSecret(registered.secret);
+    return registered;
+  };
 
   const deliveries = async (webhookId: string) =>
     (
@@ -100,7 +132,7 @@ describe('webhooks through the gateway', () => {
     graph = await startEmbeddedGraph({ dataDir, port: 0 });
     tokens.policeEditor = await graph.issuer.mint({ agency: 'police', jurisdiction: '80', roles: ['editor'], clearance: 'restricted' });
     tokens.frontAnalyst = await graph.issuer.mint({ agency: 'front', roles: ['analyst'], clearance: 'shared' });
-  }, 120_000);
+  }, 600_000); // the whole graph starting on a busy 2-core machine has taken over 5 minutes
 
   afterAll(async () => {
     await graph?.close();
@@ -110,20 +142,17 @@ describe('webhooks through the gateway', () => {
 
   // Shared by the two tests (the second starts its own when run alone): the healthy endpoint keeps receiving while the failing one retries.
   let healthy: Awaited<ReturnType<typeof startReceiver>> | undefined;
-  let healthyHook: { id: string; agency: string; active: boolean };
-  let healthySecret: string;
+  let healthyHook: { id: string; agency: string; active: boolean; secret: string };
   async function startHealthy() {
     healthy = await startReceiver();
     receivers.push(healthy);
-    healthySecret = randomBytes(20).toString('hex');
-    healthyHook = await registerWebhook(healthy.url, healthySecret);
+    healthyHook = await registerWebhook(healthy);
     return healthy;
   }
 
-  it('delivers each change, signed, to a registered endpoint, and lists the deliveries', async () => {
+  it('delivers each change, signed the Standard Webhooks way, to a registered endpoint whose handler verifies it, and lists the deliveries', async () => {
     const healthy = await startHealthy();
-    expect(healthySecret).toHaveLength(40);
-    expect(healthyHook).toMatchObject({ agency: 'FRONT', active: true });
+    expect(healthyHook).toMatchObject({ agency: 'FRONT', active: true, secret: expect.stringMatching(/^whsec_/) });
 
     const ids: string[] = [];
     for (let index = 0; index < 3; index++) ids.push(await createPoliceModel());
@@ -131,33 +160,47 @@ describe('webhooks through the gateway', () => {
     await sleep(500);
     expect(healthy.received).toHaveLength(3);
 
+    // The example's handler verified and handled each once, in order.
+    expect(healthy.refused).toEqual([]);
+    expect(healthy.handled.map(({ change }) => change.recordId)).toEqual(ids);
     for (const [index, delivery] of healthy.received.entries()) {
+      expect(delivery.status).toBe(204);
       expect(delivery.headers['x-antq-webhook-id']).toBe(healthyHook.id);
       expect(delivery.headers['content-type']).toContain('application/json');
-      expect(verifyWebhookSignature(healthySecret, delivery.headers['x-antq-signature'] as string, delivery.raw)).toBe(true);
-      // Not with another secret, and not over other bytes.
-      expect(verifyWebhookSignature(randomBytes(20).toString('hex'), delivery.headers['x-antq-signature'] as string, delivery.raw)).toBe(false);
-      expect(verifyWebhookSignature(healthySecret, delivery.headers['x-antq-signature'] as string, Buffer.concat([delivery.raw, Buffer.from(' ')]))).toBe(false);
+      expect(healthy.handled[index]!.delivery).toEqual({ messageId: delivery.headers['webhook-id'], webhookId: healthyHook.id });
+      // As any Standard Webhooks library checks it; not with another secret, and not over other bytes.
+      expect(new Webhook(healthyHook.secret).verify(delivery.raw, standardHeaders(delivery))).toEqual(body(delivery));
+      expect(() => new Webhook(`whsec_${Buffer.from(randomUUID()).toString('base64')}`).verify(delivery.raw, standardHeaders(delivery))).toThrow(WebhookVerificationError);
+      expect(() => new Webhook(healthyHook.secret).verify(Buffer.concat([delivery.raw, Buffer.from(' ')]), standardHeaders(delivery))).toThrow(WebhookVerificationError);
       expect(body(delivery)).toMatchObject({ agency: 'POLICE', recordKind: 'security_model', recordId: ids[index], change: 'created', areaCode: '28177' });
     }
     const seqs = healthy.received.map((delivery) => body(delivery).seq);
     expect(seqs).toEqual([seqs[0]!, seqs[0]! + 1, seqs[0]! + 2]);
+    expect(new Set(healthy.received.map((delivery) => delivery.headers['webhook-id'])).size).toBe(3);
+
+    // The handler answers a repeat of a handled delivery without handling it twice, and refuses a forged one.
+    const delivered = [...healthy.received];
+    const first = delivered[0]!;
+    expect(await post(healthy.url, standardHeaders(first), first.raw)).toBe(200);
+    const forged = Buffer.from(first.raw.toString('utf8').replace(ids[0]!, 'police-model-forged'));
+    expect(await post(healthy.url, standardHeaders(first), forged)).toBe(401);
+    expect(healthy.refused).toEqual([expect.stringContaining('No matching signature')]);
+    expect(healthy.handled).toHaveLength(3);
 
     const listed = await deliveries(healthyHook.id);
     expect(listed).toHaveLength(3);
-    expect(listed.map((delivery) => delivery.status)).toEqual([200, 200, 200]);
+    expect(listed.map((delivery) => delivery.status)).toEqual([204, 204, 204]);
     expect(listed.every((delivery) => delivery.attempt === 1 && delivery.error === null && delivery.webhookId === healthyHook.id)).toBe(true);
     // Newest first, one per delivered change, naming the cursor each body carried.
-    expect(listed.map((delivery) => delivery.cursor)).toEqual(healthy.received.map((delivery) => body(delivery).cursor).reverse());
+    expect(listed.map((delivery) => delivery.cursor)).toEqual(delivered.map((delivery) => body(delivery).cursor).reverse());
   });
 
   it('retries a failing endpoint with backoff until it answers 2xx, without holding up a healthy one', async () => {
-    // 500, 500, then 200.
+    // 500, 500, then the handler (204).
     const healthyReceiver = healthy ?? (await startHealthy());
-    const flaky = await startReceiver((request) => (request <= 2 ? 500 : 200));
+    const flaky = await startReceiver((request) => request <= 2);
     receivers.push(flaky);
-    const flakySecret = randomBytes(20).toString('hex');
-    const flakyHook = await registerWebhook(flaky.url, flakySecret);
+    const flakyHook = await registerWebhook(flaky);
     const healthyBefore = healthyReceiver.received.length;
 
     const written = Date.now();
@@ -177,11 +220,14 @@ describe('webhooks through the gateway', () => {
     const [first, second, third] = flaky.received;
     expect(healthyDelivery.at).toBeLessThan(second!.at);
     expect(nextAt).toBeLessThan(third!.at);
-    // The same change each time, freshly signed, with growing gaps between attempts.
+    // The same change each time, with the same webhook-id, freshly signed, with growing gaps between attempts.
     for (const attempt of [first!, second!, third!]) {
       expect(body(attempt).recordId).toBe(id);
-      expect(verifyWebhookSignature(flakySecret, attempt.headers['x-antq-signature'] as string, attempt.raw)).toBe(true);
+      expect(attempt.headers['webhook-id']).toBe(first!.headers['webhook-id']);
+      expect(new Webhook(flakyHook.secret).verify(attempt.raw, standardHeaders(attempt))).toMatchObject({ recordId: id });
     }
+    expect(third!.status).toBe(204);
+    expect(flaky.handled.filter(({ change }) => change.recordId === id)).toHaveLength(1);
     expect(third!.at - second!.at).toBeGreaterThan(second!.at - first!.at);
     expect(third!.at - written).toBeLessThan(20_000);
 
@@ -190,11 +236,11 @@ describe('webhooks through the gateway', () => {
     const listed = await deliveries(flakyHook.id);
     const forFirst = listed.filter((delivery) => delivery.cursor === body(first!).cursor);
     expect(forFirst.map((delivery) => [delivery.attempt, delivery.status])).toEqual([
-      [3, 200],
+      [3, 204],
       [2, 500],
       [1, 500],
     ]);
     expect(forFirst.filter((delivery) => delivery.status === 500).every((delivery) => delivery.error?.includes('500'))).toBe(true);
-    expect((await deliveries(healthyHook.id)).every((delivery) => delivery.status === 200 && delivery.attempt === 1)).toBe(true);
+    expect((await deliveries(healthyHook.id)).every((delivery) => delivery.status === 204 && delivery.attempt === 1)).toBe(true);
   }, 60_000);
 });

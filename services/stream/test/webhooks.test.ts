@@ -1,3 +1,4 @@
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Agency } from '@antq/sdk';
@@ -6,9 +7,17 @@ import { createAreaScopes, createStorage, parseCallerClaims, type Caller, type S
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AgencyFeed, ChangeBatch, StreamChange } from '@antq/subgraph-kit';
 import { startChangeHub, type ChangeHub } from '../src/change-hub.js';
-import { verifyWebhookSignature } from '../src/index.js';
+import { Webhook, WebhookVerificationError } from 'standardwebhooks';
+import {
+  generateWebhookSecret,
+  signWebhook,
+  signWebhookBody,
+  toStandardSecret,
+  verifyLegacyWebhookSignature,
+  verifyWebhookSignature,
+  webhookMessageId,
+} from '../src/index.js';
 import { decodeStreamCursor as decodeCursor, encodeStreamCursor as encodeCursor } from '@antq/sdk';
-import { signWebhookBody } from '../src/webhooks/signature.js';
 import { startWebhooks, WebhookLeaseLostError, type WebhookLeaseOptions, type WebhookService } from '../src/webhooks/index.js';
 
 const SECRET = 'a-partner-secret-of-at-least-32-characters';
@@ -119,44 +128,122 @@ async function expectCode(promise: Promise<unknown>, code: string) {
 
 // ---------------------------------------------------------------------------------------------
 
-describe('verifyWebhookSignature', () => {
+describe('webhook signatures', () => {
   const body = JSON.stringify({ cursor: 'abc', agency: 'POLICE', seq: 1 });
+  const secret = generateWebhookSecret();
+  const messageId = webhookMessageId(randomUUID(), 'police', 1 + Math.floor(Math.random() * 1_000));
+  const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000);
+  const standard = (headers: Record<string, string>) => {
+    const { 'x-antq-signature': _legacy, ...rest } = Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
+    return rest as Record<string, string>;
+  };
 
-  it('accepts a body signed with the secret', () => {
-    expect(verifyWebhookSignature(SECRET, signWebhookBody(SECRET, body), body)).toBe(true);
-    expect(verifyWebhookSignature(SECRET, signWebhookBody(SECRET, body), Buffer.from(body))).toBe(true);
+  it('generates whsec_ secrets of 32 random bytes, a new one each time', () => {
+    const other = generateWebhookSecret();
+    expect(secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
+    expect(Buffer.from(secret.slice('whsec_'.length), 'base64')).toHaveLength(32);
+    expect(other).not.toBe(secret);
   });
 
-  it('matches the documented scheme: hex HMAC-SHA256 of "<t>.<body>"', async () => {
-    const { createHmac } = await import('node:crypto');
+  it('signs the Standard Webhooks way: the standardwebhooks library verifies it, and so does verifyWebhookSignature', () => {
+    const headers = signWebhook({ secret, messageId, body });
+    expect(Object.keys(standard(headers)).sort()).toEqual(['webhook-id', 'webhook-signature', 'webhook-timestamp']);
+    expect(headers['webhook-id']).toBe(messageId);
+    expect(Math.abs(Number(headers['webhook-timestamp']) - Date.now() / 1000)).toBeLessThan(5);
+    expect(new Webhook(secret).verify(body, standard(headers))).toEqual(JSON.parse(body));
+    expect(new Webhook(secret).verify(Buffer.from(body), standard(headers))).toEqual(JSON.parse(body));
+    expect(verifyWebhookSignature(secret, headers, body)).toBe(true);
+    expect(verifyWebhookSignature(secret, new Headers(headers), new TextEncoder().encode(body))).toBe(true);
+  });
+
+  it('matches the specification: v1,<base64 HMAC-SHA256 keyed with the decoded secret over "<id>.<timestamp>.<body>">', () => {
+    const at = minutesAgo(1);
+    const timestamp = Math.floor(at.getTime() / 1000);
+    const key = Buffer.from(secret.slice('whsec_'.length), 'base64');
+    const expected = `v1,${createHmac('sha256', key).update(`${messageId}.${timestamp}.${body}`).digest('base64')}`;
+    expect(signWebhook({ secret, messageId, body, at })).toMatchObject({ 'webhook-timestamp': String(timestamp), 'webhook-signature': expected });
+  });
+
+  it('refuses a tampered body, another secret, an old or future timestamp, a missing header', () => {
+    const headers = standard(signWebhook({ secret, messageId, body }));
+    const tampered = body.replace('"seq":1', '"seq":2');
+    expect(() => new Webhook(secret).verify(tampered, headers)).toThrow(WebhookVerificationError);
+    expect(verifyWebhookSignature(secret, headers, tampered)).toBe(false);
+    expect(() => new Webhook(generateWebhookSecret()).verify(body, headers)).toThrow(/No matching signature/);
+    expect(verifyWebhookSignature(generateWebhookSecret(), headers, body)).toBe(false);
+    // Another id under the same signature: a replay of one message as another.
+    expect(verifyWebhookSignature(secret, { ...headers, 'webhook-id': webhookMessageId(randomUUID(), 'police', 1) }, body)).toBe(false);
+
+    const old = standard(signWebhook({ secret, messageId, body, at: minutesAgo(6) }));
+    expect(() => new Webhook(secret).verify(body, old)).toThrow(/too old/);
+    expect(verifyWebhookSignature(secret, old, body)).toBe(false);
+    const future = standard(signWebhook({ secret, messageId, body, at: minutesAgo(-6) }));
+    expect(() => new Webhook(secret).verify(body, future)).toThrow(/too new/);
+    expect(verifyWebhookSignature(secret, future, body)).toBe(false);
+
+    for (const name of ['webhook-id', 'webhook-timestamp', 'webhook-signature']) {
+      const { [name]: _dropped, ...missing } = headers;
+      expect(verifyWebhookSignature(secret, missing, body), name).toBe(false);
+    }
+  });
+
+  it('signs with a secret of the partner’s own (deprecated) by its UTF-8 bytes, whose whsec_ form the libraries take', () => {
+    const own = `partner-${randomUUID()}-ấp-Long-Hậu`;
+    const standardSecret = toStandardSecret(own);
+    expect(standardSecret).toBe(`whsec_${Buffer.from(own, 'utf8').toString('base64')}`);
+    expect(toStandardSecret(secret)).toBe(secret);
+    const headers = signWebhook({ secret: own, messageId, body });
+    expect(new Webhook(standardSecret).verify(body, standard(headers))).toEqual(JSON.parse(body));
+    expect(verifyWebhookSignature(own, headers, body)).toBe(true);
+  });
+
+  it('gives every change of every webhook its own message id, and one change the same id every time', () => {
+    const webhook = randomUUID();
+    expect(webhookMessageId(webhook, 'police', 7)).toBe(webhookMessageId(webhook, 'POLICE', 7));
+    const ids = new Set([webhookMessageId(webhook, 'police', 7), webhookMessageId(webhook, 'police', 8), webhookMessageId(webhook, 'front', 7), webhookMessageId(randomUUID(), 'police', 7)]);
+    expect(ids.size).toBe(4);
+    for (const id of ids) expect(id).toMatch(/^msg_[A-Za-z0-9_-]{27}$/);
+  });
+});
+
+describe('the deprecated X-Antq-Signature header', () => {
+  const body = JSON.stringify({ cursor: 'abc', agency: 'POLICE', seq: 1 });
+
+  it('is still sent with every signature, keyed with the secret string as registered', () => {
+    const headers = signWebhook({ secret: SECRET, messageId: 'msg_1', body });
+    expect(verifyLegacyWebhookSignature(SECRET, headers['X-Antq-Signature'], body)).toBe(true);
+    // The call partners wrote before still works.
+    expect(verifyWebhookSignature(SECRET, headers['X-Antq-Signature'], body)).toBe(true);
+  });
+
+  it('accepts a body signed with the secret', () => {
+    expect(verifyLegacyWebhookSignature(SECRET, signWebhookBody(SECRET, body), body)).toBe(true);
+    expect(verifyLegacyWebhookSignature(SECRET, signWebhookBody(SECRET, body), Buffer.from(body))).toBe(true);
+  });
+
+  it('matches the documented scheme: hex HMAC-SHA256 of "<t>.<body>"', () => {
     const t = Math.floor(Date.now() / 1000);
     const header = `t=${t},v1=${createHmac('sha256', SECRET).update(`${t}.${body}`).digest('hex')}`;
     expect(signWebhookBody(SECRET, body, t)).toBe(header);
-    expect(verifyWebhookSignature(SECRET, header, body)).toBe(true);
+    expect(verifyLegacyWebhookSignature(SECRET, header, body)).toBe(true);
   });
 
-  it('refuses a tampered body', () => {
+  it('refuses a tampered body, another secret, a stale or future timestamp (within the tolerance given)', () => {
     const header = signWebhookBody(SECRET, body);
-    expect(verifyWebhookSignature(SECRET, header, body.replace('"seq":1', '"seq":2'))).toBe(false);
-  });
-
-  it('refuses a signature made with another secret', () => {
-    expect(verifyWebhookSignature(SECRET, signWebhookBody(`${SECRET}-other`, body), body)).toBe(false);
-  });
-
-  it('refuses a stale or future timestamp, within the tolerance given', () => {
+    expect(verifyLegacyWebhookSignature(SECRET, header, body.replace('"seq":1', '"seq":2'))).toBe(false);
+    expect(verifyLegacyWebhookSignature(SECRET, signWebhookBody(`${SECRET}-other`, body), body)).toBe(false);
     const now = Math.floor(Date.now() / 1000);
-    expect(verifyWebhookSignature(SECRET, signWebhookBody(SECRET, body, now - 301), body)).toBe(false);
-    expect(verifyWebhookSignature(SECRET, signWebhookBody(SECRET, body, now + 301), body)).toBe(false);
-    expect(verifyWebhookSignature(SECRET, signWebhookBody(SECRET, body, now - 301), body, 600)).toBe(true);
+    expect(verifyLegacyWebhookSignature(SECRET, signWebhookBody(SECRET, body, now - 301), body)).toBe(false);
+    expect(verifyLegacyWebhookSignature(SECRET, signWebhookBody(SECRET, body, now + 301), body)).toBe(false);
+    expect(verifyLegacyWebhookSignature(SECRET, signWebhookBody(SECRET, body, now - 301), body, 600)).toBe(true);
   });
 
   it('refuses a missing or malformed header', () => {
-    expect(verifyWebhookSignature(SECRET, undefined, body)).toBe(false);
-    expect(verifyWebhookSignature(SECRET, '', body)).toBe(false);
-    expect(verifyWebhookSignature(SECRET, 'v1=deadbeef', body)).toBe(false);
-    expect(verifyWebhookSignature(SECRET, `t=${Math.floor(Date.now() / 1000)}`, body)).toBe(false);
-    expect(verifyWebhookSignature(SECRET, signWebhookBody(SECRET, body).replace(/v1=.{4}/, 'v1=zzzz'), body)).toBe(false);
+    expect(verifyLegacyWebhookSignature(SECRET, undefined, body)).toBe(false);
+    expect(verifyLegacyWebhookSignature(SECRET, '', body)).toBe(false);
+    expect(verifyLegacyWebhookSignature(SECRET, 'v1=deadbeef', body)).toBe(false);
+    expect(verifyLegacyWebhookSignature(SECRET, `t=${Math.floor(Date.now() / 1000)}`, body)).toBe(false);
+    expect(verifyLegacyWebhookSignature(SECRET, signWebhookBody(SECRET, body).replace(/v1=.{4}/, 'v1=zzzz'), body)).toBe(false);
   });
 });
 
@@ -187,7 +274,13 @@ describe('webhooks', () => {
     return created;
   };
   const register = (who: Caller, input: { url: string; secret?: string; filter?: Record<string, unknown>; after?: string }) =>
-    service.resolvers.Mutation.registerWebhook({}, { input: { secret: SECRET, ...input } }, { caller: who });
+    service.resolvers.Mutation.registerWebhook({}, { input }, { caller: who });
+  /** The headers a partner's Standard Webhooks library reads, as received. */
+  const standardHeaders = (request: Received) => ({
+    'webhook-id': request.headers['webhook-id'] as string,
+    'webhook-timestamp': request.headers['webhook-timestamp'] as string,
+    'webhook-signature': request.headers['webhook-signature'] as string,
+  });
   const deliveries = (who: Caller, webhookId: string, first = 100) => service.resolvers.Query.webhookDeliveries({}, { webhookId, first }, { caller: who });
 
   beforeAll(async () => {
@@ -220,11 +313,15 @@ describe('webhooks', () => {
       await expectCode(service.resolvers.Query.webhooks({}, {}, { caller: undefined }), 'UNAUTHENTICATED');
     });
 
-    it('refuses a URL that is not http(s), a short secret, a bad cursor', async () => {
+    it('refuses a URL that is not http(s), a short or malformed secret, a bad cursor', async () => {
       const who = caller('police');
       await expectCode(register(who, { url: 'ftp://partner.example/hook' }), 'BAD_USER_INPUT');
       await expectCode(register(who, { url: 'not a url' }), 'BAD_USER_INPUT');
       await expectCode(register(who, { url: 'https://partner.example/hook', secret: 'x'.repeat(31) }), 'BAD_USER_INPUT');
+      // whsec_ with a key under 24 bytes, over 64, or not base64.
+      for (const bad of [`whsec_${randomBytes(23).toString('base64')}`, `whsec_${randomBytes(65).toString('base64')}`, `whsec_${'!'.repeat(44)}`]) {
+        await expectCode(register(who, { url: 'https://partner.example/hook', secret: bad }), 'BAD_USER_INPUT');
+      }
       await expectCode(register(who, { url: 'https://partner.example/hook', after: 'garbage' }), 'BAD_USER_INPUT');
       expect(await service.resolvers.Query.webhooks({}, {}, { caller: who })).toEqual([]);
     });
@@ -242,7 +339,9 @@ describe('webhooks', () => {
         active: true,
         filter: { area: null, agencies: ['POLICE'], recordKinds: ['security_model'], changes: null },
       });
-      expect(webhook).not.toHaveProperty('secret');
+      // The secret is generated and shown in this answer only.
+      expect(webhook.secret).toMatch(/^whsec_/);
+      expect((await service.resolvers.Query.webhooks({}, {}, { caller: who }))[0]).not.toHaveProperty('secret');
       expect(decodeCursor(webhook.deliveredThrough)).toEqual({ police: 1, front: 0 });
       expect(service.dispatcher.running()).toEqual([webhook.id]);
 
@@ -274,7 +373,7 @@ describe('webhooks', () => {
   });
 
   describe('delivery', () => {
-    it('POSTs each event signed, as JSON, with the webhook id', async () => {
+    it('POSTs each event as JSON, signed the Standard Webhooks way with the generated secret, naming the webhook', async () => {
       const target = await newReceiver();
       const webhook = await register(caller('police'), { url: target.url });
       const change = police.append('security_model', 'updated', '79');
@@ -282,11 +381,36 @@ describe('webhooks', () => {
       const [request] = target.requests;
       expect(request!.headers['content-type']).toBe('application/json');
       expect(request!.headers['x-antq-webhook-id']).toBe(webhook.id);
-      expect(verifyWebhookSignature(SECRET, request!.headers['x-antq-signature'] as string, request!.body)).toBe(true);
+      // As a partner verifies it: the standardwebhooks library, the secret registerWebhook returned.
+      expect(new Webhook(webhook.secret).verify(request!.body, standardHeaders(request!))).toEqual(JSON.parse(request!.body));
+      expect(request!.headers['webhook-id']).toBe(webhookMessageId(webhook.id, 'police', 1));
+      expect(verifyWebhookSignature(webhook.secret, request!.headers, request!.body)).toBe(true);
+      expect(() => new Webhook(generateWebhookSecret()).verify(request!.body, standardHeaders(request!))).toThrow(WebhookVerificationError);
+      expect(() => new Webhook(webhook.secret).verify(request!.body.replace('"seq":1', '"seq":2'), standardHeaders(request!))).toThrow(WebhookVerificationError);
+      // The deprecated header, keyed with the secret string, for one more release.
+      expect(verifyLegacyWebhookSignature(webhook.secret, request!.headers['x-antq-signature'] as string, request!.body)).toBe(true);
       const body = JSON.parse(request!.body);
       expect(Object.keys(body).sort()).toEqual(['agency', 'areaCode', 'change', 'cursor', 'occurredAt', 'recordId', 'recordKind', 'seq']);
       expect(body).toMatchObject({ agency: 'POLICE', seq: 1, recordKind: 'security_model', recordId: change.recordId, change: 'updated', areaCode: '79', occurredAt: change.occurredAt });
       expect(decodeCursor(body.cursor)).toEqual({ police: 1, front: 0 });
+    });
+
+    it('signs with a whsec_ secret the partner gave, or (deprecated) a secret of its own, keeping X-Antq-Signature verifiable', async () => {
+      const target = await newReceiver();
+      const given = `whsec_${randomBytes(24).toString('base64')}`;
+      const own = `own-${randomBytes(24).toString('hex')}`;
+      const standardHook = await register(caller('police'), { url: target.url, secret: given });
+      const ownHook = await register(caller('police'), { url: target.url, secret: own });
+      expect(standardHook.secret).toBe(given);
+      expect(ownHook.secret).toBe(`whsec_${Buffer.from(own).toString('base64')}`);
+      police.append();
+      await until(() => target.requests.length === 2);
+      const of = (id: string) => target.requests.find((request) => request.headers['x-antq-webhook-id'] === id)!;
+      expect(new Webhook(given).verify(of(standardHook.id).body, standardHeaders(of(standardHook.id)))).toMatchObject({ seq: 1 });
+      expect(new Webhook(ownHook.secret).verify(of(ownHook.id).body, standardHeaders(of(ownHook.id)))).toMatchObject({ seq: 1 });
+      // What an existing partner runs today keeps working.
+      expect(verifyWebhookSignature(own, of(ownHook.id).headers['x-antq-signature'] as string, of(ownHook.id).body)).toBe(true);
+      expect(of(ownHook.id).headers['webhook-id']).not.toBe(of(standardHook.id).headers['webhook-id']);
     });
 
     it('retries the same event with backoff until the endpoint accepts, logging every attempt', async () => {
@@ -297,7 +421,11 @@ describe('webhooks', () => {
       await until(() => target.requests.length === 4);
       const bodies = target.requests.map((request) => request.body);
       expect(new Set(bodies).size).toBe(1); // the same event, byte for byte
-      for (const request of target.requests) expect(verifyWebhookSignature(SECRET, request.headers['x-antq-signature'] as string, request.body)).toBe(true);
+      for (const request of target.requests) expect(new Webhook(webhook.secret).verify(request.body, standardHeaders(request))).toMatchObject({ seq: 1 });
+      // One webhook-id on every attempt (the partner dedupes by it), each attempt signed at its own time.
+      expect(new Set(target.requests.map((request) => request.headers['webhook-id'])).size).toBe(1);
+      const times = target.requests.map((request) => Number(request.headers['webhook-timestamp']));
+      expect(times.every((time, index) => index === 0 || time >= times[index - 1]!)).toBe(true);
       const { cursor } = JSON.parse(bodies[0]!);
 
       const log = await until(async () => {
@@ -321,6 +449,7 @@ describe('webhooks', () => {
       police.append();
       await until(() => target.requests.length === 5);
       expect(target.bodies().map((body) => body.seq)).toEqual([1, 1, 1, 1, 2]);
+      expect(target.requests[4]!.headers['webhook-id']).not.toBe(target.requests[0]!.headers['webhook-id']);
       await until(async () => (await service.resolvers.Query.webhooks({}, {}, { caller: who }))[0]!.deliveredThrough === target.bodies()[4]!.cursor);
     });
 
@@ -380,6 +509,24 @@ describe('webhooks', () => {
       await until(() => target.requests.length === 4);
       await new Promise((resolve) => setTimeout(resolve, 200));
       expect(target.bodies().map((body) => body.seq)).toEqual([1, 2, 3, 4]);
+    });
+
+    it('keeps a change’s webhook-id when its retries go on after a restart', async () => {
+      let failing = true;
+      const target = await newReceiver(() => (failing ? 503 : 200));
+      const who = caller('police');
+      const webhook = await register(who, { url: target.url });
+      police.append();
+      await until(() => target.requests.length >= 2);
+      await service.close();
+      const before = target.requests.length;
+      failing = false;
+      service = await open();
+      await until(() => target.requests.some((request, index) => index >= before && JSON.parse(request.body).seq === 1));
+      const attempts = target.requests.filter((request) => JSON.parse(request.body).seq === 1);
+      expect(attempts.length).toBeGreaterThan(before);
+      expect(new Set(attempts.map((request) => request.headers['webhook-id']))).toEqual(new Set([webhookMessageId(webhook.id, 'police', 1)]));
+      for (const request of attempts) expect(new Webhook(webhook.secret).verify(request.body, standardHeaders(request))).toMatchObject({ seq: 1 });
     });
 
     it('delivers only what the filter selects and the registering caller may see', async () => {

@@ -10,7 +10,19 @@ import { createWebhookStore, type WebhookStore } from './webhook-store.js';
 export { createWebhookDispatcher, toWebhookPayload, type WebhookDispatcher, type WebhookDispatcherOptions, type WebhookLeaseOptions, type WebhookPayload } from './webhook-delivery.js';
 export { createWebhookResolvers, toWebhookObject } from './webhook-resolvers.js';
 export { createWebhookStore, webhookMigrations, WebhookLeaseLostError, type DeliveryRecord, type WebhookRecord, type WebhookStore } from './webhook-store.js';
-export { signWebhookBody, verifyWebhookSignature, WEBHOOK_ID_HEADER, WEBHOOK_SIGNATURE_HEADER } from './signature.js';
+export {
+  generateWebhookSecret,
+  signWebhook,
+  signWebhookBody,
+  STANDARD_WEBHOOK_HEADERS,
+  toStandardSecret,
+  verifyLegacyWebhookSignature,
+  verifyWebhookSignature,
+  WEBHOOK_ID_HEADER,
+  WEBHOOK_SIGNATURE_HEADER,
+  webhookMessageId,
+  type SignWebhookOptions,
+} from './signature.js';
 
 export interface WebhookServiceOptions {
   /** The webhooks' own store (a Storage is used as given and not closed here); default PGlite in memory. */

@@ -6,7 +6,7 @@ import type { ChangeHub } from '../change-hub.js';
 import type { GrantInForce } from '@antq/subgraph-kit';
 import { decodeStreamCursor as decodeCursor } from '@antq/sdk';
 import { followChanges, type ChangeFilter } from '../stream-subgraph.js';
-import { signWebhookBody, WEBHOOK_ID_HEADER, WEBHOOK_SIGNATURE_HEADER } from './signature.js';
+import { signWebhook, WEBHOOK_ID_HEADER, webhookMessageId } from './signature.js';
 import { readerCaller, WebhookLeaseLostError, type StoredWebhookFilter, type WebhookRecord, type WebhookStore } from './webhook-store.js';
 
 /**
@@ -138,6 +138,8 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
    */
   async function deliver(webhook: WebhookRecord, change: StreamChange, cursor: string, signal: AbortSignal, interrupt: AbortSignal): Promise<boolean> {
     const body = JSON.stringify(toWebhookPayload(change, cursor));
+    // The same on every attempt at this change, so the partner can tell a retry from a new change.
+    const messageId = webhookMessageId(webhook.id, change.agency, change.seq);
     let attempt = await store.lastAttempt(webhook.id, cursor);
     while (!signal.aborted) {
       attempt += 1;
@@ -150,7 +152,8 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
           headers: {
             'content-type': 'application/json',
             [WEBHOOK_ID_HEADER]: webhook.id,
-            [WEBHOOK_SIGNATURE_HEADER]: signWebhookBody(webhook.secret, body),
+            // Signed afresh per attempt: webhook-timestamp is when this attempt left.
+            ...signWebhook({ secret: webhook.secret, messageId, body }),
           },
           body,
           redirect: 'manual',

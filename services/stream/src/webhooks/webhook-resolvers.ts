@@ -3,10 +3,10 @@ import { badUserInputError, notFoundError, notOwningAgencyError, unauthenticated
 import type { ChangeHub } from '../change-hub.js';
 import { decodeStreamCursor as decodeCursor, encodeStreamCursor as encodeCursor } from '@antq/sdk';
 import { readChangeFilter } from '../stream-subgraph.js';
+import { generateWebhookSecret, MAX_SECRET_KEY_BYTES, MIN_LEGACY_SECRET_LENGTH, MIN_SECRET_KEY_BYTES, standardSecretKey, toStandardSecret } from './signature.js';
 import type { WebhookDispatcher } from './webhook-delivery.js';
 import type { DeliveryRecord, StoredWebhookFilter, WebhookRecord, WebhookStore } from './webhook-store.js';
 
-export const MIN_SECRET_LENGTH = 32;
 const MAX_SECRET_LENGTH = 1_024;
 const MAX_URL_LENGTH = 2_048;
 const MAX_DELIVERIES_PAGE = 500;
@@ -67,11 +67,20 @@ function checkUrl(value: unknown): string {
   return url.toString();
 }
 
+/**
+ * The secret deliveries are signed with: none given, a new one (returned once); a Standard
+ * Webhooks `whsec_…` secret; or (deprecated, for partners registered before) one of their own.
+ */
 function checkSecret(value: unknown): string {
-  if (typeof value !== 'string' || value.length < MIN_SECRET_LENGTH || value.length > MAX_SECRET_LENGTH) {
-    const message = `the secret must be ${MIN_SECRET_LENGTH} to ${MAX_SECRET_LENGTH} characters; generate a random one, e.g. \`openssl rand -hex 32\`.`;
-    throw badUserInputError(`The webhook secret is not usable: ${message}`, [{ path: 'input.secret', message }]);
+  if (value === undefined || value === null) return generateWebhookSecret();
+  const refuse = (message: string) => badUserInputError(`The webhook secret is not usable: ${message}`, [{ path: 'input.secret', message }]);
+  const howTo = `omit it and one is generated and returned once, or give a Standard Webhooks secret: whsec_ and ${MIN_SECRET_KEY_BYTES} to ${MAX_SECRET_KEY_BYTES} random bytes in base64 (e.g. \`echo whsec_$(openssl rand -base64 32)\`).`;
+  if (typeof value !== 'string') throw refuse(howTo);
+  if (value.startsWith('whsec_')) {
+    if (!standardSecretKey(value)) throw refuse(`"whsec_…" is not a Standard Webhooks secret; ${howTo}`);
+    return value;
   }
+  if (value.length < MIN_LEGACY_SECRET_LENGTH || value.length > MAX_SECRET_LENGTH) throw refuse(`a secret of your own must be ${MIN_LEGACY_SECRET_LENGTH} to ${MAX_SECRET_LENGTH} characters; better, ${howTo}`);
   return value;
 }
 
@@ -106,7 +115,7 @@ export function createWebhookResolvers(options: WebhookResolverOptions) {
     Mutation: {
       async registerWebhook(
         _: unknown,
-        args: { input: { url: string; secret: string; filter?: Record<string, unknown> | null; after?: string | null } },
+        args: { input: { url: string; secret?: string | null; filter?: Record<string, unknown> | null; after?: string | null } },
         ctx: Context,
       ) {
         const caller = requireCaller(ctx);
@@ -137,7 +146,8 @@ export function createWebhookResolvers(options: WebhookResolverOptions) {
           deliveredThrough: encodeCursor(position),
         });
         dispatcher.add(webhook);
-        return toWebhookObject(webhook);
+        // The only answer that shows the secret, in the form any Standard Webhooks library takes.
+        return { ...toWebhookObject(webhook), secret: toStandardSecret(webhook.secret) };
       },
       async removeWebhook(_: unknown, args: { id: string }, ctx: Context) {
         const caller = requireCaller(ctx);

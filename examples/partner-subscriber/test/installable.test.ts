@@ -1,0 +1,177 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { cp, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postGraphQL } from '@antq/testing';
+import { startEmbeddedGraph, type EmbeddedGraph } from '@antq/embedded';
+
+/**
+ * What a partner does with this folder: copy it out of the monorepo, `npm install` from the public
+ * registry, and `npm start` against a gateway — here a whole graph started in this process.
+ */
+const exampleDir = fileURLToPath(new URL('..', import.meta.url));
+const LEFT_OUT = new Set(['node_modules', 'test', 'dist', '.partner-cursor']);
+const started = Date.now();
+const progress = (text: string) => console.log(`[installable ${((Date.now() - started) / 1000).toFixed(1)} s] ${text}`);
+
+/** The environment of a partner's shell: nothing of the npm run or the vitest process that started this test. */
+function partnerEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    if (!/^(npm_|NODE_OPTIONS$|VITEST|TEST$|INIT_CWD$)/i.test(name)) env[name] = value;
+  }
+  return { ...env, ...extra };
+}
+
+/** Runs a command to its end; rejects with its output when it fails. */
+function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = partnerEnv({})): Promise<string> {
+  progress(`$ ${command} ${args.join(' ')}`);
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(output) : reject(new Error(`${command} ${args.join(' ')} exited ${code}:\n${output.slice(-4_000)}`))));
+  });
+}
+
+/**
+ * A long-running npm script of the copy, its output collected; stopped as Ctrl-C would, SIGINT to
+ * the whole process group (npm then ends by that signal, while the script's node process shuts
+ * down on its own). `stop` resolves once every process holding the output pipes has ended.
+ */
+function startScript(cwd: string, args: string[], env: NodeJS.ProcessEnv) {
+  progress(`$ npm ${args.join(' ')}`);
+  const child: ChildProcess = spawn('npm', args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const output = { stdout: '', stderr: '' };
+  child.stdout!.on('data', (chunk: Buffer) => (output.stdout += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output.stderr += chunk.toString()));
+  const closed = new Promise<void>((resolve) => child.on('close', () => resolve()));
+  return {
+    output,
+    async stop(): Promise<void> {
+      if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid!, 'SIGINT');
+      await closed;
+    },
+  };
+}
+
+async function until(check: () => boolean | Promise<boolean>, what: string, ms: number, tick?: () => Promise<unknown>) {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await (tick ? tick() : new Promise((resolve) => setTimeout(resolve, 100)));
+  }
+}
+
+describe('the partner example, copied out of the monorepo', () => {
+  let graph: EmbeddedGraph;
+  let dataDir: string;
+  let copy: string;
+  const tokens: Record<string, string> = {};
+  const scripts: ReturnType<typeof startScript>[] = [];
+
+  const ask = async <T>(query: string, token: string, variables: Record<string, unknown> = {}) => {
+    const response = await postGraphQL<T>(graph.gateway.url, { query, variables }, { headers: { authorization: `Bearer ${token}` } });
+    expect(response.errors).toBeUndefined();
+    return response.data!;
+  };
+  const createPoliceModel = async () =>
+    (await ask<{ createPoliceModel: { id: string } }>('mutation ($input: SecurityModelInput!) { createPoliceModel(input: $input) { id } }', tokens.policeEditor!, {
+      input: { kind: 'security_camera', status: 'ACTIVE', areaCode: '28177', name: `Camera ${randomUUID()}` },
+    })).createPoliceModel.id;
+
+  /** Copies the folder as a partner would, installs it from the registry, builds it. */
+  async function install(): Promise<string> {
+    const target = join(await mkdtemp(join(tmpdir(), 'antq-partner-copy-')), 'partner-subscriber');
+    await cp(exampleDir, target, { recursive: true, filter: (source) => source === exampleDir || !LEFT_OUT.has(basename(source)) });
+    progress(`copied to ${target}: ${(await readdir(target)).sort().join(' ')}`);
+    await run('npm', ['install', '--no-audit', '--no-fund'], target);
+    progress('installed');
+    await run('npm', ['run', 'build'], target);
+    progress('built');
+    return target;
+  }
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'antq-partner-graph-'));
+    // The install waits on the network, the graph on the CPU: both at once.
+    const graphStarted = startEmbeddedGraph({ dataDir, port: 0 }).then((started) => (progress(`graph up at ${started.gateway.url}`), started));
+    const installed = install();
+    const [graphResult, installResult] = await Promise.allSettled([graphStarted, installed]);
+    if (graphResult.status === 'fulfilled') graph = graphResult.value;
+    if (installResult.status === 'fulfilled') copy = installResult.value;
+    if (graphResult.status === 'rejected') throw graphResult.reason;
+    if (installResult.status === 'rejected') throw installResult.reason;
+    tokens.policeEditor = await graph.issuer.mint({ agency: 'police', jurisdiction: '80', roles: ['editor'], clearance: 'restricted' });
+    tokens.partner = await graph.issuer.mint({ agency: 'front', roles: ['analyst'], clearance: 'shared' });
+  }, 600_000);
+
+  afterAll(async () => {
+    for (const script of scripts) await script.stop();
+    await graph?.close();
+    await rm(dataDir, { recursive: true, force: true });
+    if (copy) await rm(join(copy, '..'), { recursive: true, force: true });
+  }, 60_000);
+
+  it('depends on public npm packages only, none of the monorepo’s', async () => {
+    const manifest = JSON.parse(await readFile(join(copy, 'package.json'), 'utf8')) as Record<string, Record<string, string> | undefined>;
+    const names = [...Object.keys(manifest.dependencies ?? {}), ...Object.keys(manifest.devDependencies ?? {})];
+    expect(names).toContain('standardwebhooks');
+    expect(names.filter((name) => name.startsWith('@antq/'))).toEqual([]);
+    expect(await readdir(join(copy, 'node_modules'))).not.toContain('@antq');
+    for (const file of await readdir(join(copy, 'dist'))) {
+      if (file.endsWith('.js')) expect(await readFile(join(copy, 'dist', file), 'utf8'), file).not.toMatch(/from ['"]@antq\//);
+    }
+  });
+
+  it('`npm start` follows the stream and prints the first change, with the token from the environment only', async () => {
+    const env = partnerEnv({ ANTQ_URL: graph.gateway.url, ANTQ_TOKEN: tokens.partner! });
+    const partner = startScript(copy, ['start', '--', '--agency', 'POLICE'], env);
+    scripts.push(partner);
+    // It starts from "now": write until a change written after it subscribed is printed.
+    const written: string[] = [];
+    await until(
+      () => written.some((id) => partner.output.stdout.includes(id)),
+      'the partner to print a change',
+      180_000,
+      async () => {
+        if (partner.output.stderr.includes('connected; following changes')) written.push(await createPoliceModel());
+        await new Promise((resolve) => setTimeout(resolve, 300));
+      },
+    );
+    const line = partner.output.stdout.split('\n').find((text) => written.some((id) => text.includes(id)))!;
+    progress(`printed: ${line}`);
+    expect(line.split('\t')).toEqual([expect.stringMatching(/^\d{4}-\d\d-\d\dT/), 'POLICE', 'created', 'security_model', expect.stringMatching(/^police-model-/), '28177']);
+
+    await partner.stop();
+    expect(partner.output.stderr).toContain('stopped; the cursor is saved');
+    expect(partner.output.stderr).not.toMatch(/failed|Error/);
+    expect((await readFile(join(copy, '.partner-cursor'), 'utf8')).trim()).toMatch(/^[A-Za-z0-9_-]+$/);
+    // npm prints the script line it runs: the token must not be on it, nor anywhere in the output.
+    expect(`${partner.output.stdout}${partner.output.stderr}`).toContain('node dist/main.js');
+    expect(`${partner.output.stdout}${partner.output.stderr}`).not.toContain(tokens.partner!);
+  }, 240_000);
+
+  it('`npm run webhooks` registers a webhook, verifies its deliveries with standardwebhooks, and removes it on Ctrl-C', async () => {
+    const env = partnerEnv({ ANTQ_URL: graph.gateway.url, ANTQ_TOKEN: tokens.partner! });
+    const receiver = startScript(copy, ['run', 'webhooks', '--', '--port', '0', '--agency', 'POLICE'], env);
+    scripts.push(receiver);
+    await until(() => /webhook \S+ registered/.test(receiver.output.stderr), 'the webhook to be registered', 60_000);
+    const webhookId = /webhook (\S+) registered/.exec(receiver.output.stderr)![1]!;
+    const id = await createPoliceModel();
+    await until(() => receiver.output.stdout.includes(id), 'the delivery to be printed', 60_000);
+    expect(receiver.output.stderr).not.toContain('refused');
+
+    await receiver.stop();
+    expect(receiver.output.stderr).toContain(`webhook ${webhookId} removed`);
+    expect(receiver.output.stderr).not.toMatch(/could not|Error/);
+    const { webhooks } = await ask<{ webhooks: { id: string; active: boolean }[] }>('{ webhooks { id active } }', tokens.partner!);
+    expect(webhooks.find((hook) => hook.id === webhookId)).toEqual({ id: webhookId, active: false });
+    expect(`${receiver.output.stdout}${receiver.output.stderr}`).not.toContain(tokens.partner!);
+  }, 180_000);
+});
