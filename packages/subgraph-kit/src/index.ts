@@ -18,6 +18,7 @@ export {
   createMemoryNonceStore,
   createSqlNonceStore,
   deriveSubgraphKey,
+  requestNonceMigrations,
   parseCallerClaims,
   requireCaller,
   signExecutionRequest,

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { AntqError, ErrorCode, decodeStreamCursor, encodeStreamCursor, isAgencyCode, type Agency, type StreamPosition } from '@antq/sdk';
 import { loadAreaRegistry, type AreaRegistry } from '@antq/sdk/areas';
 import {
+  createSqlNonceStore,
   createAgencyFeed,
   createAreaScopes,
   createGrantDirectory,
@@ -165,6 +166,7 @@ export async function createStreamSubgraph(options: StreamSubgraphOptions): Prom
     typeDefs,
     resolvers: resolvers as never,
     signingKey: options.signingKey,
+    ...(webhooks.store.storage.kind === 'postgres' ? { nonces: createSqlNonceStore(webhooks.store.storage) } : {}),
     subscription: true,
     transformSchema: (schema) => void enforceFieldClassification(schema),
     ...(options.port === undefined ? {} : { port: options.port }),

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Agency } from '@antq/sdk';
-import { runMigrations, type Caller, type Migration, type SqlExecutor, type Storage } from '@antq/subgraph-kit';
+import { requestNonceMigrations, runMigrations, type Caller, type Migration, type SqlExecutor, type Storage } from '@antq/subgraph-kit';
 
 /**
  * The webhooks' own database (not an agency's): `runMigrations` refuses a database that holds
@@ -191,7 +191,8 @@ export function createWebhookStore(storage: Storage) {
     storage,
 
     async migrate(): Promise<void> {
-      await runMigrations(storage, webhookMigrations);
+      // The replay window's nonces live here too, so stream replicas on one database share them.
+      await runMigrations(storage, [...webhookMigrations, ...requestNonceMigrations]);
     },
 
     async insert(input: {
