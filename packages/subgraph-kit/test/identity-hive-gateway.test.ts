@@ -109,7 +109,7 @@ describe('Hive Gateway interoperability', () => {
     });
     const subject = `officer-${randomUUID()}`;
     const res = await ask(gateway, '{ whoami { subject agency organisation roles } }', {
-      caller: { sub: subject, agency: 'police', roles: ['analyst'] },
+      caller: { sub: subject, agency: 'police', roles: ['analyst'], exp: Math.floor(Date.now() / 1000) + 600 },
     });
     expect(res.errors).toBeUndefined();
     expect(res.data?.whoami).toEqual({ subject, agency: 'police', organisation: 'police', roles: ['analyst'] });
@@ -124,7 +124,7 @@ describe('Hive Gateway interoperability', () => {
       plugins: () => [forwardCallerFromHeader, useHmacUpstreamSignature({ secret: subgraph.signingKey }) as GatewayPlugin],
       logging: false,
     });
-    const res = await ask(gateway, '{ whoami { subject } }', { caller: { sub: 'someone', agency: 'police' } });
+    const res = await ask(gateway, '{ whoami { subject } }', { caller: { sub: 'someone', agency: 'police', exp: Math.floor(Date.now() / 1000) + 600 } });
     expect(res.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
 

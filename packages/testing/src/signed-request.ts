@@ -70,12 +70,12 @@ export interface GraphQLResponse<TData = Record<string, unknown>> {
   readonly extensions?: Readonly<Record<string, unknown>>;
 }
 
-/** Caller claims for tests: anything left out gets a default (a random subject, no jurisdiction). */
+/** Caller claims for tests: anything left out gets a default (a random subject, no jurisdiction, an hour to live). */
 export type TestCaller = Partial<CallerClaims> & Pick<CallerClaims, 'agency'>;
 
 /** The JWT payload the gateway would forward for `caller`. */
 export function callerClaims(caller: TestCaller): CallerClaims {
-  return { sub: `test-${randomUUID()}`, roles: [], ...caller };
+  return { sub: `test-${randomUUID()}`, roles: [], exp: Math.floor(Date.now() / 1000) + 3600, ...caller };
 }
 
 /**
