@@ -145,5 +145,18 @@ export { rollUpGroups, type RollUpGroup, type RollUpGroupsOptions, type RollUpGr
 // Field classification and the scopes and policies that enforce it.
 export { Classification, classOfRecordKind, clearanceScopes, ownerOfPolicy, restrictedPolicy } from './domain/classification.js';
 
+// Who calls: the one reading of a caller's token claims, and the national jurisdiction.
+export {
+  Clearance,
+  NATIONAL_JURISDICTION,
+  isNationalJurisdiction,
+  jurisdictionCovers,
+  parseCallerClaims,
+  type Caller,
+  type CallerClaims,
+  type ParseCallerOptions,
+  type ParsedCaller,
+} from './identity/index.js';
+
 // The change stream's cursor.
 export { decodeStreamCursor, encodeStreamCursor, type StreamPosition } from './domain/stream-cursor.js';

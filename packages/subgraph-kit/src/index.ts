@@ -13,6 +13,7 @@ export { antqScalars, DateScalar, DateTimeScalar, VndScalar } from './server/ind
 // Caller identity: only requests the gateway signed get in.
 export {
   Clearance,
+  NATIONAL_JURISDICTION,
   JWT_EXTENSION,
   SIGNATURE_EXTENSION,
   createMemoryNonceStore,

@@ -5,6 +5,7 @@ import { postGraphQL, postSignedGraphQL, signSubgraphRequest } from '@antq/testi
 import {
   assertJurisdiction,
   assertOwningAgency,
+  NATIONAL_JURISDICTION,
   parseCallerClaims,
   requireCaller,
   type Caller,
@@ -126,7 +127,7 @@ describe('the verified caller', () => {
     const res = await postSignedGraphQL<{ whoami: Record<string, unknown> }>(subgraph.url, {
       query: '{ whoami { subject agency organisation jurisdiction roles clearance } }',
       signingKey: subgraph.signingKey, audience: 'police',
-      caller: { sub: subject, agency: 'FRONT', organisation: 'womens_union', jurisdiction, roles: ['editor'], clearance: 'shared' },
+      caller: { sub: subject, agency: 'front', organisation: 'womens_union', jurisdiction, roles: ['editor'], clearance: 'shared' },
     });
     expect(res.errors).toBeUndefined();
     expect(res.data?.whoami).toEqual({
@@ -172,17 +173,41 @@ describe('the verified caller', () => {
 });
 
 describe('parseCallerClaims', () => {
+  const now = Date.UTC(2026, 0, 1, 8, 0, 0);
+  const exp = now / 1000 + 600;
   it.each([
     [null, 'not an object'],
-    [{ agency: 'police' }, 'claim "sub"'],
-    [{ sub: 'a', agency: 'police', organisation: 'army' }, 'claim "organisation"'],
-    [{ sub: 'a', agency: 'police', roles: 'admin' }, 'claim "roles"'],
-    [{ sub: 'a', agency: 'police', clearance: 'top-secret' }, 'claim "clearance"'],
-    [{ sub: 'a', agency: 'police', jurisdiction: 79 }, 'claim "jurisdiction"'],
+    [{ agency: 'police', exp }, 'claim "sub"'],
+    [{ sub: '', agency: 'police', exp }, 'claim "sub"'],
+    [{ sub: 'a', agency: 123, exp }, 'claim "agency"'],
+    [{ sub: 'a', agency: 'POLICE', exp }, 'claim "agency"'],
+    [{ sub: 'a', agency: 'police', organisation: 'army', exp }, 'claim "organisation"'],
+    [{ sub: 'a', agency: 'police', organisation: 'womens_union', exp }, 'claim "organisation"'],
+    [{ sub: 'a', agency: 'front', organisation: 'WOMENS_UNION', exp }, 'claim "organisation"'],
+    [{ sub: 'a', agency: 'police', roles: 'admin', exp }, 'claim "roles"'],
+    [{ sub: 'a', agency: 'police', clearance: 'top-secret', exp }, 'claim "clearance"'],
+    [{ sub: 'a', agency: 'police', clearance: 'RESTRICTED', exp }, 'claim "clearance"'],
+    [{ sub: 'a', agency: 'police', jurisdiction: 79, exp }, 'claim "jurisdiction"'],
+    [{ sub: 'a', agency: 'police', jurisdiction: 'vn', exp }, 'claim "jurisdiction"'],
+    [{ sub: 'a', agency: 'police', jurisdiction: '', exp }, 'claim "jurisdiction"'],
+    [{ sub: 'a', agency: 'police' }, 'claim "exp"'],
+    [{ sub: 'a', agency: 'police', exp: String(exp) }, 'claim "exp"'],
+    [{ sub: 'a', agency: 'police', exp: now / 1000 - 31 }, 'expired'],
+    [{ sub: 'a', agency: 'police', exp, nbf: now / 1000 + 31 }, 'not valid before'],
   ])('refuses %j', (payload, problem) => {
-    const parsed = parseCallerClaims(payload);
+    const parsed = parseCallerClaims(payload, { now });
     expect(parsed.ok).toBe(false);
     expect(parsed.ok ? '' : parsed.problem).toContain(problem);
+  });
+
+  it('reads a valid payload, within the clock skew, with the national jurisdiction and the expiry', () => {
+    const sub = `officer-${randomUUID()}`;
+    const parsed = parseCallerClaims({ sub, agency: 'front', jurisdiction: 'VN', roles: ['admin'], clearance: 'restricted', exp: now / 1000 - 29, nbf: now / 1000 + 29 }, { now });
+    expect(parsed).toMatchObject({
+      ok: true,
+      caller: { subject: sub, agency: 'front', organisation: 'fatherland_front', jurisdiction: 'VN', roles: ['admin'], clearance: 'restricted', expiresAt: now / 1000 - 29 },
+    });
+    expect(parseCallerClaims({ sub, agency: 'front', exp: now / 1000 - 5 }, { now, clockSkewSeconds: 0 }).ok).toBe(false);
   });
 });
 
@@ -240,6 +265,8 @@ describe('caller guards', () => {
       code: 'OUTSIDE_JURISDICTION',
       jurisdiction: null,
     });
+    // The whole country only when the token says so.
+    expect(() => assertJurisdiction(caller({ jurisdiction: NATIONAL_JURISDICTION }), commune, isWithin)).not.toThrow();
   });
 });
 

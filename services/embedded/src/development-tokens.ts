@@ -1,6 +1,7 @@
+import { NATIONAL_JURISDICTION } from '@antq/sdk';
 import type { CallerTokenClaims } from '@antq/gateway';
 
-/** The tokens `npm start` prints: an editor and an analyst per agency, over Tây Ninh (80). */
+/** The tokens `npm start` prints: per agency, an editor over Tây Ninh (80) and a national analyst ("VN"). */
 export const DEVELOPMENT_TOKENS: readonly { label: string; claims: CallerTokenClaims }[] = (
   [
     ['police', 'police', 'Police'],
@@ -10,5 +11,5 @@ export const DEVELOPMENT_TOKENS: readonly { label: string; claims: CallerTokenCl
   ] as const
 ).flatMap(([agency, organisation, name]) => [
   { label: `${name} editor, jurisdiction 80 (Tây Ninh)`, claims: { agency, organisation, jurisdiction: '80', roles: ['editor'], clearance: 'restricted' } },
-  { label: `${name} analyst, national`, claims: { agency, organisation, roles: ['analyst'], clearance: 'shared' } },
+  { label: `${name} analyst, national`, claims: { agency, organisation, jurisdiction: NATIONAL_JURISDICTION, roles: ['analyst'], clearance: 'shared' } },
 ]);

@@ -1,7 +1,9 @@
 // npm run token -- --agency police --area 28177 --role analyst [--organisation police] [--clearance shared] [--expires 12h]
+// --area VN is the whole country (a national administrator); without --area the token has no
+// jurisdiction: it reads, but neither writes nor grants.
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { isAgencyCode, isOrganisationCode, getAgency } from '@antq/sdk';
+import { NATIONAL_JURISDICTION, isAgencyCode, isOrganisationCode, getAgency } from '@antq/sdk';
 import { createDevelopmentIssuer } from '@antq/gateway';
 
 const { values } = parseArgs({
@@ -22,6 +24,10 @@ if (!values.agency || !isAgencyCode(values.agency)) {
 }
 if (values.organisation && !isOrganisationCode(values.organisation)) {
   console.error(`Unknown organisation "${values.organisation}".`);
+  process.exit(1);
+}
+if (values.area !== undefined && values.area !== NATIONAL_JURISDICTION && !/^(?:\d{2}|\d{3}|\d{5})$/.test(values.area)) {
+  console.error(`--area must be an area code (2, 3 or 5 digits) or ${NATIONAL_JURISDICTION} for the whole country; got "${values.area}".`);
   process.exit(1);
 }
 const issuer = await createDevelopmentIssuer({ keyDir: join(values['data-dir'], 'issuer') });

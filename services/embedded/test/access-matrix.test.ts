@@ -114,7 +114,8 @@ describe('access matrix: agency × role × classification × grant', () => {
     for (const caller of CALLERS) {
       if (caller.agency) tokens.set(caller.name, await graph.issuer.mint({ agency: caller.agency, roles: [caller.role!], clearance: caller.clearance!, ...(caller.role === 'editor' ? { jurisdiction: '80' } : {}) }));
     }
-    for (const agency of AGENCIES) admins.set(agency, await graph.issuer.mint({ agency, roles: ['admin'], clearance: 'restricted' }));
+    // National administrators: a national scope is the explicit jurisdiction "VN", never a missing claim.
+    for (const agency of AGENCIES) admins.set(agency, await graph.issuer.mint({ agency, roles: ['admin'], clearance: 'restricted', jurisdiction: 'VN' }));
     // One figure per agency in Mỹ Lộc (28177), so restricted reads of observations have a record to guard.
     for (const agency of AGENCIES) {
       const indicator = INDICATORS.find((candidate) => candidate.reportedBy === agency)!;
@@ -150,6 +151,16 @@ describe('access matrix: agency × role × classification × grant', () => {
     expect((await grant(tokens.get('police editor (restricted)'))).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     const provincialAdmin = await graph.issuer.mint({ agency: 'police', roles: ['admin'], clearance: 'restricted', jurisdiction: '68' });
     expect((await grant(provincialAdmin)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    // No jurisdiction claim is no area-bound right at all: neither national nor for an area.
+    const unboundAdmin = await graph.issuer.mint({ agency: 'police', roles: ['admin'], clearance: 'restricted' });
+    expect((await grant(unboundAdmin)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect((await grant(unboundAdmin, { grantee: 'FRONT', validUntil: input.validUntil } as typeof input)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect((await grant(provincialAdmin, { grantee: 'FRONT', validUntil: input.validUntil } as typeof input)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const national = await grant(admins.get('police'), { grantee: 'FRONT', validUntil: input.validUntil } as typeof input);
+    expect(national.errors).toBeUndefined();
+    const nationalId = (national.data as { grantPoliceAccess: { id: string } }).grantPoliceAccess.id;
+    expect((await ask('mutation ($id: ID!) { revokePoliceAccessGrant(id: $id) { id } }', unboundAdmin, { id: nationalId })).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect((await ask('mutation ($id: ID!) { revokePoliceAccessGrant(id: $id) { id } }', admins.get('police'), { id: nationalId })).errors).toBeUndefined();
     expect((await grant(admins.get('police'), { ...input, grantee: 'POLICE' })).errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect((await grant(admins.get('police'), { ...input, areaCode: '99999' })).errors?.[0]?.extensions?.code).toBe('UNKNOWN_AREA');
   });

@@ -106,7 +106,7 @@ describe('the seed facts through the gateway', () => {
     dataDir = await mkdtemp(join(tmpdir(), 'antq-seed-facts-'));
     graph = await startEmbeddedGraph({ dataDir, port: 0 });
     for (const agency of AGENCIES) {
-      const token = DEVELOPMENT_TOKENS.find(({ claims }) => claims.agency === agency && claims.roles?.includes('analyst') && claims.jurisdiction === undefined);
+      const token = DEVELOPMENT_TOKENS.find(({ claims }) => claims.agency === agency && claims.roles?.includes('analyst') && claims.jurisdiction === 'VN');
       if (!token) throw new Error(`No national analyst among the development tokens for ${agency}.`);
       // With restricted clearance: the owner reads its own restricted records (designations, …) too.
       analysts[agency] = await graph.issuer.mint({ ...token.claims, clearance: 'restricted' });

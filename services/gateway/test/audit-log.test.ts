@@ -210,7 +210,7 @@ describe('what the audit plugin reads from the supergraph', async () => {
     if (hooks) await hooks.onExecuteDone?.({ args, result, setResult: (next: ExecutionResult) => (final = next) } as never);
     return { appended, final };
   }
-  const front = { sub: 'u-1', agency: 'front', organisation: 'WOMENS_UNION' };
+  const front = { sub: 'u-1', agency: 'front', organisation: 'womens_union', exp: Math.floor(Date.now() / 1000) + 600 };
 
   it('records a cross-agency read with the caller, owners and foreign records only', async () => {
     const { appended } = await runPlugin(crossRead.loc!.source.body, front, { data });
@@ -218,7 +218,7 @@ describe('what the audit plugin reads from the supergraph', async () => {
       {
         actor: 'u-1',
         agency: 'front',
-        organisation: 'WOMENS_UNION',
+        organisation: 'womens_union',
         operationType: 'query',
         operationName: 'Look',
         fields: selectedCoordinates(schema, crossRead),

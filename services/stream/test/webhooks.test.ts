@@ -101,7 +101,7 @@ async function receiver(answer: (request: Received, index: number) => number | n
 }
 
 function caller(agency: Agency, clearance = 'restricted', sub = `${agency}-officer`): Caller {
-  const parsed = parseCallerClaims({ sub, agency, clearance, roles: ['editor'] });
+  const parsed = parseCallerClaims({ sub, agency, clearance, roles: ['editor'], exp: Math.floor(Date.now() / 1000) + 3600 });
   if (!parsed.ok) throw new Error(parsed.problem);
   return parsed.caller;
 }

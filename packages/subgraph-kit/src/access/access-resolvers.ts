@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { AntqError, ErrorCode, isAgencyCode, type Agency } from '@antq/sdk';
+import { AntqError, ErrorCode, NATIONAL_JURISDICTION, isAgencyCode, jurisdictionCovers, type Agency } from '@antq/sdk';
 import type { GraphQLResolveInfo } from 'graphql';
 import { appendChange } from '../outbox/index.js';
 import type { AgencyContext } from '../records/agency-resolvers.js';
@@ -8,7 +8,11 @@ import { writeOnce } from '../records/idempotent-writes.js';
 import type { SqlExecutor } from '../storage/index.js';
 import { isActiveGrant, type AccessGrant, type AccessGrantStore } from './access-grants.js';
 
-/** Only an administrator of the owning agency, within its jurisdiction, grants or revokes. */
+/**
+ * Only an administrator of the owning agency, within its jurisdiction, grants or revokes. A
+ * national grant (no area) needs the national jurisdiction "VN"; a token without a
+ * jurisdiction claim grants nothing.
+ */
 function requireGrantor(ctx: AgencyContext, owner: Agency, areaCode: string | null) {
   const { caller } = ctx;
   if (!caller) throw new AntqError(ErrorCode.UNAUTHENTICATED, 'Granting access needs a signed-in caller.');
@@ -20,13 +24,16 @@ function requireGrantor(ctx: AgencyContext, owner: Agency, areaCode: string | nu
   if (!caller.roles.includes('admin')) {
     throw new AntqError(ErrorCode.FORBIDDEN, `Granting access needs the admin role; the caller has ${caller.roles.join(', ') || 'none'}.`, { details: { requiredRoles: ['admin'] } });
   }
-  if (caller.jurisdiction && (areaCode === null || !ctx.scopes.covers(caller.jurisdiction, areaCode))) {
+  if (!jurisdictionCovers(caller.jurisdiction, areaCode, (inner, outer) => ctx.scopes.covers(outer, inner))) {
+    const held = caller.jurisdiction ?? '(none)';
     throw new AntqError(
       ErrorCode.FORBIDDEN,
-      areaCode === null
-        ? `A national grant needs a national administrator; the caller's jurisdiction is ${caller.jurisdiction}.`
-        : `Area ${areaCode} is outside the caller's jurisdiction ${caller.jurisdiction}.`,
-      { details: { jurisdiction: caller.jurisdiction, areaCode } },
+      caller.jurisdiction === undefined
+        ? `Granting access needs a jurisdiction; the caller's token has none. Ask your identity provider for a token with a "jurisdiction" claim covering the area ("${NATIONAL_JURISDICTION}" for the whole country).`
+        : areaCode === null
+          ? `A national grant needs a national administrator (jurisdiction "${NATIONAL_JURISDICTION}"); the caller's jurisdiction is ${held}. Grant for an area within it instead.`
+          : `Area ${areaCode} is outside the caller's jurisdiction ${held}. Grant for an area within it, or ask an administrator of that area.`,
+      { details: { jurisdiction: caller.jurisdiction ?? null, areaCode } },
     );
   }
   return caller;

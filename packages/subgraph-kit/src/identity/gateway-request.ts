@@ -50,15 +50,6 @@ function refuse(problem: GatewaySignatureProblem, detail?: string): RefusedReque
   return { ok: false, problem, error: gatewaySignatureError(problem, detail) };
 }
 
-/** Why a forwarded caller's token is not in force now, if it is not. */
-function tokenTimeProblem(payload: Record<string, unknown>, nowSeconds: number, skewSeconds: number): string | undefined {
-  const { exp, nbf } = payload;
-  if (typeof exp !== 'number' || !Number.isFinite(exp)) return 'the caller\'s token has no "exp" claim';
-  if (exp <= nowSeconds - skewSeconds) return `the caller's token expired at ${new Date(exp * 1000).toISOString()}`;
-  if (nbf !== undefined && (typeof nbf !== 'number' || nbf > nowSeconds + skewSeconds)) return 'the caller\'s token is not valid yet ("nbf")';
-  return undefined;
-}
-
 /**
  * Decides whether request params come from the gateway, now, for this subgraph, and who the
  * caller is: the signature must verify (see `gateway-signature.ts`), and the forwarded JWT
@@ -87,10 +78,8 @@ export function createGatewayRequestVerifier(options: GatewayRequestVerifierOpti
     const jwt = typeof extensions === 'object' && extensions !== null ? (extensions as Record<string, unknown>)[JWT_EXTENSION] : undefined;
     const payload = typeof jwt === 'object' && jwt !== null ? (jwt as { payload?: unknown }).payload : undefined;
     if (payload === undefined || payload === null) return { ok: true, signed: check.ok, caller: undefined };
-    const parsed = parseCallerClaims(payload);
-    if (!parsed.ok) return refuse('INVALID_CALLER', parsed.problem);
-    const expired = tokenTimeProblem(parsed.caller.claims, Math.floor(Date.now() / 1000), skewSeconds);
-    if (expired) return refuse('EXPIRED_CALLER', expired);
+    const parsed = parseCallerClaims(payload, { clockSkewSeconds: skewSeconds });
+    if (!parsed.ok) return refuse(parsed.outsideLifetime ? 'EXPIRED_CALLER' : 'INVALID_CALLER', parsed.problem);
     return { ok: true, signed: check.ok, caller: parsed.caller };
   };
 }

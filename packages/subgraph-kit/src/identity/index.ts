@@ -2,6 +2,7 @@ export {
   assertJurisdiction,
   assertOwningAgency,
   Clearance,
+  NATIONAL_JURISDICTION,
   parseCallerClaims,
   requireCaller,
   type Caller,

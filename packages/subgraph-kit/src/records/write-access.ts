@@ -1,4 +1,4 @@
-import { AntqError, ErrorCode, type Agency } from '@antq/sdk';
+import { AntqError, ErrorCode, NATIONAL_JURISDICTION, jurisdictionCovers, type Agency } from '@antq/sdk';
 import type { Caller } from '../identity/index.js';
 import type { AreaScopes } from './area-scope.js';
 import type { AreaRegistry } from '@antq/sdk/areas';
@@ -8,7 +8,8 @@ export const WRITER_ROLES: readonly string[] = ['editor', 'admin'];
 
 /**
  * Chỉ cơ quan sở hữu mới được ghi — only a caller of the owning agency, with a writer role,
- * whose jurisdiction covers the area, may write. Checked before anything is stored.
+ * whose jurisdiction covers the area (`"VN"`: the whole country), may write. A token without a
+ * jurisdiction writes nowhere. Checked before anything is stored.
  */
 export function requireWriter(
   ctx: { caller: Caller | undefined; scopes: AreaScopes; registry: AreaRegistry },
@@ -31,10 +32,10 @@ export function requireWriter(
     });
   }
   const area = ctx.registry.require(target.areaCode);
-  if (!caller.jurisdiction || !ctx.scopes.covers(caller.jurisdiction, area.code)) {
+  if (!jurisdictionCovers(caller.jurisdiction, area.code, (inner, outer) => ctx.scopes.covers(outer, inner))) {
     throw new AntqError(
       ErrorCode.FORBIDDEN,
-      `Area ${area.code} (${area.fullName}) is outside the caller's jurisdiction ${caller.jurisdiction ?? '(none)'}. Only a caller whose jurisdiction covers the area may write there.`,
+      `Area ${area.code} (${area.fullName}) is outside the caller's jurisdiction ${caller.jurisdiction ?? '(none)'}. Only a caller whose jurisdiction covers the area (or "${NATIONAL_JURISDICTION}", the whole country) may write there.`,
       { details: { areaCode: area.code, jurisdiction: caller.jurisdiction ?? null } },
     );
   }

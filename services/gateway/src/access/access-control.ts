@@ -1,16 +1,11 @@
-import { Classification, ErrorCode, clearanceScopes, isAgencyCode, ownerOfPolicy, restrictedPolicy } from '@antq/sdk';
+import { Classification, ErrorCode, clearanceScopes, ownerOfPolicy, restrictedPolicy, type Caller } from '@antq/sdk';
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import { GraphQLError, Kind, getOperationAST } from 'graphql';
 import type { GrantDirectory } from '@antq/subgraph-kit';
-
-/** The verified claims the gateway reads a caller's access from. */
-interface CallerClaims {
-  readonly agency?: unknown;
-  readonly clearance?: unknown;
-}
+import { callerOfContext } from '../identity/caller-of-context.js';
 
 interface ValidateParams {
-  user: CallerClaims | null | undefined;
+  user: Caller | null | undefined;
   fieldNode: { name: { value: string } } & object;
   parentType: { name: string };
   fieldAuthArgs?: unknown;
@@ -29,7 +24,7 @@ const satisfied = (required: string[][] | undefined, held: string[]) => !require
 /**
  * Lớp phân quyền ở cổng — the gateway's half of field classification, for Hive's generic-auth
  * plugin (`genericAuth`): scopes from the caller's clearance, policies from its agency and the
- * grants other agencies gave it. An operation that selects a field the caller may not see is
+ * grants other agencies gave it — the caller as the SDK's parser reads it, as in the subgraphs. An operation that selects a field the caller may not see is
  * refused with a typed error per such field.
  */
 export function accessControlOptions(grants: GrantDirectory) {
@@ -38,10 +33,10 @@ export function accessControlOptions(grants: GrantDirectory) {
     // The whole operation is refused, each withheld field named: dropping fields can leave
     // selections empty, which the query planner cannot plan.
     rejectUnauthenticated: true,
-    resolveUserFn: (context: { jwt?: { payload?: CallerClaims } }) => context.jwt?.payload ?? null,
-    extractScopes: (user: CallerClaims | null) => (user && isAgencyCode(user.agency) ? clearanceScopes(String(user.clearance ?? Classification.PUBLIC)) : []),
-    extractPolicies: async (user: CallerClaims | null) => {
-      if (!user || !isAgencyCode(user.agency)) return [];
+    resolveUserFn: (context: unknown): Caller | null => callerOfContext(context) ?? null,
+    extractScopes: (user: Caller | null) => (user ? clearanceScopes(user.clearance) : []),
+    extractPolicies: async (user: Caller | null) => {
+      if (!user) return [];
       const policies = [restrictedPolicy(user.agency)];
       if (user.clearance === Classification.RESTRICTED) for (const owner of new Set((await grants.grantsFor(user.agency)).map((grant) => grant.owner))) policies.push(restrictedPolicy(owner));
       return policies;
@@ -56,7 +51,7 @@ export function accessControlOptions(grants: GrantDirectory) {
       const scopes = [...(params.typeScopes ?? []), ...(params.fieldScopes ?? [])];
       if (!satisfied(params.typeScopes, params.userScopes) || !satisfied(params.fieldScopes, params.userScopes)) {
         return error(ErrorCode.FORBIDDEN, `${coordinate} is classified ${scopes.map((group) => group.join(' and ')).join(' or ')}; the caller's clearance does not reach it.`, {
-          clearance: params.user.clearance ?? Classification.PUBLIC,
+          clearance: params.user.clearance,
         });
       }
       if (!satisfied(params.typePolicies, params.userPolicies) || !satisfied(params.fieldPolicies, params.userPolicies)) {

@@ -16,6 +16,7 @@ import {
 import type { AuditEntryInput, AuditLog, AuditRecordRef } from './audit-log.js';
 import { graphOwnership } from './ownership.js';
 import { createOperationAnalyser, usedFragments } from '../operation-analysis.js';
+import { callerOfContext } from '../identity/caller-of-context.js';
 
 export interface AuditPluginOptions {
   readonly log: AuditLog;
@@ -36,11 +37,11 @@ interface Caller {
   readonly organisation: string | null;
 }
 
+/** Who acted, as the SDK's parser reads the token (the gateway refuses a token it cannot read). */
 function callerOf(context: unknown): Caller {
-  const payload = (context as { jwt?: { payload?: Record<string, unknown> } } | undefined)?.jwt?.payload;
-  if (!payload) return { actor: 'anonymous', agency: null, organisation: null };
-  const text = (value: unknown) => (typeof value === 'string' && value.length > 0 ? value : null);
-  return { actor: text(payload.sub) ?? '(token without subject)', agency: text(payload.agency), organisation: text(payload.organisation) };
+  const caller = callerOfContext(context);
+  if (!caller) return { actor: 'anonymous', agency: null, organisation: null };
+  return { actor: caller.subject, agency: caller.agency, organisation: caller.organisation };
 }
 
 /**

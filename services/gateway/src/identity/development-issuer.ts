@@ -1,7 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SignJWT, exportJWK, exportPKCS8, exportSPKI, generateKeyPair, importPKCS8, type JWK } from 'jose';
-import type { Agency, Organisation } from '@antq/sdk';
+import { NATIONAL_JURISDICTION, type Agency, type Organisation } from '@antq/sdk';
 
 /** The issuer and audience of development tokens. */
 export const DEVELOPMENT_ISSUER = 'urn:antq:development-issuer';
@@ -12,7 +12,11 @@ const ALGORITHM = 'ES256';
 export interface CallerTokenClaims {
   readonly agency: Agency;
   readonly organisation?: Organisation;
-  /** Area code the caller's authority covers (its subtree and lineage). */
+  /**
+   * Area code the caller's authority covers (its subtree and lineage), or `"VN"`
+   * ({@link NATIONAL_JURISDICTION}) for the whole country. Left out, the token has no
+   * area-bound rights: it reads, but neither writes nor grants.
+   */
   readonly jurisdiction?: string;
   readonly roles?: readonly string[];
   /** public, shared or restricted. */
@@ -58,7 +62,8 @@ export async function createDevelopmentIssuer(options: { keyDir?: string } = {})
     publicKeyPem: key.publicKeyPem,
     jwks: { keys: [{ ...key.publicJwk, kid: key.kid, alg: ALGORITHM, use: 'sig' }] },
     async mint(claims) {
-      const subject = claims.subject ?? `${claims.agency}:${claims.jurisdiction ?? 'national'}:${(claims.roles ?? ['analyst']).join('+')}`;
+      const scope = claims.jurisdiction === NATIONAL_JURISDICTION ? 'national' : (claims.jurisdiction ?? 'no-area');
+      const subject = claims.subject ?? `${claims.agency}:${scope}:${(claims.roles ?? ['analyst']).join('+')}`;
       return new SignJWT({
         agency: claims.agency,
         ...(claims.organisation ? { organisation: claims.organisation } : {}),

@@ -3,6 +3,7 @@ import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import { ErrorCode } from '@antq/sdk';
 import { decodeJwt } from 'jose';
 import { GraphQLError } from 'graphql';
+import { identityProblem, malformedIdentityError, malformedIdentityResponse, unauthenticatedResponse } from './caller-of-context.js';
 
 /** Where the gateway gets the keys that verify callers' tokens. */
 export type TokenKeySource =
@@ -21,7 +22,8 @@ export interface CallerIdentityOptions {
  * Xác thực người gọi — verifies the bearer token of every request (signature, issuer,
  * audience, expiry) with Hive's JWT plugin and forwards its claims to the subgraphs in
  * `extensions.jwt`, where the gateway's HMAC signature covers them. A request without a
- * token goes on as anonymous (public fields only); a bad token is refused.
+ * token goes on as anonymous (public fields only); a bad token — or a good one whose claims
+ * the SDK's parser refuses (`parseCallerClaims`) — is refused with UNAUTHENTICATED and 401.
  */
 export function useCallerIdentity(options: CallerIdentityOptions): GatewayPlugin[] {
   const provider =
@@ -56,8 +58,23 @@ export function useCallerIdentity(options: CallerIdentityOptions): GatewayPlugin
   return [requireJwtShape, verifyWebSocketOperations(verify)];
 }
 
+const INVALID_TOKEN_MESSAGE =
+  'The bearer token was refused: its signature, issuer, audience or lifetime (exp, nbf) does not hold. Get a new token from your identity provider (npm run token in the embedded mode).';
+
+/** The JWT plugin's refusal of a token (HTTP 401), as opposed to a failure of the gateway (e.g. no signing key). */
+function isTokenRefusal(error: unknown): boolean {
+  return error instanceof GraphQLError && (error.extensions?.http as { status?: number } | undefined)?.status === 401;
+}
+
 /** The hook of Yoga's JWT plugin (added by Hive's `useJWT`) that finds and verifies the token. */
-type RequestParseHook = (payload: { request: Request; url: URL; serverContext: Record<string, unknown> }) => unknown;
+type RequestParseHook = (payload: {
+  request: Request;
+  url: URL;
+  serverContext: Record<string, unknown>;
+  /** Over HTTP: ends the request with this response (the websocket path has none). */
+  endResponse?: (response: Response) => void;
+  fetchAPI?: { Response: typeof Response };
+}) => unknown;
 
 /**
  * An operation over graphql-ws (see `websocket.ts`) skips the HTTP request parsing where the
@@ -76,8 +93,31 @@ function verifyWebSocketOperations(jwtPlugin: GatewayPlugin): GatewayPlugin {
       return jwtPlugin.onPluginInit?.({
         ...payload,
         addPlugin(plugin) {
-          requestParse ??= (plugin as { onRequestParse?: RequestParseHook }).onRequestParse;
-          payload.addPlugin(plugin);
+          const verify = (plugin as { onRequestParse?: RequestParseHook }).onRequestParse;
+          if (!verify) return payload.addPlugin(plugin);
+          // Claims are read as soon as the signature holds: before planning, and before the
+          // response cache (its hook runs after this one) could answer for the token.
+          // Over HTTP the request ends with a 401 here (a thrown error would be masked to 200).
+          const verifyAndParse: RequestParseHook = (hookPayload) => {
+            const { endResponse, fetchAPI } = hookPayload;
+            return Promise.resolve()
+              .then(() => verify(hookPayload))
+              .then(
+                () => {
+                  const problem = identityProblem(hookPayload.serverContext);
+                  if (problem === undefined) return;
+                  if (!endResponse || !fetchAPI) throw malformedIdentityError(problem);
+                  endResponse(malformedIdentityResponse(problem, fetchAPI));
+                },
+                (error: unknown) => {
+                  // The JWT plugin's own refusal (signature, issuer, audience, exp, nbf) is a 401 too.
+                  if (!endResponse || !fetchAPI || !isTokenRefusal(error)) throw error;
+                  endResponse(unauthenticatedResponse(INVALID_TOKEN_MESSAGE, 'INVALID_TOKEN', fetchAPI));
+                },
+              );
+          };
+          requestParse ??= verifyAndParse;
+          payload.addPlugin({ ...plugin, onRequestParse: verifyAndParse } as typeof plugin);
         },
       });
     },
@@ -103,23 +143,41 @@ function verifyWebSocketOperations(jwtPlugin: GatewayPlugin): GatewayPlugin {
   } as GatewayPlugin;
 }
 
+/** Reads the bearer token unverified into `context.jwt` (once), or hands `refuse` what is wrong with its claims. */
+function refuseUnverified(request: Request, context: unknown, refuse: (problem: string) => void): void {
+  const target = context as { jwt?: unknown; unverifiedRead?: true };
+  if (target.unverifiedRead) return;
+  target.unverifiedRead = true;
+  const token = request.headers.get('authorization')?.replace(/^Bearer\s+/i, '');
+  if (!token) return;
+  let payload: object;
+  try {
+    payload = decodeJwt(token);
+  } catch {
+    return; // Not a JWT: anonymous.
+  }
+  target.jwt = { payload };
+  const problem = identityProblem(target);
+  if (problem !== undefined) {
+    delete target.jwt;
+    refuse(problem);
+  }
+}
+
 /**
- * Local development with authentication switched off: the bearer token's claims are taken
- * as they are, without checking signature, issuer, audience or expiry.
+ * Local development with authentication switched off: the bearer token is read without
+ * checking signature, issuer or audience — but its claims go through the same parser (expiry
+ * included) as a verified token's, and a token whose claims do not parse is refused.
  */
 export function useUnverifiedIdentity(): GatewayPlugin {
   return {
-    // In onParams, which runs before context building: the runtime's auth directives look for
-    // the caller there, before this plugin's context-building hook would run.
-    onParams({ request, context }) {
-      const token = request?.headers.get('authorization')?.replace(/^Bearer\s+/i, '');
-      if (!token) return;
-      try {
-        const payload = decodeJwt(token);
-        Object.assign(context as object, { jwt: { payload } });
-      } catch {
-        // Not a JWT: anonymous.
-      }
+    // At request parsing (HTTP, where a refusal can still be a 401) or in onParams (websocket
+    // operations): before context building, where the runtime's auth directives look for the caller.
+    onRequestParse({ request, serverContext, endResponse, fetchAPI }) {
+      refuseUnverified(request, serverContext, (problem) => endResponse(malformedIdentityResponse(problem, fetchAPI)));
+    },
+    onParams({ request, context, setResult }) {
+      if (request) refuseUnverified(request, context, (problem) => setResult({ errors: [malformedIdentityError(problem)] }));
     },
     // Forwarded the way the JWT plugin forwards a verified payload.
     onSubgraphExecute({ executionRequest, setExecutionRequest }) {

@@ -1,4 +1,4 @@
-import { Classification, isAgencyCode } from '@antq/sdk';
+import type { Caller } from '@antq/sdk';
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import type { FastifyRequest } from 'fastify';
 import type { ExecutionResult } from 'graphql';
@@ -6,6 +6,7 @@ import { Counter, type Registry } from 'prom-client';
 import type { AuditEntryInput, AuditLog } from '../audit/audit-log.js';
 import { graphOwnership } from '../audit/ownership.js';
 import { createOperationAnalyser } from '../operation-analysis.js';
+import { callerOfContext } from '../identity/caller-of-context.js';
 import type { ChangeWatch } from './change-watch.js';
 
 export interface ResponseCacheOptions {
@@ -18,9 +19,6 @@ export interface ResponseCacheOptions {
   /** How long a token the gateway verified is taken as verified again (default 60 s, never past its `exp`). */
   readonly verifiedTokenMs?: number;
 }
-
-/** A caller's claims as the verified token carries them. */
-type Claims = Record<string, unknown>;
 
 interface CachedAnswer {
   readonly body: string;
@@ -43,19 +41,17 @@ interface RequestState {
   stamp?: string | undefined;
   cacheable?: boolean;
   failed?: boolean;
-  claims?: Claims | undefined;
+  caller?: Caller | undefined;
   audit?: AuditEntryInput;
 }
 
-/** Cache keys group callers whose answers are the same: no caller, or an agency and a clearance. */
-function callerClass(claims: Claims | undefined): string | undefined {
-  if (!claims) return 'anonymous';
-  const clearance = claims.clearance ?? Classification.PUBLIC;
-  const known = clearance === Classification.PUBLIC || clearance === Classification.SHARED || clearance === Classification.RESTRICTED;
-  return isAgencyCode(claims.agency) && known ? `${claims.agency}|${String(clearance)}` : undefined;
+/**
+ * Cache keys group callers whose answers are the same: no caller, or an agency and a clearance
+ * — of the caller as the SDK's parser reads it, as the access rules and the subgraphs do.
+ */
+function callerClass(caller: Caller | undefined): string {
+  return caller ? `${caller.agency}|${caller.clearance}` : 'anonymous';
 }
-
-const text = (value: unknown) => (typeof value === 'string' && value.length > 0 ? value : null);
 
 /**
  * Bộ đệm câu trả lời — answers of queries kept at the gateway and served again, for the same
@@ -76,7 +72,7 @@ export function createResponseCache(options: ResponseCacheOptions & { supergraph
   const analyse = createOperationAnalyser(graphOwnership(options.supergraphSdl));
   const answers = new Map<string, CachedAnswer>();
   let bytes = 0;
-  const verified = new Map<string, { claims: Claims; until: number }>();
+  const verified = new Map<string, { caller: Caller; until: number }>();
   const rawBodies = new WeakMap<FastifyRequest, string>();
   const states = new WeakMap<object, RequestState>();
   const requests = options.metrics
@@ -98,25 +94,24 @@ export function createResponseCache(options: ResponseCacheOptions & { supergraph
   };
 
   /** The key of a request, when its kind of caller is known; undefined when it is not for the cache. */
-  const keyOf = (request: FastifyRequest, claims: Claims | undefined): string | undefined => {
+  const keyOf = (request: FastifyRequest, caller: Caller | undefined): string | undefined => {
     const body = rawBodies.get(request);
     const accept = request.headers.accept ?? '';
     // Streams, batches and multipart answers are not single JSON documents to keep.
     if (body === undefined || body.startsWith('[') || /event-stream|multipart/.test(accept)) return undefined;
-    const group = callerClass(claims);
-    return group === undefined ? undefined : `${group}\n${request.url}\n${accept}\n${body}`;
+    return `${callerClass(caller)}\n${request.url}\n${accept}\n${body}`;
   };
 
-  const claimsOfToken = (token: string | null): Claims | undefined | false => {
+  const callerOfToken = (token: string | null): Caller | undefined | false => {
     if (token === null) return undefined;
     const known = verified.get(token);
     if (!known || known.until <= Date.now()) return false;
-    return known.claims;
+    return known.caller;
   };
 
-  /** A live answer for the request and these claims, counted and audited as a read; undefined for none. */
-  const answerFor = (request: FastifyRequest, claims: Claims | undefined): CachedAnswer | undefined => {
-    const key = keyOf(request, claims);
+  /** A live answer for the request and this caller, counted and audited as a read; undefined for none. */
+  const answerFor = (request: FastifyRequest, caller: Caller | undefined): CachedAnswer | undefined => {
+    const key = keyOf(request, caller);
     const answer = key === undefined ? undefined : answers.get(key);
     if (!answer || key === undefined) return undefined;
     if (answer.expiresAt <= Date.now() || options.watch.stamp(answer.owners) !== answer.stamp) {
@@ -129,9 +124,9 @@ export function createResponseCache(options: ResponseCacheOptions & { supergraph
     if (answer.audit && options.audit) {
       const entry: AuditEntryInput = {
         ...answer.audit,
-        actor: text(claims?.sub) ?? (claims ? '(token without subject)' : 'anonymous'),
-        agency: text(claims?.agency),
-        organisation: text(claims?.organisation),
+        actor: caller?.subject ?? 'anonymous',
+        agency: caller?.agency ?? null,
+        organisation: caller?.organisation ?? null,
       };
       options.audit.append(entry).catch((error: unknown) => console.error('audit: an entry could not be written', error));
     }
@@ -139,11 +134,11 @@ export function createResponseCache(options: ResponseCacheOptions & { supergraph
     return answer;
   };
 
-  /** Remembers a token the pipeline verified, until its expiry or `verifiedTokenMs`. */
-  const rememberVerified = (token: string, claims: Claims) => {
-    const exp = typeof claims.exp === 'number' ? claims.exp * 1000 : Number.POSITIVE_INFINITY;
+  /** Remembers a token the pipeline verified and parsed, until its expiry or `verifiedTokenMs`. */
+  const rememberVerified = (token: string, caller: Caller) => {
+    const exp = caller.expiresAt === undefined ? Number.POSITIVE_INFINITY : caller.expiresAt * 1000;
     verified.delete(token);
-    verified.set(token, { claims, until: Math.min(exp, Date.now() + verifiedTokenMs) });
+    verified.set(token, { caller, until: Math.min(exp, Date.now() + verifiedTokenMs) });
     if (verified.size > maxEntries) verified.delete(verified.keys().next().value!);
   };
 
@@ -161,8 +156,8 @@ export function createResponseCache(options: ResponseCacheOptions & { supergraph
       if (request.method !== 'POST') return undefined;
       const token = bearer(request);
       if (token === undefined) return undefined;
-      const claims = claimsOfToken(token);
-      return claims === false ? undefined : answerFor(request, claims);
+      const caller = callerOfToken(token);
+      return caller === false ? undefined : answerFor(request, caller);
     },
 
     /** Starts following a request through the pipeline. */
@@ -181,10 +176,10 @@ export function createResponseCache(options: ResponseCacheOptions & { supergraph
         return undefined;
       }
       const token = bearer(request);
-      // A token the pipeline did not turn into claims is nobody's answer to keep.
-      if (token === undefined || (token !== null && !state.claims)) return undefined;
-      if (token !== null && state.claims) rememberVerified(token, state.claims);
-      const key = keyOf(request, token === null ? undefined : state.claims);
+      // A token the pipeline did not turn into a caller is nobody's answer to keep.
+      if (token === undefined || (token !== null && !state.caller)) return undefined;
+      if (token !== null && state.caller) rememberVerified(token, state.caller);
+      const key = keyOf(request, token === null ? undefined : state.caller);
       const body = await response.text();
       if (key === undefined || body.length > maxBytes / 16) return body;
       forget(key);
@@ -219,16 +214,16 @@ export function createResponseCache(options: ResponseCacheOptions & { supergraph
           const state = request && states.get(request);
           if (!request || !state) return;
           const token = bearer(request);
-          const claims = (context as { jwt?: { payload?: Claims } }).jwt?.payload;
-          if (token === undefined || (token !== null && !claims)) return;
-          const answer = answerFor(request, token === null ? undefined : claims);
+          const caller = callerOfContext(context);
+          if (token === undefined || (token !== null && !caller)) return;
+          const answer = answerFor(request, token === null ? undefined : caller);
           if (!answer) return;
-          if (token !== null) rememberVerified(token, claims!);
+          if (token !== null) rememberVerified(token, caller!);
           state.servedFromCache = true;
           setResult(JSON.parse(answer.body) as ExecutionResult);
         },
         onExecute({ args }) {
-          const context = args.contextValue as { req?: object; jwt?: { payload?: Claims } };
+          const context = args.contextValue as { req?: object };
           const analysis = analyse(args.schema, args.document, args.operationName);
           if (analysis?.operationType === 'mutation') {
             // Bumped when the write has been applied, before its answer leaves.
@@ -240,7 +235,7 @@ export function createResponseCache(options: ResponseCacheOptions & { supergraph
           state.cacheable = analysis.operationType === 'query' && !analysis.readsRestricted && !analysis.readsOutsideAgencies;
           state.owners = analysis.fieldOwners;
           state.stamp = options.watch.stamp(analysis.fieldOwners);
-          state.claims = context.jwt?.payload;
+          state.caller = callerOfContext(context);
           return {
             onExecuteDone({ result }) {
               const single = result as ExecutionResult;

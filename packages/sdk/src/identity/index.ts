@@ -1,0 +1,9 @@
+export {
+  Clearance,
+  parseCallerClaims,
+  type Caller,
+  type CallerClaims,
+  type ParseCallerOptions,
+  type ParsedCaller,
+} from './parse-caller-claims.js';
+export { NATIONAL_JURISDICTION, isNationalJurisdiction, jurisdictionCovers } from './national-jurisdiction.js';
