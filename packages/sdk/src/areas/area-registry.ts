@@ -346,6 +346,10 @@ export function createAreaRegistry(data: RegistryData): AreaRegistry {
       const index = registers.indexOf(register);
       return index < 0 ? [] : successorLinksAt(code, index);
     },
+    predecessorLinks(code, register) {
+      const index = registers.indexOf(register);
+      return index < 0 ? [] : predecessorLinksAt(code, index);
+    },
     has: (code) => versionsByCode.has(code),
     get(code, options) {
       const row = versionOf(code, options);

@@ -38,4 +38,10 @@ export interface AreaGraph {
    * abolished without a recorded successor (districts on 2025-07-01) or `register` is the last.
    */
   successorLinks(code: string, register: RegisterDate): readonly LineageLink[];
+  /**
+   * Links into the unit in `register` from units of the previous register (unchanged
+   * continuations included). Lets a roll-up see that an older unit is exactly the target (the
+   * sole predecessor of each unit on its way); without it, only the unchanged target is.
+   */
+  predecessorLinks?(code: string, register: RegisterDate): readonly LineageLink[];
 }

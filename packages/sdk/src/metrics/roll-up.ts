@@ -239,7 +239,8 @@ function areaCovers(a: Candidate, b: Candidate): boolean {
  *    period are both covered by another's (a commune's May figure under its district's year
  *    figure) is `covered_by_other`; two that overlap in area and period without either covering
  *    the other are both `overlaps_other`, since no sum of them is right.
- * 7. **Summability.** Adding up several areas (anything but the target itself, unchanged) needs
+ * 7. **Summability.** Adding up several areas (anything but the target itself: unchanged, or an
+ *    older unit that became exactly the target, see `RollUpPlaceKind`) needs
  *    `indicator.summableOverAreas`; adding up periods (any period other than the target period)
  *    needs `summableOverPeriods`. Observations that need a refused summing are excluded
  *    (`not_summable_over_areas` / `not_summable_over_periods`) when others can answer; when none
