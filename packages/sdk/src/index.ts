@@ -135,6 +135,7 @@ export {
   type RollUpObservationFacts,
   type RollUpOptions,
   type RollUpPartial,
+  type RollUpPartialUnit,
   type RollUpResult,
   type RollUpVia,
 } from './metrics/roll-up.js';

@@ -244,6 +244,13 @@ describe('rollUpObservations — where figures come from', () => {
         relation: 'partial',
         resolvedAreaCodes: [A.N1, A.N2],
         insideTarget: [A.N1],
+        into: [A.N1, A.N2].map((code, index) => ({
+          code,
+          relation: 'partial',
+          effectiveOn: NEW,
+          resolutions: [reform],
+          chain: [LINKS.get(`${MID}|${A.C3}`)![index]],
+        })),
         chain: [...LINKS.get(`${OLD}|${A.C3}`)!, ...LINKS.get(`${MID}|${A.C3}`)!],
         widenings: [],
       },
