@@ -83,4 +83,36 @@ describe('seed facts read back from the police subgraph', () => {
     expect(response.errors).toBeUndefined();
     expect(response.data!.area.police.metric.value).toBe(types.value);
   });
+
+  it('says the Hưng Tân → Thông Tân step of 2025-01-01 is unconfirmed rather than leaving a bare null resolution', async () => {
+    const response = await ask<{ hungTan: Record<string, unknown>; longHau: { successors: { confirmed: boolean; resolution: string | null }[] } }>(`{
+      hungTan: area(code: "18031") { successors { area { code } effectiveOn resolution confirmed } currentUnits { confirmed } }
+      longHau: area(code: "28168") { successors { resolution confirmed } }
+    }`);
+    expect(response.errors).toBeUndefined();
+    expect(response.data!.hungTan).toEqual({
+      successors: [{ area: { code: '18028' }, effectiveOn: '2025-01-01', resolution: null, confirmed: false }],
+      currentUnits: [{ confirmed: false }],
+    });
+    expect(response.data!.longHau.successors.length).toBeGreaterThan(0);
+    for (const link of response.data!.longHau.successors) expect(link).toEqual({ resolution: expect.stringMatching(/NQ-UBTVQH15$/), confirmed: true });
+  });
+
+  it('answers Tân An’s safety recognition as values: standard Circular 23/2012/TT-BCA, applied by Directive 30/CT-UBND (seed 001)', async () => {
+    const response = await ask<{ area: { police: { safetyRecognitions: unknown[] } } }>(
+      '{ area(code: "23235") { police { safetyRecognitions { area { code } unitKind year recognised standard implementingAct decisionRef } } } }',
+    );
+    expect(response.errors).toBeUndefined();
+    expect(response.data!.area.police.safetyRecognitions).toEqual([
+      {
+        area: { code: '23235' },
+        unitKind: 'COMMUNE',
+        year: 2017,
+        recognised: true,
+        standard: expect.stringContaining('23/2012/TT-BCA'),
+        implementingAct: expect.stringContaining('30/CT-UBND'),
+        decisionRef: null,
+      },
+    ]);
+  });
 });

@@ -145,6 +145,7 @@ export function createAreaRegistry(data: RegistryData): AreaRegistry {
       relation: row.relation,
       effectiveOn: row.effectiveOn,
       ...(row.resolution !== undefined ? { resolution: row.resolution } : {}),
+      ...(row.confirmed === false ? { confirmed: false } : {}),
     };
     const list = explicit.get(key(row.fromRegister, row.from)) ?? [];
     list.push(link);

@@ -19,6 +19,11 @@ export interface LineageLink {
   readonly resolution?: string;
   /** True when the unit simply continued unchanged into the next register. */
   readonly unchanged?: boolean;
+  /**
+   * False when no source confirms the link's instrument and date: a link curated by hand from
+   * the registers (Hưng Tân 18031 → Thông Tân 18028 on 2025-01-01). Absent otherwise.
+   */
+  readonly confirmed?: false;
 }
 
 /**

@@ -708,3 +708,19 @@ describe('rollUpObservations — on the national register', () => {
     expect(caught(() => rollUpObservations({ indicator: modelTypes, observations: [hungTan], target: '40', period: '2023', areas: registry })).code).toBe(ErrorCode.NOT_SUMMABLE);
   });
 });
+
+describe('lineage links no source confirms', () => {
+  it('marks the curated Hưng Tân 18031 → Thông Tân 18028 step of 2025-01-01 unconfirmed, and leaves reform links as they are', async () => {
+    const { loadAreaRegistry } = await import('../areas/index.js');
+    const registry = await loadAreaRegistry();
+    expect(registry.successors('18031')).toEqual([
+      { from: '18031', fromRegister: '2024-11-01', to: '18028', toRegister: '2025-03-01', relation: 'full', effectiveOn: '2025-01-01', confirmed: false },
+    ]);
+    const reform = registry.successors('28168', { on: '2025-03-01' });
+    expect(reform.length).toBeGreaterThan(0);
+    for (const link of reform) {
+      expect(link.resolution).toMatch(/NQ-UBTVQH15$/);
+      expect(link).not.toHaveProperty('confirmed');
+    }
+  });
+});
