@@ -9,7 +9,8 @@
 //   T|<unit types, comma-separated>              (referenced by index)
 //   S|<resolutions, comma-separated>             (referenced by index)
 //   U|code|name|type|level p/d/c|parent|province|fromRegister|toRegister   one version of a unit
-//   L|from|fromRegister|to|toRegister|f/p|effectiveOn|resolution           an explicit lineage link
+//   L|from|fromRegister|to|toRegister|f/p|effectiveOn|resolution|u          an explicit lineage link
+//                                                                   (u: unconfirmed, see CURATED_LINKS)
 // A unit version runs over consecutive registers while its name (ignoring diacritics), parent,
 // level and type stay the same; the 2025 reform always starts new versions, since it reused
 // codes for larger, different units.
@@ -34,10 +35,13 @@ const PROVINCE_RESOLUTION = '202/2025/QH15';
 /**
  * Links the derived files do not hold, checked by hand against the registers (SOURCE.md, seed
  * places): on 1 Jan 2025 Xã Hưng Tân (18031) and Xã Hưng Thông (18028) merged into Xã Thông Tân (18028).
+ * The registers show the merge (18031 is gone on 2025-03-01, 18028 is Thông Tân) but not the
+ * instrument that made it, and the date is inferred: these links are `unconfirmed` (no resolution),
+ * which the API says as `AreaLineageLink.confirmed: false`.
  */
 const CURATED_LINKS = [
-  { from: '18031', fromRegister: 0, to: '18028', toRegister: 1, relation: 'f', effectiveOn: '2025-01-01' },
-  { from: '18028', fromRegister: 0, to: '18028', toRegister: 1, relation: 'f', effectiveOn: '2025-01-01' },
+  { from: '18031', fromRegister: 0, to: '18028', toRegister: 1, relation: 'f', effectiveOn: '2025-01-01', unconfirmed: true },
+  { from: '18028', fromRegister: 0, to: '18028', toRegister: 1, relation: 'f', effectiveOn: '2025-01-01', unconfirmed: true },
 ];
 
 function readCsv(file) {
@@ -132,7 +136,9 @@ const lines = [
   ...versions.map((v) =>
     ['U', v.code, clean(v.name), typeIndex(v.type), v.level[0], v.parent, v.province, v.from, v.to ?? ''].join('|'),
   ),
-  ...links.map((l) => ['L', l.from, l.fromRegister, l.to, l.toRegister, l.relation, l.effectiveOn, resolutionIndex(l.resolution)].join('|')),
+  ...links.map((l) =>
+    ['L', l.from, l.fromRegister, l.to, l.toRegister, l.relation, l.effectiveOn, resolutionIndex(l.resolution), ...(l.unconfirmed ? ['u'] : [])].join('|'),
+  ),
 ];
 lines[1] = `T|${unitTypes.join(',')}`;
 lines[2] = `S|${resolutions.join(',')}`;

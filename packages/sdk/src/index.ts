@@ -123,7 +123,7 @@ export {
 export { periodContains, periodDays, periodsEqual, periodsOverlap, previousPeriod, splitPeriod, type SplitUnit } from './periods/period-math.js';
 
 // Metric maths: period-over-period comparison and roll-up over areas and the 2025 lineage.
-export { comparePeriods, parseRatio, type ChangeDirection, type PeriodComparison, type PeriodFigures } from './metrics/compare.js';
+export { comparePeriods, parseRatio, type ChangeDirection, type PeriodComparison, type PeriodFigures, type ReportedFigures } from './metrics/compare.js';
 export {
   rollUpObservations,
   rollUpPartialOf,
@@ -135,6 +135,7 @@ export {
   type RollUpObservationFacts,
   type RollUpOptions,
   type RollUpPartial,
+  type RollUpPartialUnit,
   type RollUpResult,
   type RollUpVia,
 } from './metrics/roll-up.js';

@@ -231,9 +231,19 @@ describe('Area.police.metric over GraphQL', () => {
     const expected = {
       value: answer.value,
       comparison: answer.comparison,
-      partial: answer.partial.map((each) => ({ area: { code: each.areaCode }, period: each.period, value: each.value, into: [] })),
+      // Each split unit names the current units it went into: those the registry's lineage leads to.
+      partial: answer.partial.map((each) => ({
+        area: { code: each.areaCode },
+        period: each.period,
+        value: each.value,
+        into: registry.currentOf(each.areaCode, { on: parsePeriod(each.period).start }).map((unit) => ({ area: { code: unit.code } })),
+      })),
     };
     expect(answer.partial.length).toBeGreaterThan(0);
+    for (const each of expected.partial) {
+      expect(each.into.length).toBeGreaterThan(1);
+      expect(each.into).toContainEqual({ area: { code: '25459' } });
+    }
     const police = response.data!.area.police;
     expect(police.bare).toEqual(expected);
     expect(police.listed).toEqual({

@@ -737,9 +737,10 @@ export const policeDataset: AgencyDataset = { agency: 'police', models, forces, 
 // --- Residential areas and designations (police only) -------------------------------------------
 
 /**
- * The residential areas the articles name, and the yearly designations of areas. There is no
- * safety recognition: article 001 says Tân An implements Directive 30/CT-UBND, which applies the
- * "An toàn về ANTT" standard of Circular 23/2012/TT-BCA, but not whether the ward was recognised.
+ * The residential areas the articles name, and the yearly designations of areas. Tân An's safety
+ * recognition (article 001) is read from its title: the ward "thực hiện đạt kết quả Chỉ thị số
+ * 30/CT-UBND … về thực hiện Thông tư 23 … quy định tiêu chí 'An toàn về ANTT'", i.e. it met the
+ * standard the directive applies. The article names no recognition decision, so none is given.
  */
 export const policeDesignations = {
   residentialAreas: [
@@ -776,7 +777,7 @@ export const policeDesignations = {
       list: 'TTATXH',
       problemTypes: ['social_order'],
       year: 2012,
-      note: 'On the provincial steering committee’s plan for transforming key areas complex in social order and safety (kế hoạch chuyển hóa địa bàn trọng điểm, phức tạp về TTATXH); the ward police advised the ward Party committee and People’s Committee on the ward’s plan. Tied to Directive 30/CT-UBND of 2012-08-22 of the Bình Thuận People’s Committee, which applies Circular 23/2012/TT-BCA of 2012-04-27 on the "An toàn về ANTT" standard; the article does not say whether the ward was recognised under it. Year 2012: five years of transformation up to 2017.',
+      note: 'On the provincial steering committee’s plan for transforming key areas complex in social order and safety (kế hoạch chuyển hóa địa bàn trọng điểm, phức tạp về TTATXH); the ward police advised the ward Party committee and People’s Committee on the ward’s plan. Tied to Directive 30/CT-UBND of 2012-08-22 of the Bình Thuận People’s Committee, which applies Circular 23/2012/TT-BCA of 2012-04-27 on the "An toàn về ANTT" standard (the ward’s result under it: police-recognition-tan-an-2017). Year 2012: five years of transformation up to 2017.',
       sources: [S001],
     },
   ],
@@ -792,7 +793,19 @@ export const policeDesignations = {
       sources: [S001],
     },
   ],
-  safetyRecognitions: [],
+  safetyRecognitions: [
+    {
+      id: 'police-recognition-tan-an-2017',
+      ...police,
+      areaCode: TAN_AN,
+      unitKind: 'commune',
+      year: 2017,
+      recognised: true,
+      standard: 'Thông tư 23/2012/TT-BCA (2012-04-27) — tiêu chuẩn "An toàn về ANTT"',
+      implementingAct: 'Chỉ thị 30/CT-UBND (2012-08-22) của UBND tỉnh Bình Thuận',
+      sources: [S001],
+    },
+  ],
   exemplaryCommunePilots: [
     {
       id: 'police-pilot-long-hau-2023',

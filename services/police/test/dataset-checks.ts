@@ -53,7 +53,7 @@ export function datasetItems(dataset: AgencyDataset): { kind: 'model' | 'force' 
 
 /** `<agency>-<record kind>-<place and what>`: lower-case words and digits joined by dashes. */
 export function expectReadableIds(agency: Agency, ids: readonly string[]): void {
-  const pattern = new RegExp(`^${agency}-(model|force|obs|designation|transformation|pilot|rating)-[a-z0-9]+(-[a-z0-9]+)+$`);
+  const pattern = new RegExp(`^${agency}-(model|force|obs|designation|transformation|recognition|pilot|rating)-[a-z0-9]+(-[a-z0-9]+)+$`);
   for (const id of ids) expect(id, id).toMatch(pattern);
   expect(new Set(ids).size, 'duplicate ids').toBe(ids.length);
 }

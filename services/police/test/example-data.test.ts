@@ -136,8 +136,11 @@ describe('seed facts held by the police', () => {
     expect(policeDesignations.transformationResults).toEqual([
       expect.objectContaining({ designationId: designation?.id, year: 2017, sinceYear: 2012, outcome: 'basically_achieved' }),
     ]);
-    // The article does not say the ward was recognised "An toàn về ANTT": no recognition is invented.
-    expect(policeDesignations.safetyRecognitions).toEqual([]);
+    // The standard and the act that applies it are values of a safety recognition, not only words in a note.
+    expect(policeDesignations.safetyRecognitions).toEqual([
+      expect.objectContaining({ areaCode: '23235', unitKind: 'commune', year: 2017, recognised: true, standard: expect.stringContaining('23/2012/TT-BCA'), implementingAct: expect.stringContaining('30/CT-UBND') }),
+    ]);
+    expect(policeDesignations.safetyRecognitions[0]).not.toHaveProperty('decisionRef');
   });
 
   it('002 Long Hậu: 2023 exemplary-commune pilot with 34 criteria and two focus models; rated excellent for 2022', () => {

@@ -152,6 +152,7 @@ export function createAreaRegistry(data: RegistryData): AreaRegistry {
       relation: row.relation,
       effectiveOn: row.effectiveOn,
       ...(row.resolution !== undefined ? { resolution: row.resolution } : {}),
+      ...(row.confirmed === false ? { confirmed: false } : {}),
     };
     const list = explicit.get(key(row.fromRegister, row.from)) ?? [];
     list.push(link);
@@ -387,6 +388,10 @@ export function createAreaRegistry(data: RegistryData): AreaRegistry {
     successorLinks(code, register) {
       const index = registers.indexOf(register);
       return index < 0 ? [] : successorLinksAt(code, index);
+    },
+    predecessorLinks(code, register) {
+      const index = registers.indexOf(register);
+      return index < 0 ? [] : predecessorLinksAt(code, index);
     },
     has: (code) => versionsByCode.has(code),
     versions: (code) => (versionsByCode.get(code) ?? []).map(toUnit),

@@ -24,6 +24,8 @@ export interface LinkRow {
   readonly relation: LineageRelation;
   readonly effectiveOn: string;
   readonly resolution?: string;
+  /** False for a link curated by hand whose instrument (and exact date) no source confirms. */
+  readonly confirmed?: false;
 }
 
 export interface RegistryData {
@@ -74,6 +76,7 @@ export function parseRegistryData(text: string): RegistryData {
           relation: f[5] === 'p' ? 'partial' : 'full',
           effectiveOn: f[6]!,
           ...(f[7] ? { resolution: resolutions[Number(f[7])]! } : {}),
+          ...(f[8] === 'u' ? { confirmed: false as const } : {}),
         });
         break;
       default:

@@ -19,6 +19,11 @@ export interface LineageLink {
   readonly resolution?: string;
   /** True when the unit simply continued unchanged into the next register. */
   readonly unchanged?: boolean;
+  /**
+   * False when no source confirms the link's instrument and date: a link curated by hand from
+   * the registers (Hưng Tân 18031 → Thông Tân 18028 on 2025-01-01). Absent otherwise.
+   */
+  readonly confirmed?: false;
 }
 
 /**
@@ -38,4 +43,10 @@ export interface AreaGraph {
    * abolished without a recorded successor (districts on 2025-07-01) or `register` is the last.
    */
   successorLinks(code: string, register: RegisterDate): readonly LineageLink[];
+  /**
+   * Links into the unit in `register` from units of the previous register (unchanged
+   * continuations included). Lets a roll-up see that an older unit is exactly the target (the
+   * sole predecessor of each unit on its way); without it, only the unchanged target is.
+   */
+  predecessorLinks?(code: string, register: RegisterDate): readonly LineageLink[];
 }

@@ -84,6 +84,36 @@ describe('comparePeriods — rounding and signs', () => {
   });
 });
 
+describe('comparePeriods — a missing figure is not 0', () => {
+  it('gives no change, percentage or direction without a previous figure, and says so (Mỹ Lộc: 150 cameras in 2017, none reported for 2016)', () => {
+    const current = 1 + Math.floor(Math.random() * 1000);
+    expect(comparePeriods({ current, previous: null, periods: { current: '2017', previous: '2016' } })).toEqual({
+      current,
+      previous: null,
+      change: null,
+      changePercent: null,
+      direction: null,
+      text: `${current} (no figure for 2016)`,
+    });
+  });
+
+  it('gives no comparison without a current figure either, and keeps the previous one in the text', () => {
+    expect(comparePeriods({ current: null, previous: 37, periods: { current: '2017', previous: '2016' } })).toEqual({
+      current: null,
+      previous: 37,
+      change: null,
+      changePercent: null,
+      direction: null,
+      text: 'no figure for 2017 (2016: 37)',
+    });
+    expect(comparePeriods({ current: 0, previous: null }).text).toBe('0 (no figure for the previous period)');
+  });
+
+  it('still refuses undefined: a missing figure is said with null', () => {
+    expect(caught(() => comparePeriods({ current: 3 } as never)).code).toBe(ErrorCode.BAD_USER_INPUT);
+  });
+});
+
 describe('comparePeriods — bad figures', () => {
   it.each([
     ['current', { current: -1, previous: 4 }, '-1'],

@@ -4,6 +4,20 @@ import { AntqError, ErrorCode } from '../errors.js';
 import { resolveAreaForward, type AreaResolution } from './resolve-area-forward.js';
 
 /**
+ * Whether a unit is the target itself, the same territory: the target unchanged, or a unit whose
+ * lineage leads to the target alone, through full links only, each the sole link into the unit it
+ * reaches (no other unit merged in, nothing split off). Without `predecessorLinks` on the graph
+ * only the unchanged target counts.
+ */
+function isTargetItself(areas: AreaGraph, code: string, target: string, resolution: AreaResolution): boolean {
+  if (resolution.unchanged) return code === target;
+  if (resolution.units.length !== 1 || resolution.units[0] !== target || resolution.relation !== 'full' || resolution.widenings.length > 0) return false;
+  const predecessorLinks = areas.predecessorLinks?.bind(areas);
+  if (predecessorLinks === undefined) return false;
+  return resolution.chain.every((link) => predecessorLinks(link.to, link.toRegister).every((into) => into.from === link.from));
+}
+
+/**
  * Vị trí địa bàn trong tổng hợp — where the observations of one unit, read in one register, stand
  * for a roll-up target: rule 5 of {@link rollUpObservations}, on its own.
  *
@@ -15,7 +29,11 @@ import { resolveAreaForward, type AreaResolution } from './resolve-area-forward.
 
 /** How the observations of a unit count towards the target. */
 export type RollUpPlaceKind =
-  /** The target itself, unchanged up to the latest register: its figures need no sum over areas. */
+  /**
+   * The target itself: unchanged up to the latest register, or an older unit that became exactly
+   * the target (every link on the way full and the only link into the unit it leads to: Nghệ An
+   * 40 of 2024 is Nghệ An 40 of 2025). Its figures need no sum over areas.
+   */
   | 'target'
   /** Every unit it resolves into is the target or lies below it: its figures count in full. */
   | 'inside'
@@ -76,7 +94,7 @@ export function rollUpPlaces(areas: AreaGraph, target: string): RollUpPlaces {
   const kindOf = (code: string, resolution: AreaResolution, insideTarget: readonly string[]): RollUpPlaceKind => {
     if (resolution.problem === 'unknown_area') return 'unknown';
     if (resolution.problem === 'no_successor') return 'unresolved';
-    if (insideTarget.length === resolution.units.length) return code === target && resolution.unchanged ? 'target' : 'inside';
+    if (insideTarget.length === resolution.units.length) return isTargetItself(areas, code, target, resolution) ? 'target' : 'inside';
     if (insideTarget.length > 0) return 'partial';
     return resolution.units.some((unit) => targetAncestors.includes(unit)) ? 'above' : 'outside';
   };

@@ -244,6 +244,13 @@ describe('rollUpObservations — where figures come from', () => {
         relation: 'partial',
         resolvedAreaCodes: [A.N1, A.N2],
         insideTarget: [A.N1],
+        into: [A.N1, A.N2].map((code, index) => ({
+          code,
+          relation: 'partial',
+          effectiveOn: NEW,
+          resolutions: [reform],
+          chain: [LINKS.get(`${MID}|${A.C3}`)![index]],
+        })),
         chain: [...LINKS.get(`${OLD}|${A.C3}`)!, ...LINKS.get(`${MID}|${A.C3}`)!],
         widenings: [],
       },
@@ -318,6 +325,23 @@ describe('rollUpObservations — summability', () => {
     expect(result.value).toBe(37.5);
     expect(result.contributions).toMatchObject([{ observationId: p2.id, via: 'self' }]);
     expect(reasonOf(result, n1.id)?.reason).toBe('covered_by_other');
+  });
+
+  it('an older unit that became exactly the target needs no sum (the graph knows predecessors)', () => {
+    // P → P2 is P2's only link in: P of 2024 is P2. N1 took in C1, C2 and part of C3, so C1 alone is not N1.
+    const withPredecessors: AreaGraph = {
+      ...graph,
+      predecessorLinks: (code, register) => [...LINKS.values()].flat().filter((each) => each.to === code && each.toRegister === register),
+    };
+    const p = observation(coverage, A.P, '2024', { value: 12.5 });
+    const result = rollUpObservations({ indicator: coverage, observations: [p], target: A.P2, period: '2024', areas: withPredecessors });
+    expect(result.value).toBe(12.5);
+    expect(result.contributions).toMatchObject([{ observationId: p.id, via: 'lineage' }]);
+    const c1 = observation(coverage, A.C1, '2024', { value: 40 });
+    expect(caught(() => rollUpObservations({ indicator: coverage, observations: [c1], target: A.N1, period: '2024', areas: withPredecessors })).code).toBe(ErrorCode.NOT_SUMMABLE);
+    // Two figures to add (P's year from its months) stay refused.
+    const months = ['2024-01', '2024-02'].map((month) => observation(coverage, A.P, month, { value: 10 }));
+    expect(caught(() => rollUpObservations({ indicator: coverage, observations: months, target: A.P2, period: '2024', areas: withPredecessors })).code).toBe(ErrorCode.NOT_SUMMABLE);
   });
 
   it('refuses to add up periods for a stock, which is not summable over periods', () => {
@@ -659,5 +683,44 @@ describe('rollUpGroups — when the groups cannot tell', () => {
     expect(rollUpGroups({ indicator: funding, period: '2025', groups: [group({ sum: Number.MAX_SAFE_INTEGER }), group({ register: OLD, sum: 1 })], periods: months })).toMatchObject({ settled: false });
     const ratio = indicator('ratio', 'ratio', true, true);
     expect(rollUpGroups({ indicator: ratio, period: '2025', groups: [group({ sum: 0.30000000000000004, fractional: 2 })], periods: months })).toMatchObject({ settled: false });
+  });
+});
+
+describe('rollUpObservations — on the national register', () => {
+  const modelTypes: Indicator = { ...indicator('model_types', 'count', false, false) };
+
+  it('answers a non-summable figure of Nghệ An 40 of 2023 for Nghệ An 40 of today: one figure, no sum (seed 003)', async () => {
+    const { loadAreaRegistry } = await import('../areas/index.js');
+    const registry = await loadAreaRegistry();
+    const value = 1 + Math.floor(Math.random() * 60);
+    const ngheAn = observation(modelTypes, '40', '2023', { value });
+    const result = rollUpObservations({ indicator: modelTypes, observations: [ngheAn], target: '40', period: '2023', areas: registry });
+    expect(result.value).toBe(value);
+    expect(result.contributions.map((each) => each.observationId)).toEqual([ngheAn.id]);
+  });
+
+  it('keeps NOT_SUMMABLE for a unit merged into the target (Hưng Tân 18031 into Thông Tân 18028) and for a commune under the province', async () => {
+    const { loadAreaRegistry } = await import('../areas/index.js');
+    const registry = await loadAreaRegistry();
+    const target = registry.currentOf('18031', { on: '2024-11-01' })[0]!.code;
+    const hungTan = observation(modelTypes, '18031', '2023');
+    expect(caught(() => rollUpObservations({ indicator: modelTypes, observations: [hungTan], target, period: '2023', areas: registry })).code).toBe(ErrorCode.NOT_SUMMABLE);
+    expect(caught(() => rollUpObservations({ indicator: modelTypes, observations: [hungTan], target: '40', period: '2023', areas: registry })).code).toBe(ErrorCode.NOT_SUMMABLE);
+  });
+});
+
+describe('lineage links no source confirms', () => {
+  it('marks the curated Hưng Tân 18031 → Thông Tân 18028 step of 2025-01-01 unconfirmed, and leaves reform links as they are', async () => {
+    const { loadAreaRegistry } = await import('../areas/index.js');
+    const registry = await loadAreaRegistry();
+    expect(registry.successors('18031')).toEqual([
+      { from: '18031', fromRegister: '2024-11-01', to: '18028', toRegister: '2025-03-01', relation: 'full', effectiveOn: '2025-01-01', confirmed: false },
+    ]);
+    const reform = registry.successors('28168', { on: '2025-03-01' });
+    expect(reform.length).toBeGreaterThan(0);
+    for (const link of reform) {
+      expect(link.resolution).toMatch(/NQ-UBTVQH15$/);
+      expect(link).not.toHaveProperty('confirmed');
+    }
   });
 });

@@ -80,6 +80,19 @@ export interface RollUpContribution extends RollUpObservationFacts {
   readonly resolvedAreaCodes: readonly string[];
 }
 
+/** A unit of the latest register that (part of) a partial observation's area went into. */
+export interface RollUpPartialUnit {
+  readonly code: string;
+  /** `partial` when only part of the old area went into it (a link on the way was partial). */
+  readonly relation: LineageRelation;
+  /** The day of the last change on the way into it. */
+  readonly effectiveOn: string;
+  /** The instruments of the changes on the way, oldest first, each once. */
+  readonly resolutions: readonly string[];
+  /** The changes on the way into it (no unchanged continuations), oldest first. */
+  readonly chain: readonly LineageLink[];
+}
+
 /** An observation whose area lies only partly in the target: reported, never summed. */
 export interface RollUpPartial extends RollUpObservationFacts {
   /** The relation of the lineage followed: `partial` when a link was partial (a split commune). */
@@ -88,6 +101,8 @@ export interface RollUpPartial extends RollUpObservationFacts {
   readonly resolvedAreaCodes: readonly string[];
   /** Those of them that are the target or lie below it. */
   readonly insideTarget: readonly string[];
+  /** Each of `resolvedAreaCodes` with the lineage that leads into it: where the split unit went. */
+  readonly into: readonly RollUpPartialUnit[];
   readonly chain: readonly LineageLink[];
   readonly widenings: readonly AreaWidening[];
 }
@@ -187,8 +202,32 @@ export function rollUpPartialOf(observation: Observation, place: RollUpPlace): R
     relation: place.resolution.relation,
     resolvedAreaCodes: place.resolution.units,
     insideTarget: place.insideTarget,
+    into: place.resolution.units.map((code) => unitReached(place.resolution.chain, code, place.resolution.register)),
     chain: place.resolution.chain,
     widenings: place.resolution.widenings,
+  };
+}
+
+/**
+ * How the followed lineage `chain` reached the latest unit `code`: the links on the way into it,
+ * walked back from it to the register the area was read in.
+ */
+function unitReached(chain: readonly LineageLink[], code: string, register: RegisterDate): RollUpPartialUnit {
+  const onTheWay = new Set<LineageLink>();
+  const latest = chain.reduce((max, link) => (link.toRegister > max ? link.toRegister : max), register);
+  let frontier = chain.filter((link) => link.to === code && link.toRegister === latest);
+  while (frontier.length > 0) {
+    for (const link of frontier) onTheWay.add(link);
+    const reached = frontier;
+    frontier = chain.filter((link) => !onTheWay.has(link) && reached.some((later) => later.from === link.to && later.fromRegister === link.toRegister));
+  }
+  const changes = chain.filter((link) => onTheWay.has(link) && link.unchanged !== true);
+  return {
+    code,
+    relation: [...onTheWay].some((link) => link.relation === 'partial') ? 'partial' : 'full',
+    effectiveOn: changes.reduce((last, link) => (link.effectiveOn > last ? link.effectiveOn : last), changes[0]?.effectiveOn ?? latest),
+    resolutions: [...new Set(changes.flatMap((link) => (link.resolution === undefined ? [] : [link.resolution])))],
+    chain: changes,
   };
 }
 
@@ -239,7 +278,8 @@ function areaCovers(a: Candidate, b: Candidate): boolean {
  *    period are both covered by another's (a commune's May figure under its district's year
  *    figure) is `covered_by_other`; two that overlap in area and period without either covering
  *    the other are both `overlaps_other`, since no sum of them is right.
- * 7. **Summability.** Adding up several areas (anything but the target itself, unchanged) needs
+ * 7. **Summability.** Adding up several areas (anything but the target itself: unchanged, or an
+ *    older unit that became exactly the target, see `RollUpPlaceKind`) needs
  *    `indicator.summableOverAreas`; adding up periods (any period other than the target period)
  *    needs `summableOverPeriods`. Observations that need a refused summing are excluded
  *    (`not_summable_over_areas` / `not_summable_over_periods`) when others can answer; when none

@@ -12,12 +12,13 @@ import {
   validateVolunteerForceInput,
   type Agency,
   type Observation,
+  type RollUpPartial,
   type SecurityModel,
   type VolunteerForce,
 } from '@antq/sdk';
 import type { AdministrativeUnit, LineageLink } from '@antq/sdk';
 import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
-import type { AreaRegistry } from '@antq/sdk/areas';
+import type { AreaRegistry, LineageLink } from '@antq/sdk/areas';
 import type { AccessGrant } from '../access/access-grants.js';
 import { appendChange } from '../outbox/index.js';
 import type { SqlExecutor, Storage } from '../storage/index.js';
@@ -120,8 +121,14 @@ function lineageLinks(registry: AreaRegistry, links: readonly LineageLink[], sid
       relation: link.relation.toUpperCase(),
       effectiveOn: link.effectiveOn,
       resolution: link.resolution ?? null,
+      confirmed: link.confirmed !== false,
     };
   });
+}
+
+/** Whether every change on a way through the lineage is confirmed by a source (see `LineageLink.confirmed`). */
+function allConfirmed(chain: readonly LineageLink[]): boolean {
+  return chain.every((link) => link.confirmed !== false);
 }
 
 function newId(agency: Agency, kind: string): string {
@@ -380,6 +387,7 @@ export function createAgencyResolvers(options: AgencyResolverOptions) {
           relation: reached.relation.toUpperCase(),
           effectiveOn: reached.effectiveOn ?? unitFields(registry, { code: reached.code }).validFrom,
           resolution: reached.resolutions?.join(', ') || null,
+          confirmed: allConfirmed(reached.chain),
         })),
       [lower]: (area: Parent) => ({ areaCode: String(area.code) }),
     },
@@ -448,12 +456,14 @@ export function createAgencyResolvers(options: AgencyResolverOptions) {
     MetricContribution: { area: (item: Parent) => areaRef(String(item.areaCode)), via: (item: Parent) => String(item.via).toUpperCase() },
     PartialContribution: {
       area: (item: Parent) => areaRef(String(item.areaCode)),
-      into: (item: Parent) =>
-        ((item.into as { code: string; relation: string; effectiveOn?: string; resolution?: string }[] | undefined) ?? []).map((link) => ({
-          area: { code: link.code },
-          relation: link.relation.toUpperCase(),
-          effectiveOn: link.effectiveOn ?? registry.latestRegister,
-          resolution: link.resolution ?? null,
+      // Where the split unit went: the current units its lineage leads into (the SDK's roll-up works them out).
+      into: (item: RollUpPartial) =>
+        item.into.map((unit) => ({
+          area: { code: unit.code },
+          relation: unit.relation.toUpperCase(),
+          effectiveOn: unit.effectiveOn,
+          resolution: unit.resolutions.join(', ') || null,
+          confirmed: allConfirmed(unit.chain),
         })),
     },
   };

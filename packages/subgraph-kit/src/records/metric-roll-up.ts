@@ -74,7 +74,8 @@ export interface MetricComparison {
   readonly previousPeriod: string;
   readonly current: number | null;
   readonly previous: number | null;
-  readonly change: number;
+  /** Null, as are `changePercent` and `direction`, when either period has no figure. */
+  readonly change: number | null;
   readonly changePercent: number | null;
   readonly direction: string | null;
   readonly text: string;
@@ -205,7 +206,12 @@ function metricAnswer(
   previous: number | null,
   contributions?: readonly RollUpContribution[],
 ): MetricRollUp {
-  const compared = current === null && previous === null ? null : comparePeriods({ current: current ?? 0, previous: previous ?? 0 });
+  // No figure for either period: nothing to compare. One figure missing: a comparison that says so (not a 0).
+  const previousPeriodText = formatPeriod(periods.previous);
+  const compared =
+    current === null && previous === null
+      ? null
+      : comparePeriods({ current, previous, periods: { current: formatPeriod(periods.period), previous: previousPeriodText } });
   return {
     indicator,
     period: formatPeriod(periods.period),
@@ -213,10 +219,10 @@ function metricAnswer(
     ...(contributions === undefined ? {} : { contributions }),
     partial,
     comparison: compared && {
-      previousPeriod: formatPeriod(periods.previous),
+      previousPeriod: previousPeriodText,
       change: compared.change,
-      changePercent: compared.changePercent ?? null,
-      direction: compared.direction ? String(compared.direction).toUpperCase() : null,
+      changePercent: compared.changePercent,
+      direction: compared.direction === null ? null : compared.direction.toUpperCase(),
       text: compared.text,
       current,
       previous,

@@ -52,7 +52,12 @@ export interface PoliceContext extends AgencyContext {
 const lowerEnum = (value: unknown) => (typeof value === 'string' ? value.toLowerCase() : value);
 const upperEnum = (value: unknown) => (typeof value === 'string' ? value.toUpperCase() : null);
 const area = (record: Parent) => ({ code: record.areaCode });
-const residentialArea = (record: Parent) => (record.residentialAreaId ? { id: record.residentialAreaId } : null);
+/**
+ * A record's residential area, read from the police's own store: the police own ResidentialArea,
+ * so no gateway fills in a `{ id }` reference here (null when the id names no area stored).
+ */
+const residentialArea = async (record: Parent, _: Args, ctx: PoliceContext) =>
+  record.residentialAreaId ? ((await ctx.designations.residentialAreas.load(String(record.residentialAreaId))) ?? null) : null;
 const sources = (record: Parent) => record.sources ?? [];
 
 function withoutNulls(input: Args): Args {
@@ -168,6 +173,10 @@ export function createDesignationResolvers() {
       movementRatings: listInView('movementRatings'),
     },
 
+    // The shared records (the kit's resolvers) point at a residential area by id; here it is ours.
+    PoliceModel: { residentialArea },
+    PoliceForce: { residentialArea },
+    PoliceObservation: { residentialArea },
     ResidentialArea: {
       __resolveReference: (reference: Parent, ctx: PoliceContext) => ctx.designations.residentialAreas.load(String(reference.id)),
       commune: (record: Parent) => ({ code: record.communeCode }),
