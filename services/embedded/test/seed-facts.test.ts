@@ -185,7 +185,7 @@ describe('the seed facts through the gateway', () => {
         date: citedDate(item.sources),
         resultOf: item.designationId,
       })),
-      ...(policeDesignations.safetyRecognitions as readonly { id: string; year: number; areaCode: string; sources?: { date?: string }[] }[]).map((item) => ({
+      ...(policeDesignations.safetyRecognitions as unknown as readonly { id: string; year: number; areaCode: string; sources?: { date?: string }[] }[]).map((item) => ({
         list: 'safetyRecognitions' as const,
         id: item.id,
         year: item.year,

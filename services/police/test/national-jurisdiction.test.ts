@@ -14,7 +14,7 @@ const signingKey = randomBytes(24).toString('base64');
 let subgraph: AgencySubgraph;
 
 const ask = (caller: TestCaller, query: string, variables: Record<string, unknown>) =>
-  postSignedGraphQL<Record<string, { id: string }>>(subgraph.url, { query, variables, signingKey, caller });
+  postSignedGraphQL<Record<string, { id: string }>>(subgraph.url, { query, variables, signingKey, audience: 'police', caller });
 const code = (response: GraphQLResponse<unknown>) => response.errors?.[0]?.extensions?.code ?? 'ok';
 
 const admin = (jurisdiction?: string): TestCaller => ({ agency: 'police', roles: ['admin'], clearance: 'restricted', ...(jurisdiction ? { jurisdiction } : {}) });

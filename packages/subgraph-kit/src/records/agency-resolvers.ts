@@ -16,7 +16,7 @@ import {
   type SecurityModel,
   type VolunteerForce,
 } from '@antq/sdk';
-import type { AdministrativeUnit, LineageLink } from '@antq/sdk';
+import type { AdministrativeUnit } from '@antq/sdk';
 import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
 import type { AreaRegistry, LineageLink } from '@antq/sdk/areas';
 import type { AccessGrant } from '../access/access-grants.js';
