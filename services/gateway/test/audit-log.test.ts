@@ -338,61 +338,15 @@ const outcome = (command: Promise<{ stdout: string; stderr: string }>): Promise<
     (failed: Outcome) => ({ code: failed.code, stdout: failed.stdout, stderr: failed.stderr }),
   );
 
-describe('the audit:verify command', () => {
-  const tsx = join(gatewayDir, '../../node_modules/.bin/tsx');
-  const verify = (args: string[], env: Record<string, string> = {}) =>
-    outcome(run(tsx, ['--conditions=@antq/source', 'src/audit/verify-audit-main.ts', ...args], { cwd: gatewayDir, env: { ...cleanEnv(), ...env } }));
-  let dataDir: string;
-  beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'antq-audit-'));
-  });
-  afterAll(() => rm(dataDir, { recursive: true, force: true }));
-
-  it('reports an intact chain, then the first broken entry, named, with exit code 1', async () => {
-    await writeEmbeddedLog(dataDir, 30);
-    const intact = await verify(['--data-dir', dataDir]);
-    expect(intact).toMatchObject({ code: 0, stdout: expect.stringContaining('audit chain intact: 30 entries') });
-    expect(intact.stdout).toMatch(/checkpoints match; the newest covers entries up to #30/);
-
-    const storage = await createStorage({ kind: 'pglite', dataDir: auditLocationsIn(dataDir).database });
-    await storage.query('DELETE FROM audit_log WHERE seq > 25').finally(() => storage.close());
-    const broken = await verify(['--data-dir', dataDir]);
-    expect(broken.code).toBe(1);
-    expect(broken.stderr).toContain('audit chain broken at entry #26 (truncated):');
-  }, 240_000);
-
-  it('says it needs the audit key, and the checkpoints, when it has neither', async () => {
-    const keyFile = auditLocationsIn(dataDir).keyFile;
-    const moved = `${keyFile}.elsewhere`;
-    await rename(keyFile, moved);
-    try {
-      const withoutKey = await verify(['--data-dir', dataDir]);
-      expect(withoutKey.code).toBe(2);
-      expect(withoutKey.stderr).toMatch(/no key was given: set ANTQ_AUDIT_KEY or ANTQ_AUDIT_KEY_FILE/);
-      const withoutAnchors = await verify(['--data-dir', dataDir, '--anchor-dir', join(dataDir, 'nowhere')], { ANTQ_AUDIT_KEY_FILE: moved });
-      expect(withoutAnchors.code).toBe(2);
-      expect(withoutAnchors.stderr).toMatch(/No checkpoints at .*nowhere: pass --anchor-dir/);
-    } finally {
-      await rename(moved, keyFile);
-    }
-  }, 120_000);
-
-  it('refuses a folder without an audit log instead of calling it intact', async () => {
-    const result = await verify(['--data-dir', join(tmpdir(), 'antq-audit-nowhere')]);
-    expect(result.code).toBe(2);
-    expect(result.stderr).toContain('No audit log');
-  }, 120_000);
-});
-
-describe('npm run audit:verify -w @antq/gateway, as built', () => {
+describe('the audit:verify command, as built', () => {
   let buildDir: string;
-  let project: string;
+  const cli = () => join(buildDir, 'verify-audit.js');
   beforeAll(async () => {
     // Built as tsup builds dist/verify-audit.js (esbuild, dependencies left to node_modules), inside the workspace.
     buildDir = await mkdtemp(join(gatewayDir, '.verify-build-'));
     await build({
       entryPoints: [join(gatewayDir, 'src/audit/verify-audit-main.ts')],
-      outfile: join(buildDir, 'verify-audit.js'),
+      outfile: cli(),
       bundle: true,
       format: 'esm',
       platform: 'node',
@@ -400,36 +354,87 @@ describe('npm run audit:verify -w @antq/gateway, as built', () => {
       packages: 'external',
       logLevel: 'silent',
     });
-    project = await mkdtemp(join(tmpdir(), 'antq-project-'));
   });
-  afterAll(async () => {
-    await rm(buildDir, { recursive: true, force: true });
-    await rm(project, { recursive: true, force: true });
-  });
+  afterAll(() => rm(buildDir, { recursive: true, force: true }));
+  // npm runs a workspace's script inside the workspace.
+  const verify = (args: string[], env: Record<string, string> = {}, cwd = gatewayDir) =>
+    outcome(run(process.execPath, [cli(), ...args], { cwd, env: { ...cleanEnv(), ...env } }));
 
-  it('finds the log `npm start` wrote in .data where npm was run, without flags', async () => {
-    const entries = randomInt(3, 40);
-    await writeEmbeddedLog(join(project, '.data'), entries);
-    // npm runs a workspace script inside the workspace and says in INIT_CWD where the user ran npm.
-    const result = await outcome(run(process.execPath, [join(buildDir, 'verify-audit.js')], { cwd: gatewayDir, env: { ...cleanEnv(), INIT_CWD: project } }));
-    expect(result).toMatchObject({ code: 0, stdout: expect.stringContaining(`audit chain intact: ${entries} entries`) });
-    expect(result.stderr).toContain(join(project, '.data', 'audit'));
-  }, 180_000);
+  describe('with flags', () => {
+    let dataDir: string;
+    beforeAll(async () => {
+      dataDir = await mkdtemp(join(tmpdir(), 'antq-audit-'));
+    });
+    afterAll(() => rm(dataDir, { recursive: true, force: true }));
 
-  it('lists where it looked when there is no log there', async () => {
-    const empty = await mkdtemp(join(tmpdir(), 'antq-empty-'));
-    try {
-      const result = await outcome(run(process.execPath, [join(buildDir, 'verify-audit.js')], { cwd: empty, env: { ...cleanEnv(), INIT_CWD: empty } }));
-      if (result.code === 0) {
-        // The repository's own .data (a developer's `npm start`) is the fallback after INIT_CWD.
-        expect(result.stderr).toContain(join(gatewayDir, '../../.data'));
-      } else {
-        expect(result.stderr).toContain(`No audit log found; looked in ${join(empty, '.data', 'audit')}`);
+    it('reports an intact chain, then the first broken entry, named, with exit code 1', async () => {
+      await writeEmbeddedLog(dataDir, 30);
+      const intact = await verify(['--data-dir', dataDir]);
+      expect(intact).toMatchObject({ code: 0, stdout: expect.stringContaining('audit chain intact: 30 entries') });
+      expect(intact.stdout).toMatch(/checkpoints match; the newest covers entries up to #30/);
+
+      const storage = await createStorage({ kind: 'pglite', dataDir: auditLocationsIn(dataDir).database });
+      await storage.query('DELETE FROM audit_log WHERE seq > 25').finally(() => storage.close());
+      const broken = await verify(['--data-dir', dataDir]);
+      expect(broken.code).toBe(1);
+      expect(broken.stderr).toContain('audit chain broken at entry #26 (truncated):');
+    }, 240_000);
+
+    it('says it needs the audit key, and the checkpoints, when it has neither', async () => {
+      const keyFile = auditLocationsIn(dataDir).keyFile;
+      const moved = `${keyFile}.elsewhere`;
+      await rename(keyFile, moved);
+      try {
+        const withoutKey = await verify(['--data-dir', dataDir]);
+        expect(withoutKey.code).toBe(2);
+        expect(withoutKey.stderr).toMatch(/no key was given: set ANTQ_AUDIT_KEY or ANTQ_AUDIT_KEY_FILE/);
+        const withoutAnchors = await verify(['--data-dir', dataDir, '--anchor-dir', join(dataDir, 'nowhere')], { ANTQ_AUDIT_KEY_FILE: moved });
+        expect(withoutAnchors.code).toBe(2);
+        expect(withoutAnchors.stderr).toMatch(/No checkpoints at .*nowhere: pass --anchor-dir/);
+      } finally {
+        await rename(moved, keyFile);
       }
-    } finally {
-      await rm(empty, { recursive: true, force: true });
-    }
-  }, 60_000);
+    }, 120_000);
+
+    it('refuses a folder without an audit log instead of calling it intact', async () => {
+      const result = await verify(['--data-dir', join(tmpdir(), 'antq-audit-nowhere')]);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain('No audit log');
+    }, 120_000);
+  });
+
+  describe('npm run audit:verify -w @antq/gateway, without flags', () => {
+    let project: string;
+    beforeAll(async () => {
+      project = await mkdtemp(join(tmpdir(), 'antq-project-'));
+    });
+    afterAll(() => rm(project, { recursive: true, force: true }));
+
+    it('finds the log `npm start` wrote in .data where npm was run, without flags', async () => {
+      const entries = randomInt(3, 40);
+      await writeEmbeddedLog(join(project, '.data'), entries);
+      // INIT_CWD: where the user ran npm.
+      const result = await verify([], { INIT_CWD: project });
+      expect(result).toMatchObject({ code: 0, stdout: expect.stringContaining(`audit chain intact: ${entries} entries`) });
+      expect(result.stderr).toContain(join(project, '.data', 'audit'));
+    }, 180_000);
+
+    it('lists where it looked when there is no log there', async () => {
+      const empty = await mkdtemp(join(tmpdir(), 'antq-empty-'));
+      try {
+        const result = await verify([], { INIT_CWD: empty }, empty);
+        if (result.code === 0) {
+          // The repository's own .data (a developer's `npm start`) is the fallback after INIT_CWD.
+          expect(result.stderr).toContain(join(gatewayDir, '../../.data/audit'));
+        } else {
+          expect(result).toMatchObject({ code: 2, stderr: expect.stringContaining(`No audit log found; looked in ${join(empty, '.data', 'audit')}`) });
+          expect(result.stderr).toContain(join(gatewayDir, '../../.data/audit'));
+        }
+      } finally {
+        await rm(empty, { recursive: true, force: true });
+      }
+    }, 60_000);
+  });
 });
 
 describe('what the audit plugin reads from the supergraph', async () => {
