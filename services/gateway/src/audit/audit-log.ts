@@ -47,9 +47,11 @@ interface Pending {
 }
 
 /**
- * Nhật ký kiểm toán — an append-only, hash-chained log of operations. Appends are buffered
- * and written in batches, one transaction each, under an advisory lock: gateways sharing a
- * database still build one chain, and a write costs one round trip per batch, not per entry.
+ * Nhật ký kiểm toán — an append-only log of operations, each entry sealed with HMAC under the
+ * audit key over the one before it. Appends are buffered and written in batches, one transaction
+ * each, under an advisory lock: gateways sharing a database still build one chain, and a write
+ * costs one round trip per batch, not per entry. An append resolves once its entry is committed;
+ * a signed checkpoint of the head follows within `checkpointIntervalMs`.
  */
 export async function createAuditLog(storage: Storage, options: AuditLogOptions = {}): Promise<AuditLog> {
   const key = options.key ?? ephemeralAuditKey();
@@ -69,37 +71,6 @@ export async function createAuditLog(storage: Storage, options: AuditLogOptions 
   let flushing: Promise<void> | undefined;
   let closed = false;
 
-  async function writeBatch(batch: Pending[]): Promise<AuditEntry[]> {
-    return storage.transaction(async (tx) => {
-      await tx.query('SELECT pg_advisory_xact_lock($1)', [APPEND_LOCK]);
-      // Read under the lock: another process may have appended since our last batch.
-      const [head] = await tx.query<{ seq: string | number; hash: string }>('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1');
-      let seq = head ? Number(head.seq) : 0;
-      let prevHash = head?.hash ?? GENESIS_HASH;
-      const recordedAt = new Date().toISOString();
-      const stored: AuditEntry[] = [];
-      const params: unknown[] = [];
-      const tuples: string[] = [];
-      for (const { entry } of batch) {
-        seq += 1;
-        const hash = entrySeal(key, prevHash, { ...entry, seq, recordedAt });
-        stored.push({ ...entry, seq, recordedAt, prevHash, hash });
-        const p = params.length;
-        tuples.push(`(${ROW_CASTS.map((cast, i) => `$${p + i + 1}${cast}`).join(', ')})`);
-        params.push(seq, recordedAt, entry.actor, entry.agency, entry.organisation, entry.operationType, entry.operationName);
-        params.push(JSON.stringify(entry.fields), JSON.stringify(entry.records), JSON.stringify(entry.owners), entry.result);
-        params.push(JSON.stringify(entry.errorCodes), prevHash, hash);
-        prevHash = hash;
-      }
-      await tx.query(
-        `INSERT INTO audit_log (seq, recorded_at, actor, agency, organisation, operation_type, operation_name,
-          fields, records, owners, result, error_codes, prev_hash, hash) VALUES ${tuples.join(', ')}`,
-        params,
-      );
-      return stored;
-    });
-  }
-
   // One flush at a time; whatever arrives meanwhile goes into the next batch, started right after.
   async function runFlush(): Promise<void> {
     await null; // lets the caller store this promise in `flushing` before the loop can clear it
@@ -108,7 +79,7 @@ export async function createAuditLog(storage: Storage, options: AuditLogOptions 
         const batch = pending.slice(0, MAX_BATCH);
         pending = pending.slice(batch.length);
         try {
-          const stored = await writeBatch(batch);
+          const stored = await writeBatch(storage, key, batch);
           batch.forEach((item, index) => item.resolve(stored[index]!));
           void checkpoints?.record(stored.at(-1)!);
         } catch (error) {
@@ -160,6 +131,38 @@ export async function createAuditLog(storage: Storage, options: AuditLogOptions 
     close,
     [Symbol.asyncDispose]: close,
   };
+}
+
+/** Appends a batch in one transaction, under the lock, after whatever head the database has now. */
+async function writeBatch(storage: Storage, key: AuditKey, batch: readonly Pending[]): Promise<AuditEntry[]> {
+  return storage.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [APPEND_LOCK]);
+    // Read under the lock: another process may have appended since our last batch.
+    const [head] = await tx.query<{ seq: string | number; hash: string }>('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1');
+    let seq = head ? Number(head.seq) : 0;
+    let prevHash = head?.hash ?? GENESIS_HASH;
+    const recordedAt = new Date().toISOString();
+    const stored: AuditEntry[] = [];
+    const params: unknown[] = [];
+    const tuples: string[] = [];
+    for (const { entry } of batch) {
+      seq += 1;
+      const hash = entrySeal(key, prevHash, { ...entry, seq, recordedAt });
+      stored.push({ ...entry, seq, recordedAt, prevHash, hash });
+      const p = params.length;
+      tuples.push(`(${ROW_CASTS.map((cast, i) => `$${p + i + 1}${cast}`).join(', ')})`);
+      params.push(seq, recordedAt, entry.actor, entry.agency, entry.organisation, entry.operationType, entry.operationName);
+      params.push(JSON.stringify(entry.fields), JSON.stringify(entry.records), JSON.stringify(entry.owners), entry.result);
+      params.push(JSON.stringify(entry.errorCodes), prevHash, hash);
+      prevHash = hash;
+    }
+    await tx.query(
+      `INSERT INTO audit_log (seq, recorded_at, actor, agency, organisation, operation_type, operation_name,
+        fields, records, owners, result, error_codes, prev_hash, hash) VALUES ${tuples.join(', ')}`,
+      params,
+    );
+    return stored;
+  });
 }
 
 /**

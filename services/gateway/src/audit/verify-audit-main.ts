@@ -96,7 +96,7 @@ function report(verdict: AuditVerification): void {
       );
     }
     if (verdict.latestCheckpoint) {
-      console.log(`${verdict.checkpoints} checkpoints match; the newest covers entries up to #${verdict.latestCheckpoint.seq} (${verdict.latestCheckpoint.at}); entries after it are not yet anchored`);
+      console.log(`${verdict.checkpoints} checkpoint${verdict.checkpoints === 1 ? ' matches' : 's match'}; the newest covers entries up to #${verdict.latestCheckpoint.seq} (${verdict.latestCheckpoint.at}); entries after it are not yet anchored`);
     }
     return;
   }
