@@ -78,9 +78,10 @@ export interface AuditLog extends AsyncDisposable {
   flush(): Promise<void>;
   /** Commits what is buffered and writes a checkpoint of the head now (e.g. before a backup); no-op without anchors. */
   checkpoint(): Promise<void>;
+  /** Re-checks the chain with this log's key, and against its checkpoints when it writes any. */
   verify(options?: VerifyOptions): Promise<AuditVerification>;
   list(options: { after?: number; limit: number }): Promise<AuditEntry[]>;
-  /** Writes what is buffered and refuses further appends; the storage stays open (its owner closes it). */
+  /** Writes what is buffered and a last checkpoint, and refuses further appends; the storage stays open (its owner closes it). */
   close(): Promise<void>;
 }
 
