@@ -5,7 +5,19 @@ import { loadAreaRegistry } from '@antq/sdk/areas';
 import type { Agency } from '@antq/sdk';
 import { createStorage, type AgencySubgraph, type AgencySubgraphOptions, type Storage } from '@antq/subgraph-kit';
 import { createStreamSubgraph, type StreamSubgraph } from '@antq/stream';
-import { GRAPH_SUBGRAPHS, composeSupergraph, createAuditLog, createDevelopmentIssuer, createGateway, type AuditLog, type DevelopmentIssuer, type Gateway } from '@antq/gateway';
+import {
+  GRAPH_SUBGRAPHS,
+  auditKeyFromEnv,
+  auditLocationsIn,
+  composeSupergraph,
+  createAuditLog,
+  createDevelopmentIssuer,
+  createGateway,
+  loadOrCreateAuditKeyFile,
+  type AuditLog,
+  type DevelopmentIssuer,
+  type Gateway,
+} from '@antq/gateway';
 import { createPoliceSubgraph } from '@antq/police';
 import { createFrontSubgraph } from '@antq/front';
 import { createVeteransSubgraph } from '@antq/veterans';
@@ -62,6 +74,7 @@ export async function startEmbeddedGraph(options: EmbeddedGraphOptions): Promise
   const registry = await loadAreaRegistry();
   const started: Partial<Record<Agency, AgencySubgraph>> = {};
   let auditStorage: Storage | undefined;
+  let audit: AuditLog | undefined;
   let stream: StreamSubgraph | undefined;
   try {
     for (const agency of Object.keys(FACTORIES) as Agency[]) {
@@ -94,9 +107,13 @@ export async function startEmbeddedGraph(options: EmbeddedGraphOptions): Promise
       ),
     );
     const issuer = await createDevelopmentIssuer({ keyDir: join(dataDir, 'issuer') });
-    progress(`Opening the audit log (${join(dataDir, 'audit')})`);
-    auditStorage = await createStorage({ kind: 'pglite', dataDir: join(dataDir, 'audit') });
-    const audit = await createAuditLog(auditStorage);
+    const places = auditLocationsIn(dataDir);
+    const anchorDir = process.env.ANTQ_AUDIT_ANCHOR_DIR ?? places.anchorDir;
+    progress(`Opening the audit log (${places.database}; key ${places.keyFile}, checkpoints in ${anchorDir})`);
+    // The key lives beside the audit database, not in its folder, as the issuer's key does: made at first start.
+    const auditKey = (await auditKeyFromEnv()) ?? (await loadOrCreateAuditKeyFile(places.keyFile));
+    auditStorage = await createStorage({ kind: 'pglite', dataDir: places.database });
+    audit = await createAuditLog(auditStorage, { key: auditKey, anchors: { dir: anchorDir } });
     progress('Starting the gateway');
     const gateway = await createGateway({
       supergraph,
@@ -111,15 +128,17 @@ export async function startEmbeddedGraph(options: EmbeddedGraphOptions): Promise
       audit,
       ...(options.responseCache === false ? { responseCache: false as const } : {}),
     });
+    const openedAudit = audit;
     const close = async () => {
       await gateway.close();
-      await audit.close();
+      await openedAudit.close();
       await auditStorage?.close();
       await stream?.close();
       await Promise.all(Object.values(subgraphs).map((subgraph) => subgraph.close()));
     };
-    return { gateway, subgraphs, stream: stream!, issuer, audit, close, [Symbol.asyncDispose]: close };
+    return { gateway, subgraphs, stream: stream!, issuer, audit: openedAudit, close, [Symbol.asyncDispose]: close };
   } catch (error) {
+    await audit?.close();
     await auditStorage?.close();
     await stream?.close();
     await Promise.all(Object.values(started).map((subgraph) => subgraph?.close()));

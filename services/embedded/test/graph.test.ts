@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -87,7 +87,11 @@ describe('the graph through the gateway', () => {
     expect(crossRead).toHaveLength(1);
     expect(crossRead[0]).toMatchObject({ agency: 'police', owners: ['front'] });
     expect(crossRead[0]!.records.length).toBeGreaterThan(0);
-    expect(await graph.audit.verify()).toMatchObject({ ok: true });
+    // Sealed with the development key made at first start (owner-only, beside the audit database) and checkpointed.
+    await graph.audit.checkpoint();
+    const head = (await graph.audit.list({ after: 0, limit: 10_000 })).at(-1)!.seq;
+    expect(await graph.audit.verify()).toMatchObject({ ok: true, latestCheckpoint: { seq: head } });
+    expect((await stat(join(dataDir, 'audit.key'))).mode & 0o777).toBe(0o600);
   });
 
   it('refuses forged, expired and wrong-audience tokens with UNAUTHENTICATED', async () => {

@@ -8,6 +8,9 @@ export {
   auditMigrations,
   createAuditLog,
   verifyAuditChain,
+  type AuditBreakKind,
+  type AuditLogOptions,
+  type ChainVerifyOptions,
   type AuditEntry,
   type AuditEntryInput,
   type AuditLog,
@@ -15,6 +18,9 @@ export {
   type AuditVerification,
   type VerifyOptions,
 } from './audit/audit-log.js';
+export { auditKeyFrom, auditKeyFromEnv, loadOrCreateAuditKeyFile, type AuditKey } from './audit/audit-key.js';
+export { ANCHOR_FILE, readCheckpoints, type AuditAnchorOptions, type AuditCheckpoint, type SignedCheckpoint } from './audit/audit-anchors.js';
+export { auditLocationsIn } from './audit/audit-locations.js';
 export { useAuditLog, type AuditPluginOptions } from './audit/use-audit.js';
 export { EXAMPLE_OPERATIONS, exampleGraphiQLTabs, type ExampleOperation } from './graphiql/example-operations.js';
 export type { TracingOptions } from './tracing.js';

@@ -7,6 +7,10 @@
 //   ANTQ_JWT_ISSUER          expected `iss` (default urn:antq:development-issuer)
 //   ANTQ_JWT_AUDIENCE        expected `aud` (default antq-graph)
 //   AUDIT_DATABASE_URL       PostgreSQL for the audit log; else PGlite in <ANTQ_DATA_DIR>/audit
+//   ANTQ_AUDIT_KEY           secret that seals the audit chain, kept outside its database (required;
+//                            or ANTQ_AUDIT_KEY_FILE)
+//   ANTQ_AUDIT_ANCHOR_DIR    append-only folder of signed checkpoints (default <ANTQ_DATA_DIR>/audit-anchors)
+//   ANTQ_AUDIT_ANCHOR_NATS_URL  also anchor checkpoints in a NATS JetStream stream (optional)
 //   ANTQ_GRAPHIQL=true, ANTQ_INTROSPECTION=false, ANTQ_AUTH=off (development only)
 //   ANTQ_METRICS=false       turns off Prometheus metrics at GET /metrics (on by default)
 //   ANTQ_RESPONSE_CACHE=false turns off the response cache (on by default)
@@ -15,6 +19,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createStorage } from '@antq/subgraph-kit';
 import { createAuditLog } from './audit/audit-log.js';
+import { auditKeyFromEnv } from './audit/audit-key.js';
+import { auditLocationsIn } from './audit/audit-locations.js';
 import { createGateway } from './gateway.js';
 import { DEVELOPMENT_ISSUER, GRAPH_AUDIENCE } from './identity/development-issuer.js';
 import type { CallerIdentityOptions } from './identity/use-caller-identity.js';
@@ -47,10 +53,17 @@ async function identityFromEnv(): Promise<CallerIdentityOptions | { disabled: tr
 }
 
 const identity = await identityFromEnv();
+const auditKey =
+  (await auditKeyFromEnv(env).catch((error: unknown) => fail(`the audit key cannot be read: ${(error as Error).message}`))) ??
+  fail('ANTQ_AUDIT_KEY is not set: set it (or ANTQ_AUDIT_KEY_FILE) to the secret that seals the audit log, e.g. `openssl rand -base64 32`, and keep it away from the audit database.');
+const auditPlaces = auditLocationsIn(env.ANTQ_DATA_DIR ?? join('.data', 'gateway'));
 const auditStorage = await createStorage(
-  env.AUDIT_DATABASE_URL ? { kind: 'postgres', url: env.AUDIT_DATABASE_URL } : { kind: 'pglite', dataDir: join(env.ANTQ_DATA_DIR ?? '.data/gateway', 'audit') },
+  env.AUDIT_DATABASE_URL ? { kind: 'postgres', url: env.AUDIT_DATABASE_URL } : { kind: 'pglite', dataDir: auditPlaces.database },
 ).catch((error: unknown) => fail(`the audit log's database cannot be opened: ${(error as Error).message}`));
-const audit = await createAuditLog(auditStorage);
+const audit = await createAuditLog(auditStorage, {
+  key: auditKey,
+  anchors: { dir: env.ANTQ_AUDIT_ANCHOR_DIR ?? auditPlaces.anchorDir, ...(env.ANTQ_AUDIT_ANCHOR_NATS_URL ? { natsUrl: env.ANTQ_AUDIT_ANCHOR_NATS_URL } : {}) },
+}).catch((error: unknown) => fail(`the audit log cannot be opened: ${(error as Error).message}`));
 const gateway = await createGateway({
   supergraph: await loadSupergraph(values.supergraph),
   port: Number(values.port),

@@ -1,235 +1,43 @@
-import { createHash } from 'node:crypto';
-import { runMigrations, type Migration, type SqlExecutor, type Storage } from '@antq/subgraph-kit';
+import { runMigrations, type Storage } from '@antq/subgraph-kit';
+import { openCheckpointSink, signCheckpoint, type AuditAnchorOptions, type CheckpointSink } from './audit-anchors.js';
+import {
+  auditMigrations,
+  entrySeal,
+  GENESIS_HASH,
+  normalize,
+  PAGE_SIZE,
+  readChainMarker,
+  readPage,
+  type AuditEntry,
+  type AuditEntryInput,
+  type AuditLog,
+  type ChainMarker,
+} from './audit-entry.js';
+import { ephemeralAuditKey, type AuditKey } from './audit-key.js';
+import { verifyAuditChain } from './verify-audit-chain.js';
 
-/** What happened: one operation, as the audit plugin saw it. */
-export interface AuditEntryInput {
-  /** JWT `sub`, or 'anonymous'. */
-  readonly actor: string;
-  readonly agency: string | null;
-  readonly organisation: string | null;
-  readonly operationType: 'query' | 'mutation' | 'subscription';
-  readonly operationName: string | null;
-  /** Schema coordinates the operation selected, "Type.field". */
-  readonly fields: readonly string[];
-  readonly records: readonly AuditRecordRef[];
-  /** Agencies whose data the operation touched. */
-  readonly owners: readonly string[];
-  readonly result: 'ok' | 'error' | 'refused';
-  readonly errorCodes: readonly string[];
-}
-
-export interface AuditRecordRef {
-  readonly typename: string;
-  readonly id: string;
-}
-
-/** An entry as stored: its place in the chain and the hashes that seal it. */
-export interface AuditEntry extends AuditEntryInput {
-  readonly seq: number;
-  /** ISO 8601, millisecond precision (what the hash covers). */
-  readonly recordedAt: string;
-  readonly prevHash: string;
-  readonly hash: string;
-}
-
-export type AuditVerification =
-  | { readonly ok: true; readonly entries: number }
-  | { readonly ok: false; readonly entries: number; readonly firstBadSeq: number; readonly reason: string };
-
-export interface AuditLog extends AsyncDisposable {
-  /** Resolves once the entry is committed (it is written with others in one transaction). */
-  append(entry: AuditEntryInput): Promise<AuditEntry>;
-  /** Resolves once everything appended so far is committed. */
-  flush(): Promise<void>;
-  verify(options?: VerifyOptions): Promise<AuditVerification>;
-  list(options: { after?: number; limit: number }): Promise<AuditEntry[]>;
-  /** Writes what is buffered and refuses further appends; the storage stays open (its owner closes it). */
-  close(): Promise<void>;
-}
-
-export interface VerifyOptions {
-  /** Called after every `progressEvery` entries checked (default 10,000). */
-  onProgress?(checked: number): void;
-  progressEvery?: number;
-}
-
-export const GENESIS_HASH = '0'.repeat(64);
+export * from './audit-entry.js';
+export { verifyAuditChain, type ChainVerifyOptions } from './verify-audit-chain.js';
 
 // Every process appending to one database takes this lock, so the chain has one writer at a time.
 const APPEND_LOCK = 7_261_101;
 const MAX_BATCH = 500;
-const PAGE_SIZE = 1000;
 // Parameter casts of one inserted row, in column order: jsonb columns arrive as JSON text.
 const ROW_CASTS = ['', '', '', '', '', '', '', '::jsonb', '::jsonb', '::jsonb', '', '::jsonb', '', ''];
 
-// One database per audit log: runMigrations refuses a database holding another service's migrations.
-export const auditMigrations: readonly Migration[] = [
-  {
-    version: 1,
-    name: 'audit_log',
-    sql: `CREATE TABLE audit_log (
-      seq bigint PRIMARY KEY,
-      recorded_at timestamptz NOT NULL,
-      actor text NOT NULL,
-      agency text,
-      organisation text,
-      operation_type text NOT NULL,
-      operation_name text,
-      fields jsonb NOT NULL,
-      records jsonb NOT NULL,
-      owners jsonb NOT NULL,
-      result text NOT NULL CHECK (result IN ('ok', 'error', 'refused')),
-      error_codes jsonb NOT NULL,
-      prev_hash text NOT NULL,
-      hash text NOT NULL
-    );`,
-  },
-];
-
-// PostgreSQL text and jsonb cannot hold NUL; replacing it up front keeps the hash equal to what is stored.
-const clean = (value: string): string => value.replaceAll('\u0000', '\uFFFD');
-
-const hasNul = (value: string) => value.includes('\u0000');
-// The same lists come back unchanged, so the cached answers' entries share them (and their JSON below).
-const cleanList = (values: readonly string[]): readonly string[] => (values.some(hasNul) ? values.map(clean) : values);
-const cleanRecords = (records: readonly AuditRecordRef[]): readonly AuditRecordRef[] =>
-  records.every((record) => typeof record.id === 'string' && !hasNul(record.typename) && !hasNul(record.id))
-    ? records
-    : records.map((record) => ({ typename: clean(record.typename), id: clean(String(record.id)) }));
-
-function normalize(entry: AuditEntryInput): AuditEntryInput {
-  return {
-    actor: clean(entry.actor),
-    agency: entry.agency === null ? null : clean(entry.agency),
-    organisation: entry.organisation === null ? null : clean(entry.organisation),
-    operationType: entry.operationType,
-    operationName: entry.operationName === null ? null : clean(entry.operationName),
-    fields: cleanList(entry.fields),
-    records: cleanRecords(entry.records),
-    owners: cleanList(entry.owners),
-    result: entry.result,
-    errorCodes: cleanList(entry.errorCodes),
-  };
-}
-
-// Entries' lists are never changed once made (the types say readonly), so an array's JSON can be kept.
-const canonicalArrays = new WeakMap<readonly unknown[], string>();
-
-/** JSON with object keys sorted at every depth: jsonb does not keep key order, the hash must not depend on it. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) {
-    let text = canonicalArrays.get(value);
-    if (text === undefined) canonicalArrays.set(value, (text = `[${value.map(canonicalJson).join(',')}]`));
-    return text;
-  }
-  if (value !== null && typeof value === 'object') {
-    const object = value as Record<string, unknown>;
-    return `{${Object.keys(object)
-      .sort()
-      .map((key) => `${JSON.stringify(key)}:${canonicalJson(object[key])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
-
-/** The hash covers the row's columns by their SQL names, so anyone can re-check it from a plain SELECT. */
-export function entryHash(prevHash: string, entry: Omit<AuditEntry, 'prevHash' | 'hash'>): string {
-  const sealed = {
-    seq: entry.seq,
-    recorded_at: entry.recordedAt,
-    actor: entry.actor,
-    agency: entry.agency,
-    organisation: entry.organisation,
-    operation_type: entry.operationType,
-    operation_name: entry.operationName,
-    fields: entry.fields,
-    records: entry.records,
-    owners: entry.owners,
-    result: entry.result,
-    error_codes: entry.errorCodes,
-  };
-  return createHash('sha256').update(`${prevHash}\n${canonicalJson(sealed)}`).digest('hex');
-}
-
-interface AuditRow {
-  seq: string | number | bigint;
-  recorded_at: Date | string;
-  actor: string;
-  agency: string | null;
-  organisation: string | null;
-  operation_type: AuditEntry['operationType'];
-  operation_name: string | null;
-  fields: string[];
-  records: AuditRecordRef[];
-  owners: string[];
-  result: AuditEntry['result'];
-  error_codes: string[];
-  prev_hash: string;
-  hash: string;
-}
-
-// pg returns jsonb parsed; a driver configured otherwise might hand back text.
-const json = <T>(value: unknown): T => (typeof value === 'string' ? JSON.parse(value) : value) as T;
-
-function fromRow(row: AuditRow): AuditEntry {
-  return {
-    seq: Number(row.seq),
-    recordedAt: new Date(row.recorded_at).toISOString(),
-    actor: row.actor,
-    agency: row.agency,
-    organisation: row.organisation,
-    operationType: row.operation_type,
-    operationName: row.operation_name,
-    fields: json(row.fields),
-    records: json(row.records),
-    owners: json(row.owners),
-    result: row.result,
-    errorCodes: json(row.error_codes),
-    prevHash: row.prev_hash,
-    hash: row.hash,
-  };
-}
-
-const SELECT_ROWS = `SELECT seq, recorded_at, actor, agency, organisation, operation_type, operation_name,
-  fields, records, owners, result, error_codes, prev_hash, hash FROM audit_log`;
-
-async function readPage(db: SqlExecutor, after: number, limit: number): Promise<AuditEntry[]> {
-  const rows = await db.query<AuditRow>(`${SELECT_ROWS} WHERE seq > $1 ORDER BY seq LIMIT $2`, [after, limit]);
-  return rows.map(fromRow);
-}
-
-/**
- * Re-checks the whole chain, a page at a time so memory stays flat on large logs. Read-only:
- * the CLI runs it against a database without migrating it.
- */
-export async function verifyAuditChain(db: SqlExecutor, options: VerifyOptions = {}): Promise<AuditVerification> {
-  const every = options.progressEvery ?? 10_000;
-  let expectedSeq = 1;
-  let prevHash = GENESIS_HASH;
-  let checked = 0;
-  for (;;) {
-    const page = await readPage(db, expectedSeq - 1, PAGE_SIZE);
-    for (const entry of page) {
-      const broken = (firstBadSeq: number, reason: string) => ({ ok: false as const, entries: checked, firstBadSeq, reason });
-      if (entry.seq !== expectedSeq) {
-        return broken(expectedSeq, `entry #${expectedSeq} is missing (the next entry is #${entry.seq}): entries were deleted`);
-      }
-      if (entry.prevHash !== prevHash) {
-        // The later entry's own hash still seals its prev_hash, so it is the earlier one that changed.
-        return expectedSeq === 1
-          ? broken(1, 'the first entry does not start from the genesis hash: the log was truncated at its start or rewritten')
-          : broken(expectedSeq - 1, `entry #${expectedSeq - 1} no longer has the hash entry #${expectedSeq} recorded for it: it was rewritten with a recomputed hash`);
-      }
-      if (entryHash(entry.prevHash, entry) !== entry.hash) {
-        return broken(entry.seq, `entry #${entry.seq} does not match its hash: its contents were changed`);
-      }
-      prevHash = entry.hash;
-      expectedSeq += 1;
-      checked += 1;
-      if (checked % every === 0) options.onProgress?.(checked);
-    }
-    if (page.length < PAGE_SIZE) return { ok: true, entries: checked };
-  }
+export interface AuditLogOptions {
+  /**
+   * Seals every entry (HMAC-SHA256); keep it outside the audit database (`ANTQ_AUDIT_KEY[_FILE]`).
+   * Without it a random key for this process only: for tests and benchmarks, since nobody else
+   * can verify what it sealed and a store sealed with it cannot be reopened.
+   */
+  readonly key?: AuditKey;
+  /** Where signed checkpoints of the chain's head go; without them, entries cut off the end go unnoticed. */
+  readonly anchors?: AuditAnchorOptions;
+  /** At most one checkpoint per interval (default 1000 ms), one after each committed batch, and one at close. */
+  readonly checkpointIntervalMs?: number;
+  /** Where failures of checkpoint writes go (default: console.error); they never fail an append. */
+  readonly onError?: (error: unknown) => void;
 }
 
 interface Pending {
@@ -239,46 +47,29 @@ interface Pending {
 }
 
 /**
- * Nhật ký kiểm toán — an append-only, hash-chained log of operations. Appends are buffered
- * and written in batches, one transaction each, under an advisory lock: gateways sharing a
- * database still build one chain, and a write costs one round trip per batch, not per entry.
+ * Nhật ký kiểm toán — an append-only log of operations, each entry sealed with HMAC under the
+ * audit key over the one before it. Appends are buffered and written in batches, one transaction
+ * each, under an advisory lock: gateways sharing a database still build one chain, and a write
+ * costs one round trip per batch, not per entry. An append resolves once its entry is committed;
+ * a signed checkpoint of the head follows within `checkpointIntervalMs`.
  */
-export async function createAuditLog(storage: Storage): Promise<AuditLog> {
+export async function createAuditLog(storage: Storage, options: AuditLogOptions = {}): Promise<AuditLog> {
+  const key = options.key ?? ephemeralAuditKey();
   await runMigrations(storage, auditMigrations);
+  const { marker, head } = await startKeyedSegment(storage, key);
+  const checkpoints = options.anchors
+    ? await createCheckpointer({ key, marker, anchors: options.anchors, intervalMs: options.checkpointIntervalMs ?? 1000, onError: options.onError })
+    : undefined;
+  // Anchors what was there before this process: a cut made while no gateway ran still shows.
+  if (head && checkpoints) {
+    await checkpoints.record(head, { now: true }).catch(async (error: unknown) => {
+      await checkpoints.close();
+      throw new Error(`The audit log's first checkpoint cannot be written: ${(error as Error).message}`, { cause: error });
+    });
+  }
   let pending: Pending[] = [];
   let flushing: Promise<void> | undefined;
   let closed = false;
-
-  async function writeBatch(batch: Pending[]): Promise<AuditEntry[]> {
-    return storage.transaction(async (tx) => {
-      await tx.query('SELECT pg_advisory_xact_lock($1)', [APPEND_LOCK]);
-      // Read under the lock: another process may have appended since our last batch.
-      const [head] = await tx.query<{ seq: string | number; hash: string }>('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1');
-      let seq = head ? Number(head.seq) : 0;
-      let prevHash = head?.hash ?? GENESIS_HASH;
-      const recordedAt = new Date().toISOString();
-      const stored: AuditEntry[] = [];
-      const params: unknown[] = [];
-      const tuples: string[] = [];
-      for (const { entry } of batch) {
-        seq += 1;
-        const hash = entryHash(prevHash, { ...entry, seq, recordedAt });
-        stored.push({ ...entry, seq, recordedAt, prevHash, hash });
-        const p = params.length;
-        tuples.push(`(${ROW_CASTS.map((cast, i) => `$${p + i + 1}${cast}`).join(', ')})`);
-        params.push(seq, recordedAt, entry.actor, entry.agency, entry.organisation, entry.operationType, entry.operationName);
-        params.push(JSON.stringify(entry.fields), JSON.stringify(entry.records), JSON.stringify(entry.owners), entry.result);
-        params.push(JSON.stringify(entry.errorCodes), prevHash, hash);
-        prevHash = hash;
-      }
-      await tx.query(
-        `INSERT INTO audit_log (seq, recorded_at, actor, agency, organisation, operation_type, operation_name,
-          fields, records, owners, result, error_codes, prev_hash, hash) VALUES ${tuples.join(', ')}`,
-        params,
-      );
-      return stored;
-    });
-  }
 
   // One flush at a time; whatever arrives meanwhile goes into the next batch, started right after.
   async function runFlush(): Promise<void> {
@@ -288,8 +79,9 @@ export async function createAuditLog(storage: Storage): Promise<AuditLog> {
         const batch = pending.slice(0, MAX_BATCH);
         pending = pending.slice(batch.length);
         try {
-          const stored = await writeBatch(batch);
+          const stored = await writeBatch(storage, key, batch);
           batch.forEach((item, index) => item.resolve(stored[index]!));
+          void checkpoints?.record(stored.at(-1)!);
         } catch (error) {
           // The transaction rolled back: none of the batch is in the chain, so the chain stays whole.
           for (const item of batch) item.reject(error);
@@ -321,16 +113,138 @@ export async function createAuditLog(storage: Storage): Promise<AuditLog> {
   };
 
   const close = async (): Promise<void> => {
+    if (closed) return flush();
     closed = true;
     await flush();
+    await checkpoints?.close();
   };
 
   return {
     append,
     flush,
-    verify: (options) => verifyAuditChain(storage, options),
+    checkpoint: async () => {
+      await flush();
+      await checkpoints?.writeNow();
+    },
+    verify: (verifyOptions) => verifyAuditChain(storage, { ...verifyOptions, key, ...(options.anchors ? { anchors: options.anchors } : {}) }),
     list: ({ after = 0, limit }) => readPage(storage, after, Math.max(1, Math.min(limit, PAGE_SIZE))),
     close,
     [Symbol.asyncDispose]: close,
+  };
+}
+
+/** Appends a batch in one transaction, under the lock, after whatever head the database has now. */
+async function writeBatch(storage: Storage, key: AuditKey, batch: readonly Pending[]): Promise<AuditEntry[]> {
+  return storage.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [APPEND_LOCK]);
+    // Read under the lock: another process may have appended since our last batch.
+    const [head] = await tx.query<{ seq: string | number; hash: string }>('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1');
+    let seq = head ? Number(head.seq) : 0;
+    let prevHash = head?.hash ?? GENESIS_HASH;
+    const recordedAt = new Date().toISOString();
+    const stored: AuditEntry[] = [];
+    const params: unknown[] = [];
+    const tuples: string[] = [];
+    for (const { entry } of batch) {
+      seq += 1;
+      const hash = entrySeal(key, prevHash, { ...entry, seq, recordedAt });
+      stored.push({ ...entry, seq, recordedAt, prevHash, hash });
+      const p = params.length;
+      tuples.push(`(${ROW_CASTS.map((cast, i) => `$${p + i + 1}${cast}`).join(', ')})`);
+      params.push(seq, recordedAt, entry.actor, entry.agency, entry.organisation, entry.operationType, entry.operationName);
+      params.push(JSON.stringify(entry.fields), JSON.stringify(entry.records), JSON.stringify(entry.owners), entry.result);
+      params.push(JSON.stringify(entry.errorCodes), prevHash, hash);
+      prevHash = hash;
+    }
+    await tx.query(
+      `INSERT INTO audit_log (seq, recorded_at, actor, agency, organisation, operation_type, operation_name,
+        fields, records, owners, result, error_codes, prev_hash, hash) VALUES ${tuples.join(', ')}`,
+      params,
+    );
+    return stored;
+  });
+}
+
+/**
+ * Marks where keyed entries begin (once per database, under the append lock), or checks that
+ * the log is keyed with this key: a second key would make the chain unverifiable with either.
+ */
+async function startKeyedSegment(storage: Storage, key: AuditKey): Promise<{ marker: ChainMarker; head: { seq: number; hash: string } | undefined }> {
+  return storage.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [APPEND_LOCK]);
+    const [row] = await tx.query<{ seq: string | number; hash: string }>('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1');
+    const head = row ? { seq: Number(row.seq), hash: row.hash } : undefined;
+    let marker = await readChainMarker(tx);
+    if (!marker) {
+      marker = { keyedFrom: (head?.seq ?? 0) + 1, keyId: key.id };
+      await tx.query('INSERT INTO audit_chain (id, keyed_from, key_id) VALUES (1, $1, $2)', [marker.keyedFrom, marker.keyId]);
+    }
+    if (marker.keyId !== key.id) {
+      throw new Error(
+        `The audit log is sealed with audit key ${marker.keyId}, and this gateway has key ${key.id}. Start it with the key the log was written with (ANTQ_AUDIT_KEY or ANTQ_AUDIT_KEY_FILE), or give it a new audit database.`,
+      );
+    }
+    return { marker, head };
+  });
+}
+
+interface Checkpointer {
+  /** Notes a committed head; a checkpoint of it follows within the interval (`now`: at once). */
+  record(head: { seq: number; hash: string }, options?: { now?: boolean }): Promise<void>;
+  /** Writes a checkpoint of the newest head noted, if it has none yet. */
+  writeNow(): Promise<void>;
+  /** Writes the last head and closes the anchors. */
+  close(): Promise<void>;
+}
+
+async function createCheckpointer(options: {
+  key: AuditKey;
+  marker: ChainMarker;
+  anchors: AuditAnchorOptions;
+  intervalMs: number;
+  onError: ((error: unknown) => void) | undefined;
+}): Promise<Checkpointer> {
+  const sink: CheckpointSink = await openCheckpointSink(options.anchors);
+  const onError = options.onError ?? ((error: unknown) => console.error('audit: a checkpoint could not be written', error));
+  let head: { seq: number; hash: string } | undefined;
+  let anchoredSeq = 0;
+  let lastAt = 0;
+  let timer: NodeJS.Timeout | undefined;
+  let writing: Promise<void> = Promise.resolve();
+
+  // One write at a time, in order; each writes the newest head noted by then. A failure is reported
+  // through onError and to the caller that asked for this write; the next write starts afresh.
+  const writeNow = (): Promise<void> => {
+    const done = writing.then(async () => {
+      if (!head || head.seq === anchoredSeq) return;
+      const { seq, hash } = head;
+      lastAt = Date.now();
+      await sink.write(signCheckpoint(options.key, { count: seq, seq, hash, at: new Date(lastAt).toISOString(), keyId: options.key.id, keyedFrom: options.marker.keyedFrom }));
+      anchoredSeq = seq;
+    });
+    writing = done.catch(onError);
+    return done;
+  };
+
+  return {
+    writeNow,
+    record(committed, { now = false } = {}) {
+      // Several gateways on one database: a later batch of another one may have been noted first.
+      if (!head || committed.seq > head.seq) head = committed;
+      if (now) return writeNow();
+      if (!timer) {
+        timer = setTimeout(() => {
+          timer = undefined;
+          writeNow().catch(() => undefined); // reported through onError
+        }, Math.max(0, lastAt + options.intervalMs - Date.now()));
+      }
+      return Promise.resolve();
+    },
+    async close() {
+      clearTimeout(timer);
+      timer = undefined;
+      await writeNow().catch(() => undefined); // reported through onError
+      await sink.close().catch(onError);
+    },
   };
 }
