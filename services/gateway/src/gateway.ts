@@ -9,7 +9,7 @@ import { getOperationAST, type DocumentNode } from 'graphql';
 import { ErrorCode } from '@antq/sdk';
 import { serializeSignedRequest } from '@antq/subgraph-kit';
 import { DEFAULT_LIMITS, useOperationLimits, type OperationLimits } from './limits.js';
-import { maskAgencyError, useAgencyErrors } from './agency-errors.js';
+import { agencyErrorMask, useAgencyErrors } from './agency-errors.js';
 import { useCallerIdentity, useUnverifiedIdentity, type CallerIdentityOptions } from './identity/use-caller-identity.js';
 import { useAuditLog } from './audit/use-audit.js';
 import { accessControlOptions, useGrantInvalidation } from './access/access-control.js';
@@ -131,7 +131,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     // Not for subscriptions: the timeout would end every change stream after upstreamTimeoutMs.
     upstreamTimeout: ({ executionRequest }) => (isSubscription(executionRequest) ? undefined : limits.upstreamTimeoutMs),
     genericAuth: accessControlOptions(grants) as never,
-    maskedErrors: { maskError: maskAgencyError },
+    maskedErrors: { maskError: agencyErrorMask(limits) },
     plugins: (context) => [
       // Served by the Fastify route /metrics below, not by the plugin (endpoint: false).
       ...(metricsRegistry ? [usePrometheus({ registry: metricsRegistry, endpoint: false, metrics: PROMETHEUS_METRICS, log: context.log })] : []),
