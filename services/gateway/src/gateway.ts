@@ -96,6 +96,43 @@ function isSubscription(request: { operationType?: string; document: DocumentNod
   return (request.operationType ?? getOperationAST(request.document, request.operationName)?.operation) === 'subscription';
 }
 
+/** The most of an oversized upload read and thrown away so that its client can read the 413. */
+const DISCARD_LIMIT_BYTES = 32 * 1024 * 1024;
+
+/**
+ * Answers an oversized request once its upload has ended, reading the rest of the body and
+ * throwing it away: a server that answers mid-upload and closes leaves the client a reset
+ * socket (EPIPE, ECONNRESET) instead of the 413. Beyond DISCARD_LIMIT_BYTES (declared or read)
+ * the answer goes at once and the connection is cut, as for any abusive client.
+ */
+function discardUpload(request: FastifyRequest, maxBodyBytes: number, answer: () => unknown): void {
+  const body = request.raw;
+  const limit = Math.max(DISCARD_LIMIT_BYTES, maxBodyBytes * 4);
+  const declared = Number(request.headers['content-length'] ?? 0);
+  if (body.readableEnded || declared > limit) {
+    void answer();
+    return;
+  }
+  let read = 0;
+  const done = () => {
+    body.off('data', count);
+    body.off('end', done);
+    body.off('error', done);
+    void answer();
+  };
+  const count = (chunk: Buffer) => {
+    read += chunk.length;
+    if (read > limit) {
+      done();
+      body.destroy();
+    }
+  };
+  body.on('data', count);
+  body.once('end', done);
+  body.once('error', done);
+  body.resume();
+}
+
 /** Cổng liên kết — the federation gateway: Hive Gateway runtime with its Rust planner, in Fastify. */
 export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   if ('disabled' in options.identity) {
@@ -162,22 +199,25 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       parseJson(request, body as string, done);
     });
   }
-  app.setErrorHandler((error: { statusCode?: number; code?: string; message: string }, _request, reply) => {
+  app.setErrorHandler((error: { statusCode?: number; code?: string; message: string }, request, reply) => {
     // Errors Fastify raises before GraphQL runs: oversized or malformed bodies.
     const tooLarge = error.code === 'FST_ERR_CTP_BODY_TOO_LARGE';
     const status = error.statusCode ?? 500;
-    void reply.status(status).send({
-      errors: [
-        {
-          message: tooLarge
-            ? `The request body is larger than ${limits.maxBodyBytes} bytes. Send a smaller operation, or use persisted documents.`
-            : status < 500
-              ? `The request could not be read: ${error.message}. Send a JSON body { "query": "…", "variables": { … } }.`
-              : 'Internal server error.',
-          extensions: { code: tooLarge ? ErrorCode.PAYLOAD_TOO_LARGE : status < 500 ? ErrorCode.BAD_USER_INPUT : ErrorCode.INTERNAL_SERVER_ERROR },
-        },
-      ],
-    });
+    const answer = () =>
+      reply.status(status).send({
+        errors: [
+          {
+            message: tooLarge
+              ? `The request body is larger than ${limits.maxBodyBytes} bytes. Send a smaller operation, or use persisted documents.`
+              : status < 500
+                ? `The request could not be read: ${error.message}. Send a JSON body { "query": "…", "variables": { … } }.`
+                : 'Internal server error.',
+            extensions: { code: tooLarge ? ErrorCode.PAYLOAD_TOO_LARGE : status < 500 ? ErrorCode.BAD_USER_INPUT : ErrorCode.INTERNAL_SERVER_ERROR },
+          },
+        ],
+      });
+    if (tooLarge) discardUpload(request, limits.maxBodyBytes, answer);
+    else void answer();
   });
   app.route({
     url: runtime.graphqlEndpoint,
