@@ -84,6 +84,19 @@ const PROMETHEUS_METRICS = {
   graphql_gateway_subgraph_execute_errors: true,
 } as const;
 
+/**
+ * Labels of /metrics: only what the server knows. The plugins' defaults also label by the
+ * client's operation name, the error path (its aliases) and the request URL (a GET's whole
+ * query): every new name a client sends would be a new series, growing memory and every scrape.
+ */
+const PROMETHEUS_LABELS = {
+  operationName: false,
+  path: false,
+  url: false,
+  fetchRequestHeaders: false,
+  fetchResponseHeaders: false,
+};
+
 type RuntimePlugins = ReturnType<NonNullable<Parameters<typeof createGatewayRuntime>[0]['plugins']>>;
 
 interface ServerContext {
@@ -171,7 +184,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     maskedErrors: { maskError: agencyErrorMask(limits) },
     plugins: (context) => [
       // Served by the Fastify route /metrics below, not by the plugin (endpoint: false).
-      ...(metricsRegistry ? [usePrometheus({ registry: metricsRegistry, endpoint: false, metrics: PROMETHEUS_METRICS, log: context.log })] : []),
+      ...(metricsRegistry ? [usePrometheus({ registry: metricsRegistry, endpoint: false, metrics: PROMETHEUS_METRICS, labels: PROMETHEUS_LABELS, log: context.log })] : []),
       ...(options.tracing ? [useTracing(options.tracing)] : []),
       useOperationLimits(limits),
       ...('disabled' in options.identity ? [useUnverifiedIdentity()] : useCallerIdentity(options.identity)),
