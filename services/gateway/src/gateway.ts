@@ -62,6 +62,11 @@ export interface Gateway extends AsyncDisposable {
   readonly app: FastifyInstance;
   /** This gateway's Prometheus registry (what GET /metrics serves); undefined with `metrics: false`. */
   readonly metricsRegistry?: Registry;
+  /**
+   * Resolves once the response cache has heard of the agency's changes up to outbox position
+   * `seq` (answers kept before them are no longer served); at once without the cache.
+   */
+  changesHeard(agency: string, seq: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -285,6 +290,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     url: `http://${options.host ?? '127.0.0.1'}:${port}${runtime.graphqlEndpoint}`,
     app,
     ...(metricsRegistry ? { metricsRegistry } : {}),
+    changesHeard: (agency, seq) => changeWatch?.heard(agency, seq) ?? Promise.resolve(),
     close,
     [Symbol.asyncDispose]: close,
   };
