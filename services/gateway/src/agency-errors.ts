@@ -14,6 +14,23 @@ function agencyOf(error: GraphQLError): string | undefined {
 }
 
 const KNOWN_CODES = new Set<string>(Object.values(ErrorCode));
+
+/**
+ * The HTTP status of a request the gateway could not run (unreadable parameters, a document that
+ * does not parse or validate, a mutation over GET): kept on the error, so the runtime answers
+ * 400 or 405 as GraphQL over HTTP asks (the runtime never prints `http`). A subgraph's status is
+ * not ours to answer with, and refused tokens keep answering 200 with UNAUTHENTICATED.
+ */
+function isRequestStatus(http: unknown): boolean {
+  const { status, spec } = (http ?? {}) as { status?: number; spec?: boolean };
+  return spec === true || status === 400 || status === 405;
+}
+
+/** The runtime's own codes of a request it cannot run, and ours for them. */
+const REQUEST_CODES: Readonly<Record<string, string>> = {
+  BAD_REQUEST: ErrorCode.BAD_USER_INPUT,
+  OPERATION_RESOLUTION_FAILURE: ErrorCode.BAD_USER_INPUT,
+};
 /** Extensions the gateway's transport adds for its own logs; they hold the signed upstream request. */
 const INTERNAL_EXTENSIONS = new Set(['request', 'response', 'http', 'serviceName', 'subgraph']);
 
@@ -48,7 +65,9 @@ function maskAgencyError(error: unknown, message: string, upstreamTimeoutMs: num
   }
   const unexpected = error.originalError && !(error.originalError instanceof GraphQLError) && !KNOWN_CODES.has(String(extensions.code));
   if (unexpected) return new GraphQLError(message, { nodes: error.nodes, path: error.path, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } });
-  const visible = Object.fromEntries(Object.entries(extensions).filter(([key]) => !INTERNAL_EXTENSIONS.has(key)));
+  const visible = Object.fromEntries(
+    Object.entries(extensions).filter(([key, value]) => !INTERNAL_EXTENSIONS.has(key) || (key === 'http' && !agency && isRequestStatus(value))),
+  );
   if (Object.keys(visible).length === Object.keys(extensions).length) return error;
   return new GraphQLError(error.message, { nodes: error.nodes, path: error.path, extensions: { ...visible, ...(agency ? { agency } : {}) } });
 }
@@ -83,13 +102,16 @@ function withCodes(result: ExecutionResult): ExecutionResult {
     ...result,
     errors: result.errors.map((error) => {
       const agency = agencyOf(error);
-      const code = (error.extensions as Record<string, unknown>).code;
-      if (!agency && code) return error;
-      return new GraphQLError(error.message, {
+      const { originalError: _hidden, ...extensions } = error.extensions as Record<string, unknown>;
+      const code = extensions.code as string | undefined;
+      const requestCode = !agency && code ? REQUEST_CODES[code] : undefined;
+      if (!agency && code && !requestCode && !('originalError' in error.extensions)) return error;
+      const message = requestCode ? `${error.message.replace(/\.?$/, '.')} Send { "query": "<a GraphQL document>", "variables": { … } } as JSON in a POST, or as URL parameters of a GET for a query.` : error.message;
+      return new GraphQLError(message, {
         nodes: error.nodes,
         path: error.path,
         originalError: error.originalError,
-        extensions: { ...error.extensions, code: code ?? inferredCode(error, agency), ...(agency ? { agency } : {}) },
+        extensions: { ...extensions, code: requestCode ?? code ?? inferredCode(error, agency), ...(agency ? { agency } : {}) },
       });
     }),
   };
