@@ -15,11 +15,11 @@ beforeAll(async () => {
   const options = { supergraph, port: 0, signingKey: 'test-signing-key', identity: { disabled: true as const }, logLevel: false as const };
   gateways.cached = await createGateway(options);
   gateways.uncached = await createGateway({ ...options, responseCache: false });
-}, 120_000);
+}, 300_000);
 
 afterAll(async () => {
   await Promise.all(Object.values(gateways).map((gateway) => gateway.close()));
-}, 60_000);
+}, 120_000);
 
 const post = (gateway: Gateway, body: string, accept = GRAPHQL_RESPONSE) => fetch(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json', accept }, body });
 

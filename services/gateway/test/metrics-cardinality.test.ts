@@ -12,11 +12,11 @@ let gateway: Gateway;
 beforeAll(async () => {
   graph = await startTwoAgencyGraph();
   gateway = await graph.gateway({ responseCache: false });
-}, 120_000);
+}, 300_000);
 
 afterAll(async () => {
   await graph?.close();
-}, 120_000);
+}, 300_000);
 
 const metrics = async () => (await fetch(gateway.url.replace(/\/graphql$/, '/metrics'))).text();
 const randomName = () => `Op${randomBytes(8).toString('hex')}`;

@@ -43,7 +43,7 @@ beforeAll(async () => {
     { name: 'front', url: front.url, sdl: await agencySdl('front') },
   ]);
   gateway = await createGateway({ supergraph, port: 0, signingKey, identity: { disabled: true }, responseCache: false, limits: { upstreamTimeoutMs: TIMEOUT_MS }, logLevel: false });
-}, 120_000);
+}, 300_000);
 
 afterAll(async () => {
   await gateway?.close();
@@ -55,7 +55,7 @@ afterAll(async () => {
     await exited;
   }
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
-}, 60_000);
+}, 120_000);
 
 /** Runs `check` while the police process is frozen (SIGSTOP), and thaws it whatever happens. */
 async function whileFrozen(check: () => Promise<void>) {

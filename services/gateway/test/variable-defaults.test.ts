@@ -42,11 +42,11 @@ beforeAll(async () => {
   });
   expect(front.body.errors).toBeUndefined();
   frontModelId = (front.body.data!.createFrontModel as { id: string }).id;
-}, 120_000);
+}, 300_000);
 
 afterAll(async () => {
   await graph?.close();
-}, 120_000);
+}, 300_000);
 
 describe.each([
   ['without the response cache', () => uncached],
