@@ -10,7 +10,8 @@ import { createAgencySubgraph, type AgencySubgraph } from '@antq/subgraph-kit';
 import { composeSupergraph, createGateway, type Gateway } from '../src/index.js';
 import { agencySdl, post } from './two-agency-graph.js';
 
-const policeMain = fileURLToPath(new URL('../../police/dist/main.js', import.meta.url));
+const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+const policeMain = join(repoRoot, 'services/police/src/main.ts');
 
 let police: ChildProcess;
 let dataDir: string;
@@ -20,7 +21,9 @@ const TIMEOUT_MS = 1_500;
 
 /** Starts the police subgraph's main as its own process on a free port; resolves with its URL. */
 function startPolice(env: Record<string, string>): Promise<string> {
-  police = spawn(process.execPath, [policeMain], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // From source with tsx as a loader (no build of the police service needed), in this very
+  // process: the tsx CLI would run it in a child, which SIGSTOP on the CLI would not freeze.
+  police = spawn(process.execPath, ['--import', 'tsx', '--conditions=@antq/source', policeMain], { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   return new Promise((resolve, reject) => {
     police.stdout!.on('data', (chunk: Buffer) => {
