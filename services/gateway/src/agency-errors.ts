@@ -14,19 +14,48 @@ function agencyOf(error: GraphQLError): string | undefined {
 }
 
 const KNOWN_CODES = new Set<string>(Object.values(ErrorCode));
+
+/**
+ * The HTTP status of a request the gateway could not run (unreadable parameters, a document that
+ * does not parse or validate, a mutation over GET): kept on the error, so the runtime answers
+ * 400 or 405 as GraphQL over HTTP asks (the runtime never prints `http`). A subgraph's status is
+ * not ours to answer with, and refused tokens keep answering 200 with UNAUTHENTICATED.
+ */
+function isRequestStatus(http: unknown): boolean {
+  const { status, spec } = (http ?? {}) as { status?: number; spec?: boolean };
+  return spec === true || status === 400 || status === 405;
+}
+
+/** The runtime's own codes of a request it cannot run, and ours for them. */
+const REQUEST_CODES: Readonly<Record<string, string>> = {
+  BAD_REQUEST: ErrorCode.BAD_USER_INPUT,
+  OPERATION_RESOLUTION_FAILURE: ErrorCode.BAD_USER_INPUT,
+};
 /** Extensions the gateway's transport adds for its own logs; they hold the signed upstream request. */
 const INTERNAL_EXTENSIONS = new Set(['request', 'response', 'http', 'serviceName', 'subgraph']);
 
 /**
  * What a caller may see of an error: subgraph errors with a known code keep their message and
- * code; a subgraph that did not answer becomes DOWNSTREAM_SERVICE_ERROR naming the agency;
- * anything else is masked. Upstream request details (the signed request, with the caller's
- * claims) never leave the gateway.
+ * code; a subgraph that did not answer becomes DOWNSTREAM_SERVICE_ERROR naming the agency, one
+ * that did not answer in time GATEWAY_TIMEOUT naming it; anything else is masked. Upstream
+ * request details (the signed request, with the caller's claims) never leave the gateway.
  */
-export function maskAgencyError(error: unknown, message: string): Error {
+export function agencyErrorMask(options: { readonly upstreamTimeoutMs: number }): (error: unknown, message: string) => Error {
+  return (error, message) => maskAgencyError(error, message, options.upstreamTimeoutMs);
+}
+
+function maskAgencyError(error: unknown, message: string, upstreamTimeoutMs: number): Error {
   if (!(error instanceof GraphQLError)) return new GraphQLError(message, { extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } });
   const extensions = (error.extensions ?? {}) as Record<string, unknown>;
   const agency = agencyOf(error);
+  if (extensions.code === ErrorCode.GATEWAY_TIMEOUT) {
+    const who = agency ? `The ${agency} service` : 'An agency service';
+    return new GraphQLError(`${who} did not answer within ${upstreamTimeoutMs} ms, so its fields are missing from this answer. The rest stands; try again later, or ask for less of its data.`, {
+      nodes: error.nodes,
+      path: error.path,
+      extensions: { code: ErrorCode.GATEWAY_TIMEOUT, ...(agency ? { agency } : {}) },
+    });
+  }
   if (extensions.code === 'SUBREQUEST_HTTP_ERROR' || (agency && !KNOWN_CODES.has(String(extensions.code)))) {
     return new GraphQLError(`The ${agency ?? 'upstream'} service did not answer, so its fields are missing from this answer. The rest stands; try again later.`, {
       nodes: error.nodes,
@@ -36,9 +65,24 @@ export function maskAgencyError(error: unknown, message: string): Error {
   }
   const unexpected = error.originalError && !(error.originalError instanceof GraphQLError) && !KNOWN_CODES.has(String(extensions.code));
   if (unexpected) return new GraphQLError(message, { nodes: error.nodes, path: error.path, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } });
-  const visible = Object.fromEntries(Object.entries(extensions).filter(([key]) => !INTERNAL_EXTENSIONS.has(key)));
+  const visible = Object.fromEntries(
+    Object.entries(extensions).filter(([key, value]) => !INTERNAL_EXTENSIONS.has(key) || (key === 'http' && !agency && isRequestStatus(value))),
+  );
   if (Object.keys(visible).length === Object.keys(extensions).length) return error;
   return new GraphQLError(error.message, { nodes: error.nodes, path: error.path, extensions: { ...visible, ...(agency ? { agency } : {}) } });
+}
+
+const isPromise = <T>(value: unknown): value is Promise<T> => typeof (value as { then?: unknown } | null)?.then === 'function';
+
+/** The error of a subgraph call, with the agency it came from when it does not say. */
+function namedFor(error: unknown, subgraphName: string): unknown {
+  if (!(error instanceof GraphQLError) || agencyOf(error)) return error;
+  return new GraphQLError(error.message, {
+    nodes: error.nodes,
+    path: error.path,
+    originalError: error.originalError,
+    extensions: { ...error.extensions, agency: subgraphName },
+  });
 }
 
 /** The code of an error that has none: from its HTTP status, or where in the request it arose. */
@@ -58,13 +102,16 @@ function withCodes(result: ExecutionResult): ExecutionResult {
     ...result,
     errors: result.errors.map((error) => {
       const agency = agencyOf(error);
-      const code = (error.extensions as Record<string, unknown>).code;
-      if (!agency && code) return error;
-      return new GraphQLError(error.message, {
+      const { originalError: _hidden, ...extensions } = error.extensions as Record<string, unknown>;
+      const code = extensions.code as string | undefined;
+      const requestCode = !agency && code ? REQUEST_CODES[code] : undefined;
+      if (!agency && code && !requestCode && !('originalError' in error.extensions)) return error;
+      const message = requestCode ? `${error.message.replace(/\.?$/, '.')} Send { "query": "<a GraphQL document>", "variables": { … } } as JSON in a POST, or as URL parameters of a GET for a query.` : error.message;
+      return new GraphQLError(message, {
         nodes: error.nodes,
         path: error.path,
         originalError: error.originalError,
-        extensions: { ...error.extensions, code: code ?? inferredCode(error, agency), ...(agency ? { agency } : {}) },
+        extensions: { ...extensions, code: requestCode ?? code ?? inferredCode(error, agency), ...(agency ? { agency } : {}) },
       });
     }),
   };
@@ -79,6 +126,19 @@ function withCodes(result: ExecutionResult): ExecutionResult {
  */
 export function useAgencyErrors(): GatewayPlugin {
   return {
+    // An error a subgraph call raises (a timeout, a refused connection) may not say which
+    // subgraph it was: the call itself knows.
+    onSubgraphExecute({ subgraphName, executor, setExecutor }) {
+      if (!AGENCIES.has(subgraphName)) return;
+      setExecutor((request) => {
+        try {
+          const result = executor(request);
+          return isPromise(result) ? result.catch((error: unknown) => Promise.reject(namedFor(error, subgraphName))) : result;
+        } catch (error) {
+          throw namedFor(error, subgraphName);
+        }
+      });
+    },
     onResultProcess({ result, setResult }) {
       if (Array.isArray(result)) setResult(result.map(withCodes));
       else if (result && !(Symbol.asyncIterator in result)) setResult(withCodes(result as ExecutionResult));

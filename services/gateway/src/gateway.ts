@@ -8,7 +8,7 @@ import { Registry } from 'prom-client';
 import { getOperationAST, type DocumentNode } from 'graphql';
 import { ErrorCode } from '@antq/sdk';
 import { DEFAULT_LIMITS, useOperationLimits, type OperationLimits } from './limits.js';
-import { maskAgencyError, useAgencyErrors } from './agency-errors.js';
+import { agencyErrorMask, useAgencyErrors } from './agency-errors.js';
 import { useCallerIdentity, useUnverifiedIdentity, type CallerIdentityOptions } from './identity/use-caller-identity.js';
 import { useAuditLog } from './audit/use-audit.js';
 import { accessControlOptions, useGrantInvalidation } from './access/access-control.js';
@@ -63,6 +63,11 @@ export interface Gateway extends AsyncDisposable {
   readonly app: FastifyInstance;
   /** This gateway's Prometheus registry (what GET /metrics serves); undefined with `metrics: false`. */
   readonly metricsRegistry?: Registry;
+  /**
+   * Resolves once the response cache has heard of the agency's changes up to outbox position
+   * `seq` (answers kept before them are no longer served); at once without the cache.
+   */
+  changesHeard(agency: string, seq: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -85,6 +90,19 @@ const PROMETHEUS_METRICS = {
   graphql_gateway_subgraph_execute_errors: true,
 } as const;
 
+/**
+ * Labels of /metrics: only what the server knows. The plugins' defaults also label by the
+ * client's operation name, the error path (its aliases) and the request URL (a GET's whole
+ * query): every new name a client sends would be a new series, growing memory and every scrape.
+ */
+const PROMETHEUS_LABELS = {
+  operationName: false,
+  path: false,
+  url: false,
+  fetchRequestHeaders: false,
+  fetchResponseHeaders: false,
+};
+
 type RuntimePlugins = ReturnType<NonNullable<Parameters<typeof createGatewayRuntime>[0]['plugins']>>;
 
 interface ServerContext {
@@ -95,6 +113,43 @@ interface ServerContext {
 function isSubscription(request: { operationType?: string; document: DocumentNode; operationName?: string } | undefined): boolean {
   if (!request) return false;
   return (request.operationType ?? getOperationAST(request.document, request.operationName)?.operation) === 'subscription';
+}
+
+/** The most of an oversized upload read and thrown away so that its client can read the 413. */
+const DISCARD_LIMIT_BYTES = 32 * 1024 * 1024;
+
+/**
+ * Answers an oversized request once its upload has ended, reading the rest of the body and
+ * throwing it away: a server that answers mid-upload and closes leaves the client a reset
+ * socket (EPIPE, ECONNRESET) instead of the 413. Beyond DISCARD_LIMIT_BYTES (declared or read)
+ * the answer goes at once and the connection is cut, as for any abusive client.
+ */
+function discardUpload(request: FastifyRequest, maxBodyBytes: number, answer: () => unknown): void {
+  const body = request.raw;
+  const limit = Math.max(DISCARD_LIMIT_BYTES, maxBodyBytes * 4);
+  const declared = Number(request.headers['content-length'] ?? 0);
+  if (body.readableEnded || declared > limit) {
+    void answer();
+    return;
+  }
+  let read = 0;
+  const done = () => {
+    body.off('data', count);
+    body.off('end', done);
+    body.off('error', done);
+    void answer();
+  };
+  const count = (chunk: Buffer) => {
+    read += chunk.length;
+    if (read > limit) {
+      done();
+      body.destroy();
+    }
+  };
+  body.on('data', count);
+  body.once('end', done);
+  body.once('error', done);
+  body.resume();
 }
 
 /** Cổng liên kết — the federation gateway: Hive Gateway runtime with its Rust planner, in Fastify. */
@@ -132,10 +187,10 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     // Not for subscriptions: the timeout would end every change stream after upstreamTimeoutMs.
     upstreamTimeout: ({ executionRequest }) => (isSubscription(executionRequest) ? undefined : limits.upstreamTimeoutMs),
     genericAuth: accessControlOptions(grants) as never,
-    maskedErrors: { maskError: maskAgencyError },
+    maskedErrors: { maskError: agencyErrorMask(limits) },
     plugins: (context) => [
       // Served by the Fastify route /metrics below, not by the plugin (endpoint: false).
-      ...(metricsRegistry ? [usePrometheus({ registry: metricsRegistry, endpoint: false, metrics: PROMETHEUS_METRICS, log: context.log })] : []),
+      ...(metricsRegistry ? [usePrometheus({ registry: metricsRegistry, endpoint: false, metrics: PROMETHEUS_METRICS, labels: PROMETHEUS_LABELS, log: context.log })] : []),
       ...(options.tracing ? [useTracing(options.tracing)] : []),
       useOperationLimits(limits),
       ...('disabled' in options.identity ? [useUnverifiedIdentity()] : useCallerIdentity(options.identity)),
@@ -164,22 +219,25 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       parseJson(request, body as string, done);
     });
   }
-  app.setErrorHandler((error: { statusCode?: number; code?: string; message: string }, _request, reply) => {
+  app.setErrorHandler((error: { statusCode?: number; code?: string; message: string }, request, reply) => {
     // Errors Fastify raises before GraphQL runs: oversized or malformed bodies.
     const tooLarge = error.code === 'FST_ERR_CTP_BODY_TOO_LARGE';
     const status = error.statusCode ?? 500;
-    void reply.status(status).send({
-      errors: [
-        {
-          message: tooLarge
-            ? `The request body is larger than ${limits.maxBodyBytes} bytes. Send a smaller operation, or use persisted documents.`
-            : status < 500
-              ? `The request could not be read: ${error.message}. Send a JSON body { "query": "…", "variables": { … } }.`
-              : 'Internal server error.',
-          extensions: { code: tooLarge ? ErrorCode.PAYLOAD_TOO_LARGE : status < 500 ? ErrorCode.BAD_USER_INPUT : ErrorCode.INTERNAL_SERVER_ERROR },
-        },
-      ],
-    });
+    const answer = () =>
+      reply.status(status).send({
+        errors: [
+          {
+            message: tooLarge
+              ? `The request body is larger than ${limits.maxBodyBytes} bytes. Send a smaller operation, or use persisted documents.`
+              : status < 500
+                ? `The request could not be read: ${error.message}. Send a JSON body { "query": "…", "variables": { … } }.`
+                : 'Internal server error.',
+            extensions: { code: tooLarge ? ErrorCode.PAYLOAD_TOO_LARGE : status < 500 ? ErrorCode.BAD_USER_INPUT : ErrorCode.INTERNAL_SERVER_ERROR },
+          },
+        ],
+      });
+    if (tooLarge) discardUpload(request, limits.maxBodyBytes, answer);
+    else void answer();
   });
   app.route({
     url: runtime.graphqlEndpoint,
@@ -234,6 +292,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     url: `http://${options.host ?? '127.0.0.1'}:${port}${runtime.graphqlEndpoint}`,
     app,
     ...(metricsRegistry ? { metricsRegistry } : {}),
+    changesHeard: (agency, seq) => changeWatch?.heard(agency, seq) ?? Promise.resolve(),
     close,
     [Symbol.asyncDispose]: close,
   };

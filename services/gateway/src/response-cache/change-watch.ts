@@ -20,12 +20,21 @@ export interface ChangeWatch {
   stamp(agencies: readonly string[]): string | undefined;
   /** A write went through this gateway: its readers must not wait for the outbox to say so. */
   bump(agencies: readonly string[]): void;
+  /**
+   * Resolves once the watch has read the agency's outbox up to `seq` (and so moved its
+   * generation past every change up to there); at once for an agency it does not follow.
+   */
+  heard(agency: string, seq: number): Promise<void>;
   close(): Promise<void>;
 }
 
 interface Followed {
   generation: number;
   live: boolean;
+  /** The outbox position read so far (-1 before the first read). */
+  head: number;
+  /** Who waits for the head to reach a position. */
+  waiters: { seq: number; resolve: () => void }[];
 }
 
 export function watchAgencyChanges(options: { agencies: Partial<Record<Agency, string>>; signingKey: string }): ChangeWatch {
@@ -55,6 +64,8 @@ export function watchAgencyChanges(options: { agencies: Partial<Record<Agency, s
         // Anything cached before this feed was followed was cached without it: a new generation.
         if (after === undefined || batch.head !== after) state.generation += 1;
         after = batch.head;
+        state.head = batch.head;
+        state.waiters = state.waiters.filter((waiter) => (waiter.seq <= batch.head ? void waiter.resolve() : true));
         state.live = true;
         retryMs = RETRY_MIN_MS;
       } catch {
@@ -69,7 +80,7 @@ export function watchAgencyChanges(options: { agencies: Partial<Record<Agency, s
   };
 
   for (const [agency, url] of Object.entries(options.agencies) as [Agency, string][]) {
-    const state: Followed = { generation: 0, live: false };
+    const state: Followed = { generation: 0, live: false, head: -1, waiters: [] };
     followed.set(agency, state);
     loops.push(follow(createAgencyFeed({ agency, url, signingKey: options.signingKey }), state));
   }
@@ -90,8 +101,14 @@ export function watchAgencyChanges(options: { agencies: Partial<Record<Agency, s
         if (state) state.generation += 1;
       }
     },
+    heard(agency, seq) {
+      const state = followed.get(agency);
+      if (!state || state.head >= seq) return Promise.resolve();
+      return new Promise((resolve) => state.waiters.push({ seq, resolve }));
+    },
     async close() {
       controller.abort();
+      for (const state of followed.values()) for (const waiter of state.waiters.splice(0)) waiter.resolve();
       await Promise.allSettled(loops);
     },
   };

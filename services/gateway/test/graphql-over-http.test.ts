@@ -1,0 +1,91 @@
+import { readFile } from 'node:fs/promises';
+import { serverAudits } from 'graphql-http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createGateway, type Gateway } from '../src/index.js';
+
+// GraphQL over HTTP (https://graphql.github.io/graphql-over-http/), where a client can tell:
+// the `graphql-http` package's audits, and the rules our Fastify route and response cache must
+// not bypass.
+
+const supergraph = await readFile(new URL('../../../schema/supergraph.graphql', import.meta.url), 'utf8');
+const gateways = {} as Record<'cached' | 'uncached', Gateway>;
+const GRAPHQL_RESPONSE = 'application/graphql-response+json';
+
+beforeAll(async () => {
+  const options = { supergraph, port: 0, signingKey: 'test-signing-key', identity: { disabled: true as const }, logLevel: false as const };
+  gateways.cached = await createGateway(options);
+  gateways.uncached = await createGateway({ ...options, responseCache: false });
+}, 300_000);
+
+afterAll(async () => {
+  await Promise.all(Object.values(gateways).map((gateway) => gateway.close()));
+}, 120_000);
+
+const post = (gateway: Gateway, body: string, accept = GRAPHQL_RESPONSE) => fetch(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json', accept }, body });
+
+async function expectError(response: Response, status: number, code: string) {
+  expect(response.status).toBe(status);
+  const body = (await response.json()) as { data?: unknown; errors?: { message: string; extensions?: { code?: string } }[] };
+  expect(body.data ?? null).toBeNull();
+  expect(body.errors?.map((error) => error.extensions?.code)).toEqual([code]);
+  // What the runtime keeps for itself does not leave it.
+  expect(JSON.stringify(body)).not.toMatch(/"(http|originalError|stacktrace)"/);
+  return body;
+}
+
+describe.each(['cached', 'uncached'] as const)('GraphQL over HTTP, response cache %s', (kind) => {
+  it('passes every audit of graphql-http, MUST, SHOULD and MAY', async () => {
+    const failed: { name: string; status: string; reason: string }[] = [];
+    for (const audit of serverAudits({ url: () => gateways[kind].url, fetchFn: fetch })) {
+      const result = await audit.fn();
+      if (result.status !== 'ok') failed.push({ name: audit.name, status: result.status, reason: result.reason });
+    }
+    expect(failed).toEqual([]);
+  }, 120_000);
+
+  it('answers 400 to a document that does not parse or validate, to graphql-response+json', async () => {
+    await expectError(await post(gateways[kind], JSON.stringify({ query: '{ area(code: ' })), 400, 'GRAPHQL_PARSE_FAILED');
+    await expectError(await post(gateways[kind], JSON.stringify({ query: '{ noSuchField }' })), 400, 'GRAPHQL_VALIDATION_FAILED');
+    // A legacy application/json client still gets 200, as the spec allows.
+    expect((await post(gateways[kind], JSON.stringify({ query: '{ noSuchField }' }), 'application/json')).status).toBe(200);
+  });
+
+  it('answers 405 with Allow: POST to a mutation over GET, and runs nothing', async () => {
+    const url = `${gateways[kind].url}?query=${encodeURIComponent('mutation { revokePoliceAccessGrant(id: "x") { id } }')}`;
+    const response = await fetch(url, { headers: { accept: GRAPHQL_RESPONSE } });
+    expect(response.headers.get('allow')).toBe('POST');
+    const body = await expectError(response, 405, 'BAD_USER_INPUT');
+    expect(body.errors![0]!.message).toMatch(/POST/);
+  });
+
+  it('answers 400 to malformed parameters', async () => {
+    for (const body of [
+      JSON.stringify({ query: '{ __typename }', variables: 'x' }),
+      JSON.stringify({ query: '{ __typename }', variables: [1] }),
+      JSON.stringify({ query: 42 }),
+      JSON.stringify({ query: '{ __typename }', operationName: 7 }),
+      JSON.stringify({ query: '{ __typename }', extensions: 'x' }),
+      '{ "query": ',
+    ]) {
+      await expectError(await post(gateways[kind], body), 400, 'BAD_USER_INPUT');
+    }
+  });
+});
+
+describe('the response cache', () => {
+  it('serves no kept answer in place of these rules', async () => {
+    const gateway = gateways.cached;
+    const query = '{ __typename }';
+    const hits = async () => Number(/^antq_response_cache_requests\{result="hit"\} (\d+)/m.exec(await (await fetch(gateway.url.replace(/\/graphql$/, '/metrics'))).text())?.[1] ?? 0);
+    // Kept and served again.
+    expect(await (await post(gateway, JSON.stringify({ query }))).json()).toEqual({ data: { __typename: 'Query' } });
+    const before = await hits();
+    expect(await (await post(gateway, JSON.stringify({ query }))).json()).toEqual({ data: { __typename: 'Query' } });
+    expect(await hits()).toBe(before + 1);
+    // The same document with malformed parameters, or as a GET mutation, is not that answer.
+    await expectError(await post(gateway, JSON.stringify({ query, variables: 'x' })), 400, 'BAD_USER_INPUT');
+    const mutation = await fetch(`${gateway.url}?query=${encodeURIComponent(`mutation ${query}`)}`, { headers: { accept: GRAPHQL_RESPONSE } });
+    await expectError(mutation, 405, 'BAD_USER_INPUT');
+    expect(await hits()).toBe(before + 1);
+  });
+});
