@@ -3,6 +3,7 @@ import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import { ErrorCode } from '@antq/sdk';
 import { decodeJwt } from 'jose';
 import { GraphQLError } from 'graphql';
+import { explainRefusedToken, useRefusedTokenExplanation } from './explain-refused-token.js';
 
 /** Where the gateway gets the keys that verify callers' tokens. */
 export type TokenKeySource =
@@ -53,7 +54,7 @@ export function useCallerIdentity(options: CallerIdentityOptions): GatewayPlugin
       }
     },
   };
-  return [requireJwtShape, verifyWebSocketOperations(verify)];
+  return [requireJwtShape, useRefusedTokenExplanation(options), verifyWebSocketOperations(verify, options)];
 }
 
 /** The hook of Yoga's JWT plugin (added by Hive's `useJWT`) that finds and verifies the token. */
@@ -66,7 +67,7 @@ type RequestParseHook = (payload: { request: Request; url: URL; serverContext: R
  * `onParams`, which runs first for every operation, by the same hook and with the same result as
  * for HTTP (a no-op when the request was verified already).
  */
-function verifyWebSocketOperations(jwtPlugin: GatewayPlugin): GatewayPlugin {
+function verifyWebSocketOperations(jwtPlugin: GatewayPlugin, options: CallerIdentityOptions): GatewayPlugin {
   let requestParse: RequestParseHook | undefined;
   type Init = NonNullable<GatewayPlugin['onPluginInit']>;
   type InitPayload = Parameters<Init>[0];
@@ -89,11 +90,14 @@ function verifyWebSocketOperations(jwtPlugin: GatewayPlugin): GatewayPlugin {
       // (thrown, it would close the client's whole connection with 4500).
       return Promise.resolve()
         .then(() => parse({ request, url: new URL(request.url), serverContext }))
-        .catch((error: unknown) => {
+        .catch(async (error: unknown) => {
+          const token = /^Bearer\s+(\S+)$/i.exec(request.headers.get('authorization')?.trim() ?? '')?.[1];
+          const explained = token ? await explainRefusedToken(token, options) : undefined;
           const reason = error instanceof Error ? error.message : String(error);
+          const message = explained ?? `The bearer token was refused (${reason}).`;
           setResult({
             errors: [
-              new GraphQLError(`The bearer token was refused (${reason}). Send a valid token: connection_init payload { "authorization": "Bearer <JWT>" }.`, {
+              new GraphQLError(`${message} Send a valid token: connection_init payload { "authorization": "Bearer <JWT>" }.`, {
                 extensions: { code: ErrorCode.UNAUTHENTICATED },
               }),
             ],
