@@ -1,5 +1,5 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { createGatewayRuntime, useHmacUpstreamSignature, type GatewayPlugin } from '@graphql-hive/gateway-runtime';
+import { createGatewayRuntime, useHmacUpstreamSignature, type GatewayPlugin, type LogWriter } from '@graphql-hive/gateway-runtime';
 import { unifiedGraphHandler } from '@graphql-hive/router-runtime';
 import http from '@graphql-mesh/transport-http';
 import ws from '@graphql-mesh/transport-ws';
@@ -22,6 +22,7 @@ import { attachGraphQLWebSocket } from './websocket.js';
 import { createResponseCache, type ResponseCacheOptions } from './response-cache/response-cache.js';
 import { watchAgencyChanges } from './response-cache/change-watch.js';
 import { subgraphUrls } from './access/grant-directory.js';
+import { createGatewayLogger } from './gateway-logger.js';
 
 export interface GatewayOptions {
   /** The supergraph SDL (see `loadSupergraph` for files and URLs). */
@@ -55,6 +56,8 @@ export interface GatewayOptions {
   /** Extra envelop/gateway plugins. */
   readonly plugins?: readonly GatewayPlugin[];
   readonly logLevel?: 'debug' | 'info' | 'warn' | 'error' | false;
+  /** Where the runtime's log lines go (default the console). */
+  readonly logWriter?: LogWriter;
 }
 
 export interface Gateway extends AsyncDisposable {
@@ -127,7 +130,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     landingPage: false,
     graphiql: options.graphiql ? { title: 'ANTQ Graph — GraphiQL', defaultTabs: exampleGraphiQLTabs() } : false,
     disableIntrospection: options.introspection === false ? { disableIf: () => true } : undefined,
-    logging: options.logLevel ?? 'error',
+    // Client errors (FORBIDDEN, BAD_USER_INPUT…) on one info line; server faults stay errors.
+    logging: createGatewayLogger(options.logLevel ?? 'error', options.logWriter),
     // Not for subscriptions: the timeout would end every change stream after upstreamTimeoutMs.
     upstreamTimeout: ({ executionRequest }) => (isSubscription(executionRequest) ? undefined : limits.upstreamTimeoutMs),
     genericAuth: accessControlOptions(grants) as never,
