@@ -1,6 +1,9 @@
-import type { CallerTokenClaims } from '@antq/gateway';
+import type { CallerTokenClaims } from '@antq/gateway/development-issuer';
 
-/** The tokens `npm start` prints: an editor and an analyst per agency, over Tây Ninh (80). */
+/**
+ * The tokens `npm start` prints, per agency over Tây Ninh (80): an editor (writes), an admin
+ * (grants access to its restricted data) and a national analyst (reads shared figures).
+ */
 export const DEVELOPMENT_TOKENS: readonly { label: string; claims: CallerTokenClaims }[] = (
   [
     ['police', 'police', 'Police'],
@@ -9,6 +12,10 @@ export const DEVELOPMENT_TOKENS: readonly { label: string; claims: CallerTokenCl
     ['youth', 'youth_union', 'Youth Union'],
   ] as const
 ).flatMap(([agency, organisation, name]) => [
-  { label: `${name} editor, jurisdiction 80 (Tây Ninh)`, claims: { agency, organisation, jurisdiction: '80', roles: ['editor'], clearance: 'restricted' } },
-  { label: `${name} analyst, national`, claims: { agency, organisation, roles: ['analyst'], clearance: 'shared' } },
+  { label: `${name} editor, jurisdiction 80 (Tây Ninh), clearance restricted`, claims: { agency, organisation, jurisdiction: '80', roles: ['editor'], clearance: 'restricted' } },
+  { label: `${name} admin, jurisdiction 80 (Tây Ninh), clearance restricted`, claims: { agency, organisation, jurisdiction: '80', roles: ['admin'], clearance: 'restricted' } },
+  { label: `${name} analyst, national, clearance shared`, claims: { agency, organisation, roles: ['analyst'], clearance: 'shared' } },
 ]);
+
+/** GraphiQL's Headers pane opens with this caller's token: a police editor, clearance restricted. */
+export const GRAPHIQL_CALLER: CallerTokenClaims = DEVELOPMENT_TOKENS[0]!.claims;

@@ -17,7 +17,7 @@ import { createGatewayGrantDirectory } from './access/grant-directory.js';
 import { useChangeStreamGuards } from './change-stream-guards.js';
 import { useTracing, type TracingOptions } from './tracing.js';
 import type { AuditLog } from './audit/audit-log.js';
-import { exampleGraphiQLTabs } from './graphiql/example-operations.js';
+import { graphiqlOptions, type GraphiQLSettings } from './graphiql/graphiql-options.js';
 import { attachGraphQLWebSocket } from './websocket.js';
 import { createResponseCache, type ResponseCacheOptions } from './response-cache/response-cache.js';
 import { watchAgencyChanges } from './response-cache/change-watch.js';
@@ -40,8 +40,11 @@ export interface GatewayOptions {
   /** The hash-chained audit log every write and cross-agency read goes to. */
   readonly audit?: AuditLog;
   readonly limits?: Partial<OperationLimits>;
-  /** GraphiQL at GET /graphql with the analysts' example operations (on in the embedded mode). */
-  readonly graphiql?: boolean;
+  /**
+   * GraphiQL at GET /graphql with the analysts' example operations (on in the embedded mode),
+   * every asset served by the gateway itself; settings pre-fill its Headers pane.
+   */
+  readonly graphiql?: boolean | GraphiQLSettings;
   /** Prometheus metrics at GET /metrics, in a registry of this gateway's own (default on). */
   readonly metrics?: boolean;
   /** Schema introspection (on in the embedded mode). */
@@ -121,6 +124,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       ...(options.audit ? { audit: options.audit } : {}),
       ...(metricsRegistry ? { metrics: metricsRegistry } : {}),
     });
+  // 9 MB of bundled GraphiQL, loaded only when the page is on.
+  const graphiqlPage = options.graphiql ? await import('./graphiql/graphiql-page.js') : undefined;
+  const graphiqlSettings = options.graphiql === true ? {} : options.graphiql || undefined;
   const runtime = createGatewayRuntime({
     supergraph: options.supergraph,
     unifiedGraphHandler,
@@ -128,7 +134,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     // Subscriptions go to the owning subgraph over graphql-ws at its /graphql, signed like the rest.
     transportEntries: { '*.http': { options: { subscriptions: { kind: 'ws', location: '/graphql' } } } },
     landingPage: false,
-    graphiql: options.graphiql ? { title: 'ANTQ Graph — GraphiQL', defaultTabs: exampleGraphiQLTabs() } : false,
+    graphiql: graphiqlSettings ? () => graphiqlOptions(graphiqlSettings) : false,
+    ...(graphiqlPage ? { renderGraphiQL: graphiqlPage.renderOfflineGraphiQL } : {}),
     disableIntrospection: options.introspection === false ? { disableIf: () => true } : undefined,
     // Client errors (FORBIDDEN, BAD_USER_INPUT…) on one info line; server faults stay errors.
     logging: createGatewayLogger(options.logLevel ?? 'error', options.logWriter),
@@ -203,6 +210,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   if (metricsRegistry) {
     app.get('/metrics', async (_request, reply) => reply.header('content-type', metricsRegistry.contentType).send(await metricsRegistry.metrics()));
   }
+  if (graphiqlPage) graphiqlPage.serveGraphiQLAssets(app);
   app.get('/health', async () => ({ status: 'ok' }));
   app.get('/readiness', async (_request, reply) => {
     const ready = await Promise.resolve()

@@ -17,4 +17,5 @@ export {
 } from './audit/audit-log.js';
 export { useAuditLog, type AuditPluginOptions } from './audit/use-audit.js';
 export { EXAMPLE_OPERATIONS, exampleGraphiQLTabs, type ExampleOperation } from './graphiql/example-operations.js';
+export type { GraphiQLSettings } from './graphiql/graphiql-options.js';
 export type { TracingOptions } from './tracing.js';
