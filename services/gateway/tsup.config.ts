@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { index: 'src/index.ts', main: 'src/main.ts', 'verify-audit': 'src/audit/verify-audit-main.ts' },
+  entry: { index: 'src/index.ts', main: 'src/main.ts', 'verify-audit': 'src/audit/verify-audit-main.ts', 'development-issuer': 'src/identity/development-issuer.ts' },
   format: ['esm'],
   clean: true,
   sourcemap: true,

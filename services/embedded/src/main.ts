@@ -13,6 +13,7 @@ const { values } = parseArgs({
 });
 
 const started = Date.now();
+console.log(`Starting ANTQ Graph (data in ${values['data-dir']}${values.fresh ? ', starting fresh' : ''})…`);
 const graph = await startEmbeddedGraph({
   dataDir: values['data-dir'],
   fresh: values.fresh,
@@ -28,12 +29,13 @@ const graph = await startEmbeddedGraph({
 });
 
 console.log(`\nANTQ Graph is up in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
-console.log(`GraphiQL and the GraphQL endpoint: ${graph.gateway.url}\n`);
+console.log(`GraphiQL and the GraphQL endpoint: ${graph.gateway.url}`);
+console.log("(GraphiQL opens with the police editor's token in its Headers pane.)\n");
 console.log('Development tokens (send as "Authorization: Bearer <token>"):');
 for (const token of DEVELOPMENT_TOKENS) {
   console.log(`\n  ${token.label}\n  ${await graph.issuer.mint(token.claims)}`);
 }
-console.log('\nMint others with: npm run token -- --agency police --area 28177 --role analyst');
+console.log('\nMint others with: npm run -s token -- --agency police --area 28177 --role analyst   (--help lists the options)');
 console.log('Press Ctrl-C to stop.');
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

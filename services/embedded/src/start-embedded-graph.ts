@@ -18,6 +18,7 @@ import {
   type DevelopmentIssuer,
   type Gateway,
 } from '@antq/gateway';
+import { GRAPHIQL_CALLER } from './development-tokens.js';
 import { createPoliceSubgraph } from '@antq/police';
 import { createFrontSubgraph } from '@antq/front';
 import { createVeteransSubgraph } from '@antq/veterans';
@@ -120,7 +121,8 @@ export async function startEmbeddedGraph(options: EmbeddedGraphOptions): Promise
       port: options.port ?? 4000,
       host: options.host ?? '127.0.0.1',
       signingKey,
-      graphiql: true,
+      // Opens with a police editor's token in the Headers pane, minted for each page load.
+      graphiql: { headers: async () => ({ Authorization: `Bearer ${await issuer.mint(GRAPHIQL_CALLER)}` }) },
       introspection: true,
       identity: options.authDisabled
         ? { disabled: true }

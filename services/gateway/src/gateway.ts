@@ -1,5 +1,5 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { createGatewayRuntime, type GatewayPlugin } from '@graphql-hive/gateway-runtime';
+import { createGatewayRuntime, type GatewayPlugin, type LogWriter } from '@graphql-hive/gateway-runtime';
 import { unifiedGraphHandler } from '@graphql-hive/router-runtime';
 import http from '@graphql-mesh/transport-http';
 import ws from '@graphql-mesh/transport-ws';
@@ -18,11 +18,12 @@ import { useIdempotencyKey } from './idempotency.js';
 import { useTracing, type TracingOptions } from './tracing.js';
 import { useUpstreamSignature } from './plugins/use-upstream-signature.js';
 import type { AuditLog } from './audit/audit-log.js';
-import { exampleGraphiQLTabs } from './graphiql/example-operations.js';
+import { graphiqlOptions, type GraphiQLSettings } from './graphiql/graphiql-options.js';
 import { attachGraphQLWebSocket } from './websocket.js';
 import { createResponseCache, type ResponseCacheOptions } from './response-cache/response-cache.js';
 import { watchAgencyChanges } from './response-cache/change-watch.js';
 import { subgraphUrls } from './access/grant-directory.js';
+import { createGatewayLogger } from './gateway-logger.js';
 
 export interface GatewayOptions {
   /** The supergraph SDL (see `loadSupergraph` for files and URLs). */
@@ -40,8 +41,11 @@ export interface GatewayOptions {
   /** The hash-chained audit log every write and cross-agency read goes to. */
   readonly audit?: AuditLog;
   readonly limits?: Partial<OperationLimits>;
-  /** GraphiQL at GET /graphql with the analysts' example operations (on in the embedded mode). */
-  readonly graphiql?: boolean;
+  /**
+   * GraphiQL at GET /graphql with the analysts' example operations (on in the embedded mode),
+   * every asset served by the gateway itself; settings pre-fill its Headers pane.
+   */
+  readonly graphiql?: boolean | GraphiQLSettings;
   /** Prometheus metrics at GET /metrics, in a registry of this gateway's own (default on). */
   readonly metrics?: boolean;
   /** Schema introspection (on in the embedded mode). */
@@ -56,6 +60,8 @@ export interface GatewayOptions {
   /** Extra envelop/gateway plugins. */
   readonly plugins?: readonly GatewayPlugin[];
   readonly logLevel?: 'debug' | 'info' | 'warn' | 'error' | false;
+  /** Where the runtime's log lines go (default the console). */
+  readonly logWriter?: LogWriter;
 }
 
 export interface Gateway extends AsyncDisposable {
@@ -174,6 +180,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       ...(options.audit ? { audit: options.audit } : {}),
       ...(metricsRegistry ? { metrics: metricsRegistry } : {}),
     });
+  // 9 MB of bundled GraphiQL, loaded only when the page is on.
+  const graphiqlPage = options.graphiql ? await import('./graphiql/graphiql-page.js') : undefined;
+  const graphiqlSettings = options.graphiql === true ? {} : options.graphiql || undefined;
   const runtime = createGatewayRuntime({
     supergraph: options.supergraph,
     unifiedGraphHandler,
@@ -181,9 +190,11 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     // Subscriptions go to the owning subgraph over graphql-ws at its /graphql, signed like the rest.
     transportEntries: { '*.http': { options: { subscriptions: { kind: 'ws', location: '/graphql' } } } },
     landingPage: false,
-    graphiql: options.graphiql ? { title: 'ANTQ Graph — GraphiQL', defaultTabs: exampleGraphiQLTabs() } : false,
+    graphiql: graphiqlSettings ? () => graphiqlOptions(graphiqlSettings) : false,
+    ...(graphiqlPage ? { renderGraphiQL: graphiqlPage.renderOfflineGraphiQL } : {}),
     disableIntrospection: options.introspection === false ? { disableIf: () => true } : undefined,
-    logging: options.logLevel ?? 'error',
+    // Client errors (FORBIDDEN, BAD_USER_INPUT…) on one info line; server faults stay errors.
+    logging: createGatewayLogger(options.logLevel ?? 'error', options.logWriter),
     // Not for subscriptions: the timeout would end every change stream after upstreamTimeoutMs.
     upstreamTimeout: ({ executionRequest }) => (isSubscription(executionRequest) ? undefined : limits.upstreamTimeoutMs),
     genericAuth: accessControlOptions(grants) as never,
@@ -259,6 +270,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   if (metricsRegistry) {
     app.get('/metrics', async (_request, reply) => reply.header('content-type', metricsRegistry.contentType).send(await metricsRegistry.metrics()));
   }
+  if (graphiqlPage) graphiqlPage.serveGraphiQLAssets(app);
   app.get('/health', async () => ({ status: 'ok' }));
   app.get('/readiness', async (_request, reply) => {
     const ready = await Promise.resolve()

@@ -23,5 +23,6 @@ export { ANCHOR_FILE, readCheckpoints, type AuditAnchorOptions, type AuditCheckp
 export { auditLocationsIn } from './audit/audit-locations.js';
 export { useAuditLog, type AuditPluginOptions } from './audit/use-audit.js';
 export { EXAMPLE_OPERATIONS, exampleGraphiQLTabs, type ExampleOperation } from './graphiql/example-operations.js';
+export type { GraphiQLSettings } from './graphiql/graphiql-options.js';
 export type { TracingOptions } from './tracing.js';
 export { useUpstreamSignature } from './plugins/use-upstream-signature.js';

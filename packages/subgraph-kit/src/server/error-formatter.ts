@@ -148,13 +148,29 @@ function classifyRequestError(original: ErrorLike, bodyLimit: number): Classifie
   return undefined;
 }
 
+/** Codes of the subgraph's own failures; everything else is the caller's business. */
+const SERVER_FAULTS = new Set<string>([ErrorCode.INTERNAL_SERVER_ERROR, ErrorCode.DOWNSTREAM_SERVICE_ERROR, ErrorCode.GATEWAY_TIMEOUT]);
+
+/**
+ * One `info` line per client error (FORBIDDEN, BAD_USER_INPUT, …): the answer already tells the
+ * caller, and an operator needs the code and the field, not a stack. Server faults were logged as
+ * errors, with their stack, where they were masked.
+ */
+function logClientErrors(log: FastifyBaseLogger, classified: readonly Classified[], requestId: string | undefined): void {
+  for (const { error } of classified) {
+    const code = String(error.extensions?.code);
+    if (SERVER_FAULTS.has(code)) continue;
+    log.info({ code, ...(error.path ? { path: error.path.join('.') } : {}), ...(requestId !== undefined ? { requestId } : {}) }, `${code}: ${error.message}`);
+  }
+}
+
 /**
  * The mercurius `errorFormatter` of every ANTQ subgraph (house style §2.4):
  * - deliberate GraphQLErrors and SDK AntqErrors keep their message and `extensions.code`;
  * - syntax errors get GRAPHQL_PARSE_FAILED, validation errors GRAPHQL_VALIDATION_FAILED, bad
  *   variable values BAD_USER_INPUT, depth and token limits QUERY_TOO_COMPLEX (all HTTP 400);
  * - anything unexpected is logged with its stack and sent as INTERNAL_SERVER_ERROR with a
- *   generic message.
+ *   generic message; client errors are logged on one `info` line each.
  *
  * Mercurius calls it with an execution result (`data` present: HTTP 200, as GraphQL over HTTP
  * asks for an executed operation) or with `{ errors: [wrapped] }` for a request that failed
@@ -200,6 +216,7 @@ export function createErrorFormatter(options: ErrorFormatterOptions): MercuriusE
       classified.push({ status: REQUEST_STATUS[code] ?? 400, error: { ...json, extensions } });
     }
 
+    logClientErrors(log, classified, requestId);
     const errors = classified.map((entry) => entry.error);
     if (executed) {
       return { statusCode: 200, response: { data: execution.data ?? null, errors } };

@@ -4,6 +4,7 @@ import { ErrorCode } from '@antq/sdk';
 import { decodeJwt } from 'jose';
 import { GraphQLError } from 'graphql';
 import { identityProblem, malformedIdentityError, malformedIdentityResponse, unauthenticatedResponse } from './caller-of-context.js';
+import { bearerOf, explainRefusedToken } from './explain-refused-token.js';
 
 /** Where the gateway gets the keys that verify callers' tokens. */
 export type TokenKeySource =
@@ -55,7 +56,7 @@ export function useCallerIdentity(options: CallerIdentityOptions): GatewayPlugin
       }
     },
   };
-  return [requireJwtShape, verifyWebSocketOperations(verify)];
+  return [requireJwtShape, verifyWebSocketOperations(verify, options)];
 }
 
 const INVALID_TOKEN_MESSAGE =
@@ -83,7 +84,7 @@ type RequestParseHook = (payload: {
  * `onParams`, which runs first for every operation, by the same hook and with the same result as
  * for HTTP (a no-op when the request was verified already).
  */
-function verifyWebSocketOperations(jwtPlugin: GatewayPlugin): GatewayPlugin {
+function verifyWebSocketOperations(jwtPlugin: GatewayPlugin, options: CallerIdentityOptions): GatewayPlugin {
   let requestParse: RequestParseHook | undefined;
   type Init = NonNullable<GatewayPlugin['onPluginInit']>;
   type InitPayload = Parameters<Init>[0];
@@ -109,10 +110,13 @@ function verifyWebSocketOperations(jwtPlugin: GatewayPlugin): GatewayPlugin {
                   if (!endResponse || !fetchAPI) throw malformedIdentityError(problem);
                   endResponse(malformedIdentityResponse(problem, fetchAPI));
                 },
-                (error: unknown) => {
-                  // The JWT plugin's own refusal (signature, issuer, audience, exp, nbf) is a 401 too.
+                async (error: unknown) => {
+                  // The JWT plugin's own refusal (signature, issuer, audience, exp, nbf) is a 401 too,
+                  // saying why where it can (a key this graph no longer has, an expiry …).
                   if (!endResponse || !fetchAPI || !isTokenRefusal(error)) throw error;
-                  endResponse(unauthenticatedResponse(INVALID_TOKEN_MESSAGE, 'INVALID_TOKEN', fetchAPI));
+                  const token = bearerOf(hookPayload.request);
+                  const explained = token ? await explainRefusedToken(token, options) : undefined;
+                  endResponse(unauthenticatedResponse(explained ?? INVALID_TOKEN_MESSAGE, 'INVALID_TOKEN', fetchAPI));
                 },
               );
           };
@@ -129,11 +133,14 @@ function verifyWebSocketOperations(jwtPlugin: GatewayPlugin): GatewayPlugin {
       // (thrown, it would close the client's whole connection with 4500).
       return Promise.resolve()
         .then(() => parse({ request, url: new URL(request.url), serverContext }))
-        .catch((error: unknown) => {
+        .catch(async (error: unknown) => {
+          const token = bearerOf(request);
+          const explained = token ? await explainRefusedToken(token, options) : undefined;
           const reason = error instanceof Error ? error.message : String(error);
+          const message = explained ?? `The bearer token was refused (${reason}).`;
           setResult({
             errors: [
-              new GraphQLError(`The bearer token was refused (${reason}). Send a valid token: connection_init payload { "authorization": "Bearer <JWT>" }.`, {
+              new GraphQLError(`${message} Send a valid token: connection_init payload { "authorization": "Bearer <JWT>" }.`, {
                 extensions: { code: ErrorCode.UNAUTHENTICATED },
               }),
             ],
