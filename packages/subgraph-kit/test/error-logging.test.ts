@@ -43,7 +43,7 @@ describe('what a subgraph logs of the errors it answers', () => {
     await using subgraph = await startTinySubgraph({ logger });
     const detail = randomUUID();
     const ask = (query: string, variables?: Record<string, unknown>) =>
-      postSignedGraphQL(subgraph.url, { query, ...(variables ? { variables } : {}), signingKey: subgraph.signingKey });
+      postSignedGraphQL(subgraph.url, { query, ...(variables ? { variables } : {}), signingKey: subgraph.signingKey, audience: 'police' });
 
     const forbidden = await ask('query ($detail: String!) { fail(kind: "forbidden", detail: $detail) }', { detail });
     expect(forbidden.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
