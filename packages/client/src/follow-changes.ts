@@ -119,6 +119,8 @@ export function followChanges(client: AntqClient, options: FollowChangesOptions)
   };
 
   const done = run();
+  // A caller that only ever calls stop() must not see an unhandled rejection; `done` still rejects.
+  done.catch(() => undefined);
   return {
     done,
     async stop() {
