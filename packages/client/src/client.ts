@@ -1,0 +1,243 @@
+import { print, type DocumentNode } from '@0no-co/graphql.web';
+import type { TadaDocumentNode } from 'gql.tada';
+import { createClient as createWsClient, type Client as WsClient } from 'graphql-ws';
+import { createClient as createSseClient, type Client as SseClient } from 'graphql-sse';
+import { ErrorCode } from '@antq/sdk';
+
+/** The bearer token, or a function that returns the current one (called for every request). */
+export type TokenSource = string | (() => string | undefined | Promise<string | undefined>);
+
+export interface AntqClientOptions {
+  /** The gateway's GraphQL endpoint, e.g. `http://127.0.0.1:4000/graphql`. */
+  readonly url: string;
+  readonly token?: TokenSource;
+  /** How long one HTTP attempt may take, in ms (default 30,000). */
+  readonly timeoutMs?: number;
+  /** How many times a read (query) is tried again after a network failure, a timeout or a 5xx (default 2). */
+  readonly retries?: number;
+  /** A fetch implementation (default the global one). */
+  readonly fetch?: typeof fetch;
+  /** A WebSocket implementation where there is no global one (Node 20: the `ws` package). */
+  readonly webSocketImpl?: unknown;
+}
+
+/** Codes of failures that happen before the gateway answers (the gateway's own are the SDK's `ErrorCode`). */
+export const ClientErrorCode = {
+  NETWORK_ERROR: 'NETWORK_ERROR',
+  REQUEST_TIMEOUT: 'REQUEST_TIMEOUT',
+  BAD_RESPONSE: 'BAD_RESPONSE',
+} as const;
+export type ClientErrorCode = (typeof ClientErrorCode)[keyof typeof ClientErrorCode];
+
+/** One error of an answer, with its code and, when a subgraph failed, the agency whose fields are missing. */
+export interface ClientGraphQLError {
+  readonly message: string;
+  readonly code: ErrorCode | string;
+  readonly agency?: string;
+  readonly path?: readonly (string | number)[];
+  readonly extensions: Readonly<Record<string, unknown>>;
+}
+
+/** An answer: the data (partial when some fields failed) and the errors, each with its code. */
+export interface ClientResult<TData> {
+  readonly data: TData | null;
+  readonly errors: readonly ClientGraphQLError[];
+}
+
+/** A request that got no GraphQL answer: the gateway was unreachable, too slow, or answered something else. */
+export class AntqClientError extends Error {
+  override readonly name = 'AntqClientError';
+  constructor(
+    readonly code: ClientErrorCode | ErrorCode,
+    message: string,
+    readonly status?: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+export interface RequestOptions {
+  /** For a mutation: makes retrying it safe (the gateway's `Idempotency-Key`); the client then retries it too. */
+  readonly idempotencyKey?: string;
+  readonly signal?: AbortSignal;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+export interface SubscribeOptions {
+  /** graphql-ws (default) or server-sent events. */
+  readonly transport?: 'ws' | 'sse';
+  readonly signal?: AbortSignal;
+}
+
+type AnyDocument<TResult, TVariables> = TadaDocumentNode<TResult, TVariables> | DocumentNode;
+
+function operationOf(document: DocumentNode): 'query' | 'mutation' | 'subscription' {
+  for (const definition of document.definitions) if (definition.kind === 'OperationDefinition') return definition.operation;
+  throw new TypeError('The document has no operation.');
+}
+
+/** Errors as the client reports them: a code always, the agency when the gateway named one. */
+export function toClientErrors(errors: unknown): ClientGraphQLError[] {
+  if (!Array.isArray(errors)) return [];
+  return errors.map((error: { message?: unknown; path?: unknown; extensions?: Record<string, unknown> }) => {
+    const extensions = error.extensions ?? {};
+    return {
+      message: typeof error.message === 'string' ? error.message : 'Unknown error',
+      code: typeof extensions.code === 'string' ? extensions.code : ErrorCode.INTERNAL_SERVER_ERROR,
+      ...(typeof extensions.agency === 'string' ? { agency: extensions.agency } : {}),
+      ...(Array.isArray(error.path) ? { path: error.path as (string | number)[] } : {}),
+      extensions,
+    };
+  });
+}
+
+const RETRY_BASE_MS = 200;
+const wait = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    });
+  });
+
+/**
+ * Máy khách ANTQ — one small client of the ANTQ Graph gateway: typed operations over HTTP
+ * (`application/graphql-response+json`), subscriptions over graphql-ws or SSE, a token or a
+ * function that gives the current one, codes on every error, partial data kept, timeouts, and
+ * retries of what is safe to retry (reads, and writes that carry an idempotency key).
+ */
+export function createAntqClient(options: AntqClientOptions) {
+  const fetchImpl = options.fetch ?? globalThis.fetch;
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const retries = options.retries ?? 2;
+  const tokenNow = async () => (typeof options.token === 'function' ? await options.token() : options.token);
+  let ws: WsClient | undefined;
+  let sse: SseClient | undefined;
+
+  async function attempt(body: string, headers: Record<string, string>, signal?: AbortSignal): Promise<Response> {
+    const timeout = AbortSignal.timeout(timeoutMs);
+    try {
+      return await fetchImpl(options.url, { method: 'POST', headers, body, signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
+    } catch (error) {
+      if (signal?.aborted) throw error;
+      if (timeout.aborted) throw new AntqClientError(ClientErrorCode.REQUEST_TIMEOUT, `The gateway did not answer within ${timeoutMs} ms (${options.url}).`, undefined, { cause: error });
+      throw new AntqClientError(ClientErrorCode.NETWORK_ERROR, `Cannot reach the gateway at ${options.url}: ${(error as Error).message}. Is it running?`, undefined, { cause: error });
+    }
+  }
+
+  async function request<TResult, TVariables>(
+    document: AnyDocument<TResult, TVariables>,
+    variables?: TVariables,
+    requestOptions: RequestOptions = {},
+  ): Promise<ClientResult<TResult>> {
+    const operation = operationOf(document as DocumentNode);
+    if (operation === 'subscription') throw new TypeError('Use subscribe() for a subscription.');
+    const token = await tokenNow();
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      accept: 'application/graphql-response+json, application/json;q=0.9',
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(requestOptions.idempotencyKey ? { 'idempotency-key': requestOptions.idempotencyKey } : {}),
+      ...requestOptions.headers,
+    };
+    const body = JSON.stringify({ query: print(document as DocumentNode), ...(variables ? { variables } : {}) });
+    const retryable = operation === 'query' || requestOptions.idempotencyKey !== undefined;
+    for (let tried = 0; ; tried++) {
+      let response: Response;
+      try {
+        response = await attempt(body, headers, requestOptions.signal);
+      } catch (error) {
+        if (retryable && tried < retries && error instanceof AntqClientError) {
+          await wait(RETRY_BASE_MS * 2 ** tried, requestOptions.signal);
+          continue;
+        }
+        throw error;
+      }
+      if (response.status >= 502 && response.status <= 504 && retryable && tried < retries) {
+        await wait(RETRY_BASE_MS * 2 ** tried, requestOptions.signal);
+        continue;
+      }
+      const text = await response.text();
+      let parsed: { data?: TResult | null; errors?: unknown };
+      try {
+        parsed = JSON.parse(text) as typeof parsed;
+      } catch {
+        throw new AntqClientError(ClientErrorCode.BAD_RESPONSE, `The gateway answered ${response.status} with something that is not GraphQL: ${text.slice(0, 120)}`, response.status);
+      }
+      return { data: parsed.data ?? null, errors: toClientErrors(parsed.errors) };
+    }
+  }
+
+  function wsClient(): WsClient {
+    return (ws ??= createWsClient({
+      url: options.url.replace(/^http/, 'ws'),
+      ...(options.webSocketImpl ? { webSocketImpl: options.webSocketImpl } : {}),
+      lazy: true,
+      retryAttempts: 0,
+      connectionParams: async () => {
+        const token = await tokenNow();
+        return token ? { authorization: `Bearer ${token}` } : {};
+      },
+    }));
+  }
+
+  function sseClient(): SseClient {
+    return (sse ??= createSseClient({
+      url: options.url,
+      fetchFn: fetchImpl,
+      retryAttempts: 0,
+      headers: async (): Promise<Record<string, string>> => {
+        const token = await tokenNow();
+        return token ? { authorization: `Bearer ${token}` } : {};
+      },
+    }));
+  }
+
+  /** The events of a subscription, each with its errors; ends when the server ends it or `signal` aborts. */
+  async function* subscribe<TResult, TVariables>(
+    document: AnyDocument<TResult, TVariables>,
+    variables?: TVariables,
+    subscribeOptions: SubscribeOptions = {},
+  ): AsyncGenerator<ClientResult<TResult>> {
+    const payload = { query: print(document as DocumentNode), ...(variables ? { variables: variables as Record<string, unknown> } : {}) };
+    const iterator = subscribeOptions.transport === 'sse' ? sseClient().iterate<TResult>(payload) : wsClient().iterate<TResult>(payload);
+    const stop = () => void iterator.return?.();
+    subscribeOptions.signal?.addEventListener('abort', stop);
+    try {
+      for await (const result of iterator) {
+        yield { data: (result.data as TResult | null | undefined) ?? null, errors: toClientErrors(result.errors) };
+      }
+    } catch (error) {
+      if (subscribeOptions.signal?.aborted) return;
+      if (Array.isArray(error)) {
+        yield { data: null, errors: toClientErrors(error) };
+        return;
+      }
+      throw error instanceof AntqClientError
+        ? error
+        : new AntqClientError(ClientErrorCode.NETWORK_ERROR, `The subscription to ${options.url} ended: ${describe(error)}`, undefined, { cause: error });
+    } finally {
+      subscribeOptions.signal?.removeEventListener('abort', stop);
+      await iterator.return?.();
+    }
+  }
+
+  async function close(): Promise<void> {
+    await ws?.dispose();
+    sse?.dispose();
+    ws = undefined;
+    sse = undefined;
+  }
+
+  return { url: options.url, request, subscribe, close };
+}
+
+export type AntqClient = ReturnType<typeof createAntqClient>;
+
+function describe(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  if (typeof error === 'object' && error !== null && 'code' in error) return `closed with ${String((error as { code: unknown }).code)} ${String((error as { reason?: unknown }).reason ?? '')}`.trim();
+  return String(error);
+}
