@@ -50,12 +50,14 @@ const registry = await loadAreaRegistry();
 
 /**
  * The current units an article's unit is read under now: the units it went into, or — for a
- * district, a level the 2025 reform abolished without a successor — what the nearest unit above
- * it that has one went into (its province).
+ * district, a level the 2025 reform abolished — what the nearest unit above it went into (its
+ * province). A district's communes went into several new communes, each taking part of it, so the
+ * district's own figures are read in full only at the province.
  */
 function successorsOf(code: string, on: string | undefined): { code: string; via?: string }[] {
   const options = on ? { on } : {};
   for (const candidate of [code, ...registry.ancestors(code, options).map((unit) => unit.code)]) {
+    if (registry.get(candidate, options)?.level === 'district') continue;
     const current = registry.currentOf(candidate, options);
     if (current.length > 0) return current.map((unit) => (candidate === code ? { code: unit.code } : { code: unit.code, via: candidate }));
   }
