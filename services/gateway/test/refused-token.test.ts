@@ -62,7 +62,7 @@ describe('a refused token says why', () => {
     expect(answer.errors).toEqual([
       {
         message: expect.stringMatching(/^The bearer token is signed by a key this graph no longer has .*--fresh.*Mint a new one/),
-        extensions: { code: 'UNAUTHENTICATED' },
+        extensions: { code: 'UNAUTHENTICATED', reason: 'INVALID_TOKEN' },
       },
     ]);
   });
