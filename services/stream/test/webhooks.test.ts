@@ -290,7 +290,7 @@ describe('webhooks', () => {
 
   beforeEach(async () => {
     // One database for the file (PGlite takes a while to start); each test migrates a fresh schema.
-    await storage.query('DROP TABLE IF EXISTS webhook_deliveries, webhooks, schema_migrations');
+    await storage.query('DROP TABLE IF EXISTS webhook_deliveries, webhooks, request_nonces, schema_migrations');
     police = memoryFeed('police');
     front = memoryFeed('front');
     hub = await startChangeHub({ feeds: [police.feed, front.feed], waitMs: 50 });
