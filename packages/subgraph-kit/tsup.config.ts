@@ -8,4 +8,6 @@ export default defineConfig({
   sourcemap: true,
   target: 'node20',
   platform: 'node',
+  // import.meta.url in the CommonJS build, which finds the contract files beside dist/.
+  shims: true,
 });

@@ -49,6 +49,7 @@ export { REGISTER_DATES, type AreaGraph, type LineageLink, type LineageRelation 
 // Catalogues.
 export {
   AGENCIES,
+  AGENCY_CODES,
   ORGANISATIONS,
   agencyCarriesOrganisation,
   getAgency,

@@ -4,6 +4,7 @@ import type { Agency } from '@antq/sdk';
 import { loadAreaRegistry, type AreaRegistry } from '@antq/sdk/areas';
 import type { LevelWithSilent } from 'pino';
 import { createSubgraphServer, type SubgraphServer } from './server/index.js';
+import { buildAgencyContract } from './subgraph-contract.js';
 import { createStorage, runMigrations, type Migration, type Storage, type StorageOptions } from './storage/index.js';
 import { createChangeSubscriptionResolvers, outboxMigrations } from './outbox/index.js';
 import { agencyRecordMigrations } from './records/record-migrations.js';
@@ -18,8 +19,11 @@ import { accessGrantMigrations, createAccessGrantResolvers, createAccessGrantSto
 /** What makes one agency's subgraph: its contract, its own tables and resolvers, its data. */
 export interface AgencyDefinition<TExtra extends object = Record<never, never>> {
   readonly agency: Agency;
-  /** The agency's contract, `schema/<agency>.graphql`. */
-  readonly typeDefs: string;
+  /**
+   * The agency's own part of its contract (`services/<agency>/schema/<agency>.graphql`): its own types and
+   * the fields it adds to its records; the shared contract and its names come from the kit and the registry.
+   */
+  readonly typeDefs?: string;
   /** The agency's own migrations, numbered from 100. */
   readonly migrations?: readonly Migration[];
   /** Resolvers beyond the shared ones; merged field by field over them. */
@@ -59,6 +63,8 @@ export interface AgencySubgraphOptions {
 export interface AgencySubgraph extends SubgraphServer {
   readonly storage: Storage;
   readonly agency: Agency;
+  /** The SDL it serves, for composing a supergraph with it. */
+  readonly sdl: string;
 }
 
 function isStorage(value: Storage | StorageOptions | undefined): value is Storage {
@@ -109,9 +115,10 @@ export async function createAgencySubgraph<TExtra extends object>(
         },
       },
     };
+    const sdl = buildAgencyContract(definition.agency, definition.typeDefs);
     const server = await createSubgraphServer<AgencyContext & TExtra>({
       agency: definition.agency,
-      typeDefs: definition.typeDefs,
+      typeDefs: sdl,
       resolvers: mergeResolvers([shared as IResolvers, grants as IResolvers, changes as IResolvers, changesAfter as IResolvers, (definition.resolvers ?? {}) as IResolvers]) as never,
       transformSchema: (schema) => void enforceFieldClassification(schema),
       ...(options.port === undefined ? {} : { port: options.port }),
@@ -149,7 +156,7 @@ export async function createAgencySubgraph<TExtra extends object>(
       await Promise.allSettled([...longPolls]);
       await closeServer();
     };
-    return Object.assign(server, { storage, agency: definition.agency, close, [Symbol.asyncDispose]: close });
+    return Object.assign(server, { storage, agency: definition.agency, sdl, close, [Symbol.asyncDispose]: close });
   } catch (error) {
     if (ownsStorage) await storage.close();
     throw error;

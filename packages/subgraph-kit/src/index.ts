@@ -40,7 +40,8 @@ export { createAgencyFeed, type AgencyFeed, type ChangeBatch, type StreamChange 
 // The records every agency keeps, for services that add their own.
 export { agencyRecordMigrations } from './records/record-migrations.js';
 export { loadAgencyDataset, DATASET_AUTHOR, type AgencyDataset } from './records/agency-dataset.js';
-export { AGENCY_TYPE_PREFIX, type AgencyContext } from './records/agency-resolvers.js';
+export { type AgencyContext } from './records/agency-resolvers.js';
+export { buildAgencyContract, buildPlatformContract } from './subgraph-contract.js';
 export { createAreaScopes, type AreaScopes } from './records/area-scope.js';
 export { requireWriter, WRITER_ROLES } from './records/write-access.js';
 export {

@@ -1,12 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { readFile, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { loadAreaRegistry } from '@antq/sdk/areas';
 import type { Agency } from '@antq/sdk';
 import { createStorage, type AgencySubgraph, type AgencySubgraphOptions, type Storage } from '@antq/subgraph-kit';
 import { createStreamSubgraph, type StreamSubgraph } from '@antq/stream';
 import {
-  GRAPH_SUBGRAPHS,
   auditKeyFromEnv,
   auditLocationsIn,
   composeSupergraph,
@@ -56,8 +55,6 @@ export interface EmbeddedGraph extends AsyncDisposable {
   close(): Promise<void>;
 }
 
-const schemaDir = new URL('../../../schema/', import.meta.url);
-
 /**
  * Cả hệ thống trong một tiến trình — the four agency subgraphs on embedded stores with the
  * example data, and the gateway in front of them with the development token issuer.
@@ -101,12 +98,10 @@ export async function startEmbeddedGraph(options: EmbeddedGraphOptions): Promise
       logLevel: 'warn',
     });
     progress('Composing the supergraph');
-    const urls: Record<string, string> = { ...agencyUrls, stream: stream.url };
-    const supergraph = composeSupergraph(
-      await Promise.all(
-        GRAPH_SUBGRAPHS.map(async (name) => ({ name, url: urls[name]!, sdl: await readFile(new URL(`${name}.graphql`, schemaDir), 'utf8') })),
-      ),
-    );
+    const supergraph = composeSupergraph([
+      ...Object.values(subgraphs).map((subgraph) => ({ name: subgraph.agency, url: subgraph.url, sdl: subgraph.sdl })),
+      { name: 'stream', url: stream.url, sdl: stream.sdl },
+    ]);
     const issuer = await createDevelopmentIssuer({ keyDir: join(dataDir, 'issuer') });
     const places = auditLocationsIn(dataDir);
     const anchorDir = process.env.ANTQ_AUDIT_ANCHOR_DIR ?? places.anchorDir;

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { Classification, getAgency, isAgencyCode, isOrganisationCode, agencyCarriesOrganisation, type Agency, type Organisation } from '@antq/sdk';
+import { AGENCY_CODES, Classification, getAgency, isAgencyCode, isOrganisationCode, agencyCarriesOrganisation, type Agency, type Organisation } from '@antq/sdk';
 import { NATIONAL_JURISDICTION } from '@antq/sdk';
 import type { AreaRegistry } from '@antq/sdk/areas';
 import type { CallerTokenClaims } from '@antq/gateway/development-issuer';
@@ -14,7 +14,7 @@ export const TOKEN_USAGE = `Mint a development token for the graph that \`npm st
 
 Usage: npm run -s token -- --agency <agency> [options]
 
-  --agency <code>        police | front | veterans | youth (required)
+  --agency <code>        ${AGENCY_CODES.join(' | ')} (required)
   --role <role>          analyst | editor | admin; repeat for several (default analyst)
   --area <code>          jurisdiction: an area code of the national register, e.g. 80 (Tây Ninh) or 28159,
                          or VN for the whole country; writes and grants need one covering the record's
@@ -58,7 +58,7 @@ export function parseTokenArguments(argv: readonly string[], registry: AreaRegis
   }
   if (values.help) return { kind: 'help' };
   if (!values.agency || !isAgencyCode(values.agency)) {
-    return invalid(values.agency ? `Unknown agency "${values.agency}": use police, front, veterans or youth.` : 'Say which agency the token is for: --agency police|front|veterans|youth.');
+    return invalid(values.agency ? `Unknown agency "${values.agency}": use one of ${AGENCY_CODES.join(', ')}.` : `Say which agency the token is for: --agency ${AGENCY_CODES.join('|')}.`);
   }
   const agency: Agency = values.agency;
   const roles = values.role ?? ['analyst'];

@@ -1,11 +1,10 @@
-// npm run compose — writes schema/supergraph.graphql from schema/<agency>.graphql.
-import { readFile, writeFile } from 'node:fs/promises';
-import { GRAPH_SUBGRAPHS, composeSupergraph, embeddedSubgraphUrl } from '../src/compose-supergraph.js';
+// npm run compose — writes each subgraph's SDL to schema/<subgraph>.graphql and composes schema/supergraph.graphql.
+import { writeFile } from 'node:fs/promises';
+import { composeSupergraph, generatedSubgraphFile } from '../src/compose-supergraph.js';
+import { repositoryRoot, subgraphSourcesFromRepository } from './contracts.js';
 
-const schemaDir = new URL('../../../schema/', import.meta.url);
-const subgraphs = await Promise.all(
-  GRAPH_SUBGRAPHS.map(async (name) => ({ name, url: embeddedSubgraphUrl(name), sdl: await readFile(new URL(`${name}.graphql`, schemaDir), 'utf8') })),
-);
+const subgraphs = await subgraphSourcesFromRepository();
+for (const subgraph of subgraphs) await writeFile(new URL(`schema/${subgraph.name}.graphql`, repositoryRoot), generatedSubgraphFile(subgraph.name, subgraph.sdl));
 const supergraph = composeSupergraph(subgraphs);
-await writeFile(new URL('supergraph.graphql', schemaDir), supergraph);
-console.log(`schema/supergraph.graphql written: ${subgraphs.length} subgraphs, ${supergraph.length} characters`);
+await writeFile(new URL('schema/supergraph.graphql', repositoryRoot), supergraph);
+console.log(`schema/: ${subgraphs.map((subgraph) => `${subgraph.name}.graphql`).join(', ')} and supergraph.graphql written (${supergraph.length} characters)`);

@@ -1,16 +1,14 @@
-import { ErrorCode } from '@antq/sdk';
+import { ErrorCode, isAgencyCode } from '@antq/sdk';
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import { GraphQLError, type ExecutionResult } from 'graphql';
-
-/** Subgraph names are agency codes: the supergraph's join__Graph names them so. */
-const AGENCIES = new Set(['police', 'front', 'veterans', 'youth']);
 
 function agencyOf(error: GraphQLError): string | undefined {
   const extensions = error.extensions as Record<string, unknown>;
   const named = extensions.agency ?? extensions.serviceName ?? extensions.subgraph;
   if (typeof named === 'string') return named.toLowerCase();
   const match = /subgraph "?(\w+)"?/i.exec(error.message);
-  return match && AGENCIES.has(match[1]!.toLowerCase()) ? match[1]!.toLowerCase() : undefined;
+  // Subgraph names are agency codes: the supergraph's join__Graph names them so.
+  return match && isAgencyCode(match[1]!.toLowerCase()) ? match[1]!.toLowerCase() : undefined;
 }
 
 const KNOWN_CODES = new Set<string>(Object.values(ErrorCode));
@@ -129,7 +127,7 @@ export function useAgencyErrors(): GatewayPlugin {
     // An error a subgraph call raises (a timeout, a refused connection) may not say which
     // subgraph it was: the call itself knows.
     onSubgraphExecute({ subgraphName, executor, setExecutor }) {
-      if (!AGENCIES.has(subgraphName)) return;
+      if (!isAgencyCode(subgraphName)) return;
       setExecutor((request) => {
         try {
           const result = executor(request);

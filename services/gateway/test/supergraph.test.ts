@@ -1,24 +1,24 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { GRAPH_SUBGRAPHS, composeSupergraph, embeddedSubgraphUrl } from '../src/index.js';
+import { composeSupergraph, generatedSubgraphFile } from '../src/index.js';
+import { subgraphSourcesFromRepository } from '../scripts/contracts.js';
 
 const schemaDir = new URL('../../../schema/', import.meta.url);
 
-describe('the checked-in supergraph', () => {
-  it('is what the agency contracts compose to (run `npm run compose` when this fails)', async () => {
-    const subgraphs = await Promise.all(
-      GRAPH_SUBGRAPHS.map(async (name) => ({ name, url: embeddedSubgraphUrl(name), sdl: await readFile(new URL(`${name}.graphql`, schemaDir), 'utf8') })),
-    );
-    const composed = composeSupergraph(subgraphs);
-    const checkedIn = await readFile(new URL('supergraph.graphql', schemaDir), 'utf8');
-    if (composed !== checkedIn) {
-      const want = composed.split('\n');
-      const have = checkedIn.split('\n');
-      const first = want.findIndex((line, index) => line !== have[index]);
-      expect.fail(
-        `schema/supergraph.graphql is stale: run \`npm run compose\`.\nFirst difference at line ${first + 1}:\n- checked in: ${have[first] ?? '(end)'}\n+ composed:   ${want[first] ?? '(end)'}`,
-      );
-    }
+async function expectCheckedIn(file: string, built: string): Promise<void> {
+  const checkedIn = await readFile(new URL(file, schemaDir), 'utf8');
+  if (built === checkedIn) return;
+  const want = built.split('\n');
+  const have = checkedIn.split('\n');
+  const first = want.findIndex((line, index) => line !== have[index]);
+  expect.fail(`schema/${file} is stale: run \`npm run compose\`.\nFirst difference at line ${first + 1}:\n- checked in: ${have[first] ?? '(end)'}\n+ built:      ${want[first] ?? '(end)'}`);
+}
+
+describe('the checked-in schemas', () => {
+  it("are what the shared contract, the registry and each subgraph's own file make (run `npm run compose` when this fails)", async () => {
+    const subgraphs = await subgraphSourcesFromRepository();
+    for (const subgraph of subgraphs) await expectCheckedIn(`${subgraph.name}.graphql`, generatedSubgraphFile(subgraph.name, subgraph.sdl));
+    await expectCheckedIn('supergraph.graphql', composeSupergraph(subgraphs));
   });
 
   it('refuses contracts that do not compose, naming the problem', () => {

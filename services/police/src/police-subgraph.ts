@@ -1,11 +1,14 @@
 import { readFileSync } from 'node:fs';
-import { createAgencySubgraph, type AgencySubgraph, type AgencySubgraphOptions } from '@antq/subgraph-kit';
+import { buildAgencyContract, createAgencySubgraph, type AgencySubgraph, type AgencySubgraphOptions } from '@antq/subgraph-kit';
 import { policeMigrations } from './designations/designation-migrations.js';
 import { createDesignationLoaders, createDesignationResolvers } from './designations/designation-resolvers.js';
 import { loadPoliceExampleData } from './example-data.js';
 
-/** The police contract, `schema/police.graphql`. */
-export const policeTypeDefs = readFileSync(new URL('../../../schema/police.graphql', import.meta.url), 'utf8');
+// This agency's own part of its contract, in this package; the kit adds the shared contract.
+const ownTypeDefs = readFileSync(new URL('../schema/police.graphql', import.meta.url), 'utf8');
+
+/** The police contract as its subgraph serves it (`npm run compose` copies it to schema/police.graphql). */
+export const policeTypeDefs = buildAgencyContract('police', ownTypeDefs);
 
 /**
  * Phân hệ Công an — starts the police subgraph: the shared records plus residential areas and
@@ -15,7 +18,7 @@ export function createPoliceSubgraph(options: AgencySubgraphOptions = {}): Promi
   return createAgencySubgraph(
     {
       agency: 'police',
-      typeDefs: policeTypeDefs,
+      typeDefs: ownTypeDefs,
       migrations: policeMigrations,
       resolvers: createDesignationResolvers(),
       context: (base) => ({ designations: createDesignationLoaders(base.storage) }),

@@ -3,7 +3,7 @@
 //   ANTQ_SIGNING_KEY     secret shared with the gateway and the agency subgraphs (required)
 //   PORT, HOST           default 4005 and 127.0.0.1
 //   ANTQ_AGENCY_URLS     `police=http://…/graphql,front=…,veterans=…,youth=…`
-//                        (default: the local ports of schema/supergraph.graphql, 4001–4004)
+//                        (default: every agency of the registry at its default port on 127.0.0.1)
 //   DATABASE_URL         PostgreSQL for the webhooks (shared by every instance); else PGlite in <ANTQ_DATA_DIR>/stream
 //   NATS_URL             NATS JetStream server(s), comma-separated: fan-out between several instances;
 //                        without it the instance delivers only what it reads itself
@@ -11,14 +11,15 @@
 //   LOG_LEVEL            default info
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { isAgencyCode, type Agency } from '@antq/sdk';
+import { AGENCIES, AGENCY_CODES, isAgencyCode, type Agency } from '@antq/sdk';
 import { storageFromEnv } from '@antq/subgraph-kit';
 import type { LevelWithSilent } from 'pino';
 import type { ChangeBus } from './change-hub.js';
 import { createNatsBus } from './nats-bus.js';
 import { createStreamSubgraph, type StreamSubgraph } from './stream-subgraph.js';
 
-const DEFAULT_AGENCY_URLS = 'police=http://127.0.0.1:4001/graphql,front=http://127.0.0.1:4002/graphql,veterans=http://127.0.0.1:4003/graphql,youth=http://127.0.0.1:4004/graphql';
+// Each agency's subgraph on this machine, at its default port from the registry.
+const DEFAULT_AGENCY_URLS = AGENCIES.map((agency) => `${agency.code}=http://127.0.0.1:${agency.defaultPort}/graphql`).join(',');
 
 function fail(message: string): never {
   console.error(`antq-stream: ${message}`);
@@ -31,7 +32,7 @@ function parseAgencyUrls(text: string): Partial<Record<Agency, string>> {
     const separator = entry.indexOf('=');
     const agency = entry.slice(0, separator).trim().toLowerCase();
     const url = entry.slice(separator + 1).trim();
-    if (separator < 1 || !isAgencyCode(agency)) fail(`ANTQ_AGENCY_URLS: "${entry}" is not <agency>=<url> with an agency of police, front, veterans, youth.`);
+    if (separator < 1 || !isAgencyCode(agency)) fail(`ANTQ_AGENCY_URLS: "${entry}" is not <agency>=<url> with an agency of ${AGENCY_CODES.join(', ')}.`);
     try {
       new URL(url);
     } catch {

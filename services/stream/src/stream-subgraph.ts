@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { AntqError, ErrorCode, decodeStreamCursor, encodeStreamCursor, isAgencyCode, type Agency, type StreamPosition } from '@antq/sdk';
 import { loadAreaRegistry, type AreaRegistry } from '@antq/sdk/areas';
 import {
+  buildPlatformContract,
   createSqlNonceStore,
   createAgencyFeed,
   createAreaScopes,
@@ -20,7 +21,8 @@ import type { LevelWithSilent } from 'pino';
 import { startChangeHub, type ChangeBus, type ChangeHub } from './change-hub.js';
 import { startWebhooks, type WebhookLeaseOptions } from './webhooks/index.js';
 
-const typeDefs = readFileSync(new URL('../../../schema/stream.graphql', import.meta.url), 'utf8');
+// The stream's contract is in this package; the kit adds the registry's Agency enum.
+const typeDefs = buildPlatformContract(readFileSync(new URL('../schema/stream.graphql', import.meta.url), 'utf8'));
 
 export interface StreamSubgraphOptions {
   /** Subgraph URL of each agency whose changes the stream carries. */
@@ -41,6 +43,8 @@ export interface StreamSubgraphOptions {
 
 export interface StreamSubgraph extends SubgraphServer {
   readonly hub: ChangeHub;
+  /** The SDL it serves, for composing a supergraph with it. */
+  readonly sdl: string;
 }
 
 /** What a subscriber asked for. */
@@ -175,5 +179,5 @@ export async function createStreamSubgraph(options: StreamSubgraphOptions): Prom
     // Last first: the webhook workers stop before the hub they follow.
     onClose: [() => hub.close(), () => webhooks.close()],
   });
-  return Object.assign(server, { hub });
+  return Object.assign(server, { hub, sdl: typeDefs });
 }

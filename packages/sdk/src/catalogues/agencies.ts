@@ -9,6 +9,10 @@ export interface AgencyInfo {
   readonly subgraph: Agency;
   /** The organisation a record of this agency gets when none is named. */
   readonly organisation: Organisation;
+  /** How its GraphQL types and fields are named: `Police` gives `PoliceModel`, `policeModels`, `Area.police`. */
+  readonly typePrefix: string;
+  /** The port its subgraph listens on by default (4000 is the gateway's, 4005 the change stream's). */
+  readonly defaultPort: number;
 }
 
 /** Tổ chức — an organisation with its labels and the agency whose subgraph carries its records. */
@@ -19,33 +23,44 @@ export interface OrganisationInfo {
   readonly carriedBy: Agency;
 }
 
-/** The agencies of ANTQ Graph, one subgraph each. */
-export const AGENCIES = [
-  {
-    code: 'police',
+/**
+ * The agencies of ANTQ Graph, one subgraph each — the one list every other list of agencies is
+ * derived from (GraphQL enums and type names, policies, compose inputs, stream upstreams, tokens,
+ * ports). Keyed by `Agency`, so the compiler refuses a missing or unknown agency.
+ * `npm run new-agency -- <name>` adds one.
+ */
+const AGENCY_DETAILS: { readonly [A in Agency]: Omit<AgencyInfo, 'code' | 'subgraph'> } = {
+  police: {
     label: { vi: 'Công an nhân dân', en: "People's Public Security (police)" },
-    subgraph: 'police',
     organisation: 'police',
+    typePrefix: 'Police',
+    defaultPort: 4001,
   },
-  {
-    code: 'front',
+  front: {
     label: { vi: 'Mặt trận Tổ quốc Việt Nam', en: 'Vietnam Fatherland Front' },
-    subgraph: 'front',
     organisation: 'fatherland_front',
+    typePrefix: 'Front',
+    defaultPort: 4002,
   },
-  {
-    code: 'veterans',
+  veterans: {
     label: { vi: 'Hội Cựu chiến binh Việt Nam', en: "Vietnam Veterans' Association" },
-    subgraph: 'veterans',
     organisation: 'veterans_association',
+    typePrefix: 'Veterans',
+    defaultPort: 4003,
   },
-  {
-    code: 'youth',
+  youth: {
     label: { vi: 'Đoàn Thanh niên Cộng sản Hồ Chí Minh', en: 'Ho Chi Minh Communist Youth Union' },
-    subgraph: 'youth',
     organisation: 'youth_union',
+    typePrefix: 'Youth',
+    defaultPort: 4004,
   },
-] as const satisfies readonly AgencyInfo[];
+};
+
+/** The agencies of ANTQ Graph in catalogue order, one subgraph each. */
+export const AGENCIES: readonly AgencyInfo[] = (Object.keys(AGENCY_DETAILS) as Agency[]).map((code) => ({ code, subgraph: code, ...AGENCY_DETAILS[code] }));
+
+/** The agencies' codes in catalogue order. */
+export const AGENCY_CODES: readonly Agency[] = AGENCIES.map((agency) => agency.code);
 
 /**
  * The organisations that run records. The Front's subgraph carries the Front committee and its

@@ -1,4 +1,7 @@
-import type { Agency } from './types.js';
+import { Agency } from './types.js';
+
+const AGENCY_CODES: ReadonlySet<string> = new Set(Object.values(Agency));
+const RESTRICTED_SUFFIX = ':restricted';
 
 /**
  * Phân loại trường dữ liệu — how widely a field may be read. The SDL marks each field with the
@@ -27,13 +30,14 @@ export function clearanceScopes(clearance: string | undefined): string[] {
 
 /** The policy that guards an agency's restricted fields. */
 export function restrictedPolicy(owner: Agency): string {
-  return `${owner}:restricted`;
+  return `${owner}${RESTRICTED_SUFFIX}`;
 }
 
 /** The owner a restricted-data policy names, if it is one. */
 export function ownerOfPolicy(policy: string): Agency | undefined {
-  const match = /^(police|front|veterans|youth):restricted$/.exec(policy);
-  return match ? (match[1] as Agency) : undefined;
+  if (!policy.endsWith(RESTRICTED_SUFFIX)) return undefined;
+  const owner = policy.slice(0, -RESTRICTED_SUFFIX.length);
+  return AGENCY_CODES.has(owner) ? (owner as Agency) : undefined;
 }
 
 /**

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { AntqError, ErrorCode, NATIONAL_JURISDICTION, isAgencyCode, jurisdictionCovers, type Agency } from '@antq/sdk';
+import { AntqError, ErrorCode, NATIONAL_JURISDICTION, isAgencyCode, jurisdictionCovers, requireAgency, type Agency } from '@antq/sdk';
 import type { GraphQLResolveInfo } from 'graphql';
 import { appendChange } from '../outbox/index.js';
 import type { AgencyContext } from '../records/agency-resolvers.js';
-import { AGENCY_TYPE_PREFIX } from '../records/agency-resolvers.js';
 import { writeOnce } from '../records/idempotent-writes.js';
 import type { SqlExecutor } from '../storage/index.js';
 import { isActiveGrant, type AccessGrant, type AccessGrantStore } from './access-grants.js';
@@ -49,7 +48,7 @@ function parseTime(value: unknown, path: string): Date {
 
 /** Query and mutation resolvers for an agency's data-sharing grants. */
 export function createAccessGrantResolvers(agency: Agency, store: AccessGrantStore) {
-  const P = AGENCY_TYPE_PREFIX[agency];
+  const P = requireAgency(agency).typePrefix;
   type Args = Record<string, unknown>;
 
   const grantChange = (grant: AccessGrant, change: 'created' | 'retired') => ({

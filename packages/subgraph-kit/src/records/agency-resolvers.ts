@@ -7,6 +7,7 @@ import {
   getModelKind,
   INDICATORS,
   MODEL_KINDS,
+  requireAgency,
   validateObservationInput,
   validateSecurityModelInput,
   validateVolunteerForceInput,
@@ -30,14 +31,6 @@ import { ALL_AREAS, checkPageSize, decodeCursor, toPage } from './page.js';
 import { observationStore, type StoredObservation } from './observation-store.js';
 import { insertObservation, insertOwnedRecord } from './record-writes.js';
 import { writeOnce } from './idempotent-writes.js';
-
-/** Type-name prefix of each agency's own types: PoliceModel, FrontForce … */
-export const AGENCY_TYPE_PREFIX: Readonly<Record<Agency, string>> = {
-  police: 'Police',
-  front: 'Front',
-  veterans: 'Veterans',
-  youth: 'Youth',
-};
 
 
 /** What every resolver of an agency subgraph receives. */
@@ -141,7 +134,7 @@ function newId(agency: Agency, kind: string): string {
  */
 export function createAgencyResolvers(options: AgencyResolverOptions) {
   const { agency, registry } = options;
-  const P = AGENCY_TYPE_PREFIX[agency];
+  const P = requireAgency(agency).typePrefix;
   const lower = agency;
 
   const labelled = (entry: { code: string; label: { vi: string; en: string } } | undefined, code: string) =>
@@ -167,7 +160,7 @@ export function createAgencyResolvers(options: AgencyResolverOptions) {
     linkedRecords: (record: Parent, _: Args, ctx: AgencyContext) =>
       Promise.all(
         ((record.linkedRecords as { agency: Agency; kind: string; id: string }[] | undefined) ?? []).map(async (link) => {
-          const typename = `${AGENCY_TYPE_PREFIX[link.agency]}${link.kind === 'volunteer_force' ? 'Force' : 'Model'}`;
+          const typename = `${requireAgency(link.agency).typePrefix}${link.kind === 'volunteer_force' ? 'Force' : 'Model'}`;
           if (link.agency !== agency) return { __typename: typename, id: link.id };
           const own = await (link.kind === 'volunteer_force' ? ctx.loaders.forces : ctx.loaders.models).load(link.id);
           return own ? { ...own, __typename: typename } : null;
