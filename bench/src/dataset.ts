@@ -12,7 +12,7 @@
  * Deterministic: the same plan gives the same rows in every process (the monolith loads its
  * own copy of exactly what the subgraphs hold).
  */
-import { FORCE_KINDS, INDICATORS, MODEL_KINDS, type Agency } from '@antq/sdk';
+import { AGENCY_CODES, FORCE_KINDS, INDICATORS, MODEL_KINDS, type Agency } from '@antq/sdk';
 import type { AdministrativeUnit, AreaRegistry } from '@antq/sdk/areas';
 import { createAreaScopes, type SqlExecutor, type Storage } from '@antq/subgraph-kit';
 
@@ -26,7 +26,7 @@ export interface DatasetPlan {
   readonly months: readonly string[];
 }
 
-export const AGENCIES: readonly Agency[] = ['police', 'front', 'veterans', 'youth'];
+export const AGENCIES: readonly Agency[] = AGENCY_CODES;
 
 /** The province every reference operation looks at (Tây Ninh since 2025, Long An + Tây Ninh before). */
 export const BENCH_PROVINCE = '80';

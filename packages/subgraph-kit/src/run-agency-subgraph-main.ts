@@ -1,4 +1,4 @@
-import type { Agency } from '@antq/sdk';
+import { requireAgency, type Agency } from '@antq/sdk';
 import type { LevelWithSilent } from 'pino';
 import type { AgencySubgraph, AgencySubgraphOptions } from './agency-subgraph.js';
 import { storageFromEnv } from './storage/index.js';
@@ -7,7 +7,7 @@ import { storageFromEnv } from './storage/index.js';
  * The body of every agency's `main.ts`: reads the environment, starts the subgraph, and
  * closes it on SIGINT/SIGTERM.
  *
- * - `PORT` (default per agency), `HOST` (default 127.0.0.1)
+ * - `PORT` (default: the agency's port in the SDK's registry), `HOST` (default 127.0.0.1)
  * - `DATABASE_URL` for PostgreSQL, else `ANTQ_DATA_DIR` for an embedded store in `<dir>/<agency>`
  * - `ANTQ_SIGNING_KEY`, the secret shared with the gateway (required)
  * - `ANTQ_SIGNATURE_MAX_AGE` — the replay window in seconds (default 30)
@@ -15,7 +15,6 @@ import { storageFromEnv } from './storage/index.js';
  */
 export async function runAgencySubgraphMain(options: {
   agency: Agency;
-  defaultPort: number;
   start: (options: AgencySubgraphOptions) => Promise<AgencySubgraph>;
   env?: NodeJS.ProcessEnv;
 }): Promise<AgencySubgraph> {
@@ -32,7 +31,7 @@ export async function runAgencySubgraphMain(options: {
   }
   const subgraph = await options.start({
     ...(maxAge === undefined ? {} : { signatureMaxAgeSeconds: maxAge }),
-    port: Number(env.PORT ?? options.defaultPort),
+    port: Number(env.PORT ?? requireAgency(options.agency).defaultPort),
     host: env.HOST ?? '127.0.0.1',
     ...(signingKey ? { signingKey } : { allowUnsigned: true }),
     storage: storageFromEnv(env, { agency: options.agency }),

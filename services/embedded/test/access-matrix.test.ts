@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { INDICATORS } from '@antq/sdk';
+import { AGENCIES as ALL_AGENCIES, AGENCY_CODES, INDICATORS, type Agency } from '@antq/sdk';
 import { postGraphQL, type GraphQLResponse } from '@antq/testing';
 import { startEmbeddedGraph, type EmbeddedGraph } from '../src/index.js';
 
@@ -16,9 +16,8 @@ import { startEmbeddedGraph, type EmbeddedGraph } from '../src/index.js';
  *                 owner granted access to for an area covering the data, while the grant runs.
  */
 
-const AGENCIES = ['police', 'front', 'veterans', 'youth'] as const;
-type Agency = (typeof AGENCIES)[number];
-const PREFIX: Record<Agency, string> = { police: 'Police', front: 'Front', veterans: 'Veterans', youth: 'Youth' };
+const AGENCIES = AGENCY_CODES;
+const PREFIX = Object.fromEntries(ALL_AGENCIES.map((agency) => [agency.code, agency.typePrefix])) as Record<Agency, string>;
 
 type Clearance = 'public' | 'shared' | 'restricted';
 interface Caller {

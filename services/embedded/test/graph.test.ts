@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { SignJWT, generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AGENCY_CODES } from '@antq/sdk';
 import { postGraphQL, type GraphQLResponse } from '@antq/testing';
 import { startEmbeddedGraph, type EmbeddedGraph } from '../src/index.js';
 
@@ -48,7 +49,7 @@ describe('the graph through the gateway', () => {
     expect(response.errors).toBeUndefined();
     expect(response.data!.area.fullName).toBe('Xã Cần Giuộc');
     expect(response.data!.area.police.exemplaryCommunePilots).toEqual([expect.objectContaining({ year: 2023, criteriaTotal: 34 })]);
-    for (const agency of ['police', 'front', 'veterans', 'youth']) {
+    for (const agency of AGENCY_CODES) {
       expect((response.data!.area[agency] as { models: { totalCount: number } }).models.totalCount).toBeGreaterThan(0);
     }
   });

@@ -2,4 +2,4 @@
 import { runAgencySubgraphMain } from '@antq/subgraph-kit';
 import { createFrontSubgraph } from './front-subgraph.js';
 
-await runAgencySubgraphMain({ agency: 'front', defaultPort: 4002, start: createFrontSubgraph });
+await runAgencySubgraphMain({ agency: 'front', start: createFrontSubgraph });

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { composeSupergraph, generatedSubgraphFile } from '../src/index.js';
+import { GATEWAY_DEFAULT_PORT, GRAPH_SUBGRAPHS, composeSupergraph, embeddedSubgraphUrl, generatedSubgraphFile } from '../src/index.js';
 import { subgraphSourcesFromRepository } from '../scripts/contracts.js';
 
 const schemaDir = new URL('../../../schema/', import.meta.url);
@@ -19,6 +19,11 @@ describe('the checked-in schemas', () => {
     const subgraphs = await subgraphSourcesFromRepository();
     for (const subgraph of subgraphs) await expectCheckedIn(`${subgraph.name}.graphql`, generatedSubgraphFile(subgraph.name, subgraph.sdl));
     await expectCheckedIn('supergraph.graphql', composeSupergraph(subgraphs));
+  });
+
+  it('gives every subgraph a default port of its own, apart from the gateway's', () => {
+    const ports = GRAPH_SUBGRAPHS.map((name) => Number(new URL(embeddedSubgraphUrl(name)).port));
+    expect(new Set([...ports, GATEWAY_DEFAULT_PORT]).size).toBe(ports.length + 1);
   });
 
   it('refuses contracts that do not compose, naming the problem', () => {

@@ -2,4 +2,4 @@
 import { runAgencySubgraphMain } from '@antq/subgraph-kit';
 import { createPoliceSubgraph } from './police-subgraph.js';
 
-await runAgencySubgraphMain({ agency: 'police', defaultPort: 4001, start: createPoliceSubgraph });
+await runAgencySubgraphMain({ agency: 'police', start: createPoliceSubgraph });

@@ -2,4 +2,4 @@
 import { runAgencySubgraphMain } from '@antq/subgraph-kit';
 import { createVeteransSubgraph } from './veterans-subgraph.js';
 
-await runAgencySubgraphMain({ agency: 'veterans', defaultPort: 4003, start: createVeteransSubgraph });
+await runAgencySubgraphMain({ agency: 'veterans', start: createVeteransSubgraph });

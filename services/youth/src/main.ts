@@ -2,4 +2,4 @@
 import { runAgencySubgraphMain } from '@antq/subgraph-kit';
 import { createYouthSubgraph } from './youth-subgraph.js';
 
-await runAgencySubgraphMain({ agency: 'youth', defaultPort: 4004, start: createYouthSubgraph });
+await runAgencySubgraphMain({ agency: 'youth', start: createYouthSubgraph });
