@@ -21,7 +21,7 @@ describe('the checked-in schemas', () => {
     await expectCheckedIn('supergraph.graphql', composeSupergraph(subgraphs));
   });
 
-  it('gives every subgraph a default port of its own, apart from the gateway's', () => {
+  it("gives every subgraph a default port of its own, apart from the gateway's", () => {
     const ports = GRAPH_SUBGRAPHS.map((name) => Number(new URL(embeddedSubgraphUrl(name)).port));
     expect(new Set([...ports, GATEWAY_DEFAULT_PORT]).size).toBe(ports.length + 1);
   });
