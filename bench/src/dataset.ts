@@ -12,7 +12,7 @@
  * Deterministic: the same plan gives the same rows in every process (the monolith loads its
  * own copy of exactly what the subgraphs hold).
  */
-import { AGENCY_CODES, FORCE_KINDS, INDICATORS, MODEL_KINDS, type Agency } from '@antq/sdk';
+import { AGENCY_CODES, FORCE_KINDS, INDICATORS, MODEL_KINDS, requireAgency, type Agency } from '@antq/sdk';
 import type { AdministrativeUnit, AreaRegistry } from '@antq/sdk/areas';
 import { createAreaScopes, type SqlExecutor, type Storage } from '@antq/subgraph-kit';
 
@@ -58,12 +58,7 @@ function monthEnd(month: string): string {
 }
 
 /** Organisation each agency's records belong to by default (the kit's DEFAULT_ORGANISATION). */
-const ORGANISATION: Readonly<Record<Agency, string>> = {
-  police: 'police',
-  front: 'fatherland_front',
-  veterans: 'veterans_association',
-  youth: 'youth_union',
-};
+const ORGANISATION = (agency: Agency): string => requireAgency(agency).organisation;
 
 export const DATASET_REPORTER = 'bench-dataset';
 
@@ -150,13 +145,14 @@ function valueFor(indicator: (typeof INDICATORS)[number], code: string, month: s
 // Records
 // ---------------------------------------------------------------------------------------------
 
-/** How many models and forces each agency keeps per current commune. */
-export const RECORDS_PER_COMMUNE: Readonly<Record<Agency, { models: number; forces: number }>> = {
+/** How many models and forces each agency keeps per current commune (an agency not listed: one of each). */
+const RECORDS_PER_COMMUNE_OF: Readonly<Partial<Record<Agency, { models: number; forces: number }>>> = {
   police: { models: 3, forces: 2 },
   front: { models: 2, forces: 1 },
-  veterans: { models: 1, forces: 1 },
-  youth: { models: 1, forces: 1 },
 };
+export const RECORDS_PER_COMMUNE: Readonly<Record<Agency, { models: number; forces: number }>> = Object.fromEntries(
+  AGENCY_CODES.map((agency) => [agency, RECORDS_PER_COMMUNE_OF[agency] ?? { models: 1, forces: 1 }]),
+) as Record<Agency, { models: number; forces: number }>;
 
 export function modelId(agency: Agency, code: string, index: number): string {
   return `bench-${agency}-model-${code}-${index}`;
@@ -265,7 +261,7 @@ export async function loadBenchDataset(
   const indicators = INDICATORS.filter((indicator) => indicator.reportedBy === agency);
   const byMonth = reportingUnits(registry, plan);
   const current = communesOn(registry, plan, registry.latestRegister);
-  const organisation = ORGANISATION[agency];
+  const organisation = ORGANISATION(agency);
 
   const observations = new BulkWriter(
     storage,
@@ -319,7 +315,7 @@ export async function loadBenchDataset(
         resources: [{ kind: 'camera', quantity: 4 + index, approximate: false }],
         funding: [{ amountVnd: 50_000_000 * (index + 1), source: 'community', atLeast: false }],
         outcomes: [`Giảm phạm pháp hình sự tại ${unit.name}`],
-        partners: [ORGANISATION[AGENCIES[(AGENCIES.indexOf(agency) + 1) % AGENCIES.length]!]],
+        partners: [ORGANISATION(AGENCIES[(AGENCIES.indexOf(agency) + 1) % AGENCIES.length]!)],
         linkedRecords: linksFor(agency, code, index),
         sources: [{ title: 'ANTQ benchmark dataset' }],
       };

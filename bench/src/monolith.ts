@@ -14,7 +14,7 @@
 import { Kind, parse, print, visit, type DefinitionNode, type DirectiveNode, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { isObjectType } from 'graphql';
 import { importSPKI, jwtVerify } from 'jose';
-import type { Agency } from '@antq/sdk';
+import { AGENCIES as ALL_AGENCIES, type Agency } from '@antq/sdk';
 import { loadAreaRegistry } from '@antq/sdk/areas';
 import { createAreaScopes, createStorage, createSubgraphServer, parseCallerClaims, type Caller, type Storage, type StorageOptions } from '@antq/subgraph-kit';
 import { agencyContextFactory, agencyResolvers, enforceFieldClassification, type ResolverMap } from './agency-internals.js';
@@ -23,7 +23,7 @@ import type { IdentityConfig } from './gateway-host.js';
 import { progress, type Request } from './ipc.js';
 import { AGENCY_TYPE_DEFS, SUBGRAPH_FACTORIES } from './agencies.js';
 
-const PREFIX: Readonly<Record<Agency, string>> = { police: 'Police', front: 'Front', veterans: 'Veterans', youth: 'Youth' };
+const PREFIX = Object.fromEntries(ALL_AGENCIES.map((agency) => [agency.code, agency.typePrefix])) as Readonly<Record<Agency, string>>;
 
 type Resolver = (parent: unknown, args: Record<string, unknown>, context: unknown, info: unknown) => unknown;
 

@@ -1,16 +1,11 @@
-import { formatPeriod, parsePeriod, type Agency, type Organisation } from '@antq/sdk';
+import { AGENCIES, formatPeriod, parsePeriod, type Agency, type Organisation } from '@antq/sdk';
 import { appendChange } from '../outbox/index.js';
 import type { SqlExecutor } from '../storage/index.js';
 import { observationStore, type StoredObservation } from './observation-store.js';
 import { recordTables } from './record-loaders.js';
 
 /** The organisation an agency's records belong to when the input names none. */
-export const DEFAULT_ORGANISATION: Readonly<Record<Agency, Organisation>> = {
-  police: 'police',
-  front: 'fatherland_front',
-  veterans: 'veterans_association',
-  youth: 'youth_union',
-};
+export const DEFAULT_ORGANISATION: Readonly<Record<Agency, Organisation>> = Object.fromEntries(AGENCIES.map((agency) => [agency.code, agency.organisation])) as Record<Agency, Organisation>;
 
 /** Stores a validated model or force and its change event; call inside a transaction. */
 export async function insertOwnedRecord(
