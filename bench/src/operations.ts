@@ -51,6 +51,9 @@ export const ROLLUP_INDICATORS = {
   youth: ['youth_club_members'],
 } as const;
 
+/** The agencies whose figures the roll-up operation reads (an agency added later has none in the bench's data). */
+export const ROLLED_UP_AGENCIES = Object.keys(ROLLUP_INDICATORS) as (keyof typeof ROLLUP_INDICATORS)[];
+
 /** Whether the roll-up asks for an indicator over the year (a flow) or its last month (a stock). */
 export function rollUpPeriodOf(code: string): 'year' | 'month' {
   return INDICATORS.find((indicator) => indicator.code === code)!.summableOverPeriods ? 'year' : 'month';

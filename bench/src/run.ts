@@ -29,7 +29,7 @@ import { composeSupergraph, createDevelopmentIssuer } from '@antq/gateway';
 import { AGENCIES, BENCH_PROVINCE, BENCH_YEAR, communesOn, datasetPlan, describePlan, type LoadedCounts } from './dataset.js';
 import { Child, type Usage } from './ipc.js';
 import type { LoadResult, LoadWindow } from './load-host.js';
-import { ROLLUP_INDICATORS, rollUpPeriodOf, referenceOperations, requestBody, type ReferenceOperation } from './operations.js';
+import { ROLLED_UP_AGENCIES, ROLLUP_INDICATORS, rollUpPeriodOf, referenceOperations, requestBody, type ReferenceOperation } from './operations.js';
 import type { TargetKind } from './gateway-host.js';
 import { summariseProfile } from './profile-summary.js';
 
@@ -624,7 +624,7 @@ async function rollUpVersusSql(input: {
             GROUP BY indicator`;
   };
   const sql = await Promise.all(
-    AGENCIES.map(async (agency) => {
+    ROLLED_UP_AGENCIES.map(async (agency) => {
       const codes = ROLLUP_INDICATORS[agency];
       const result = await subgraphs[agency].call<{ times: number[]; rows: { indicator: string; current: number | null; previous: number | null }[] }>('sql', {
         sql: statement(codes),
