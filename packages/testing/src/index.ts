@@ -2,4 +2,4 @@ export { callerClaims, postGraphQL, postSignedGraphQL, signSubgraphRequest, type
 export { openSubscriptionSocket, type SocketMessage, type SubscriptionSocket } from './subscription-socket.js';
 export { ADMIN_POSTGRES_URL, createTestDatabase, forEachStorageDriver, storageDrivers, type StorageDriver } from './storage-drivers.js';
 export { countingStorage } from './counting-storage.js';
-export { defineSubgraphConformance, type SubgraphConformanceOptions } from './subgraph-conformance.js';
+export { canonicalSdl, defineSubgraphConformance, type SubgraphConformanceOptions } from './subgraph-conformance.js';

@@ -25,7 +25,7 @@ export interface SubgraphConformanceOptions {
  * The schema a file or a running subgraph defines, printed the same way whatever its formatting:
  * without directive definitions and usages (federation adds its own) and federation's own types.
  */
-function canonicalSdl(sdl: string): string {
+export function canonicalSdl(sdl: string): string {
   const document = visit(parse(sdl), {
     Directive: () => null,
     FieldDefinition: (field) => (field.name.value.startsWith('_') ? null : undefined),
