@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadAreaRegistry } from '@antq/sdk/areas';
 import { postSignedGraphQL } from '@antq/testing';
@@ -61,8 +60,7 @@ async function askMany<T>(fields: string[]): Promise<T[]> {
 }
 
 beforeAll(async () => {
-  const typeDefs = await readFile(new URL('../../../schema/youth.graphql', import.meta.url), 'utf8');
-  subgraph = await createAgencySubgraph({ agency: 'youth', typeDefs }, { signingKey, registry: await loadAreaRegistry(), logLevel: 'silent' });
+  subgraph = await createAgencySubgraph({ agency: 'youth' }, { signingKey, registry: await loadAreaRegistry(), logLevel: 'silent' });
 });
 afterAll(async () => subgraph?.close());
 

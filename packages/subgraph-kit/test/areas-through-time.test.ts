@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadAreaRegistry, type AreaRegistry } from '@antq/sdk/areas';
 import { postSignedGraphQL } from '@antq/testing';
@@ -13,8 +12,7 @@ describe('areas through time', () => {
 
   beforeAll(async () => {
     registry = await loadAreaRegistry();
-    const typeDefs = await readFile(new URL('../../../schema/front.graphql', import.meta.url), 'utf8');
-    subgraph = await createAgencySubgraph({ agency: 'front', typeDefs }, { signingKey, registry, logLevel: 'silent' });
+    subgraph = await createAgencySubgraph({ agency: 'front' }, { signingKey, registry, logLevel: 'silent' });
   });
   afterAll(async () => subgraph?.close());
 

@@ -1,5 +1,4 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Agency } from '@antq/sdk';
 import { loadAreaRegistry, type AreaRegistry } from '@antq/sdk/areas';
@@ -188,8 +187,7 @@ describe('the <agency>Changes subscription of an agency subgraph', () => {
   const signingKey = randomBytes(32).toString('base64');
 
   beforeAll(async () => {
-    const typeDefs = await readFile(new URL('../../../schema/police.graphql', import.meta.url), 'utf8');
-    subgraph = await createAgencySubgraph({ agency: 'police', typeDefs }, { signingKey, registry, logLevel: 'silent' });
+    subgraph = await createAgencySubgraph({ agency: 'police' }, { signingKey, registry, logLevel: 'silent' });
     await append(subgraph.storage, change(), change({ recordKind: 'access_grant', areaCode: '' }));
   });
   afterAll(async () => subgraph?.close());

@@ -1,5 +1,4 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadAreaRegistry } from '@antq/sdk/areas';
 import { postSignedGraphQL, type TestCaller } from '@antq/testing';
@@ -15,8 +14,7 @@ describe('idempotent writes of an agency subgraph', () => {
   const editor: TestCaller = { agency: 'youth', jurisdiction: '80', roles: ['editor'], sub: `editor-${randomUUID()}` };
 
   beforeAll(async () => {
-    const typeDefs = await readFile(new URL('../../../schema/youth.graphql', import.meta.url), 'utf8');
-    subgraph = await createAgencySubgraph({ agency: 'youth', typeDefs }, { signingKey, registry: await loadAreaRegistry(), logLevel: 'silent' });
+    subgraph = await createAgencySubgraph({ agency: 'youth' }, { signingKey, registry: await loadAreaRegistry(), logLevel: 'silent' });
   });
   afterAll(async () => subgraph?.close());
 

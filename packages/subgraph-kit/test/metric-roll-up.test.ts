@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AntqError, parsePeriod } from '@antq/sdk';
 import { loadAreaRegistry, type AreaRegistry } from '@antq/sdk/areas';
@@ -199,8 +198,7 @@ describe('Area.police.metric over GraphQL', () => {
   const caller = { agency: 'police', clearance: 'shared' } as const;
 
   beforeAll(async () => {
-    const typeDefs = await readFile(new URL('../../../schema/police.graphql', import.meta.url), 'utf8');
-    subgraph = await createAgencySubgraph({ agency: 'police', typeDefs }, { signingKey, registry, logLevel: 'silent' });
+    subgraph = await createAgencySubgraph({ agency: 'police' }, { signingKey, registry, logLevel: 'silent' });
     await storeDataset(subgraph.storage, generateDataset(registry, scopes.scopeOf('80')));
   }, 60_000);
   afterAll(async () => subgraph?.close());

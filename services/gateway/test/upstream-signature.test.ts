@@ -1,7 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadAreaRegistry } from '@antq/sdk/areas';
 import { createAgencySubgraph, type AgencySubgraph } from '@antq/subgraph-kit';
@@ -30,8 +29,7 @@ const countModels = async () => Number((await police.storage.query<{ n: number }
 
 beforeAll(async () => {
   const signingKey = randomBytes(32).toString('base64');
-  const typeDefs = await readFile(new URL('../../../schema/police.graphql', import.meta.url), 'utf8');
-  police = await createAgencySubgraph({ agency: 'police', typeDefs }, { signingKey, registry: await loadAreaRegistry(), logLevel: 'silent' });
+  police = await createAgencySubgraph({ agency: 'police' }, { signingKey, registry: await loadAreaRegistry(), logLevel: 'silent' });
   recorder = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
