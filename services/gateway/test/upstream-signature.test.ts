@@ -44,7 +44,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => recorder.listen(0, '127.0.0.1', resolve));
   const recorderUrl = `http://127.0.0.1:${(recorder.address() as AddressInfo).port}/graphql`;
-  const supergraph = composeSupergraph([{ name: 'police', url: recorderUrl, sdl: typeDefs }]);
+  const supergraph = composeSupergraph([{ name: 'police', url: recorderUrl, sdl: police.sdl }]);
   const issuer = await createDevelopmentIssuer();
   editorToken = await issuer.mint({ agency: 'police', jurisdiction: '80', roles: ['editor'], clearance: 'restricted' });
   gateway = await createGateway({
