@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadAreaRegistry } from '@antq/sdk/areas';
 import { postSignedGraphQL } from '@antq/testing';
-import { seededRandom } from '../../sdk/test/seeded-random.js';
+import { seededRandom } from '@antq/testing';
 import { createAgencySubgraph, type AgencySubgraph } from '../src/index.js';
 
 /**
