@@ -2,6 +2,7 @@
 // Formatting is Prettier's job (prettier.config.js); nothing here is about layout.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import js from '@eslint/js';
+import { defineConfig } from 'eslint/config';
 import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
 import importX from 'eslint-plugin-import-x';
 import globals from 'globals';
@@ -49,7 +50,7 @@ function dependencyRules(files, workspace, whitelist = []) {
   };
 }
 
-export default tseslint.config(
+export default defineConfig(
   {
     ignores: [
       '**/dist/**',
