@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadAreaRegistry } from '@antq/sdk/areas';
 import { postSignedGraphQL } from '@antq/testing';
-import { seededRandom } from '../../sdk/test/seeded-random.js';
+import { seededRandom } from '@antq/testing';
 import { createAgencySubgraph, type AgencySubgraph } from '../src/index.js';
 
 /**

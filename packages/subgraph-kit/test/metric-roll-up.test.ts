@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AntqError, parsePeriod } from '@antq/sdk';
 import { loadAreaRegistry, type AreaRegistry } from '@antq/sdk/areas';
-import { countingStorage, postSignedGraphQL, storageDrivers } from '@antq/testing';
+import { countingStorage, postSignedGraphQL, seedObservationDataset, storageDrivers } from '@antq/testing';
 import { createAgencySubgraph, type AgencySubgraph } from '../src/agency-subgraph.js';
 import { outboxMigrations } from '../src/outbox/index.js';
 import { loadAgencyDataset } from '../src/records/agency-dataset.js';
@@ -10,9 +10,6 @@ import { createAreaScopes, type AreaScopes } from '../src/records/area-scope.js'
 import { rollUpMetrics, type MetricPath, type MetricRequest, type MetricRollUp, type MetricRollUpOptions } from '../src/records/metric-roll-up.js';
 import { agencyRecordMigrations } from '../src/records/record-migrations.js';
 import { runMigrations, type Storage } from '../src/storage/index.js';
-// The agencies' example data, as plain data (the seed facts of the articles).
-import { policeDataset } from '../../../services/police/src/example-data.js';
-import { frontDataset } from '../../../services/front/src/example-data.js';
 import { generateDataset, SHAPES, storeDataset } from './fixtures/roll-up-dataset.js';
 
 /*
@@ -160,11 +157,14 @@ for (const driver of drivers) {
 
 describe('metric roll-up of the example data', () => {
   let store: Storage;
+  const policeDataset = seedObservationDataset('police');
+  const frontDataset = seedObservationDataset('front');
   beforeAll(async () => {
     store = await storageDrivers[0]!.open();
     await runMigrations(store, [...outboxMigrations, ...agencyRecordMigrations]);
+    // The police's and the Front's example observations: the seed figures of the articles.
     await loadAgencyDataset(store, registry, policeDataset);
-    await loadAgencyDataset(store, registry, { ...frontDataset, models: [], forces: [] });
+    await loadAgencyDataset(store, registry, frontDataset);
   }, 60_000);
   afterAll(async () => store && storageDrivers[0]!.close(store));
 

@@ -7,7 +7,7 @@ import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { loadAreaRegistry, type AreaRegistry } from '@antq/sdk/areas';
 import { createTestDatabase, postGraphQL, type GraphQLResponse } from '@antq/testing';
-import { composeSupergraph, createDevelopmentIssuer, createGateway, type DevelopmentIssuer, type Gateway } from '@antq/gateway';
+import { composeSupergraph, createDevelopmentIssuer, createGateway, type Gateway } from '@antq/gateway';
 import { createPoliceSubgraph } from '@antq/police';
 import type { AgencySubgraph, AgencySubgraphOptions } from '@antq/subgraph-kit';
 

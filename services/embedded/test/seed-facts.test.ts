@@ -1,5 +1,5 @@
 /*
- * The seed facts, end to end: every figure of the five source articles (../../police/test/seed-facts.ts)
+ * The seed facts, end to end: every figure of the five source articles (SEED_FIGURES of @antq/testing)
  * and every model, force and designation of the four agencies' example datasets, read through the
  * gateway by an analyst of the owning agency — under the unit the article names and under the
  * unit that took it over in the 2025 reform — and the links between records, resolved across
@@ -10,16 +10,15 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { postGraphQL, type GraphQLResponse } from '@antq/testing';
+import { postGraphQL, SEED_AREAS, SEED_DATES, SEED_FIGURES, type GraphQLResponse, type SeedFigure } from '@antq/testing';
 import { toResidentialAreaId, type Agency } from '@antq/sdk';
 import { loadAreaRegistry } from '@antq/sdk/areas';
 import type { AgencyDataset } from '@antq/subgraph-kit';
+import { frontDataset } from '@antq/front';
+import { policeDataset, policeDesignations } from '@antq/police';
+import { veteransDataset } from '@antq/veterans';
+import { youthDataset } from '@antq/youth';
 import { DEVELOPMENT_TOKENS, startEmbeddedGraph, type EmbeddedGraph } from '../src/index.js';
-import { SEED_AREAS, SEED_DATES, SEED_FIGURES, type SeedFigure } from '../../police/test/seed-facts.js';
-import { policeDataset, policeDesignations } from '../../police/src/example-data.js';
-import { frontDataset } from '../../front/src/example-data.js';
-import { veteransDataset } from '../../veterans/src/example-data.js';
-import { youthDataset } from '../../youth/src/example-data.js';
 
 // --- What the datasets say -----------------------------------------------------------------------
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { datasetItems, expectOwnedBy, expectReadableIds, expectSeedFigures, expectSources, loadAreas, loadTwice } from '../../police/test/dataset-checks.js';
+import { datasetItems, expectOwnedBy, expectReadableIds, expectSeedFigures, expectSources, loadAreas, loadTwice } from '@antq/testing';
 import { loadFrontExampleData, frontDataset } from '../src/example-data.js';
 
 const { areas, from } = await loadAreas();

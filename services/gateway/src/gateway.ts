@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { createGatewayRuntime, type GatewayPlugin, type LogWriter } from '@graphql-hive/gateway-runtime';
 import { unifiedGraphHandler } from '@graphql-hive/router-runtime';
 import http from '@graphql-mesh/transport-http';
@@ -110,11 +110,6 @@ const PROMETHEUS_LABELS = {
 };
 
 type RuntimePlugins = ReturnType<NonNullable<Parameters<typeof createGatewayRuntime>[0]['plugins']>>;
-
-interface ServerContext {
-  req: FastifyRequest;
-  reply: FastifyReply;
-}
 
 function isSubscription(request: { operationType?: string; document: DocumentNode; operationName?: string } | undefined): boolean {
   if (!request) return false;

@@ -30,7 +30,7 @@ interface ChangeEvent {
 const CHANGE_FIELDS = 'cursor seq agency recordKind recordId change area { code name } occurredAt';
 
 let signingKey: string;
-let subgraphs: AgencySubgraph[] = [];
+const subgraphs: AgencySubgraph[] = [];
 /** The police store, counting statements: polling shows up there. */
 let policeStore: ReturnType<typeof countingStorage>;
 let policeRaw: Storage;

@@ -11,13 +11,23 @@ import {
 } from '@antq/sdk';
 import type { AgencyDataset } from '@antq/subgraph-kit';
 import { describe, expect, it } from 'vitest';
-import { frontDataset } from '../../front/src/example-data.js';
-import { veteransDataset } from '../../veterans/src/example-data.js';
-import { youthDataset } from '../../youth/src/example-data.js';
+import { frontDataset } from '@antq/front';
+import { veteransDataset } from '@antq/veterans';
+import { youthDataset } from '@antq/youth';
 import { policeMigrations } from '../src/designations/designation-migrations.js';
 import { loadPoliceExampleData, policeDataset, policeDesignations } from '../src/example-data.js';
-import { datasetItems, expectOwnedBy, expectReadableIds, expectSeedFigures, expectSources, loadAreas, loadTwice, type AnyRecord } from './dataset-checks.js';
-import { SEED_AREAS, SEED_FIGURES } from './seed-facts.js';
+import {
+  datasetItems,
+  expectOwnedBy,
+  expectReadableIds,
+  expectSeedFigures,
+  expectSources,
+  loadAreas,
+  loadTwice,
+  SEED_AREAS,
+  SEED_FIGURES,
+  type AnyRecord,
+} from '@antq/testing';
 
 const { areas, from } = await loadAreas();
 const options = { agency: 'police', areas } as const;

@@ -1,6 +1,7 @@
 import type { Indicator, RegisterDate } from '../domain/types.js';
 import { toPeriod, type PeriodLike } from '../periods/period.js';
 import type { RollUpPlaceKind } from './roll-up-place.js';
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- for the {@link} below
 import type { rollUpObservations } from './roll-up.js';
 
 /**

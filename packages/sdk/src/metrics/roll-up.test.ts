@@ -7,7 +7,7 @@ import { resolveAreaForward } from './resolve-area-forward.js';
 import { rollUpObservations, rollUpPartialOf, unitValueRange, type RollUpResult } from './roll-up.js';
 import { rollUpGroups, type RollUpGroup } from './roll-up-groups.js';
 import { rollUpPlaces } from './roll-up-place.js';
-import { seededRandom } from '../../test/seeded-random.js';
+import { seededRandom } from '@antq/testing';
 
 /*
  * A small hand-built area graph with three registers:

@@ -2,6 +2,7 @@ import type { AreaGraph, LineageLink, LineageRelation } from '../domain/area-gra
 import type { Indicator, IndicatorUnit, Observation, Period, RegisterDate } from '../domain/types.js';
 import { AntqError, ErrorCode } from '../errors.js';
 import { formatPeriod, isPeriodString, parsePeriod, toPeriod, type PeriodLike } from '../periods/period.js';
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- resolveAreaForward is for a {@link} in a doc comment
 import type { AreaWidening, resolveAreaForward } from './resolve-area-forward.js';
 import { rollUpPlaces, type RollUpPlace } from './roll-up-place.js';
 

@@ -12,7 +12,6 @@ import {
   validateSecurityModelInput,
   validateVolunteerForceInput,
   type Agency,
-  type Observation,
   type RollUpPartial,
   type SecurityModel,
   type VolunteerForce,
@@ -27,7 +26,7 @@ import type { Caller } from '../identity/index.js';
 import { requireWriter } from './write-access.js';
 import type { AreaScopes } from './area-scope.js';
 import { type RecordLoaders, recordTables } from './record-loaders.js';
-import { ALL_AREAS, checkPageSize, decodeCursor, toPage } from './page.js';
+import { ALL_AREAS, checkPageSize, decodeCursor } from './page.js';
 import { observationStore, type StoredObservation } from './observation-store.js';
 import { insertObservation, insertOwnedRecord } from './record-writes.js';
 import { writeOnce } from './idempotent-writes.js';

@@ -10,6 +10,7 @@ import {
 } from 'graphql';
 import { resolvers as scalarLibrary } from 'graphql-scalars';
 
+/* eslint-disable @typescript-eslint/no-explicit-any -- the map takes resolvers of any parent and argument types, as GraphQLResolverMap does */
 /**
  * The resolver map `buildSubgraphSchema` takes (the shape of `@apollo/subgraph`'s
  * `GraphQLResolverMap`): per type, field resolvers (or `{ resolve, subscribe }`) and
@@ -29,6 +30,7 @@ export interface SubgraphResolvers<TContext = any> {
     | GraphQLScalarType
     | { [enumValue: string]: string | number };
 }
+/* eslint-enable @typescript-eslint/no-explicit-any */
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const ISO_DATE_TIME = /^(\d{4}-\d{2}-\d{2})T([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d{1,9})?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)$/i;

@@ -51,6 +51,7 @@ export interface SubscriptionGuardOptions {
 
 export interface SubscriptionGuard {
   /** Wraps mercurius's websocket handler so each connection's messages are checked first. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any handler shape mercurius passes; the guard returns the same type
   wrapHandler<THandler extends (this: any, socket: any, request: any) => unknown>(handler: THandler): THandler;
   /** Takes (once) what was admitted for subscription `id` on the connection of `request`. */
   take(request: object, id: string | number): AdmittedSubscription | undefined;

@@ -1,7 +1,7 @@
 /*
  * Checks every agency's example-data test runs on its dataset: SDK validation, ids, owners,
  * sources, the seed figures, and loading twice into a real store. Shared by the four agencies'
- * tests, next to the seed table they check against.
+ * tests; the seed table they check against is seed-facts.ts.
  */
 import {
   agencyCarriesOrganisation,

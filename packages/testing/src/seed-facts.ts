@@ -1,9 +1,10 @@
 /*
  * The ground truth the example dataset is checked against: every figure of
  * /work/shared/seeds/README.md, as (article, figure as written, owning agency, observation id,
- * indicator, area, period, value). Shared by the four agencies' example-data tests; data only,
- * so any workspace's test may import it.
+ * indicator, area, period, value). Shared by the four agencies' example-data tests and the kit's
+ * tests that need real figures (each agency's test checks its observations equal these rows).
  */
+import type { AgencyDataset } from '@antq/subgraph-kit';
 
 /** The source articles and the date each record cites (004 is undated: dated to the end of the year it reports). */
 export const SEED_DATES = {
@@ -134,3 +135,16 @@ export const SEED_FIGURES: readonly SeedFigure[] = [
   row(A004, 'bắt và khởi tố 2 vụ 5 đối tượng', ['police', 'police-obs-lam-ha-weapons-cases-2023'], ['weapons_cases_prosecuted', '676', '2023', 2]),
   row(A004, 'bắt và khởi tố 2 vụ 5 đối tượng', ['police', 'police-obs-lam-ha-weapons-suspects-2023'], ['weapons_suspects_prosecuted', '676', '2023', 5]),
 ];
+
+/**
+ * An agency's seed figures as a dataset of observations only — the same observations as the
+ * agency's example data (its example-data test holds them equal), for tests outside the services.
+ */
+export function seedObservationDataset(agency: SeedFigure['agency']): AgencyDataset {
+  const observations = SEED_FIGURES.filter((row) => row.agency === agency).map(({ seed, figure, agency: _owner, ...observation }) => ({
+    ...observation,
+    note: figure,
+    sources: [{ title: seed, date: SEED_DATES[seed] }],
+  }));
+  return { agency, observations };
+}
