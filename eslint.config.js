@@ -117,9 +117,10 @@ export default defineConfig(
     ignores: ['**/*.test.ts'],
     rules: {
       'no-restricted-syntax': [
-        'warn',
+        'error',
         {
-          selector: "NewExpression[callee.name='URL'] > Literal[value=/^(\\.\\.\\/)+(schema|packages|services|bench|examples)\\//]",
+          // From src/ (or dist/), one '../' is the package's own root; two or more leave it.
+          selector: "NewExpression[callee.name='URL'] > Literal[value=/^(\\.\\.\\/){2,}(schema|packages|services|bench|examples)\\//]",
           message: 'Read files of the own workspace only: ship the file with the package.',
         },
       ],
