@@ -25,6 +25,7 @@ import type { SqlExecutor, Storage } from '../storage/index.js';
 import type { Caller } from '../identity/index.js';
 import { requireWriter } from './write-access.js';
 import type { AreaScopes } from './area-scope.js';
+import { reportedUnder } from './area-version.js';
 import { type RecordLoaders, recordTables } from './record-loaders.js';
 import { ALL_AREAS, checkPageSize, decodeCursor, toPage } from './page.js';
 import { observationStore, type StoredObservation } from './observation-store.js';
@@ -389,7 +390,8 @@ export function createAgencyResolvers(options: AgencyResolverOptions) {
           resolution: reached.resolutions?.join(', ') || null,
           confirmed: allConfirmed(reached.chain),
         })),
-      [lower]: (area: Parent) => ({ areaCode: String(area.code) }),
+      // The version travels with the view within this subgraph (for metric); another subgraph's view has the code only.
+      [lower]: (area: Parent) => ({ areaCode: String(area.code), ...versionOn(area) }),
     },
 
     [`${P}AreaView`]: {
@@ -402,6 +404,7 @@ export function createAgencyResolvers(options: AgencyResolverOptions) {
           target: String(view.areaCode),
           indicator: String(args.indicator),
           period: String(args.period),
+          ...(typeof view.on === 'string' ? { on: view.on } : {}),
           // Listing every contribution needs every observation: only then are they read one by one.
           contributions: selects(info, 'contributions'),
         }),
@@ -441,6 +444,7 @@ export function createAgencyResolvers(options: AgencyResolverOptions) {
       agency: () => agency.toUpperCase(),
       indicator: (observation: StoredObservation) => labelled(getIndicator(observation.indicator) as never, observation.indicator),
       area: (observation: StoredObservation) => areaRef(observation.areaCode),
+      reportedUnder: (observation: StoredObservation) => reportedUnder(registry, observation.areaCode, observation.period),
       residentialArea: (observation: StoredObservation) => (observation.residentialAreaId ? { id: observation.residentialAreaId } : null),
       history: async (observation: StoredObservation, _: Args, ctx: AgencyContext) =>
         (await ctx.loaders.revisions.load(observation.id)).filter((revision) => revision.revision < observation.revision),
@@ -453,9 +457,14 @@ export function createAgencyResolvers(options: AgencyResolverOptions) {
     },
     ModelKind: { description: (kind: { description?: string }) => kind.description ?? null },
     ForceKind: { legalBasis: (kind: { legalBasis?: string }) => kind.legalBasis ?? null },
-    MetricContribution: { area: (item: Parent) => areaRef(String(item.areaCode)), via: (item: Parent) => String(item.via).toUpperCase() },
+    MetricContribution: {
+      area: (item: Parent) => areaRef(String(item.areaCode)),
+      reportedUnder: (item: Parent) => reportedUnder(registry, String(item.areaCode), String(item.period)),
+      via: (item: Parent) => String(item.via).toUpperCase(),
+    },
     PartialContribution: {
       area: (item: Parent) => areaRef(String(item.areaCode)),
+      reportedUnder: (item: Parent) => reportedUnder(registry, String(item.areaCode), String(item.period)),
       // Where the split unit went: the current units its lineage leads into (the SDK's roll-up works them out).
       into: (item: RollUpPartial) =>
         item.into.map((unit) => ({
