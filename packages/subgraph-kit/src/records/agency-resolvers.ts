@@ -127,6 +127,12 @@ function lineageLinks(registry: AreaRegistry, links: readonly LineageLink[], sid
   });
 }
 
+/** The version of a unit standing in a register (the newest when none is given or the register lacks it). */
+function versionIn(registry: AreaRegistry, code: string, register: string | undefined): AreaParent {
+  const unit = (register !== undefined && registry.get(code, { on: register })) || registry.get(code);
+  return unit ? versionRef(registry, unit) : { code };
+}
+
 /** Whether every change on a way through the lineage is confirmed by a source (see `LineageLink.confirmed`). */
 function allConfirmed(chain: readonly LineageLink[]): boolean {
   return chain.every((link) => link.confirmed !== false);
@@ -465,10 +471,11 @@ export function createAgencyResolvers(options: AgencyResolverOptions) {
     PartialContribution: {
       area: (item: Parent) => areaRef(String(item.areaCode)),
       reportedUnder: (item: Parent) => reportedUnder(registry, String(item.areaCode), String(item.period)),
-      // Where the split unit went: the current units its lineage leads into (the SDK's roll-up works them out).
+      // Where the split unit went: the units its lineage leads into (the SDK's roll-up works them out),
+      // as they were in the register reached (the current one, or an ended target's last).
       into: (item: RollUpPartial) =>
         item.into.map((unit) => ({
-          area: { code: unit.code },
+          area: versionIn(registry, unit.code, unit.chain.at(-1)?.toRegister),
           relation: unit.relation.toUpperCase(),
           effectiveOn: unit.effectiveOn,
           resolution: unit.resolutions.join(', ') || null,
