@@ -142,7 +142,7 @@ export async function createAgencySubgraph<TExtra extends object>(
           storage,
           registry,
           scopes,
-          loaders: createRecordLoaders({ db: storage, agency: definition.agency, registry, scopeOf: scopes.scopeOf }),
+          loaders: createRecordLoaders({ db: storage, agency: definition.agency, registry, scopeOf: scopes.scopeOf, versionScopeOf: scopes.versionScopeOf }),
         };
         return { ...base, ...(definition.context?.(base) ?? ({} as TExtra)) } as AgencyContext & TExtra;
       },

@@ -16,13 +16,13 @@ export interface AreaWidening {
   readonly register: RegisterDate;
 }
 
-/** Where a unit of one register went in the latest register. */
+/** Where a unit of one register went in the latest register (or in the register it was followed to). */
 export interface AreaResolution {
   /** The unit as asked for. */
   readonly code: string;
   /** The register the unit was read in. */
   readonly register: RegisterDate;
-  /** Codes of the latest register's units it resolves into, sorted; empty when unresolved. */
+  /** Codes of the units of the register followed to (the latest by default) it resolves into, sorted; empty when unresolved. */
   readonly units: readonly string[];
   /** Every lineage link followed, register by register (each link once). */
   readonly chain: readonly LineageLink[];
@@ -51,10 +51,15 @@ export interface AreaResolution {
  *
  * A unit without links whose code still appears in the next register is widened too: the 2025
  * reform reused codes for different units, so a code alone does not prove continuity.
+ *
+ * `until` stops at an earlier register than the latest (a roll-up for a unit that has since
+ * ended reads every figure in the last register of that unit); a register before `register`
+ * is taken as `register` itself.
  */
-export function resolveAreaForward(areas: AreaGraph, code: string, register: RegisterDate): AreaResolution {
+export function resolveAreaForward(areas: AreaGraph, code: string, register: RegisterDate, until?: RegisterDate): AreaResolution {
   const registers = areas.registers;
   const from = registers.indexOf(register);
+  const to = until === undefined ? registers.length - 1 : Math.max(from, registers.indexOf(until));
   const base = { code, register, chain: [], widenings: [], relation: 'full', unchanged: false } as const;
   if (from < 0 || areas.ancestorCodes(code, register) === undefined) return { ...base, units: [], problem: 'unknown_area' };
 
@@ -65,7 +70,7 @@ export function resolveAreaForward(areas: AreaGraph, code: string, register: Reg
   let unchanged = true;
   let frontier = new Set([code]);
 
-  for (let index = from; index < registers.length - 1; index++) {
+  for (let index = from; index < to; index++) {
     const current = registers[index]!;
     const next = new Set<string>();
     for (const unit of frontier) {

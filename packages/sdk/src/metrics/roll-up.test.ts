@@ -724,3 +724,71 @@ describe('lineage links no source confirms', () => {
     }
   });
 });
+
+describe('roll-ups of units that have since ended', () => {
+  // The hand graph with the links into each unit, which reading later units back needs.
+  const withPredecessors: AreaGraph = {
+    ...graph,
+    predecessorLinks(code, register) {
+      return [...LINKS.values()].flat().filter((each) => each.to === code && each.toRegister === register);
+    },
+  };
+  const rollUp = (target: string, targetRegister: RegisterDate | undefined, period: string, observations: readonly Observation[], of = offences) =>
+    rollUpObservations({ indicator: of, observations, target, ...(targetRegister ? { targetRegister } : {}), period, areas: withPredecessors });
+
+  it('sums what was reported under an abolished district and its communes while it stood, read in its last register', () => {
+    const c1 = observation(offences, A.C1, '2024');
+    const c3 = observation(offences, A.C3, '2024-Q2');
+    const c5 = observation(offences, A.C5, '2024');
+    const province = observation(offences, A.P, '2024-Q4');
+    const result = rollUp(A.D, OLD, '2024', [c1, c3, c5, province]);
+    expect(result.register).toBe(MID);
+    expect(result.value).toBe(sum(c1, c3));
+    expect(result.contributions.map((each) => [each.observationId, each.via])).toEqual([
+      [c1.id, 'hierarchy'],
+      [c3.id, 'hierarchy'],
+    ]);
+    expect(result.excluded.map((each) => [each.observationId, each.reason])).toEqual([
+      [c5.id, 'area_outside'],
+      [province.id, 'area_above_target'],
+    ]);
+    // Any register of the version names the same target; its own figure is its own.
+    expect(rollUp(A.D, MID, '2024', [c1, c3, c5, province])).toEqual(result);
+    const own = observation(coverage, A.D, '2023', { value: 60 });
+    expect(rollUp(A.D, OLD, '2023', [own], coverage)).toMatchObject({ value: own.value, contributions: [{ observationId: own.id, via: 'self' }] });
+  });
+
+  it('sums the units made from its territory after it ended, and lists units made partly from it', () => {
+    const n1 = observation(offences, A.N1, '2025-Q3');
+    const n2 = observation(offences, A.N2, '2025-Q3');
+    const c4 = observation(offences, A.C4, '2025-Q4');
+    const m1 = observation(offences, A.M1, '2025-Q3');
+    const p2 = observation(offences, A.P2, '2025-Q4');
+    const before = observation(offences, A.C2, '2025-Q1');
+    const result = rollUp(A.D, OLD, '2025', [n1, n2, c4, m1, p2, before]);
+    // N1 and N2 were made only from D's communes (N2 from part of C3), C4 continued.
+    expect(result.value).toBe(sum(n1, n2, c4, before));
+    expect(result.contributions.filter((each) => each.areaCode !== A.C2).every((each) => each.via === 'lineage')).toBe(true);
+    expect(result.excluded.map((each) => [each.observationId, each.reason])).toEqual([
+      [m1.id, 'area_outside'],
+      [p2.id, 'area_above_target'],
+    ]);
+    expectAccountedFor(result, [n1, n2, c4, m1, p2, before]);
+  });
+
+  it('reads a later unit that is exactly the ended unit as the target itself, and one made partly from it as partial', () => {
+    const p2 = observation(coverage, A.P2, '2025-Q3', { value: 40 });
+    expect(rollUp(A.P, OLD, '2025-Q3', [p2], coverage)).toMatchObject({ value: p2.value, contributions: [{ observationId: p2.id, via: 'lineage' }] });
+    // C3 split between N1 and N2: N1 is made partly from C3, partly from C1 and C2.
+    const n1 = observation(offences, A.N1, '2025-Q3');
+    const n2 = observation(offences, A.N2, '2025-Q3');
+    const result = rollUp(A.C3, OLD, '2025-Q3', [n1, n2]);
+    expect(result.value).toBe(n2.value);
+    expect(result.partial).toMatchObject([{ observationId: n1.id, relation: 'partial', resolvedAreaCodes: [A.C1, A.C2, A.C3], insideTarget: [A.C3], into: [] }]);
+  });
+
+  it('still refuses a target the register asked for does not have', () => {
+    expect(caught(() => rollUp(A.D, undefined, '2024', [])).code).toBe(ErrorCode.UNKNOWN_AREA);
+    expect(caught(() => rollUp(A.N1, OLD, '2024', [])).details).toMatchObject({ areaCode: A.N1, register: OLD });
+  });
+});

@@ -98,11 +98,15 @@ export interface RollUpPartialUnit {
 export interface RollUpPartial extends RollUpObservationFacts {
   /** The relation of the lineage followed: `partial` when a link was partial (a split commune). */
   readonly relation: LineageRelation;
-  /** Every unit of the latest register its area resolves into. */
+  /**
+   * Every unit of the latest register (the target's, see {@link RollUpResult.register}) its area
+   * resolves into; for an area of a later register than an ended target's, the units of the
+   * target's register it was made from.
+   */
   readonly resolvedAreaCodes: readonly string[];
   /** Those of them that are the target or lie below it. */
   readonly insideTarget: readonly string[];
-  /** Each of `resolvedAreaCodes` with the lineage that leads into it: where the split unit went. */
+  /** Each of `resolvedAreaCodes` with the lineage that leads into it: where the split unit went (empty when read back). */
   readonly into: readonly RollUpPartialUnit[];
   readonly chain: readonly LineageLink[];
   readonly widenings: readonly AreaWidening[];
@@ -123,8 +127,13 @@ export interface RollUpOptions {
   /** The indicator to roll up; observations of other indicators are excluded. */
   readonly indicator: Indicator;
   readonly observations: readonly Observation[];
-  /** Code of the target area in the latest register of `areas`. */
+  /** Code of the target area in the latest register of `areas`, or in `targetRegister`. */
   readonly target: string;
+  /**
+   * A register the target stands in, for a unit that has since ended (Tỉnh Long An 80 in the
+   * register of 2024-11-01, Huyện Lâm Hà 676); the latest register by default. See rule 5.
+   */
+  readonly targetRegister?: RegisterDate;
   /** The target period (string form or object). */
   readonly period: PeriodLike;
   readonly areas: AreaGraph;
@@ -135,7 +144,7 @@ export interface RollUpResult {
   /** Code of the indicator rolled up. */
   readonly indicator: string;
   readonly target: string;
-  /** The register the target was read in: the latest of `areas`. */
+  /** The register the target was read in: the latest of `areas`, or the last its version stands in. */
   readonly register: RegisterDate;
   /** The target period in its string form. */
   readonly period: string;
@@ -203,7 +212,8 @@ export function rollUpPartialOf(observation: Observation, place: RollUpPlace): R
     relation: place.resolution.relation,
     resolvedAreaCodes: place.resolution.units,
     insideTarget: place.insideTarget,
-    into: place.resolution.units.map((code) => unitReached(place.resolution.chain, code, place.resolution.register)),
+    // A unit after the target ended was not split: it took in part of the target's territory.
+    into: place.after ? [] : place.resolution.units.map((code) => unitReached(place.resolution.chain, code, place.resolution.register)),
     chain: place.resolution.chain,
     widenings: place.resolution.widenings,
   };
@@ -275,6 +285,11 @@ function areaCovers(a: Candidate, b: Candidate): boolean {
  *    counts in full. When only some do (a commune split between the target and another unit) it
  *    is listed in `partial` and not summed. When none do, it is `area_above_target` if one of them
  *    contains the target ("covers more than the target"), else `area_outside`.
+ *    A target that has since ended (`targetRegister`) is read in the last register its version
+ *    stands in, and areas are followed forward to that register instead; areas of later
+ *    registers are read back to the units of that register they were made from, with the same
+ *    rules (wholly from inside the target: in full; partly: `partial`; the whole target and
+ *    more: `area_above_target`). See {@link rollUpPlaces}.
  * 6. **No double counting.** Among observations read in the same register, one whose area and
  *    period are both covered by another's (a commune's May figure under its district's year
  *    figure) is `covered_by_other`; two that overlap in area and period without either covering
@@ -297,7 +312,7 @@ export function rollUpObservations(options: RollUpOptions): RollUpResult {
   const { indicator, observations, target, areas } = options;
   const period = toPeriod(options.period);
   const periodText = formatPeriod(period);
-  const places = rollUpPlaces(areas, target);
+  const places = rollUpPlaces(areas, target, options.targetRegister === undefined ? {} : { register: options.targetRegister });
 
   const exclusions = new Map<number, RollUpExclusion>();
   const exclude: Exclude = (index, reason, message, related) => {
@@ -342,10 +357,22 @@ export function rollUpObservations(options: RollUpOptions): RollUpResult {
         partials.set(index, rollUpPartialOf(observation, place));
         break;
       case 'above':
-        exclude(index, 'area_above_target', `covers more than the target: area ${observation.areaCode} resolves to ${resolution.units.join(', ')}, which contains ${target}`);
+        exclude(
+          index,
+          'area_above_target',
+          place.after
+            ? `covers more than the target: area ${observation.areaCode} took in the whole of ${target}, and more`
+            : `covers more than the target: area ${observation.areaCode} resolves to ${resolution.units.join(', ')}, which contains ${target}`,
+        );
         break;
       case 'outside':
-        exclude(index, 'area_outside', `area ${observation.areaCode} resolves to ${resolution.units.join(', ')}, outside ${target}`);
+        exclude(
+          index,
+          'area_outside',
+          place.after
+            ? `area ${observation.areaCode} was made from ${resolution.units.join(', ')}, outside ${target}`
+            : `area ${observation.areaCode} resolves to ${resolution.units.join(', ')}, outside ${target}`,
+        );
         break;
     }
   }

@@ -25,6 +25,7 @@ import type { SqlExecutor, Storage } from '../storage/index.js';
 import type { Caller } from '../identity/index.js';
 import { requireWriter } from './write-access.js';
 import type { AreaScopes } from './area-scope.js';
+import { reportedUnder } from './area-version.js';
 import { type RecordLoaders, recordTables } from './record-loaders.js';
 import { ALL_AREAS, checkPageSize, decodeCursor } from './page.js';
 import { observationStore, type StoredObservation } from './observation-store.js';
@@ -116,6 +117,12 @@ function lineageLinks(registry: AreaRegistry, links: readonly LineageLink[], sid
       confirmed: link.confirmed !== false,
     };
   });
+}
+
+/** The version of a unit standing in a register (the newest when none is given or the register lacks it). */
+function versionIn(registry: AreaRegistry, code: string, register: string | undefined): AreaParent {
+  const unit = (register !== undefined && registry.get(code, { on: register })) || registry.get(code);
+  return unit ? versionRef(registry, unit) : { code };
 }
 
 /** Whether every change on a way through the lineage is confirmed by a source (see `LineageLink.confirmed`). */
@@ -381,7 +388,8 @@ export function createAgencyResolvers(options: AgencyResolverOptions) {
           resolution: reached.resolutions?.join(', ') || null,
           confirmed: allConfirmed(reached.chain),
         })),
-      [lower]: (area: Parent) => ({ areaCode: String(area.code) }),
+      // The version travels with the view within this subgraph (for metric); another subgraph's view has the code only.
+      [lower]: (area: Parent) => ({ areaCode: String(area.code), ...versionOn(area) }),
     },
 
     [`${P}AreaView`]: {
@@ -394,6 +402,7 @@ export function createAgencyResolvers(options: AgencyResolverOptions) {
           target: String(view.areaCode),
           indicator: String(args.indicator),
           period: String(args.period),
+          ...(typeof view.on === 'string' ? { on: view.on } : {}),
           // Listing every contribution needs every observation: only then are they read one by one.
           contributions: selects(info, 'contributions'),
         }),
@@ -433,6 +442,7 @@ export function createAgencyResolvers(options: AgencyResolverOptions) {
       agency: () => agency.toUpperCase(),
       indicator: (observation: StoredObservation) => labelled(getIndicator(observation.indicator) as never, observation.indicator),
       area: (observation: StoredObservation) => areaRef(observation.areaCode),
+      reportedUnder: (observation: StoredObservation) => reportedUnder(registry, observation.areaCode, observation.period),
       residentialArea: (observation: StoredObservation) => (observation.residentialAreaId ? { id: observation.residentialAreaId } : null),
       history: async (observation: StoredObservation, _: Args, ctx: AgencyContext) =>
         (await ctx.loaders.revisions.load(observation.id)).filter((revision) => revision.revision < observation.revision),
@@ -445,13 +455,19 @@ export function createAgencyResolvers(options: AgencyResolverOptions) {
     },
     ModelKind: { description: (kind: { description?: string }) => kind.description ?? null },
     ForceKind: { legalBasis: (kind: { legalBasis?: string }) => kind.legalBasis ?? null },
-    MetricContribution: { area: (item: Parent) => areaRef(String(item.areaCode)), via: (item: Parent) => String(item.via).toUpperCase() },
+    MetricContribution: {
+      area: (item: Parent) => areaRef(String(item.areaCode)),
+      reportedUnder: (item: Parent) => reportedUnder(registry, String(item.areaCode), String(item.period)),
+      via: (item: Parent) => String(item.via).toUpperCase(),
+    },
     PartialContribution: {
       area: (item: Parent) => areaRef(String(item.areaCode)),
-      // Where the split unit went: the current units its lineage leads into (the SDK's roll-up works them out).
+      reportedUnder: (item: Parent) => reportedUnder(registry, String(item.areaCode), String(item.period)),
+      // Where the split unit went: the units its lineage leads into (the SDK's roll-up works them out),
+      // as they were in the register reached (the current one, or an ended target's last).
       into: (item: RollUpPartial) =>
         item.into.map((unit) => ({
-          area: { code: unit.code },
+          area: versionIn(registry, unit.code, unit.chain.at(-1)?.toRegister),
           relation: unit.relation.toUpperCase(),
           effectiveOn: unit.effectiveOn,
           resolution: unit.resolutions.join(', ') || null,

@@ -1,4 +1,4 @@
-import type { AreaRegistry } from '@antq/sdk/areas';
+import type { AreaRegistry, RegisterDate } from '@antq/sdk/areas';
 
 /**
  * Phạm vi địa bàn — which area codes' records belong under an area: the area itself, its
@@ -9,6 +9,12 @@ import type { AreaRegistry } from '@antq/sdk/areas';
 export interface AreaScopes {
   /** Codes whose records belong under `code` (the newest register that has the code). */
   scopeOf(code: string): readonly string[];
+  /**
+   * Codes whose figures a roll-up for an older version of a unit reads (the version standing in
+   * `register`, e.g. Tỉnh Long An 80 in 2024-11-01): its scope as it stood, and every later unit
+   * that took in part of its territory — what was reported after it ended.
+   */
+  versionScopeOf(code: string, register: RegisterDate): readonly string[];
   /** Whether a record at `inner` falls under `outer` — a jurisdiction check. */
   covers(outer: string, inner: string): boolean;
 }
@@ -44,8 +50,38 @@ export function createAreaScopes(registry: AreaRegistry): AreaScopes {
     return inForce.at(-1) ?? registry.latestRegister;
   }
 
+  const versionScopes = new Map<string, readonly string[]>();
+  function versionScopeOf(code: string, register: RegisterDate): readonly string[] {
+    const unit = registry.require(code, { on: register });
+    const last = registerOf(unit);
+    const cacheKey = `${last}|${code}`;
+    let scope = versionScopes.get(cacheKey);
+    if (!scope) {
+      const codes = new Set<string>();
+      collect(code, last, codes, new Set());
+      // Later units that took in part of it: its units of its last register, followed forward.
+      const frontier: { code: string; on: RegisterDate }[] = [{ code, on: last }];
+      const followed = new Set<string>();
+      for (let index = 0; index < frontier.length; index++) {
+        const at = frontier[index]!;
+        if (at.on === last) for (const child of registry.children(at.code, { on: last })) frontier.push({ code: child.code, on: last });
+        for (const link of registry.successors(at.code, { on: at.on })) {
+          const reached = `${link.toRegister}|${link.to}`;
+          if (followed.has(reached)) continue;
+          followed.add(reached);
+          codes.add(link.to);
+          frontier.push({ code: link.to, on: link.toRegister });
+        }
+      }
+      scope = [...codes];
+      versionScopes.set(cacheKey, scope);
+    }
+    return scope;
+  }
+
   return {
     scopeOf,
+    versionScopeOf,
     covers(outer, inner) {
       let set = setCache.get(outer);
       if (!set) {

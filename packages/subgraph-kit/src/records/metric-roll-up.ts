@@ -15,15 +15,16 @@ import {
   type Indicator,
   type Observation,
   type Period,
-  type RegisterDate,
   type RollUpContribution,
   type RollUpGroup,
   type RollUpPartial,
   type RollUpPlaceKind,
   type RollUpPlaces,
 } from '@antq/sdk';
-import type { AreaRegistry } from '@antq/sdk/areas';
+import type { AreaRegistry, RegisterDate } from '@antq/sdk/areas';
 import type { SqlExecutor } from '../storage/index.js';
+import { createAreaScopes, type AreaScopes } from './area-scope.js';
+import { areaVersionRef, metricTarget, type AreaVersionRef, type MetricTarget } from './area-version.js';
 import { observationStore, type RollUpRow, type RollUpSummaryRow } from './observation-store.js';
 
 /**
@@ -48,6 +49,11 @@ import { observationStore, type RollUpRow, type RollUpSummaryRow } from './obser
  * row by row. So does a request that selects `contributions`: they list every observation
  * summed, which only the rows give — read then, in the same statement as the value, so the
  * answer is always of one state of the store.
+ *
+ * The target is one version of a unit (`metricTarget`): the current unit with the code, or an
+ * older one named by `on` or — for a code no current unit has — by the period. An older
+ * version is read in its last register, with the figures reported after it ended read back
+ * (the SDK's `rollUpPlaces`); its scope is `AreaScopes.versionScopeOf`.
  */
 
 /** One metric asked for. */
@@ -55,12 +61,16 @@ export interface MetricRequest {
   readonly target: string;
   readonly indicator: string;
   readonly period: string;
+  /** A date within the version of the target meant (see `metricTarget`); none for the current unit. */
+  readonly on?: string;
   /** Whether the answer must list its contributions (the row-by-row way). */
   readonly contributions?: boolean;
 }
 
 /** The schema's MetricRollUp. */
 export interface MetricRollUp {
+  /** The version of the unit rolled up to. */
+  readonly target: AreaVersionRef;
   readonly indicator: Indicator;
   readonly period: string;
   readonly value: number | null;
@@ -88,6 +98,8 @@ export interface MetricRollUpOptions {
   readonly agency: Agency;
   readonly registry: AreaRegistry;
   readonly scopeOf: (code: string) => readonly string[];
+  /** The scope of an older version of a unit; `createAreaScopes(registry).versionScopeOf` when not given. */
+  readonly versionScopeOf?: (code: string, register: RegisterDate) => readonly string[];
   /** Only the row-by-row way (the reference the summed way is tested against). */
   readonly rowsOnly?: boolean;
 }
@@ -108,24 +120,39 @@ export async function rollUpMetrics(
     const period = parsePeriod(request.period);
     return { period, previous: previousPeriod(period) };
   });
-  const scopes = requests.map((request) => options.scopeOf(request.target));
   const answers: (MetricRollUp | Error)[] = new Array(requests.length);
   const paths: MetricPath[] = new Array(requests.length).fill('rows');
   const byRows: number[] = [];
+  // An unknown target fails its own request only.
+  const targets = requests.map((request, index) => {
+    try {
+      return metricTarget(options.registry, request.target, periods[index]!.period, request.on);
+    } catch (error) {
+      answers[index] = error as Error;
+      return undefined;
+    }
+  });
+  const versionScopeOf = options.versionScopeOf ?? defaultScopes(options.registry).versionScopeOf;
+  const scopes = targets.map((target) =>
+    target === undefined ? [] : target.register === undefined ? options.scopeOf(target.code) : versionScopeOf(target.code, target.register),
+  );
 
   // The summed way, one statement per target. Unknown indicators and targets go row by row,
   // which names their error.
   const byTarget = new Map<string, { plan: TargetPlan; asked: { index: number; indicator: Indicator }[] }>();
   requests.forEach((request, index) => {
-    const plan = options.rowsOnly || request.contributions ? undefined : targetPlan(options.registry, request.target, scopes[index]!);
+    const target = targets[index];
+    if (target === undefined) return;
+    const plan = options.rowsOnly || request.contributions ? undefined : targetPlan(options.registry, target, scopes[index]!);
     const indicator = getIndicator(request.indicator);
     if (plan === undefined || indicator === undefined) {
       byRows.push(index);
       return;
     }
-    const entry = byTarget.get(request.target) ?? { plan, asked: [] };
+    const key = targetKey(target);
+    const entry = byTarget.get(key) ?? { plan, asked: [] };
     entry.asked.push({ index, indicator });
-    byTarget.set(request.target, entry);
+    byTarget.set(key, entry);
   });
   await Promise.all(
     [...byTarget.values()].map(async ({ plan, asked }) => {
@@ -144,7 +171,7 @@ export async function rollUpMetrics(
           byRows.push(index);
           continue;
         }
-        answers[index] = metricAnswer(indicator, periods[index]!, summed.current, summed.partial, summed.previous);
+        answers[index] = metricAnswer(areaVersionRef(options.registry, plan.target.unit), indicator, periods[index]!, summed.current, summed.partial, summed.previous);
         paths[index] = 'summed';
       }
     }),
@@ -164,7 +191,7 @@ export async function rollUpMetrics(
       const scope = new Set(scopes[index]!);
       const observations = rows.filter((row) => row.indicator === request.indicator && scope.has(row.areaCode));
       try {
-        answers[index] = rollUpStored({ agency: options.agency, registry: options.registry }, { ...request, observations });
+        answers[index] = rollUpStored({ agency: options.agency, registry: options.registry }, { ...request, target: targets[index]!, observations });
       } catch (error) {
         answers[index] = error as Error;
       }
@@ -176,7 +203,7 @@ export async function rollUpMetrics(
 /** Builds the metric roll-up for one area, indicator and period from its rows, row by row. */
 export function rollUpStored(
   options: { agency: Agency; registry: AreaRegistry },
-  request: { target: string; indicator: string; period: string; contributions?: boolean; observations: readonly RollUpRow[] },
+  request: { target: MetricTarget; indicator: string; period: string; contributions?: boolean; observations: readonly RollUpRow[] },
 ): MetricRollUp {
   const indicator = requireIndicator(request.indicator);
   const period = parsePeriod(request.period);
@@ -192,13 +219,32 @@ export function rollUpStored(
       revision: row.revision,
     }),
   );
-  const rollUp = (which: Period) => rollUpObservations({ indicator, observations, target: request.target, period: formatPeriod(which), areas: options.registry });
+  const { target } = request;
+  const rollUp = (which: Period) =>
+    rollUpObservations({
+      indicator,
+      observations,
+      target: target.code,
+      ...(target.register === undefined ? {} : { targetRegister: target.register }),
+      period: formatPeriod(which),
+      areas: options.registry,
+    });
   const current = rollUp(period);
   const before = rollUp(previous);
-  return metricAnswer(indicator, { period, previous }, current.value, current.partial, before.value, request.contributions ? current.contributions : undefined);
+  const version = areaVersionRef(options.registry, target.unit);
+  return metricAnswer(version, indicator, { period, previous }, current.value, current.partial, before.value, request.contributions ? current.contributions : undefined);
+}
+
+/** Scopes for callers that give no `versionScopeOf`, one per registry. */
+const fallbackScopes = new WeakMap<AreaRegistry, AreaScopes>();
+function defaultScopes(registry: AreaRegistry): AreaScopes {
+  let scopes = fallbackScopes.get(registry);
+  if (scopes === undefined) fallbackScopes.set(registry, (scopes = createAreaScopes(registry)));
+  return scopes;
 }
 
 function metricAnswer(
+  target: AreaVersionRef,
   indicator: Indicator,
   periods: { period: Period; previous: Period },
   current: number | null,
@@ -213,6 +259,7 @@ function metricAnswer(
       ? null
       : comparePeriods({ current, previous, periods: { current: formatPeriod(periods.period), previous: previousPeriodText } });
   return {
+    target,
     indicator,
     period: formatPeriod(periods.period),
     value: current,
@@ -246,9 +293,15 @@ interface PlaceClass {
 
 /** Everything about a target the summed way needs besides the observations; the same for every request. */
 interface TargetPlan {
+  readonly target: MetricTarget;
   readonly scope: readonly string[];
   readonly places: RollUpPlaces;
   readonly classes: readonly PlaceClass[];
+}
+
+/** A target's version as a key: the code, and the register of an older version. */
+function targetKey(target: MetricTarget): string {
+  return target.register === undefined ? target.code : `${target.code}@${target.register}`;
 }
 
 /** Plans by target, per registry (registries do not change). */
@@ -260,18 +313,19 @@ const plans = new WeakMap<AreaRegistry, Map<string, TargetPlan | undefined>>();
  * Undefined when the summed way cannot serve the target: not in the latest register (the row
  * by row roll-up names that error), or registers not in date order.
  */
-function targetPlan(registry: AreaRegistry, target: string, scope: readonly string[]): TargetPlan | undefined {
+function targetPlan(registry: AreaRegistry, target: MetricTarget, scope: readonly string[]): TargetPlan | undefined {
   let byTarget = plans.get(registry);
   if (byTarget === undefined) plans.set(registry, (byTarget = new Map()));
-  const known = byTarget.get(target);
+  const key = targetKey(target);
+  const known = byTarget.get(key);
   if (known !== undefined && known.scope === scope) return known;
-  if (byTarget.has(target) && known === undefined) return undefined;
+  if (byTarget.has(key) && known === undefined) return undefined;
 
   const registers = registry.registers;
   let plan: TargetPlan | undefined;
   if (registers.every((register, index) => index === 0 || registers[index - 1]! < register)) {
     try {
-      const places = rollUpPlaces(registry, target);
+      const places = rollUpPlaces(registry, target.code, target.register === undefined ? {} : { register: target.register });
       const classes = new Map<string, PlaceClass>();
       for (const code of scope) {
         registers.forEach((register, registerIndex) => {
@@ -284,12 +338,12 @@ function targetPlan(registry: AreaRegistry, target: string, scope: readonly stri
           else classes.set(key, { register, registerIndex, kind: place.kind, depth, codes: [code] });
         });
       }
-      plan = { scope, places, classes: [...classes.values()] };
+      plan = { target, scope, places, classes: [...classes.values()] };
     } catch {
       plan = undefined;
     }
   }
-  byTarget.set(target, plan);
+  byTarget.set(key, plan);
   return plan;
 }
 

@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import type { SecurityModel, VolunteerForce } from '@antq/sdk';
 import { parsePeriod } from '@antq/sdk';
-import type { AreaRegistry } from '@antq/sdk/areas';
+import type { AreaRegistry, RegisterDate } from '@antq/sdk/areas';
 import type { Agency } from '@antq/sdk';
 import type { SqlExecutor } from '../storage/index.js';
 import { createRecordTableAccess, type RecordListFilter } from './record-table.js';
@@ -58,7 +58,13 @@ function batchKey(request: PageRequest): string {
  * DataLoaders for one GraphQL request: each kind of fetch is one SQL statement per tick,
  * however many areas or records the query touches.
  */
-export function createRecordLoaders(options: { db: SqlExecutor; agency: Agency; registry: AreaRegistry; scopeOf: (code: string) => readonly string[] }) {
+export function createRecordLoaders(options: {
+  db: SqlExecutor;
+  agency: Agency;
+  registry: AreaRegistry;
+  scopeOf: (code: string) => readonly string[];
+  versionScopeOf?: (code: string, register: RegisterDate) => readonly string[];
+}) {
   const { db } = options;
   const cacheKeyFn = (request: PageRequest) => `${batchKey(request)}|${request.scopeKey}`;
 
@@ -106,7 +112,7 @@ export function createRecordLoaders(options: { db: SqlExecutor; agency: Agency; 
   const metric = new DataLoader<MetricRequest, unknown, string>(
     // Every target, indicator and period asked in this tick, in as few statements as possible.
     async (requests) => (await rollUpMetrics(db, options, requests)).answers,
-    { cacheKeyFn: (request) => `${request.target}|${request.indicator}|${request.period}|${request.contributions === true}` },
+    { cacheKeyFn: (request) => `${request.target}|${request.on ?? ''}|${request.indicator}|${request.period}|${request.contributions === true}` },
   );
 
   return {
