@@ -39,7 +39,7 @@ export function buildAgencyContract(agency: Agency, ownTypeDefs = ''): string {
   const own = parseOwn(ownTypeDefs);
   const ownedHere = new Set(own.definitions.flatMap((definition) => (definition.kind === Kind.OBJECT_TYPE_DEFINITION ? [definition.name.value] : [])));
   const shared = sharedDocument();
-  return printContract([
+  return printContract(`${agency}'s own contract file (services/${agency}/schema/${agency}.graphql)`, [
     { ...shared, definitions: shared.definitions.filter((definition) => !('name' in definition && definition.name && ownedHere.has(definition.name.value))) },
     parse(fillTemplate(agencyTemplate, info)),
     parse(registryTypeDefs(agency)),
@@ -49,7 +49,7 @@ export function buildAgencyContract(agency: Agency, ownTypeDefs = ''): string {
 
 /** The SDL of a subgraph that is not an agency's (the change stream): its own file and the registry's enums. */
 export function buildPlatformContract(ownTypeDefs: string): string {
-  return printContract([parse(agencyEnum()), parseOwn(ownTypeDefs)]);
+  return printContract('the subgraph\'s own contract file', [parse(agencyEnum()), parseOwn(ownTypeDefs)]);
 }
 
 function sharedDocument(): DocumentNode {
@@ -92,8 +92,13 @@ function parseOwn(typeDefs: string): DocumentNode {
   return hasDefinitions ? parse(typeDefs) : { kind: Kind.DOCUMENT, definitions: [] };
 }
 
-function printContract(documents: readonly DocumentNode[]): string {
-  const merged = mergeTypeDefs([...documents], { sort: false, throwOnConflict: true });
+function printContract(ownFile: string, documents: readonly DocumentNode[]): string {
+  let merged: DocumentNode;
+  try {
+    merged = mergeTypeDefs([...documents], { sort: false, throwOnConflict: true });
+  } catch (error) {
+    throw new Error(`The ${ownFile} contradicts the shared contract of @antq/subgraph-kit: ${(error as Error).message}. Add fields and types of its own; change shared ones in packages/subgraph-kit/contract/.`);
+  }
   const definitions = merged.definitions.filter((definition: DefinitionNode) => definition.kind !== Kind.SCHEMA_DEFINITION && definition.kind !== Kind.SCHEMA_EXTENSION);
   return `${FEDERATION_LINK}\n${print({ kind: Kind.DOCUMENT, definitions })}\n`;
 }
