@@ -9,7 +9,7 @@ import { appendChange, outboxMigrations, type Change } from '../src/outbox/index
 import { createChangeSubscriptionResolvers, type ChangeEvent } from '../src/outbox/change-subscription.js';
 import { createAreaScopes, type AreaScopes } from '../src/records/area-scope.js';
 import { accessGrantMigrations, createAccessGrantStore } from '../src/access/access-grants.js';
-import type { AgencyContext } from '../src/records/agency-resolvers.js';
+import type { AgencyContext } from '../src/records/agency-context.js';
 import type { Caller } from '../src/identity/caller.js';
 import { createStorage, runMigrations, type Storage } from '../src/storage/index.js';
 

@@ -7,7 +7,7 @@ import {
   type Agency,
 } from '@antq/sdk';
 import type { GraphQLResolveInfo } from 'graphql';
-import { appendChange } from '../outbox/index.js';
+import { appendChange } from '../outbox/change-outbox.js';
 import type { SqlExecutor } from '../storage/index.js';
 import { AGENCY_TYPE_PREFIX, type AgencyContext, type AgencyResolverOptions, type Args, type Parent } from './agency-context.js';
 import { enumList, fromEnumValue } from './enum-values.js';
