@@ -83,7 +83,7 @@ describe('the change subscription resolver', () => {
       const replayed = await take(stream, 25);
       expect(replayed.map((event) => event.recordId)).toEqual(before);
       expect(replayed.map((event) => event.seq)).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
-      expect(replayed[0]).toMatchObject({ cursor: 'police:1', agency: 'POLICE', recordKind: 'security_model', change: 'created', area: { code: '28177' } });
+      expect(replayed[0]).toMatchObject({ cursor: 'police:1', agency: 'police', recordKind: 'security_model', change: 'created', area: { code: '28177' } });
       const [live] = await append(storage, change());
       const [next] = await take(stream, 1);
       expect(next).toMatchObject({ recordId: live, seq: 26 });

@@ -43,7 +43,7 @@ function toEvent(row: StoredChange): ChangeEvent {
   return {
     cursor: changeCursor(row.agency, row.seq),
     seq: row.seq,
-    agency: row.agency.toUpperCase(),
+    agency: row.agency,
     recordKind: row.recordKind,
     recordId: row.recordId,
     change: row.change,

@@ -5,6 +5,7 @@ import { createMetricFieldResolvers } from './metric-field-resolvers.js';
 import { createRecordMutations } from './record-mutation-resolvers.js';
 import { createRecordQueries } from './record-query-resolvers.js';
 import { createRecordTypeResolvers } from './record-type-resolvers.js';
+import { SCHEMA_ENUM_VALUES } from './schema-enums.js';
 
 export { AGENCY_TYPE_PREFIX, type AgencyContext, type AgencyResolverOptions } from './agency-context.js';
 
@@ -21,6 +22,7 @@ export function createAgencyResolvers(options: AgencyResolverOptions) {
     ...createAreaViewResolvers(options),
     ...createRecordTypeResolvers(options),
     ...createMetricFieldResolvers(),
+    ...SCHEMA_ENUM_VALUES,
   };
 }
 

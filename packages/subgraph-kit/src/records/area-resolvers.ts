@@ -1,7 +1,6 @@
-import type { AdministrativeUnit } from '@antq/sdk';
+import type { AdministrativeUnit, AreaLevel } from '@antq/sdk';
 import type { AreaRegistry, LineageLink } from '@antq/sdk/areas';
 import type { AgencyResolverOptions, Args, Parent } from './agency-context.js';
-import { fromEnumValue } from './enum-values.js';
 import { checkPageSize } from './page.js';
 
 /**
@@ -46,7 +45,7 @@ function lineageLinks(registry: AreaRegistry, links: readonly LineageLink[], sid
     const unit = registry.get(link[side], { on: side === 'to' ? link.toRegister : link.fromRegister });
     return {
       area: unit ? versionRef(registry, unit) : { code: link[side] },
-      relation: link.relation.toUpperCase(),
+      relation: link.relation,
       effectiveOn: link.effectiveOn,
       resolution: link.resolution ?? null,
       confirmed: link.confirmed !== false,
@@ -66,7 +65,7 @@ export function createAreaQueries({ registry }: AgencyResolverOptions) {
     areas: (_: unknown, args: Args) =>
       registry
         .search(String(args.search), {
-          ...(args.level ? { level: fromEnumValue(args.level) } : {}),
+          ...(args.level ? { level: args.level as AreaLevel } : {}),
           ...(args.provinceCode ? { provinceCode: String(args.provinceCode) } : {}),
           ...(args.on ? { on: String(args.on) } : args.currentOnly === false ? { allVersions: true } : { on: registry.latestRegister }),
           limit: checkPageSize(args.first as number | undefined, 20),
@@ -81,7 +80,7 @@ export function createAreaResolvers({ agency, registry }: AgencyResolverOptions)
     __resolveReference: (reference: Parent) => ({ code: String(reference.code) }),
     name: (area: Parent) => unitFields(registry, area).name,
     fullName: (area: Parent) => unitFields(registry, area).fullName,
-    level: (area: Parent) => unitFields(registry, area).level.toUpperCase(),
+    level: (area: Parent) => unitFields(registry, area).level,
     unitType: (area: Parent) => unitFields(registry, area).unitType,
     parent: (area: Parent) => {
       const up = registry.parent(String(area.code), versionOn(area));
@@ -110,7 +109,7 @@ export function createAreaResolvers({ agency, registry }: AgencyResolverOptions)
     currentUnits: (area: Parent) =>
       registry.currentOf(String(area.code), versionOn(area)).map((reached) => ({
         area: { code: reached.code },
-        relation: reached.relation.toUpperCase(),
+        relation: reached.relation,
         effectiveOn: reached.effectiveOn ?? unitFields(registry, { code: reached.code }).validFrom,
         resolution: reached.resolutions?.join(', ') || null,
         confirmed: allConfirmed(reached.chain),

@@ -22,7 +22,7 @@ export function createAreaViewResolvers({ agency }: AgencyResolverOptions) {
   const P = AGENCY_TYPE_PREFIX[agency];
   return {
     [`${P}AreaView`]: {
-      agency: () => agency.toUpperCase(),
+      agency: () => agency,
       models: viewConnection('models'),
       forces: viewConnection('forces'),
       observations: viewConnection('observations'),

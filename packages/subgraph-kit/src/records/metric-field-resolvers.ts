@@ -35,8 +35,6 @@ export function metricField(view: Parent, args: Args, ctx: AgencyContext, info: 
 export function createMetricFieldResolvers() {
   return {
     Indicator: {
-      unit: (indicator: { unit: string }) => indicator.unit.toUpperCase(),
-      reportedBy: (indicator: { reportedBy: string }) => indicator.reportedBy.toUpperCase(),
       countOf: (indicator: { countOf?: string }) => indicator.countOf ?? null,
     },
     ModelKind: { description: (kind: { description?: string }) => kind.description ?? null },
@@ -48,7 +46,7 @@ export function createMetricFieldResolvers() {
       into: (item: RollUpPartial) =>
         item.into.map((unit) => ({
           area: { code: unit.code },
-          relation: unit.relation.toUpperCase(),
+          relation: unit.relation,
           effectiveOn: unit.effectiveOn,
           resolution: unit.resolutions.join(', ') || null,
           confirmed: allConfirmed(unit.chain),

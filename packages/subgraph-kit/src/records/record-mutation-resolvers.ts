@@ -10,7 +10,6 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { appendChange } from '../outbox/change-outbox.js';
 import type { SqlExecutor } from '../storage/index.js';
 import { AGENCY_TYPE_PREFIX, type AgencyContext, type AgencyResolverOptions, type Args, type Parent } from './agency-context.js';
-import { enumList, fromEnumValue } from './enum-values.js';
 import { writeOnce } from './idempotent-writes.js';
 import { observationStore, type StoredObservation } from './observation-store.js';
 import { recordTables } from './record-loaders.js';
@@ -34,21 +33,9 @@ function newId(agency: Agency, kind: string): string {
   return `${agency}-${kind}-${crypto.randomUUID()}`;
 }
 
-/** Turns the schema's capitalised enum values into the SDK's codes before validation. */
+/** Drops what the schema leaves unset and what a write may not set, before validation. */
 function normaliseInput(input: Args): Args {
   const out: Args = { ...input };
-  for (const key of ['organisation', 'status']) if (typeof out[key] === 'string') out[key] = fromEnumValue(out[key]);
-  if (Array.isArray(out.partners)) out.partners = enumList(out.partners);
-  if (Array.isArray(out.funding)) {
-    out.funding = (out.funding as Args[]).map((funding) => ({
-      ...funding,
-      source: fromEnumValue(funding.source),
-      ...(funding.recurrence ? { recurrence: fromEnumValue(funding.recurrence) } : {}),
-    }));
-  }
-  if (Array.isArray(out.linkedRecords)) {
-    out.linkedRecords = (out.linkedRecords as Args[]).map((link) => ({ ...link, agency: fromEnumValue(link.agency) }));
-  }
   for (const [key, value] of Object.entries(out)) if (value === null || value === undefined) delete out[key];
   for (const key of ['retired', 'retiredReason', 'updatedAt', 'agency']) delete out[key];
   return out;

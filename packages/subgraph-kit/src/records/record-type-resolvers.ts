@@ -2,7 +2,6 @@ import { getForceKind, getIndicator, getModelKind, type Agency, type SecurityMod
 import type { AreaRegistry } from '@antq/sdk/areas';
 import { AGENCY_TYPE_PREFIX, type AgencyContext, type AgencyResolverOptions, type Args, type Parent } from './agency-context.js';
 import { areaRef, recordAreaRef } from './area-resolvers.js';
-import { toEnumValue } from './enum-values.js';
 import type { StoredObservation } from './observation-store.js';
 
 const labelled = (entry: { code: string; label: { vi: string; en: string } } | undefined, code: string) =>
@@ -14,15 +13,12 @@ const resources = (list: unknown) =>
 /** The fields models and forces share, their links to other records among them. */
 function sharedRecordFields(agency: Agency, registry: AreaRegistry) {
   return {
-    agency: () => agency.toUpperCase(),
-    organisation: (record: Parent) => toEnumValue(record.organisation as string),
+    agency: () => agency,
     area: (record: Parent) => recordAreaRef(registry, record),
     residentialArea: (record: Parent) => (record.residentialAreaId ? { id: record.residentialAreaId } : null),
     funding: (record: Parent) =>
       ((record.funding as Parent[] | undefined) ?? []).map((funding) => ({
         ...funding,
-        source: toEnumValue(funding.source as string),
-        recurrence: toEnumValue(funding.recurrence as string),
         atLeast: funding.atLeast ?? false,
       })),
     // Another agency's record is a reference the gateway resolves at its owner; our own we load here.
@@ -56,13 +52,12 @@ export function createRecordTypeResolvers({ agency, registry }: AgencyResolverOp
       __resolveReference: (reference: Parent, ctx: AgencyContext) => ctx.loaders.models.load(String(reference.id)),
       ...recordFields,
       kind: (model: SecurityModel) => labelled(getModelKind(model.kind), model.kind),
-      status: (model: SecurityModel) => toEnumValue(model.status),
       resources: (model: SecurityModel) => resources(model.resources),
       outcomes: (model: SecurityModel) => model.outcomes ?? [],
       replication: (model: SecurityModel) =>
         model.replication ? { ...model.replication, areas: (model.replication.areaCodes ?? []).map((code) => ({ code })) } : null,
       commendations: (model: SecurityModel) => model.commendations ?? [],
-      partners: (model: SecurityModel) => (model.partners ?? []).map((partner) => toEnumValue(partner)),
+      partners: (model: SecurityModel) => model.partners ?? [],
     },
 
     [`${P}Force`]: {
@@ -74,7 +69,7 @@ export function createRecordTypeResolvers({ agency, registry }: AgencyResolverOp
 
     [`${P}Observation`]: {
       __resolveReference: (reference: Parent, ctx: AgencyContext) => ctx.loaders.observations.load(String(reference.id)),
-      agency: () => agency.toUpperCase(),
+      agency: () => agency,
       indicator: (observation: StoredObservation) => labelled(getIndicator(observation.indicator) as never, observation.indicator),
       area: (observation: StoredObservation) => areaRef(observation.areaCode),
       residentialArea: (observation: StoredObservation) => (observation.residentialAreaId ? { id: observation.residentialAreaId } : null),
