@@ -60,15 +60,3 @@ export { enforceFieldClassification, isActiveGrant, mayReadChange, type AccessGr
 
 export { createGrantDirectory, type GrantDirectory, type GrantInForce } from './access/grant-directory.js';
 export { postSignedSystemRequest } from './identity/system-request.js';
-
-// Errors.
-export {
-  badUserInputError,
-  conflictError,
-  forbiddenError,
-  notFoundError,
-  notOwningAgencyError,
-  toGraphQLError,
-  unauthenticatedError,
-  unknownAreaError,
-} from './errors.js';

@@ -8,7 +8,7 @@ import { appendChange, outboxMigrations, type Change } from '../src/outbox/index
 import { createChangeSubscriptionResolvers, type ChangeEvent } from '../src/outbox/change-subscription.js';
 import { createAreaScopes, type AreaScopes } from '../src/records/area-scope.js';
 import { accessGrantMigrations, createAccessGrantStore } from '../src/access/access-grants.js';
-import type { AgencyContext } from '../src/records/agency-resolvers.js';
+import type { AgencyContext } from '../src/records/agency-context.js';
 import type { Caller } from '../src/identity/caller.js';
 import { createStorage, runMigrations, type Storage } from '../src/storage/index.js';
 
@@ -82,7 +82,7 @@ describe('the change subscription resolver', () => {
       const replayed = await take(stream, 25);
       expect(replayed.map((event) => event.recordId)).toEqual(before);
       expect(replayed.map((event) => event.seq)).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
-      expect(replayed[0]).toMatchObject({ cursor: 'police:1', agency: 'POLICE', recordKind: 'security_model', change: 'created', area: { code: '28177' } });
+      expect(replayed[0]).toMatchObject({ cursor: 'police:1', agency: 'police', recordKind: 'security_model', change: 'created', area: { code: '28177' } });
       const [live] = await append(storage, change());
       const [next] = await take(stream, 1);
       expect(next).toMatchObject({ recordId: live, seq: 26 });

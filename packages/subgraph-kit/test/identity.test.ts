@@ -1,11 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { GraphQLError, parse } from 'graphql';
+import { AntqError } from '@antq/sdk';
+import { parse } from 'graphql';
 import { postGraphQL, postSignedGraphQL, signSubgraphRequest } from '@antq/testing';
 import {
-  assertJurisdiction,
-  assertOwningAgency,
-  NATIONAL_JURISDICTION,
   parseCallerClaims,
   requireCaller,
   type Caller,
@@ -226,8 +224,8 @@ describe('caller guards', () => {
     try {
       fn();
     } catch (error) {
-      expect(error).toBeInstanceOf(GraphQLError);
-      return (error as GraphQLError).extensions;
+      expect(error).toBeInstanceOf(AntqError);
+      return (error as AntqError).toExtensions();
     }
     return undefined;
   };
@@ -238,36 +236,6 @@ describe('caller guards', () => {
     expect(codeOf(() => requireCaller({ caller: undefined }))).toMatchObject({ code: 'UNAUTHENTICATED' });
   });
 
-  it('assertOwningAgency throws NOT_OWNING_AGENCY for another agency', () => {
-    expect(() => assertOwningAgency(caller(), 'police')).not.toThrow();
-    const id = randomUUID();
-    expect(codeOf(() => assertOwningAgency(caller({ agency: 'youth' }), 'police', { kind: 'PoliceModel', id }))).toEqual({
-      code: 'NOT_OWNING_AGENCY',
-      owner: 'police',
-      callerAgency: 'youth',
-      kind: 'PoliceModel',
-      id,
-    });
-  });
-
-  it('assertJurisdiction throws OUTSIDE_JURISDICTION outside the subtree or without a jurisdiction', () => {
-    const province = areaCode();
-    const commune = `${province}-1`;
-    const isWithin = (code: string, ancestor: string) => code.startsWith(`${ancestor}-`);
-    expect(() => assertJurisdiction(caller({ jurisdiction: province }), commune, isWithin)).not.toThrow();
-    expect(() => assertJurisdiction(caller({ jurisdiction: province }), province, isWithin)).not.toThrow();
-    expect(codeOf(() => assertJurisdiction(caller({ jurisdiction: province }), 'elsewhere', isWithin))).toEqual({
-      code: 'OUTSIDE_JURISDICTION',
-      areaCode: 'elsewhere',
-      jurisdiction: province,
-    });
-    expect(codeOf(() => assertJurisdiction(caller({ jurisdiction: undefined }), commune, isWithin))).toMatchObject({
-      code: 'OUTSIDE_JURISDICTION',
-      jurisdiction: null,
-    });
-    // The whole country only when the token says so.
-    expect(() => assertJurisdiction(caller({ jurisdiction: NATIONAL_JURISDICTION }), commune, isWithin)).not.toThrow();
-  });
 });
 
 describe('the signature scheme', () => {

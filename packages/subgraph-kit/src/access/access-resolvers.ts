@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { AntqError, ErrorCode, NATIONAL_JURISDICTION, isAgencyCode, jurisdictionCovers, requireAgency, type Agency } from '@antq/sdk';
 import type { GraphQLResolveInfo } from 'graphql';
 import { appendChange } from '../outbox/index.js';
-import type { AgencyContext } from '../records/agency-resolvers.js';
+import type { AgencyContext } from '../records/agency-context.js';
 import { writeOnce } from '../records/idempotent-writes.js';
 import type { SqlExecutor } from '../storage/index.js';
 import { isActiveGrant, type AccessGrant, type AccessGrantStore } from './access-grants.js';
@@ -72,12 +72,12 @@ export function createAccessGrantResolvers(agency: Agency, store: AccessGrantSto
       },
       // Reached only by the gateway: the field is @inaccessible in the supergraph.
       [`_${agency}ActiveGrants`]: (_: unknown, args: Args, ctx: AgencyContext) =>
-        store.list(ctx.storage, { grantee: String(args.grantee).toLowerCase() as Agency, activeOnly: true }),
+        store.list(ctx.storage, { grantee: args.grantee as Agency, activeOnly: true }),
     },
     Mutation: {
       [`grant${P}Access`]: async (_: unknown, args: Args, ctx: AgencyContext, info: GraphQLResolveInfo) => {
         const input = args.input as Args;
-        const grantee = String(input.grantee).toLowerCase();
+        const grantee = String(input.grantee);
         if (!isAgencyCode(grantee) || grantee === agency) {
           throw new AntqError(ErrorCode.BAD_USER_INPUT, `A grant goes to another agency, not the ${agency} itself.`, { issues: [{ path: 'input.grantee', message: 'expected another agency' }] });
         }
@@ -113,8 +113,6 @@ export function createAccessGrantResolvers(agency: Agency, store: AccessGrantSto
       },
     },
     AccessGrant: {
-      owner: (grant: AccessGrant) => grant.owner.toUpperCase(),
-      grantee: (grant: AccessGrant) => grant.grantee.toUpperCase(),
       area: (grant: AccessGrant) => (grant.areaCode ? { code: grant.areaCode } : null),
       active: (grant: AccessGrant) => isActiveGrant(grant),
     },

@@ -1,6 +1,4 @@
 export {
-  assertJurisdiction,
-  assertOwningAgency,
   Clearance,
   NATIONAL_JURISDICTION,
   parseCallerClaims,

@@ -1,5 +1,5 @@
 import { AntqError, ErrorCode, type Agency } from '@antq/sdk';
-import type { AgencyContext } from '../records/agency-resolvers.js';
+import type { AgencyContext } from '../records/agency-context.js';
 import { latestSeq, readChanges, type StoredChange } from './change-outbox.js';
 import { createAccessGrantStore } from '../access/access-grants.js';
 import { mayReadChange } from '../access/change-access.js';
@@ -43,7 +43,7 @@ function toEvent(row: StoredChange): ChangeEvent {
   return {
     cursor: changeCursor(row.agency, row.seq),
     seq: row.seq,
-    agency: row.agency.toUpperCase(),
+    agency: row.agency,
     recordKind: row.recordKind,
     recordId: row.recordId,
     change: row.change,

@@ -31,7 +31,7 @@ export function createChangesAfterResolver(agency: Agency, storage: () => SqlExe
           head,
           events: rows.map((row) => ({
             cursor: `${agency}:${row.seq}`,
-            agency: agency.toUpperCase(),
+            agency,
             seq: row.seq,
             recordKind: row.recordKind,
             recordId: row.recordId,

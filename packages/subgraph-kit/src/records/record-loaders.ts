@@ -39,11 +39,10 @@ export interface PageRequest {
 export type { MetricRequest } from './metric-roll-up.js';
 
 function listFilter(filter: Record<string, unknown>): RecordListFilter {
-  const lower = (values: unknown) => (Array.isArray(values) ? values.map((value) => String(value).toLowerCase()) : null);
   return {
     kinds: Array.isArray(filter.kinds) ? filter.kinds.map(String) : null,
-    statuses: lower(filter.statuses),
-    organisation: typeof filter.organisation === 'string' ? filter.organisation.toLowerCase() : null,
+    statuses: Array.isArray(filter.statuses) ? filter.statuses.map(String) : null,
+    organisation: typeof filter.organisation === 'string' ? filter.organisation : null,
     includeRetired: filter.includeRetired === true,
   };
 }

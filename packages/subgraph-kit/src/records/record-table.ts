@@ -65,8 +65,8 @@ function toIsoDateTime(value: unknown): string {
   return value instanceof Date ? value.toISOString() : new Date(String(value)).toISOString();
 }
 
-/** Builds the SQL and row mapping for one record table. */
-export function createRecordTableAccess<Record extends { id: string; name: string }>(spec: RecordTable<Record>) {
+/** How one record table's rows map to records and back: scalar columns, and the rest in `details`. */
+function createRowMapping<Record extends { id: string; name: string }>(spec: RecordTable<Record>) {
   const scalarColumns: [string, string][] = [
     ...Object.entries(COMMON_COLUMNS),
     ...(Object.entries(spec.columns) as [string, string][]),
@@ -112,6 +112,76 @@ export function createRecordTableAccess<Record extends { id: string; name: strin
     return details;
   }
 
+  return { fromRow, toColumns, detailsOf };
+}
+
+/**
+ * Pages of records for many lists in one statement: each list key has its own set of
+ * area codes, its own total and its first `size + 1` rows after the cursor.
+ */
+async function listRecords<Record extends { id: string; name: string }>(
+  db: SqlExecutor,
+  spec: RecordTable<Record>,
+  fromRow: (row: Row) => Record & StoredRecordMeta,
+  request: RecordListRequest,
+): Promise<Map<string, RecordListResult<Record>>> {
+  const params: unknown[] = [];
+  const source = listSource(request.scopes, spec.table, params);
+  const where: string[] = [];
+  const { filter } = request;
+  if (!filter.includeRetired) where.push('r.retired_at IS NULL');
+  if (filter.kinds?.length) {
+    params.push(filter.kinds);
+    where.push(`r.kind = ANY($${params.length}::text[])`);
+  }
+  if (filter.statuses?.length && 'status' in spec.columns) {
+    params.push(filter.statuses);
+    where.push(`r.status = ANY($${params.length}::text[])`);
+  }
+  if (filter.organisation) {
+    params.push(filter.organisation);
+    where.push(`r.organisation = $${params.length}`);
+  }
+  let afterCondition = '';
+  if (request.after) {
+    params.push(request.after.name, request.after.id);
+    afterCondition = `WHERE (counted.name, counted.id) > ($${params.length - 1}, $${params.length})`;
+  }
+  params.push(request.size + 1);
+  const sql = `
+    SELECT * FROM (
+      SELECT counted.*, row_number() OVER (PARTITION BY counted.list_key ORDER BY counted.name, counted.id) AS list_position
+      FROM (
+        SELECT scope.list_key, r.*, count(*) OVER (PARTITION BY scope.list_key) AS list_total
+        FROM ${source}
+        ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+      ) counted
+      ${afterCondition}
+    ) paged
+    WHERE paged.list_position <= $${params.length}
+    ORDER BY paged.list_key, paged.list_position`;
+  const rows = await db.query<Row>(sql, params);
+  const results = new Map<string, RecordListResult<Record>>();
+  for (const key of request.scopes.keys()) results.set(key, { rows: [], totalCount: 0 });
+  for (const row of rows) {
+    const result = results.get(String(row.list_key))!;
+    result.rows.push(fromRow(row));
+    results.set(String(row.list_key), { rows: result.rows, totalCount: Number(row.list_total) });
+  }
+  // Past the last page no row carries the total: count those lists without the cursor.
+  const emptied = [...results].filter(([, result]) => result.rows.length === 0).map(([key]) => key);
+  if (request.after && emptied.length > 0) {
+    const scopes = new Map(emptied.map((key) => [key, request.scopes.get(key)!]));
+    const counted = await listRecords(db, spec, fromRow, { scopes, filter: request.filter, size: 0, after: undefined });
+    for (const [key, result] of counted) results.set(key, { rows: [], totalCount: result.totalCount });
+  }
+  return results;
+}
+
+/** Builds the SQL and row mapping for one record table. */
+export function createRecordTableAccess<Record extends { id: string; name: string }>(spec: RecordTable<Record>) {
+  const { fromRow, toColumns, detailsOf } = createRowMapping(spec);
+
   return {
     spec,
     fromRow,
@@ -122,63 +192,8 @@ export function createRecordTableAccess<Record extends { id: string; name: strin
       return ids.map((id) => byId.get(id));
     },
 
-    /**
-     * Pages of records for many lists in one statement: each list key has its own set of
-     * area codes, its own total and its first `size + 1` rows after the cursor.
-     */
-    async list(db: SqlExecutor, request: RecordListRequest): Promise<Map<string, RecordListResult<Record>>> {
-      const params: unknown[] = [];
-      const source = listSource(request.scopes, spec.table, params);
-      const where: string[] = [];
-      const { filter } = request;
-      if (!filter.includeRetired) where.push('r.retired_at IS NULL');
-      if (filter.kinds?.length) {
-        params.push(filter.kinds);
-        where.push(`r.kind = ANY($${params.length}::text[])`);
-      }
-      if (filter.statuses?.length && 'status' in spec.columns) {
-        params.push(filter.statuses);
-        where.push(`r.status = ANY($${params.length}::text[])`);
-      }
-      if (filter.organisation) {
-        params.push(filter.organisation);
-        where.push(`r.organisation = $${params.length}`);
-      }
-      let afterCondition = '';
-      if (request.after) {
-        params.push(request.after.name, request.after.id);
-        afterCondition = `WHERE (counted.name, counted.id) > ($${params.length - 1}, $${params.length})`;
-      }
-      params.push(request.size + 1);
-      const sql = `
-        SELECT * FROM (
-          SELECT counted.*, row_number() OVER (PARTITION BY counted.list_key ORDER BY counted.name, counted.id) AS list_position
-          FROM (
-            SELECT scope.list_key, r.*, count(*) OVER (PARTITION BY scope.list_key) AS list_total
-            FROM ${source}
-            ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-          ) counted
-          ${afterCondition}
-        ) paged
-        WHERE paged.list_position <= $${params.length}
-        ORDER BY paged.list_key, paged.list_position`;
-      const rows = await db.query<Row>(sql, params);
-      const results = new Map<string, RecordListResult<Record>>();
-      for (const key of request.scopes.keys()) results.set(key, { rows: [], totalCount: 0 });
-      for (const row of rows) {
-        const result = results.get(String(row.list_key))!;
-        result.rows.push(fromRow(row));
-        results.set(String(row.list_key), { rows: result.rows, totalCount: Number(row.list_total) });
-      }
-      // Past the last page no row carries the total: count those lists without the cursor.
-      const emptied = [...results].filter(([, result]) => result.rows.length === 0).map(([key]) => key);
-      if (request.after && emptied.length > 0) {
-        const scopes = new Map(emptied.map((key) => [key, request.scopes.get(key)!]));
-        const counted = await this.list(db, { scopes, filter: request.filter, size: 0, after: undefined });
-        for (const [key, result] of counted) results.set(key, { rows: [], totalCount: result.totalCount });
-      }
-      return results;
-    },
+    /** Pages of records for many lists in one statement (see `listRecords`). */
+    list: (db: SqlExecutor, request: RecordListRequest) => listRecords(db, spec, fromRow, request),
 
     async insert(db: SqlExecutor, record: Record, createdBy: string): Promise<Record & StoredRecordMeta> {
       const { columns, values } = toColumns(record);

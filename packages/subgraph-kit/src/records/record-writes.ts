@@ -1,5 +1,5 @@
 import { AGENCIES, formatPeriod, parsePeriod, type Agency, type Organisation } from '@antq/sdk';
-import { appendChange } from '../outbox/index.js';
+import { appendChange } from '../outbox/change-outbox.js';
 import type { SqlExecutor } from '../storage/index.js';
 import { observationStore, type StoredObservation } from './observation-store.js';
 import { recordTables } from './record-loaders.js';

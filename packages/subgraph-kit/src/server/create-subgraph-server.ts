@@ -1,54 +1,31 @@
 import { randomUUID } from 'node:crypto';
-import type { Socket } from 'node:net';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import mercurius, { type MercuriusCommonOptions, type MercuriusContext } from 'mercurius';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import mercurius, { type MercuriusCommonOptions } from 'mercurius';
 import { pino, type LevelWithSilent } from 'pino';
 import { parse, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { Agency } from '@antq/sdk';
-import { toSafeGraphQLError, gatewaySignatureError } from '../errors.js';
-import type { Caller } from '../identity/caller.js';
-import { createGatewayRequestVerifier, type AdmittedRequest } from '../identity/gateway-request.js';
-import type { GraphQLRequestParams, NonceStore } from '../identity/gateway-signature.js';
+import { createGatewayRequestVerifier } from '../identity/gateway-request.js';
+import type { NonceStore } from '../identity/gateway-signature.js';
+import { createAdmission } from './admission.js';
 import { createErrorFormatter } from './error-formatter.js';
+import { runCloseHooks, trackConnectionsForClose } from './graceful-close.js';
+import { registerHealthRoutes } from './health.js';
 import { maskSubscriptionErrors } from './mask-subscription-errors.js';
 import { attachScalarResolvers, type SubgraphResolvers } from './scalars.js';
+import type { ContextInput, SubgraphContext, SubgraphOwner } from './subgraph-context.js';
 import { createSubscriptionGuard } from './subscription-guard.js';
+
+export type { ContextInput, SubgraphContext, SubgraphContextBase, SubgraphOwner } from './subgraph-context.js';
 
 /** Where every subgraph serves GraphQL (HTTP and websocket). */
 export const GRAPHQL_PATH = '/graphql';
-
-/** Who a subgraph belongs to: an agency, or the graph itself for the change stream. */
-export type SubgraphOwner = Agency | 'stream';
-
-/** What every resolver of an ANTQ subgraph finds in its context. */
-export interface SubgraphContextBase {
-  /** The agency that owns this subgraph ('stream' for the graph's change stream). */
-  readonly agency: SubgraphOwner;
-  /** The caller the gateway forwarded; undefined for anonymous callers and the gateway's own calls. */
-  readonly caller: Caller | undefined;
-  /** The request's logger (carries the request id). */
-  readonly log: FastifyBaseLogger;
-  /** `extensions.idempotencyKey` of the request, which the gateway forwards from `Idempotency-Key`. */
-  readonly idempotencyKey?: string | undefined;
-}
-
-/** The base context plus what the agency's `context` hook adds. */
-export type SubgraphContext<TExtra extends object = Record<never, never>> = SubgraphContextBase & TExtra;
 
 /** Mercurius's subscription options that pass through (`context` and `fullWsTransport` are the kit's). */
 export type SubgraphSubscriptionOptions = Omit<
   Exclude<MercuriusCommonOptions['subscription'], boolean | undefined>,
   'context' | 'fullWsTransport'
 >;
-
-/** What the agency's per-request `context` hook receives. */
-export interface ContextInput {
-  /** The verified caller (undefined when the gateway forwarded none). */
-  readonly caller: Caller | undefined;
-  /** The HTTP request, or the websocket upgrade request of a subscription. */
-  readonly request: FastifyRequest;
-}
 
 export interface SubgraphServerOptions<TExtra extends object = Record<never, never>> {
   readonly agency: SubgraphOwner;
@@ -126,35 +103,6 @@ type ApolloResolverMap = NonNullable<Extract<Parameters<typeof buildSubgraphSche
 
 const AGENCIES = new Set<string>(Object.values(Agency));
 
-function queryStringParams(query: unknown): GraphQLRequestParams {
-  if (typeof query !== 'object' || query === null) return {};
-  const { query: text, operationName, variables, extensions } = query as Record<string, unknown>;
-  const json = (value: unknown): unknown => {
-    if (typeof value !== 'string') return value;
-    try {
-      return JSON.parse(value);
-    } catch {
-      return undefined;
-    }
-  };
-  return { query: text, operationName, variables: json(variables), extensions: json(extensions) };
-}
-
-/** The forwarded Idempotency-Key of a POSTed request; any value is passed on, the write checks it. */
-function idempotencyKeyOf(body: unknown): { idempotencyKey?: string } {
-  const key = (body as { extensions?: { idempotencyKey?: unknown } } | null)?.extensions?.idempotencyKey;
-  // Not a string: '' fails the write's check, with BAD_USER_INPUT.
-  return key === undefined || key === null ? {} : { idempotencyKey: typeof key === 'string' ? key : '' };
-}
-
-function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`readiness check took longer than ${ms} ms`)), ms);
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
-}
-
 function checkOptions(options: Pick<SubgraphServerOptions, 'agency' | 'allowUnsigned' | 'signingKey' | 'port' | 'closeGraceMs'>): void {
   if (!AGENCIES.has(options.agency) && options.agency !== 'stream') {
     throw new SubgraphConfigError(`Unknown agency "${String(options.agency)}". Use one of ${[...AGENCIES].join(', ')}.`);
@@ -175,6 +123,51 @@ function checkOptions(options: Pick<SubgraphServerOptions, 'agency' | 'allowUnsi
   }
 }
 
+/** Warns at start about options that are allowed but risky. */
+function warnAboutOptions(options: Pick<SubgraphServerOptions, 'agency' | 'allowUnsigned' | 'signingKey'>, log: FastifyBaseLogger): void {
+  const { agency } = options;
+  if (options.signingKey && Buffer.byteLength(options.signingKey, 'utf8') < 32) {
+    log.warn(`The ${agency} subgraph's signingKey is shorter than 32 bytes; use a longer random secret shared with the gateway.`);
+  }
+  if (options.allowUnsigned === true) {
+    log.warn(
+      `!!! allowUnsigned is ON: the ${agency} subgraph accepts requests that the gateway did not sign and trusts ` +
+        'whatever caller they name. Use this only on a developer machine, never where anyone else can reach the port. !!!',
+    );
+  }
+}
+
+/** Parses the SDL and builds the federated schema, transformed and with subscription errors masked. */
+function buildSchema<TExtra extends object>(options: Pick<SubgraphServerOptions<TExtra>, 'agency' | 'typeDefs' | 'resolvers' | 'transformSchema'>, log: FastifyBaseLogger): GraphQLSchema {
+  const { agency } = options;
+  let document: DocumentNode;
+  try {
+    document = typeof options.typeDefs === 'string' ? parse(options.typeDefs) : options.typeDefs;
+  } catch (error) {
+    throw new SubgraphConfigError(`The ${agency} SDL does not parse: ${(error as Error).message}`, { cause: error });
+  }
+  let schema;
+  try {
+    schema = buildSubgraphSchema({
+      typeDefs: document,
+      resolvers: attachScalarResolvers(document, options.resolvers) as ApolloResolverMap,
+    });
+  } catch (error) {
+    throw new SubgraphConfigError(`The ${agency} subgraph schema does not build: ${(error as Error).message}`, { cause: error });
+  }
+  options.transformSchema?.(schema);
+  maskSubscriptionErrors(schema, log);
+  return schema;
+}
+
+/** The URL clients reach the server at: a wildcard host is reached on loopback. */
+function serverUrl(server: FastifyInstance, host: string, configuredPort: number | undefined): string {
+  const address = server.server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : configuredPort ?? 0;
+  const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  return `http://${urlHost}:${port}${GRAPHQL_PATH}`;
+}
+
 /**
  * Khởi tạo subgraph — the server every agency subgraph runs: the agency's Federation 2 schema
  * (built with `buildSubgraphSchema`) served by mercurius on Fastify with JIT, accepting only
@@ -188,57 +181,16 @@ export async function createSubgraphServer<TExtra extends object = Record<never,
   const bodyLimit = options.bodyLimit ?? 1_048_576;
   const queryDepth = options.queryDepth ?? 15;
   const maxTokens = options.maxTokens ?? 20_000;
-  const readinessTimeoutMs = options.readinessTimeoutMs ?? 2_000;
-  const closeGraceMs = options.closeGraceMs ?? 10_000;
   const host = options.host ?? '127.0.0.1';
   const onCloseHooks = options.onClose === undefined ? [] : typeof options.onClose === 'function' ? [options.onClose] : [...options.onClose];
   const log: FastifyBaseLogger =
     options.logger ?? pino({ level: options.logLevel ?? 'info', name: `antq-${agency}-subgraph` });
 
-  const runOnClose = async (): Promise<unknown[]> => {
-    const failures: unknown[] = [];
-    for (const hook of [...onCloseHooks].reverse()) {
-      try {
-        await hook();
-      } catch (error) {
-        log.error({ err: error }, 'An onClose hook failed');
-        failures.push(error);
-      }
-    }
-    return failures;
-  };
-
   let app: FastifyInstance | undefined;
   try {
     checkOptions(options);
-    if (options.signingKey && Buffer.byteLength(options.signingKey, 'utf8') < 32) {
-      log.warn(`The ${agency} subgraph's signingKey is shorter than 32 bytes; use a longer random secret shared with the gateway.`);
-    }
-    if (options.allowUnsigned === true) {
-      log.warn(
-        `!!! allowUnsigned is ON: the ${agency} subgraph accepts requests that the gateway did not sign and trusts ` +
-          'whatever caller they name. Use this only on a developer machine, never where anyone else can reach the port. !!!',
-      );
-    }
-
-    let document: DocumentNode;
-    try {
-      document = typeof options.typeDefs === 'string' ? parse(options.typeDefs) : options.typeDefs;
-    } catch (error) {
-      throw new SubgraphConfigError(`The ${agency} SDL does not parse: ${(error as Error).message}`, { cause: error });
-    }
-    let schema;
-    try {
-      schema = buildSubgraphSchema({
-        typeDefs: document,
-        resolvers: attachScalarResolvers(document, options.resolvers) as ApolloResolverMap,
-      });
-    } catch (error) {
-      throw new SubgraphConfigError(`The ${agency} subgraph schema does not build: ${(error as Error).message}`, { cause: error });
-    }
-    options.transformSchema?.(schema);
-    maskSubscriptionErrors(schema, log);
-
+    warnAboutOptions(options, log);
+    const schema = buildSchema(options, log);
     const verify = createGatewayRequestVerifier({
       audience: agency,
       signingKey: options.signingKey,
@@ -246,9 +198,7 @@ export async function createSubgraphServer<TExtra extends object = Record<never,
       ...(options.signatureMaxAgeSeconds === undefined ? {} : { maxAgeSeconds: options.signatureMaxAgeSeconds }),
       ...(options.nonces ? { nonces: options.nonces } : {}),
     });
-    const admittedRequests = new WeakMap<FastifyRequest, AdmittedRequest>();
-    const contextAttempted = new WeakSet<FastifyRequest>();
-    let closing = false;
+    const admission = createAdmission({ agency, verify, context: options.context });
 
     const server = Fastify({
       loggerInstance: log,
@@ -258,24 +208,7 @@ export async function createSubgraphServer<TExtra extends object = Record<never,
       return503OnClosing: true,
     });
     app = server;
-
-    // Every open connection, so that close need not wait on clients (see `close` below).
-    const sockets = new Set<Socket>();
-    server.server.on('connection', (socket: Socket) => {
-      sockets.add(socket);
-      socket.once('close', () => sockets.delete(socket));
-    });
-    server.server.on('request', (_request, response) => {
-      // A response that ends while closing leaves its connection idle: end it then, not when the client lets go.
-      response.once('close', () => {
-        if (closing) setImmediate(() => server.server.closeIdleConnections());
-      });
-    });
-    // While closing, every answer tells the client the connection ends with it.
-    server.addHook('onSend', (_request, reply, payload, done) => {
-      if (closing) reply.header('connection', 'close');
-      done(null, payload);
-    });
+    const graceful = trackConnectionsForClose(server, { agency, log, closeGraceMs: options.closeGraceMs ?? 10_000 });
 
     const guard = options.subscription
       ? createSubscriptionGuard({ schema, verify, maxDepth: queryDepth, maxTokens, log })
@@ -291,36 +224,6 @@ export async function createSubgraphServer<TExtra extends object = Record<never,
       });
     }
 
-    const verifyGatewaySignature = async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> => {
-      if ((request as { ws?: boolean }).ws === true) return undefined; // subscriptions are checked per message
-      const params: GraphQLRequestParams =
-        request.method === 'GET' || request.method === 'HEAD'
-          ? queryStringParams(request.query)
-          : typeof request.body === 'object' && request.body !== null && !Array.isArray(request.body)
-            ? (request.body as GraphQLRequestParams)
-            : {};
-      const verdict = await verify(params);
-      if (!verdict.ok) {
-        request.log.warn({ problem: verdict.problem, remoteAddress: request.ip }, 'Refused a request the gateway did not sign');
-        return reply
-          .code(401)
-          .type('application/json; charset=utf-8')
-          .send({ errors: [verdict.error.toJSON()] });
-      }
-      admittedRequests.set(request, verdict);
-      return undefined;
-    };
-
-    const buildContext = async (request: FastifyRequest): Promise<Record<string, unknown>> => {
-      const admitted = admittedRequests.get(request);
-      const base: SubgraphContextBase = { agency, caller: admitted?.caller, log: request.log, ...idempotencyKeyOf(request.body) };
-      // Mercurius calls this again from its error handler when it threw the first time.
-      if (!admitted || !options.context || contextAttempted.has(request)) return { ...base };
-      contextAttempted.add(request);
-      const extra = await options.context({ caller: admitted.caller, request });
-      return { ...extra, ...base } as Record<string, unknown>;
-    };
-
     await server.register(mercurius, {
       schema,
       path: GRAPHQL_PATH,
@@ -331,91 +234,35 @@ export async function createSubgraphServer<TExtra extends object = Record<never,
       graphql: { parseOptions: { maxTokens } },
       allowBatchedQueries: false,
       errorFormatter: createErrorFormatter({ log, bodyLimit }),
-      context: (request) => buildContext(request),
-      additionalRouteOptions: { preHandler: verifyGatewaySignature },
+      context: (request) => admission.buildContext(request),
+      additionalRouteOptions: { preHandler: admission.verifyGatewaySignature },
       subscription: options.subscription
         ? { ...(typeof options.subscription === 'object' ? options.subscription : {}), fullWsTransport: false }
         : false,
     });
+    if (guard) server.graphql.addHook('preSubscriptionExecution', admission.admitSubscription(guard));
 
-    if (guard) {
-      server.graphql.addHook('preSubscriptionExecution', async (_schema, _document, context, id) => {
-        const subscriptionContext = context as MercuriusContext & { request: FastifyRequest } & Record<string, unknown>;
-        const { request } = subscriptionContext;
-        const admitted = guard.take(request, id);
-        if (!admitted) throw gatewaySignatureError('MISSING_SIGNATURE');
-        const base: SubgraphContextBase = { agency, caller: admitted.caller, log: request.log };
-        let extra: object = {};
-        if (options.context) {
-          try {
-            extra = await options.context({ caller: admitted.caller, request });
-          } catch (error) {
-            throw toSafeGraphQLError(error, (original) => request.log.error({ err: original }, 'The context hook failed for a subscription'));
-          }
-        }
-        Object.assign(subscriptionContext, extra, base);
-      });
-    }
-
-    server.get('/health', async () => ({ status: 'ok', agency }));
-    server.get('/readiness', async (request, reply) => {
-      if (closing) return reply.code(503).send({ status: 'closing', agency });
-      try {
-        const result = await withTimeout(Promise.resolve().then(() => options.ready?.()), readinessTimeoutMs);
-        if (result === false) return reply.code(503).send({ status: 'not ready', agency });
-      } catch (error) {
-        request.log.warn({ err: error }, 'Readiness check failed');
-        return reply.code(503).send({ status: 'not ready', agency });
-      }
-      return { status: 'ready', agency };
-    });
+    registerHealthRoutes(server, { agency, ready: options.ready, readinessTimeoutMs: options.readinessTimeoutMs ?? 2_000, closing: graceful.closing });
 
     await server.listen({ port: options.port ?? 0, host });
-    const address = server.server.address();
-    const port = typeof address === 'object' && address !== null ? address.port : options.port ?? 0;
-    const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
 
     let closed: Promise<void> | undefined;
     const close = (): Promise<void> =>
       (closed ??= (async () => {
-        closing = true;
-        const failures: unknown[] = [];
-        const closingServer = server.close().then(
-          () => undefined,
-          (error: unknown) => void failures.push(error),
-        );
-        // Node's close ends the connections idle at that moment, but counts one that a client
-        // opened and never sent a request on as busy (an HTTP client may open one right after
-        // an aborted request and keep it for the whole keep-alive timeout): once the server has
-        // stopped listening, end those too. Requests on their way finish with `connection: close`.
-        let settled = false;
-        void closingServer.then(() => (settled = true));
-        while (server.server.listening && !settled) await new Promise((resolve) => setImmediate(resolve));
-        for (const socket of sockets) if (socket.bytesRead === 0) socket.destroy();
-        const grace = setTimeout(() => {
-          log.warn({ connections: sockets.size, graceMs: closeGraceMs }, `Ending the ${agency} subgraph's connections that outlasted the close grace period`);
-          server.server.closeAllConnections();
-          for (const socket of sockets) socket.destroy();
-        }, closeGraceMs);
-        try {
-          await closingServer;
-        } finally {
-          clearTimeout(grace);
-        }
-        failures.push(...(await runOnClose()));
+        const failures = [...(await graceful.close()), ...(await runCloseHooks(onCloseHooks, log))];
         if (failures.length === 1) throw failures[0];
         if (failures.length > 1) throw new AggregateError(failures, `Closing the ${agency} subgraph failed ${failures.length} times`);
       })());
 
     return {
-      url: `http://${urlHost}:${port}${GRAPHQL_PATH}`,
+      url: serverUrl(server, host, options.port),
       app: server,
       close,
       [Symbol.asyncDispose]: close,
     };
   } catch (error) {
     if (app) await app.close().catch(() => undefined);
-    await runOnClose();
+    await runCloseHooks(onCloseHooks, log);
     throw error;
   }
 }

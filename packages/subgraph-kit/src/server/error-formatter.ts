@@ -19,7 +19,6 @@ const REQUEST_STATUS: Partial<Record<string, number>> = {
   [ErrorCode.UNAUTHENTICATED]: 401,
   [ErrorCode.FORBIDDEN]: 403,
   [ErrorCode.NOT_OWNING_AGENCY]: 403,
-  [ErrorCode.OUTSIDE_JURISDICTION]: 403,
   [ErrorCode.NOT_FOUND]: 404,
   [ErrorCode.PAYLOAD_TOO_LARGE]: 413,
   [ErrorCode.RATE_LIMITED]: 429,

@@ -98,151 +98,175 @@ export function operationDepth(operation: OperationDefinitionNode, document: Doc
   return depthOf(operation.selectionSet);
 }
 
+/** The `subscribe` (or legacy `start`) message in a websocket frame, its id and payload; anything else passes. */
+function readSubscribe(raw: unknown): Inspection | { readonly kind: 'subscribe'; readonly id: string; readonly payload: Record<string, unknown> } {
+  let message: unknown;
+  try {
+    message = JSON.parse(Buffer.isBuffer(raw) ? raw.toString('utf8') : String(raw));
+  } catch {
+    return { kind: 'pass' }; // mercurius answers malformed frames itself
+  }
+  if (!isRecord(message) || (message.type !== 'subscribe' && message.type !== 'start')) return { kind: 'pass' };
+  const rawId = message.id;
+  const id = typeof rawId === 'string' || typeof rawId === 'number' ? String(rawId) : null;
+  if (id === null) {
+    return refusal(null, {
+      message: 'A subscribe message needs an "id". Use a graphql-transport-ws client.',
+      code: ErrorCode.BAD_USER_INPUT,
+    });
+  }
+  const payload = message.payload;
+  if (!isRecord(payload)) {
+    return refusal(id, {
+      message: 'A subscribe message needs a payload { query, variables, extensions }.',
+      code: ErrorCode.BAD_USER_INPUT,
+    });
+  }
+  return { kind: 'subscribe', id, payload };
+}
+
+/** Parses and validates the subscription document against the schema; the refusal, or the document. */
+function parseAndValidate(
+  id: string,
+  query: unknown,
+  options: SubscriptionGuardOptions,
+): Inspection | { readonly kind: 'valid'; readonly document: DocumentNode } {
+  if (typeof query !== 'string') {
+    return refusal(id, {
+      message: 'The subscription document must be a GraphQL string in payload.query.',
+      code: ErrorCode.GRAPHQL_PARSE_FAILED,
+    });
+  }
+  let document: DocumentNode;
+  try {
+    document = parse(query, { maxTokens: options.maxTokens });
+  } catch (error) {
+    const syntax = error instanceof GraphQLError ? error : new GraphQLError(String(error));
+    if (syntax.message.includes('Document contains more that')) {
+      return refusal(id, {
+        message: `The subscription has more than ${options.maxTokens} tokens, which this subgraph refuses. Send a smaller one.`,
+        code: ErrorCode.QUERY_TOO_COMPLEX,
+        extensions: { maxTokens: options.maxTokens },
+      });
+    }
+    return { kind: 'refuse', id, errors: [{ ...syntax.toJSON(), extensions: { code: ErrorCode.GRAPHQL_PARSE_FAILED } }] };
+  }
+
+  const validationErrors = validate(options.schema, document, specifiedRules, { maxErrors: 25 });
+  if (validationErrors.length > 0) {
+    return {
+      kind: 'refuse',
+      id,
+      errors: validationErrors.map((error) => ({ ...error.toJSON(), extensions: { ...error.extensions, code: ErrorCode.GRAPHQL_VALIDATION_FAILED } })),
+    };
+  }
+  return { kind: 'valid', document };
+}
+
+/** The operation to run: one subscription, within the depth limit, with variables the schema accepts. */
+function checkOperation(id: string, document: DocumentNode, payload: Record<string, unknown>, options: SubscriptionGuardOptions): Inspection | undefined {
+  const operationName = typeof payload.operationName === 'string' ? payload.operationName : undefined;
+  const operation = getOperationAST(document, operationName);
+  if (!operation) {
+    return refusal(id, {
+      message: operationName
+        ? `The document has no operation named "${operationName}".`
+        : 'The document has several operations; name the one to run in operationName.',
+      code: ErrorCode.GRAPHQL_VALIDATION_FAILED,
+    });
+  }
+  if (operation.operation !== 'subscription') {
+    return refusal(id, {
+      message: `The websocket carries subscriptions only; send this ${operation.operation} with POST to the same URL.`,
+      code: ErrorCode.BAD_USER_INPUT,
+    });
+  }
+
+  const depth = operationDepth(operation, document);
+  if (depth > options.maxDepth) {
+    return refusal(id, {
+      message: `The subscription is ${Number.isFinite(depth) ? depth : 'too many'} levels deep; this subgraph allows ${options.maxDepth}. Ask for fewer nested fields.`,
+      code: ErrorCode.QUERY_TOO_COMPLEX,
+      extensions: { maxDepth: options.maxDepth },
+    });
+  }
+
+  const variables = payload.variables;
+  if (variables !== undefined && variables !== null && !isRecord(variables)) {
+    return refusal(id, { message: 'payload.variables must be an object.', code: ErrorCode.BAD_USER_INPUT });
+  }
+  const coerced = getVariableValues(options.schema, operation.variableDefinitions ?? [], (variables as Record<string, unknown> | null | undefined) ?? {}, {
+    maxErrors: 25,
+  });
+  if (coerced.errors) {
+    return {
+      kind: 'refuse',
+      id,
+      errors: coerced.errors.map((error) => ({ ...error.toJSON(), extensions: { code: ErrorCode.BAD_USER_INPUT } })),
+    };
+  }
+  return undefined;
+}
+
+/** What to do with one websocket frame: the gateway signature first, then the document and operation. */
+async function inspect(raw: unknown, options: SubscriptionGuardOptions): Promise<Inspection> {
+  const subscribe = readSubscribe(raw);
+  if (subscribe.kind !== 'subscribe') return subscribe;
+  const { id, payload } = subscribe;
+
+  const verdict = await options.verify({
+    query: payload.query,
+    variables: payload.variables,
+    operationName: payload.operationName,
+    extensions: payload.extensions,
+  });
+  if (!verdict.ok) {
+    options.log.warn({ problem: verdict.problem }, 'Refused a subscription the gateway did not sign');
+    return { kind: 'refuse', id, errors: [verdict.error.toJSON()] };
+  }
+
+  const parsed = parseAndValidate(id, payload.query, options);
+  if (parsed.kind !== 'valid') return parsed;
+  const refused = checkOperation(id, parsed.document, payload, options);
+  return refused ?? { kind: 'admit', id, admitted: { caller: verdict.caller } };
+}
+
+/** Hands each message of the socket to mercurius only once `inspect` admits or passes it. */
+function guardSocket(socket: GuardedSocket, admitted: Map<string, AdmittedSubscription>, options: SubscriptionGuardOptions): void {
+  const originalEmit = socket.emit;
+  // Checking a subscribe message may wait (a shared nonce store): the connection's messages
+  // are handed on one after another, in the order they came.
+  let queue: Promise<void> = Promise.resolve();
+  const handle = async (args: unknown[]): Promise<void> => {
+    let inspection: Inspection;
+    try {
+      inspection = await inspect(args[0], options);
+    } catch (error) {
+      const masked = toSafeGraphQLError(error, (original) => options.log.error({ err: original }, 'Unexpected error while checking a subscription'));
+      inspection = { kind: 'refuse', id: null, errors: [masked.toJSON()] };
+    }
+    if (inspection.kind === 'refuse') {
+      socket.send(JSON.stringify({ type: 'error', id: inspection.id, payload: inspection.errors }), () => {});
+      return;
+    }
+    if (inspection.kind === 'admit') admitted.set(inspection.id, inspection.admitted);
+    originalEmit.call(socket, 'message', ...args);
+  };
+  socket.emit = function guardedEmit(this: GuardedSocket, event: string | symbol, ...args: unknown[]): boolean {
+    if (event !== 'message') return originalEmit.call(this, event, ...args);
+    queue = queue.then(() => handle(args)).catch((error: unknown) => options.log.error({ err: error }, 'A websocket message could not be handed on'));
+    return true;
+  };
+}
+
 export function createSubscriptionGuard(options: SubscriptionGuardOptions): SubscriptionGuard {
   const connections = new WeakMap<object, Map<string, AdmittedSubscription>>();
-
-  const inspect = async (raw: unknown): Promise<Inspection> => {
-    let message: unknown;
-    try {
-      message = JSON.parse(Buffer.isBuffer(raw) ? raw.toString('utf8') : String(raw));
-    } catch {
-      return { kind: 'pass' }; // mercurius answers malformed frames itself
-    }
-    if (!isRecord(message) || (message.type !== 'subscribe' && message.type !== 'start')) return { kind: 'pass' };
-    const rawId = message.id;
-    const id = typeof rawId === 'string' || typeof rawId === 'number' ? String(rawId) : null;
-    if (id === null) {
-      return refusal(null, {
-        message: 'A subscribe message needs an "id". Use a graphql-transport-ws client.',
-        code: ErrorCode.BAD_USER_INPUT,
-      });
-    }
-    const payload = message.payload;
-    if (!isRecord(payload)) {
-      return refusal(id, {
-        message: 'A subscribe message needs a payload { query, variables, extensions }.',
-        code: ErrorCode.BAD_USER_INPUT,
-      });
-    }
-
-    const verdict = await options.verify({
-      query: payload.query,
-      variables: payload.variables,
-      operationName: payload.operationName,
-      extensions: payload.extensions,
-    });
-    if (!verdict.ok) {
-      options.log.warn({ problem: verdict.problem }, 'Refused a subscription the gateway did not sign');
-      return { kind: 'refuse', id, errors: [verdict.error.toJSON()] };
-    }
-
-    if (typeof payload.query !== 'string') {
-      return refusal(id, {
-        message: 'The subscription document must be a GraphQL string in payload.query.',
-        code: ErrorCode.GRAPHQL_PARSE_FAILED,
-      });
-    }
-    let document: DocumentNode;
-    try {
-      document = parse(payload.query, { maxTokens: options.maxTokens });
-    } catch (error) {
-      const syntax = error instanceof GraphQLError ? error : new GraphQLError(String(error));
-      if (syntax.message.includes('Document contains more that')) {
-        return refusal(id, {
-          message: `The subscription has more than ${options.maxTokens} tokens, which this subgraph refuses. Send a smaller one.`,
-          code: ErrorCode.QUERY_TOO_COMPLEX,
-          extensions: { maxTokens: options.maxTokens },
-        });
-      }
-      return { kind: 'refuse', id, errors: [{ ...syntax.toJSON(), extensions: { code: ErrorCode.GRAPHQL_PARSE_FAILED } }] };
-    }
-
-    const validationErrors = validate(options.schema, document, specifiedRules, { maxErrors: 25 });
-    if (validationErrors.length > 0) {
-      return {
-        kind: 'refuse',
-        id,
-        errors: validationErrors.map((error) => ({ ...error.toJSON(), extensions: { ...error.extensions, code: ErrorCode.GRAPHQL_VALIDATION_FAILED } })),
-      };
-    }
-
-    const operationName = typeof payload.operationName === 'string' ? payload.operationName : undefined;
-    const operation = getOperationAST(document, operationName);
-    if (!operation) {
-      return refusal(id, {
-        message: operationName
-          ? `The document has no operation named "${operationName}".`
-          : 'The document has several operations; name the one to run in operationName.',
-        code: ErrorCode.GRAPHQL_VALIDATION_FAILED,
-      });
-    }
-    if (operation.operation !== 'subscription') {
-      return refusal(id, {
-        message: `The websocket carries subscriptions only; send this ${operation.operation} with POST to the same URL.`,
-        code: ErrorCode.BAD_USER_INPUT,
-      });
-    }
-
-    const depth = operationDepth(operation, document);
-    if (depth > options.maxDepth) {
-      return refusal(id, {
-        message: `The subscription is ${Number.isFinite(depth) ? depth : 'too many'} levels deep; this subgraph allows ${options.maxDepth}. Ask for fewer nested fields.`,
-        code: ErrorCode.QUERY_TOO_COMPLEX,
-        extensions: { maxDepth: options.maxDepth },
-      });
-    }
-
-    const variables = payload.variables;
-    if (variables !== undefined && variables !== null && !isRecord(variables)) {
-      return refusal(id, { message: 'payload.variables must be an object.', code: ErrorCode.BAD_USER_INPUT });
-    }
-    const coerced = getVariableValues(options.schema, operation.variableDefinitions ?? [], (variables as Record<string, unknown> | null | undefined) ?? {}, {
-      maxErrors: 25,
-    });
-    if (coerced.errors) {
-      return {
-        kind: 'refuse',
-        id,
-        errors: coerced.errors.map((error) => ({ ...error.toJSON(), extensions: { code: ErrorCode.BAD_USER_INPUT } })),
-      };
-    }
-
-    return { kind: 'admit', id, admitted: { caller: verdict.caller } };
-  };
-
-  const guardSocket = (socket: GuardedSocket, admitted: Map<string, AdmittedSubscription>): void => {
-    const originalEmit = socket.emit;
-    // Checking a subscribe message may wait (a shared nonce store): the connection's messages
-    // are handed on one after another, in the order they came.
-    let queue: Promise<void> = Promise.resolve();
-    const handle = async (args: unknown[]): Promise<void> => {
-      let inspection: Inspection;
-      try {
-        inspection = await inspect(args[0]);
-      } catch (error) {
-        const masked = toSafeGraphQLError(error, (original) => options.log.error({ err: original }, 'Unexpected error while checking a subscription'));
-        inspection = { kind: 'refuse', id: null, errors: [masked.toJSON()] };
-      }
-      if (inspection.kind === 'refuse') {
-        socket.send(JSON.stringify({ type: 'error', id: inspection.id, payload: inspection.errors }), () => {});
-        return;
-      }
-      if (inspection.kind === 'admit') admitted.set(inspection.id, inspection.admitted);
-      originalEmit.call(socket, 'message', ...args);
-    };
-    socket.emit = function guardedEmit(this: GuardedSocket, event: string | symbol, ...args: unknown[]): boolean {
-      if (event !== 'message') return originalEmit.call(this, event, ...args);
-      queue = queue.then(() => handle(args)).catch((error: unknown) => options.log.error({ err: error }, 'A websocket message could not be handed on'));
-      return true;
-    };
-  };
-
   return {
     wrapHandler(handler) {
       const wrapped = function (this: unknown, socket: GuardedSocket, request: object): unknown {
         const admitted = new Map<string, AdmittedSubscription>();
         connections.set(request, admitted);
-        guardSocket(socket, admitted);
+        guardSocket(socket, admitted, options);
         return handler.call(this, socket, request);
       };
       return wrapped as unknown as typeof handler;

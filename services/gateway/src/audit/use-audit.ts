@@ -29,7 +29,7 @@ export interface AuditPluginOptions {
 }
 
 // Codes with which a subgraph or the gateway turned the caller away, as opposed to failing.
-const REFUSAL_CODES = new Set<string>([ErrorCode.UNAUTHENTICATED, ErrorCode.FORBIDDEN, ErrorCode.NOT_OWNING_AGENCY, ErrorCode.OUTSIDE_JURISDICTION]);
+const REFUSAL_CODES = new Set<string>([ErrorCode.UNAUTHENTICATED, ErrorCode.FORBIDDEN, ErrorCode.NOT_OWNING_AGENCY]);
 
 interface Caller {
   readonly actor: string;

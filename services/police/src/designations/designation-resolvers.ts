@@ -49,8 +49,6 @@ export interface PoliceContext extends AgencyContext {
   readonly designations: ReturnType<typeof createDesignationLoaders>;
 }
 
-const lowerEnum = (value: unknown) => (typeof value === 'string' ? value.toLowerCase() : value);
-const upperEnum = (value: unknown) => (typeof value === 'string' ? value.toUpperCase() : null);
 const area = (record: Parent) => ({ code: record.areaCode });
 /**
  * A record's residential area, read from the police's own store: the police own ResidentialArea,
@@ -143,7 +141,7 @@ export function createDesignationResolvers() {
         return storeDesignation(ctx, { args, info }, { ...input, id: input.id ?? newId('complex_area_designation'), kind: 'complex_area_designation' });
       },
       recordTransformationResult: async (_: unknown, args: Args, ctx: PoliceContext, info: ResolvedField) => {
-        const input = validateTransformationResultInput(withoutNulls({ ...(args.input as Args), outcome: lowerEnum((args.input as Args).outcome) }));
+        const input = validateTransformationResultInput(withoutNulls(args.input as Args));
         const designation = await ctx.designations.byId.load(input.designationId);
         if (!designation || designation.kind !== 'complex_area_designation') {
           throw new AntqError(ErrorCode.NOT_FOUND, `No key complex area designation "${input.designationId}". List them with complexAreaDesignations.`, { details: { id: input.designationId } });
@@ -151,7 +149,7 @@ export function createDesignationResolvers() {
         return storeDesignation(ctx, { args, info }, { ...input, id: input.id ?? newId('transformation_result'), kind: 'transformation_result', areaCode: designation.areaCode });
       },
       recordSafetyRecognition: (_: unknown, args: Args, ctx: PoliceContext, info: ResolvedField) => {
-        const input = validateSafetyRecognitionInput(withoutNulls({ ...(args.input as Args), unitKind: lowerEnum((args.input as Args).unitKind) }), { areas: ctx.registry });
+        const input = validateSafetyRecognitionInput(withoutNulls(args.input as Args), { areas: ctx.registry });
         return storeDesignation(ctx, { args, info }, { ...input, id: input.id ?? newId('safety_recognition'), kind: 'safety_recognition' });
       },
       recordExemplaryCommunePilot: (_: unknown, args: Args, ctx: PoliceContext, info: ResolvedField) => {
@@ -159,7 +157,7 @@ export function createDesignationResolvers() {
         return storeDesignation(ctx, { args, info }, { ...input, id: input.id ?? newId('exemplary_commune_pilot'), kind: 'exemplary_commune_pilot' });
       },
       recordMovementRating: (_: unknown, args: Args, ctx: PoliceContext, info: ResolvedField) => {
-        const input = validateMovementRatingInput(withoutNulls({ ...(args.input as Args), rating: lowerEnum((args.input as Args).rating) }), { areas: ctx.registry });
+        const input = validateMovementRatingInput(withoutNulls(args.input as Args), { areas: ctx.registry });
         return storeDesignation(ctx, { args, info }, { ...input, id: input.id ?? newId('movement_rating'), kind: 'movement_rating' });
       },
     },
@@ -191,16 +189,15 @@ export function createDesignationResolvers() {
     },
     TransformationResult: {
       designation: (record: Parent, _: Args, ctx: PoliceContext) => ctx.designations.byId.load(String(record.designationId)),
-      outcome: (record: Parent) => upperEnum(record.outcome),
       sources,
     },
-    SafetyRecognition: { area, residentialArea, sources, unitKind: (record: Parent) => upperEnum(record.unitKind) },
+    SafetyRecognition: { area, residentialArea, sources },
     ExemplaryCommunePilot: {
       area,
       sources,
       focusModels: async (record: Parent, _: Args, ctx: PoliceContext) =>
         (await ctx.loaders.models.loadMany((record.focusModelIds as string[] | undefined) ?? [])).filter((model) => model && !(model instanceof Error)),
     },
-    MovementRating: { area, sources, rating: (record: Parent) => upperEnum(record.rating) },
+    MovementRating: { area, sources },
   };
 }

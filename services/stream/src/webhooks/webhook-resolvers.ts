@@ -1,7 +1,7 @@
 import type { AreaRegistry } from '@antq/sdk/areas';
-import { badUserInputError, notFoundError, notOwningAgencyError, unauthenticatedError, type Caller } from '@antq/subgraph-kit';
+import type { Caller } from '@antq/subgraph-kit';
 import type { ChangeHub } from '../change-hub.js';
-import { decodeStreamCursor as decodeCursor, encodeStreamCursor as encodeCursor } from '@antq/sdk';
+import { AntqError, ErrorCode, decodeStreamCursor as decodeCursor, encodeStreamCursor as encodeCursor } from '@antq/sdk';
 import { readChangeFilter } from '../stream-subgraph.js';
 import { generateWebhookSecret, MAX_SECRET_KEY_BYTES, MIN_LEGACY_SECRET_LENGTH, MIN_SECRET_KEY_BYTES, standardSecretKey, toStandardSecret } from './signature.js';
 import type { WebhookDispatcher } from './webhook-delivery.js';
@@ -48,12 +48,12 @@ function toFilterObject(filter: StoredWebhookFilter) {
 const toDeliveryObject = (delivery: DeliveryRecord) => ({ ...delivery });
 
 function requireCaller(ctx: Context): Caller {
-  if (!ctx.caller) throw unauthenticatedError('Webhooks need a signed-in caller: deliveries act with its rights. Send a bearer token.');
+  if (!ctx.caller) throw new AntqError(ErrorCode.UNAUTHENTICATED, 'Webhooks need a signed-in caller: deliveries act with its rights. Send a bearer token.');
   return ctx.caller;
 }
 
 function checkUrl(value: unknown): string {
-  const issue = (message: string) => badUserInputError(`The webhook URL is not usable: ${message}`, [{ path: 'input.url', message }]);
+  const issue = (message: string) => new AntqError(ErrorCode.BAD_USER_INPUT, `The webhook URL is not usable: ${message}`, { issues: [{ path: 'input.url', message }] });
   if (typeof value !== 'string' || value.trim() === '') throw issue('give the http(s) URL that will receive the deliveries.');
   const text = value.trim();
   if (text.length > MAX_URL_LENGTH) throw issue(`at most ${MAX_URL_LENGTH} characters.`);
@@ -73,7 +73,7 @@ function checkUrl(value: unknown): string {
  */
 function checkSecret(value: unknown): string {
   if (value === undefined || value === null) return generateWebhookSecret();
-  const refuse = (message: string) => badUserInputError(`The webhook secret is not usable: ${message}`, [{ path: 'input.secret', message }]);
+  const refuse = (message: string) => new AntqError(ErrorCode.BAD_USER_INPUT, `The webhook secret is not usable: ${message}`, { issues: [{ path: 'input.secret', message }] });
   const howTo = `omit it and one is generated and returned once, or give a Standard Webhooks secret: whsec_ and ${MIN_SECRET_KEY_BYTES} to ${MAX_SECRET_KEY_BYTES} random bytes in base64 (e.g. \`echo whsec_$(openssl rand -base64 32)\`).`;
   if (typeof value !== 'string') throw refuse(howTo);
   if (value.startsWith('whsec_')) {
@@ -90,8 +90,16 @@ export function createWebhookResolvers(options: WebhookResolverOptions) {
 
   async function ownedWebhook(caller: Caller, id: string): Promise<WebhookRecord> {
     const webhook = await store.get(id);
-    if (!webhook) throw notFoundError('Webhook', id);
-    if (webhook.agency !== caller.agency) throw notOwningAgencyError({ owner: webhook.agency, callerAgency: caller.agency, kind: 'Webhook', id });
+    if (!webhook) {
+      throw new AntqError(ErrorCode.NOT_FOUND, `No Webhook with id "${id}". Check the id, or list the Webhook records with a query to find it.`, { details: { kind: 'Webhook', id } });
+    }
+    if (webhook.agency !== caller.agency) {
+      throw new AntqError(
+        ErrorCode.NOT_OWNING_AGENCY,
+        `Only the ${webhook.agency} may change this Webhook; the caller belongs to the ${caller.agency}. Write to your own agency's records, or ask the ${webhook.agency} to make the change.`,
+        { details: { owner: webhook.agency, callerAgency: caller.agency, kind: 'Webhook', id } },
+      );
+    }
     return webhook;
   }
 
@@ -106,7 +114,7 @@ export function createWebhookResolvers(options: WebhookResolverOptions) {
         const first = args.first ?? 50;
         if (!Number.isInteger(first) || first < 1 || first > MAX_DELIVERIES_PAGE) {
           const message = `first must be between 1 and ${MAX_DELIVERIES_PAGE}.`;
-          throw badUserInputError(message, [{ path: 'first', message }]);
+          throw new AntqError(ErrorCode.BAD_USER_INPUT, message, { issues: [{ path: 'first', message }] });
         }
         const webhook = await ownedWebhook(caller, args.webhookId);
         return (await store.deliveries(webhook.id, first)).map(toDeliveryObject);

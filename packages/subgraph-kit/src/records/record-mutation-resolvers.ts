@@ -1,0 +1,178 @@
+import {
+  AntqError,
+  ErrorCode,
+  validateObservationInput,
+  validateSecurityModelInput,
+  validateVolunteerForceInput,
+  type Agency,
+} from '@antq/sdk';
+import type { GraphQLResolveInfo } from 'graphql';
+import { appendChange } from '../outbox/change-outbox.js';
+import type { SqlExecutor } from '../storage/index.js';
+import { AGENCY_TYPE_PREFIX, type AgencyContext, type AgencyResolverOptions, type Args, type Parent } from './agency-context.js';
+import { writeOnce } from './idempotent-writes.js';
+import { observationStore, type StoredObservation } from './observation-store.js';
+import { recordTables } from './record-loaders.js';
+import { insertObservation, insertOwnedRecord } from './record-writes.js';
+import { requireWriter } from './write-access.js';
+
+type RecordKind = 'models' | 'forces';
+
+/** One change to a stored model or force. */
+interface RecordChange {
+  kind: RecordKind;
+  id: string;
+  change: 'updated' | 'retired';
+  apply: (tx: SqlExecutor, current: Parent) => Promise<unknown>;
+  /** The mutation field and its arguments, for an Idempotency-Key. */
+  field: string;
+  args: Args;
+}
+
+function newId(agency: Agency, kind: string): string {
+  return `${agency}-${kind}-${crypto.randomUUID()}`;
+}
+
+/** Drops what the schema leaves unset and what a write may not set, before validation. */
+function normaliseInput(input: Args): Args {
+  const out: Args = { ...input };
+  for (const [key, value] of Object.entries(out)) if (value === null || value === undefined) delete out[key];
+  for (const key of ['retired', 'retiredReason', 'updatedAt', 'agency']) delete out[key];
+  return out;
+}
+
+async function reloadObservation(db: SqlExecutor, id: string): Promise<StoredObservation | undefined> {
+  return (await observationStore.byIds(db, [id]))[0];
+}
+
+function requireReason(reason: unknown): string {
+  if (typeof reason !== 'string' || reason.trim() === '') {
+    throw new AntqError(ErrorCode.BAD_USER_INPUT, 'Retiring a record needs a reason.', { issues: [{ path: 'reason', message: 'expected a non-empty reason' }] });
+  }
+  return reason.trim();
+}
+
+async function createRecord(options: AgencyResolverOptions, ctx: AgencyContext, kind: RecordKind, args: Args, info: GraphQLResolveInfo) {
+  const { agency, registry } = options;
+  const input = args.input as Args;
+  const caller = requireWriter(ctx, { agency, areaCode: String(input.areaCode ?? '') });
+  const validated =
+    kind === 'models'
+      ? validateSecurityModelInput(normaliseInput(input), { agency, areas: registry })
+      : validateVolunteerForceInput(normaliseInput(input), { agency, areas: registry });
+  const id = (validated as { id?: string }).id ?? newId(agency, kind === 'models' ? 'model' : 'force');
+  return writeOnce(ctx, {
+    field: info.fieldName,
+    args,
+    write: (tx) => insertOwnedRecord(tx, { kind, agency, record: { ...validated, id }, author: caller.subject }),
+    reload: async (db, storedId) => (await recordTables[kind].byIds(db, [storedId]))[0],
+  });
+}
+
+async function changeRecord(agency: Agency, ctx: AgencyContext, request: RecordChange) {
+  const table = recordTables[request.kind];
+  const write = async (tx: SqlExecutor) => {
+    const current = (await table.lock(tx, request.id)) as Parent | undefined;
+    if (!current || current.retired) {
+      throw new AntqError(ErrorCode.NOT_FOUND, `No ${request.kind === 'models' ? 'security model' : 'volunteer force'} "${request.id}" of the ${agency} is open for changes. Check the id with ${agency}${request.kind === 'models' ? 'Model' : 'Force'}(id:).`, {
+        details: { id: request.id },
+      });
+    }
+    const caller = requireWriter(ctx, { agency, areaCode: String(current.areaCode) });
+    void caller;
+    const stored = await request.apply(tx, current);
+    await appendChange(tx, {
+      agency,
+      recordKind: table.spec.recordKind,
+      recordId: request.id,
+      change: request.change,
+      areaCode: String(current.areaCode),
+      payload: stored,
+    });
+    return stored as Parent & { id: string };
+  };
+  return writeOnce(ctx, { field: request.field, args: request.args, write, reload: async (db, id) => (await table.byIds(db, [id]))[0] as (Parent & { id: string }) | undefined });
+}
+
+/** `report<Agency>Observation` and `correct<Agency>Observation`: a figure, once per indicator, area and period, then its corrections. */
+function createObservationMutations(options: AgencyResolverOptions) {
+  const { agency, registry } = options;
+  const P = AGENCY_TYPE_PREFIX[agency];
+  return {
+    [`report${P}Observation`]: async (_: unknown, args: Args, ctx: AgencyContext, info: GraphQLResolveInfo) => {
+      const input = args.input as Args;
+      const caller = requireWriter(ctx, { agency, areaCode: String(input.areaCode ?? '') });
+      const valid = validateObservationInput(normaliseInput(input), { agency, areas: registry });
+      const write = async (tx: SqlExecutor) => {
+        const existing = await observationStore.findByIdentity(tx, valid);
+        if (existing) {
+          throw new AntqError(ErrorCode.CONFLICT, `A figure for ${valid.indicator} in ${valid.areaCode} for ${valid.period} is already reported (revision ${existing.revision}). Correct it with correct${P}Observation(id: "${existing.id}").`, {
+            details: { existingId: existing.id },
+          });
+        }
+        return insertObservation(tx, { agency, id: valid.id ?? newId(agency, 'observation'), report: valid, author: caller.subject });
+      };
+      return writeOnce(ctx, { field: info.fieldName, args, write, reload: reloadObservation });
+    },
+    [`correct${P}Observation`]: async (_: unknown, args: Args, ctx: AgencyContext, info: GraphQLResolveInfo) => {
+      const input = args.input as { value: number; note: string };
+      const write = async (tx: SqlExecutor) => {
+        const [current] = await observationStore.byIds(tx, [String(args.id)]);
+        if (!current) {
+          throw new AntqError(ErrorCode.NOT_FOUND, `No observation "${String(args.id)}" of the ${agency}. List them with ${agency}Observations.`, { details: { id: args.id } });
+        }
+        const caller = requireWriter(ctx, { agency, areaCode: current.areaCode });
+        validateObservationInput(
+          normaliseInput({ indicator: current.indicator, areaCode: current.areaCode, period: current.period, value: input.value, note: input.note }),
+          { agency, areas: registry },
+        );
+        if (!input.note?.trim()) {
+          throw new AntqError(ErrorCode.BAD_USER_INPUT, 'A correction needs a note saying why the figure changed.', { issues: [{ path: 'input.note', message: 'expected a non-empty reason' }] });
+        }
+        const stored = await observationStore.correct(tx, { id: current.id, value: input.value, note: input.note, reportedBy: caller.subject });
+        await appendChange(tx, { agency, recordKind: 'observation', recordId: current.id, change: 'corrected', areaCode: current.areaCode, payload: stored });
+        return stored!; // read in this transaction just above
+      };
+      return writeOnce(ctx, { field: info.fieldName, args, write, reload: reloadObservation });
+    },
+  };
+}
+
+/** The agency's writes: models and forces created, updated and retired, observations reported and corrected. */
+export function createRecordMutations(options: AgencyResolverOptions) {
+  const { agency, registry } = options;
+  const P = AGENCY_TYPE_PREFIX[agency];
+  return {
+    [`create${P}Model`]: (_: unknown, args: Args, ctx: AgencyContext, info: GraphQLResolveInfo) => createRecord(options, ctx, 'models', args, info),
+    [`create${P}Force`]: (_: unknown, args: Args, ctx: AgencyContext, info: GraphQLResolveInfo) => createRecord(options, ctx, 'forces', args, info),
+    [`update${P}Model`]: (_: unknown, args: Args, ctx: AgencyContext, info: GraphQLResolveInfo) =>
+      changeRecord(agency, ctx, {
+        field: info.fieldName,
+        args,
+        kind: 'models',
+        id: String(args.id),
+        change: 'updated',
+        apply: async (tx, current) => {
+          const merged = validateSecurityModelInput(normaliseInput({ ...current, ...(args.input as Args) }), { agency, areas: registry });
+          return recordTables.models.update(tx, String(args.id), { ...merged, id: undefined, areaCode: undefined } as never);
+        },
+      }),
+    [`update${P}Force`]: (_: unknown, args: Args, ctx: AgencyContext, info: GraphQLResolveInfo) =>
+      changeRecord(agency, ctx, {
+        field: info.fieldName,
+        args,
+        kind: 'forces',
+        id: String(args.id),
+        change: 'updated',
+        apply: async (tx, current) => {
+          const merged = validateVolunteerForceInput(normaliseInput({ ...current, ...(args.input as Args) }), { agency, areas: registry });
+          return recordTables.forces.update(tx, String(args.id), { ...merged, id: undefined, areaCode: undefined } as never);
+        },
+      }),
+    [`retire${P}Model`]: (_: unknown, args: Args, ctx: AgencyContext, info: GraphQLResolveInfo) =>
+      changeRecord(agency, ctx, { field: info.fieldName, args, kind: 'models', id: String(args.id), change: 'retired', apply: (tx) => recordTables.models.retire(tx, String(args.id), requireReason(args.reason)) }),
+    [`retire${P}Force`]: (_: unknown, args: Args, ctx: AgencyContext, info: GraphQLResolveInfo) =>
+      changeRecord(agency, ctx, { field: info.fieldName, args, kind: 'forces', id: String(args.id), change: 'retired', apply: (tx) => recordTables.forces.retire(tx, String(args.id), requireReason(args.reason)) }),
+    ...createObservationMutations(options),
+  };
+}

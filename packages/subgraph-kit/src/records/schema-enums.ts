@@ -1,0 +1,48 @@
+import {
+  Agency,
+  FUNDING_RECURRENCES,
+  FUNDING_SOURCES,
+  MODEL_STATUSES,
+  MOVEMENT_RATING_CLASSES,
+  Organisation,
+  SAFETY_UNIT_KINDS,
+  TRANSFORMATION_OUTCOMES,
+  type AreaLevel,
+  type IndicatorUnit,
+  type LineageRelation,
+} from '@antq/sdk';
+
+/*
+ * The SDL's enums are the SDK's codes in capitals (`WOMENS_UNION` is `womens_union`). Each enum's
+ * internal values are the SDK's codes, so resolvers read and return the codes and the schema
+ * converts at the edge: no resolver converts an enum value by hand.
+ */
+
+/** `{ WOMENS_UNION: 'womens_union', … }` for a list of SDK codes. */
+function byEnumName(codes: readonly string[]): Readonly<Record<string, string>> {
+  return Object.fromEntries(codes.map((code) => [code.toUpperCase(), code]));
+}
+
+// Codes the SDK names only as types: the compiler checks each list against its type, both ways.
+const AREA_LEVELS = { province: null, district: null, commune: null } satisfies Record<AreaLevel, null>;
+const LINEAGE_RELATIONS = { full: null, partial: null } satisfies Record<LineageRelation, null>;
+const INDICATOR_UNITS = { count: null, vnd: null, percent: null, ratio: null } satisfies Record<IndicatorUnit, null>;
+
+/**
+ * The internal value of every enum the agency subgraphs share or the SDK defines, by enum name;
+ * an enum a schema does not declare is skipped. `ChangeDirection` is not here yet: the metric
+ * roll-up returns its capitals itself. `ComplexAreaList` codes are the capitals already.
+ */
+export const SCHEMA_ENUM_VALUES = {
+  Agency,
+  Organisation,
+  AreaLevel: byEnumName(Object.keys(AREA_LEVELS)),
+  LineageRelation: byEnumName(Object.keys(LINEAGE_RELATIONS)),
+  IndicatorUnit: byEnumName(Object.keys(INDICATOR_UNITS)),
+  ModelStatus: byEnumName(Object.keys(MODEL_STATUSES)),
+  FundingSource: byEnumName(Object.keys(FUNDING_SOURCES)),
+  FundingRecurrence: byEnumName(Object.keys(FUNDING_RECURRENCES)),
+  TransformationOutcome: byEnumName(Object.keys(TRANSFORMATION_OUTCOMES)),
+  SafetyUnitKind: byEnumName(Object.keys(SAFETY_UNIT_KINDS)),
+  MovementRatingClass: byEnumName(Object.keys(MOVEMENT_RATING_CLASSES)),
+} as const;
