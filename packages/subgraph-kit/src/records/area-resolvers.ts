@@ -1,5 +1,5 @@
 import type { AdministrativeUnit, AreaLevel } from '@antq/sdk';
-import { areaVersionRef } from './area-version.js';
+import { areaVersionRef, type AreaVersionRef } from './area-version.js';
 import type { AreaRegistry, LineageLink } from '@antq/sdk/areas';
 import type { AgencyResolverOptions, Args, Parent } from './agency-context.js';
 import { checkPageSize } from './page.js';
@@ -9,10 +9,7 @@ import { checkPageSize } from './page.js';
  * unless it is the newest unit with the code. Within this subgraph every field of the area honours
  * the version; another subgraph's view of it (`Area.police` …) is keyed by the code alone.
  */
-interface AreaParent {
-  readonly code: string;
-  readonly on?: string;
-}
+export type AreaParent = AreaVersionRef;
 
 export function areaRef(code: string | undefined | null) {
   return code ? { code } : null;
