@@ -19,8 +19,7 @@ import { loadAreaRegistry } from '@antq/sdk/areas';
 import { createAreaScopes, createStorage, createSubgraphServer, parseCallerClaims, type Caller, type Storage, type StorageOptions } from '@antq/subgraph-kit';
 import { agencyContextFactory, agencyResolvers, enforceFieldClassification, type ResolverMap } from './agency-internals.js';
 import { AGENCIES, loadBenchDataset, type DatasetPlan, type LoadedCounts } from './dataset.js';
-import type { IdentityConfig } from './gateway-host.js';
-import { progress, type Request } from './ipc.js';
+import { progress, type IdentityConfig, type Request } from './ipc.js';
 import { AGENCY_TYPE_DEFS, SUBGRAPH_FACTORIES } from './agencies.js';
 
 const PREFIX: Readonly<Record<Agency, string>> = { police: 'Police', front: 'Front', veterans: 'Veterans', youth: 'Youth' };
