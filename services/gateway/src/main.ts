@@ -23,7 +23,7 @@ import { auditKeyFromEnv } from './audit/audit-key.js';
 import { auditLocationsIn } from './audit/audit-locations.js';
 import { createGateway } from './gateway.js';
 import { DEVELOPMENT_ISSUER, GRAPH_AUDIENCE } from './identity/development-issuer.js';
-import type { CallerIdentityOptions } from './identity/use-caller-identity.js';
+import type { CallerIdentityOptions } from './identity/caller-identity-options.js';
 import { loadSupergraph } from './supergraph-source.js';
 
 const { values } = parseArgs({

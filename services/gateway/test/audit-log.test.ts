@@ -28,7 +28,7 @@ import {
 } from '../src/index.js';
 import { entryHash, entrySeal, readPage } from '../src/audit/audit-log.js';
 import { readSupergraphModel } from '../src/supergraph-model.js';
-import { resultRecords } from '../src/audit/use-audit.js';
+import { resultRecords } from '../src/plugins/use-audit-log.js';
 import { selectedCoordinates } from '../src/operation-analysis.js';
 
 const run = promisify(execFile);

@@ -13,7 +13,7 @@ import {
   type GraphQLSchema,
   type SelectionSetNode,
 } from 'graphql';
-import type { AuditEntryInput, AuditLog, AuditRecordRef } from './audit-log.js';
+import type { AuditEntryInput, AuditLog, AuditRecordRef } from '../audit/audit-log.js';
 import { readSupergraphModel, type SupergraphModel } from '../supergraph-model.js';
 import { createOperationAnalyser, usedFragments } from '../operation-analysis.js';
 import { callerOfContext } from '../identity/caller-of-context.js';
