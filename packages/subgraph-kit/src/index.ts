@@ -7,6 +7,7 @@
 // Starting an agency's subgraph.
 export { createAgencySubgraph, type AgencyDefinition, type AgencySubgraph, type AgencySubgraphOptions, type ExampleDataTarget } from './agency-subgraph.js';
 export { runAgencySubgraphMain } from './run-agency-subgraph-main.js';
+export { retryUntilDone, type RetryOptions } from './process/retry.js';
 export { createSubgraphServer, GRAPHQL_PATH, SubgraphConfigError, type SubgraphServer, type SubgraphServerOptions, type SubgraphContext } from './server/index.js';
 export { antqScalars, DateScalar, DateTimeScalar, VndScalar } from './server/index.js';
 

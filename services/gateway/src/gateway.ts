@@ -162,8 +162,10 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const limits: OperationLimits = { ...DEFAULT_LIMITS, ...options.limits };
   // One registry per gateway, so two gateways in one process do not register the same metrics twice.
   const metricsRegistry = options.metrics === false ? undefined : new Registry();
-  // The agencies' outboxes, followed for the response cache and the grant directory alike.
-  const watch = watchAgencyChanges({ agencies: model.agencyUrls, signingKey: options.signingKey });
+  // The agencies' outboxes, followed for the response cache and the grant directory alike. Without
+  // the cache none is followed: the grants then hear of writes through this gateway only, and
+  // are otherwise kept briefly (see access/grant-directory.ts).
+  const watch = watchAgencyChanges({ agencies: options.responseCache === false ? {} : model.agencyUrls, signingKey: options.signingKey });
   const grants = createGatewayGrantDirectory({ agencyUrls: model.agencyUrls, signingKey: options.signingKey, watch });
   const analyse = createOperationAnalyser(model.ownership);
   const responseCache =

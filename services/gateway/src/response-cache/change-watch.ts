@@ -1,5 +1,5 @@
 import type { Agency } from '@antq/sdk';
-import { createAgencyFeed, type AgencyFeed, type ChangeBatch } from '@antq/subgraph-kit';
+import { createAgencyFeed, retryUntilDone, type AgencyFeed, type ChangeBatch } from '@antq/subgraph-kit';
 
 /** How long one long poll of an agency's outbox waits for a change (the subgraph caps it at 25 s). */
 const WAIT_MS = 20_000;
@@ -73,27 +73,28 @@ export function watchAgencyChanges(options: { agencies: Partial<Record<Agency, s
   const follow = async (feed: AgencyFeed, state: Followed) => {
     const agency = feed.agency;
     let after: number | undefined;
-    let retryMs = RETRY_MIN_MS;
+    // The first read only learns the head; later ones wait for anything after it.
+    const readNext = () => (after === undefined ? read(feed, 0, 0, 0) : read(feed, after, PAGE, WAIT_MS));
+    const lost = () => {
+      if (controller.signal.aborted) return;
+      state.live = false;
+      advance(agency, state);
+      after = undefined;
+    };
     while (!controller.signal.aborted) {
+      let batch: ChangeBatch;
       try {
-        // The first read only learns the head; later ones wait for anything after it.
-        const batch = after === undefined ? await read(feed, 0, 0, 0) : await read(feed, after, PAGE, WAIT_MS);
-        // Anything cached before this feed was followed was cached without it: a new generation.
-        if (after === undefined) advance(agency, state);
-        else if (batch.head !== after) advance(agency, state, kindsOf(batch));
-        after = batch.head;
-        state.head = batch.head;
-        state.waiters = state.waiters.filter((waiter) => (waiter.seq <= batch.head ? void waiter.resolve() : true));
-        state.live = true;
-        retryMs = RETRY_MIN_MS;
+        batch = await retryUntilDone(readNext, { minDelayMs: RETRY_MIN_MS, maxDelayMs: RETRY_MAX_MS, signal: controller.signal, onFailure: lost });
       } catch {
-        if (controller.signal.aborted) return;
-        state.live = false;
-        advance(agency, state);
-        after = undefined;
-        await new Promise((resolve) => setTimeout(resolve, retryMs).unref());
-        retryMs = Math.min(retryMs * 2, RETRY_MAX_MS);
+        return; // closed
       }
+      // Anything cached before this feed was followed was cached without it: a new generation.
+      if (after === undefined) advance(agency, state);
+      else if (batch.head !== after) advance(agency, state, kindsOf(batch));
+      after = batch.head;
+      state.head = batch.head;
+      state.waiters = state.waiters.filter((waiter) => (waiter.seq <= batch.head ? void waiter.resolve() : true));
+      state.live = true;
     }
   };
 
@@ -116,7 +117,9 @@ export function watchAgencyChanges(options: { agencies: Partial<Record<Agency, s
     bump(agencies) {
       for (const agency of agencies) {
         const state = followed.get(agency);
-        if (state) advance(agency, state);
+        if (state) state.generation += 1;
+        // Listeners hear of it for an agency not followed too: the write went through here.
+        for (const listener of listeners) listener(agency, undefined);
       }
     },
     onChange(listener) {

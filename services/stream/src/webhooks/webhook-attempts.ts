@@ -1,8 +1,8 @@
-import type { StreamChange } from '@antq/subgraph-kit';
+import { retryUntilDone, type StreamChange } from '@antq/subgraph-kit';
 import { signWebhook, WEBHOOK_ID_HEADER, webhookMessageId } from './signature.js';
 import { toWebhookPayload } from './webhook-payload.js';
 import type { WebhookRecord } from './webhook-store.js';
-import { sleep, type WebhookWorkerContext } from './webhook-worker-context.js';
+import type { WebhookWorkerContext } from './webhook-worker-context.js';
 
 export interface DeliveryInput {
   readonly webhook: WebhookRecord;
@@ -63,15 +63,20 @@ async function attempt(context: WebhookWorkerContext, input: DeliveryInput, body
   }
 }
 
+/** An attempt the endpoint did not accept: logged, and tried again after the backoff. */
+class NotDelivered extends Error {}
+
 /**
  * Delivers one event until it is delivered (true) or the worker stops (false), retrying the
- * same event with the context's backoff and logging every attempt.
+ * same event with the context's backoff and logging every attempt. A store failure (the lease
+ * lost among them) is not retried here: it ends the delivery with that error.
  */
 export async function deliverChange(context: WebhookWorkerContext, input: DeliveryInput): Promise<boolean> {
   const { webhook, cursor, signal } = input;
   const body = JSON.stringify(toWebhookPayload(input.change, cursor));
-  let number = await context.store.lastAttempt(webhook.id, cursor);
-  while (!signal.aborted) {
+  const logged = await context.store.lastAttempt(webhook.id, cursor);
+  let number = logged;
+  const once = async (): Promise<boolean> => {
     number += 1;
     const started = performance.now();
     const outcome = await attempt(context, input, body, number);
@@ -82,9 +87,15 @@ export async function deliverChange(context: WebhookWorkerContext, input: Delive
       return true;
     }
     await context.store.recordFailure(record);
-    await sleep(context.backoff(number), signal);
+    throw new NotDelivered(outcome.error);
+  };
+  try {
+    // The waits go on from the attempts already logged (a restart does not start them over).
+    return await retryUntilDone(once, { minDelayMs: context.backoff(logged + 1), maxDelayMs: context.backoffMaxMs, signal, retryIf: (error) => error instanceof NotDelivered });
+  } catch (error) {
+    if (signal.aborted) return false;
+    throw error;
   }
-  return false;
 }
 
 function describeFetchError(error: unknown): string {

@@ -81,6 +81,7 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
     leaseRenewMs: options.lease?.renewMs ?? 10_000,
     leaseRetryMs: options.lease?.retryMs ?? 10_000,
     timeoutMs,
+    backoffMaxMs,
     backoff: (attempt) => Math.min(backoffBaseMs * 2 ** Math.min(attempt - 1, 40), backoffMaxMs),
     report: (id, error) => {
       try {

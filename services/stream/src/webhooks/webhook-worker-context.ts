@@ -18,6 +18,8 @@ export interface WebhookWorkerContext {
   readonly timeoutMs: number;
   /** The wait before retry number `attempt` (1 for the first retry). */
   backoff(attempt: number): number;
+  /** The longest wait between two attempts. */
+  readonly backoffMaxMs: number;
   /** Reports a failure; a reporter's own failure is swallowed. */
   report(webhookId: string, error: unknown): void;
 }

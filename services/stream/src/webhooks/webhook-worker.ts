@@ -1,4 +1,5 @@
 import { decodeStreamCursor as decodeCursor } from '@antq/sdk';
+import { retryUntilDone } from '@antq/subgraph-kit';
 import { followChanges } from '../follow-changes.js';
 import { deliverChange } from './webhook-attempts.js';
 import { toChangeFilter } from './webhook-payload.js';
@@ -12,23 +13,20 @@ import { sleep, type WebhookWorkerContext } from './webhook-worker-context.js';
 export async function runWebhookWorker(context: WebhookWorkerContext, webhookId: string, signals: { interrupt: AbortSignal; signal: AbortSignal }): Promise<void> {
   const { store, leaseOwner } = context;
   const { interrupt, signal } = signals;
-  let failures = 0;
+  const report = (error: unknown) => {
+    if (!signal.aborted) context.report(webhookId, error);
+  };
+  // The lease, or 'removed' for a webhook removed (perhaps through another instance).
+  const takeLease = async (): Promise<WebhookRecord | 'removed' | undefined> => {
+    const taken = await store.takeLease(webhookId, leaseOwner, context.leaseTtlMs);
+    if (taken) return taken;
+    const stored = await store.get(webhookId);
+    return !stored || stored.removedAt !== null ? 'removed' : undefined;
+  };
+  const retryMaxMs = Math.min(context.backoffMaxMs, context.leaseRetryMs);
   while (!signal.aborted) {
-    let webhook: WebhookRecord | undefined;
-    try {
-      webhook = await store.takeLease(webhookId, leaseOwner, context.leaseTtlMs);
-      if (!webhook) {
-        const stored = await store.get(webhookId);
-        if (!stored || stored.removedAt !== null) return; // removed (perhaps through another instance)
-      }
-      failures = 0;
-    } catch (error) {
-      if (signal.aborted) return;
-      context.report(webhookId, error);
-      failures += 1;
-      await sleep(Math.min(context.backoff(failures), context.leaseRetryMs), signal);
-      continue;
-    }
+    const webhook = await retryUntilDone(takeLease, { minDelayMs: Math.min(context.backoff(1), retryMaxMs), maxDelayMs: retryMaxMs, signal, onFailure: report }).catch(() => 'removed' as const);
+    if (webhook === 'removed') return; // or stopped
     if (!webhook) {
       // Another instance delivers it; take over if its lease runs out.
       await sleep(context.leaseRetryMs, signal);
@@ -72,22 +70,37 @@ async function followWebhook(context: WebhookWorkerContext, webhook: WebhookReco
   const reader = readerCaller(webhook);
   const filter = toChangeFilter(webhook.filter);
   let after = decodeCursor(webhook.deliveredThrough);
-  let failures = 0;
-  while (!signal.aborted) {
+  let events: ReturnType<typeof followChanges> | undefined;
+  // One event delivered (true) or the worker stopped (false). A failure of the hub or the store
+  // drops the reader; the next attempt resumes from the last delivered event.
+  const step = async (): Promise<boolean> => {
+    events ??= followChanges({ hub: context.hub, after, filter, reader, scopes: context.scopes, grantsFor: context.grantsFor, signal });
     try {
-      const events = followChanges({ hub: context.hub, after, filter, reader, scopes: context.scopes, grantsFor: context.grantsFor, signal });
-      for await (const { change, cursor } of events) {
-        if (!(await deliverChange(context, { webhook, change, cursor, signal, interrupt }))) return;
-        after = decodeCursor(cursor);
-        failures = 0;
-      }
+      const next = await events.next();
+      if (next.done || !(await deliverChange(context, { webhook, change: next.value.change, cursor: next.value.cursor, signal, interrupt }))) return false;
+      after = decodeCursor(next.value.cursor);
+      return true;
     } catch (error) {
-      if (error instanceof WebhookLeaseLostError) return;
-      // The hub could not read an agency's outbox, or the store failed: resume from the last delivered event.
-      if (signal.aborted) return;
-      context.report(webhook.id, error);
-      failures += 1;
-      await sleep(context.backoff(failures), signal);
+      events = undefined;
+      throw error;
     }
+  };
+  const onFailure = (error: unknown) => {
+    if (!signal.aborted && !(error instanceof WebhookLeaseLostError)) context.report(webhook.id, error);
+  };
+  try {
+    // A fresh retry per event, so the backoff starts over once an event is delivered.
+    while (!signal.aborted) {
+      const delivered = await retryUntilDone(step, {
+        minDelayMs: context.backoff(1),
+        maxDelayMs: context.backoffMaxMs,
+        signal,
+        onFailure,
+        retryIf: (error) => !(error instanceof WebhookLeaseLostError),
+      }).catch(() => false); // stopped, or the lease lost
+      if (!delivered) return;
+    }
+  } finally {
+    await events?.return(undefined);
   }
 }
