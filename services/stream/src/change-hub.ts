@@ -131,39 +131,6 @@ export async function startChangeHub(options: ChangeHubOptions): Promise<ChangeH
     }
   });
 
-  async function* followAgency(log: AgencyLog, after: number, signal: AbortSignal): AsyncGenerator<StreamChange> {
-    let position = after;
-    while (!signal.aborted) {
-      const oldest = log.window[0]?.seq ?? log.last + 1;
-      if (position < oldest - 1) {
-        // Behind the window: read the agency's own outbox.
-        const batch = await log.feed.read(position, 500, 0, signal);
-        for (const change of batch.changes) {
-          yield change;
-          position = change.seq;
-        }
-        if (batch.changes.length > 0) continue;
-      }
-      const start = log.window.findIndex((change) => change.seq > position);
-      if (start >= 0) {
-        for (const change of log.window.slice(start)) {
-          yield change;
-          position = change.seq;
-        }
-        continue;
-      }
-      await new Promise<void>((resolve) => {
-        const done = () => {
-          signal.removeEventListener('abort', done);
-          log.waiters.delete(done);
-          resolve();
-        };
-        log.waiters.add(done);
-        signal.addEventListener('abort', done, { once: true });
-      });
-    }
-  }
-
   return {
     head() {
       return Object.fromEntries([...logs].map(([agency, log]) => [agency, log.last]));
@@ -181,6 +148,40 @@ export async function startChangeHub(options: ChangeHubOptions): Promise<ChangeH
       await bus.close();
     },
   };
+}
+
+/** One agency's changes after `after`: from its outbox while behind the window, then from the window as it grows. */
+async function* followAgency(log: AgencyLog, after: number, signal: AbortSignal): AsyncGenerator<StreamChange> {
+  let position = after;
+  while (!signal.aborted) {
+    const oldest = log.window[0]?.seq ?? log.last + 1;
+    if (position < oldest - 1) {
+      // Behind the window: read the agency's own outbox.
+      const batch = await log.feed.read(position, 500, 0, signal);
+      for (const change of batch.changes) {
+        yield change;
+        position = change.seq;
+      }
+      if (batch.changes.length > 0) continue;
+    }
+    const start = log.window.findIndex((change) => change.seq > position);
+    if (start >= 0) {
+      for (const change of log.window.slice(start)) {
+        yield change;
+        position = change.seq;
+      }
+      continue;
+    }
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        signal.removeEventListener('abort', done);
+        log.waiters.delete(done);
+        resolve();
+      };
+      log.waiters.add(done);
+      signal.addEventListener('abort', done, { once: true });
+    });
+  }
 }
 
 /** Interleaves the agencies' changes as they come, keeping each agency's own order. */
