@@ -21,9 +21,10 @@ class RetriedFailure extends Error {
 }
 
 /**
- * Runs `attempt` until it succeeds (or fails as `retryIf` says not to retry), with exponential backoff (p-retry) between failures and no
+ * Runs `attempt` until it succeeds, with exponential backoff (p-retry) between failures and no
  * limit on their number: what the service loops need that follow an outbox, deliver a webhook or
- * hold a lease. Rejects with the signal's reason when `signal` aborts, or with the failure `retryIf` refused.
+ * hold a lease. Rejects with the signal's reason when `signal` aborts, or with a failure that
+ * `retryIf` does not retry.
  */
 export async function retryUntilDone<T>(attempt: (number: number) => Promise<T>, options: RetryOptions): Promise<T> {
   try {
