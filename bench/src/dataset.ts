@@ -237,30 +237,11 @@ export interface LoadedCounts {
   readonly ms: number;
 }
 
-/**
- * Writes the agency's part of the dataset into its store (after the kit's migrations and the
- * example data). Idempotent: rows already there are skipped (`ON CONFLICT DO NOTHING`).
- */
-export async function loadBenchDataset(
-  storage: Storage,
-  registry: AreaRegistry,
-  agency: Agency,
-  plan: DatasetPlan,
-  progress: (line: string) => void = () => undefined,
-): Promise<LoadedCounts> {
-  const started = performance.now();
-  // A store kept between runs (PostgreSQL) that already holds this plan's dataset is used as it is.
-  const planKey = JSON.stringify({ agency, provinces: plan.provinces ?? null, months: plan.months });
-  await storage.query('CREATE TABLE IF NOT EXISTS bench_dataset (plan text PRIMARY KEY, counts jsonb NOT NULL, loaded_at timestamptz NOT NULL DEFAULT now())');
-  const [marker] = await storage.query<{ counts: LoadedCounts | string }>('SELECT counts FROM bench_dataset WHERE plan = $1', [planKey]);
-  if (marker) {
-    progress(`${agency}: the store already holds this dataset`);
-    const counts = typeof marker.counts === 'string' ? (JSON.parse(marker.counts) as LoadedCounts) : marker.counts;
-    return { ...counts, ms: performance.now() - started };
-  }
+/** The agency's observations: each of its indicators, for every reporting unit of every month of the plan. */
+async function writeObservations(input: { storage: Storage; registry: AreaRegistry; agency: Agency; plan: DatasetPlan; progress: (line: string) => void }): Promise<number> {
+  const { storage, registry, agency, plan, progress } = input;
   const indicators = INDICATORS.filter((indicator) => indicator.reportedBy === agency);
   const byMonth = reportingUnits(registry, plan);
-  const current = communesOn(registry, plan, registry.latestRegister);
   const organisation = ORGANISATION(agency);
 
   const observations = new BulkWriter(
@@ -293,7 +274,33 @@ export async function loadBenchDataset(
       progress(`${agency}: observations through ${month} (${observations.written.toLocaleString('en')} rows)`);
     }
   }
-  const observationCount = await observations.flush();
+  return observations.flush();
+}
+
+/**
+ * Writes the agency's part of the dataset into its store (after the kit's migrations and the
+ * example data). Idempotent: rows already there are skipped (`ON CONFLICT DO NOTHING`).
+ */
+export async function loadBenchDataset(
+  storage: Storage,
+  registry: AreaRegistry,
+  agency: Agency,
+  plan: DatasetPlan,
+  progress: (line: string) => void = () => undefined,
+): Promise<LoadedCounts> {
+  const started = performance.now();
+  // A store kept between runs (PostgreSQL) that already holds this plan's dataset is used as it is.
+  const planKey = JSON.stringify({ agency, provinces: plan.provinces ?? null, months: plan.months });
+  await storage.query('CREATE TABLE IF NOT EXISTS bench_dataset (plan text PRIMARY KEY, counts jsonb NOT NULL, loaded_at timestamptz NOT NULL DEFAULT now())');
+  const [marker] = await storage.query<{ counts: LoadedCounts | string }>('SELECT counts FROM bench_dataset WHERE plan = $1', [planKey]);
+  if (marker) {
+    progress(`${agency}: the store already holds this dataset`);
+    const counts = typeof marker.counts === 'string' ? (JSON.parse(marker.counts) as LoadedCounts) : marker.counts;
+    return { ...counts, ms: performance.now() - started };
+  }
+  const current = communesOn(registry, plan, registry.latestRegister);
+  const organisation = ORGANISATION(agency);
+  const observationCount = await writeObservations({ storage, registry, agency, plan, progress });
 
   const modelKinds = MODEL_KINDS.filter((kind) => kind.agency === agency);
   const forceKinds = FORCE_KINDS.filter((kind) => kind.agency === agency && !('replacedBy' in kind && kind.replacedBy));

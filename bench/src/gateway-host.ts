@@ -37,18 +37,12 @@ import { Kind, parse, print, visit, type DirectiveNode } from 'graphql';
 import { importSPKI, jwtVerify, type JWTPayload } from 'jose';
 import { createAuditLog, createGateway, useUpstreamSignature } from '@antq/gateway';
 import { createStorage, deriveSubgraphKey, signRequestParams, type Storage } from '@antq/subgraph-kit';
-import { progress, serveRequests, type Request } from './ipc.js';
+import { progress, serveRequests, type IdentityConfig, type Request } from './ipc.js';
 
 export type TargetKind = 'ours' | 'ours-open' | 'hive' | 'apollo' | 'apollo-stack' | 'monolith' | OursVariant;
 
 /** Our gateway with one thing switched off, for finding what costs what (not in the default run). */
 export type OursVariant = 'ours-no-audit' | 'ours-no-metrics' | 'ours-uncached';
-
-export interface IdentityConfig {
-  readonly publicKeyPem: string;
-  readonly issuer: string;
-  readonly audience: string;
-}
 
 let close: (() => Promise<unknown>) | undefined;
 

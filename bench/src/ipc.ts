@@ -13,6 +13,13 @@ export interface Request {
   readonly [key: string]: unknown;
 }
 
+/** How a host verifies the run's tokens: the issuer's public key, issuer and audience (sent in a request's `identity`). */
+export interface IdentityConfig {
+  readonly publicKeyPem: string;
+  readonly issuer: string;
+  readonly audience: string;
+}
+
 export interface Reply {
   readonly id: number;
   readonly ok: boolean;

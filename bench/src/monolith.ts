@@ -19,8 +19,7 @@ import { loadAreaRegistry } from '@antq/sdk/areas';
 import { createAreaScopes, createStorage, createSubgraphServer, parseCallerClaims, type Caller, type Storage, type StorageOptions } from '@antq/subgraph-kit';
 import { agencyContextFactory, agencyResolvers, enforceFieldClassification, type ResolverMap } from './agency-internals.js';
 import { AGENCIES, loadBenchDataset, type DatasetPlan, type LoadedCounts } from './dataset.js';
-import type { IdentityConfig } from './gateway-host.js';
-import { progress, type Request } from './ipc.js';
+import { progress, type IdentityConfig, type Request } from './ipc.js';
 import { AGENCY_TYPE_DEFS, SUBGRAPH_FACTORIES } from './agencies.js';
 
 const PREFIX = Object.fromEntries(ALL_AGENCIES.map((agency) => [agency.code, agency.typePrefix])) as Readonly<Record<Agency, string>>;
@@ -106,6 +105,52 @@ function ownerOf(type: string, field: string): Agency {
   return 'police';
 }
 
+/** Merged resolvers: each field from the agency that owns it (the police for shared fields), and the entity types' loaders. */
+function mergeResolvers(parts: Record<Agency, { resolvers: ResolverMap }>) {
+  const owner = new Map<string, Agency>();
+  const resolvers: ResolverMap = {};
+  const entityTypes = new Map<string, { agency: Agency; resolveReference: Resolver }>();
+  for (const agency of AGENCIES) {
+    for (const [type, fields] of Object.entries(parts[agency].resolvers)) {
+      const target = (resolvers[type] ??= {});
+      if (typeof fields !== 'object' || fields === null || fields.constructor !== Object) {
+        resolvers[type] = fields as never; // a scalar
+        continue;
+      }
+      for (const [field, resolver] of Object.entries(fields)) {
+        if (field === '__resolveReference') {
+          if (type !== 'Area' && ownerOf(type, '') === agency) entityTypes.set(type, { agency, resolveReference: resolver as Resolver });
+          continue;
+        }
+        const fieldOwner = ownerOf(type, field);
+        if (fieldOwner !== agency && field in target) continue;
+        if (fieldOwner !== agency && owner.has(`${type}.${field}`)) continue;
+        if (field === '__resolveType') {
+          // Shared interfaces: the concrete type is the value's own when it says so.
+          const fallback = resolver as (value: unknown) => string;
+          target[field] = (value: { __typename?: string }) => value?.__typename ?? fallback(value);
+          continue;
+        }
+        target[field] = resolver;
+        owner.set(`${type}.${field}`, agency);
+      }
+    }
+  }
+  return { resolvers, owner, entityTypes };
+}
+
+/** The caller of a request's bearer token, verified as the gateways verify it (undefined without one). */
+async function tokenVerifier(identity: IdentityConfig): Promise<(authorization: string | undefined) => Promise<Caller | undefined>> {
+  const publicKey = await importSPKI(identity.publicKeyPem, 'ES256');
+  return async (authorization: string | undefined): Promise<Caller | undefined> => {
+    if (!authorization?.startsWith('Bearer ')) return undefined;
+    const { payload } = await jwtVerify(authorization.slice(7), publicKey, { issuer: identity.issuer, audience: identity.audience });
+    const parsed = parseCallerClaims(payload);
+    if (!parsed.ok) throw new Error(parsed.problem);
+    return parsed.caller;
+  };
+}
+
 /** A linked record as another subgraph would hand it over: `{ __typename, id }` and nothing else. */
 function isStub(parent: unknown): parent is { __typename: string; id: string } {
   if (typeof parent !== 'object' || parent === null || !('__typename' in parent)) return false;
@@ -143,46 +188,10 @@ export async function startMonolith(request: Request): Promise<{ url: string; cl
   ) as Record<Agency, { resolvers: ResolverMap; context: ReturnType<typeof agencyContextFactory> }>;
   const typeDefs = mergeContracts(AGENCIES.map((agency) => AGENCY_TYPE_DEFS[agency]));
 
-  // Merged resolvers: each field from the agency that owns it (the police for shared fields).
-  const owner = new Map<string, Agency>();
-  const resolvers: ResolverMap = {};
-  const entityTypes = new Map<string, { agency: Agency; resolveReference: Resolver }>();
-  for (const agency of AGENCIES) {
-    for (const [type, fields] of Object.entries(parts[agency].resolvers)) {
-      const target = (resolvers[type] ??= {});
-      if (typeof fields !== 'object' || fields === null || fields.constructor !== Object) {
-        resolvers[type] = fields as never; // a scalar
-        continue;
-      }
-      for (const [field, resolver] of Object.entries(fields)) {
-        if (field === '__resolveReference') {
-          if (type !== 'Area' && ownerOf(type, '') === agency) entityTypes.set(type, { agency, resolveReference: resolver as Resolver });
-          continue;
-        }
-        const fieldOwner = ownerOf(type, field);
-        if (fieldOwner !== agency && field in target) continue;
-        if (fieldOwner !== agency && owner.has(`${type}.${field}`)) continue;
-        if (field === '__resolveType') {
-          // Shared interfaces: the concrete type is the value's own when it says so.
-          const fallback = resolver as (value: unknown) => string;
-          target[field] = (value: { __typename?: string }) => value?.__typename ?? fallback(value);
-          continue;
-        }
-        target[field] = resolver;
-        owner.set(`${type}.${field}`, agency);
-      }
-    }
-  }
+  const { resolvers, owner, entityTypes } = mergeResolvers(parts);
 
   // Callers prove who they are with the same bearer token the gateways verify.
-  const publicKey = await importSPKI(identity.publicKeyPem, 'ES256');
-  const callerOf = async (authorization: string | undefined): Promise<Caller | undefined> => {
-    if (!authorization?.startsWith('Bearer ')) return undefined;
-    const { payload } = await jwtVerify(authorization.slice(7), publicKey, { issuer: identity.issuer, audience: identity.audience });
-    const parsed = parseCallerClaims(payload);
-    if (!parsed.ok) throw new Error(parsed.problem);
-    return parsed.caller;
-  };
+  const callerOf = await tokenVerifier(identity);
 
   /** Per request: one context per agency, made on first use, as `createAgencySubgraph` makes it. */
   const contextsFor = (caller: Caller | undefined, log: unknown) => {

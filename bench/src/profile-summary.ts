@@ -31,7 +31,7 @@ export function packageOf(url: string): string {
   return url.replace(/^file:\/\//, '').slice(-60);
 }
 
-/** Workspace sources by file (`services/gateway/src/audit/use-audit.ts`), packages by name. */
+/** Workspace sources by file (`services/gateway/src/plugins/use-audit-log.ts`), packages by name. */
 function bucketOf(url: string): string | undefined {
   if (url === '' || url.startsWith('node:')) return undefined;
   const workspace = /\/((?:packages|services|bench)\/[^/]+\/src\/.+)$/.exec(url);

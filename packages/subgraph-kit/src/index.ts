@@ -7,6 +7,9 @@
 // Starting an agency's subgraph.
 export { createAgencySubgraph, type AgencyDefinition, type AgencySubgraph, type AgencySubgraphOptions, type ExampleDataTarget } from './agency-subgraph.js';
 export { runAgencySubgraphMain } from './run-agency-subgraph-main.js';
+export { retryUntilDone, type RetryOptions } from './process/retry.js';
+export { ConfigError, envFlag, envLogLevel, envPort, envRequired, readConfig } from './process/config.js';
+export { handleShutdownSignals, type GracefulShutdownOptions, type ShutdownStep } from './process/shutdown.js';
 export { createSubgraphServer, GRAPHQL_PATH, SubgraphConfigError, type SubgraphServer, type SubgraphServerOptions, type SubgraphContext } from './server/index.js';
 export { antqScalars, DateScalar, DateTimeScalar, VndScalar } from './server/index.js';
 

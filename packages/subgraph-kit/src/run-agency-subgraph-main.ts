@@ -1,7 +1,36 @@
 import { requireAgency, type Agency } from '@antq/sdk';
-import type { LevelWithSilent } from 'pino';
+import { z } from 'zod';
 import type { AgencySubgraph, AgencySubgraphOptions } from './agency-subgraph.js';
+import { envFlag, envLogLevel, envPort, readConfig } from './process/config.js';
+import { handleShutdownSignals } from './process/shutdown.js';
 import { storageFromEnv } from './storage/index.js';
+
+/** The environment every agency's main reads. */
+function agencyMainEnv(agency: Agency, defaultPort: number) {
+  return z
+    .object({
+      PORT: envPort(defaultPort),
+      HOST: z.string().default('127.0.0.1'),
+      ANTQ_SIGNING_KEY: z.string().optional(),
+      ANTQ_ALLOW_UNSIGNED: envFlag(false),
+      ANTQ_SIGNATURE_MAX_AGE: z
+        .string()
+        .optional()
+        .transform((value, context) => {
+          if (value === undefined) return undefined;
+          const seconds = Number(value);
+          if (Number.isInteger(seconds) && seconds >= 1 && seconds <= 600) return seconds;
+          context.addIssue({ code: 'custom', message: `must be a whole number of seconds from 1 to 600; got "${value}".` });
+          return z.NEVER;
+        }),
+      ANTQ_EXAMPLE_DATA: envFlag(false),
+      LOG_LEVEL: envLogLevel(),
+    })
+    .refine((env) => env.ANTQ_SIGNING_KEY || env.ANTQ_ALLOW_UNSIGNED, {
+      path: ['ANTQ_SIGNING_KEY'],
+      error: `is not set: set it to the secret the ${agency} subgraph shares with the gateway.`,
+    });
+}
 
 /**
  * The body of every agency's `main.ts`: reads the environment, starts the subgraph, and
@@ -19,28 +48,23 @@ export async function runAgencySubgraphMain(options: {
   env?: NodeJS.ProcessEnv;
 }): Promise<AgencySubgraph> {
   const env = options.env ?? process.env;
-  const signingKey = env.ANTQ_SIGNING_KEY;
-  if (!signingKey && env.ANTQ_ALLOW_UNSIGNED !== 'true') {
-    console.error(`ANTQ_SIGNING_KEY is not set: set it to the secret the ${options.agency} subgraph shares with the gateway.`);
-    process.exit(1);
-  }
-  const maxAge = env.ANTQ_SIGNATURE_MAX_AGE === undefined ? undefined : Number(env.ANTQ_SIGNATURE_MAX_AGE);
-  if (maxAge !== undefined && !(Number.isInteger(maxAge) && maxAge >= 1 && maxAge <= 600)) {
-    console.error(`ANTQ_SIGNATURE_MAX_AGE must be a whole number of seconds from 1 to 600; got "${env.ANTQ_SIGNATURE_MAX_AGE}".`);
+  let config: z.output<ReturnType<typeof agencyMainEnv>>;
+  try {
+    config = readConfig(agencyMainEnv(options.agency, requireAgency(options.agency).defaultPort), env);
+  } catch (error) {
+    console.error((error as Error).message);
     process.exit(1);
   }
   const subgraph = await options.start({
-    ...(maxAge === undefined ? {} : { signatureMaxAgeSeconds: maxAge }),
-    port: Number(env.PORT ?? requireAgency(options.agency).defaultPort),
-    host: env.HOST ?? '127.0.0.1',
-    ...(signingKey ? { signingKey } : { allowUnsigned: true }),
+    ...(config.ANTQ_SIGNATURE_MAX_AGE === undefined ? {} : { signatureMaxAgeSeconds: config.ANTQ_SIGNATURE_MAX_AGE }),
+    port: config.PORT,
+    host: config.HOST,
+    ...(config.ANTQ_SIGNING_KEY ? { signingKey: config.ANTQ_SIGNING_KEY } : { allowUnsigned: true }),
     storage: storageFromEnv(env, { agency: options.agency }),
-    exampleData: env.ANTQ_EXAMPLE_DATA === 'true',
-    logLevel: (env.LOG_LEVEL as LevelWithSilent | undefined) ?? 'info',
+    exampleData: config.ANTQ_EXAMPLE_DATA,
+    logLevel: config.LOG_LEVEL,
   });
   console.log(`${options.agency} subgraph listening on ${subgraph.url}`);
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => void subgraph.close().then(() => process.exit(0)));
-  }
+  handleShutdownSignals({ program: `antq-${options.agency}`, steps: [{ name: `the ${options.agency} subgraph`, close: () => subgraph.close() }] });
   return subgraph;
 }

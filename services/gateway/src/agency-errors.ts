@@ -1,6 +1,8 @@
 import { ErrorCode, isAgencyCode } from '@antq/sdk';
-import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import { GraphQLError, type ExecutionResult } from 'graphql';
+
+/** Whether a subgraph is an agency's (the others, such as the change stream, are the graph's own): agency subgraphs are named by their code. */
+export const isAgencySubgraph = (subgraphName: string): boolean => isAgencyCode(subgraphName);
 
 function agencyOf(error: GraphQLError): string | undefined {
   const extensions = error.extensions as Record<string, unknown>;
@@ -70,10 +72,10 @@ function maskAgencyError(error: unknown, message: string, upstreamTimeoutMs: num
   return new GraphQLError(error.message, { nodes: error.nodes, path: error.path, extensions: { ...visible, ...(agency ? { agency } : {}) } });
 }
 
-const isPromise = <T>(value: unknown): value is Promise<T> => typeof (value as { then?: unknown } | null)?.then === 'function';
+export const isPromise = <T>(value: unknown): value is Promise<T> => typeof (value as { then?: unknown } | null)?.then === 'function';
 
 /** The error of a subgraph call, with the agency it came from when it does not say. */
-function namedFor(error: unknown, subgraphName: string): unknown {
+export function namedFor(error: unknown, subgraphName: string): unknown {
   if (!(error instanceof GraphQLError) || agencyOf(error)) return error;
   return new GraphQLError(error.message, {
     nodes: error.nodes,
@@ -94,7 +96,7 @@ function inferredCode(error: GraphQLError, agency: string | undefined): string {
   return ErrorCode.BAD_USER_INPUT;
 }
 
-function withCodes(result: ExecutionResult): ExecutionResult {
+export function withCodes(result: ExecutionResult): ExecutionResult {
   if (!result.errors?.length) return result;
   return {
     ...result,
@@ -112,34 +114,5 @@ function withCodes(result: ExecutionResult): ExecutionResult {
         extensions: { ...extensions, code: requestCode ?? code ?? inferredCode(error, agency), ...(agency ? { agency } : {}) },
       });
     }),
-  };
-}
-
-/**
- * Every error leaves the gateway with an `extensions.code` from the SDK's map. Subgraph errors
- * keep theirs and gain the agency they came from; a subgraph that did not answer becomes
- * DOWNSTREAM_SERVICE_ERROR naming the agency, so a caller knows whose fields are missing while
- * the rest of the answer stands. Runs on the final result, so errors raised before execution
- * (token checks, variable coercion) are covered too.
- */
-export function useAgencyErrors(): GatewayPlugin {
-  return {
-    // An error a subgraph call raises (a timeout, a refused connection) may not say which
-    // subgraph it was: the call itself knows.
-    onSubgraphExecute({ subgraphName, executor, setExecutor }) {
-      if (!isAgencyCode(subgraphName)) return;
-      setExecutor((request) => {
-        try {
-          const result = executor(request);
-          return isPromise(result) ? result.catch((error: unknown) => Promise.reject(namedFor(error, subgraphName))) : result;
-        } catch (error) {
-          throw namedFor(error, subgraphName);
-        }
-      });
-    },
-    onResultProcess({ result, setResult }) {
-      if (Array.isArray(result)) setResult(result.map(withCodes));
-      else if (result && !(Symbol.asyncIterator in result)) setResult(withCodes(result as ExecutionResult));
-    },
   };
 }

@@ -1,28 +1,35 @@
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { createGatewayRuntime, type GatewayPlugin, type LogWriter } from '@graphql-hive/gateway-runtime';
 import { unifiedGraphHandler } from '@graphql-hive/router-runtime';
 import http from '@graphql-mesh/transport-http';
 import ws from '@graphql-mesh/transport-ws';
-import usePrometheus from '@graphql-mesh/plugin-prometheus';
 import { Registry } from 'prom-client';
 import { getOperationAST, type DocumentNode } from 'graphql';
-import { ErrorCode } from '@antq/sdk';
-import { DEFAULT_LIMITS, useOperationLimits, type OperationLimits } from './limits.js';
-import { agencyErrorMask, useAgencyErrors } from './agency-errors.js';
-import { useCallerIdentity, useUnverifiedIdentity, type CallerIdentityOptions } from './identity/use-caller-identity.js';
-import { useAuditLog } from './audit/use-audit.js';
-import { accessControlOptions, useGrantInvalidation } from './access/access-control.js';
+import type { GrantDirectory } from '@antq/subgraph-kit';
+import { DEFAULT_LIMITS, type OperationLimits } from './limits.js';
+import { useOperationLimits } from './plugins/use-operation-limits.js';
+import { agencyErrorMask } from './agency-errors.js';
+import { useAgencyErrors } from './plugins/use-agency-errors.js';
+import type { CallerIdentityOptions } from './identity/caller-identity-options.js';
+import { useCallerIdentity } from './plugins/use-caller-identity.js';
+import { useUnverifiedIdentity } from './plugins/use-unverified-identity.js';
+import { useAuditLog } from './plugins/use-audit-log.js';
+import { accessControlOptions } from './access/access-control.js';
 import { createGatewayGrantDirectory } from './access/grant-directory.js';
-import { useChangeStreamGuards } from './change-stream-guards.js';
-import { useIdempotencyKey } from './idempotency.js';
-import { useTracing, type TracingOptions } from './tracing.js';
+import { useChangeStreamGuards } from './plugins/use-change-stream-guards.js';
+import { useIdempotencyKey } from './plugins/use-idempotency-key.js';
+import { useTracing, type TracingOptions } from './plugins/use-tracing.js';
 import { useUpstreamSignature } from './plugins/use-upstream-signature.js';
 import type { AuditLog } from './audit/audit-log.js';
 import { graphiqlOptions, type GraphiQLSettings } from './graphiql/graphiql-options.js';
 import { attachGraphQLWebSocket } from './websocket.js';
-import { createResponseCache, type ResponseCacheOptions } from './response-cache/response-cache.js';
-import { watchAgencyChanges } from './response-cache/change-watch.js';
-import { subgraphUrls } from './access/grant-directory.js';
+import { createResponseCache, type ResponseCache, type ResponseCacheOptions } from './response-cache/response-cache.js';
+import { watchAgencyChanges, type ChangeWatch } from './response-cache/change-watch.js';
+import { createOperationAnalyser, type OperationAnalyser } from './operation-analysis.js';
+import { readSupergraphModel, type SupergraphModel } from './supergraph-model.js';
+import { createGatewayApp } from './gateway-app.js';
+import { useMetrics } from './plugins/use-metrics.js';
+import { useChangeWatchWrites } from './plugins/use-change-watch-writes.js';
 import { createGatewayLogger } from './gateway-logger.js';
 
 export interface GatewayOptions {
@@ -77,38 +84,6 @@ export interface Gateway extends AsyncDisposable {
   close(): Promise<void>;
 }
 
-/**
- * What /metrics reports. Left out: the per-request summary (quantiles computed on every
- * observation, a second copy of the duration histogram), the deprecated-field counter (a walk of
- * every document with type info) and context-building timings.
- */
-const PROMETHEUS_METRICS = {
-  graphql_envelop_request: true,
-  graphql_envelop_request_duration: true,
-  graphql_envelop_phase_parse: true,
-  graphql_envelop_phase_validate: true,
-  graphql_envelop_phase_execute: true,
-  graphql_envelop_phase_subscribe: true,
-  graphql_envelop_error_result: true,
-  graphql_yoga_http_duration: true,
-  graphql_gateway_fetch_duration: true,
-  graphql_gateway_subgraph_execute_duration: true,
-  graphql_gateway_subgraph_execute_errors: true,
-} as const;
-
-/**
- * Labels of /metrics: only what the server knows. The plugins' defaults also label by the
- * client's operation name, the error path (its aliases) and the request URL (a GET's whole
- * query): every new name a client sends would be a new series, growing memory and every scrape.
- */
-const PROMETHEUS_LABELS = {
-  operationName: false,
-  path: false,
-  url: false,
-  fetchRequestHeaders: false,
-  fetchResponseHeaders: false,
-};
-
 type RuntimePlugins = ReturnType<NonNullable<Parameters<typeof createGatewayRuntime>[0]['plugins']>>;
 
 function isSubscription(request: { operationType?: string; document: DocumentNode; operationName?: string } | undefined): boolean {
@@ -116,65 +91,41 @@ function isSubscription(request: { operationType?: string; document: DocumentNod
   return (request.operationType ?? getOperationAST(request.document, request.operationName)?.operation) === 'subscription';
 }
 
-/** The most of an oversized upload read and thrown away so that its client can read the 413. */
-const DISCARD_LIMIT_BYTES = 32 * 1024 * 1024;
-
-/**
- * Answers an oversized request once its upload has ended, reading the rest of the body and
- * throwing it away: a server that answers mid-upload and closes leaves the client a reset
- * socket (EPIPE, ECONNRESET) instead of the 413. Beyond DISCARD_LIMIT_BYTES (declared or read)
- * the answer goes at once and the connection is cut, as for any abusive client.
- */
-function discardUpload(request: FastifyRequest, maxBodyBytes: number, answer: () => unknown): void {
-  const body = request.raw;
-  const limit = Math.max(DISCARD_LIMIT_BYTES, maxBodyBytes * 4);
-  const declared = Number(request.headers['content-length'] ?? 0);
-  if (body.readableEnded || declared > limit) {
-    void answer();
-    return;
-  }
-  let read = 0;
-  const done = () => {
-    body.off('data', count);
-    body.off('end', done);
-    body.off('error', done);
-    void answer();
-  };
-  const count = (chunk: Buffer) => {
-    read += chunk.length;
-    if (read > limit) {
-      done();
-      body.destroy();
-    }
-  };
-  body.on('data', count);
-  body.once('end', done);
-  body.once('error', done);
-  body.resume();
+/** What the runtime's plugins share with the rest of the gateway. */
+interface GatewayParts {
+  readonly limits: OperationLimits;
+  readonly metricsRegistry: Registry | undefined;
+  readonly grants: GrantDirectory;
+  readonly watch: ChangeWatch;
+  readonly analyse: OperationAnalyser;
+  readonly responseCache: ResponseCache | undefined;
+  readonly model: SupergraphModel;
 }
 
-/** Cổng liên kết — the federation gateway: Hive Gateway runtime with its Rust planner, in Fastify. */
-export async function createGateway(options: GatewayOptions): Promise<Gateway> {
-  if ('disabled' in options.identity) {
-    console.warn(
-      '\n\u001b[41;97m WARNING \u001b[0m Authentication is OFF (ANTQ_AUTH=off): tokens are read WITHOUT verification and anyone can act as any agency.\n' +
-        '          Use this only on a development machine. Unset ANTQ_AUTH to verify tokens again.\n',
-    );
-  }
-  const limits: OperationLimits = { ...DEFAULT_LIMITS, ...options.limits };
-  // One registry per gateway, so two gateways in one process do not register the same metrics twice.
-  const metricsRegistry = options.metrics === false ? undefined : new Registry();
-  const grants = createGatewayGrantDirectory({ supergraphSdl: options.supergraph, signingKey: options.signingKey });
-  const changeWatch = options.responseCache === false ? undefined : watchAgencyChanges({ agencies: subgraphUrls(options.supergraph), signingKey: options.signingKey });
-  const responseCache =
-    changeWatch &&
-    createResponseCache({
-      ...(options.responseCache || {}),
-      supergraphSdl: options.supergraph,
-      watch: changeWatch,
-      ...(options.audit ? { audit: options.audit } : {}),
-      ...(metricsRegistry ? { metrics: metricsRegistry } : {}),
-    });
+/** The runtime's plugins, in order: each sees what the ones above it put into the request. */
+function gatewayPlugins(options: GatewayOptions, parts: GatewayParts, log: Parameters<typeof useMetrics>[1]): RuntimePlugins {
+  const { metricsRegistry, responseCache } = parts;
+  return [
+    ...(metricsRegistry ? [useMetrics(metricsRegistry, log)] : []),
+    ...(options.tracing ? [useTracing(options.tracing)] : []),
+    useOperationLimits(parts.limits),
+    ...('disabled' in options.identity ? [useUnverifiedIdentity()] : useCallerIdentity(options.identity)),
+    useChangeStreamGuards(),
+    useIdempotencyKey(),
+    ...(options.audit ? [useAuditLog({ log: options.audit, supergraph: parts.model, ...(responseCache ? { onReadEntry: responseCache.recordAudit } : {}) })] : []),
+    useChangeWatchWrites({ watch: parts.watch, analyse: parts.analyse }),
+    ...(responseCache ? [responseCache.plugin()] : []),
+    ...(options.plugins ?? []),
+    useAgencyErrors(),
+    // Last, so the signature covers everything the plugins above put into the request.
+    useUpstreamSignature({ signingKey: options.signingKey }),
+    // The runtime's declarations include two copies of its logger type, so plugins typed by
+    // GatewayPlugin do not check against its parameter even though they are the same type.
+  ] as RuntimePlugins;
+}
+
+/** The Hive Gateway runtime of a supergraph: transports, GraphiQL, logging, limits, access control and the plugins. */
+async function createRuntime(options: GatewayOptions, parts: GatewayParts) {
   // 9 MB of bundled GraphiQL, loaded only when the page is on.
   const graphiqlPage = options.graphiql ? await import('./graphiql/graphiql-page.js') : undefined;
   const graphiqlSettings = options.graphiql === true ? {} : options.graphiql || undefined;
@@ -191,106 +142,60 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     // Client errors (FORBIDDEN, BAD_USER_INPUT…) on one info line; server faults stay errors.
     logging: createGatewayLogger(options.logLevel ?? 'error', options.logWriter),
     // Not for subscriptions: the timeout would end every change stream after upstreamTimeoutMs.
-    upstreamTimeout: ({ executionRequest }) => (isSubscription(executionRequest) ? undefined : limits.upstreamTimeoutMs),
-    genericAuth: accessControlOptions(grants) as never,
-    maskedErrors: { maskError: agencyErrorMask(limits) },
-    plugins: (context) => [
-      // Served by the Fastify route /metrics below, not by the plugin (endpoint: false).
-      ...(metricsRegistry ? [usePrometheus({ registry: metricsRegistry, endpoint: false, metrics: PROMETHEUS_METRICS, labels: PROMETHEUS_LABELS, log: context.log })] : []),
-      ...(options.tracing ? [useTracing(options.tracing)] : []),
-      useOperationLimits(limits),
-      ...('disabled' in options.identity ? [useUnverifiedIdentity()] : useCallerIdentity(options.identity)),
-      useGrantInvalidation(grants),
-      useChangeStreamGuards(),
-      useIdempotencyKey(),
-      ...(options.audit
-        ? [useAuditLog({ log: options.audit, supergraphSdl: options.supergraph, ...(responseCache ? { onReadEntry: responseCache.recordAudit } : {}) })]
-        : []),
-      ...(responseCache ? [responseCache.plugin()] : []),
-      ...(options.plugins ?? []),
-      useAgencyErrors(),
-      // Last, so the signature covers everything the plugins above put into the request.
-      useUpstreamSignature({ signingKey: options.signingKey }),
-      // The runtime's declarations include two copies of its logger type, so plugins typed by
-      // GatewayPlugin do not check against its parameter even though they are the same type.
-    ] as RuntimePlugins,
+    upstreamTimeout: ({ executionRequest }) => (isSubscription(executionRequest) ? undefined : parts.limits.upstreamTimeoutMs),
+    genericAuth: accessControlOptions(parts.grants) as never,
+    maskedErrors: { maskError: agencyErrorMask(parts.limits) },
+    plugins: (context) => gatewayPlugins(options, parts, context.log),
   });
+  return { runtime, graphiqlPage };
+}
 
-  const app = Fastify({ bodyLimit: limits.maxBodyBytes, logger: false });
-  if (responseCache) {
-    // Fastify's own JSON parsing (and its errors), with the text kept for the cache key.
-    const parseJson = app.getDefaultJsonParser('error', 'error');
-    app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-      responseCache.keepRawBody(request, body as string);
-      parseJson(request, body as string, done);
-    });
+/** Cổng liên kết — the federation gateway: Hive Gateway runtime with its Rust planner, in Fastify. */
+export async function createGateway(options: GatewayOptions): Promise<Gateway> {
+  if ('disabled' in options.identity) {
+    console.warn(
+      '\n\u001b[41;97m WARNING \u001b[0m Authentication is OFF (ANTQ_AUTH=off): tokens are read WITHOUT verification and anyone can act as any agency.\n' +
+        '          Use this only on a development machine. Unset ANTQ_AUTH to verify tokens again.\n',
+    );
   }
-  app.setErrorHandler((error: { statusCode?: number; code?: string; message: string }, request, reply) => {
-    // Errors Fastify raises before GraphQL runs: oversized or malformed bodies.
-    const tooLarge = error.code === 'FST_ERR_CTP_BODY_TOO_LARGE';
-    const status = error.statusCode ?? 500;
-    const answer = () =>
-      reply.status(status).send({
-        errors: [
-          {
-            message: tooLarge
-              ? `The request body is larger than ${limits.maxBodyBytes} bytes. Send a smaller operation, or use persisted documents.`
-              : status < 500
-                ? `The request could not be read: ${error.message}. Send a JSON body { "query": "…", "variables": { … } }.`
-                : 'Internal server error.',
-            extensions: { code: tooLarge ? ErrorCode.PAYLOAD_TOO_LARGE : status < 500 ? ErrorCode.BAD_USER_INPUT : ErrorCode.INTERNAL_SERVER_ERROR },
-          },
-        ],
-      });
-    if (tooLarge) discardUpload(request, limits.maxBodyBytes, answer);
-    else void answer();
-  });
-  app.route({
-    url: runtime.graphqlEndpoint,
-    method: ['GET', 'POST', 'OPTIONS'],
-    handler: async (req, reply) => {
-      const cached = responseCache?.serve(req);
-      if (cached) return reply.status(200).header('content-type', cached.contentType).send(cached.body);
-      responseCache?.track(req);
-      const response = await runtime.handleNodeRequestAndResponse(req, reply, { req, reply });
-      const kept = await responseCache?.keep(req, response);
-      response.headers.forEach((value, key) => {
-        void reply.header(key, value);
-      });
-      void reply.status(response.status);
-      reply.send(kept ?? response.body);
-      return reply;
-    },
-  });
-  if (metricsRegistry) {
-    app.get('/metrics', async (_request, reply) => reply.header('content-type', metricsRegistry.contentType).send(await metricsRegistry.metrics()));
-  }
-  if (graphiqlPage) graphiqlPage.serveGraphiQLAssets(app);
-  app.get('/health', async () => ({ status: 'ok' }));
-  app.get('/readiness', async (_request, reply) => {
-    const ready = await Promise.resolve()
-      .then(() => runtime.getSchema())
-      .then(
-        () => true,
-        () => false,
-      );
-    return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready' });
-  });
-
+  const model = readSupergraphModel(options.supergraph);
+  const limits: OperationLimits = { ...DEFAULT_LIMITS, ...options.limits };
+  // One registry per gateway, so two gateways in one process do not register the same metrics twice.
+  const metricsRegistry = options.metrics === false ? undefined : new Registry();
+  // The agencies' outboxes, followed for the response cache and the grant directory alike. Without
+  // the cache none is followed: the grants then hear of writes through this gateway only, and
+  // are otherwise kept briefly (see access/grant-directory.ts).
+  const watch = watchAgencyChanges({ agencies: options.responseCache === false ? {} : model.agencyUrls, signingKey: options.signingKey });
+  const grants = createGatewayGrantDirectory({ agencyUrls: model.agencyUrls, signingKey: options.signingKey, watch });
+  const analyse = createOperationAnalyser(model.ownership);
+  const responseCache =
+    options.responseCache === false
+      ? undefined
+      : createResponseCache({
+          ...(options.responseCache ?? {}),
+          analyse,
+          watch,
+          ...(options.audit ? { audit: options.audit } : {}),
+          ...(metricsRegistry ? { metrics: metricsRegistry } : {}),
+        });
+  const { runtime, graphiqlPage } = await createRuntime(options, { limits, metricsRegistry, grants, watch, analyse, responseCache, model });
+  const app = createGatewayApp({ runtime, limits, responseCache, metricsRegistry, graphiqlPage });
   // Clients subscribe over graphql-ws at the GraphQL path too (SSE is served by the route above).
   const webSocket = attachGraphQLWebSocket(app.server, runtime, { path: runtime.graphqlEndpoint, maxPayloadBytes: limits.maxBodyBytes });
   try {
     await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
   } catch (error) {
     // A port that is taken must not leave the outbox reads of the change watch running.
-    await changeWatch?.close();
+    grants.close();
+    await watch.close();
     await runtime.dispose();
     throw error;
   }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   const close = async () => {
-    await changeWatch?.close();
+    grants.close();
+    await watch.close();
     await webSocket.close();
     await app.close();
     await runtime.dispose();
@@ -299,7 +204,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     url: `http://${options.host ?? '127.0.0.1'}:${port}${runtime.graphqlEndpoint}`,
     app,
     ...(metricsRegistry ? { metricsRegistry } : {}),
-    changesHeard: (agency, seq) => changeWatch?.heard(agency, seq) ?? Promise.resolve(),
+    // Without the response cache, nothing served depends on what the watch has heard.
+    changesHeard: (agency, seq) => (responseCache ? watch.heard(agency, seq) : Promise.resolve()),
     close,
     [Symbol.asyncDispose]: close,
   };

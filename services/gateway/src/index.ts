@@ -3,7 +3,8 @@ export { AGENCY_SUBGRAPHS, GATEWAY_DEFAULT_PORT, GRAPH_SUBGRAPHS, STREAM_DEFAULT
 export { loadSupergraph } from './supergraph-source.js';
 export { DEFAULT_LIMITS, type OperationLimits } from './limits.js';
 export { createDevelopmentIssuer, DEVELOPMENT_ISSUER, GRAPH_AUDIENCE, type CallerTokenClaims, type DevelopmentIssuer } from './identity/development-issuer.js';
-export { useCallerIdentity, type CallerIdentityOptions, type TokenKeySource } from './identity/use-caller-identity.js';
+export { useCallerIdentity } from './plugins/use-caller-identity.js';
+export type { CallerIdentityOptions, TokenKeySource } from './identity/caller-identity-options.js';
 export {
   auditMigrations,
   createAuditLog,
@@ -21,8 +22,8 @@ export {
 export { auditKeyFrom, auditKeyFromEnv, loadOrCreateAuditKeyFile, type AuditKey } from './audit/audit-key.js';
 export { ANCHOR_FILE, readCheckpoints, type AuditAnchorOptions, type AuditCheckpoint, type SignedCheckpoint } from './audit/audit-anchors.js';
 export { auditLocationsIn } from './audit/audit-locations.js';
-export { useAuditLog, type AuditPluginOptions } from './audit/use-audit.js';
+export { useAuditLog, type AuditPluginOptions } from './plugins/use-audit-log.js';
 export { EXAMPLE_OPERATIONS, exampleGraphiQLTabs, type ExampleOperation } from './graphiql/example-operations.js';
 export type { GraphiQLSettings } from './graphiql/graphiql-options.js';
-export type { TracingOptions } from './tracing.js';
+export type { TracingOptions } from './plugins/use-tracing.js';
 export { useUpstreamSignature } from './plugins/use-upstream-signature.js';

@@ -17,76 +17,103 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createStorage } from '@antq/subgraph-kit';
+import { createStorage, envFlag, envRequired, handleShutdownSignals, readConfig } from '@antq/subgraph-kit';
+import { z } from 'zod';
 import { createAuditLog } from './audit/audit-log.js';
 import { auditKeyFromEnv } from './audit/audit-key.js';
 import { auditLocationsIn } from './audit/audit-locations.js';
 import { createGateway } from './gateway.js';
 import { DEVELOPMENT_ISSUER, GRAPH_AUDIENCE } from './identity/development-issuer.js';
-import type { CallerIdentityOptions } from './identity/use-caller-identity.js';
+import type { CallerIdentityOptions } from './identity/caller-identity-options.js';
 import { loadSupergraph } from './supergraph-source.js';
-
-const { values } = parseArgs({
-  options: {
-    supergraph: { type: 'string', default: process.env.ANTQ_SUPERGRAPH ?? 'schema/supergraph.graphql' },
-    port: { type: 'string', default: process.env.PORT ?? '4000' },
-    host: { type: 'string', default: process.env.HOST ?? '0.0.0.0' },
-  },
-});
 
 function fail(message: string): never {
   console.error(`antq-gateway: ${message}`);
   process.exit(1);
 }
 
-const env = process.env;
-const signingKey = env.ANTQ_SIGNING_KEY ?? fail('ANTQ_SIGNING_KEY is not set: set it to the secret the subgraphs share with the gateway.');
+/** The gateway's environment, read once. */
+const GATEWAY_ENV = z.object({
+  ANTQ_SUPERGRAPH: z.string().default('schema/supergraph.graphql'),
+  PORT: z.string().default('4000'),
+  HOST: z.string().default('0.0.0.0'),
+  ANTQ_SIGNING_KEY: envRequired('is not set: set it to the secret the subgraphs share with the gateway.'),
+  ANTQ_AUTH: z.string().optional(),
+  ANTQ_JWKS_URL: z.string().optional(),
+  ANTQ_JWT_PUBLIC_KEY: z.string().optional(),
+  ANTQ_JWT_PUBLIC_KEY_FILE: z.string().optional(),
+  ANTQ_JWT_ISSUER: z.string().default(DEVELOPMENT_ISSUER),
+  ANTQ_JWT_AUDIENCE: z.string().default(GRAPH_AUDIENCE),
+  ANTQ_DATA_DIR: z.string().default(join('.data', 'gateway')),
+  AUDIT_DATABASE_URL: z.string().optional(),
+  ANTQ_AUDIT_ANCHOR_DIR: z.string().optional(),
+  ANTQ_AUDIT_ANCHOR_NATS_URL: z.string().optional(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.string().optional(),
+  OTEL_SERVICE_NAME: z.string().optional(),
+  ANTQ_GRAPHIQL: envFlag(false),
+  ANTQ_INTROSPECTION: envFlag(true),
+  ANTQ_METRICS: envFlag(true),
+  ANTQ_RESPONSE_CACHE: envFlag(true),
+});
 
-async function identityFromEnv(): Promise<CallerIdentityOptions | { disabled: true }> {
-  if (env.ANTQ_AUTH === 'off') return { disabled: true };
-  const issuer = env.ANTQ_JWT_ISSUER ?? DEVELOPMENT_ISSUER;
-  const audience = env.ANTQ_JWT_AUDIENCE ?? GRAPH_AUDIENCE;
-  if (env.ANTQ_JWKS_URL) return { keys: { kind: 'jwks', url: env.ANTQ_JWKS_URL }, issuer, audience };
-  const pem = env.ANTQ_JWT_PUBLIC_KEY ?? (env.ANTQ_JWT_PUBLIC_KEY_FILE ? await readFile(env.ANTQ_JWT_PUBLIC_KEY_FILE, 'utf8') : undefined);
+const config = (() => {
+  try {
+    return readConfig(GATEWAY_ENV);
+  } catch (error) {
+    return fail((error as Error).message);
+  }
+})();
+const { values } = parseArgs({
+  options: {
+    supergraph: { type: 'string', default: config.ANTQ_SUPERGRAPH },
+    port: { type: 'string', default: config.PORT },
+    host: { type: 'string', default: config.HOST },
+  },
+});
+
+async function identityFromConfig(): Promise<CallerIdentityOptions | { disabled: true }> {
+  if (config.ANTQ_AUTH === 'off') return { disabled: true };
+  const issuer = config.ANTQ_JWT_ISSUER;
+  const audience = config.ANTQ_JWT_AUDIENCE;
+  if (config.ANTQ_JWKS_URL) return { keys: { kind: 'jwks', url: config.ANTQ_JWKS_URL }, issuer, audience };
+  const pem = config.ANTQ_JWT_PUBLIC_KEY ?? (config.ANTQ_JWT_PUBLIC_KEY_FILE ? await readFile(config.ANTQ_JWT_PUBLIC_KEY_FILE, 'utf8') : undefined);
   if (pem) return { keys: { kind: 'key', publicKeyPem: pem }, issuer, audience };
   return fail('no token keys: set ANTQ_JWKS_URL (or ANTQ_JWT_PUBLIC_KEY[_FILE]); ANTQ_AUTH=off switches authentication off for local development only.');
 }
 
-const identity = await identityFromEnv();
+const identity = await identityFromConfig();
 const auditKey =
-  (await auditKeyFromEnv(env).catch((error: unknown) => fail(`the audit key cannot be read: ${(error as Error).message}`))) ??
+  (await auditKeyFromEnv(process.env).catch((error: unknown) => fail(`the audit key cannot be read: ${(error as Error).message}`))) ??
   fail('ANTQ_AUDIT_KEY is not set: set it (or ANTQ_AUDIT_KEY_FILE) to the secret that seals the audit log, e.g. `openssl rand -base64 32`, and keep it away from the audit database.');
-const auditPlaces = auditLocationsIn(env.ANTQ_DATA_DIR ?? join('.data', 'gateway'));
+const auditPlaces = auditLocationsIn(config.ANTQ_DATA_DIR);
 const auditStorage = await createStorage(
-  env.AUDIT_DATABASE_URL ? { kind: 'postgres', url: env.AUDIT_DATABASE_URL } : { kind: 'pglite', dataDir: auditPlaces.database },
+  config.AUDIT_DATABASE_URL ? { kind: 'postgres', url: config.AUDIT_DATABASE_URL } : { kind: 'pglite', dataDir: auditPlaces.database },
 ).catch((error: unknown) => fail(`the audit log's database cannot be opened: ${(error as Error).message}`));
 const audit = await createAuditLog(auditStorage, {
   key: auditKey,
-  anchors: { dir: env.ANTQ_AUDIT_ANCHOR_DIR ?? auditPlaces.anchorDir, ...(env.ANTQ_AUDIT_ANCHOR_NATS_URL ? { natsUrl: env.ANTQ_AUDIT_ANCHOR_NATS_URL } : {}) },
+  anchors: { dir: config.ANTQ_AUDIT_ANCHOR_DIR ?? auditPlaces.anchorDir, ...(config.ANTQ_AUDIT_ANCHOR_NATS_URL ? { natsUrl: config.ANTQ_AUDIT_ANCHOR_NATS_URL } : {}) },
 }).catch((error: unknown) => fail(`the audit log cannot be opened: ${(error as Error).message}`));
 const gateway = await createGateway({
   supergraph: await loadSupergraph(values.supergraph),
   port: Number(values.port),
   host: values.host,
-  signingKey,
+  signingKey: config.ANTQ_SIGNING_KEY,
   identity,
   audit,
-  ...(env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT
-    ? { tracing: { endpoint: env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, ...(env.OTEL_SERVICE_NAME ? { serviceName: env.OTEL_SERVICE_NAME } : {}) } }
+  ...(config.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT
+    ? { tracing: { endpoint: config.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, ...(config.OTEL_SERVICE_NAME ? { serviceName: config.OTEL_SERVICE_NAME } : {}) } }
     : {}),
-  graphiql: env.ANTQ_GRAPHIQL === 'true',
-  introspection: env.ANTQ_INTROSPECTION !== 'false',
-  metrics: env.ANTQ_METRICS !== 'false',
-  ...(env.ANTQ_RESPONSE_CACHE === 'false' ? { responseCache: false as const } : {}),
+  graphiql: config.ANTQ_GRAPHIQL,
+  introspection: config.ANTQ_INTROSPECTION,
+  metrics: config.ANTQ_METRICS,
+  ...(config.ANTQ_RESPONSE_CACHE ? {} : { responseCache: false as const }),
 }).catch((error: unknown) => fail(`${(error as Error).message}${(error as NodeJS.ErrnoException).code === 'EADDRINUSE' ? ` — port ${values.port} is taken: pass --port <another>.` : ''}`));
 console.log(`ANTQ gateway listening on ${gateway.url}`);
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    void (async () => {
-      await gateway.close();
-      await audit.close();
-      await auditStorage.close();
-      process.exit(0);
-    })();
-  });
-}
+handleShutdownSignals({
+  program: 'antq-gateway',
+  steps: [
+    { name: 'the gateway', close: () => gateway.close() },
+    { name: 'the audit log', close: () => audit.close() },
+    { name: "the audit log's database", close: () => auditStorage.close() },
+  ],
+});

@@ -93,3 +93,5 @@ export function createOperationAnalyser(ownership: GraphOwnership) {
     return analysis ?? undefined;
   };
 }
+
+export type OperationAnalyser = ReturnType<typeof createOperationAnalyser>;

@@ -27,8 +27,8 @@ import {
   type AuditVerification,
 } from '../src/index.js';
 import { entryHash, entrySeal, readPage } from '../src/audit/audit-log.js';
-import { graphOwnership } from '../src/audit/ownership.js';
-import { resultRecords } from '../src/audit/use-audit.js';
+import { readSupergraphModel } from '../src/supergraph-model.js';
+import { resultRecords } from '../src/plugins/use-audit-log.js';
 import { selectedCoordinates } from '../src/operation-analysis.js';
 
 const run = promisify(execFile);
@@ -440,7 +440,7 @@ describe('the audit:verify command, as built', () => {
 describe('what the audit plugin reads from the supergraph', async () => {
   const supergraphSdl = await readFile(new URL('../../../schema/supergraph.graphql', import.meta.url), 'utf8');
   const schema = buildASTSchema(parse(supergraphSdl), { assumeValidSDL: true });
-  const ownership = graphOwnership(supergraphSdl);
+  const ownership = readSupergraphModel(supergraphSdl).ownership;
 
   it('derives owning agencies of coordinates and types from the join directives', () => {
     expect(ownership.fieldOwners('Query.policeModel')).toEqual(['police']);
@@ -493,7 +493,7 @@ describe('what the audit plugin reads from the supergraph', async () => {
   async function runPlugin(document: string, payload: Record<string, unknown> | undefined, result: ExecutionResult, log: Partial<AuditLog> = {}) {
     const appended: AuditEntryInput[] = [];
     const fake = { append: async (input: AuditEntryInput) => (appended.push(input), {} as AuditEntry), ...log } as AuditLog;
-    const plugin = useAuditLog({ log: fake, supergraphSdl, onError: () => undefined });
+    const plugin = useAuditLog({ log: fake, supergraph: supergraphSdl, onError: () => undefined });
     const args = { schema, document: parse(document), contextValue: payload ? { jwt: { payload } } : {} };
     const hooks = await plugin.onExecute!({ args } as never);
     let final = result;

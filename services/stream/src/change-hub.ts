@@ -1,5 +1,5 @@
 import type { Agency } from '@antq/sdk';
-import type { AgencyFeed, StreamChange } from '@antq/subgraph-kit';
+import { retryUntilDone, type AgencyFeed, type StreamChange } from '@antq/subgraph-kit';
 import type { StreamPosition } from '@antq/sdk';
 
 /**
@@ -58,18 +58,6 @@ interface AgencyLog {
   delivering: Promise<void>;
 }
 
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
-
 /**
  * Tập trung thay đổi — reads each agency's outbox (one long poll per agency), publishes what it
  * reads on the bus, keeps a contiguous window of recent changes per agency from what the bus
@@ -105,15 +93,15 @@ export async function startChangeHub(options: ChangeHubOptions): Promise<ChangeH
     if (!log) return;
     log.delivering = log.delivering.then(async () => {
       if (change.seq <= log.last) return; // a copy
+      const readGap = () => log.feed.read(log.last, Math.min(500, change.seq - log.last - 1), 0, stop.signal);
+      const onFailure = (error: unknown) => {
+        if (!stop.signal.aborted) options.onError?.(change.agency, error);
+      };
       while (change.seq > log.last + 1 && !stop.signal.aborted) {
-        try {
-          const batch = await log.feed.read(log.last, Math.min(500, change.seq - log.last - 1), 0, stop.signal);
-          for (const missing of batch.changes) if (missing.seq === log.last + 1) append(log, missing);
-          if (batch.changes.length === 0) break;
-        } catch (error) {
-          options.onError?.(change.agency, error);
-          await sleep(500, stop.signal);
-        }
+        const batch = await retryUntilDone(readGap, { minDelayMs: 500, maxDelayMs: 500, signal: stop.signal, onFailure }).catch(() => undefined);
+        if (!batch) break; // closed
+        for (const missing of batch.changes) if (missing.seq === log.last + 1) append(log, missing);
+        if (batch.changes.length === 0) break;
       }
       if (change.seq === log.last + 1) append(log, change);
       wake(log);
@@ -124,56 +112,24 @@ export async function startChangeHub(options: ChangeHubOptions): Promise<ChangeH
   // One reader per agency: long polls the outbox and publishes; retries with backoff while the subgraph is away.
   const readers = [...logs.values()].map(async (log) => {
     let readFrom = log.last;
-    let backoff = 250;
+    const readAndPublish = async () => {
+      const batch = await log.feed.read(readFrom, 500, waitMs, stop.signal);
+      for (const change of batch.changes) {
+        await bus.publish(change);
+        readFrom = change.seq;
+      }
+    };
+    const onFailure = (error: unknown) => {
+      if (!stop.signal.aborted) options.onError?.(log.feed.agency, error);
+    };
     while (!stop.signal.aborted) {
       try {
-        const batch = await log.feed.read(readFrom, 500, waitMs, stop.signal);
-        for (const change of batch.changes) {
-          await bus.publish(change);
-          readFrom = change.seq;
-        }
-        backoff = 250;
-      } catch (error) {
-        if (stop.signal.aborted) return;
-        options.onError?.(log.feed.agency, error);
-        await sleep(backoff, stop.signal);
-        backoff = Math.min(backoff * 2, 5_000);
+        await retryUntilDone(readAndPublish, { minDelayMs: 250, maxDelayMs: 5_000, signal: stop.signal, onFailure });
+      } catch {
+        return; // closed
       }
     }
   });
-
-  async function* followAgency(log: AgencyLog, after: number, signal: AbortSignal): AsyncGenerator<StreamChange> {
-    let position = after;
-    while (!signal.aborted) {
-      const oldest = log.window[0]?.seq ?? log.last + 1;
-      if (position < oldest - 1) {
-        // Behind the window: read the agency's own outbox.
-        const batch = await log.feed.read(position, 500, 0, signal);
-        for (const change of batch.changes) {
-          yield change;
-          position = change.seq;
-        }
-        if (batch.changes.length > 0) continue;
-      }
-      const start = log.window.findIndex((change) => change.seq > position);
-      if (start >= 0) {
-        for (const change of log.window.slice(start)) {
-          yield change;
-          position = change.seq;
-        }
-        continue;
-      }
-      await new Promise<void>((resolve) => {
-        const done = () => {
-          signal.removeEventListener('abort', done);
-          log.waiters.delete(done);
-          resolve();
-        };
-        log.waiters.add(done);
-        signal.addEventListener('abort', done, { once: true });
-      });
-    }
-  }
 
   return {
     head() {
@@ -192,6 +148,40 @@ export async function startChangeHub(options: ChangeHubOptions): Promise<ChangeH
       await bus.close();
     },
   };
+}
+
+/** One agency's changes after `after`: from its outbox while behind the window, then from the window as it grows. */
+async function* followAgency(log: AgencyLog, after: number, signal: AbortSignal): AsyncGenerator<StreamChange> {
+  let position = after;
+  while (!signal.aborted) {
+    const oldest = log.window[0]?.seq ?? log.last + 1;
+    if (position < oldest - 1) {
+      // Behind the window: read the agency's own outbox.
+      const batch = await log.feed.read(position, 500, 0, signal);
+      for (const change of batch.changes) {
+        yield change;
+        position = change.seq;
+      }
+      if (batch.changes.length > 0) continue;
+    }
+    const start = log.window.findIndex((change) => change.seq > position);
+    if (start >= 0) {
+      for (const change of log.window.slice(start)) {
+        yield change;
+        position = change.seq;
+      }
+      continue;
+    }
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        signal.removeEventListener('abort', done);
+        log.waiters.delete(done);
+        resolve();
+      };
+      log.waiters.add(done);
+      signal.addEventListener('abort', done, { once: true });
+    });
+  }
 }
 
 /** Interleaves the agencies' changes as they come, keeping each agency's own order. */

@@ -12,8 +12,8 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { AGENCIES, AGENCY_CODES, isAgencyCode, type Agency } from '@antq/sdk';
-import { storageFromEnv } from '@antq/subgraph-kit';
-import type { LevelWithSilent } from 'pino';
+import { envLogLevel, envPort, envRequired, handleShutdownSignals, readConfig, storageFromEnv } from '@antq/subgraph-kit';
+import { z } from 'zod';
 import type { ChangeBus } from './change-hub.js';
 import { createNatsBus } from './nats-bus.js';
 import { createStreamSubgraph, type StreamSubgraph } from './stream-subgraph.js';
@@ -26,51 +26,65 @@ function fail(message: string): never {
   process.exit(1);
 }
 
-function parseAgencyUrls(text: string): Partial<Record<Agency, string>> {
+/** `police=http://…,front=…` as agency → URL; each entry checked. */
+function parseAgencyUrls(text: string, context: z.RefinementCtx): Partial<Record<Agency, string>> {
   const urls: Partial<Record<Agency, string>> = {};
+  const problem = (message: string) => context.addIssue({ code: 'custom', message });
   for (const entry of text.split(',').map((part) => part.trim()).filter(Boolean)) {
     const separator = entry.indexOf('=');
     const agency = entry.slice(0, separator).trim().toLowerCase();
     const url = entry.slice(separator + 1).trim();
-    if (separator < 1 || !isAgencyCode(agency)) fail(`ANTQ_AGENCY_URLS: "${entry}" is not <agency>=<url> with an agency of ${AGENCY_CODES.join(', ')}.`);
-    try {
-      new URL(url);
-    } catch {
-      fail(`ANTQ_AGENCY_URLS: the URL of ${agency} ("${url}") is not an absolute URL.`);
+    if (separator < 1 || !isAgencyCode(agency)) {
+      problem(`"${entry}" is not <agency>=<url> with an agency of ${AGENCY_CODES.join(', ')}.`);
+      continue;
     }
+    if (!URL.canParse(url)) problem(`the URL of ${agency} ("${url}") is not an absolute URL.`);
     urls[agency] = url;
   }
-  if (Object.keys(urls).length === 0) fail('ANTQ_AGENCY_URLS names no agency.');
+  if (Object.keys(urls).length === 0) problem('names no agency.');
   return urls;
 }
 
-const env = process.env;
-const signingKey = env.ANTQ_SIGNING_KEY || fail('ANTQ_SIGNING_KEY is not set: set it to the secret the stream shares with the gateway and the agency subgraphs.');
-const port = Number(env.PORT ?? 4005);
-if (!Number.isInteger(port) || port < 0 || port > 65_535) fail(`PORT "${env.PORT}" is not a port number.`);
-const logLevel = (env.LOG_LEVEL as LevelWithSilent | undefined) ?? 'info';
-const agencies = parseAgencyUrls(env.ANTQ_AGENCY_URLS ?? DEFAULT_AGENCY_URLS);
+const config = (() => {
+  try {
+    return readConfig(
+      z.object({
+        ANTQ_SIGNING_KEY: envRequired('is not set: set it to the secret the stream shares with the gateway and the agency subgraphs.'),
+        PORT: envPort(4005),
+        HOST: z.string().default('127.0.0.1'),
+        LOG_LEVEL: envLogLevel(),
+        ANTQ_AGENCY_URLS: z.string().default(DEFAULT_AGENCY_URLS).transform(parseAgencyUrls),
+        NATS_URL: z.string().optional(),
+        NATS_STREAM: z.string().optional(),
+        NATS_SUBJECT_PREFIX: z.string().optional(),
+      }),
+    );
+  } catch (error) {
+    return fail((error as Error).message);
+  }
+})();
+const { PORT: port, LOG_LEVEL: logLevel } = config;
 const instance = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
 
 let bus: ChangeBus | undefined;
-if (env.NATS_URL) {
+if (config.NATS_URL) {
   bus = await createNatsBus({
-    servers: env.NATS_URL,
-    ...(env.NATS_STREAM ? { stream: env.NATS_STREAM } : {}),
-    ...(env.NATS_SUBJECT_PREFIX ? { subjectPrefix: env.NATS_SUBJECT_PREFIX } : {}),
+    servers: config.NATS_URL,
+    ...(config.NATS_STREAM ? { stream: config.NATS_STREAM } : {}),
+    ...(config.NATS_SUBJECT_PREFIX ? { subjectPrefix: config.NATS_SUBJECT_PREFIX } : {}),
     name: `antq-stream ${instance}`,
     onError: (error) => {
       if (logLevel !== 'silent') console.warn(`antq-stream: NATS: ${(error as Error).message ?? String(error)}`);
     },
-  }).catch((error: unknown) => fail(`cannot use NATS JetStream at ${env.NATS_URL}: ${(error as Error).message}`));
+  }).catch((error: unknown) => fail(`cannot use NATS JetStream at ${config.NATS_URL}: ${(error as Error).message}`));
 }
 
 const stream: StreamSubgraph = await createStreamSubgraph({
-  agencies,
-  signingKey,
+  agencies: config.ANTQ_AGENCY_URLS,
+  signingKey: config.ANTQ_SIGNING_KEY,
   port,
-  host: env.HOST ?? '127.0.0.1',
-  storage: storageFromEnv(env, { agency: 'stream' }),
+  host: config.HOST,
+  storage: storageFromEnv(process.env, { agency: 'stream' }),
   logLevel,
   ...(bus ? { bus } : {}),
   webhookLease: { owner: instance },
@@ -80,20 +94,7 @@ const stream: StreamSubgraph = await createStreamSubgraph({
   return fail(`${(error as Error).message}${code === 'EADDRINUSE' ? ` — port ${port} is taken: set PORT to another.` : ''}`);
 });
 
-console.log(`stream subgraph listening on ${stream.url}${bus ? ` (fan-out through NATS JetStream at ${env.NATS_URL})` : ''}`);
+console.log(`stream subgraph listening on ${stream.url}${bus ? ` (fan-out through NATS JetStream at ${config.NATS_URL})` : ''}`);
 
-let stopping = false;
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    if (stopping) return;
-    stopping = true;
-    // Closing the server stops the webhook workers (giving their leases up), then the hub and its bus.
-    void stream.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        console.error(`antq-stream: unclean shutdown: ${(error as Error).message}`);
-        process.exit(1);
-      },
-    );
-  });
-}
+// Closing the server stops the webhook workers (giving their leases up), then the hub and its bus.
+handleShutdownSignals({ program: 'antq-stream', steps: [{ name: 'the stream subgraph', close: () => stream.close() }] });

@@ -1,6 +1,5 @@
 import { Classification, ErrorCode, clearanceScopes, ownerOfPolicy, restrictedPolicy, type Caller } from '@antq/sdk';
-import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
-import { GraphQLError, Kind, getOperationAST } from 'graphql';
+import { GraphQLError } from 'graphql';
 import type { GrantDirectory } from '@antq/subgraph-kit';
 import { callerOfContext } from '../identity/caller-of-context.js';
 
@@ -59,20 +58,6 @@ export function accessControlOptions(grants: GrantDirectory) {
         return error(ErrorCode.FORBIDDEN, `${coordinate} is restricted to the ${[...new Set(owners)].join(', ')}. Ask the owning agency for a data-sharing grant.`, { owners });
       }
       return undefined;
-    },
-  };
-}
-
-/** Grants made or revoked through this gateway take effect at once, not after the cache expires. */
-export function useGrantInvalidation(grants: GrantDirectory): GatewayPlugin {
-  return {
-    onExecute({ args }) {
-      const operation = getOperationAST(args.document, args.operationName);
-      const changesGrants =
-        operation?.operation === 'mutation' &&
-        operation.selectionSet.selections.some((selection) => selection.kind === Kind.FIELD && /^(grant\w+Access|revoke\w+AccessGrant)$/.test(selection.name.value));
-      if (!changesGrants) return undefined;
-      return { onExecuteDone: () => grants.invalidate() };
     },
   };
 }

@@ -1,5 +1,5 @@
 import { isAgencyCode } from '@antq/sdk';
-import { Kind, parse, type ConstDirectiveNode, type DefinitionNode, type FieldDefinitionNode } from 'graphql';
+import { Kind, type ConstDirectiveNode, type DefinitionNode, type FieldDefinitionNode } from 'graphql';
 
 /**
  * Which agencies own which parts of the graph, read from the supergraph's join directives.
@@ -45,18 +45,10 @@ function keyFields(directive: ConstDirectiveNode): string[] {
 
 const named = (directives: readonly ConstDirectiveNode[] | undefined, name: string) => (directives ?? []).filter((d) => d.name.value === name);
 
-export function graphOwnership(supergraphSdl: string): GraphOwnership {
-  const definitions: readonly DefinitionNode[] = parse(supergraphSdl, { noLocation: true }).definitions;
+/** Ownership from the supergraph's definitions and its `join__Graph` subgraphs (see `readSupergraphModel`). */
+export function graphOwnership(definitions: readonly DefinitionNode[], graphs: readonly { enumValue: string; name: string }[]): GraphOwnership {
   // join__Graph values name the subgraphs; our subgraphs are named by agency code.
-  const agencyOfGraph = new Map<string, string>();
-  for (const definition of definitions) {
-    if (definition.kind !== Kind.ENUM_TYPE_DEFINITION || definition.name.value !== 'join__Graph') continue;
-    for (const value of definition.values ?? []) {
-      const declared = named(value.directives, 'join__graph')[0];
-      const name = declared && argument(declared, 'name');
-      agencyOfGraph.set(value.name.value, name?.kind === Kind.STRING ? name.value : value.name.value.toLowerCase());
-    }
-  }
+  const agencyOfGraph = new Map(graphs.map((graph) => [graph.enumValue, graph.name]));
   // The graph's own subgraphs (the change stream) own no agency's data.
   const agencyGraphs = new Set([...agencyOfGraph.values()].filter(isAgencyCode));
   // Only what some agencies' graphs, but not all, can resolve is owned.

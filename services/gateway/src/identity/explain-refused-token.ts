@@ -1,5 +1,5 @@
 import { decodeJwt, decodeProtectedHeader, errors as joseErrors, importSPKI, jwtVerify } from 'jose';
-import type { CallerIdentityOptions } from './use-caller-identity.js';
+import type { CallerIdentityOptions } from './caller-identity-options.js';
 
 const MINT_AGAIN = 'Mint a new one: use a token `npm start` printed, or npm run -s token -- --agency <agency> … (or get one from your identity provider).';
 

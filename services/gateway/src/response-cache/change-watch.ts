@@ -1,8 +1,10 @@
 import type { Agency } from '@antq/sdk';
-import { createAgencyFeed, type AgencyFeed } from '@antq/subgraph-kit';
+import { createAgencyFeed, retryUntilDone, type AgencyFeed, type ChangeBatch } from '@antq/subgraph-kit';
 
 /** How long one long poll of an agency's outbox waits for a change (the subgraph caps it at 25 s). */
 const WAIT_MS = 20_000;
+/** Changes read per long poll: enough to name the kinds of record a burst of writes touched. */
+const PAGE = 100;
 const RETRY_MIN_MS = 250;
 const RETRY_MAX_MS = 5_000;
 
@@ -25,8 +27,16 @@ export interface ChangeWatch {
    * generation past every change up to there); at once for an agency it does not follow.
    */
   heard(agency: string, seq: number): Promise<void>;
+  /**
+   * Calls `listener` whenever an agency's generation moves: with the kinds of record that
+   * changed when the outbox named them all, with undefined when anything may have changed (a
+   * write through this gateway, a feed reached or lost). Returns the unsubscribe function.
+   */
+  onChange(listener: ChangeListener): () => void;
   close(): Promise<void>;
 }
+
+export type ChangeListener = (agency: string, recordKinds: ReadonlySet<string> | undefined) => void;
 
 interface Followed {
   generation: number;
@@ -41,6 +51,12 @@ export function watchAgencyChanges(options: { agencies: Partial<Record<Agency, s
   const controller = new AbortController();
   const followed = new Map<string, Followed>();
   const loops: Promise<void>[] = [];
+  const listeners = new Set<ChangeListener>();
+  /** Moves an agency's generation on and tells the listeners. */
+  const advance = (agency: string, state: Followed, recordKinds?: ReadonlySet<string>) => {
+    state.generation += 1;
+    for (const listener of listeners) listener(agency, recordKinds);
+  };
 
   // One signal per read: a listener left on the watch's own signal by every read would pile up.
   const read = async (feed: AgencyFeed, afterSeq: number, limit: number, waitMs: number) => {
@@ -55,27 +71,30 @@ export function watchAgencyChanges(options: { agencies: Partial<Record<Agency, s
   };
 
   const follow = async (feed: AgencyFeed, state: Followed) => {
+    const agency = feed.agency;
     let after: number | undefined;
-    let retryMs = RETRY_MIN_MS;
+    // The first read only learns the head; later ones wait for anything after it.
+    const readNext = () => (after === undefined ? read(feed, 0, 0, 0) : read(feed, after, PAGE, WAIT_MS));
+    const lost = () => {
+      if (controller.signal.aborted) return;
+      state.live = false;
+      advance(agency, state);
+      after = undefined;
+    };
     while (!controller.signal.aborted) {
+      let batch: ChangeBatch;
       try {
-        // The first read only learns the head; later ones wait for anything after it.
-        const batch = after === undefined ? await read(feed, 0, 0, 0) : await read(feed, after, 1, WAIT_MS);
-        // Anything cached before this feed was followed was cached without it: a new generation.
-        if (after === undefined || batch.head !== after) state.generation += 1;
-        after = batch.head;
-        state.head = batch.head;
-        state.waiters = state.waiters.filter((waiter) => (waiter.seq <= batch.head ? void waiter.resolve() : true));
-        state.live = true;
-        retryMs = RETRY_MIN_MS;
+        batch = await retryUntilDone(readNext, { minDelayMs: RETRY_MIN_MS, maxDelayMs: RETRY_MAX_MS, signal: controller.signal, onFailure: lost });
       } catch {
-        if (controller.signal.aborted) return;
-        state.live = false;
-        state.generation += 1;
-        after = undefined;
-        await new Promise((resolve) => setTimeout(resolve, retryMs).unref());
-        retryMs = Math.min(retryMs * 2, RETRY_MAX_MS);
+        return; // closed
       }
+      // Anything cached before this feed was followed was cached without it: a new generation.
+      if (after === undefined) advance(agency, state);
+      else if (batch.head !== after) advance(agency, state, kindsOf(batch));
+      after = batch.head;
+      state.head = batch.head;
+      state.waiters = state.waiters.filter((waiter) => (waiter.seq <= batch.head ? void waiter.resolve() : true));
+      state.live = true;
     }
   };
 
@@ -99,7 +118,13 @@ export function watchAgencyChanges(options: { agencies: Partial<Record<Agency, s
       for (const agency of agencies) {
         const state = followed.get(agency);
         if (state) state.generation += 1;
+        // Listeners hear of it for an agency not followed too: the write went through here.
+        for (const listener of listeners) listener(agency, undefined);
       }
+    },
+    onChange(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
     },
     heard(agency, seq) {
       const state = followed.get(agency);
@@ -108,8 +133,16 @@ export function watchAgencyChanges(options: { agencies: Partial<Record<Agency, s
     },
     async close() {
       controller.abort();
+      listeners.clear();
       for (const state of followed.values()) for (const waiter of state.waiters.splice(0)) waiter.resolve();
       await Promise.allSettled(loops);
     },
   };
+}
+
+/** The kinds of record a batch changed, or undefined when the page did not reach the head (some changes unread). */
+function kindsOf(batch: ChangeBatch): ReadonlySet<string> | undefined {
+  const last = batch.changes.at(-1);
+  if (!last || last.seq < batch.head) return undefined;
+  return new Set(batch.changes.map((change) => change.recordKind));
 }

@@ -2,7 +2,7 @@ import type { AreaRegistry } from '@antq/sdk/areas';
 import type { Caller } from '@antq/subgraph-kit';
 import type { ChangeHub } from '../change-hub.js';
 import { AntqError, ErrorCode, decodeStreamCursor as decodeCursor, encodeStreamCursor as encodeCursor } from '@antq/sdk';
-import { readChangeFilter } from '../stream-subgraph.js';
+import { readChangeFilter } from '../follow-changes.js';
 import { generateWebhookSecret, MAX_SECRET_KEY_BYTES, MIN_LEGACY_SECRET_LENGTH, MIN_SECRET_KEY_BYTES, standardSecretKey, toStandardSecret } from './signature.js';
 import type { WebhookDispatcher } from './webhook-delivery.js';
 import type { DeliveryRecord, StoredWebhookFilter, WebhookRecord, WebhookStore } from './webhook-store.js';

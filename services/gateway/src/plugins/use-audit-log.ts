@@ -13,8 +13,8 @@ import {
   type GraphQLSchema,
   type SelectionSetNode,
 } from 'graphql';
-import type { AuditEntryInput, AuditLog, AuditRecordRef } from './audit-log.js';
-import { graphOwnership } from './ownership.js';
+import type { AuditEntryInput, AuditLog, AuditRecordRef } from '../audit/audit-log.js';
+import { readSupergraphModel, type SupergraphModel } from '../supergraph-model.js';
 import { createOperationAnalyser, usedFragments } from '../operation-analysis.js';
 import { callerOfContext } from '../identity/caller-of-context.js';
 
@@ -22,8 +22,8 @@ export interface AuditPluginOptions {
   readonly log: AuditLog;
   /** Told of every read entry as it is appended, with the operation's context (the response cache keeps it for its hits). */
   readonly onReadEntry?: (context: unknown, entry: AuditEntryInput) => void;
-  /** The supergraph the gateway serves: its join directives say which agency owns what. */
-  readonly supergraphSdl: string;
+  /** The supergraph the gateway serves (its SDL, or the gateway's model of it): its join directives say which agency owns what. */
+  readonly supergraph: string | SupergraphModel;
   /** Where failures of buffered (read) appends go; they never fail the caller's query. */
   readonly onError?: (error: unknown) => void;
 }
@@ -110,7 +110,7 @@ function errorCodes(result: ExecutionResult): string[] {
  * write is confirmed without its trace; reads are buffered so they cost no latency.
  */
 export function useAuditLog(options: AuditPluginOptions): GatewayPlugin {
-  const ownership = graphOwnership(options.supergraphSdl);
+  const { ownership } = typeof options.supergraph === 'string' ? readSupergraphModel(options.supergraph) : options.supergraph;
   const onError = options.onError ?? ((error: unknown) => console.error('audit: an entry could not be written', error));
   const analyse = createOperationAnalyser(ownership);
 

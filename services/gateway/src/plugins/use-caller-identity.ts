@@ -1,23 +1,10 @@
 import { createInlineSigningKeyProvider, createRemoteJwksSigningKeyProvider, useJWT } from '@graphql-mesh/plugin-jwt-auth';
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import { ErrorCode } from '@antq/sdk';
-import { decodeJwt } from 'jose';
 import { GraphQLError } from 'graphql';
-import { identityProblem, malformedIdentityError, malformedIdentityResponse, unauthenticatedResponse } from './caller-of-context.js';
-import { bearerOf, explainRefusedToken } from './explain-refused-token.js';
-
-/** Where the gateway gets the keys that verify callers' tokens. */
-export type TokenKeySource =
-  /** An OIDC provider's JWKS endpoint (production). */
-  | { readonly kind: 'jwks'; readonly url: string }
-  /** One public key in PEM (the development issuer, or a provider without JWKS). */
-  | { readonly kind: 'key'; readonly publicKeyPem: string };
-
-export interface CallerIdentityOptions {
-  readonly keys: TokenKeySource;
-  readonly issuer: string;
-  readonly audience: string;
-}
+import type { CallerIdentityOptions } from '../identity/caller-identity-options.js';
+import { identityProblem, malformedIdentityError, malformedIdentityResponse, unauthenticatedResponse } from '../identity/caller-of-context.js';
+import { bearerOf, explainRefusedToken } from '../identity/explain-refused-token.js';
 
 /**
  * Xác thực người gọi — verifies the bearer token of every request (signature, issuer,
@@ -148,48 +135,4 @@ function verifyWebSocketOperations(jwtPlugin: GatewayPlugin, options: CallerIden
         }) as never;
     },
   } as GatewayPlugin;
-}
-
-/** Reads the bearer token unverified into `context.jwt` (once), or hands `refuse` what is wrong with its claims. */
-function refuseUnverified(request: Request, context: unknown, refuse: (problem: string) => void): void {
-  const target = context as { jwt?: unknown; unverifiedRead?: true };
-  if (target.unverifiedRead) return;
-  target.unverifiedRead = true;
-  const token = request.headers.get('authorization')?.replace(/^Bearer\s+/i, '');
-  if (!token) return;
-  let payload: object;
-  try {
-    payload = decodeJwt(token);
-  } catch {
-    return; // Not a JWT: anonymous.
-  }
-  target.jwt = { payload };
-  const problem = identityProblem(target);
-  if (problem !== undefined) {
-    delete target.jwt;
-    refuse(problem);
-  }
-}
-
-/**
- * Local development with authentication switched off: the bearer token is read without
- * checking signature, issuer or audience — but its claims go through the same parser (expiry
- * included) as a verified token's, and a token whose claims do not parse is refused.
- */
-export function useUnverifiedIdentity(): GatewayPlugin {
-  return {
-    // At request parsing (HTTP, where a refusal can still be a 401) or in onParams (websocket
-    // operations): before context building, where the runtime's auth directives look for the caller.
-    onRequestParse({ request, serverContext, endResponse, fetchAPI }) {
-      refuseUnverified(request, serverContext, (problem) => endResponse(malformedIdentityResponse(problem, fetchAPI)));
-    },
-    onParams({ request, context, setResult }) {
-      if (request) refuseUnverified(request, context, (problem) => setResult({ errors: [malformedIdentityError(problem)] }));
-    },
-    // Forwarded the way the JWT plugin forwards a verified payload.
-    onSubgraphExecute({ executionRequest, setExecutionRequest }) {
-      const payload = (executionRequest.context as { jwt?: { payload?: unknown } } | undefined)?.jwt?.payload;
-      if (payload) setExecutionRequest({ ...executionRequest, extensions: { ...executionRequest.extensions, jwt: { payload } } });
-    },
-  };
 }

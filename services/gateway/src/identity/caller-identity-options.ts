@@ -1,0 +1,12 @@
+/** Where the gateway gets the keys that verify callers' tokens. */
+export type TokenKeySource =
+  /** An OIDC provider's JWKS endpoint (production). */
+  | { readonly kind: 'jwks'; readonly url: string }
+  /** One public key in PEM (the development issuer, or a provider without JWKS). */
+  | { readonly kind: 'key'; readonly publicKeyPem: string };
+
+export interface CallerIdentityOptions {
+  readonly keys: TokenKeySource;
+  readonly issuer: string;
+  readonly audience: string;
+}

@@ -1,0 +1,39 @@
+import usePrometheus from '@graphql-mesh/plugin-prometheus';
+import type { Registry } from 'prom-client';
+
+/**
+ * What /metrics reports. Left out: the per-request summary (quantiles computed on every
+ * observation, a second copy of the duration histogram), the deprecated-field counter (a walk of
+ * every document with type info) and context-building timings.
+ */
+const PROMETHEUS_METRICS = {
+  graphql_envelop_request: true,
+  graphql_envelop_request_duration: true,
+  graphql_envelop_phase_parse: true,
+  graphql_envelop_phase_validate: true,
+  graphql_envelop_phase_execute: true,
+  graphql_envelop_phase_subscribe: true,
+  graphql_envelop_error_result: true,
+  graphql_yoga_http_duration: true,
+  graphql_gateway_fetch_duration: true,
+  graphql_gateway_subgraph_execute_duration: true,
+  graphql_gateway_subgraph_execute_errors: true,
+} as const;
+
+/**
+ * Labels of /metrics: only what the server knows. The plugins' defaults also label by the
+ * client's operation name, the error path (its aliases) and the request URL (a GET's whole
+ * query): every new name a client sends would be a new series, growing memory and every scrape.
+ */
+const PROMETHEUS_LABELS = {
+  operationName: false,
+  path: false,
+  url: false,
+  fetchRequestHeaders: false,
+  fetchResponseHeaders: false,
+};
+
+/** Prometheus metrics of the runtime in the gateway's own registry, served by its /metrics route (not the plugin's). */
+export function useMetrics(registry: Registry, log: Parameters<typeof usePrometheus>[0]['log']) {
+  return usePrometheus({ registry, endpoint: false, metrics: PROMETHEUS_METRICS, labels: PROMETHEUS_LABELS, log });
+}

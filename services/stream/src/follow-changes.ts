@@ -1,0 +1,70 @@
+import { encodeStreamCursor, isAgencyCode, type Agency, type StreamPosition } from '@antq/sdk';
+import type { AreaRegistry } from '@antq/sdk/areas';
+import { mayReadChange, type AreaScopes, type Caller, type StreamChange } from '@antq/subgraph-kit';
+import type { ChangeHub } from './change-hub.js';
+
+/** What a subscriber asked for. */
+export interface ChangeFilter {
+  readonly area?: string;
+  readonly agencies?: ReadonlySet<Agency>;
+  readonly recordKinds?: ReadonlySet<string>;
+  readonly changes?: ReadonlySet<string>;
+}
+
+export function readChangeFilter(registry: AreaRegistry, input: Record<string, unknown> | null | undefined): ChangeFilter {
+  if (!input) return {};
+  const list = (value: unknown) => (Array.isArray(value) && value.length > 0 ? new Set(value.map((item) => String(item).toLowerCase())) : undefined);
+  const agencies = list(input.agencies);
+  return {
+    ...(typeof input.area === 'string' && input.area !== '' ? { area: registry.require(input.area).code } : {}),
+    ...(agencies ? { agencies: new Set([...agencies].filter(isAgencyCode)) } : {}),
+    ...(list(input.recordKinds) ? { recordKinds: list(input.recordKinds)! } : {}),
+    ...(list(input.changes) ? { changes: list(input.changes)! } : {}),
+  };
+}
+
+export function matchesFilter(filter: ChangeFilter, change: StreamChange, scopes: AreaScopes): boolean {
+  return (
+    (!filter.agencies || filter.agencies.has(change.agency)) &&
+    (!filter.recordKinds || filter.recordKinds.has(change.recordKind)) &&
+    (!filter.changes || filter.changes.has(change.change)) &&
+    (!filter.area || (change.areaCode !== '' && scopes.covers(filter.area, change.areaCode)))
+  );
+}
+
+/** The event a subscriber receives, with the cursor that resumes after it. */
+export function toStreamEvent(change: StreamChange, cursor: string) {
+  return {
+    cursor,
+    agency: change.agency.toUpperCase(),
+    seq: change.seq,
+    recordKind: change.recordKind,
+    recordId: change.recordId,
+    change: change.change,
+    area: change.areaCode ? { code: change.areaCode } : null,
+    occurredAt: change.occurredAt,
+  };
+}
+
+/**
+ * Follows the hub for one reader — a subscriber or a webhook — from a position, keeping the
+ * position of everything seen (filtered out or not) in the cursor of each event it hands out.
+ */
+export async function* followChanges(input: {
+  hub: ChangeHub;
+  after: StreamPosition;
+  filter: ChangeFilter;
+  reader: Caller;
+  scopes: AreaScopes;
+  grantsFor: (agency: Agency) => Promise<readonly { owner: Agency; areaCode: string | null }[]>;
+  signal: AbortSignal;
+}): AsyncGenerator<{ change: StreamChange; cursor: string }> {
+  const position: Record<string, number> = { ...input.hub.head(), ...input.after };
+  for await (const change of input.hub.follow(input.after, input.signal)) {
+    position[change.agency] = change.seq;
+    if (!matchesFilter(input.filter, change, input.scopes)) continue;
+    // Grants are read per event (cached briefly), so a revocation closes the stream too.
+    if (!mayReadChange(input.reader, change, await input.grantsFor(input.reader.agency), input.scopes)) continue;
+    yield { change, cursor: encodeStreamCursor(position) };
+  }
+}
