@@ -45,7 +45,9 @@ const CURATED_LINKS = [
 ];
 
 function readCsv(file) {
-  const [header, ...lines] = readFileSync(join(source, 'derived', file), 'utf8').trim().split(/\r?\n/);
+  const [header, ...lines] = readFileSync(join(source, 'derived', file), 'utf8')
+    .trim()
+    .split(/\r?\n/);
   const columns = header.split(',');
   return lines.map((line) => {
     const values = line.split(',');
@@ -54,7 +56,13 @@ function readCsv(file) {
   });
 }
 
-const fold = (text) => text.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/đ/g, 'd').replace(/Đ/g, 'D').toLowerCase();
+const fold = (text) =>
+  text
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/đ/g, 'd')
+    .replace(/Đ/g, 'D')
+    .toLowerCase();
 const clean = (text) => {
   if (text.includes('|')) throw new Error(`"|" in "${text}"`);
   return text;
@@ -123,22 +131,34 @@ REGISTERS.forEach((register, index) => {
 // and every old province to its new province.
 const links = [...CURATED_LINKS];
 for (const row of readCsv('communes-old-to-new.csv')) {
-  links.push({ from: row.old_code, fromRegister: REFORM - 1, to: row.new_code, toRegister: REFORM, relation: row.relation === 'partial' ? 'p' : 'f', effectiveOn: '2025-07-01', resolution: row.resolution });
+  links.push({
+    from: row.old_code,
+    fromRegister: REFORM - 1,
+    to: row.new_code,
+    toRegister: REFORM,
+    relation: row.relation === 'partial' ? 'p' : 'f',
+    effectiveOn: '2025-07-01',
+    resolution: row.resolution,
+  });
 }
 for (const row of readCsv('provinces-old-to-new.csv')) {
-  links.push({ from: row.old_province_code, fromRegister: REFORM - 1, to: row.new_province_code, toRegister: REFORM, relation: 'f', effectiveOn: '2025-07-01', resolution: PROVINCE_RESOLUTION });
+  links.push({
+    from: row.old_province_code,
+    fromRegister: REFORM - 1,
+    to: row.new_province_code,
+    toRegister: REFORM,
+    relation: 'f',
+    effectiveOn: '2025-07-01',
+    resolution: PROVINCE_RESOLUTION,
+  });
 }
 
 const lines = [
   `R|${REGISTERS.join(',')}`,
   '', // types, filled below
   '', // resolutions, filled below
-  ...versions.map((v) =>
-    ['U', v.code, clean(v.name), typeIndex(v.type), v.level[0], v.parent, v.province, v.from, v.to ?? ''].join('|'),
-  ),
-  ...links.map((l) =>
-    ['L', l.from, l.fromRegister, l.to, l.toRegister, l.relation, l.effectiveOn, resolutionIndex(l.resolution), ...(l.unconfirmed ? ['u'] : [])].join('|'),
-  ),
+  ...versions.map((v) => ['U', v.code, clean(v.name), typeIndex(v.type), v.level[0], v.parent, v.province, v.from, v.to ?? ''].join('|')),
+  ...links.map((l) => ['L', l.from, l.fromRegister, l.to, l.toRegister, l.relation, l.effectiveOn, resolutionIndex(l.resolution), ...(l.unconfirmed ? ['u'] : [])].join('|')),
 ];
 lines[1] = `T|${unitTypes.join(',')}`;
 lines[2] = `S|${resolutions.join(',')}`;

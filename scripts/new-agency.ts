@@ -185,7 +185,12 @@ await insertBefore('services/embedded/src/start-embedded-graph.ts', 'import { GR
 await addDependency('services/embedded/package.json', `@antq/${code}`, '0.1.0');
 await insertBefore('bench/src/agencies.ts', 'SUBGRAPH_FACTORIES', '\n};', `\n  ${code}: create${prefix}Subgraph,`);
 await insertBefore('bench/src/agencies.ts', 'export const AGENCY_TYPE_DEFS', ' };', `, ${code}: ${code}TypeDefs`);
-await insertBefore('bench/src/agencies.ts', 'import { createPoliceSubgraph', 'import { createPoliceSubgraph', `import { create${prefix}Subgraph, ${code}TypeDefs } from '@antq/${code}';\n`);
+await insertBefore(
+  'bench/src/agencies.ts',
+  'import { createPoliceSubgraph',
+  'import { createPoliceSubgraph',
+  `import { create${prefix}Subgraph, ${code}TypeDefs } from '@antq/${code}';\n`,
+);
 await addDependency('bench/package.json', `@antq/${code}`, '0.1.0');
 
 const run = (command: string, args: string[]) => execFileSync(command, args, { cwd: root, stdio: 'inherit' });

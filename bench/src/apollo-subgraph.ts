@@ -71,7 +71,12 @@ function queryStringParams(url: string | undefined): GraphQLRequestParams {
       return undefined;
     }
   };
-  return { query: search.get('query') ?? undefined, operationName: search.get('operationName') ?? undefined, variables: json(search.get('variables')), extensions: json(search.get('extensions')) };
+  return {
+    query: search.get('query') ?? undefined,
+    operationName: search.get('operationName') ?? undefined,
+    variables: json(search.get('variables')),
+    extensions: json(search.get('extensions')),
+  };
 }
 
 export async function startApolloSubgraph(options: ApolloSubgraphOptions): Promise<ApolloSubgraph> {
@@ -105,7 +110,11 @@ export async function startApolloSubgraph(options: ApolloSubgraphOptions): Promi
       // body-parser has read a JSON body into `req.body`; a GET carries the params in its URL.
       const body = (req as { body?: unknown }).body;
       const params: GraphQLRequestParams =
-        req.method === 'GET' || req.method === 'HEAD' ? queryStringParams(req.url) : typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as GraphQLRequestParams) : {};
+        req.method === 'GET' || req.method === 'HEAD'
+          ? queryStringParams(req.url)
+          : typeof body === 'object' && body !== null && !Array.isArray(body)
+            ? (body as GraphQLRequestParams)
+            : {};
       const verdict = await verify(params);
       if (!verdict.ok) {
         // Apollo Server answers a context failure with the error's `extensions.http.status`.

@@ -305,10 +305,7 @@ export async function loadBenchDataset(
   const modelKinds = MODEL_KINDS.filter((kind) => kind.agency === agency);
   const forceKinds = FORCE_KINDS.filter((kind) => kind.agency === agency && !('replacedBy' in kind && kind.replacedBy));
   const statuses = ['active', 'pilot', 'replicated', 'commended'];
-  const models = new BulkWriter(
-    storage,
-    'INSERT INTO security_models (id, kind, name, organisation, area_code, status, description, started_on, details, created_by)',
-  );
+  const models = new BulkWriter(storage, 'INSERT INTO security_models (id, kind, name, organisation, area_code, status, description, started_on, details, created_by)');
   const forces = new BulkWriter(
     storage,
     'INSERT INTO volunteer_forces (id, kind, name, organisation, area_code, units, members, established_on, legal_basis, details, created_by)',

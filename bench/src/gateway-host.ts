@@ -118,7 +118,10 @@ export function supergraphForApolloGateway(sdl: string): string {
     SECURITY_FEATURES.includes(node.name.value) ||
     (node.name.value === 'link' &&
       node.arguments?.some(
-        (argument) => argument.name.value === 'url' && argument.value.kind === Kind.STRING && SECURITY_FEATURES.some((feature) => (argument.value as { value: string }).value.includes(`/${feature}/`)),
+        (argument) =>
+          argument.name.value === 'url' &&
+          argument.value.kind === Kind.STRING &&
+          SECURITY_FEATURES.some((feature) => (argument.value as { value: string }).value.includes(`/${feature}/`)),
       ));
   const stripped = visit(parse(sdl), {
     Directive: (node) => (isSecurityDirective(node) ? null : undefined),

@@ -175,7 +175,14 @@ export async function startMonolith(request: Request): Promise<{ url: string; cl
   const counts = {} as Record<Agency, LoadedCounts>;
   for (const agency of AGENCIES) {
     stores[agency] = await createStorage(storages?.[agency] ?? { kind: 'pglite' });
-    const prepared = await SUBGRAPH_FACTORIES[agency]({ port: 0, signingKey: String(request.signingKey), registry, storage: stores[agency], exampleData: true, logLevel: 'silent' });
+    const prepared = await SUBGRAPH_FACTORIES[agency]({
+      port: 0,
+      signingKey: String(request.signingKey),
+      registry,
+      storage: stores[agency],
+      exampleData: true,
+      logLevel: 'silent',
+    });
     await prepared.close();
   }
   for (const agency of AGENCIES) {
@@ -184,7 +191,10 @@ export async function startMonolith(request: Request): Promise<{ url: string; cl
   progress('monolith: dataset in all four stores');
 
   const parts = Object.fromEntries(
-    AGENCIES.map((agency) => [agency, { resolvers: agencyResolvers({ agency, registry, scopes }), context: agencyContextFactory({ agency, storage: stores[agency], registry, scopes }) }]),
+    AGENCIES.map((agency) => [
+      agency,
+      { resolvers: agencyResolvers({ agency, registry, scopes }), context: agencyContextFactory({ agency, storage: stores[agency], registry, scopes }) },
+    ]),
   ) as Record<Agency, { resolvers: ResolverMap; context: ReturnType<typeof agencyContextFactory> }>;
   const typeDefs = mergeContracts(AGENCIES.map((agency) => AGENCY_TYPE_DEFS[agency]));
 

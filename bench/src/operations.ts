@@ -20,20 +20,59 @@ const OVERVIEW = /* GraphQL */ `
       code
       name
       police {
-        models(first: 3) { totalCount nodes { id name status } }
-        forces(first: 2) { totalCount nodes { id name units } }
+        models(first: 3) {
+          totalCount
+          nodes {
+            id
+            name
+            status
+          }
+        }
+        forces(first: 2) {
+          totalCount
+          nodes {
+            id
+            name
+            units
+          }
+        }
       }
       front {
-        models(first: 2) { totalCount nodes { id name status } }
-        forces(first: 1) { totalCount }
+        models(first: 2) {
+          totalCount
+          nodes {
+            id
+            name
+            status
+          }
+        }
+        forces(first: 1) {
+          totalCount
+        }
       }
       veterans {
-        models(first: 1) { totalCount nodes { id name } }
-        forces(first: 1) { totalCount }
+        models(first: 1) {
+          totalCount
+          nodes {
+            id
+            name
+          }
+        }
+        forces(first: 1) {
+          totalCount
+        }
       }
       youth {
-        models(first: 1) { totalCount nodes { id name } }
-        forces(first: 1) { totalCount }
+        models(first: 1) {
+          totalCount
+          nodes {
+            id
+            name
+          }
+        }
+        forces(first: 1) {
+          totalCount
+        }
       }
     }
   }
@@ -130,7 +169,19 @@ const NESTED = /* GraphQL */ `
 /** (4) A single-record lookup. */
 const LOOKUP = /* GraphQL */ `
   query OneModel($id: ID!) {
-    policeModel(id: $id) { id name status description kind { code } area { code name } }
+    policeModel(id: $id) {
+      id
+      name
+      status
+      description
+      kind {
+        code
+      }
+      area {
+        code
+        name
+      }
+    }
   }
 `;
 
@@ -138,7 +189,12 @@ const LOOKUP = /* GraphQL */ `
 export function referenceOperations(firstCommune: string): ReferenceOperation[] {
   return [
     { key: 'overview', title: '(1) cross-agency overview, 50 communes', query: OVERVIEW, variables: { province: BENCH_PROVINCE } },
-    { key: 'rollup', title: `(2) province ${BENCH_PROVINCE}, year ${BENCH_YEAR} roll-up`, query: ROLLUP, variables: { province: BENCH_PROVINCE, period: BENCH_YEAR, lastMonth: `${BENCH_YEAR}-12` } },
+    {
+      key: 'rollup',
+      title: `(2) province ${BENCH_PROVINCE}, year ${BENCH_YEAR} roll-up`,
+      query: ROLLUP,
+      variables: { province: BENCH_PROVINCE, period: BENCH_YEAR, lastMonth: `${BENCH_YEAR}-12` },
+    },
     { key: 'nested', title: '(3) models → linked records → areas', query: NESTED, variables: { province: BENCH_PROVINCE } },
     { key: 'lookup', title: '(4) single-record lookup', query: LOOKUP, variables: { id: modelId('police', firstCommune, 0) } },
   ];

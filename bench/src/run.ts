@@ -110,7 +110,10 @@ function percentile(sorted: readonly number[], p: number): number {
 }
 
 function median(values: readonly number[]): number {
-  return percentile([...values].sort((a, b) => a - b), 50);
+  return percentile(
+    [...values].sort((a, b) => a - b),
+    50,
+  );
 }
 
 const fmt = (value: number, digits = 1) => (Number.isFinite(value) ? value.toLocaleString('en', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : '—');
@@ -241,7 +244,13 @@ async function main(): Promise<void> {
     // On PostgreSQL the monolith opens the subgraphs' own databases, once they are loaded.
     const startMonolith = () =>
       monolithChild!
-        .call<{ url: string; counts: Record<Agency, LoadedCounts> }>('start', { kind: 'monolith', plan, signingKey, identity, ...(storages.shared ? { storages: storages.options } : {}) })
+        .call<{ url: string; counts: Record<Agency, LoadedCounts> }>('start', {
+          kind: 'monolith',
+          plan,
+          signingKey,
+          identity,
+          ...(storages.shared ? { storages: storages.options } : {}),
+        })
         .catch((error: Error) => error);
     let monolithStart = monolithChild && !storages.shared ? startMonolith() : undefined;
     const started = Object.fromEntries(
@@ -256,15 +265,15 @@ async function main(): Promise<void> {
     const datasetLoaded = Promise.all(
       AGENCIES.map(async (agency) => {
         const counts = await subgraphs[agency].call<LoadedCounts>('loaded');
-        log(
-          `  ${agency} dataset in: ${counts.observations.toLocaleString('en')} observations, ${counts.models} models, ${counts.forces} forces in ${fmt(counts.ms / 1000)} s`,
-        );
+        log(`  ${agency} dataset in: ${counts.observations.toLocaleString('en')} observations, ${counts.models} models, ${counts.forces} forces in ${fmt(counts.ms / 1000)} s`);
       }),
     );
 
     log('Composing the supergraph over the running subgraphs');
     const compose = async (urls: Record<Agency, string>) =>
-      composeSupergraph(await Promise.all(AGENCIES.map(async (agency) => ({ name: agency, url: urls[agency], sdl: await readFile(join(schemaDir, `${agency}.graphql`), 'utf8') }))));
+      composeSupergraph(
+        await Promise.all(AGENCIES.map(async (agency) => ({ name: agency, url: urls[agency], sdl: await readFile(join(schemaDir, `${agency}.graphql`), 'utf8') }))),
+      );
     const supergraph = await compose(Object.fromEntries(AGENCIES.map((agency) => [agency, started[agency].url])) as Record<Agency, string>);
 
     // --- The apollo-stack's own subgraphs: the same agencies on @apollo/server. On PGlite with
@@ -296,9 +305,13 @@ async function main(): Promise<void> {
                 log(`  apollo-stack ${agency} subgraph (@apollo/server) listening at ${url}`);
                 if (!storages.shared) {
                   stackLoaded.push(
-                    stackSubgraphs[agency].call<LoadedCounts>('loaded').then((counts) =>
-                      log(`  apollo-stack ${agency} dataset in: ${counts.observations.toLocaleString('en')} observations, ${counts.models} models, ${counts.forces} forces in ${fmt(counts.ms / 1000)} s`),
-                    ),
+                    stackSubgraphs[agency]
+                      .call<LoadedCounts>('loaded')
+                      .then((counts) =>
+                        log(
+                          `  apollo-stack ${agency} dataset in: ${counts.observations.toLocaleString('en')} observations, ${counts.models} models, ${counts.forces} forces in ${fmt(counts.ms / 1000)} s`,
+                        ),
+                      ),
                   );
                 }
                 return [agency, url];
@@ -309,8 +322,7 @@ async function main(): Promise<void> {
         })()
       : undefined;
     /** The subgraph processes behind a target (none for the monolith). */
-    const subgraphsOf = (kind: TargetKind): Child[] =>
-      kind === 'monolith' ? [] : AGENCIES.map((agency) => (kind === 'apollo-stack' ? stackSubgraphs! : subgraphs)[agency]);
+    const subgraphsOf = (kind: TargetKind): Child[] => (kind === 'monolith' ? [] : AGENCIES.map((agency) => (kind === 'apollo-stack' ? stackSubgraphs! : subgraphs)[agency]));
 
     // --- Gateways.
     const profileDir = join(benchDir, 'results', 'profiles', new Date().toISOString().replaceAll(':', '-'));
@@ -566,7 +578,22 @@ function printReport(operations: readonly ReferenceOperation[], kinds: readonly 
     /** A ratio, or — when a side has no requests (a window too short for the operation). */
     const ratio = (value: number) => (Number.isFinite(value) ? `${fmt(value, 2)}×` : '—');
     console.log(`\n${operation.title}`);
-    const header = ['target', 'rps', 'p50 ms', 'p99 ms', 'gw CPU ms/req', 'subgraphs CPU ms/req', 'total CPU ms/req', 'RSS MB', 'rps ÷ best peer', 'CPU ÷ best peer', 'rps ÷ monolith', 'subgraph calls', 'failed', 'answer'];
+    const header = [
+      'target',
+      'rps',
+      'p50 ms',
+      'p99 ms',
+      'gw CPU ms/req',
+      'subgraphs CPU ms/req',
+      'total CPU ms/req',
+      'RSS MB',
+      'rps ÷ best peer',
+      'CPU ÷ best peer',
+      'rps ÷ monolith',
+      'subgraph calls',
+      'failed',
+      'answer',
+    ];
     const table = rows.map((row) => [
       row.kind,
       fmt(row.rps, row.rps < 10 ? 1 : 0),
@@ -614,7 +641,11 @@ async function rollUpVersusSql(input: {
   const statement = (codes: readonly string[]) => {
     const cases = codes.map((code) =>
       rollUpPeriodOf(code) === 'year'
-        ? { code, current: `period ~ '^[0-9]{4}-[0-9]{2}$' AND period_start >= '${year}-01-01' AND period_end <= '${year}-12-31'`, previous: `period ~ '^[0-9]{4}-[0-9]{2}$' AND period_start >= '${year - 1}-01-01' AND period_end <= '${year - 1}-12-31'` }
+        ? {
+            code,
+            current: `period ~ '^[0-9]{4}-[0-9]{2}$' AND period_start >= '${year}-01-01' AND period_end <= '${year}-12-31'`,
+            previous: `period ~ '^[0-9]{4}-[0-9]{2}$' AND period_start >= '${year - 1}-01-01' AND period_end <= '${year - 1}-12-31'`,
+          }
         : { code, current: `period = '${year}-12'`, previous: `period = '${year}-11'` },
     );
     const pick = (side: 'current' | 'previous') => `CASE indicator ${cases.map((entry) => `WHEN '${entry.code}' THEN ${entry[side]}`).join(' ')} END`;
@@ -641,7 +672,12 @@ async function rollUpVersusSql(input: {
   lines.push(
     `  direct SQL on the same stores: ${sql.map((entry) => `${entry.agency} ${fmt(entry.median, 2)} ms`).join(', ')} → ${fmt(sqlParallel, 2)} ms with the agencies in parallel (${fmt(sqlSerial, 2)} ms one after another)`,
   );
-  const summary: Record<string, unknown> = { sqlMs: Object.fromEntries(sql.map((entry) => [entry.agency, entry.median])), sqlParallelMs: sqlParallel, sqlSerialMs: sqlSerial, targets: {} };
+  const summary: Record<string, unknown> = {
+    sqlMs: Object.fromEntries(sql.map((entry) => [entry.agency, entry.median])),
+    sqlParallelMs: sqlParallel,
+    sqlSerialMs: sqlSerial,
+    targets: {},
+  };
   let mismatches = 0;
   for (const [kind, target] of targets) {
     const times: number[] = [];
@@ -661,7 +697,7 @@ async function rollUpVersusSql(input: {
       for (const entry of sql) {
         for (const row of entry.rows) {
           const graph = area?.[entry.agency]?.[row.indicator];
-          const same = (a: number | null | undefined, b: number | null | undefined) => (a ?? null) === null ? (b ?? null) === null : Math.abs(Number(a) - Number(b)) < 1e-6;
+          const same = (a: number | null | undefined, b: number | null | undefined) => ((a ?? null) === null ? (b ?? null) === null : Math.abs(Number(a) - Number(b)) < 1e-6);
           if (!same(graph?.value, row.current) || !same(graph?.comparison?.previous ?? null, row.previous)) {
             mismatches += 1;
             lines.push(`  ! ${entry.agency}.${row.indicator}: graph ${graph?.value} (previous ${graph?.comparison?.previous}) vs SQL ${row.current} (previous ${row.previous})`);

@@ -51,14 +51,17 @@ const filter: ChangeStreamFilter = {
 };
 const cursorFile = resolve(values['cursor-file']);
 
-const line = (event: StreamEvent) =>
-  [event.occurredAt, event.agency, event.change, event.recordKind, event.recordId, event.area?.code ?? '-'].join('\t');
+const line = (event: StreamEvent) => [event.occurredAt, event.agency, event.change, event.recordKind, event.recordId, event.area?.code ?? '-'].join('\t');
 
 const log = (text: string) => console.error(`[partner] ${new Date().toISOString()} ${text}`);
 const report = (progress: FollowProgress) => {
   switch (progress.kind) {
     case 'connecting':
-      log(progress.attempt === 1 ? `connecting to ${values.url}, ${progress.after ? `resuming after the cursor in ${cursorFile}` : 'from now (no saved cursor yet)'}` : `reconnecting (attempt ${progress.attempt})`);
+      log(
+        progress.attempt === 1
+          ? `connecting to ${values.url}, ${progress.after ? `resuming after the cursor in ${cursorFile}` : 'from now (no saved cursor yet)'}`
+          : `reconnecting (attempt ${progress.attempt})`,
+      );
       break;
     case 'connected':
       log('connected; following changes');

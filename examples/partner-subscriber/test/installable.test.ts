@@ -81,9 +81,11 @@ describe('the partner example, copied out of the monorepo', () => {
     return response.data!;
   };
   const createPoliceModel = async () =>
-    (await ask<{ createPoliceModel: { id: string } }>('mutation ($input: SecurityModelInput!) { createPoliceModel(input: $input) { id } }', tokens.policeEditor!, {
-      input: { kind: 'security_camera', status: 'ACTIVE', areaCode: '28177', name: `Camera ${randomUUID()}` },
-    })).createPoliceModel.id;
+    (
+      await ask<{ createPoliceModel: { id: string } }>('mutation ($input: SecurityModelInput!) { createPoliceModel(input: $input) { id } }', tokens.policeEditor!, {
+        input: { kind: 'security_camera', status: 'ACTIVE', areaCode: '28177', name: `Camera ${randomUUID()}` },
+      })
+    ).createPoliceModel.id;
 
   /** Copies the folder as a partner would, installs it from the registry, builds it. */
   async function install(): Promise<string> {

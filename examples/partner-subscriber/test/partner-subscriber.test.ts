@@ -86,14 +86,18 @@ describe('the partner subscriber', () => {
   };
 
   const createPoliceModel = async () =>
-    (await ask<{ createPoliceModel: { id: string } }>('mutation ($input: SecurityModelInput!) { createPoliceModel(input: $input) { id } }', tokens.policeEditor!, {
-      input: { kind: 'security_camera', status: 'ACTIVE', areaCode: '28177', name: `Camera ${randomUUID()}` },
-    })).createPoliceModel.id;
+    (
+      await ask<{ createPoliceModel: { id: string } }>('mutation ($input: SecurityModelInput!) { createPoliceModel(input: $input) { id } }', tokens.policeEditor!, {
+        input: { kind: 'security_camera', status: 'ACTIVE', areaCode: '28177', name: `Camera ${randomUUID()}` },
+      })
+    ).createPoliceModel.id;
 
   const createFrontModel = async () =>
-    (await ask<{ createFrontModel: { id: string } }>('mutation ($input: SecurityModelInput!) { createFrontModel(input: $input) { id } }', tokens.frontEditor!, {
-      input: { kind: 'security_camera', status: 'ACTIVE', areaCode: '28177', name: `Front camera ${randomUUID()}`, organisation: 'FATHERLAND_FRONT' },
-    })).createFrontModel.id;
+    (
+      await ask<{ createFrontModel: { id: string } }>('mutation ($input: SecurityModelInput!) { createFrontModel(input: $input) { id } }', tokens.frontEditor!, {
+        input: { kind: 'security_camera', status: 'ACTIVE', areaCode: '28177', name: `Front camera ${randomUUID()}`, organisation: 'FATHERLAND_FRONT' },
+      })
+    ).createFrontModel.id;
 
   const write = (index: number) => (index % 2 === 0 ? createPoliceModel() : createFrontModel());
 
@@ -117,7 +121,10 @@ describe('the partner subscriber', () => {
     expect([...ids].sort()).toEqual([...expected].sort());
     for (const agency of ['POLICE', 'FRONT']) {
       const seqs = received.filter((event) => event.agency === agency).map((event) => event.seq);
-      expect(seqs.every((seq, index) => index === 0 || seq === seqs[index - 1]! + 1), `${agency} seqs ${seqs.join(',')}`).toBe(true);
+      expect(
+        seqs.every((seq, index) => index === 0 || seq === seqs[index - 1]! + 1),
+        `${agency} seqs ${seqs.join(',')}`,
+      ).toBe(true);
     }
   }
 

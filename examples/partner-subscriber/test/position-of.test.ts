@@ -15,7 +15,14 @@ describe('positionOf', () => {
   });
 
   it('reads anything else as no position, so nothing is skipped', () => {
-    for (const cursor of [null, '', 'not a cursor!', Buffer.from('v2|police:1').toString('base64url'), Buffer.from('v1|police:-1').toString('base64url'), Buffer.from('v1|POLICE:x').toString('base64url')]) {
+    for (const cursor of [
+      null,
+      '',
+      'not a cursor!',
+      Buffer.from('v2|police:1').toString('base64url'),
+      Buffer.from('v1|police:-1').toString('base64url'),
+      Buffer.from('v1|POLICE:x').toString('base64url'),
+    ]) {
       expect(positionOf(cursor)).toEqual({});
     }
   });

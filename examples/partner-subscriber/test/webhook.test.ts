@@ -103,9 +103,11 @@ describe('webhooks through the gateway', () => {
   };
 
   const createPoliceModel = async () =>
-    (await ask<{ createPoliceModel: { id: string } }>('mutation ($input: SecurityModelInput!) { createPoliceModel(input: $input) { id } }', tokens.policeEditor!, {
-      input: { kind: 'security_camera', status: 'ACTIVE', areaCode: '28177', name: `Camera ${randomUUID()}` },
-    })).createPoliceModel.id;
+    (
+      await ask<{ createPoliceModel: { id: string } }>('mutation ($input: SecurityModelInput!) { createPoliceModel(input: $input) { id } }', tokens.policeEditor!, {
+        input: { kind: 'security_camera', status: 'ACTIVE', areaCode: '28177', name: `Camera ${randomUUID()}` },
+      })
+    ).createPoliceModel.id;
 
   /** Registers the receiver's URL; the secret is generated, returned once, and handed to the receiver's handler. */
   const registerWebhook = async (receiver: Awaited<ReturnType<typeof startReceiver>>) => {

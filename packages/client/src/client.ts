@@ -122,8 +122,11 @@ export function createAntqClient(options: AntqClientOptions) {
       return await fetchImpl(options.url, { method: 'POST', headers, body, signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
     } catch (error) {
       if (signal?.aborted) throw error;
-      if (timeout.aborted) throw new AntqClientError(ClientErrorCode.REQUEST_TIMEOUT, `The gateway did not answer within ${timeoutMs} ms (${options.url}).`, undefined, { cause: error });
-      throw new AntqClientError(ClientErrorCode.NETWORK_ERROR, `Cannot reach the gateway at ${options.url}: ${(error as Error).message}. Is it running?`, undefined, { cause: error });
+      if (timeout.aborted)
+        throw new AntqClientError(ClientErrorCode.REQUEST_TIMEOUT, `The gateway did not answer within ${timeoutMs} ms (${options.url}).`, undefined, { cause: error });
+      throw new AntqClientError(ClientErrorCode.NETWORK_ERROR, `Cannot reach the gateway at ${options.url}: ${(error as Error).message}. Is it running?`, undefined, {
+        cause: error,
+      });
     }
   }
 
@@ -164,7 +167,11 @@ export function createAntqClient(options: AntqClientOptions) {
       try {
         parsed = JSON.parse(text) as typeof parsed;
       } catch {
-        throw new AntqClientError(ClientErrorCode.BAD_RESPONSE, `The gateway answered ${response.status} with something that is not GraphQL: ${text.slice(0, 120)}`, response.status);
+        throw new AntqClientError(
+          ClientErrorCode.BAD_RESPONSE,
+          `The gateway answered ${response.status} with something that is not GraphQL: ${text.slice(0, 120)}`,
+          response.status,
+        );
       }
       return { data: parsed.data ?? null, errors: toClientErrors(parsed.errors) };
     }
@@ -238,6 +245,7 @@ export type AntqClient = ReturnType<typeof createAntqClient>;
 
 function describe(error: unknown): string {
   if (error instanceof Error) return error.message;
-  if (typeof error === 'object' && error !== null && 'code' in error) return `closed with ${String((error as { code: unknown }).code)} ${String((error as { reason?: unknown }).reason ?? '')}`.trim();
+  if (typeof error === 'object' && error !== null && 'code' in error)
+    return `closed with ${String((error as { code: unknown }).code)} ${String((error as { reason?: unknown }).reason ?? '')}`.trim();
   return String(error);
 }

@@ -22,7 +22,18 @@ export function memoryCursorStore(initial?: string): CursorStore & { readonly cu
 
 export const CHANGES_SUBSCRIPTION = graphql(`
   subscription FollowChanges($after: String, $filter: ChangeStreamFilter) {
-    changes(after: $after, filter: $filter) { cursor agency seq recordKind recordId change area { code } occurredAt }
+    changes(after: $after, filter: $filter) {
+      cursor
+      agency
+      seq
+      recordKind
+      recordId
+      change
+      area {
+        code
+      }
+      occurredAt
+    }
   }
 `);
 
@@ -87,10 +98,14 @@ export function followChanges(client: AntqClient, options: FollowChangesOptions)
     while (!stopping.signal.aborted) {
       const after = (await store.load()) ?? options.after;
       try {
-        for await (const result of client.subscribe(CHANGES_SUBSCRIPTION, { after: after ?? null, filter: (options.filter as never) ?? null }, {
-          ...(options.transport ? { transport: options.transport } : {}),
-          signal: stopping.signal,
-        })) {
+        for await (const result of client.subscribe(
+          CHANGES_SUBSCRIPTION,
+          { after: after ?? null, filter: (options.filter as never) ?? null },
+          {
+            ...(options.transport ? { transport: options.transport } : {}),
+            signal: stopping.signal,
+          },
+        )) {
           if (result.data) {
             attempt = 0;
             const event = result.data.changes as ChangeEvent;

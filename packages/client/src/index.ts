@@ -18,13 +18,5 @@ export {
   type SubscribeOptions,
   type TokenSource,
 } from './client.js';
-export {
-  ChangeFollowError,
-  followChanges,
-  memoryCursorStore,
-  type ChangeEvent,
-  type ChangeFollower,
-  type CursorStore,
-  type FollowChangesOptions,
-} from './follow-changes.js';
+export { ChangeFollowError, followChanges, memoryCursorStore, type ChangeEvent, type ChangeFollower, type CursorStore, type FollowChangesOptions } from './follow-changes.js';
 export { verifyWebhook, type WebhookHeaders } from './verify-webhook.js';

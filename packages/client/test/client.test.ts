@@ -28,8 +28,25 @@ afterAll(async () => {
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 
-const AREA = graphql(`query Area($code: ID!) { area(code: $code) { code name province { name } } }`);
-const CREATE = graphql(`mutation Create($input: SecurityModelInput!) { createPoliceModel(input: $input) { id name } }`);
+const AREA = graphql(`
+  query Area($code: ID!) {
+    area(code: $code) {
+      code
+      name
+      province {
+        name
+      }
+    }
+  }
+`);
+const CREATE = graphql(`
+  mutation Create($input: SecurityModelInput!) {
+    createPoliceModel(input: $input) {
+      id
+      name
+    }
+  }
+`);
 const modelInput = (name: string) => ({ kind: 'security_camera', status: 'ACTIVE' as const, areaCode: '28177', name });
 
 describe('requests', () => {
@@ -182,10 +199,14 @@ describe('following changes', () => {
   it('subscribes over SSE too', async () => {
     const client = createAntqClient({ url: graph.gateway.url, token: editor });
     const stop = new AbortController();
-    const events = client.subscribe(graphql('subscription ($after: String) { changes(after: $after, filter: { agencies: [POLICE] }) { cursor agency } }'), { after: encodeStreamCursor({ police: 0 }) }, {
-      transport: 'sse',
-      signal: stop.signal,
-    });
+    const events = client.subscribe(
+      graphql('subscription ($after: String) { changes(after: $after, filter: { agencies: [POLICE] }) { cursor agency } }'),
+      { after: encodeStreamCursor({ police: 0 }) },
+      {
+        transport: 'sse',
+        signal: stop.signal,
+      },
+    );
     const first = await events.next();
     stop.abort();
     expect(first.value?.data?.changes.agency).toBe('POLICE');

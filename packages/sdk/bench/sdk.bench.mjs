@@ -8,7 +8,9 @@ import { performance } from 'node:perf_hooks';
 // Size of each built entry and of the chunks it loads (minified by the consumer's bundler; raw here).
 const dist = new URL('../dist/', import.meta.url);
 console.log('built file                                    bytes     gzip');
-for (const file of readdirSync(dist).filter((name) => /\.(js|cjs)$/.test(name)).sort()) {
+for (const file of readdirSync(dist)
+  .filter((name) => /\.(js|cjs)$/.test(name))
+  .sort()) {
   const bytes = statSync(new URL(file, dist)).size;
   const gzip = gzipSync(readFileSync(new URL(file, dist))).length;
   console.log(`${file.padEnd(40)} ${String(bytes).padStart(9)} ${String(gzip).padStart(8)}`);
@@ -41,9 +43,7 @@ measure('registry.currentOf(old commune)', 100_000, () => registry.currentOf('18
 measure('registry.constituentsOf(province 80)', 2_000, () => registry.constituentsOf('80'));
 
 const indicator = sdk.requireIndicator('criminal_offences');
-const observations = communes.flatMap((code, i) => [
-  { id: `a${i}`, indicator: indicator.code, areaCode: code, period: '2025-Q3', value: i % 7, agency: 'police', revision: 1 },
-]);
+const observations = communes.flatMap((code, i) => [{ id: `a${i}`, indicator: indicator.code, areaCode: code, period: '2025-Q3', value: i % 7, agency: 'police', revision: 1 }]);
 measure(`rollUpObservations (${observations.length} communes → province)`, 2_000, () =>
   sdk.rollUpObservations({ indicator, observations, target: '80', period: '2025-Q3', areas: registry }),
 );

@@ -43,11 +43,7 @@ export class AntqError extends Error {
   readonly details: Readonly<Record<string, unknown>>;
   readonly issues: readonly FieldIssue[];
 
-  constructor(
-    code: ErrorCode,
-    message: string,
-    options: { details?: Record<string, unknown>; issues?: readonly FieldIssue[]; cause?: unknown } = {},
-  ) {
+  constructor(code: ErrorCode, message: string, options: { details?: Record<string, unknown>; issues?: readonly FieldIssue[]; cause?: unknown } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.details = options.details ?? {};
@@ -68,9 +64,6 @@ export class AntqError extends Error {
 export function isAntqError(value: unknown): value is AntqError {
   return (
     value instanceof AntqError ||
-    (typeof value === 'object' &&
-      value !== null &&
-      (value as { name?: unknown }).name === 'AntqError' &&
-      typeof (value as { code?: unknown }).code === 'string')
+    (typeof value === 'object' && value !== null && (value as { name?: unknown }).name === 'AntqError' && typeof (value as { code?: unknown }).code === 'string')
   );
 }

@@ -75,10 +75,7 @@ function isStorage(value: Storage | StorageOptions | undefined): value is Storag
  * Starts one agency's subgraph: opens its store, runs the migrations, optionally loads the
  * example data, and serves the contract with the shared and the agency's own resolvers.
  */
-export async function createAgencySubgraph<TExtra extends object>(
-  definition: AgencyDefinition<TExtra>,
-  options: AgencySubgraphOptions = {},
-): Promise<AgencySubgraph> {
+export async function createAgencySubgraph<TExtra extends object>(definition: AgencyDefinition<TExtra>, options: AgencySubgraphOptions = {}): Promise<AgencySubgraph> {
   const ownsStorage = !isStorage(options.storage);
   const storage = isStorage(options.storage) ? options.storage : await createStorage(options.storage ?? { kind: 'pglite' });
   try {
@@ -101,7 +98,11 @@ export async function createAgencySubgraph<TExtra extends object>(
     let closing = false;
     // Long polls still reading when the subgraph closes: the close waits for them, so none reads a closed store.
     const longPolls = new Set<Promise<unknown>>();
-    const readChangesAfter = createChangesAfterResolver(definition.agency, () => storage, () => closing);
+    const readChangesAfter = createChangesAfterResolver(
+      definition.agency,
+      () => storage,
+      () => closing,
+    );
     const changesAfter = {
       Query: {
         [`_${definition.agency}ChangesAfter`]: (...args: Parameters<typeof readChangesAfter>) => {
@@ -119,7 +120,13 @@ export async function createAgencySubgraph<TExtra extends object>(
     const server = await createSubgraphServer<AgencyContext & TExtra>({
       agency: definition.agency,
       typeDefs: sdl,
-      resolvers: mergeResolvers([shared as IResolvers, grants as IResolvers, changes as IResolvers, changesAfter as IResolvers, (definition.resolvers ?? {}) as IResolvers]) as never,
+      resolvers: mergeResolvers([
+        shared as IResolvers,
+        grants as IResolvers,
+        changes as IResolvers,
+        changesAfter as IResolvers,
+        (definition.resolvers ?? {}) as IResolvers,
+      ]) as never,
       transformSchema: (schema) => void enforceFieldClassification(schema),
       ...(options.port === undefined ? {} : { port: options.port }),
       ...(options.host === undefined ? {} : { host: options.host }),

@@ -8,18 +8,10 @@ import { AntqError, ErrorCode, isAntqError } from '@antq/sdk';
  */
 
 /** The message every masked failure gets: no stack, no internal detail. */
-const INTERNAL_ERROR_MESSAGE =
-  'Internal server error. The subgraph logged the details; retry later, and quote the request id if you report it.';
+const INTERNAL_ERROR_MESSAGE = 'Internal server error. The subgraph logged the details; retry later, and quote the request id if you report it.';
 
 /** Why a request was refused as not coming from the gateway. */
-export type GatewaySignatureProblem =
-  | 'MISSING_SIGNATURE'
-  | 'INVALID_SIGNATURE'
-  | 'WRONG_AUDIENCE'
-  | 'STALE_SIGNATURE'
-  | 'REPLAYED_SIGNATURE'
-  | 'INVALID_CALLER'
-  | 'EXPIRED_CALLER';
+export type GatewaySignatureProblem = 'MISSING_SIGNATURE' | 'INVALID_SIGNATURE' | 'WRONG_AUDIENCE' | 'STALE_SIGNATURE' | 'REPLAYED_SIGNATURE' | 'INVALID_CALLER' | 'EXPIRED_CALLER';
 
 const SIGNATURE_PROBLEM_TEXT: Record<GatewaySignatureProblem, string> = {
   MISSING_SIGNATURE: 'this request carries no gateway signature',
@@ -57,10 +49,7 @@ function toGraphQLError(err: AntqError): GraphQLError {
  * resolves `graphql` to its ESM build next to mercurius's CommonJS one), as Yoga's `isGraphQLError`.
  */
 export function isGraphQLError(value: unknown): value is GraphQLError {
-  return (
-    value instanceof GraphQLError ||
-    (value instanceof Error && value.name === 'GraphQLError' && typeof (value as { toJSON?: unknown }).toJSON === 'function')
-  );
+  return value instanceof GraphQLError || (value instanceof Error && value.name === 'GraphQLError' && typeof (value as { toJSON?: unknown }).toJSON === 'function');
 }
 
 /**

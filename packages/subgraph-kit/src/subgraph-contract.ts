@@ -49,7 +49,7 @@ export function buildAgencyContract(agency: Agency, ownTypeDefs = ''): string {
 
 /** The SDL of a subgraph that is not an agency's (the change stream): its own file and the registry's enums. */
 export function buildPlatformContract(ownTypeDefs: string): string {
-  return printContract('the subgraph\'s own contract file', [parse(agencyEnum()), parseOwn(ownTypeDefs)]);
+  return printContract("the subgraph's own contract file", [parse(agencyEnum()), parseOwn(ownTypeDefs)]);
 }
 
 function sharedDocument(): DocumentNode {
@@ -57,11 +57,7 @@ function sharedDocument(): DocumentNode {
 }
 
 function fillTemplate(template: string, info: AgencyInfo): string {
-  return template
-    .replaceAll('{{Agency}}', info.typePrefix)
-    .replaceAll('{{agency}}', info.code)
-    .replaceAll('{{labelVi}}', info.label.vi)
-    .replaceAll('{{label}}', info.label.en);
+  return template.replaceAll('{{Agency}}', info.typePrefix).replaceAll('{{agency}}', info.code).replaceAll('{{labelVi}}', info.label.vi).replaceAll('{{label}}', info.label.en);
 }
 
 function agencyEnum(): string {
@@ -78,12 +74,7 @@ function registryTypeDefs(agency: Agency): string {
   const references = AGENCIES.filter((a) => a.code !== agency).flatMap((a) =>
     [`${a.typePrefix}Model`, `${a.typePrefix}Force`].map((type) => `type ${type} @key(fields: "id", resolvable: false) {\n  id: ID!\n}`),
   );
-  return [
-    agencyEnum(),
-    organisationEnum(),
-    `"A record of any agency that a record may link to."\nunion LinkedRecord = ${recordTypes.join(' | ')}`,
-    ...references,
-  ].join('\n\n');
+  return [agencyEnum(), organisationEnum(), `"A record of any agency that a record may link to."\nunion LinkedRecord = ${recordTypes.join(' | ')}`, ...references].join('\n\n');
 }
 
 function parseOwn(typeDefs: string): DocumentNode {
@@ -97,7 +88,9 @@ function printContract(ownFile: string, documents: readonly DocumentNode[]): str
   try {
     merged = mergeTypeDefs([...documents], { sort: false, throwOnConflict: true });
   } catch (error) {
-    throw new Error(`The ${ownFile} contradicts the shared contract of @antq/subgraph-kit: ${(error as Error).message}. Add fields and types of its own; change shared ones in packages/subgraph-kit/contract/.`);
+    throw new Error(
+      `The ${ownFile} contradicts the shared contract of @antq/subgraph-kit: ${(error as Error).message}. Add fields and types of its own; change shared ones in packages/subgraph-kit/contract/.`,
+    );
   }
   const definitions = merged.definitions.filter((definition: DefinitionNode) => definition.kind !== Kind.SCHEMA_DEFINITION && definition.kind !== Kind.SCHEMA_EXTENSION);
   return `${FEDERATION_LINK}\n${print({ kind: Kind.DOCUMENT, definitions })}\n`;

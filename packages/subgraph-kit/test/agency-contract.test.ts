@@ -7,14 +7,16 @@ import { postSignedGraphQL } from '@antq/testing';
 import { buildAgencyContract, buildPlatformContract, createAgencySubgraph, type AgencySubgraph } from '../src/index.js';
 
 const schemaOf = (sdl: string) =>
-  buildASTSchema(parse(`directive @key(fields: String!, resolvable: Boolean = true) repeatable on OBJECT | INTERFACE
+  buildASTSchema(
+    parse(`directive @key(fields: String!, resolvable: Boolean = true) repeatable on OBJECT | INTERFACE
 directive @shareable on OBJECT | FIELD_DEFINITION
 directive @inaccessible on FIELD_DEFINITION | OBJECT | INTERFACE | UNION | ENUM | ENUM_VALUE | SCALAR | INPUT_OBJECT | INPUT_FIELD_DEFINITION | ARGUMENT_DEFINITION
 directive @authenticated on FIELD_DEFINITION | OBJECT | INTERFACE | SCALAR | ENUM
 directive @requiresScopes(scopes: [[String!]!]!) on FIELD_DEFINITION | OBJECT | INTERFACE | SCALAR | ENUM
 directive @policy(policies: [[String!]!]!) on FIELD_DEFINITION | OBJECT | INTERFACE | SCALAR | ENUM
 directive @link(url: String!, import: [String!]) repeatable on SCHEMA
-${sdl}`));
+${sdl}`),
+  );
 
 describe('an agency contract built from the shared contract, the registry and the agency’s own file', () => {
   it('names everything the agency serves after the agency, and the enums after the registry', () => {
@@ -24,7 +26,9 @@ describe('an agency contract built from the shared contract, the registry and th
     expect(Object.keys(query).some((field) => field.startsWith('police'))).toBe(false);
     expect((schema.getType('Area') as GraphQLObjectType).getFields().veterans?.type.toString()).toBe('VeteransAreaView');
     expect(schema.getType('Agency')!.toJSON()).toBe('Agency');
-    expect((schema.getType('Agency') as unknown as { getValues(): { name: string }[] }).getValues().map((value) => value.name)).toEqual(AGENCIES.map((agency) => agency.code.toUpperCase()));
+    expect((schema.getType('Agency') as unknown as { getValues(): { name: string }[] }).getValues().map((value) => value.name)).toEqual(
+      AGENCIES.map((agency) => agency.code.toUpperCase()),
+    );
     expect((schema.getType('Organisation') as unknown as { getValues(): { name: string }[] }).getValues()).toHaveLength(ORGANISATIONS.length);
     const history = (schema.getType('VeteransObservation') as GraphQLObjectType).getFields().history!;
     expect(history.astNode!.directives!.map((directive) => directive.name.value)).toEqual(['requiresScopes', 'policy']);

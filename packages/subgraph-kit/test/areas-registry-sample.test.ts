@@ -22,7 +22,13 @@ type Row = Record<string, string>;
  * Names compared as the registry keeps them: one version while only the spelling changes (the
  * tone mark of "Khánh Hòa" moved in 2026 to "Khánh Hoà"), spelt as in the newest register.
  */
-const spelling = (name: string) => name.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/đ/g, 'd').replace(/Đ/g, 'D').toLowerCase();
+const spelling = (name: string) =>
+  name
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/đ/g, 'd')
+    .replace(/Đ/g, 'D')
+    .toLowerCase();
 function readCsv(file: string): Row[] {
   const [header, ...lines] = readFileSync(new URL(file, derived), 'utf8').trim().split(/\r?\n/);
   const columns = header!.split(',');
@@ -94,7 +100,10 @@ describe.each(REGISTERS.map((register, index) => [register, index] as const))('t
         mapped.map((row) => `area(code: "${row.code}", on: "${register}") { successors { area { code } relation } }`),
       );
       answers.forEach((answer, at) => {
-        const expected = byOld.get(mapped[at]!.code!)!.map((link) => `${link.new_code}:${link.relation!.toUpperCase()}`).sort();
+        const expected = byOld
+          .get(mapped[at]!.code!)!
+          .map((link) => `${link.new_code}:${link.relation!.toUpperCase()}`)
+          .sort();
         expect(answer.successors.map((link) => `${link.area.code}:${link.relation}`).sort(), mapped[at]!.code).toEqual([...new Set(expected)]);
       });
     } else if (register === '2025-07-01') {
@@ -105,7 +114,10 @@ describe.each(REGISTERS.map((register, index) => [register, index] as const))('t
         const expected = [...new Set((byNew.get(communes[at]!.code!) ?? []).map((link) => link.old_code!))].sort();
         const got = answer.predecessors.map((link) => link.area.code).sort();
         // The registry maps communes; the reform's island districts appear as predecessors too.
-        expect(got.filter((code) => code.length === 5), communes[at]!.code).toEqual(expected);
+        expect(
+          got.filter((code) => code.length === 5),
+          communes[at]!.code,
+        ).toEqual(expected);
       });
     } else {
       // Between the other registers a unit continues under its code unless the data links it (Hưng Tân → Thông Tân).
@@ -123,7 +135,10 @@ describe.each(REGISTERS.map((register, index) => [register, index] as const))('t
       few.map((row) => `areas(search: ${JSON.stringify(row.name)}, provinceCode: "${row.province_code}", currentOnly: false, first: 100) { code name }`),
     );
     answers.forEach((found, at) =>
-      expect(found.map((unit) => ({ code: unit.code, name: spelling(unit.name) })), few[at]!.name).toContainEqual({ code: few[at]!.code, name: spelling(few[at]!.name!) }),
+      expect(
+        found.map((unit) => ({ code: unit.code, name: spelling(unit.name) })),
+        few[at]!.name,
+      ).toContainEqual({ code: few[at]!.code, name: spelling(few[at]!.name!) }),
     );
   });
 });

@@ -84,7 +84,12 @@ describe('areas through time', () => {
       '{ area(code: "676") { current currentUnits { area { code current } relation } } }',
     );
     expect(data.area.current).toBe(false);
-    expect(data.area.currentUnits.map((unit) => unit.area.code).sort()).toEqual(registry.currentOf('676').map((unit) => unit.code).sort());
+    expect(data.area.currentUnits.map((unit) => unit.area.code).sort()).toEqual(
+      registry
+        .currentOf('676')
+        .map((unit) => unit.code)
+        .sort(),
+    );
     expect(data.area.currentUnits.length).toBeGreaterThan(1);
     expect(data.area.currentUnits.every((unit) => unit.area.current && unit.relation === 'PARTIAL')).toBe(true);
   });

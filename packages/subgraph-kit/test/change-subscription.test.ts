@@ -155,7 +155,15 @@ describe('the change subscription resolver', () => {
     expect(await seen(caller('police', 'shared'))).toEqual([marker]);
     expect(await seen(caller('front', 'restricted'))).toEqual([marker]);
     const grant = await storage.transaction((tx) =>
-      grants.create(tx, { id: `grant-${randomUUID()}`, grantee: 'front', areaCode: '80', validFrom: new Date(Date.now() - 1_000), validUntil: new Date(Date.now() + 60_000), grantedBy: 'test', note: null }),
+      grants.create(tx, {
+        id: `grant-${randomUUID()}`,
+        grantee: 'front',
+        areaCode: '80',
+        validFrom: new Date(Date.now() - 1_000),
+        validUntil: new Date(Date.now() + 60_000),
+        grantedBy: 'test',
+        note: null,
+      }),
     );
     expect(await seen(caller('front', 'restricted'))).toEqual([designation, marker]);
     expect(await seen(caller('front', 'shared'))).toEqual([marker]);
@@ -204,7 +212,13 @@ describe('the <agency>Changes subscription of an agency subgraph', () => {
   it('streams signed subscriptions with the forwarded caller over the websocket', async () => {
     const message = await subscribe({ agency: 'front', clearance: 'shared' });
     expect(message.type, JSON.stringify(message)).toBe('next');
-    expect((message.payload as { data: { policeChanges: unknown } }).data.policeChanges).toMatchObject({ cursor: 'police:1', seq: 1, agency: 'POLICE', recordKind: 'security_model', area: { code: '28177' } });
+    expect((message.payload as { data: { policeChanges: unknown } }).data.policeChanges).toMatchObject({
+      cursor: 'police:1',
+      seq: 1,
+      agency: 'POLICE',
+      recordKind: 'security_model',
+      area: { code: '28177' },
+    });
   });
 
   it('applies the field classification when the subscription starts', async () => {

@@ -15,7 +15,11 @@ describe('_<agency>ChangesAfter, the change stream’s read of an outbox', () =>
   let storage: Storage;
   let closing = false;
   const read = (args: { afterSeq: number; limit?: number; waitMs?: number }) =>
-    createChangesAfterResolver('police', () => storage, () => closing)(undefined, args) as Promise<Page>;
+    createChangesAfterResolver(
+      'police',
+      () => storage,
+      () => closing,
+    )(undefined, args) as Promise<Page>;
   const append = async () => {
     const item = change();
     const seq = await storage.transaction((tx) => appendChange(tx, item));
@@ -46,7 +50,10 @@ describe('_<agency>ChangesAfter, the change stream’s read of an outbox', () =>
       // A reader behind the head must get the changes: an empty page would read as "nothing after before.seq - 1".
       expect(await read({ afterSeq: before.seq - 1, limit: 10, waitMs: 20_000 })).toMatchObject({
         head: after.seq,
-        events: [{ seq: before.seq, recordId: before.recordId }, { seq: after.seq, recordId: after.recordId }],
+        events: [
+          { seq: before.seq, recordId: before.recordId },
+          { seq: after.seq, recordId: after.recordId },
+        ],
       });
       // A caught-up long poll ends at once, with the head as it is.
       const began = performance.now();

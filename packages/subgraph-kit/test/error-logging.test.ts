@@ -64,7 +64,11 @@ describe('what a subgraph logs of the errors it answers', () => {
     expect(errorLines[0]!.msg).toBe(`FORBIDDEN: Writing needs the role editor (${detail}).`);
     for (const line of errorLines.slice(0, 3)) expect(line.err).toBeUndefined();
     // One JSON line each: no stack, no multi-line block for what the caller got wrong.
-    expect(raw().split('\n').filter((line) => line.includes(detail))).toHaveLength(2);
+    expect(
+      raw()
+        .split('\n')
+        .filter((line) => line.includes(detail)),
+    ).toHaveLength(2);
     expect(errorLines[3]!.err?.stack).toContain('secret db password');
   });
 });

@@ -21,10 +21,12 @@ describe('idempotent writes of an agency subgraph', () => {
   const send = <T = Record<string, unknown>>(query: string, variables: Record<string, unknown>, key?: unknown) =>
     postSignedGraphQL<T>(subgraph.url, { query, variables, signingKey, audience: 'youth', caller: editor, ...(key === undefined ? {} : { extensions: { idempotencyKey: key } }) });
   const counts = async () =>
-    (await subgraph.storage.query<{ models: number; observations: number; changes: number; claims: number }>(
-      `SELECT (SELECT count(*) FROM security_models)::int AS models, (SELECT count(*) FROM observations)::int AS observations,
+    (
+      await subgraph.storage.query<{ models: number; observations: number; changes: number; claims: number }>(
+        `SELECT (SELECT count(*) FROM security_models)::int AS models, (SELECT count(*) FROM observations)::int AS observations,
               (SELECT count(*) FROM change_outbox)::int AS changes, (SELECT count(*) FROM idempotent_writes)::int AS claims`,
-    ))[0]!;
+      )
+    )[0]!;
   const modelInput = () => ({ kind: 'security_camera', status: 'ACTIVE', areaCode: '28177', name: `Camera ${randomUUID()}` });
   // A month not used before in this store (the validator accepts years 1945–2100).
   const periods = new Set<string>();

@@ -3,18 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { AntqError } from '@antq/sdk';
 import { parse } from 'graphql';
 import { postGraphQL, postSignedGraphQL, signSubgraphRequest } from '@antq/testing';
-import {
-  parseCallerClaims,
-  requireCaller,
-  type Caller,
-} from '../src/identity/caller.js';
-import {
-  createMemoryNonceStore,
-  createSignatureVerifier,
-  deriveSubgraphKey,
-  signExecutionRequest,
-  signRequestParams,
-} from '../src/identity/gateway-signature.js';
+import { parseCallerClaims, requireCaller, type Caller } from '../src/identity/caller.js';
+import { createMemoryNonceStore, createSignatureVerifier, deriveSubgraphKey, signExecutionRequest, signRequestParams } from '../src/identity/gateway-signature.js';
 import { randomKey, startTinySubgraph } from './fixtures/tiny-subgraph.js';
 
 const GATEWAY_ONLY = 'accepts only gateway-signed requests';
@@ -57,7 +47,8 @@ describe('gateway signature on HTTP requests', () => {
     await using subgraph = await startTinySubgraph();
     const signed = signSubgraphRequest({
       body: { query: 'query($id: ID!) { widget(id: $id) { name } }', variables: { id: randomUUID() } },
-      signingKey: subgraph.signingKey, audience: 'police',
+      signingKey: subgraph.signingKey,
+      audience: 'police',
     });
     const res = await postGraphQL(subgraph.url, { ...signed, variables: { id: randomUUID() } });
     expect(res.status).toBe(401);
@@ -68,7 +59,8 @@ describe('gateway signature on HTTP requests', () => {
     await using subgraph = await startTinySubgraph();
     const signed = signSubgraphRequest({
       body: { query: '{ whoami { agency } }' },
-      signingKey: subgraph.signingKey, audience: 'police',
+      signingKey: subgraph.signingKey,
+      audience: 'police',
       caller: { agency: 'youth' },
     });
     const forged = { ...signed, extensions: { ...signed.extensions, jwt: { payload: { sub: 'intruder', agency: 'police', roles: ['admin'] } } } };
@@ -124,7 +116,8 @@ describe('the verified caller', () => {
     const jurisdiction = areaCode();
     const res = await postSignedGraphQL<{ whoami: Record<string, unknown> }>(subgraph.url, {
       query: '{ whoami { subject agency organisation jurisdiction roles clearance } }',
-      signingKey: subgraph.signingKey, audience: 'police',
+      signingKey: subgraph.signingKey,
+      audience: 'police',
       caller: { sub: subject, agency: 'front', organisation: 'womens_union', jurisdiction, roles: ['editor'], clearance: 'shared' },
     });
     expect(res.errors).toBeUndefined();
@@ -142,7 +135,8 @@ describe('the verified caller', () => {
     await using subgraph = await startTinySubgraph();
     const res = await postSignedGraphQL<{ whoami: Record<string, unknown> }>(subgraph.url, {
       query: '{ whoami { organisation clearance jurisdiction roles } }',
-      signingKey: subgraph.signingKey, audience: 'police',
+      signingKey: subgraph.signingKey,
+      audience: 'police',
       caller: { agency: 'veterans' },
     });
     expect(res.data?.whoami).toEqual({ organisation: 'veterans_association', clearance: 'public', jurisdiction: null, roles: [] });
@@ -161,7 +155,8 @@ describe('the verified caller', () => {
     await using subgraph = await startTinySubgraph();
     const res = await postSignedGraphQL(subgraph.url, {
       query: '{ tag }',
-      signingKey: subgraph.signingKey, audience: 'police',
+      signingKey: subgraph.signingKey,
+      audience: 'police',
       caller: { agency: `army-${randomUUID().slice(0, 4)}` },
     });
     expect(res.status).toBe(401);
@@ -235,7 +230,6 @@ describe('caller guards', () => {
     expect(requireCaller({ caller: someone })).toBe(someone);
     expect(codeOf(() => requireCaller({ caller: undefined }))).toMatchObject({ code: 'UNAUTHENTICATED' });
   });
-
 });
 
 describe('the signature scheme', () => {
@@ -244,7 +238,12 @@ describe('the signature scheme', () => {
 
   it('covers the query, operation name, variables and every extension but itself', async () => {
     const verify = verifierFor();
-    const params = { query: `{ x${randomUUID().slice(0, 4)} }`, operationName: 'A', variables: { id: randomUUID() }, extensions: { jwt: { payload: { sub: 's' } }, idempotencyKey: randomUUID() } };
+    const params = {
+      query: `{ x${randomUUID().slice(0, 4)} }`,
+      operationName: 'A',
+      variables: { id: randomUUID() },
+      extensions: { jwt: { payload: { sub: 's' } }, idempotencyKey: randomUUID() },
+    };
     const tampered = [
       (p: typeof params) => ({ ...p, query: '{ y }' }),
       (p: typeof params) => ({ ...p, operationName: 'B' }),

@@ -30,9 +30,7 @@ const options = (): MetricRollUpOptions => ({ agency: 'police', registry, scopeO
 
 /** Answers in a comparable form: errors by code and message. */
 function comparable(answers: readonly unknown[]) {
-  return answers.map((answer) =>
-    answer instanceof Error ? { error: answer.message, code: answer instanceof AntqError ? answer.code : undefined } : answer,
-  );
+  return answers.map((answer) => (answer instanceof Error ? { error: answer.message, code: answer instanceof AntqError ? answer.code : undefined } : answer));
 }
 
 /** Both ways over the same requests; the answers must agree. Returns how each was answered. */

@@ -20,7 +20,9 @@ describe('retryUntilDone', () => {
 
   it('rejects with the failure retryIf refuses, and with the reason when the signal aborts', async () => {
     class Fatal extends Error {}
-    await expect(retryUntilDone(() => Promise.reject(new Fatal('stop')), { minDelayMs: 1, maxDelayMs: 1, retryIf: (error) => !(error instanceof Fatal) })).rejects.toBeInstanceOf(Fatal);
+    await expect(retryUntilDone(() => Promise.reject(new Fatal('stop')), { minDelayMs: 1, maxDelayMs: 1, retryIf: (error) => !(error instanceof Fatal) })).rejects.toBeInstanceOf(
+      Fatal,
+    );
     const controller = new AbortController();
     const reason = new Error('closing');
     const running = retryUntilDone(

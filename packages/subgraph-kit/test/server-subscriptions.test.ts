@@ -5,11 +5,7 @@ import { randomKey, startTinySubgraph, TICK_TOPIC } from './fixtures/tiny-subgra
 
 type TinySubgraph = Awaited<ReturnType<typeof startTinySubgraph>>;
 
-function signedPayload(
-  subgraph: TinySubgraph,
-  body: { query: string; variables?: Record<string, unknown>; operationName?: string },
-  caller?: TestCaller,
-): Record<string, unknown> {
+function signedPayload(subgraph: TinySubgraph, body: { query: string; variables?: Record<string, unknown>; operationName?: string }, caller?: TestCaller): Record<string, unknown> {
   return { ...signSubgraphRequest({ body, signingKey: subgraph.signingKey, audience: 'police', ...(caller ? { caller } : {}) }) };
 }
 
@@ -47,11 +43,7 @@ describe('subscriptions over the websocket', () => {
     const subject = `officer-${randomUUID()}`;
     socket.subscribe(
       id,
-      signedPayload(
-        subgraph,
-        { query: 'subscription($p: String!) { ticked(prefix: $p) { label subject } }', variables: { p: prefix } },
-        { sub: subject, agency: 'police' },
-      ),
+      signedPayload(subgraph, { query: 'subscription($p: String!) { ticked(prefix: $p) { label subject } }', variables: { p: prefix } }, { sub: subject, agency: 'police' }),
     );
     const message = await nextTick(subgraph, socket, id);
     expect(message.type).toBe('next');

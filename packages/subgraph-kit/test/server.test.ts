@@ -28,7 +28,8 @@ describe('createSubgraphServer', () => {
     await using subgraph = await startTinySubgraph();
     const res = await postSignedGraphQL<{ _service: { sdl: string } }>(subgraph.url, {
       query: '{ _service { sdl } }',
-      signingKey: subgraph.signingKey, audience: 'police',
+      signingKey: subgraph.signingKey,
+      audience: 'police',
     });
     expect(res.status).toBe(200);
     expect(res.errors).toBeUndefined();
@@ -43,7 +44,8 @@ describe('createSubgraphServer', () => {
     const res = await postSignedGraphQL<{ _entities: Array<{ id: string; name: string }> }>(subgraph.url, {
       query: 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Widget { id name } } }',
       variables: { r: [{ __typename: 'Widget', id }] },
-      signingKey: subgraph.signingKey, audience: 'police',
+      signingKey: subgraph.signingKey,
+      audience: 'police',
     });
     expect(res.errors).toBeUndefined();
     expect(res.data?._entities).toEqual([{ id, name: subgraph.widgetName }]);
@@ -102,9 +104,10 @@ describe('createSubgraphServer', () => {
   });
 
   it('refuses to start without a signing key, naming what to set', async () => {
-    await expect(
-      createSubgraphServer({ agency: 'youth', typeDefs: tinySdl, resolvers: tinyResolvers('x'), logLevel: 'silent' }),
-    ).rejects.toMatchObject({ code: 'ANTQ_ERR_INVALID_OPTS', message: expect.stringContaining('signingKey') });
+    await expect(createSubgraphServer({ agency: 'youth', typeDefs: tinySdl, resolvers: tinyResolvers('x'), logLevel: 'silent' })).rejects.toMatchObject({
+      code: 'ANTQ_ERR_INVALID_OPTS',
+      message: expect.stringContaining('signingKey'),
+    });
   });
 
   it('refuses to start with an SDL that does not build, and still runs the onClose hooks', async () => {
@@ -148,7 +151,8 @@ describe('scalars', () => {
     const ok = await postSignedGraphQL<{ echoAmount: number; echoDate: string; echoTime: string }>(subgraph.url, {
       query: 'query($a: Vnd!, $d: Date!, $t: DateTime!) { echoAmount(amount: $a) echoDate(date: $d) echoTime(at: $t) }',
       variables: { a: amount, d: '2025-07-01', t: '2025-07-01T08:00:00+07:00' },
-      signingKey: subgraph.signingKey, audience: 'police',
+      signingKey: subgraph.signingKey,
+      audience: 'police',
     });
     expect(ok.errors).toBeUndefined();
     expect(ok.data).toEqual({ echoAmount: amount, echoDate: '2025-07-01', echoTime: '2025-07-01T08:00:00+07:00' });
@@ -164,7 +168,8 @@ describe('scalars', () => {
       const res = await postSignedGraphQL(subgraph.url, {
         query: `query($v: ${name}!) { ${field}(${variable}: $v) }`,
         variables: { v: value },
-        signingKey: subgraph.signingKey, audience: 'police',
+        signingKey: subgraph.signingKey,
+        audience: 'police',
       });
       expect(res.status, `${name} ${String(value)}`).toBe(400);
       expect(res.errors?.[0]?.extensions?.code, `${name} ${String(value)}`).toBe('BAD_USER_INPUT');
@@ -202,7 +207,8 @@ describe('errors', () => {
       const res = await postSignedGraphQL(subgraph.url, {
         query: 'query($id: ID!) { deliberate(id: $id) }',
         variables: { id },
-        signingKey: subgraph.signingKey, audience: 'police',
+        signingKey: subgraph.signingKey,
+        audience: 'police',
       });
       expect(res.errors?.[0]).toMatchObject({
         message: expect.stringContaining(id),
@@ -212,14 +218,15 @@ describe('errors', () => {
     }
   });
 
-  it("turns an SDK AntqError into its code and details", async () => {
+  it('turns an SDK AntqError into its code and details', async () => {
     await using subgraph = await startTinySubgraph();
     const code = `79${Math.floor(Math.random() * 1000)}`;
     for (let run = 0; run < 2; run += 1) {
       const res = await postSignedGraphQL(subgraph.url, {
         query: 'query($c: String!) { sdkFailure(code: $c) }',
         variables: { c: code },
-        signingKey: subgraph.signingKey, audience: 'police',
+        signingKey: subgraph.signingKey,
+        audience: 'police',
       });
       expect(res.errors?.[0]).toMatchObject({
         message: `Unknown area code "${code}".`,
@@ -243,7 +250,8 @@ describe('errors', () => {
     const res = await postSignedGraphQL(subgraph.url, {
       query: 'query($k: String!, $d: String!) { fail(kind: $k, detail: $d) }',
       variables: { k: kind, d: detail },
-      signingKey: subgraph.signingKey, audience: 'police',
+      signingKey: subgraph.signingKey,
+      audience: 'police',
     });
     expect(res.status).toBe(200);
     expect(res.data).toEqual({ fail: null });
@@ -285,7 +293,8 @@ describe('errors', () => {
     expect(shallow.errors).toBeUndefined();
     const deep = await postSignedGraphQL(subgraph.url, {
       query: '{ nested { child { child { child { value } } } } }',
-      signingKey: subgraph.signingKey, audience: 'police',
+      signingKey: subgraph.signingKey,
+      audience: 'police',
     });
     expect(deep.status).toBe(400);
     expect(deep.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', maxDepth: 3 });
@@ -295,7 +304,8 @@ describe('errors', () => {
     await using subgraph = await startTinySubgraph({ bodyLimit: 2_048 });
     const res = await postSignedGraphQL(subgraph.url, {
       query: `{ tag } # ${'x'.repeat(4_096)}`,
-      signingKey: subgraph.signingKey, audience: 'police',
+      signingKey: subgraph.signingKey,
+      audience: 'police',
     });
     expect(res.status).toBe(413);
     expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', maxBytes: 2_048 });

@@ -111,10 +111,12 @@ forEachStorageDriver((driver) => {
         });
         await numbered;
         let secondDone = false;
-        const second = store.transaction(async (tx) => appendChange(tx, change('second'))).then((seq) => {
-          secondDone = true;
-          return seq;
-        });
+        const second = store
+          .transaction(async (tx) => appendChange(tx, change('second')))
+          .then((seq) => {
+            secondDone = true;
+            return seq;
+          });
         await new Promise((resolve) => setTimeout(resolve, 150));
         expect(secondDone).toBe(false);
         expect(await readChanges(store, { afterSeq: 0, limit: 10 })).toEqual([]);

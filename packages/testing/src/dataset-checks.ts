@@ -3,14 +3,7 @@
  * sources, the seed figures, and loading twice into a real store. Shared by the four agencies'
  * tests; the seed table they check against is seed-facts.ts.
  */
-import {
-  agencyCarriesOrganisation,
-  validateObservationInput,
-  validateSecurityModelInput,
-  validateVolunteerForceInput,
-  type Agency,
-  type ValidationOptions,
-} from '@antq/sdk';
+import { agencyCarriesOrganisation, validateObservationInput, validateSecurityModelInput, validateVolunteerForceInput, type Agency, type ValidationOptions } from '@antq/sdk';
 import type { AgencyDataset, ExampleDataTarget, Migration } from '@antq/subgraph-kit';
 import { expect } from 'vitest';
 import { SEED_AREAS, SEED_DATES, SEED_FIGURES } from './seed-facts.js';
@@ -43,7 +36,9 @@ export interface AnyRecord {
 }
 
 /** Every model, force and observation of a dataset, each with the validator it is loaded through. */
-export function datasetItems(dataset: AgencyDataset): { kind: 'model' | 'force' | 'observation'; item: DatasetItem; validate: (input: unknown, options: ValidationOptions) => unknown }[] {
+export function datasetItems(
+  dataset: AgencyDataset,
+): { kind: 'model' | 'force' | 'observation'; item: DatasetItem; validate: (input: unknown, options: ValidationOptions) => unknown }[] {
   return [
     ...(dataset.models ?? []).map((item) => ({ kind: 'model' as const, item, validate: validateSecurityModelInput })),
     ...(dataset.forces ?? []).map((item) => ({ kind: 'force' as const, item, validate: validateVolunteerForceInput })),

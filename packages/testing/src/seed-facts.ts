@@ -82,8 +82,18 @@ export const SEED_FIGURES: readonly SeedFigure[] = [
   row(A000, 'Trung tâm quan sát “Camera an ninh”', ['police', 'police-obs-my-loc-camera-centres-2017'], ['camera_observation_centres', '28177', '2017', 1]),
   row(A000, '5 đội dân phòng', ['police', 'police-obs-my-loc-civil-defence-teams-2017'], ['civil_defence_teams', '28177', '2017', 5]),
   row(A000, '52 thành viên', ['police', 'police-obs-my-loc-civil-defence-members-2017'], ['civil_defence_members', '28177', '2017', 52]),
-  row(A000, 'hỗ trợ mỗi đội dân phòng 10 triệu đồng/tháng', ['police', 'police-obs-my-loc-civil-defence-support-2017-04'], ['force_support_funding_vnd', '28177', '2017-04', 5 * 10_000_000]),
-  row(A000, 'lập được hồ sơ đưa 4 đối tượng nghiện ma túy vào cơ sở cai nghiện bắt buộc', ['police', 'police-obs-my-loc-rehabilitation-2017'], ['drug_users_sent_to_rehabilitation', '28177', '2017', 4]),
+  row(
+    A000,
+    'hỗ trợ mỗi đội dân phòng 10 triệu đồng/tháng',
+    ['police', 'police-obs-my-loc-civil-defence-support-2017-04'],
+    ['force_support_funding_vnd', '28177', '2017-04', 5 * 10_000_000],
+  ),
+  row(
+    A000,
+    'lập được hồ sơ đưa 4 đối tượng nghiện ma túy vào cơ sở cai nghiện bắt buộc',
+    ['police', 'police-obs-my-loc-rehabilitation-2017'],
+    ['drug_users_sent_to_rehabilitation', '28177', '2017', 4],
+  ),
   row(A000, 'công an huyện thưởng nóng 2 triệu đồng', ['police', 'police-obs-my-loc-reward-2017'], ['rewards_vnd', '28177', '2017', 2_000_000]),
 
   // 001 — Tân An (2017): "(13/37 vụ)" and the like; 2016 against 2015 (see the dataset's notes).
@@ -95,7 +105,12 @@ export const SEED_FIGURES: readonly SeedFigure[] = [
   row(A001, '(00/04 vụ)', ['police', 'police-obs-tan-an-snatch-thefts-2015'], ['snatch_thefts', '23235', '2015', 4]),
   row(A001, '(03/19 vụ)', ['police', 'police-obs-tan-an-motorbike-thefts-2016'], ['motorbike_thefts', '23235', '2016', 3]),
   row(A001, '(03/19 vụ)', ['police', 'police-obs-tan-an-motorbike-thefts-2015'], ['motorbike_thefts', '23235', '2015', 19]),
-  row(A001, 'không để ổ, nhóm tội phạm hoạt động trên địa bàn', ['police', 'police-obs-tan-an-organised-groups-2012-2017'], ['organised_criminal_groups_active', '23235', '2012-08-22/2017-08-11', 0]),
+  row(
+    A001,
+    'không để ổ, nhóm tội phạm hoạt động trên địa bàn',
+    ['police', 'police-obs-tan-an-organised-groups-2012-2017'],
+    ['organised_criminal_groups_active', '23235', '2012-08-22/2017-08-11', 0],
+  ),
 
   // 003 — Nghệ An (2023): counts as of the article.
   row(A003, '480 Ban Chỉ đạo tự quản', ['front', 'front-obs-nghe-an-steering-boards-2023'], ['self_management_steering_boards', '40', '2023', 480]),
@@ -109,10 +124,25 @@ export const SEED_FIGURES: readonly SeedFigure[] = [
   row(A003, '27 xã thực hiện “Tiếng kẻng bình yên”', ['police', 'police-obs-nghe-an-peaceful-gong-communes-2023'], ['communes_with_peaceful_gong', '40', '2023', 27]),
   row(A003, '107 làng bản, khối xóm', ['police', 'police-obs-nghe-an-drug-free-villages-2023'], ['villages_free_of_drugs_crime', '40', '2023', 107]),
   row(A003, '“Camera an ninh” xây dựng tại 32 điểm', ['police', 'police-obs-nghe-an-camera-sites-2023'], ['camera_sites', '40', '2023', 32]),
-  row(A003, '“Thôn, xóm không có tội phạm, tệ nạn xã hội” xây dựng tại 19 điểm', ['police', 'police-obs-nghe-an-crime-free-hamlets-2023'], ['hamlets_without_crime', '40', '2023', 19]),
+  row(
+    A003,
+    '“Thôn, xóm không có tội phạm, tệ nạn xã hội” xây dựng tại 19 điểm',
+    ['police', 'police-obs-nghe-an-crime-free-hamlets-2023'],
+    ['hamlets_without_crime', '40', '2023', 19],
+  ),
   row(A003, '“Đường cờ Tổ quốc tại các cơ sở tôn giáo” xây dựng tại 04 điểm', ['police', 'police-obs-nghe-an-flag-road-sites-2023'], ['national_flag_road_sites', '40', '2023', 4]),
-  row(A003, '“Tổ tuần tra Nhân dân của Ban tự quản về an ninh trật tự” xây dựng tại 19 điểm', ['police', 'police-obs-nghe-an-veterans-patrol-sites-2023'], ['veterans_patrol_model_sites', '40', '2023', 19]),
-  row(A003, '12 mô hình được Bộ Công an thông báo biểu dương, nhân rộng', ['police', 'police-obs-nghe-an-models-commended-2023'], ['models_commended_by_ministry', '40', '2023', 12]),
+  row(
+    A003,
+    '“Tổ tuần tra Nhân dân của Ban tự quản về an ninh trật tự” xây dựng tại 19 điểm',
+    ['police', 'police-obs-nghe-an-veterans-patrol-sites-2023'],
+    ['veterans_patrol_model_sites', '40', '2023', 19],
+  ),
+  row(
+    A003,
+    '12 mô hình được Bộ Công an thông báo biểu dương, nhân rộng',
+    ['police', 'police-obs-nghe-an-models-commended-2023'],
+    ['models_commended_by_ministry', '40', '2023', 12],
+  ),
   row(A003, '96 xã, phường, thị trấn sạch về ma túy', ['police', 'police-obs-nghe-an-drug-free-communes-2023'], ['drug_free_communes', '40', '2023', 96]),
 
   // 004 — Lâm Hà district and Đinh Văn (2023).
@@ -125,8 +155,18 @@ export const SEED_FIGURES: readonly SeedFigure[] = [
   row(A004, 'khoảng 118 mắt camera', ['police', 'police-obs-dinh-van-cameras-2023'], ['cameras_installed', '24871', '2023', 118], { approximate: true }),
   row(A004, 'giải tán 2 nhóm thanh, thiếu niên', ['police', 'police-obs-dinh-van-youth-groups-dispersed-2023'], ['youth_groups_dispersed', '24871', '2023', 2]),
   row(A004, 'ngăn chặn kịp thời 15 vụ đánh nhau', ['police', 'police-obs-dinh-van-fights-prevented-2023'], ['fights_prevented', '24871', '2023', 15]),
-  row(A004, 'truy xét được 2 vụ tai nạn giao thông', ['police', 'police-obs-dinh-van-accidents-from-camera-2023'], ['traffic_accidents_investigated_from_camera', '24871', '2023', 2]),
-  row(A004, '14 vụ gây rối trật tự công cộng, cố ý gây thương tích', ['police', 'police-obs-dinh-van-disorder-from-camera-2023'], ['disorder_injury_cases_investigated_from_camera', '24871', '2023', 14]),
+  row(
+    A004,
+    'truy xét được 2 vụ tai nạn giao thông',
+    ['police', 'police-obs-dinh-van-accidents-from-camera-2023'],
+    ['traffic_accidents_investigated_from_camera', '24871', '2023', 2],
+  ),
+  row(
+    A004,
+    '14 vụ gây rối trật tự công cộng, cố ý gây thương tích',
+    ['police', 'police-obs-dinh-van-disorder-from-camera-2023'],
+    ['disorder_injury_cases_investigated_from_camera', '24871', '2023', 14],
+  ),
   row(A004, '72 súng các loại', ['police', 'police-obs-lam-ha-guns-2023'], ['guns_recovered', '676', '2023', 72]),
   row(A004, '1 ống giảm thanh', ['police', 'police-obs-lam-ha-silencers-2023'], ['silencers_recovered', '676', '2023', 1]),
   row(A004, '1 nòng súng', ['police', 'police-obs-lam-ha-gun-barrels-2023'], ['gun_barrels_recovered', '676', '2023', 1]),

@@ -122,5 +122,8 @@ export function postGraphQL<TData = Record<string, unknown>>(
 /** POSTs an operation signed as the gateway signs it, on behalf of `caller` (none: the gateway itself). */
 export function postSignedGraphQL<TData = Record<string, unknown>>(url: string, request: GraphQLRequestBody & SigningOptions): Promise<GraphQLResponse<TData>> {
   const { signingKey, caller, audience, created, nonce, ...body } = request;
-  return send<TData>(url, signSubgraphRequest({ body, signingKey, audience, ...(caller ? { caller } : {}), ...(created === undefined ? {} : { created }), ...(nonce === undefined ? {} : { nonce }) }));
+  return send<TData>(
+    url,
+    signSubgraphRequest({ body, signingKey, audience, ...(caller ? { caller } : {}), ...(created === undefined ? {} : { created }), ...(nonce === undefined ? {} : { nonce }) }),
+  );
 }

@@ -93,7 +93,12 @@ export function defineSubgraphConformance(options: SubgraphConformanceOptions): 
       it('resolves Area entities from the registry', async () => {
         const response = await ask<{ _entities: { code: string; name: string; current: boolean }[] }>(
           'query ($r: [_Any!]!) { _entities(representations: $r) { ... on Area { code name current } } }',
-          { r: [{ __typename: 'Area', code: '28159' }, { __typename: 'Area', code: '28168' }] },
+          {
+            r: [
+              { __typename: 'Area', code: '28159' },
+              { __typename: 'Area', code: '28168' },
+            ],
+          },
         );
         expect(response.data!._entities).toEqual([
           { code: '28159', name: 'Cần Giuộc', current: true },
@@ -108,7 +113,12 @@ export function defineSubgraphConformance(options: SubgraphConformanceOptions): 
       });
 
       it('refuses a request signed with another key', async () => {
-        const response = await postSignedGraphQL(subgraph.url, { query: '{ area(code: "28159") { name } }', signingKey: randomBytes(24).toString('base64'), audience: agency, caller: editor });
+        const response = await postSignedGraphQL(subgraph.url, {
+          query: '{ area(code: "28159") { name } }',
+          signingKey: randomBytes(24).toString('base64'),
+          audience: agency,
+          caller: editor,
+        });
         expect(response.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
       });
 
@@ -156,9 +166,7 @@ export function defineSubgraphConformance(options: SubgraphConformanceOptions): 
         expect(await countEvents()).toBe(eventsBefore + 1);
         const [event] = await store.query<{ record_id: string; change: string; agency: string }>('SELECT record_id, change, agency FROM change_outbox ORDER BY seq DESC LIMIT 1');
         expect(event).toMatchObject({ record_id: id, change: 'created', agency });
-        const listed = await ask<{ area: Record<string, { models: { nodes: { id: string }[] } }> }>(
-          `{ area(code: "28159") { ${lower} { models(first: 200) { nodes { id } } } } }`,
-        );
+        const listed = await ask<{ area: Record<string, { models: { nodes: { id: string }[] } }> }>(`{ area(code: "28159") { ${lower} { models(first: 200) { nodes { id } } } } }`);
         expect(listed.data!.area[lower]!.models.nodes.map((node) => node.id)).toContain(id);
       });
 
@@ -204,7 +212,9 @@ export function defineSubgraphConformance(options: SubgraphConformanceOptions): 
         let after: string | null = null;
         let total = 0;
         do {
-          const page: Awaited<ReturnType<typeof ask<Record<string, { nodes: { id: string }[]; totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null } }>>>> = await ask(
+          const page: Awaited<
+            ReturnType<typeof ask<Record<string, { nodes: { id: string }[]; totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null } }>>>
+          > = await ask(
             `query ($after: String) { ${lower}Models(filter: { area: "${area}" }, first: 2, after: $after) { nodes { id } totalCount pageInfo { hasNextPage endCursor } } }`,
             { after },
           );
@@ -223,7 +233,10 @@ export function defineSubgraphConformance(options: SubgraphConformanceOptions): 
       it('answers a list of many areas with a fixed number of SQL statements', async () => {
         const areas = async (codes: readonly string[]) => {
           counted.reset();
-          const fields = codes.map((code, index) => `a${index}: area(code: "${code}") { ${lower} { models { totalCount nodes { id name area { name } } } forces { totalCount } observations { totalCount } } }`);
+          const fields = codes.map(
+            (code, index) =>
+              `a${index}: area(code: "${code}") { ${lower} { models { totalCount nodes { id name area { name } } } forces { totalCount } observations { totalCount } } }`,
+          );
           const response = await ask(`{ ${fields.join(' ')} }`);
           expect(response.errors).toBeUndefined();
           return counted.count();

@@ -119,9 +119,7 @@ export async function startEmbeddedGraph(options: EmbeddedGraphOptions): Promise
       // Opens with a police editor's token in the Headers pane, minted for each page load.
       graphiql: { headers: async () => ({ Authorization: `Bearer ${await issuer.mint(GRAPHIQL_CALLER)}` }) },
       introspection: true,
-      identity: options.authDisabled
-        ? { disabled: true }
-        : { keys: { kind: 'key', publicKeyPem: issuer.publicKeyPem }, issuer: issuer.issuer, audience: issuer.audience },
+      identity: options.authDisabled ? { disabled: true } : { keys: { kind: 'key', publicKeyPem: issuer.publicKeyPem }, issuer: issuer.issuer, audience: issuer.audience },
       audit,
       ...(options.responseCache === false ? { responseCache: false as const } : {}),
     });

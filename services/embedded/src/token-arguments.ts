@@ -28,9 +28,7 @@ Usage: npm run -s token -- --agency <agency> [options]
 Prints only the token on stdout, so TOKEN=$(npm run -s token -- --agency police --role editor --area 80) works.`;
 
 export type TokenArguments =
-  | { readonly kind: 'help' }
-  | { readonly kind: 'invalid'; readonly message: string }
-  | { readonly kind: 'mint'; readonly claims: CallerTokenClaims; readonly dataDir: string };
+  { readonly kind: 'help' } | { readonly kind: 'invalid'; readonly message: string } | { readonly kind: 'mint'; readonly claims: CallerTokenClaims; readonly dataDir: string };
 
 const invalid = (message: string): TokenArguments => ({ kind: 'invalid', message: `${message}\nRun npm run token -- --help for the options.` });
 
@@ -58,7 +56,9 @@ export function parseTokenArguments(argv: readonly string[], registry: AreaRegis
   }
   if (values.help) return { kind: 'help' };
   if (!values.agency || !isAgencyCode(values.agency)) {
-    return invalid(values.agency ? `Unknown agency "${values.agency}": use one of ${AGENCY_CODES.join(', ')}.` : `Say which agency the token is for: --agency ${AGENCY_CODES.join('|')}.`);
+    return invalid(
+      values.agency ? `Unknown agency "${values.agency}": use one of ${AGENCY_CODES.join(', ')}.` : `Say which agency the token is for: --agency ${AGENCY_CODES.join('|')}.`,
+    );
   }
   const agency: Agency = values.agency;
   const roles = values.role ?? ['analyst'];

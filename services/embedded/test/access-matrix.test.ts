@@ -94,7 +94,9 @@ describe('access matrix: agency × role × classification × grant', () => {
         const input = {
           grantee: grantee.toUpperCase(),
           areaCode: state === 'active for another area' ? '68' : '80',
-          ...(state === 'expired' ? { validFrom: new Date(Date.now() - 2 * hour).toISOString(), validUntil: new Date(Date.now() - hour).toISOString() } : { validUntil: new Date(Date.now() + hour).toISOString() }),
+          ...(state === 'expired'
+            ? { validFrom: new Date(Date.now() - 2 * hour).toISOString(), validUntil: new Date(Date.now() - hour).toISOString() }
+            : { validUntil: new Date(Date.now() + hour).toISOString() }),
         };
         const granted = await ask(`mutation ($input: AccessGrantInput!) { grant${P}Access(input: $input) { id active } }`, admins.get(owner), { input });
         expect(granted.errors).toBeUndefined();
@@ -111,18 +113,20 @@ describe('access matrix: agency × role × classification × grant', () => {
     dataDir = await mkdtemp(join(tmpdir(), 'antq-access-'));
     graph = await startEmbeddedGraph({ dataDir, port: 0 });
     for (const caller of CALLERS) {
-      if (caller.agency) tokens.set(caller.name, await graph.issuer.mint({ agency: caller.agency, roles: [caller.role!], clearance: caller.clearance!, ...(caller.role === 'editor' ? { jurisdiction: '80' } : {}) }));
+      if (caller.agency)
+        tokens.set(
+          caller.name,
+          await graph.issuer.mint({ agency: caller.agency, roles: [caller.role!], clearance: caller.clearance!, ...(caller.role === 'editor' ? { jurisdiction: '80' } : {}) }),
+        );
     }
     // National administrators: a national scope is the explicit jurisdiction "VN", never a missing claim.
     for (const agency of AGENCIES) admins.set(agency, await graph.issuer.mint({ agency, roles: ['admin'], clearance: 'restricted', jurisdiction: 'VN' }));
     // One figure per agency in Mỹ Lộc (28177), so restricted reads of observations have a record to guard.
     for (const agency of AGENCIES) {
       const indicator = INDICATORS.find((candidate) => candidate.reportedBy === agency)!;
-      const reported = await ask(
-        `mutation ($input: ObservationInput!) { report${PREFIX[agency]}Observation(input: $input) { id } }`,
-        tokens.get(`${agency} editor (restricted)`),
-        { input: { indicator: indicator.code, areaCode: '28177', period: '2031', value: 1 } },
-      );
+      const reported = await ask(`mutation ($input: ObservationInput!) { report${PREFIX[agency]}Observation(input: $input) { id } }`, tokens.get(`${agency} editor (restricted)`), {
+        input: { indicator: indicator.code, areaCode: '28177', period: '2031', value: 1 },
+      });
       expect(reported.errors).toBeUndefined();
     }
   }, 120_000);
@@ -135,7 +139,9 @@ describe('access matrix: agency × role × classification × grant', () => {
   describe.each(GRANT_STATES)('grants: %s', (state) => {
     beforeAll(() => setGrants(state), 60_000);
 
-    const rows = CALLERS.flatMap((caller) => AGENCIES.flatMap((owner) => (['public', 'shared', 'restricted'] as const).map((classification) => ({ caller, owner, classification }))));
+    const rows = CALLERS.flatMap((caller) =>
+      AGENCIES.flatMap((owner) => (['public', 'shared', 'restricted'] as const).map((classification) => ({ caller, owner, classification }))),
+    );
     it.each(rows)('$caller.name reading $owner $classification data', async ({ caller, owner, classification }) => {
       const response = await ask(probe(owner, classification), tokens.get(caller.name));
       expect(outcome(response)).toBe(expected(caller, owner, classification, state));

@@ -37,19 +37,25 @@ describe('the change stream', () => {
   };
 
   const createPoliceModel = async (areaCode = '28177') =>
-    (await ask<{ createPoliceModel: { id: string } }>('mutation ($input: SecurityModelInput!) { createPoliceModel(input: $input) { id } }', tokens.policeEditor!, {
-      input: { kind: 'security_camera', status: 'ACTIVE', areaCode, name: `Camera ${randomUUID()}` },
-    })).createPoliceModel.id;
+    (
+      await ask<{ createPoliceModel: { id: string } }>('mutation ($input: SecurityModelInput!) { createPoliceModel(input: $input) { id } }', tokens.policeEditor!, {
+        input: { kind: 'security_camera', status: 'ACTIVE', areaCode, name: `Camera ${randomUUID()}` },
+      })
+    ).createPoliceModel.id;
 
   const createFrontModel = async () =>
-    (await ask<{ createFrontModel: { id: string } }>('mutation ($input: SecurityModelInput!) { createFrontModel(input: $input) { id } }', tokens.frontEditor!, {
-      input: { kind: 'security_camera', status: 'ACTIVE', areaCode: '28177', name: `Front camera ${randomUUID()}`, organisation: 'FATHERLAND_FRONT' },
-    })).createFrontModel.id;
+    (
+      await ask<{ createFrontModel: { id: string } }>('mutation ($input: SecurityModelInput!) { createFrontModel(input: $input) { id } }', tokens.frontEditor!, {
+        input: { kind: 'security_camera', status: 'ACTIVE', areaCode: '28177', name: `Front camera ${randomUUID()}`, organisation: 'FATHERLAND_FRONT' },
+      })
+    ).createFrontModel.id;
 
   const designateComplexArea = async () =>
-    (await ask<{ designateComplexArea: { id: string } }>('mutation ($input: ComplexAreaDesignationInput!) { designateComplexArea(input: $input) { id } }', tokens.policeEditor!, {
-      input: { areaCode: '28177', list: 'ANTT', problemTypes: ['other'], year: 2031, note: `test ${randomUUID()}` },
-    })).designateComplexArea.id;
+    (
+      await ask<{ designateComplexArea: { id: string } }>('mutation ($input: ComplexAreaDesignationInput!) { designateComplexArea(input: $input) { id } }', tokens.policeEditor!, {
+        input: { areaCode: '28177', list: 'ANTT', problemTypes: ['other'], year: 2031, note: `test ${randomUUID()}` },
+      })
+    ).designateComplexArea.id;
 
   /** A graphql-ws subscription to `changes`, its events as a queue. */
   function subscribe(token: string | undefined, variables: Record<string, unknown> = {}) {

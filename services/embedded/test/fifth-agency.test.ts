@@ -35,8 +35,13 @@ describe('a fifth agency, added with npm run new-agency', () => {
 
   it('touches no file of the other four agencies', async () => {
     expect(generated.stdout).toContain('added as "coastguard"');
-    const { stdout } = await run('git', ['diff', '--no-index', '--name-only', join(root, 'services'), join(copy, 'services')], { cwd: root }).catch((error: { stdout: string }) => error);
-    const changed = stdout.split('\n').filter(Boolean).map((path) => path.replace(`${copy}/`, '').replace(root, ''));
+    const { stdout } = await run('git', ['diff', '--no-index', '--name-only', join(root, 'services'), join(copy, 'services')], { cwd: root }).catch(
+      (error: { stdout: string }) => error,
+    );
+    const changed = stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((path) => path.replace(`${copy}/`, '').replace(root, ''));
     expect(changed.filter((path) => /services\/(police|front|veterans|youth)\//.test(path))).toEqual([]);
     expect(changed.some((path) => path.includes('services/coastguard/src/coastguard-subgraph.ts'))).toBe(true);
   });

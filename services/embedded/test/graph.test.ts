@@ -57,11 +57,9 @@ describe('the graph through the gateway', () => {
   it('writes through the gateway for the owning agency only, and stores nothing otherwise', async () => {
     const name = `Camera ${randomUUID()}`;
     const create = (token: string) =>
-      ask<{ createPoliceModel: { id: string; name: string } }>(
-        'mutation ($input: SecurityModelInput!) { createPoliceModel(input: $input) { id name } }',
-        token,
-        { input: { kind: 'security_camera', status: 'ACTIVE', areaCode: '28177', name } },
-      );
+      ask<{ createPoliceModel: { id: string; name: string } }>('mutation ($input: SecurityModelInput!) { createPoliceModel(input: $input) { id name } }', token, {
+        input: { kind: 'security_camera', status: 'ACTIVE', areaCode: '28177', name },
+      });
     const refused = await create(frontEditor);
     expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_OWNING_AGENCY' });
     const created = await create(policeEditor);

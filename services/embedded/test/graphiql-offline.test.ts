@@ -60,12 +60,17 @@ describe('GraphiQL without the internet', () => {
     // The editor: GraphiQL's container, the example operations' tabs and a Monaco editor.
     await page.locator('.graphiql-container').first().waitFor({ timeout: 120_000 });
     await page.locator('.monaco-editor').first().waitFor({ timeout: 120_000 });
-    await expect.poll(() => page.locator('.graphiql-tab').allTextContents(), { timeout: 60_000 }).toEqual(
-      EXAMPLE_OPERATIONS.map((operation) => expect.stringContaining(operation.name)),
-    );
+    await expect
+      .poll(() => page.locator('.graphiql-tab').allTextContents(), { timeout: 60_000 })
+      .toEqual(EXAMPLE_OPERATIONS.map((operation) => expect.stringContaining(operation.name)));
 
-    const asked = page.waitForRequest((request: Request) => request.method() === 'POST' && new URL(request.url()).pathname === '/graphql' && /TongQuanDiaBan_AreaOverview/.test(request.postData() ?? ''), { timeout: 60_000 });
-    const answered = page.waitForResponse((response) => response.request().method() === 'POST' && /TongQuanDiaBan_AreaOverview/.test(response.request().postData() ?? ''), { timeout: 120_000 });
+    const asked = page.waitForRequest(
+      (request: Request) => request.method() === 'POST' && new URL(request.url()).pathname === '/graphql' && /TongQuanDiaBan_AreaOverview/.test(request.postData() ?? ''),
+      { timeout: 60_000 },
+    );
+    const answered = page.waitForResponse((response) => response.request().method() === 'POST' && /TongQuanDiaBan_AreaOverview/.test(response.request().postData() ?? ''), {
+      timeout: 120_000,
+    });
     await page.locator('.graphiql-execute-button').first().click();
     const request = await asked;
     // The Headers pane came with a police editor's token of this graph.
@@ -76,7 +81,17 @@ describe('GraphiQL without the internet', () => {
     expect(answer.errors).toBeUndefined();
     expect(answer.data?.area?.fullName).toBe('Xã Cần Giuộc');
     // …and the answer appears in the response pane (Monaco renders spaces as no-break spaces).
-    await expect.poll(() => page.locator('.graphiql-response').first().innerText().then((text) => text.replace(/\s+/g, ' ')), { timeout: 60_000 }).toContain('"fullName": "Xã Cần Giuộc"');
+    await expect
+      .poll(
+        () =>
+          page
+            .locator('.graphiql-response')
+            .first()
+            .innerText()
+            .then((text) => text.replace(/\s+/g, ' ')),
+        { timeout: 60_000 },
+      )
+      .toContain('"fullName": "Xã Cần Giuộc"');
 
     await mkdir(outputDir, { recursive: true });
     await page.screenshot({ path: join(outputDir, 'graphiql-offline.png') });

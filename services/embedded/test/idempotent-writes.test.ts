@@ -223,13 +223,35 @@ describe('idempotent writes through the gateway (PGlite)', () => {
     });
     expect(grant.errors).toBeUndefined();
     const writes: { query: string; variables: Record<string, unknown>; token?: string }[] = [
-      { query: 'mutation ($input: VolunteerForceInput!) { createPoliceForce(input: $input) { id } }', variables: { input: { kind: 'grassroots_security_team', name: `Team ${randomUUID()}`, areaCode: '28177', units: 2 } } },
-      { query: 'mutation ($input: ObservationInput!) { reportPoliceObservation(input: $input) { id } }', variables: { input: { indicator: 'criminal_offences', areaCode: '28159', period, value: 7 } } },
-      { query: 'mutation ($id: ID!, $input: ObservationCorrectionInput!) { correctPoliceObservation(id: $id, input: $input) { id revision } }', variables: { id: observation.data!.reportPoliceObservation.id, input: { value: 4, note: 'recounted' } } },
-      { query: 'mutation ($id: ID!, $input: SecurityModelPatch!) { updatePoliceModel(id: $id, input: $input) { id name } }', variables: { id: model, input: { name: `Renamed ${randomUUID()}` } } },
-      { query: 'mutation ($input: ResidentialAreaInput!) { registerResidentialArea(input: $input) { id } }', variables: { input: { slug: `ap-${randomUUID().slice(0, 8)}`, communeCode: '28177', name: 'Ấp thử', localKind: 'ap' } } },
-      { query: 'mutation ($input: ComplexAreaDesignationInput!) { designateComplexArea(input: $input) { id year } }', variables: { input: { areaCode: '28177', list: 'ANTT', problemTypes: ['other'], year: 2031, note: `test ${randomUUID()}` } } },
-      { query: 'mutation ($input: AccessGrantInput!) { grantPoliceAccess(input: $input) { id active } }', variables: { input: { grantee: 'YOUTH', areaCode: '80', validUntil: '2099-01-01T00:00:00Z' } }, token: admin },
+      {
+        query: 'mutation ($input: VolunteerForceInput!) { createPoliceForce(input: $input) { id } }',
+        variables: { input: { kind: 'grassroots_security_team', name: `Team ${randomUUID()}`, areaCode: '28177', units: 2 } },
+      },
+      {
+        query: 'mutation ($input: ObservationInput!) { reportPoliceObservation(input: $input) { id } }',
+        variables: { input: { indicator: 'criminal_offences', areaCode: '28159', period, value: 7 } },
+      },
+      {
+        query: 'mutation ($id: ID!, $input: ObservationCorrectionInput!) { correctPoliceObservation(id: $id, input: $input) { id revision } }',
+        variables: { id: observation.data!.reportPoliceObservation.id, input: { value: 4, note: 'recounted' } },
+      },
+      {
+        query: 'mutation ($id: ID!, $input: SecurityModelPatch!) { updatePoliceModel(id: $id, input: $input) { id name } }',
+        variables: { id: model, input: { name: `Renamed ${randomUUID()}` } },
+      },
+      {
+        query: 'mutation ($input: ResidentialAreaInput!) { registerResidentialArea(input: $input) { id } }',
+        variables: { input: { slug: `ap-${randomUUID().slice(0, 8)}`, communeCode: '28177', name: 'Ấp thử', localKind: 'ap' } },
+      },
+      {
+        query: 'mutation ($input: ComplexAreaDesignationInput!) { designateComplexArea(input: $input) { id year } }',
+        variables: { input: { areaCode: '28177', list: 'ANTT', problemTypes: ['other'], year: 2031, note: `test ${randomUUID()}` } },
+      },
+      {
+        query: 'mutation ($input: AccessGrantInput!) { grantPoliceAccess(input: $input) { id active } }',
+        variables: { input: { grantee: 'YOUTH', areaCode: '80', validUntil: '2099-01-01T00:00:00Z' } },
+        token: admin,
+      },
       { query: 'mutation ($id: ID!) { revokePoliceAccessGrant(id: $id) { id active } }', variables: { id: grant.data!.grantPoliceAccess.id }, token: admin },
     ];
     for (const write of writes) {

@@ -177,30 +177,34 @@ describe('every example of the README runs as written against npm start', () => 
     for (const skip of NOT_WALKED) expect(readme, `NOT_WALKED names a block the README no longer has: ${skip.contains}`).toContain(skip.contains);
   });
 
-  it.each(walked.map((block) => [`${block.lang} block at README line ${block.line}`, block] as const))('%s', async (_name, block) => {
-    if (block.lang === 'sh') {
-      const result = await runShell(block);
-      expect({ code: result.code, stderr: result.code === 0 ? '' : result.stderr }).toEqual({ code: 0, stderr: '' });
-      expect(result.stdout).not.toContain('"errors"');
-      for (const line of result.stdout.split('\n').filter(Boolean)) expect(line).toMatch(/^([\w-]+\.[\w-]+\.[\w-]+|\{"data":.*)$/);
-      return;
-    }
-    if (/^\s*subscription\b/m.test(block.text)) {
-      const event = await subscribe(block);
-      expect(event.cursor).toEqual(expect.any(String));
-      if (state.seq !== undefined) expect(event.seq).toBeGreaterThan(state.seq);
-      state.cursor = event.cursor;
-      state.seq = event.seq;
-      return;
-    }
-    const { data } = await post(block);
-    expect(data).toBeTruthy();
-    const grants = data!.policeAccessGrants as { id: string; active: boolean }[] | undefined;
-    if (grants) {
-      expect(grants.length).toBeGreaterThan(0);
-      state.grantId = grants.find((grant) => grant.active)?.id;
-    }
-    const revoked = data!.revokePoliceAccessGrant as { id: string; active: boolean; revokedAt: string } | undefined;
-    if (revoked) expect(revoked).toMatchObject({ id: state.grantId, active: false, revokedAt: expect.any(String) });
-  }, 180_000);
+  it.each(walked.map((block) => [`${block.lang} block at README line ${block.line}`, block] as const))(
+    '%s',
+    async (_name, block) => {
+      if (block.lang === 'sh') {
+        const result = await runShell(block);
+        expect({ code: result.code, stderr: result.code === 0 ? '' : result.stderr }).toEqual({ code: 0, stderr: '' });
+        expect(result.stdout).not.toContain('"errors"');
+        for (const line of result.stdout.split('\n').filter(Boolean)) expect(line).toMatch(/^([\w-]+\.[\w-]+\.[\w-]+|\{"data":.*)$/);
+        return;
+      }
+      if (/^\s*subscription\b/m.test(block.text)) {
+        const event = await subscribe(block);
+        expect(event.cursor).toEqual(expect.any(String));
+        if (state.seq !== undefined) expect(event.seq).toBeGreaterThan(state.seq);
+        state.cursor = event.cursor;
+        state.seq = event.seq;
+        return;
+      }
+      const { data } = await post(block);
+      expect(data).toBeTruthy();
+      const grants = data!.policeAccessGrants as { id: string; active: boolean }[] | undefined;
+      if (grants) {
+        expect(grants.length).toBeGreaterThan(0);
+        state.grantId = grants.find((grant) => grant.active)?.id;
+      }
+      const revoked = data!.revokePoliceAccessGrant as { id: string; active: boolean; revokedAt: string } | undefined;
+      if (revoked) expect(revoked).toMatchObject({ id: state.grantId, active: false, revokedAt: expect.any(String) });
+    },
+    180_000,
+  );
 });

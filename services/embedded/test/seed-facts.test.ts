@@ -176,7 +176,13 @@ describe('the seed facts through the gateway', () => {
     const designationArea = new Map<string, string>(policeDesignations.complexAreaDesignations.map((designation) => [designation.id, designation.areaCode]));
     type DesignationList = 'complexAreaDesignations' | 'safetyRecognitions' | 'exemplaryCommunePilots' | 'movementRatings';
     const designations: { list: DesignationList; id: string; year: number; areaCode: string; date: string | undefined; resultOf?: string }[] = [
-      ...policeDesignations.complexAreaDesignations.map((item) => ({ list: 'complexAreaDesignations' as const, id: item.id, year: item.year, areaCode: item.areaCode, date: citedDate(item.sources) })),
+      ...policeDesignations.complexAreaDesignations.map((item) => ({
+        list: 'complexAreaDesignations' as const,
+        id: item.id,
+        year: item.year,
+        areaCode: item.areaCode,
+        date: citedDate(item.sources),
+      })),
       // A transformation result is listed with its designation, under the designation's area.
       ...policeDesignations.transformationResults.map((item) => ({
         list: 'complexAreaDesignations' as const,
@@ -193,11 +199,27 @@ describe('the seed facts through the gateway', () => {
         areaCode: item.areaCode,
         date: citedDate(item.sources),
       })),
-      ...policeDesignations.exemplaryCommunePilots.map((item) => ({ list: 'exemplaryCommunePilots' as const, id: item.id, year: item.year, areaCode: item.areaCode, date: citedDate(item.sources) })),
-      ...policeDesignations.movementRatings.map((item) => ({ list: 'movementRatings' as const, id: item.id, year: item.year, areaCode: item.areaCode, date: citedDate(item.sources) })),
+      ...policeDesignations.exemplaryCommunePilots.map((item) => ({
+        list: 'exemplaryCommunePilots' as const,
+        id: item.id,
+        year: item.year,
+        areaCode: item.areaCode,
+        date: citedDate(item.sources),
+      })),
+      ...policeDesignations.movementRatings.map((item) => ({
+        list: 'movementRatings' as const,
+        id: item.id,
+        year: item.year,
+        areaCode: item.areaCode,
+        date: citedDate(item.sources),
+      })),
     ];
     const cases = designations.flatMap((designation) =>
-      placesOf(designation.areaCode, designation.date).map((place) => ({ name: `${designation.id} (${designation.resultOf ? 'transformationResult' : designation.list}) ${place.how}`, designation, place })),
+      placesOf(designation.areaCode, designation.date).map((place) => ({
+        name: `${designation.id} (${designation.resultOf ? 'transformationResult' : designation.list}) ${place.how}`,
+        designation,
+        place,
+      })),
     );
 
     it.each(named(cases))('%s', async (_name, { designation, place }) => {
@@ -228,7 +250,9 @@ describe('the seed facts through the gateway', () => {
         { code: place.code },
       );
       const id = toResidentialAreaId(input);
-      expect(data.area.police.residentialAreas.filter((area) => area.id === id)).toEqual([{ id, name: input.name, localKind: input.localKind, commune: { code: input.communeCode } }]);
+      expect(data.area.police.residentialAreas.filter((area) => area.id === id)).toEqual([
+        { id, name: input.name, localKind: input.localKind, commune: { code: input.communeCode } },
+      ]);
     });
   });
 

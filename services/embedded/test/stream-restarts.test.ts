@@ -59,7 +59,14 @@ describe('the change stream across restarts', () => {
 
     let stream!: StreamSubgraph;
     const startStream = async () => {
-      stream = await createStreamSubgraph({ agencies: agencyUrls, signingKey, registry, port: ports.stream, storage: { kind: 'pglite', dataDir: join(dataDir, 'stream') }, logLevel: 'silent' });
+      stream = await createStreamSubgraph({
+        agencies: agencyUrls,
+        signingKey,
+        registry,
+        port: ports.stream,
+        storage: { kind: 'pglite', dataDir: join(dataDir, 'stream') },
+        logLevel: 'silent',
+      });
     };
     await startStream();
 
@@ -106,7 +113,13 @@ describe('the change stream across restarts', () => {
     const subscriber = (async () => {
       while (subscribing) {
         await new Promise<void>((resolve) => {
-          client = createClient({ url: gateway.url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${reader}` }, retryAttempts: 0, lazy: true });
+          client = createClient({
+            url: gateway.url.replace(/^http/, 'ws'),
+            webSocketImpl: WebSocket,
+            connectionParams: { authorization: `Bearer ${reader}` },
+            retryAttempts: 0,
+            lazy: true,
+          });
           client.subscribe<{ changes: { cursor: string; agency: string; seq: number } }>(
             { query: 'subscription ($after: String) { changes(after: $after) { cursor agency seq } }', variables: { after: cursor } },
             {
@@ -137,7 +150,15 @@ describe('the change stream across restarts', () => {
           headers: { 'content-type': 'application/json', authorization: `Bearer ${editors[agency]}` },
           body: JSON.stringify({
             query: `mutation ($input: SecurityModelInput!) { create${P}Model(input: $input) { id } }`,
-            variables: { input: { kind: 'security_camera', status: 'ACTIVE', areaCode: '28177', name: `Camera ${randomUUID()}`, ...(agency === 'front' ? { organisation: 'FATHERLAND_FRONT' } : {}) } },
+            variables: {
+              input: {
+                kind: 'security_camera',
+                status: 'ACTIVE',
+                areaCode: '28177',
+                name: `Camera ${randomUUID()}`,
+                ...(agency === 'front' ? { organisation: 'FATHERLAND_FRONT' } : {}),
+              },
+            },
           }),
         }).catch(() => undefined);
         await sleep(40);
@@ -163,7 +184,9 @@ describe('the change stream across restarts', () => {
     // Every change the agencies stored since the start, by agency, in order.
     const stored = Object.fromEntries(
       await Promise.all(
-        AGENCIES.map(async (agency) => [agency, (await readChanges(subgraphs[agency]!.storage, { afterSeq: start[agency]!, limit: 100_000 })).map((change) => change.seq)] as const),
+        AGENCIES.map(
+          async (agency) => [agency, (await readChanges(subgraphs[agency]!.storage, { afterSeq: start[agency]!, limit: 100_000 })).map((change) => change.seq)] as const,
+        ),
       ),
     );
     expect(stored.police!.length).toBeGreaterThan(10);

@@ -41,7 +41,21 @@ describe('npm run token', () => {
   it('prints only a JWT through npm run -s, with the claims asked for, signed by the data folder’s key', async () => {
     const roles = [['analyst'], ['editor'], ['admin'], ['editor', 'admin']][Math.floor(Math.random() * 4)]!;
     const area = ['80', '28159', '28168', '79'][Math.floor(Math.random() * 4)]!;
-    const result = await run('npm', ['run', '-s', 'token', '--', '--agency', 'front', '--area', area, ...roles.flatMap((role) => ['--role', role]), '--clearance', 'restricted', '--data-dir', dataDir]);
+    const result = await run('npm', [
+      'run',
+      '-s',
+      'token',
+      '--',
+      '--agency',
+      'front',
+      '--area',
+      area,
+      ...roles.flatMap((role) => ['--role', role]),
+      '--clearance',
+      'restricted',
+      '--data-dir',
+      dataDir,
+    ]);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(JWT_LINE);
     const issuer = await createDevelopmentIssuer({ keyDir: join(dataDir, 'issuer') });

@@ -25,7 +25,8 @@ const S003 = {
 
 /** Nghệ An's rules for self-management of security and order, under which the boards and groups work. */
 const DECISION_57 = 'Quyết định số 57/QĐ-UBND ngày 09/6/2006 của UBND tỉnh Nghệ An ban hành quy chế tổ chức và hoạt động tự quản về ANTT';
-const SET_UP_BY = 'Set up and kept running by the commune Party committees and governments (cấp uỷ, chính quyền cấp xã) to develop "tự phòng, tự quản, tự bảo vệ, tự hoà giải" in residential areas.';
+const SET_UP_BY =
+  'Set up and kept running by the commune Party committees and governments (cấp uỷ, chính quyền cấp xã) to develop "tự phòng, tự quản, tự bảo vệ, tự hoà giải" in residential areas.';
 
 const models = [
   // 002 — Long Hậu, 2023: models of the commune's Front committee ("MTTQ có mô hình …").
@@ -120,9 +121,36 @@ const forces = [
 ] as const satisfies readonly WithId<VolunteerForceInput>[];
 
 const observations = [
-  { id: 'front-obs-nghe-an-steering-boards-2023', ...front, indicator: 'self_management_steering_boards', areaCode: NGHE_AN, period: '2023', value: 480, note: '480 Ban Chỉ đạo tự quản', sources: [S003] },
-  { id: 'front-obs-nghe-an-self-management-boards-2023', ...front, indicator: 'self_management_boards', areaCode: NGHE_AN, period: '2023', value: 7588, note: '7.588 Ban tự quản', sources: [S003] },
-  { id: 'front-obs-nghe-an-self-management-groups-2023', ...front, indicator: 'self_management_groups', areaCode: NGHE_AN, period: '2023', value: 38_578, note: '38.578 Tổ tự quản về ANTT', sources: [S003] },
+  {
+    id: 'front-obs-nghe-an-steering-boards-2023',
+    ...front,
+    indicator: 'self_management_steering_boards',
+    areaCode: NGHE_AN,
+    period: '2023',
+    value: 480,
+    note: '480 Ban Chỉ đạo tự quản',
+    sources: [S003],
+  },
+  {
+    id: 'front-obs-nghe-an-self-management-boards-2023',
+    ...front,
+    indicator: 'self_management_boards',
+    areaCode: NGHE_AN,
+    period: '2023',
+    value: 7588,
+    note: '7.588 Ban tự quản',
+    sources: [S003],
+  },
+  {
+    id: 'front-obs-nghe-an-self-management-groups-2023',
+    ...front,
+    indicator: 'self_management_groups',
+    areaCode: NGHE_AN,
+    period: '2023',
+    value: 38_578,
+    note: '38.578 Tổ tự quản về ANTT',
+    sources: [S003],
+  },
 ] as const satisfies readonly WithId<ObservationInput>[];
 
 /** The Front's and its member organisations' models, forces and figures from the five articles. */

@@ -13,7 +13,10 @@ describe('front example data', () => {
   });
 
   it('gives every record a unique, readable id', () => {
-    expectReadableIds('front', records.map((record) => record.id));
+    expectReadableIds(
+      'front',
+      records.map((record) => record.id),
+    );
   });
 
   it('records everything as the Fatherland Front, with an organisation its subgraph carries', () => {

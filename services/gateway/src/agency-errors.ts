@@ -50,11 +50,14 @@ function maskAgencyError(error: unknown, message: string, upstreamTimeoutMs: num
   const agency = agencyOf(error);
   if (extensions.code === ErrorCode.GATEWAY_TIMEOUT) {
     const who = agency ? `The ${agency} service` : 'An agency service';
-    return new GraphQLError(`${who} did not answer within ${upstreamTimeoutMs} ms, so its fields are missing from this answer. The rest stands; try again later, or ask for less of its data.`, {
-      nodes: error.nodes,
-      path: error.path,
-      extensions: { code: ErrorCode.GATEWAY_TIMEOUT, ...(agency ? { agency } : {}) },
-    });
+    return new GraphQLError(
+      `${who} did not answer within ${upstreamTimeoutMs} ms, so its fields are missing from this answer. The rest stands; try again later, or ask for less of its data.`,
+      {
+        nodes: error.nodes,
+        path: error.path,
+        extensions: { code: ErrorCode.GATEWAY_TIMEOUT, ...(agency ? { agency } : {}) },
+      },
+    );
   }
   if (extensions.code === 'SUBREQUEST_HTTP_ERROR' || (agency && !KNOWN_CODES.has(String(extensions.code)))) {
     return new GraphQLError(`The ${agency ?? 'upstream'} service did not answer, so its fields are missing from this answer. The rest stands; try again later.`, {
@@ -65,9 +68,7 @@ function maskAgencyError(error: unknown, message: string, upstreamTimeoutMs: num
   }
   const unexpected = error.originalError && !(error.originalError instanceof GraphQLError) && !KNOWN_CODES.has(String(extensions.code));
   if (unexpected) return new GraphQLError(message, { nodes: error.nodes, path: error.path, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } });
-  const visible = Object.fromEntries(
-    Object.entries(extensions).filter(([key, value]) => !INTERNAL_EXTENSIONS.has(key) || (key === 'http' && !agency && isRequestStatus(value))),
-  );
+  const visible = Object.fromEntries(Object.entries(extensions).filter(([key, value]) => !INTERNAL_EXTENSIONS.has(key) || (key === 'http' && !agency && isRequestStatus(value))));
   if (Object.keys(visible).length === Object.keys(extensions).length) return error;
   return new GraphQLError(error.message, { nodes: error.nodes, path: error.path, extensions: { ...visible, ...(agency ? { agency } : {}) } });
 }
@@ -106,7 +107,9 @@ export function withCodes(result: ExecutionResult): ExecutionResult {
       const code = extensions.code as string | undefined;
       const requestCode = !agency && code ? REQUEST_CODES[code] : undefined;
       if (!agency && code && !requestCode && !('originalError' in error.extensions)) return error;
-      const message = requestCode ? `${error.message.replace(/\.?$/, '.')} Send { "query": "<a GraphQL document>", "variables": { … } } as JSON in a POST, or as URL parameters of a GET for a query.` : error.message;
+      const message = requestCode
+        ? `${error.message.replace(/\.?$/, '.')} Send { "query": "<a GraphQL document>", "variables": { … } } as JSON in a POST, or as URL parameters of a GET for a query.`
+        : error.message;
       return new GraphQLError(message, {
         nodes: error.nodes,
         path: error.path,

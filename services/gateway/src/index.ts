@@ -1,5 +1,14 @@
 export { createGateway, type Gateway, type GatewayOptions } from './gateway.js';
-export { AGENCY_SUBGRAPHS, GATEWAY_DEFAULT_PORT, GRAPH_SUBGRAPHS, STREAM_DEFAULT_PORT, composeSupergraph, embeddedSubgraphUrl, generatedSubgraphFile, type SubgraphSource } from './compose-supergraph.js';
+export {
+  AGENCY_SUBGRAPHS,
+  GATEWAY_DEFAULT_PORT,
+  GRAPH_SUBGRAPHS,
+  STREAM_DEFAULT_PORT,
+  composeSupergraph,
+  embeddedSubgraphUrl,
+  generatedSubgraphFile,
+  type SubgraphSource,
+} from './compose-supergraph.js';
 export { loadSupergraph } from './supergraph-source.js';
 export { DEFAULT_LIMITS, type OperationLimits } from './limits.js';
 export { createDevelopmentIssuer, DEVELOPMENT_ISSUER, GRAPH_AUDIENCE, type CallerTokenClaims, type DevelopmentIssuer } from './identity/development-issuer.js';

@@ -84,7 +84,9 @@ async function identityFromConfig(): Promise<CallerIdentityOptions | { disabled:
 const identity = await identityFromConfig();
 const auditKey =
   (await auditKeyFromEnv(process.env).catch((error: unknown) => fail(`the audit key cannot be read: ${(error as Error).message}`))) ??
-  fail('ANTQ_AUDIT_KEY is not set: set it (or ANTQ_AUDIT_KEY_FILE) to the secret that seals the audit log, e.g. `openssl rand -base64 32`, and keep it away from the audit database.');
+  fail(
+    'ANTQ_AUDIT_KEY is not set: set it (or ANTQ_AUDIT_KEY_FILE) to the secret that seals the audit log, e.g. `openssl rand -base64 32`, and keep it away from the audit database.',
+  );
 const auditPlaces = auditLocationsIn(config.ANTQ_DATA_DIR);
 const auditStorage = await createStorage(
   config.AUDIT_DATABASE_URL ? { kind: 'postgres', url: config.AUDIT_DATABASE_URL } : { kind: 'pglite', dataDir: auditPlaces.database },
@@ -107,7 +109,9 @@ const gateway = await createGateway({
   introspection: config.ANTQ_INTROSPECTION,
   metrics: config.ANTQ_METRICS,
   ...(config.ANTQ_RESPONSE_CACHE ? {} : { responseCache: false as const }),
-}).catch((error: unknown) => fail(`${(error as Error).message}${(error as NodeJS.ErrnoException).code === 'EADDRINUSE' ? ` — port ${values.port} is taken: pass --port <another>.` : ''}`));
+}).catch((error: unknown) =>
+  fail(`${(error as Error).message}${(error as NodeJS.ErrnoException).code === 'EADDRINUSE' ? ` — port ${values.port} is taken: pass --port <another>.` : ''}`),
+);
 console.log(`ANTQ gateway listening on ${gateway.url}`);
 handleShutdownSignals({
   program: 'antq-gateway',

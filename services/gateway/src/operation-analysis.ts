@@ -51,7 +51,6 @@ export function coordinateOwners(ownership: GraphOwnership, coordinates: readonl
   return [...new Set(coordinates.flatMap((coordinate) => ownership.fieldOwners(coordinate)))].sort();
 }
 
-
 /** What the gateway needs to know of an operation before it runs: what it reads, and whose. */
 export interface OperationAnalysis {
   readonly operationType: OperationTypeNode;

@@ -178,7 +178,13 @@ forEachStorageDriver((driver) => {
       const { storage, verify } = await open(120);
       const k = randomInt(2, 110);
       await rewriteAndReseal(storage, k, (prevHash, forged) => entryHash(prevHash, forged));
-      expect(await verify()).toMatchObject({ ok: false, kind: 'rewritten', firstBadSeq: k, entries: k - 1, reason: expect.stringMatching(new RegExp(`#${k} .*without the audit key`)) });
+      expect(await verify()).toMatchObject({
+        ok: false,
+        kind: 'rewritten',
+        firstBadSeq: k,
+        entries: k - 1,
+        reason: expect.stringMatching(new RegExp(`#${k} .*without the audit key`)),
+      });
     });
 
     it('names entry #k when it was re-sealed with an HMAC under another key', async () => {
@@ -241,7 +247,22 @@ describe('a log written before the audit key (v1, unkeyed)', () => {
         await storage.query(
           `INSERT INTO audit_log (seq, recorded_at, actor, agency, organisation, operation_type, operation_name, fields, records, owners, result, error_codes, prev_hash, hash)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb, $10::jsonb, $11, $12::jsonb, $13, $14)`,
-          [seq, stored.recordedAt, stored.actor, stored.agency, stored.organisation, stored.operationType, stored.operationName, JSON.stringify(stored.fields), JSON.stringify(stored.records), JSON.stringify(stored.owners), stored.result, JSON.stringify(stored.errorCodes), prevHash, hash],
+          [
+            seq,
+            stored.recordedAt,
+            stored.actor,
+            stored.agency,
+            stored.organisation,
+            stored.operationType,
+            stored.operationName,
+            JSON.stringify(stored.fields),
+            JSON.stringify(stored.records),
+            JSON.stringify(stored.owners),
+            stored.result,
+            JSON.stringify(stored.errorCodes),
+            prevHash,
+            hash,
+          ],
         );
         prevHash = hash;
       }
@@ -271,10 +292,11 @@ describe('two gateways appending to one PostgreSQL database', () => {
     try {
       // Both migrate at once, as two gateways starting together would, and checkpoint into one folder.
       const [a, b] = await Promise.all([createAuditLog(first, { key, anchors }), createAuditLog(second, { key, anchors })]);
-      const waves = await Promise.all(
-        Array.from({ length: 10 }, async (_, wave) => [...(await appendMany(a, 40, wave * 100)), ...(await appendMany(b, 40, wave * 100 + 50))]),
-      );
-      const seqs = waves.flat().map((e) => e.seq).sort((x, y) => x - y);
+      const waves = await Promise.all(Array.from({ length: 10 }, async (_, wave) => [...(await appendMany(a, 40, wave * 100)), ...(await appendMany(b, 40, wave * 100 + 50))]));
+      const seqs = waves
+        .flat()
+        .map((e) => e.seq)
+        .sort((x, y) => x - y);
       expect(seqs).toEqual(Array.from({ length: 800 }, (_, i) => i + 1));
       await Promise.all([a.close(), b.close()]);
       expect(await a.verify()).toMatchObject({ ok: true, entries: 800, latestCheckpoint: { seq: 800 } });
@@ -357,8 +379,7 @@ describe('the audit:verify command, as built', () => {
   });
   afterAll(() => rm(buildDir, { recursive: true, force: true }));
   // npm runs a workspace's script inside the workspace.
-  const verify = (args: string[], env: Record<string, string> = {}, cwd = gatewayDir) =>
-    outcome(run(process.execPath, [cli(), ...args], { cwd, env: { ...cleanEnv(), ...env } }));
+  const verify = (args: string[], env: Record<string, string> = {}, cwd = gatewayDir) => outcome(run(process.execPath, [cli(), ...args], { cwd, env: { ...cleanEnv(), ...env } }));
 
   describe('with flags', () => {
     let dataDir: string;
@@ -526,7 +547,10 @@ describe('what the audit plugin reads from the supergraph', async () => {
   it('leaves own-agency and public reads out, and records anonymous reads of agency data', async () => {
     expect((await runPlugin('{ frontModels { nodes { id name } } }', front, { data: null })).appended).toEqual([]);
     expect((await runPlugin('{ indicators { id } area(code: "01") { name children { code } } }', front, { data: null })).appended).toEqual([]);
-    const anonymous = await runPlugin('{ policeModel(id: "x") { name } }', undefined, { data: null, errors: [{ message: 'no', extensions: { code: 'UNAUTHENTICATED' } } as never] });
+    const anonymous = await runPlugin('{ policeModel(id: "x") { name } }', undefined, {
+      data: null,
+      errors: [{ message: 'no', extensions: { code: 'UNAUTHENTICATED' } } as never],
+    });
     expect(anonymous.appended).toMatchObject([{ actor: 'anonymous', agency: null, result: 'refused', errorCodes: ['UNAUTHENTICATED'], owners: ['police'] }]);
   });
 

@@ -48,7 +48,6 @@ async function hits(): Promise<number> {
   return Number(/^antq_response_cache_requests\{result="hit"\} (\d+)/m.exec(metrics)?.[1] ?? 0);
 }
 
-
 /** A public query no one has asked yet: its own alias keeps it out of every earlier answer. */
 const freshPublicQuery = () => `{ m_${randomUUID().replaceAll('-', '')}: policeModels(first: 1) { totalCount } }`;
 
@@ -79,7 +78,12 @@ beforeAll(async () => {
   supergraph = composeSupergraph(await Promise.all(subgraphs.map(async (s) => ({ name: s.agency, url: s.url, sdl: await sdl(s.agency) }))));
   const keys = await generateKeyPair('ES256', { extractable: true });
   privateKey = keys.privateKey;
-  gateway = await createGateway({ supergraph, port: 0, signingKey, identity: { keys: { kind: 'key', publicKeyPem: await exportSPKI(keys.publicKey) }, issuer: ISSUER, audience: AUDIENCE } });
+  gateway = await createGateway({
+    supergraph,
+    port: 0,
+    signingKey,
+    identity: { keys: { kind: 'key', publicKeyPem: await exportSPKI(keys.publicKey) }, issuer: ISSUER, audience: AUDIENCE },
+  });
   // The cache keeps answers once the change watch has read every agency's outbox: wait for that, then prime it.
   await Promise.all(subgraphs.map((subgraph) => gateway.changesHeard(subgraph.agency, 0)));
   const good = await sign({ sub: subject(), agency: 'police', clearance: 'shared' });
@@ -127,12 +131,19 @@ describe('with authentication off (development)', () => {
   it('reads an unverified token with the same parser: good claims pass, malformed ones get 401', async () => {
     await using unverified = await createGateway({ supergraph, port: 0, signingKey, metrics: false, responseCache: false, identity: { disabled: true } });
     const ask = async (token: string) => {
-      const response = await fetch(unverified.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query: '{ policeObservations(first: 1) { totalCount } }' }) });
+      const response = await fetch(unverified.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query: '{ policeObservations(first: 1) { totalCount } }' }),
+      });
       return { status: response.status, body: (await response.json()) as FormattedExecutionResult };
     };
     const good = await ask(await sign({ sub: subject(), agency: 'police', clearance: 'shared' }));
     expect(good.body.errors).toBeUndefined();
-    for (const claims of [{ sub: subject(), agency: 'POLICE', clearance: 'shared' }, { sub: subject(), agency: 'police', clearance: 'shared', roles: 'admin' }]) {
+    for (const claims of [
+      { sub: subject(), agency: 'POLICE', clearance: 'shared' },
+      { sub: subject(), agency: 'police', clearance: 'shared', roles: 'admin' },
+    ]) {
       const refused = await ask(await sign(claims));
       expect(refused.status).toBe(401);
       expect(refused.body.errors?.map((error) => error.extensions?.code)).toEqual(['UNAUTHENTICATED']);

@@ -76,7 +76,8 @@ describe('the response cache', () => {
   it('serves no kept answer in place of these rules', async () => {
     const gateway = gateways.cached;
     const query = '{ __typename }';
-    const hits = async () => Number(/^antq_response_cache_requests\{result="hit"\} (\d+)/m.exec(await (await fetch(gateway.url.replace(/\/graphql$/, '/metrics'))).text())?.[1] ?? 0);
+    const hits = async () =>
+      Number(/^antq_response_cache_requests\{result="hit"\} (\d+)/m.exec(await (await fetch(gateway.url.replace(/\/graphql$/, '/metrics'))).text())?.[1] ?? 0);
     // Kept and served again.
     expect(await (await post(gateway, JSON.stringify({ query }))).json()).toEqual({ data: { __typename: 'Query' } });
     const before = await hits();

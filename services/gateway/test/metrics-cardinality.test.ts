@@ -52,7 +52,13 @@ describe('/metrics labels', () => {
     const afterMore = await metrics();
     for (const name of [...firstNames, ...moreNames]) expect(afterMore).not.toContain(name);
     // The same series, only their values moved on.
-    const seriesOf = (text: string) => new Set(text.split('\n').filter((line) => line && !line.startsWith('#')).map((line) => line.replace(/ [^ ]+$/, '')));
+    const seriesOf = (text: string) =>
+      new Set(
+        text
+          .split('\n')
+          .filter((line) => line && !line.startsWith('#'))
+          .map((line) => line.replace(/ [^ ]+$/, '')),
+      );
     expect([...seriesOf(afterMore)].filter((series) => !seriesOf(afterFirst).has(series))).toEqual([]);
     expect(afterMore.length).toBeLessThan(afterFirst.length * 1.1);
     // And they still say what ran: per subgraph, per operation type.

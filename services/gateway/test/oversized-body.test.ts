@@ -91,10 +91,13 @@ describe('a request body over the limit', () => {
   it('is answered at once, without reading it, when the declared body is beyond what is worth discarding', async () => {
     const url = new URL(gateway.url);
     const status = await new Promise<number>((resolve, reject) => {
-      const upload = request({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', agent: false, headers: { 'content-type': 'application/json', 'content-length': 1024 ** 3 } }, (response) => {
-        resolve(response.statusCode ?? 0);
-        upload.destroy();
-      });
+      const upload = request(
+        { host: url.hostname, port: url.port, path: url.pathname, method: 'POST', agent: false, headers: { 'content-type': 'application/json', 'content-length': 1024 ** 3 } },
+        (response) => {
+          resolve(response.statusCode ?? 0);
+          upload.destroy();
+        },
+      );
       upload.on('error', reject);
       upload.flushHeaders();
     });

@@ -54,11 +54,9 @@ async function ask<T>(query: string, token: string | undefined, variables?: Reco
 
 /** Creates a police model in area 28177 through the gateway; returns its id. */
 async function createPoliceModel(): Promise<string> {
-  const result = await ask<{ createPoliceModel: { id: string } }>(
-    'mutation ($input: SecurityModelInput!) { createPoliceModel(input: $input) { id } }',
-    policeEditor,
-    { input: { kind: 'security_camera', status: 'ACTIVE', areaCode: '28177', name: `Camera ${randomUUID()}` } },
-  );
+  const result = await ask<{ createPoliceModel: { id: string } }>('mutation ($input: SecurityModelInput!) { createPoliceModel(input: $input) { id } }', policeEditor, {
+    input: { kind: 'security_camera', status: 'ACTIVE', areaCode: '28177', name: `Camera ${randomUUID()}` },
+  });
   expect(result.errors).toBeUndefined();
   const id = result.data!.createPoliceModel.id;
   written.push(id);
@@ -101,7 +99,10 @@ async function writeUntilEvent<T>(iterator: AsyncIterator<T>): Promise<{ first: 
   const ids: string[] = [];
   const first = iterator.next();
   let arrived = false;
-  void first.then(() => (arrived = true), () => (arrived = true));
+  void first.then(
+    () => (arrived = true),
+    () => (arrived = true),
+  );
   const deadline = Date.now() + 15_000;
   while (!arrived && Date.now() < deadline) {
     ids.push(await createPoliceModel());
@@ -130,8 +131,15 @@ async function sseSubscribe(query: string, token: string | undefined, variables?
         const block = buffer.slice(0, end);
         buffer = buffer.slice(end + 2);
         const lines = block.split('\n');
-        const event = lines.find((line) => line.startsWith('event:'))?.slice(6).trim() ?? 'message';
-        const data = lines.filter((line) => line.startsWith('data:')).map((line) => line.slice(5).trim()).join('\n');
+        const event =
+          lines
+            .find((line) => line.startsWith('event:'))
+            ?.slice(6)
+            .trim() ?? 'message';
+        const data = lines
+          .filter((line) => line.startsWith('data:'))
+          .map((line) => line.slice(5).trim())
+          .join('\n');
         if (event === 'complete') return;
         if (data) yield JSON.parse(data) as FormattedExecutionResult<Record<string, unknown>>;
         continue;

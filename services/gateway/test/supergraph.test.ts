@@ -11,7 +11,9 @@ async function expectCheckedIn(file: string, built: string): Promise<void> {
   const want = built.split('\n');
   const have = checkedIn.split('\n');
   const first = want.findIndex((line, index) => line !== have[index]);
-  expect.fail(`schema/${file} is stale: run \`npm run compose\`.\nFirst difference at line ${first + 1}:\n- checked in: ${have[first] ?? '(end)'}\n+ built:      ${want[first] ?? '(end)'}`);
+  expect.fail(
+    `schema/${file} is stale: run \`npm run compose\`.\nFirst difference at line ${first + 1}:\n- checked in: ${have[first] ?? '(end)'}\n+ built:      ${want[first] ?? '(end)'}`,
+  );
 }
 
 describe('the checked-in schemas', () => {

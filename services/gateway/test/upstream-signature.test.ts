@@ -22,8 +22,7 @@ async function post(url: string, body: string, headers: Record<string, string> =
   return { status: response.status, body: (await response.json()) as { data?: Record<string, unknown> | null; errors?: { extensions?: Record<string, unknown> }[] } };
 }
 
-const viaGateway = (query: string, variables?: Record<string, unknown>) =>
-  post(gateway.url, JSON.stringify({ query, variables }), { authorization: `Bearer ${editorToken}` });
+const viaGateway = (query: string, variables?: Record<string, unknown>) => post(gateway.url, JSON.stringify({ query, variables }), { authorization: `Bearer ${editorToken}` });
 
 const countModels = async () => Number((await police.storage.query<{ n: number }>('SELECT count(*)::int AS n FROM security_models'))[0]!.n);
 

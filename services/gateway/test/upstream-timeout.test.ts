@@ -23,7 +23,11 @@ const TIMEOUT_MS = 1_500;
 function startPolice(env: Record<string, string>): Promise<string> {
   // From source with tsx as a loader (no build of the police service needed), in this very
   // process: the tsx CLI would run it in a child, which SIGSTOP on the CLI would not freeze.
-  police = spawn(process.execPath, ['--import', 'tsx', '--conditions=@antq/source', policeMain], { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  police = spawn(process.execPath, ['--import', 'tsx', '--conditions=@antq/source', policeMain], {
+    cwd: repoRoot,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   return new Promise((resolve, reject) => {
     police.stdout!.on('data', (chunk: Buffer) => {
@@ -45,7 +49,15 @@ beforeAll(async () => {
     { name: 'police', url, sdl: await agencySdl('police') },
     { name: 'front', url: front.url, sdl: await agencySdl('front') },
   ]);
-  gateway = await createGateway({ supergraph, port: 0, signingKey, identity: { disabled: true }, responseCache: false, limits: { upstreamTimeoutMs: TIMEOUT_MS }, logLevel: false });
+  gateway = await createGateway({
+    supergraph,
+    port: 0,
+    signingKey,
+    identity: { disabled: true },
+    responseCache: false,
+    limits: { upstreamTimeoutMs: TIMEOUT_MS },
+    logLevel: false,
+  });
 }, 300_000);
 
 afterAll(async () => {

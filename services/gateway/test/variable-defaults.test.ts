@@ -53,7 +53,11 @@ describe.each([
   ['with the response cache', () => cached],
 ])('operation defaults, %s', (_label, gatewayOf) => {
   it('applies a defaulted @include and @skip on a field', async () => {
-    const answer = await post(gatewayOf().url, 'query ($x: Boolean = true, $s: Boolean = false) { area(code: "28159") { code name @include(if: $x) fullName @skip(if: $s) } }', callers.policeAnalyst);
+    const answer = await post(
+      gatewayOf().url,
+      'query ($x: Boolean = true, $s: Boolean = false) { area(code: "28159") { code name @include(if: $x) fullName @skip(if: $s) } }',
+      callers.policeAnalyst,
+    );
     expect(answer.body.errors).toBeUndefined();
     expect(answer.body.data).toEqual({ area: { code: '28159', name: expect.any(String), fullName: expect.stringContaining('Cần Giuộc') } });
     const overridden = await post(gatewayOf().url, 'query ($x: Boolean = true) { area(code: "28159") { code name @include(if: $x) } }', callers.policeAnalyst, { x: false });

@@ -45,8 +45,7 @@ const S003 = {
 };
 /** The Lâm Hà article carries no date; it reports the year 2023, so it is dated to that year's end. */
 const S004 = {
-  title:
-    '004_226c72acf191d1bb.txt — Phong trào Toàn dân bảo vệ an ninh Tổ quốc ở huyện Lâm Hà, tỉnh Lâm Đồng (undated article reporting 2023; dated here to the end of 2023)',
+  title: '004_226c72acf191d1bb.txt — Phong trào Toàn dân bảo vệ an ninh Tổ quốc ở huyện Lâm Hà, tỉnh Lâm Đồng (undated article reporting 2023; dated here to the end of 2023)',
   date: '2023-12-31',
 };
 /** The criteria set behind Long Hậu's 34 criteria (docs/domain-facts.md, section e); the article names only the 34. */
@@ -576,7 +575,16 @@ const forces = [
 
 const observations = [
   // 000 — Mỹ Lộc: the situation as of the article (April 2017).
-  { id: 'police-obs-my-loc-regular-police-officers-2017', ...police, indicator: 'regular_commune_police_officers', areaCode: MY_LOC, period: '2017', value: 2, note: '1 trưởng và 1 phó trưởng công an chính quy', sources: [S000] },
+  {
+    id: 'police-obs-my-loc-regular-police-officers-2017',
+    ...police,
+    indicator: 'regular_commune_police_officers',
+    areaCode: MY_LOC,
+    period: '2017',
+    value: 2,
+    note: '1 trưởng và 1 phó trưởng công an chính quy',
+    sources: [S000],
+  },
   { id: 'police-obs-my-loc-cameras-2017', ...police, indicator: 'cameras_installed', areaCode: MY_LOC, period: '2017', value: 150, sources: [S000] },
   {
     id: 'police-obs-my-loc-camera-funding-2017',
@@ -651,8 +659,26 @@ const observations = [
   },
 
   // 003 — Nghệ An: counts as of the article (June 2023).
-  { id: 'police-obs-nghe-an-model-types-2023', ...police, indicator: 'model_types_in_use', areaCode: NGHE_AN, period: '2023', value: 32, note: '32 loại mô hình, điển hình tiên tiến về đảm bảo ANTT', sources: [S003] },
-  { id: 'police-obs-nghe-an-model-areas-2023', ...police, indicator: 'residential_areas_with_models', areaCode: NGHE_AN, period: '2023', value: 1420, note: 'nhân rộng ra 1.420 địa bàn dân cư', sources: [S003] },
+  {
+    id: 'police-obs-nghe-an-model-types-2023',
+    ...police,
+    indicator: 'model_types_in_use',
+    areaCode: NGHE_AN,
+    period: '2023',
+    value: 32,
+    note: '32 loại mô hình, điển hình tiên tiến về đảm bảo ANTT',
+    sources: [S003],
+  },
+  {
+    id: 'police-obs-nghe-an-model-areas-2023',
+    ...police,
+    indicator: 'residential_areas_with_models',
+    areaCode: NGHE_AN,
+    period: '2023',
+    value: 1420,
+    note: 'nhân rộng ra 1.420 địa bàn dân cư',
+    sources: [S003],
+  },
   { id: 'police-obs-nghe-an-peaceful-parishes-2023', ...police, indicator: 'peaceful_parishes', areaCode: NGHE_AN, period: '2023', value: 31, sources: [S003] },
   { id: 'police-obs-nghe-an-exemplary-clans-2023', ...police, indicator: 'exemplary_clans', areaCode: NGHE_AN, period: '2023', value: 49, sources: [S003] },
   { id: 'police-obs-nghe-an-self-management-clusters-2023', ...police, indicator: 'self_management_clusters', areaCode: NGHE_AN, period: '2023', value: 32, sources: [S003] },
@@ -693,8 +719,27 @@ const observations = [
   },
 
   // 004 — Lâm Hà district: "now" and "in the year" are taken as 2023, the year the article reports.
-  { id: 'police-obs-lam-ha-model-types-2023', ...police, indicator: 'model_types_in_use', areaCode: LAM_HA, period: '2023', value: 27, note: '27 loại mô hình quần chúng tham gia đảm bảo ANTT', sources: [S004] },
-  { id: 'police-obs-lam-ha-participants-2023', ...police, indicator: 'mass_model_participants', areaCode: LAM_HA, period: '2023', value: 13_000, atLeast: true, note: 'hơn 13.000 người tham gia', sources: [S004] },
+  {
+    id: 'police-obs-lam-ha-model-types-2023',
+    ...police,
+    indicator: 'model_types_in_use',
+    areaCode: LAM_HA,
+    period: '2023',
+    value: 27,
+    note: '27 loại mô hình quần chúng tham gia đảm bảo ANTT',
+    sources: [S004],
+  },
+  {
+    id: 'police-obs-lam-ha-participants-2023',
+    ...police,
+    indicator: 'mass_model_participants',
+    areaCode: LAM_HA,
+    period: '2023',
+    value: 13_000,
+    atLeast: true,
+    note: 'hơn 13.000 người tham gia',
+    sources: [S004],
+  },
   { id: 'police-obs-lam-ha-cameras-2023', ...police, indicator: 'cameras_installed', areaCode: LAM_HA, period: '2023', value: 436, sources: [S004] },
   { id: 'police-obs-lam-ha-high-mounted-cameras-2023', ...police, indicator: 'high_mounted_cameras_installed', areaCode: LAM_HA, period: '2023', value: 8, sources: [S004] },
   ...(
@@ -722,13 +767,57 @@ const observations = [
   ),
 
   // 004 — Thị trấn Đinh Văn, 2023.
-  { id: 'police-obs-dinh-van-groups-with-cameras-2023', ...police, indicator: 'residential_groups_with_cameras', areaCode: DINH_VAN, period: '2023', value: 21, note: '21/21 tổ dân phố', sources: [S004] },
-  { id: 'police-obs-dinh-van-groups-total-2023', ...police, indicator: 'residential_groups_total', areaCode: DINH_VAN, period: '2023', value: 21, note: '21/21 tổ dân phố', sources: [S004] },
-  { id: 'police-obs-dinh-van-cameras-2023', ...police, indicator: 'cameras_installed', areaCode: DINH_VAN, period: '2023', value: 118, approximate: true, note: 'khoảng 118 mắt camera', sources: [S004] },
+  {
+    id: 'police-obs-dinh-van-groups-with-cameras-2023',
+    ...police,
+    indicator: 'residential_groups_with_cameras',
+    areaCode: DINH_VAN,
+    period: '2023',
+    value: 21,
+    note: '21/21 tổ dân phố',
+    sources: [S004],
+  },
+  {
+    id: 'police-obs-dinh-van-groups-total-2023',
+    ...police,
+    indicator: 'residential_groups_total',
+    areaCode: DINH_VAN,
+    period: '2023',
+    value: 21,
+    note: '21/21 tổ dân phố',
+    sources: [S004],
+  },
+  {
+    id: 'police-obs-dinh-van-cameras-2023',
+    ...police,
+    indicator: 'cameras_installed',
+    areaCode: DINH_VAN,
+    period: '2023',
+    value: 118,
+    approximate: true,
+    note: 'khoảng 118 mắt camera',
+    sources: [S004],
+  },
   { id: 'police-obs-dinh-van-youth-groups-dispersed-2023', ...police, indicator: 'youth_groups_dispersed', areaCode: DINH_VAN, period: '2023', value: 2, sources: [S004] },
   { id: 'police-obs-dinh-van-fights-prevented-2023', ...police, indicator: 'fights_prevented', areaCode: DINH_VAN, period: '2023', value: 15, sources: [S004] },
-  { id: 'police-obs-dinh-van-accidents-from-camera-2023', ...police, indicator: 'traffic_accidents_investigated_from_camera', areaCode: DINH_VAN, period: '2023', value: 2, sources: [S004] },
-  { id: 'police-obs-dinh-van-disorder-from-camera-2023', ...police, indicator: 'disorder_injury_cases_investigated_from_camera', areaCode: DINH_VAN, period: '2023', value: 14, sources: [S004] },
+  {
+    id: 'police-obs-dinh-van-accidents-from-camera-2023',
+    ...police,
+    indicator: 'traffic_accidents_investigated_from_camera',
+    areaCode: DINH_VAN,
+    period: '2023',
+    value: 2,
+    sources: [S004],
+  },
+  {
+    id: 'police-obs-dinh-van-disorder-from-camera-2023',
+    ...police,
+    indicator: 'disorder_injury_cases_investigated_from_camera',
+    areaCode: DINH_VAN,
+    period: '2023',
+    value: 14,
+    sources: [S004],
+  },
 ] as const satisfies readonly WithId<ObservationInput>[];
 
 /** The police's models, forces and figures from the five articles. */
@@ -828,10 +917,7 @@ export const policeDesignations = {
  * server stack.
  */
 export async function loadPoliceExampleData(target: ExampleDataTarget): Promise<number> {
-  const [{ loadAgencyDataset }, { loadPoliceDesignations }] = await Promise.all([
-    import('@antq/subgraph-kit'),
-    import('./designations/designation-dataset.js'),
-  ]);
+  const [{ loadAgencyDataset }, { loadPoliceDesignations }] = await Promise.all([import('@antq/subgraph-kit'), import('./designations/designation-dataset.js')]);
   const designations = await loadPoliceDesignations(target.storage, target.registry, policeDesignations);
   return designations + (await loadAgencyDataset(target.storage, target.registry, policeDataset));
 }

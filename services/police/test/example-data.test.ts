@@ -16,18 +16,7 @@ import { veteransDataset } from '@antq/veterans';
 import { youthDataset } from '@antq/youth';
 import { policeMigrations } from '../src/designations/designation-migrations.js';
 import { loadPoliceExampleData, policeDataset, policeDesignations } from '../src/example-data.js';
-import {
-  datasetItems,
-  expectOwnedBy,
-  expectReadableIds,
-  expectSeedFigures,
-  expectSources,
-  loadAreas,
-  loadTwice,
-  SEED_AREAS,
-  SEED_FIGURES,
-  type AnyRecord,
-} from '@antq/testing';
+import { datasetItems, expectOwnedBy, expectReadableIds, expectSeedFigures, expectSources, loadAreas, loadTwice, SEED_AREAS, SEED_FIGURES, type AnyRecord } from '@antq/testing';
 
 const { areas, from } = await loadAreas();
 const options = { agency: 'police', areas } as const;
@@ -58,7 +47,10 @@ describe('police example data', () => {
   });
 
   it('gives every record a unique, readable id', () => {
-    expectReadableIds('police', records.map((record) => record.id));
+    expectReadableIds(
+      'police',
+      records.map((record) => record.id),
+    );
     const areaIds = policeDesignations.residentialAreas.map(toResidentialAreaId);
     expect(new Set(areaIds).size).toBe(areaIds.length);
   });
@@ -148,7 +140,14 @@ describe('seed facts held by the police', () => {
     ]);
     // The standard and the act that applies it are values of a safety recognition, not only words in a note.
     expect(policeDesignations.safetyRecognitions).toEqual([
-      expect.objectContaining({ areaCode: '23235', unitKind: 'commune', year: 2017, recognised: true, standard: expect.stringContaining('23/2012/TT-BCA'), implementingAct: expect.stringContaining('30/CT-UBND') }),
+      expect.objectContaining({
+        areaCode: '23235',
+        unitKind: 'commune',
+        year: 2017,
+        recognised: true,
+        standard: expect.stringContaining('23/2012/TT-BCA'),
+        implementingAct: expect.stringContaining('30/CT-UBND'),
+      }),
     ]);
     expect(policeDesignations.safetyRecognitions[0]).not.toHaveProperty('decisionRef');
   });

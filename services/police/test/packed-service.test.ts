@@ -49,7 +49,14 @@ describe('the police subgraph packed and installed outside the repository', () =
     await writeFile(join(folder, 'package.json'), JSON.stringify({ name: 'police-deployment', private: true, type: 'module' }));
     await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', ...tarballs], { cwd: folder, maxBuffer: 16 * 1024 * 1024 });
     database = await createTestDatabase();
-    service = await startInstalled(folder, { PATH: process.env.PATH, HOME: process.env.HOME, PORT: '0', DATABASE_URL: database.url, ANTQ_SIGNING_KEY: signingKey, LOG_LEVEL: 'warn' });
+    service = await startInstalled(folder, {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      PORT: '0',
+      DATABASE_URL: database.url,
+      ANTQ_SIGNING_KEY: signingKey,
+      LOG_LEVEL: 'warn',
+    });
   }, 600_000);
 
   afterAll(async () => {
@@ -72,7 +79,9 @@ describe('the police subgraph packed and installed outside the repository', () =
     expect(response.errors).toBeUndefined();
     const checkedIn = await readFile(join(root, 'schema/police.graphql'), 'utf8');
     expect(canonicalSdl(response.data!._service.sdl)).toBe(canonicalSdl(checkedIn));
-    expect(response.data!._service.sdl).toContain('complexAreaDesignations: [ComplexAreaDesignation!] @requiresScopes(scopes: [["restricted"]]) @policy(policies: [["police:restricted"]])');
+    expect(response.data!._service.sdl).toContain(
+      'complexAreaDesignations: [ComplexAreaDesignation!] @requiresScopes(scopes: [["restricted"]]) @policy(policies: [["police:restricted"]])',
+    );
   });
 
   it('answers queries and writes of its own contract against PostgreSQL, and refuses an unsigned call', async () => {

@@ -187,7 +187,11 @@ async function* followAgency(log: AgencyLog, after: number, signal: AbortSignal)
 /** Interleaves the agencies' changes as they come, keeping each agency's own order. */
 async function* mergeAgencies(sources: AsyncGenerator<StreamChange>[], signal: AbortSignal): AsyncGenerator<StreamChange> {
   const pending = new Map<number, Promise<{ index: number; result: IteratorResult<StreamChange> }>>();
-  const pull = (index: number) => pending.set(index, sources[index]!.next().then((result) => ({ index, result })));
+  const pull = (index: number) =>
+    pending.set(
+      index,
+      sources[index]!.next().then((result) => ({ index, result })),
+    );
   sources.forEach((_, index) => pull(index));
   const aborted = new Promise<'aborted'>((resolve) => signal.addEventListener('abort', () => resolve('aborted'), { once: true }));
   try {

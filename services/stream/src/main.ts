@@ -30,7 +30,10 @@ function fail(message: string): never {
 function parseAgencyUrls(text: string, context: z.RefinementCtx): Partial<Record<Agency, string>> {
   const urls: Partial<Record<Agency, string>> = {};
   const problem = (message: string) => context.addIssue({ code: 'custom', message });
-  for (const entry of text.split(',').map((part) => part.trim()).filter(Boolean)) {
+  for (const entry of text
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)) {
     const separator = entry.indexOf('=');
     const agency = entry.slice(0, separator).trim().toLowerCase();
     const url = entry.slice(separator + 1).trim();

@@ -1,16 +1,5 @@
 import { isAgencyCode } from '@antq/sdk';
-import {
-  connect,
-  DeliverPolicy,
-  DiscardPolicy,
-  NatsError,
-  nanos,
-  RetentionPolicy,
-  StorageType,
-  type ConsumerMessages,
-  type JetStreamManager,
-  type NatsConnection,
-} from 'nats';
+import { connect, DeliverPolicy, DiscardPolicy, NatsError, nanos, RetentionPolicy, StorageType, type ConsumerMessages, type JetStreamManager, type NatsConnection } from 'nats';
 import type { StreamChange } from '@antq/subgraph-kit';
 import type { ChangeBus } from './change-hub.js';
 
@@ -103,7 +92,13 @@ export async function createNatsBus(options: NatsBusOptions): Promise<NatsBus> {
       // a reporter's failure must not stop the bus
     }
   };
-  const servers = typeof options.servers === 'string' ? options.servers.split(',').map((server) => server.trim()).filter(Boolean) : [...options.servers];
+  const servers =
+    typeof options.servers === 'string'
+      ? options.servers
+          .split(',')
+          .map((server) => server.trim())
+          .filter(Boolean)
+      : [...options.servers];
   const nc: NatsConnection = await connect({ servers, name: options.name ?? 'antq-stream', maxReconnectAttempts: -1, reconnectTimeWait: 1_000 });
   try {
     await ensureStream(await nc.jetstreamManager(), streamName, subjects, options.duplicateWindowMs ?? 120_000, options.maxAgeMs ?? 7 * 24 * 3_600_000);

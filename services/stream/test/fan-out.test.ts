@@ -181,7 +181,7 @@ describe('fan-out through NATS JetStream: two stream instances behind two gatewa
     });
   };
 
-  const ask = async <T,>(gateway: Gateway, query: string, token: string, variables?: Record<string, unknown>) => {
+  const ask = async <T>(gateway: Gateway, query: string, token: string, variables?: Record<string, unknown>) => {
     const response = await postGraphQL<T>(gateway.url, { query, ...(variables ? { variables } : {}) }, { headers: { authorization: `Bearer ${token}` } });
     expect(response.errors).toBeUndefined();
     return response.data!;

@@ -8,15 +8,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { AgencyFeed, ChangeBatch, StreamChange } from '@antq/subgraph-kit';
 import { startChangeHub, type ChangeHub } from '../src/change-hub.js';
 import { Webhook, WebhookVerificationError } from 'standardwebhooks';
-import {
-  generateWebhookSecret,
-  signWebhook,
-  signWebhookBody,
-  toStandardSecret,
-  verifyLegacyWebhookSignature,
-  verifyWebhookSignature,
-  webhookMessageId,
-} from '../src/index.js';
+import { generateWebhookSecret, signWebhook, signWebhookBody, toStandardSecret, verifyLegacyWebhookSignature, verifyWebhookSignature, webhookMessageId } from '../src/index.js';
 import { decodeStreamCursor as decodeCursor, encodeStreamCursor as encodeCursor } from '@antq/sdk';
 import { startWebhooks, WebhookLeaseLostError, type WebhookLeaseOptions, type WebhookService } from '../src/webhooks/index.js';
 
@@ -200,7 +192,12 @@ describe('webhook signatures', () => {
   it('gives every change of every webhook its own message id, and one change the same id every time', () => {
     const webhook = randomUUID();
     expect(webhookMessageId(webhook, 'police', 7)).toBe(webhookMessageId(webhook, 'POLICE', 7));
-    const ids = new Set([webhookMessageId(webhook, 'police', 7), webhookMessageId(webhook, 'police', 8), webhookMessageId(webhook, 'front', 7), webhookMessageId(randomUUID(), 'police', 7)]);
+    const ids = new Set([
+      webhookMessageId(webhook, 'police', 7),
+      webhookMessageId(webhook, 'police', 8),
+      webhookMessageId(webhook, 'front', 7),
+      webhookMessageId(randomUUID(), 'police', 7),
+    ]);
     expect(ids.size).toBe(4);
     for (const id of ids) expect(id).toMatch(/^msg_[A-Za-z0-9_-]{27}$/);
   });
@@ -309,7 +306,10 @@ describe('webhooks', () => {
 
   describe('resolvers', () => {
     it('needs a caller', async () => {
-      await expectCode(service.resolvers.Mutation.registerWebhook({}, { input: { url: 'https://partner.example/hook', secret: SECRET } }, { caller: undefined }), 'UNAUTHENTICATED');
+      await expectCode(
+        service.resolvers.Mutation.registerWebhook({}, { input: { url: 'https://partner.example/hook', secret: SECRET } }, { caller: undefined }),
+        'UNAUTHENTICATED',
+      );
       await expectCode(service.resolvers.Query.webhooks({}, {}, { caller: undefined }), 'UNAUTHENTICATED');
     });
 
@@ -391,7 +391,15 @@ describe('webhooks', () => {
       expect(verifyLegacyWebhookSignature(webhook.secret, request!.headers['x-antq-signature'] as string, request!.body)).toBe(true);
       const body = JSON.parse(request!.body);
       expect(Object.keys(body).sort()).toEqual(['agency', 'areaCode', 'change', 'cursor', 'occurredAt', 'recordId', 'recordKind', 'seq']);
-      expect(body).toMatchObject({ agency: 'POLICE', seq: 1, recordKind: 'security_model', recordId: change.recordId, change: 'updated', areaCode: '79', occurredAt: change.occurredAt });
+      expect(body).toMatchObject({
+        agency: 'POLICE',
+        seq: 1,
+        recordKind: 'security_model',
+        recordId: change.recordId,
+        change: 'updated',
+        areaCode: '79',
+        occurredAt: change.occurredAt,
+      });
       expect(decodeCursor(body.cursor)).toEqual({ police: 1, front: 0 });
     });
 
@@ -541,7 +549,12 @@ describe('webhooks', () => {
       front.append('volunteer_force', 'created');
       await until(() => target.requests.length === 2);
       await new Promise((resolve) => setTimeout(resolve, 200));
-      expect(target.bodies().map((body) => [body.agency, body.seq, body.recordKind]).sort()).toEqual([
+      expect(
+        target
+          .bodies()
+          .map((body) => [body.agency, body.seq, body.recordKind])
+          .sort(),
+      ).toEqual([
         ['FRONT', 2, 'volunteer_force'],
         ['POLICE', 4, 'security_model'],
       ]);

@@ -47,7 +47,8 @@ const models = [
     ...veterans,
     kind: 'veterans_self_managed_boarding_house',
     name: 'Cựu chiến binh - cựu quân nhân làm chủ nhà trọ tự quản về ANTT',
-    description: 'Veteran and former-soldier landlords keep their boarding houses self-managed for security and order, alongside the police’s safe boarding-house model of the commune.',
+    description:
+      'Veteran and former-soldier landlords keep their boarding houses self-managed for security and order, alongside the police’s safe boarding-house model of the commune.',
     status: 'active',
     areaCode: LONG_HAU,
     linkedRecords: [{ agency: 'police', kind: 'security_model', id: 'police-model-long-hau-safe-boarding-houses-2023' }],

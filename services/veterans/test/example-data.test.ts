@@ -13,7 +13,10 @@ describe('veterans example data', () => {
   });
 
   it('gives every record a unique, readable id', () => {
-    expectReadableIds('veterans', records.map((record) => record.id));
+    expectReadableIds(
+      'veterans',
+      records.map((record) => record.id),
+    );
   });
 
   it('records everything as the Veterans’ Association, with an organisation its subgraph carries', () => {

@@ -13,7 +13,10 @@ describe('youth example data', () => {
   });
 
   it('gives every record a unique, readable id', () => {
-    expectReadableIds('youth', records.map((record) => record.id));
+    expectReadableIds(
+      'youth',
+      records.map((record) => record.id),
+    );
   });
 
   it('records everything as the Youth Union, with an organisation its subgraph carries', () => {

@@ -68,9 +68,7 @@ describe('area registry: the four registers', () => {
     const dongNai = registry.get('75')!;
     expect(dongNai.unitType).toBe('Thành phố');
     expect(registry.get('75', { on: '2025-07-01' })?.unitType).toBe('Tỉnh');
-    expect(registry.successors('75', { on: '2025-07-01' })).toEqual([
-      expect.objectContaining({ from: '75', to: '75', relation: 'full', effectiveOn: '2026-04-30' }),
-    ]);
+    expect(registry.successors('75', { on: '2025-07-01' })).toEqual([expect.objectContaining({ from: '75', to: '75', relation: 'full', effectiveOn: '2026-04-30' })]);
     expect(registry.successors('75', { on: '2025-07-01' })[0]?.unchanged).toBeUndefined();
     expect(registry.successorLinks('28177', '2025-07-01')).toEqual([expect.objectContaining({ to: '28177', unchanged: true })]);
   });
@@ -140,9 +138,7 @@ describe('area registry: lineage through the 2025 reform', () => {
     const parts = registry.constituentsOf('28159').filter((unit) => unit.register === '2025-03-01');
     expect(parts.map((unit) => unit.code)).toEqual(['28159', '28168', '28180']);
     expect(registry.predecessors('28159').every((link) => link.unchanged !== true)).toBe(true);
-    expect(registry.successors('80', { on: '2025-03-01' })).toEqual([
-      expect.objectContaining({ to: '80', relation: 'full', resolution: '202/2025/QH15' }),
-    ]);
+    expect(registry.successors('80', { on: '2025-03-01' })).toEqual([expect.objectContaining({ to: '80', relation: 'full', resolution: '202/2025/QH15' })]);
     expect(registry.successors('80', { on: '2025-03-01' })[0]?.unchanged).toBeUndefined();
   });
 
@@ -196,8 +192,6 @@ describe('area registry: data format', () => {
       ),
     );
     expect(small.get('00001', { on: '2025-03-01' })?.fullName).toBe('Xã Một');
-    expect(small.currentOf('00001', { on: '2024-11-01' })).toEqual([
-      expect.objectContaining({ code: '00001', relation: 'full', resolutions: ['X/NQ'] }),
-    ]);
+    expect(small.currentOf('00001', { on: '2024-11-01' })).toEqual([expect.objectContaining({ code: '00001', relation: 'full', resolutions: ['X/NQ'] })]);
   });
 });

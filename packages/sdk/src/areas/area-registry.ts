@@ -292,7 +292,10 @@ export function createAreaRegistry(data: RegistryData): AreaRegistry {
       for (const unit of currentOf(commune.code, { on: registers[index]! })) {
         const previous = reached.get(unit.code);
         const chain = [...(previous?.chain ?? []), ...unit.chain];
-        const effectiveOn = [previous?.effectiveOn, unit.effectiveOn].filter((date): date is string => date !== undefined).sort().at(-1);
+        const effectiveOn = [previous?.effectiveOn, unit.effectiveOn]
+          .filter((date): date is string => date !== undefined)
+          .sort()
+          .at(-1);
         reached.set(unit.code, {
           code: unit.code,
           relation: 'partial',

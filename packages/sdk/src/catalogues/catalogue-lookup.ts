@@ -123,9 +123,6 @@ export function createCatalogueLookup<E extends CatalogueEntry, C extends string
 /** `unknown model kind "camra"; did you mean "security_camera"?` */
 export function unknownCodeMessage(noun: string, code: unknown, suggestions: readonly string[]): string {
   const shown = typeof code === 'string' ? JSON.stringify(code.length > 60 ? `${code.slice(0, 57)}…` : code) : String(code);
-  const hint =
-    suggestions.length > 0
-      ? `; did you mean ${suggestions.map((s) => `"${s}"`).join(' or ')}?`
-      : `; see the ${noun} catalogue for the codes`;
+  const hint = suggestions.length > 0 ? `; did you mean ${suggestions.map((s) => `"${s}"`).join(' or ')}?` : `; see the ${noun} catalogue for the codes`;
   return `unknown ${noun} ${shown}${hint}`;
 }

@@ -16,8 +16,7 @@ export const FORCE_KINDS = [
     organisation: 'police',
     legalBasis: `${LAW_30}; Nghị định 40/2024/NĐ-CP; Thông tư 14/2024/TT-BCA`,
     inForceFrom: '2024-07-01',
-    description:
-      'One team per hamlet or residential group (leader, deputy, members), set up by the commune chair on the police’s proposal to support the commune police.',
+    description: 'One team per hamlet or residential group (leader, deputy, members), set up by the commune chair on the police’s proposal to support the commune police.',
   },
   {
     code: 'urban_civil_guard',
@@ -35,8 +34,7 @@ export const FORCE_KINDS = [
     organisation: 'police',
     replacedBy: 'grassroots_security_team',
     replacedOn: '2024-07-01',
-    description:
-      'Part-time commune police kept on after regular police were posted to communes; merged into the grassroots security teams under Law 30/2023/QH15.',
+    description: 'Part-time commune police kept on after regular police were posted to communes; merged into the grassroots security teams under Law 30/2023/QH15.',
   },
   {
     code: 'civil_defence_team',

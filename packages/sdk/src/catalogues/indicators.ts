@@ -109,7 +109,10 @@ export const INDICATORS = [
   },
   {
     code: 'disorder_injury_cases_investigated_from_camera',
-    label: { vi: 'Vụ gây rối trật tự công cộng, cố ý gây thương tích được điều tra, truy xét từ dữ liệu camera', en: 'Public-disorder and injury cases investigated from camera footage' },
+    label: {
+      vi: 'Vụ gây rối trật tự công cộng, cố ý gây thương tích được điều tra, truy xét từ dữ liệu camera',
+      en: 'Public-disorder and injury cases investigated from camera footage',
+    },
     unit: 'count',
     countOf: 'cases',
     summableOverAreas: true,
@@ -509,7 +512,10 @@ export const INDICATORS = [
   },
   {
     code: 'veterans_patrol_model_sites',
-    label: { vi: 'Điểm xây dựng mô hình “Cựu chiến binh với công tác bảo đảm ANTT” và “Tổ tuần tra nhân dân”', en: 'Sites with the veterans-for-security and people’s-patrol models' },
+    label: {
+      vi: 'Điểm xây dựng mô hình “Cựu chiến binh với công tác bảo đảm ANTT” và “Tổ tuần tra nhân dân”',
+      en: 'Sites with the veterans-for-security and people’s-patrol models',
+    },
     unit: 'count',
     countOf: 'sites',
     summableOverAreas: true,
@@ -586,7 +592,6 @@ export const INDICATORS = [
     reportedBy: 'youth',
     better: 'higher',
   },
-
 ] as const satisfies readonly Indicator[];
 
 /** Code of an indicator in {@link INDICATORS}. */

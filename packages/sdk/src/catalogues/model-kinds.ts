@@ -36,16 +36,14 @@ export const MODEL_KINDS = [
     label: { vi: 'Bố trí công an chính quy về xã', en: 'Regular police posted to the commune' },
     agency: 'police',
     organisation: 'police',
-    description:
-      'Regular (professional) police officers posted to a commune, e.g. "1 trưởng và 1 phó trưởng công an chính quy" in a key complex commune.',
+    description: 'Regular (professional) police officers posted to a commune, e.g. "1 trưởng và 1 phó trưởng công an chính quy" in a key complex commune.',
   },
   {
     code: 'safe_boarding_house',
     label: { vi: 'Nhà trọ an toàn', en: 'Safe boarding houses' },
     agency: 'police',
     organisation: 'police',
-    description:
-      'Boarding houses kept free of crime and linked to security cameras; landlords register temporary residents and report incidents.',
+    description: 'Boarding houses kept free of crime and linked to security cameras; landlords register temporary residents and report incidents.',
   },
   {
     code: 'safe_boarding_house_club',
@@ -82,8 +80,7 @@ export const MODEL_KINDS = [
     },
     agency: 'police',
     organisation: 'police',
-    description:
-      'Propaganda and help to install and activate electronic identity accounts (VNeID), run with the armed forces, the Front and its member organisations.',
+    description: 'Propaganda and help to install and activate electronic identity accounts (VNeID), run with the armed forces, the Front and its member organisations.',
   },
   {
     code: 'peak_crime_suppression',
@@ -279,8 +276,7 @@ export const MODEL_KINDS = [
     label: { vi: 'Tổ an ninh tự quản', en: 'Self-managed security group' },
     agency: 'front',
     organisation: 'fatherland_front',
-    description:
-      'Mass models of self-management and self-defence ("tự quản, tự phòng, tự bảo vệ, tự hòa giải") in a residential area.',
+    description: 'Mass models of self-management and self-defence ("tự quản, tự phòng, tự bảo vệ, tự hòa giải") in a residential area.',
   },
   {
     code: 'self_management_cluster',

@@ -83,17 +83,7 @@ export interface ResidentialArea {
   readonly name: string;
   readonly localKind: ResidentialAreaKind;
 }
-export type ResidentialAreaKind =
-  | 'ap'
-  | 'thon'
-  | 'to_dan_pho'
-  | 'khu_pho'
-  | 'khu_dan_cu'
-  | 'ban'
-  | 'lang'
-  | 'khom'
-  | 'giao_xu'
-  | 'other';
+export type ResidentialAreaKind = 'ap' | 'thon' | 'to_dan_pho' | 'khu_pho' | 'khu_dan_cu' | 'ban' | 'lang' | 'khom' | 'giao_xu' | 'other';
 
 /** Where a record sits: an official unit, optionally a residential area inside it. */
 export interface AreaRef {

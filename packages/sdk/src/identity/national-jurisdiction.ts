@@ -18,11 +18,7 @@ export function isNationalJurisdiction(jurisdiction: string | undefined | null):
  * jurisdiction covers; `isWithin(areaCode, ancestorCode)` answers for area codes (the kit's area
  * scopes know the hierarchy across the 2025 reform). No jurisdiction covers nothing.
  */
-export function jurisdictionCovers(
-  jurisdiction: string | undefined | null,
-  areaCode: string | null,
-  isWithin: (areaCode: string, ancestorCode: string) => boolean,
-): boolean {
+export function jurisdictionCovers(jurisdiction: string | undefined | null, areaCode: string | null, isWithin: (areaCode: string, ancestorCode: string) => boolean): boolean {
   if (jurisdiction === undefined || jurisdiction === null || jurisdiction.length === 0) return false;
   if (isNationalJurisdiction(jurisdiction)) return true;
   if (areaCode === null) return false;

@@ -140,9 +140,21 @@ export function parseCallerClaims(payload: unknown, options: ParseCallerOptions 
   if (typeof claims.sub !== 'string' || claims.sub.length === 0) return { ok: false, problem: 'claim "sub" must be a non-empty string' };
   const agency = checkAgency(claims.agency);
   if ('problem' in agency) return { ok: false, problem: agency.problem };
-  const checks = [checkOrganisation(claims.organisation, agency.value), checkJurisdiction(claims.jurisdiction), checkRoles(claims.roles), checkClearance(claims.clearance), checkLifetime(claims, options)] as const;
+  const checks = [
+    checkOrganisation(claims.organisation, agency.value),
+    checkJurisdiction(claims.jurisdiction),
+    checkRoles(claims.roles),
+    checkClearance(claims.clearance),
+    checkLifetime(claims, options),
+  ] as const;
   for (const check of checks) if ('problem' in check) return { ok: false, problem: check.problem, ...(check === checks[4] ? { outsideLifetime: true } : {}) };
-  const [organisation, jurisdiction, roles, clearance, expiresAt] = checks.map((check) => (check as { value: unknown }).value) as [Organisation, string | undefined, string[], Clearance, number];
+  const [organisation, jurisdiction, roles, clearance, expiresAt] = checks.map((check) => (check as { value: unknown }).value) as [
+    Organisation,
+    string | undefined,
+    string[],
+    Clearance,
+    number,
+  ];
   return {
     ok: true,
     caller: Object.freeze({

@@ -94,12 +94,7 @@ export function resolveAreaForward(areas: AreaGraph, code: string, register: Reg
 }
 
 /** The unit's links, or its nearest linked ancestor's (recording the widening); undefined when none has any. */
-function linksOrWidened(
-  areas: AreaGraph,
-  unit: string,
-  register: RegisterDate,
-  widenings: AreaWidening[],
-): readonly LineageLink[] | undefined {
+function linksOrWidened(areas: AreaGraph, unit: string, register: RegisterDate, widenings: AreaWidening[]): readonly LineageLink[] | undefined {
   const own = areas.successorLinks(unit, register);
   if (own.length > 0) return own;
   for (const ancestor of areas.ancestorCodes(unit, register) ?? []) {

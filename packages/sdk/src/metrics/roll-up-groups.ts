@@ -61,9 +61,7 @@ export interface RollUpGroupsOptions {
 }
 
 /** The value the row-by-row roll-up would give, or why the groups cannot tell. */
-export type RollUpGroupsResult =
-  | { readonly settled: true; readonly value: number | null }
-  | { readonly settled: false; readonly reason: string };
+export type RollUpGroupsResult = { readonly settled: true; readonly value: number | null } | { readonly settled: false; readonly reason: string };
 
 /**
  * The value of the roll-up of `groups` for the target period, when the groups settle it.

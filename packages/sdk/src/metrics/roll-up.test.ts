@@ -84,10 +84,7 @@ LINKS.set(`${MID}|${A.P}`, [link(A.P, A.P2, MID, { resolution: reform })]);
 LINKS.set(`${MID}|${A.Q}`, [link(A.Q, A.Q2, MID, { resolution: reform })]);
 LINKS.set(`${MID}|${A.C1}`, [link(A.C1, A.N1, MID, { resolution: reform })]);
 LINKS.set(`${MID}|${A.C2}`, [link(A.C2, A.N1, MID, { resolution: reform })]);
-LINKS.set(`${MID}|${A.C3}`, [
-  link(A.C3, A.N1, MID, { relation: 'partial', resolution: reform }),
-  link(A.C3, A.N2, MID, { relation: 'partial', resolution: reform }),
-]);
+LINKS.set(`${MID}|${A.C3}`, [link(A.C3, A.N1, MID, { relation: 'partial', resolution: reform }), link(A.C3, A.N2, MID, { relation: 'partial', resolution: reform })]);
 LINKS.set(`${MID}|${A.C4}`, [link(A.C4, A.C4, MID, { unchanged: true })]);
 LINKS.set(`${MID}|${A.C5}`, [link(A.C5, A.M1, MID, { resolution: reform })]);
 // D and E (districts) get no links on 2025-07-01.
@@ -132,12 +129,7 @@ const coverage = indicator('coverage', 'percent', false, false);
 const funding = indicator('funding', 'vnd', true, true);
 
 let counter = 0;
-function observation(
-  of: Indicator,
-  areaCode: string,
-  period: string,
-  extra: Partial<Observation> = {},
-): Observation {
+function observation(of: Indicator, areaCode: string, period: string, extra: Partial<Observation> = {}): Observation {
   counter += 1;
   return {
     id: `obs-${suffix}-${counter}`,
@@ -153,11 +145,7 @@ function observation(
 
 /** Every observation passed in appears exactly once in the result. */
 function expectAccountedFor(result: RollUpResult, observations: readonly Observation[]): void {
-  const seen = [
-    ...result.contributions.map((c) => c.observationId),
-    ...result.partial.map((p) => p.observationId),
-    ...result.excluded.map((e) => e.observationId),
-  ];
+  const seen = [...result.contributions.map((c) => c.observationId), ...result.partial.map((p) => p.observationId), ...result.excluded.map((e) => e.observationId)];
   expect(seen.sort()).toEqual(observations.map((o) => o.id).sort());
 }
 
@@ -189,9 +177,7 @@ describe('rollUpObservations — where figures come from', () => {
       register: NEW,
       period: '2025-Q3',
       value: n1.value,
-      contributions: [
-        { observationId: n1.id, areaCode: A.N1, period: '2025-Q3', value: n1.value, revision: 1, via: 'self', chain: [], widenings: [], resolvedAreaCodes: [A.N1] },
-      ],
+      contributions: [{ observationId: n1.id, areaCode: A.N1, period: '2025-Q3', value: n1.value, revision: 1, via: 'self', chain: [], widenings: [], resolvedAreaCodes: [A.N1] }],
       partial: [],
       excluded: [],
     });
@@ -341,7 +327,9 @@ describe('rollUpObservations — summability', () => {
     expect(caught(() => rollUpObservations({ indicator: coverage, observations: [c1], target: A.N1, period: '2024', areas: withPredecessors })).code).toBe(ErrorCode.NOT_SUMMABLE);
     // Two figures to add (P's year from its months) stay refused.
     const months = ['2024-01', '2024-02'].map((month) => observation(coverage, A.P, month, { value: 10 }));
-    expect(caught(() => rollUpObservations({ indicator: coverage, observations: months, target: A.P2, period: '2024', areas: withPredecessors })).code).toBe(ErrorCode.NOT_SUMMABLE);
+    expect(caught(() => rollUpObservations({ indicator: coverage, observations: months, target: A.P2, period: '2024', areas: withPredecessors })).code).toBe(
+      ErrorCode.NOT_SUMMABLE,
+    );
   });
 
   it('refuses to add up periods for a stock, which is not summable over periods', () => {
@@ -377,7 +365,12 @@ describe('rollUpObservations — revisions and periods', () => {
     const all = [third, first, n2, second];
     const result = rollUpObservations({ indicator: offences, observations: all, target: A.P2, period: '2025-Q3', areas: graph });
     expect(result.value).toBe(sum(third, n2));
-    expect(reasonOf(result, first.id)).toEqual({ observationId: first.id, reason: 'superseded', message: `superseded by revision 3 (observation ${third.id})`, relatedObservationId: third.id });
+    expect(reasonOf(result, first.id)).toEqual({
+      observationId: first.id,
+      reason: 'superseded',
+      message: `superseded by revision 3 (observation ${third.id})`,
+      relatedObservationId: third.id,
+    });
     expect(reasonOf(result, second.id)?.reason).toBe('superseded');
     expectAccountedFor(result, all);
   });
@@ -571,7 +564,6 @@ describe('unitValueRange', () => {
   });
 });
 
-
 /**
  * Groups observations the way a store does for {@link rollUpGroups}: those of places `target` and
  * `inside` whose period lies inside the target period, by place, register, depth and exactness.
@@ -659,10 +651,16 @@ describe('rollUpGroups — against rollUpObservations', () => {
 
 describe('rollUpGroups — when the groups cannot tell', () => {
   const group = (extra: Partial<RollUpGroup> = {}): RollUpGroup => ({ place: 'inside', register: NEW, depth: 1, period: 'inside', count: 2, sum: 5, fractional: 0, ...extra });
-  const months = [{ start: '2025-08-01', end: '2025-08-31' }, { start: '2025-09-01', end: '2025-09-30' }];
+  const months = [
+    { start: '2025-08-01', end: '2025-08-31' },
+    { start: '2025-09-01', end: '2025-09-30' },
+  ];
 
   it('sums groups of disjoint periods at one depth per register', () => {
-    expect(rollUpGroups({ indicator: offences, period: '2025', groups: [group(), group({ register: OLD, depth: 2, sum: 4 })], periods: [...months, ...months] })).toEqual({ settled: true, value: 9 });
+    expect(rollUpGroups({ indicator: offences, period: '2025', groups: [group(), group({ register: OLD, depth: 2, sum: 4 })], periods: [...months, ...months] })).toEqual({
+      settled: true,
+      value: 9,
+    });
     expect(rollUpGroups({ indicator: offences, period: '2025', groups: [], periods: [] })).toEqual({ settled: true, value: null });
   });
 
@@ -679,8 +677,17 @@ describe('rollUpGroups — when the groups cannot tell', () => {
   it('leaves a refused sum, and a sum that is not exact in every order, to the rows', () => {
     expect(rollUpGroups({ indicator: cameras, period: '2025', groups: [group()], periods: months })).toMatchObject({ settled: false });
     expect(rollUpGroups({ indicator: cameras, period: '2025-09', groups: [group({ period: 'exact', sum: 7 })], periods: months.slice(1) })).toEqual({ settled: true, value: 7 });
-    expect(rollUpGroups({ indicator: coverage, period: '2025-09', groups: [group({ place: 'target', period: 'exact', count: 1, sum: 2.5, fractional: 1 }), group({ period: 'exact' })], periods: months.slice(1) })).toEqual({ settled: true, value: 2.5 });
-    expect(rollUpGroups({ indicator: funding, period: '2025', groups: [group({ sum: Number.MAX_SAFE_INTEGER }), group({ register: OLD, sum: 1 })], periods: months })).toMatchObject({ settled: false });
+    expect(
+      rollUpGroups({
+        indicator: coverage,
+        period: '2025-09',
+        groups: [group({ place: 'target', period: 'exact', count: 1, sum: 2.5, fractional: 1 }), group({ period: 'exact' })],
+        periods: months.slice(1),
+      }),
+    ).toEqual({ settled: true, value: 2.5 });
+    expect(
+      rollUpGroups({ indicator: funding, period: '2025', groups: [group({ sum: Number.MAX_SAFE_INTEGER }), group({ register: OLD, sum: 1 })], periods: months }),
+    ).toMatchObject({ settled: false });
     const ratio = indicator('ratio', 'ratio', true, true);
     expect(rollUpGroups({ indicator: ratio, period: '2025', groups: [group({ sum: 0.30000000000000004, fractional: 2 })], periods: months })).toMatchObject({ settled: false });
   });

@@ -106,8 +106,18 @@ describe('periodContains / periodsOverlap / periodsEqual', () => {
 describe('splitPeriod', () => {
   it('splits a year into months and quarters', () => {
     expect(splitPeriod('2024', 'month').map(formatPeriod)).toEqual([
-      '2024-01', '2024-02', '2024-03', '2024-04', '2024-05', '2024-06',
-      '2024-07', '2024-08', '2024-09', '2024-10', '2024-11', '2024-12',
+      '2024-01',
+      '2024-02',
+      '2024-03',
+      '2024-04',
+      '2024-05',
+      '2024-06',
+      '2024-07',
+      '2024-08',
+      '2024-09',
+      '2024-10',
+      '2024-11',
+      '2024-12',
     ]);
     expect(splitPeriod('2024', 'quarter').map(formatPeriod)).toEqual(['2024-Q1', '2024-Q2', '2024-Q3', '2024-Q4']);
     expect(splitPeriod('2024', 'month')[1]).toEqual({ kind: 'month', start: '2024-02-01', end: '2024-02-29' });

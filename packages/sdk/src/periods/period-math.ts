@@ -107,11 +107,7 @@ export function splitPeriod(period: PeriodLike, unit: SplitUnit): Period[] {
   const start = partsOf(checked.start);
   const end = partsOf(checked.end);
   const monthsPerUnit = unit === 'month' ? 1 : 3;
-  const aligned =
-    start.day === 1 &&
-    (start.month - 1) % monthsPerUnit === 0 &&
-    end.day === daysInMonth(end.year, end.month) &&
-    end.month % monthsPerUnit === 0;
+  const aligned = start.day === 1 && (start.month - 1) % monthsPerUnit === 0 && end.day === daysInMonth(end.year, end.month) && end.month % monthsPerUnit === 0;
   if (!aligned) {
     const shown = formatPeriod(checked);
     const message = `${shown} does not start on the first day and end on the last day of a ${unit}, so it is not made of whole ${unit}s`;

@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AntqError, ErrorCode } from '../errors.js';
-import {
-  formatPeriod,
-  isPeriodString,
-  monthPeriod,
-  parsePeriod,
-  periodOfDate,
-  quarterPeriod,
-  rangePeriod,
-  toPeriod,
-  yearPeriod,
-} from './period.js';
+import { formatPeriod, isPeriodString, monthPeriod, parsePeriod, periodOfDate, quarterPeriod, rangePeriod, toPeriod, yearPeriod } from './period.js';
 
 /** Runs `fn` and returns the AntqError it throws (fails the test if it throws nothing else). */
 function caught(fn: () => unknown): AntqError {

@@ -1,12 +1,6 @@
 import type { Period, PeriodKind } from '../domain/types.js';
 import { AntqError, ErrorCode } from '../errors.js';
-import {
-  daysInMonth,
-  formatCalendarDate,
-  isPeriodYear,
-  readCalendarDate,
-  type CalendarDate,
-} from './calendar-date.js';
+import { daysInMonth, formatCalendarDate, isPeriodYear, readCalendarDate, type CalendarDate } from './calendar-date.js';
 
 /**
  * Kỳ báo cáo — reading, writing and building reporting periods.
@@ -176,11 +170,12 @@ export function formatPeriod(period: Period): string {
     return form;
   }
   const shown = isPeriodObject(period) ? `{ kind: ${String(period.kind)}, start: ${String(period.start)}, end: ${String(period.end)} }` : String(period);
-  const problem = typeof read === 'string'
-    ? read
-    : isPeriodObject(period)
-    ? `its start and end are not calendar dates that make one whole ${String(period.kind)}`
-    : 'expected an object { kind, start, end }';
+  const problem =
+    typeof read === 'string'
+      ? read
+      : isPeriodObject(period)
+        ? `its start and end are not calendar dates that make one whole ${String(period.kind)}`
+        : 'expected an object { kind, start, end }';
   throw invalidPeriod(shown, problem, { period });
 }
 

@@ -1,26 +1,14 @@
 import * as z from 'zod';
 import { COMPLEX_AREA_LISTS, COMPLEX_AREA_PROBLEM_TYPES, type ComplexAreaProblemType } from '../catalogues/labelled-enums.js';
 import type { Agency, ComplexAreaDesignation, Organisation } from '../domain/types.js';
-import {
-  agencyCode,
-  areaCode,
-  id,
-  labelledCode,
-  list,
-  organisationCode,
-  residentialAreaId,
-  sourceRef,
-  text,
-  year,
-} from './fields.js';
+import { agencyCode, areaCode, id, labelledCode, list, organisationCode, residentialAreaId, sourceRef, text, year } from './fields.js';
 import { checkOwner, checkResidentialArea, runValidation, type InputSpec, type ValidationOptions } from './run-validation.js';
 
 /**
  * What a client sends to designate a key complex area (địa bàn trọng điểm, phức tạp): a
  * {@link ComplexAreaDesignation} without the fields the server assigns.
  */
-export interface ComplexAreaDesignationInput
-  extends Omit<ComplexAreaDesignation, 'id' | 'agency' | 'organisation' | 'problemTypes'> {
+export interface ComplexAreaDesignationInput extends Omit<ComplexAreaDesignation, 'id' | 'agency' | 'organisation' | 'problemTypes'> {
   readonly id?: string;
   readonly agency?: Agency;
   readonly organisation?: Organisation;

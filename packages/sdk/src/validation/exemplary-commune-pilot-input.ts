@@ -1,18 +1,6 @@
 import * as z from 'zod';
 import type { Agency, ExemplaryCommunePilot, Organisation } from '../domain/types.js';
-import {
-  agencyCode,
-  communeCode,
-  count,
-  id,
-  list,
-  organisationCode,
-  positiveCount,
-  residentialAreaId,
-  sourceRef,
-  text,
-  year,
-} from './fields.js';
+import { agencyCode, communeCode, count, id, list, organisationCode, positiveCount, residentialAreaId, sourceRef, text, year } from './fields.js';
 import { checkOwner, checkResidentialArea, runValidation, type InputSpec, type ValidationOptions } from './run-validation.js';
 
 /**

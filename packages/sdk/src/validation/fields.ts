@@ -48,11 +48,9 @@ export const id = z
   .regex(/^\S{1,200}$/, { error: (issue) => `expected an id of 1–200 characters without spaces, got ${describeValue(issue.input)}` });
 
 /** A real calendar date `YYYY-MM-DD`. */
-export const isoDate = z
-  .string({ error: expected('a date as YYYY-MM-DD') })
-  .refine(isCalendarDate, {
-    error: (issue) => `expected a real calendar date as YYYY-MM-DD between ${MIN_YEAR} and ${MAX_YEAR}, got ${describeValue(issue.input)}`,
-  });
+export const isoDate = z.string({ error: expected('a date as YYYY-MM-DD') }).refine(isCalendarDate, {
+  error: (issue) => `expected a real calendar date as YYYY-MM-DD between ${MIN_YEAR} and ${MAX_YEAR}, got ${describeValue(issue.input)}`,
+});
 
 /** A year from 1945 to 2100. */
 export const year = z
@@ -60,38 +58,26 @@ export const year = z
   .refine((n) => n >= MIN_YEAR && n <= MAX_YEAR, { error: expected(`a year from ${MIN_YEAR} to ${MAX_YEAR}`) });
 
 /** A non-negative whole number. */
-export const count = z
-  .int({ error: expected('a whole number (0 or more)') })
-  .refine((n) => n >= 0, { error: expected('a whole number (0 or more)') });
+export const count = z.int({ error: expected('a whole number (0 or more)') }).refine((n) => n >= 0, { error: expected('a whole number (0 or more)') });
 
 /** A whole number, 1 or more. */
-export const positiveCount = z
-  .int({ error: expected('a whole number (1 or more)') })
-  .refine((n) => n >= 1, { error: expected('a whole number (1 or more)') });
+export const positiveCount = z.int({ error: expected('a whole number (1 or more)') }).refine((n) => n >= 1, { error: expected('a whole number (1 or more)') });
 
 /** An amount of VND: a non-negative safe integer, never a float or a string. */
-export const vnd = z
-  .int({ error: expected('a whole number of VND (safe integer)') })
-  .refine((n) => n >= 0, { error: expected('a non-negative amount of VND') });
+export const vnd = z.int({ error: expected('a whole number of VND (safe integer)') }).refine((n) => n >= 0, { error: expected('a non-negative amount of VND') });
 
 /** A finite number (no NaN, no Infinity). */
-export const finiteNumber = z
-  .number({ error: expected('a number') })
-  .refine(Number.isFinite, { error: expected('a finite number') });
+export const finiteNumber = z.number({ error: expected('a number') }).refine(Number.isFinite, { error: expected('a finite number') });
 
 export const boolean = z.boolean({ error: expected('true or false') });
 
 /** GSO code of an official unit: 2 digits (province), 3 (district) or 5 (commune). Format only. */
-export const areaCode = z
-  .string({ error: expected('an area code (text of digits)') })
-  .regex(/^(?:\d{2}|\d{3}|\d{5})$/, {
-    error: (issue) => `expected an area code of 2 (province), 3 (district) or 5 (commune) digits, got ${describeValue(issue.input)}`,
-  });
+export const areaCode = z.string({ error: expected('an area code (text of digits)') }).regex(/^(?:\d{2}|\d{3}|\d{5})$/, {
+  error: (issue) => `expected an area code of 2 (province), 3 (district) or 5 (commune) digits, got ${describeValue(issue.input)}`,
+});
 
 /** GSO code of a commune: 5 digits. */
-export const communeCode = z
-  .string({ error: expected('a commune code (5 digits)') })
-  .regex(/^\d{5}$/, { error: expected('a commune code of 5 digits') });
+export const communeCode = z.string({ error: expected('a commune code (5 digits)') }).regex(/^\d{5}$/, { error: expected('a commune code of 5 digits') });
 
 /** A lower-case kebab-case slug: `ap-3`, `to-dan-pho-gia-thanh`. */
 export const slug = z
@@ -105,12 +91,10 @@ export const residentialAreaId = z
   .regex(/^\d{5}:[a-z0-9]+(?:-[a-z0-9]+)*$/, { error: expected('a residential-area id as <commune code>:<slug>, e.g. "28168:ap-3"') });
 
 /** A period string; see `period-format.ts`. */
-export const period = z
-  .string({ error: expected('a period (text)') })
-  .superRefine((value, ctx) => {
-    const problem = checkPeriodFormat(value);
-    if (problem !== undefined) ctx.addIssue({ code: 'custom', message: `${problem}, got ${describeValue(value)}` });
-  });
+export const period = z.string({ error: expected('a period (text)') }).superRefine((value, ctx) => {
+  const problem = checkPeriodFormat(value);
+  if (problem !== undefined) ctx.addIssue({ code: 'custom', message: `${problem}, got ${describeValue(value)}` });
+});
 
 /** A web address (http or https). */
 export const url = z.url({ protocol: /^https?$/, error: expected('an http(s) URL') });

@@ -1,19 +1,7 @@
 import * as z from 'zod';
 import { MOVEMENT_RATING_CLASSES } from '../catalogues/labelled-enums.js';
 import type { Agency, MovementRating, Organisation } from '../domain/types.js';
-import {
-  agencyCode,
-  areaCode,
-  finiteNumber,
-  id,
-  labelledCode,
-  list,
-  organisationCode,
-  residentialAreaId,
-  sourceRef,
-  text,
-  year,
-} from './fields.js';
+import { agencyCode, areaCode, finiteNumber, id, labelledCode, list, organisationCode, residentialAreaId, sourceRef, text, year } from './fields.js';
 import { checkOwner, checkResidentialArea, runValidation, type InputSpec, type ValidationOptions } from './run-validation.js';
 
 /**

@@ -20,12 +20,9 @@ function offences(extra: Record<string, unknown> = {}) {
 }
 
 describe('validateObservationInput', () => {
-  it.each(['2023', '2023-Q2', '2023-05', '2023-01-15/2023-06-30', '2024-02-29/2024-02-29', '1945', '2100-Q4'])(
-    'accepts the period %s',
-    (period) => {
-      expect(validateObservationInput(offences({ period })).period).toBe(period);
-    },
-  );
+  it.each(['2023', '2023-Q2', '2023-05', '2023-01-15/2023-06-30', '2024-02-29/2024-02-29', '1945', '2100-Q4'])('accepts the period %s', (period) => {
+    expect(validateObservationInput(offences({ period })).period).toBe(period);
+  });
 
   it.each([
     ['2023-Q5', 'expected a period as 2023, 2023-Q2, 2023-05 or 2023-01-15/2023-06-30, got "2023-Q5"'],
@@ -41,13 +38,9 @@ describe('validateObservationInput', () => {
 
   it('wants a value that fits the indicator’s unit', () => {
     const fraction = failure(() => validateObservationInput(offences({ value: 12.5 })));
-    expect(fraction.issues).toEqual([
-      { path: 'value', message: 'expected a whole number (0 or more) for indicator "criminal_offences" (unit count), got 12.5' },
-    ]);
+    expect(fraction.issues).toEqual([{ path: 'value', message: 'expected a whole number (0 or more) for indicator "criminal_offences" (unit count), got 12.5' }]);
     expect(failure(() => validateObservationInput(offences({ value: -1 }))).issues[0]?.path).toBe('value');
-    expect(failure(() => validateObservationInput(offences({ indicator: 'rewards_vnd', value: 2_000_000.5 }))).issues[0]?.message).toContain(
-      'whole number of VND',
-    );
+    expect(failure(() => validateObservationInput(offences({ indicator: 'rewards_vnd', value: 2_000_000.5 }))).issues[0]?.message).toContain('whole number of VND');
     const percent = Math.round(Math.random() * 10_000) / 100;
     expect(validateObservationInput(offences({ indicator: 'safe_residential_areas_percent', value: percent })).value).toBe(percent);
     expect(failure(() => validateObservationInput(offences({ indicator: 'safe_residential_areas_percent', value: 100.1 }))).issues[0]?.message).toBe(

@@ -1,35 +1,14 @@
 import * as z from 'zod';
 import { getIndicator, INDICATORS, requireIndicator, suggestIndicators, type IndicatorCode } from '../catalogues/indicators.js';
 import type { Agency, IndicatorUnit, Observation, Organisation } from '../domain/types.js';
-import {
-  agencyCode,
-  areaCode,
-  boolean,
-  catalogueCode,
-  finiteNumber,
-  id,
-  list,
-  organisationCode,
-  period,
-  residentialAreaId,
-  sourceRef,
-  text,
-} from './fields.js';
-import {
-  checkOwner,
-  checkResidentialArea,
-  runValidation,
-  type InputSpec,
-  type IssueList,
-  type ValidationOptions,
-} from './run-validation.js';
+import { agencyCode, areaCode, boolean, catalogueCode, finiteNumber, id, list, organisationCode, period, residentialAreaId, sourceRef, text } from './fields.js';
+import { checkOwner, checkResidentialArea, runValidation, type InputSpec, type IssueList, type ValidationOptions } from './run-validation.js';
 
 /**
  * What a client sends to report a figure (số liệu): an {@link Observation} without the fields
  * the server assigns (`revision`, `reportedAt`; `id` is optional).
  */
-export interface ObservationInput
-  extends Omit<Observation, 'id' | 'indicator' | 'agency' | 'organisation' | 'revision' | 'reportedAt'> {
+export interface ObservationInput extends Omit<Observation, 'id' | 'indicator' | 'agency' | 'organisation' | 'revision' | 'reportedAt'> {
   readonly id?: string;
   readonly indicator: IndicatorCode;
   readonly agency?: Agency;
@@ -118,10 +97,7 @@ export function validateObservationInput(input: unknown, options?: ValidationOpt
  * indicator's unit. Throws `AntqError` BAD_USER_INPUT, or UNKNOWN_INDICATOR when
  * `options.indicator` is not in the catalogue.
  */
-export function validateObservationCorrectionInput(
-  input: unknown,
-  options: ObservationCorrectionOptions = {},
-): ObservationCorrectionInput {
+export function validateObservationCorrectionInput(input: unknown, options: ObservationCorrectionOptions = {}): ObservationCorrectionInput {
   // An unknown indicator here is the caller's mistake, not the input's: fail with UNKNOWN_INDICATOR.
   const indicator = options.indicator === undefined ? undefined : requireIndicator(options.indicator).code;
   return runValidation(

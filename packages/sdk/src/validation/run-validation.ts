@@ -63,11 +63,7 @@ export function runValidation<T>(spec: InputSpec<T>, input: unknown, options: Va
  * Checks `agency` and `organisation` of an owned-record input against each other and against
  * `options.agency`. Adds issues under `agency` and `organisation`.
  */
-export function checkOwner(
-  value: { readonly agency?: Agency; readonly organisation?: Organisation },
-  issues: IssueList,
-  options: ValidationOptions,
-): void {
+export function checkOwner(value: { readonly agency?: Agency; readonly organisation?: Organisation }, issues: IssueList, options: ValidationOptions): void {
   if (value.agency !== undefined && options.agency !== undefined && value.agency !== options.agency) {
     issues.add('agency', `expected "${options.agency}" (the agency this input is sent to), got "${value.agency}"`);
     return;
@@ -79,18 +75,12 @@ export function checkOwner(
     const allowed = getAgencyOrganisations(agency)
       .map((o) => `"${o}"`)
       .join(', ');
-    issues.add(
-      'organisation',
-      `expected an organisation that the ${agency} subgraph carries (${allowed}), got "${value.organisation}", which the ${carrier} subgraph carries`,
-    );
+    issues.add('organisation', `expected an organisation that the ${agency} subgraph carries (${allowed}), got "${value.organisation}", which the ${carrier} subgraph carries`);
   }
 }
 
 /** Checks that a residential area given with an area code lies in that commune. */
-export function checkResidentialArea(
-  value: { readonly areaCode: string; readonly residentialAreaId?: string },
-  issues: IssueList,
-): void {
+export function checkResidentialArea(value: { readonly areaCode: string; readonly residentialAreaId?: string }, issues: IssueList): void {
   if (value.residentialAreaId === undefined) return;
   const commune = value.residentialAreaId.slice(0, value.residentialAreaId.indexOf(':'));
   if (commune !== value.areaCode) {
@@ -102,11 +92,7 @@ export function checkResidentialArea(
 }
 
 /** Checks that an end date is not before a start date. */
-export function checkDateOrder(
-  start: { path: string; date: string | undefined },
-  end: { path: string; date: string | undefined },
-  issues: IssueList,
-): void {
+export function checkDateOrder(start: { path: string; date: string | undefined }, end: { path: string; date: string | undefined }, issues: IssueList): void {
   if (start.date !== undefined && end.date !== undefined && end.date < start.date) {
     issues.add(end.path, `expected a date on or after ${start.path} (${start.date}), got "${end.date}"`);
   }

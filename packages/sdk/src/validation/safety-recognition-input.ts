@@ -1,19 +1,7 @@
 import * as z from 'zod';
 import { SAFETY_UNIT_KINDS } from '../catalogues/labelled-enums.js';
 import type { Agency, Organisation, SafetyRecognition } from '../domain/types.js';
-import {
-  agencyCode,
-  areaCode,
-  boolean,
-  id,
-  labelledCode,
-  list,
-  organisationCode,
-  residentialAreaId,
-  sourceRef,
-  text,
-  year,
-} from './fields.js';
+import { agencyCode, areaCode, boolean, id, labelledCode, list, organisationCode, residentialAreaId, sourceRef, text, year } from './fields.js';
 import { checkOwner, checkResidentialArea, runValidation, type InputSpec, type ValidationOptions } from './run-validation.js';
 
 /**

@@ -83,9 +83,7 @@ describe('validateSecurityModelInput', () => {
 
   it('refuses wrong types, unknown fields and codes in the GraphQL enum spelling', () => {
     const field = `fundng_${random()}`;
-    const error = failure(() =>
-      validateSecurityModelInput({ ...cameraModel(), name: 42, status: 'ACTIVE', resources: 'many', partners: ['police', 7], [field]: 1 }),
-    );
+    const error = failure(() => validateSecurityModelInput({ ...cameraModel(), name: 42, status: 'ACTIVE', resources: 'many', partners: ['police', 7], [field]: 1 }));
     expect(error.issues).toEqual(
       expect.arrayContaining([
         { path: 'name', message: 'expected text, got 42' },
@@ -107,9 +105,7 @@ describe('validateSecurityModelInput', () => {
   });
 
   it('checks area-code format, dates and their order', () => {
-    const error = failure(() =>
-      validateSecurityModelInput({ ...cameraModel(), areaCode: '7x', startedOn: '2023-02-29', commendations: [{ by: 'x', date: '1944-12-31' }] }),
-    );
+    const error = failure(() => validateSecurityModelInput({ ...cameraModel(), areaCode: '7x', startedOn: '2023-02-29', commendations: [{ by: 'x', date: '1944-12-31' }] }));
     expect(error.issues).toEqual([
       { path: 'areaCode', message: 'expected an area code of 2 (province), 3 (district) or 5 (commune) digits, got "7x"' },
       { path: 'startedOn', message: 'expected a real calendar date as YYYY-MM-DD between 1945 and 2100, got "2023-02-29"' },
@@ -149,9 +145,7 @@ describe('validateSecurityModelInput', () => {
     const input = cameraModel();
     const unknownReplica = String(10 + Math.floor(Math.random() * 89));
     const areas = new Set([input.areaCode]);
-    const error = failure(() =>
-      validateSecurityModelInput({ ...input, replication: { areaCodes: [unknownReplica] } }, { areas }),
-    );
+    const error = failure(() => validateSecurityModelInput({ ...input, replication: { areaCodes: [unknownReplica] } }, { areas }));
     expect(error.code).toBe(ErrorCode.UNKNOWN_AREA);
     expect(error.message).toBe(`Unknown area code "${unknownReplica}". Search with Query.areas(search:).`);
     expect(error.details).toMatchObject({ areaCode: unknownReplica });

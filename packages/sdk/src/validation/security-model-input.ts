@@ -22,23 +22,14 @@ import {
   type ReplicationInput,
   type ResourceInput,
 } from './fields.js';
-import {
-  checkDateOrder,
-  checkOwner,
-  checkResidentialArea,
-  runValidation,
-  type InputSpec,
-  type IssueList,
-  type ValidationOptions,
-} from './run-validation.js';
+import { checkDateOrder, checkOwner, checkResidentialArea, runValidation, type InputSpec, type IssueList, type ValidationOptions } from './run-validation.js';
 
 /**
  * What a client sends to create a security model (mô hình): a {@link SecurityModel} without the
  * fields the server assigns. `id` is optional (assigned when absent); `agency` comes from the
  * subgraph that receives it and `organisation` defaults to that agency's own.
  */
-export interface SecurityModelInput
-  extends Omit<SecurityModel, 'id' | 'agency' | 'organisation' | 'kind' | 'resources' | 'replication'> {
+export interface SecurityModelInput extends Omit<SecurityModel, 'id' | 'agency' | 'organisation' | 'kind' | 'resources' | 'replication'> {
   readonly id?: string;
   readonly agency?: Agency;
   readonly organisation?: Organisation;
@@ -134,10 +125,7 @@ const spec: InputSpec<SecurityModelInput> = {
     checkDateOrder({ path: 'startedOn', date: value.startedOn }, { path: 'endedOn', date: value.endedOn }, issues);
     checkCommendations(value.commendations, issues);
   },
-  areaCodes: (value) => [
-    { path: 'areaCode', code: value.areaCode },
-    ...(value.replication?.areaCodes ?? []).map((code, i) => ({ path: `replication.areaCodes.${i}`, code })),
-  ],
+  areaCodes: (value) => [{ path: 'areaCode', code: value.areaCode }, ...(value.replication?.areaCodes ?? []).map((code, i) => ({ path: `replication.areaCodes.${i}`, code }))],
 };
 
 const patchSpec: InputSpec<SecurityModelPatch> = {
@@ -148,8 +136,7 @@ const patchSpec: InputSpec<SecurityModelPatch> = {
     checkDateOrder({ path: 'startedOn', date: value.startedOn }, { path: 'endedOn', date: value.endedOn }, issues);
     checkCommendations(value.commendations, issues);
   },
-  areaCodes: (value) =>
-    (value.replication?.areaCodes ?? []).map((code, i) => ({ path: `replication.areaCodes.${i}`, code })),
+  areaCodes: (value) => (value.replication?.areaCodes ?? []).map((code, i) => ({ path: `replication.areaCodes.${i}`, code })),
 };
 
 /**

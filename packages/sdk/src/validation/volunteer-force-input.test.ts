@@ -23,7 +23,10 @@ function civilDefence() {
     units: 5,
     members: 52,
     funding: [{ amountVnd: 10_000_000, source: 'police', recurrence: 'monthly', per: 'team' }],
-    equipment: [{ kind: 'base', quantity: 5 }, { kind: 'support_tool', quantity: 20, approximate: true }],
+    equipment: [
+      { kind: 'base', quantity: 5 },
+      { kind: 'support_tool', quantity: 20, approximate: true },
+    ],
   } as const;
 }
 
@@ -50,9 +53,7 @@ describe('validateVolunteerForceInput', () => {
   });
 
   it('names the closest force kind and refuses unknown resource kinds', () => {
-    const error = failure(() =>
-      validateVolunteerForceInput({ ...civilDefence(), kind: 'civil_defense_team', equipment: [{ kind: 'cameras', quantity: 1 }] }),
-    );
+    const error = failure(() => validateVolunteerForceInput({ ...civilDefence(), kind: 'civil_defense_team', equipment: [{ kind: 'cameras', quantity: 1 }] }));
     expect(error.issues[0]).toEqual({ path: 'kind', message: 'unknown force kind "civil_defense_team"; did you mean "civil_defence_team"?' });
     expect(error.issues[1]?.path).toBe('equipment.0.kind');
     expect(error.issues[1]?.message).toContain('unknown resource kind "cameras"; did you mean "camera"?');
@@ -85,8 +86,6 @@ describe('validateVolunteerForcePatch', () => {
   it('accepts a change of members and refuses one below the units it gives', () => {
     expect(validateVolunteerForcePatch({ members: 60 })).toEqual({ members: 60 });
     expect(failure(() => validateVolunteerForcePatch({ units: 6, members: 5 })).issues[0]?.path).toBe('members');
-    expect(failure(() => validateVolunteerForcePatch({ kind: 'club' })).issues).toEqual([
-      { path: 'kind', message: 'unknown field "kind"; remove it or check its spelling' },
-    ]);
+    expect(failure(() => validateVolunteerForcePatch({ kind: 'club' })).issues).toEqual([{ path: 'kind', message: 'unknown field "kind"; remove it or check its spelling' }]);
   });
 });

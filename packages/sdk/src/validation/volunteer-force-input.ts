@@ -19,20 +19,13 @@ import {
   text,
   type ResourceInput,
 } from './fields.js';
-import {
-  checkOwner,
-  checkResidentialArea,
-  runValidation,
-  type InputSpec,
-  type ValidationOptions,
-} from './run-validation.js';
+import { checkOwner, checkResidentialArea, runValidation, type InputSpec, type ValidationOptions } from './run-validation.js';
 
 /**
  * What a client sends to record a volunteer force (lực lượng quần chúng): a
  * {@link VolunteerForce} without the fields the server assigns.
  */
-export interface VolunteerForceInput
-  extends Omit<VolunteerForce, 'id' | 'agency' | 'organisation' | 'kind' | 'equipment'> {
+export interface VolunteerForceInput extends Omit<VolunteerForce, 'id' | 'agency' | 'organisation' | 'kind' | 'equipment'> {
   readonly id?: string;
   readonly agency?: Agency;
   readonly organisation?: Organisation;
@@ -65,18 +58,7 @@ const shape = {
 const schema: z.ZodType<VolunteerForceInput> = z.strictObject(shape);
 
 /** The fields of a volunteer force that an update may change. */
-const PATCHABLE = [
-  'name',
-  'units',
-  'members',
-  'establishedOn',
-  'legalBasis',
-  'funding',
-  'equipment',
-  'linkedRecords',
-  'note',
-  'sources',
-] as const;
+const PATCHABLE = ['name', 'units', 'members', 'establishedOn', 'legalBasis', 'funding', 'equipment', 'linkedRecords', 'note', 'sources'] as const;
 
 /**
  * What a client sends to update a volunteer force: any of the changeable fields. Kind, area and
@@ -122,10 +104,7 @@ const spec: InputSpec<VolunteerForceInput> = {
     const kind = getForceKind(value.kind);
     const on = value.establishedOn;
     if (kind?.replacedBy !== undefined && kind.replacedOn !== undefined && on !== undefined && on >= kind.replacedOn) {
-      issues.add(
-        'kind',
-        `"${kind.code}" was replaced by "${kind.replacedBy}" on ${kind.replacedOn}; a force established on ${on} should use that kind`,
-      );
+      issues.add('kind', `"${kind.code}" was replaced by "${kind.replacedBy}" on ${kind.replacedOn}; a force established on ${on} should use that kind`);
     }
     if (kind?.inForceFrom !== undefined && on !== undefined && on < kind.inForceFrom) {
       issues.add('establishedOn', `expected a date on or after ${kind.inForceFrom}, when "${kind.code}" came into being, got "${on}"`);

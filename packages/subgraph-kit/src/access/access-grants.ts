@@ -98,10 +98,10 @@ export function createAccessGrantStore(owner: Agency) {
       return toGrant(owner, row!);
     },
     async revoke(tx: SqlExecutor, id: string, revokedBy: string): Promise<AccessGrant | undefined> {
-      const [row] = await tx.query<GrantRow>(
-        'UPDATE access_grants SET revoked_at = coalesce(revoked_at, now()), revoked_by = coalesce(revoked_by, $2) WHERE id = $1 RETURNING *',
-        [id, revokedBy],
-      );
+      const [row] = await tx.query<GrantRow>('UPDATE access_grants SET revoked_at = coalesce(revoked_at, now()), revoked_by = coalesce(revoked_by, $2) WHERE id = $1 RETURNING *', [
+        id,
+        revokedBy,
+      ]);
       return row && toGrant(owner, row);
     },
     async list(db: SqlExecutor, options: { grantee?: Agency; activeOnly: boolean }): Promise<AccessGrant[]> {

@@ -21,7 +21,9 @@ function requireGrantor(ctx: AgencyContext, owner: Agency, areaCode: string | nu
     });
   }
   if (!caller.roles.includes('admin')) {
-    throw new AntqError(ErrorCode.FORBIDDEN, `Granting access needs the admin role; the caller has ${caller.roles.join(', ') || 'none'}.`, { details: { requiredRoles: ['admin'] } });
+    throw new AntqError(ErrorCode.FORBIDDEN, `Granting access needs the admin role; the caller has ${caller.roles.join(', ') || 'none'}.`, {
+      details: { requiredRoles: ['admin'] },
+    });
   }
   if (!jurisdictionCovers(caller.jurisdiction, areaCode, (inner, outer) => ctx.scopes.covers(outer, inner))) {
     const held = caller.jurisdiction ?? '(none)';
@@ -71,15 +73,16 @@ export function createAccessGrantResolvers(agency: Agency, store: AccessGrantSto
         return store.list(ctx.storage, { activeOnly: args.includeInactive !== true });
       },
       // Reached only by the gateway: the field is @inaccessible in the supergraph.
-      [`_${agency}ActiveGrants`]: (_: unknown, args: Args, ctx: AgencyContext) =>
-        store.list(ctx.storage, { grantee: args.grantee as Agency, activeOnly: true }),
+      [`_${agency}ActiveGrants`]: (_: unknown, args: Args, ctx: AgencyContext) => store.list(ctx.storage, { grantee: args.grantee as Agency, activeOnly: true }),
     },
     Mutation: {
       [`grant${P}Access`]: async (_: unknown, args: Args, ctx: AgencyContext, info: GraphQLResolveInfo) => {
         const input = args.input as Args;
         const grantee = String(input.grantee);
         if (!isAgencyCode(grantee) || grantee === agency) {
-          throw new AntqError(ErrorCode.BAD_USER_INPUT, `A grant goes to another agency, not the ${agency} itself.`, { issues: [{ path: 'input.grantee', message: 'expected another agency' }] });
+          throw new AntqError(ErrorCode.BAD_USER_INPUT, `A grant goes to another agency, not the ${agency} itself.`, {
+            issues: [{ path: 'input.grantee', message: 'expected another agency' }],
+          });
         }
         const areaCode = input.areaCode ? ctx.registry.require(String(input.areaCode)).code : null;
         const caller = requireGrantor(ctx, agency, areaCode);
@@ -102,7 +105,8 @@ export function createAccessGrantResolvers(agency: Agency, store: AccessGrantSto
       },
       [`revoke${P}AccessGrant`]: async (_: unknown, args: Args, ctx: AgencyContext, info: GraphQLResolveInfo) => {
         const [existing] = (await store.list(ctx.storage, { activeOnly: false })).filter((grant) => grant.id === String(args.id));
-        if (!existing) throw new AntqError(ErrorCode.NOT_FOUND, `No grant "${String(args.id)}" of the ${agency}. List them with ${agency}AccessGrants.`, { details: { id: args.id } });
+        if (!existing)
+          throw new AntqError(ErrorCode.NOT_FOUND, `No grant "${String(args.id)}" of the ${agency}. List them with ${agency}AccessGrants.`, { details: { id: args.id } });
         const caller = requireGrantor(ctx, agency, existing.areaCode);
         const write = async (tx: SqlExecutor) => {
           const grant = (await store.revoke(tx, existing.id, caller.subject))!;

@@ -9,18 +9,11 @@ import type { GrantInForce } from './grant-directory.js';
  * the owner or under a grant covering the change's area. Grants themselves only to the owner.
  * Used by every feed of changes: an agency's own subscription, the stream and its webhooks.
  */
-export function mayReadChange(
-  reader: Caller,
-  change: { agency: Agency; recordKind: string; areaCode: string },
-  grants: readonly GrantInForce[],
-  scopes: AreaScopes,
-): boolean {
+export function mayReadChange(reader: Caller, change: { agency: Agency; recordKind: string; areaCode: string }, grants: readonly GrantInForce[], scopes: AreaScopes): boolean {
   const needed = classOfRecordKind(change.recordKind);
   if (needed === Classification.PUBLIC) return true;
   if (!clearanceScopes(reader.clearance).includes(needed)) return false;
   if (needed === Classification.SHARED || reader.agency === change.agency) return true;
   if (change.recordKind === 'access_grant') return false;
-  return grants.some(
-    (grant) => grant.owner === change.agency && (grant.areaCode === null || (change.areaCode !== '' && scopes.covers(grant.areaCode, change.areaCode))),
-  );
+  return grants.some((grant) => grant.owner === change.agency && (grant.areaCode === null || (change.areaCode !== '' && scopes.covers(grant.areaCode, change.areaCode))));
 }

@@ -1,13 +1,7 @@
 import type { GraphQLError } from 'graphql';
 import { gatewaySignatureError, type GatewaySignatureProblem } from '../errors.js';
 import { parseCallerClaims, type Caller } from './caller.js';
-import {
-  createSignatureVerifier,
-  JWT_EXTENSION,
-  type GraphQLRequestParams,
-  type NonceStore,
-  type SignatureCheck,
-} from './gateway-signature.js';
+import { createSignatureVerifier, JWT_EXTENSION, type GraphQLRequestParams, type NonceStore, type SignatureCheck } from './gateway-signature.js';
 
 export interface GatewayRequestVerifierOptions {
   /** This subgraph's name in the supergraph (the audience signatures must name). */

@@ -91,10 +91,7 @@ function signatureBase(params: GraphQLRequestParams, header: Pick<RequestSignatu
     variables,
     extensions: withoutSignature(params.extensions),
   });
-  return (
-    `"@signature-params": antq-request/${SIGNATURE_VERSION}\n` +
-    `"aud": ${header.aud}\n"created": ${header.created}\n"nonce": ${header.nonce}\n"request": ${request}`
-  );
+  return `"@signature-params": antq-request/${SIGNATURE_VERSION}\n` + `"aud": ${header.aud}\n"created": ${header.created}\n"nonce": ${header.nonce}\n"request": ${request}`;
 }
 
 function hmac(key: Buffer, base: string): Buffer {

@@ -1,12 +1,4 @@
-export {
-  Clearance,
-  NATIONAL_JURISDICTION,
-  parseCallerClaims,
-  requireCaller,
-  type Caller,
-  type CallerClaims,
-  type ParsedCaller,
-} from './caller.js';
+export { Clearance, NATIONAL_JURISDICTION, parseCallerClaims, requireCaller, type Caller, type CallerClaims, type ParsedCaller } from './caller.js';
 export {
   createMemoryNonceStore,
   createSignatureVerifier,
@@ -24,10 +16,4 @@ export {
   type SignatureVerifierOptions,
 } from './gateway-signature.js';
 export { createSqlNonceStore, requestNonceMigrations } from './sql-nonce-store.js';
-export {
-  createGatewayRequestVerifier,
-  type AdmittedRequest,
-  type GatewayRequestVerdict,
-  type GatewayRequestVerifierOptions,
-  type RefusedRequest,
-} from './gateway-request.js';
+export { createGatewayRequestVerifier, type AdmittedRequest, type GatewayRequestVerdict, type GatewayRequestVerifierOptions, type RefusedRequest } from './gateway-request.js';

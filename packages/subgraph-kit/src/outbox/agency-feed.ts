@@ -33,7 +33,9 @@ export function createAgencyFeed(options: { agency: Agency; url: string; signing
   return {
     agency,
     async read(afterSeq: number, limit: number, waitMs: number, signal?: AbortSignal): Promise<ChangeBatch> {
-      const body = await postSignedSystemRequest<Record<string, { head: number; events: { seq: number; recordKind: string; recordId: string; change: string; area: { code: string } | null; occurredAt: string }[] }>>(
+      const body = await postSignedSystemRequest<
+        Record<string, { head: number; events: { seq: number; recordKind: string; recordId: string; change: string; area: { code: string } | null; occurredAt: string }[] }>
+      >(
         options.url,
         { query, variables: { afterSeq, limit, waitMs } },
         { signingKey: options.signingKey, audience: agency, timeoutMs: waitMs + 10_000, ...(signal ? { signal } : {}) },

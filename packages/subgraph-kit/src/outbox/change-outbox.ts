@@ -52,10 +52,15 @@ export const outboxMigrations: readonly Migration[] = [
 export async function appendChange(tx: SqlExecutor, change: Change): Promise<number> {
   const [next] = await tx.query<{ last_seq: string | number }>('UPDATE outbox_sequence SET last_seq = last_seq + 1 RETURNING last_seq');
   const seq = Number(next!.last_seq);
-  await tx.query(
-    `INSERT INTO change_outbox (seq, agency, record_kind, record_id, change, area_code, payload) VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb)`,
-    [seq, change.agency, change.recordKind, change.recordId, change.change, change.areaCode, JSON.stringify(change.payload ?? null)],
-  );
+  await tx.query(`INSERT INTO change_outbox (seq, agency, record_kind, record_id, change, area_code, payload) VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb)`, [
+    seq,
+    change.agency,
+    change.recordKind,
+    change.recordId,
+    change.change,
+    change.areaCode,
+    JSON.stringify(change.payload ?? null),
+  ]);
   await tx.query(`SELECT pg_notify('antq_outbox', $1)`, [String(seq)]);
   return seq;
 }

@@ -33,7 +33,6 @@ interface ChangeArgs {
   readonly recordKinds?: readonly string[] | null;
 }
 
-
 /** `police:42` — what a client keeps to resume; the number is what `afterSeq` takes. */
 export function changeCursor(agency: Agency, seq: number): string {
   return `${agency}:${seq}`;

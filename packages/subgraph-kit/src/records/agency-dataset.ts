@@ -13,7 +13,6 @@ export interface AgencyDataset {
   readonly observations?: readonly (Record<string, unknown> & { id: string })[];
 }
 
-
 /** Who the example data is recorded as: the agency's own data loader. */
 export const DATASET_AUTHOR = 'example-dataset';
 
@@ -31,7 +30,16 @@ export async function loadAgencyDataset(storage: Storage, registry: AreaRegistry
       ['models', dataset.models ?? []],
       ['forces', dataset.forces ?? []],
     ] as const) {
-      const stored = new Set((await recordTables[kind].byIds(tx, inputs.map((input) => input.id))).filter(Boolean).map((record) => record!.id));
+      const stored = new Set(
+        (
+          await recordTables[kind].byIds(
+            tx,
+            inputs.map((input) => input.id),
+          )
+        )
+          .filter(Boolean)
+          .map((record) => record!.id),
+      );
       for (const input of inputs.filter((candidate) => !stored.has(candidate.id))) {
         const valid = kind === 'models' ? validateSecurityModelInput(input, options) : validateVolunteerForceInput(input, options);
         await insertOwnedRecord(tx, { kind, agency, record: { ...valid, id: input.id }, author: DATASET_AUTHOR });
@@ -39,7 +47,16 @@ export async function loadAgencyDataset(storage: Storage, registry: AreaRegistry
       }
     }
     const observations = dataset.observations ?? [];
-    const stored = new Set((await observationStore.byIds(tx, observations.map((input) => input.id))).filter(Boolean).map((row) => row!.id));
+    const stored = new Set(
+      (
+        await observationStore.byIds(
+          tx,
+          observations.map((input) => input.id),
+        )
+      )
+        .filter(Boolean)
+        .map((row) => row!.id),
+    );
     for (const input of observations.filter((candidate) => !stored.has(candidate.id))) {
       await insertObservation(tx, { agency, id: input.id, report: validateObservationInput(input, options), author: DATASET_AUTHOR });
       written += 1;

@@ -99,11 +99,19 @@ export function createAreaResolvers({ agency, registry }: AgencyResolverOptions)
     successors: (area: Parent) => {
       const unit = unitFields(registry, area);
       const last = unit.validTo === undefined ? undefined : registry.registers[registry.registers.indexOf(unit.validTo) - 1];
-      return lineageLinks(registry, registry.successors(unit.code, last ? { on: last } : undefined).filter((link) => !link.unchanged), 'to');
+      return lineageLinks(
+        registry,
+        registry.successors(unit.code, last ? { on: last } : undefined).filter((link) => !link.unchanged),
+        'to',
+      );
     },
     predecessors: (area: Parent) => {
       const unit = unitFields(registry, area);
-      return lineageLinks(registry, registry.predecessors(unit.code, { on: unit.validFrom }).filter((link) => !link.unchanged), 'from');
+      return lineageLinks(
+        registry,
+        registry.predecessors(unit.code, { on: unit.validFrom }).filter((link) => !link.unchanged),
+        'from',
+      );
     },
     currentUnits: (area: Parent) =>
       registry.currentOf(String(area.code), versionOn(area)).map((reached) => ({

@@ -40,8 +40,7 @@ export function metricTarget(registry: AreaRegistry, code: string, period: Perio
   if (on === undefined && unit.validTo === undefined) return { code, unit };
   if (on !== undefined) return unit.validTo === undefined ? { code, unit } : { code, register: unit.validFrom, unit };
   const versions = registry.versions(code);
-  const then =
-    registry.get(code, { on: period.start }) ?? versions.filter((version) => version.validFrom <= period.end).at(-1) ?? versions[0]!;
+  const then = registry.get(code, { on: period.start }) ?? versions.filter((version) => version.validFrom <= period.end).at(-1) ?? versions[0]!;
   return { code, register: then.validFrom, unit: then };
 }
 

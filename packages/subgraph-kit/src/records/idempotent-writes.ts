@@ -79,7 +79,9 @@ export interface IdempotentWrite<T extends { readonly id: string }> {
 }
 
 function requestHash(field: string, args: unknown): string {
-  return createHash('sha256').update(canonicalize({ field, args }) ?? '').digest('hex');
+  return createHash('sha256')
+    .update(canonicalize({ field, args }) ?? '')
+    .digest('hex');
 }
 
 function keyConflict(key: string, message: string, details: Record<string, unknown> = {}): AntqError {
@@ -114,10 +116,7 @@ export async function writeOnce<T extends { readonly id: string }>(ctx: Idempote
 }
 
 /** The answer to a retry: the first write's record, or why there is none. */
-async function replay<T extends { readonly id: string }>(
-  tx: SqlExecutor,
-  claim: { subject: string; key: string; hash: string; request: IdempotentWrite<T> },
-): Promise<T> {
+async function replay<T extends { readonly id: string }>(tx: SqlExecutor, claim: { subject: string; key: string; hash: string; request: IdempotentWrite<T> }): Promise<T> {
   const { key } = claim;
   const [earlier] = await tx.query<{ field: string; request_hash: string; record_id: string | null }>(
     'SELECT field, request_hash, record_id FROM idempotent_writes WHERE subject = $1 AND idempotency_key = $2',
@@ -128,15 +127,23 @@ async function replay<T extends { readonly id: string }>(
     throw keyConflict(key, `A write with Idempotency-Key "${key}" is in progress. Wait a moment and retry with the same key.`, { inProgress: true });
   }
   if (earlier.request_hash !== claim.hash) {
-    throw keyConflict(key, `Idempotency-Key "${key}" was used for a different request (${earlier.field}). Use a new key per write; reuse a key only to retry the very same write.`, {
-      earlierField: earlier.field,
-    });
+    throw keyConflict(
+      key,
+      `Idempotency-Key "${key}" was used for a different request (${earlier.field}). Use a new key per write; reuse a key only to retry the very same write.`,
+      {
+        earlierField: earlier.field,
+      },
+    );
   }
   const record = await claim.request.reload(tx, earlier.record_id);
   if (!record) {
-    throw new AntqError(ErrorCode.NOT_FOUND, `The write with Idempotency-Key "${key}" stored record "${earlier.record_id}", which no longer exists. Use a new key to write again.`, {
-      details: { idempotencyKey: key, id: earlier.record_id },
-    });
+    throw new AntqError(
+      ErrorCode.NOT_FOUND,
+      `The write with Idempotency-Key "${key}" stored record "${earlier.record_id}", which no longer exists. Use a new key to write again.`,
+      {
+        details: { idempotencyKey: key, id: earlier.record_id },
+      },
+    );
   }
   return record;
 }

@@ -133,9 +133,7 @@ export async function rollUpMetrics(
     }
   });
   const versionScopeOf = options.versionScopeOf ?? defaultScopes(options.registry).versionScopeOf;
-  const scopes = targets.map((target) =>
-    target === undefined ? [] : target.register === undefined ? options.scopeOf(target.code) : versionScopeOf(target.code, target.register),
-  );
+  const scopes = targets.map((target) => (target === undefined ? [] : target.register === undefined ? options.scopeOf(target.code) : versionScopeOf(target.code, target.register)));
 
   // The summed way, one statement per target. Unknown indicators and targets go row by row,
   // which names their error.
@@ -208,17 +206,15 @@ export function rollUpStored(
   const indicator = requireIndicator(request.indicator);
   const period = parsePeriod(request.period);
   const previous = previousPeriod(period);
-  const observations = request.observations.map(
-    (row): Observation => ({
-      id: row.id,
-      indicator: row.indicator,
-      areaCode: row.areaCode,
-      period: row.period,
-      value: row.value,
-      agency: options.agency,
-      revision: row.revision,
-    }),
-  );
+  const observations = request.observations.map((row): Observation => ({
+    id: row.id,
+    indicator: row.indicator,
+    areaCode: row.areaCode,
+    period: row.period,
+    value: row.value,
+    agency: options.agency,
+    revision: row.revision,
+  }));
   const { target } = request;
   const rollUp = (which: Period) =>
     rollUpObservations({
@@ -255,9 +251,7 @@ function metricAnswer(
   // No figure for either period: nothing to compare. One figure missing: a comparison that says so (not a 0).
   const previousPeriodText = formatPeriod(periods.previous);
   const compared =
-    current === null && previous === null
-      ? null
-      : comparePeriods({ current, previous, periods: { current: formatPeriod(periods.period), previous: previousPeriodText } });
+    current === null && previous === null ? null : comparePeriods({ current, previous, periods: { current: formatPeriod(periods.period), previous: previousPeriodText } });
   return {
     target,
     indicator,
@@ -383,8 +377,7 @@ function fromGroups(
   }
 
   const range = unitValueRange(indicator.unit);
-  const fits = (group: RollUpSummaryRow) =>
-    group.minValue >= 0 && group.maxValue <= range.max && (!range.whole || group.fractional === 0);
+  const fits = (group: RollUpSummaryRow) => group.minValue >= 0 && group.maxValue <= range.max && (!range.whole || group.fractional === 0);
   const valueOf = (period: Period): { value: number | null; inside: RollUpSummaryRow[] } | undefined => {
     const inside = groups.filter((group) => group.placeClass > 0 && period.start <= group.startDay && group.endDay <= period.end);
     if (inside.some((group) => group.residential > 0 || !fits(group))) return undefined;

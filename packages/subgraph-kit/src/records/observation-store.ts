@@ -182,10 +182,7 @@ export const observationStore = {
    * only what the row-by-row roll-up reads, in a fixed order (period start, area, id) so that its
    * lists and the choice among equal duplicates never depend on the plan the database picked.
    */
-  async forRollUp(
-    db: SqlExecutor,
-    request: { codes: readonly string[]; indicators: readonly string[]; start: string; end: string },
-  ): Promise<RollUpRow[]> {
+  async forRollUp(db: SqlExecutor, request: { codes: readonly string[]; indicators: readonly string[]; start: string; end: string }): Promise<RollUpRow[]> {
     const rows = await db.query<Row>(
       `SELECT id, indicator, area_code, period, value, revision FROM observations
        WHERE area_code = ANY($1::text[]) AND indicator = ANY($2::text[])
@@ -225,9 +222,7 @@ export const observationStore = {
     // dates on or before it), then by its area code. A chain of hashed `= ANY` tests, no join, so
     // the plan stays the scan of forRollUp plus one hash aggregate on every PostgreSQL.
     const byRegister = request.registers.map((_, register) => {
-      const tests = request.classes.flatMap((each, index) =>
-        each.register === register ? [`WHEN area_code = ANY($${params.push(each.codes)}::text[]) THEN ${index + 1}`] : [],
-      );
+      const tests = request.classes.flatMap((each, index) => (each.register === register ? [`WHEN area_code = ANY($${params.push(each.codes)}::text[]) THEN ${index + 1}`] : []));
       return tests.length === 0 ? '' : `WHEN ${register + 1} THEN CASE ${tests.join(' ')} ELSE 0 END`;
     });
     params.push(request.classes.flatMap((each, index) => (each.rowByRow ? [index + 1] : [])));
@@ -259,9 +254,7 @@ export const observationStore = {
       period: String(row.period),
       startDay: String(row.start_day),
       endDay: String(row.end_day),
-      ...(row.row_id === null || row.row_id === undefined
-        ? {}
-        : { row: { id: String(row.row_id), areaCode: String(row.row_area_code), revision: Number(row.row_revision) } }),
+      ...(row.row_id === null || row.row_id === undefined ? {} : { row: { id: String(row.row_id), areaCode: String(row.row_area_code), revision: Number(row.row_revision) } }),
       count: Number(row.count),
       sum: Number(row.sum),
       minValue: Number(row.min_value),
@@ -272,10 +265,7 @@ export const observationStore = {
   },
 
   async revisions(db: SqlExecutor, ids: readonly string[]): Promise<StoredRevision[][]> {
-    const rows = await db.query<Row>(
-      'SELECT * FROM observation_revisions WHERE observation_id = ANY($1::text[]) ORDER BY revision DESC',
-      [ids],
-    );
+    const rows = await db.query<Row>('SELECT * FROM observation_revisions WHERE observation_id = ANY($1::text[]) ORDER BY revision DESC', [ids]);
     const byId = new Map<string, StoredRevision[]>(ids.map((id) => [id, []]));
     for (const row of rows) {
       byId.get(String(row.observation_id))?.push({
@@ -293,18 +283,16 @@ export const observationStore = {
     db: SqlExecutor,
     identity: { indicator: string; areaCode: string; residentialAreaId?: string | undefined; period: string },
   ): Promise<StoredObservation | undefined> {
-    const rows = await db.query<Row>(
-      `SELECT * FROM observations WHERE indicator = $1 AND area_code = $2 AND coalesce(residential_area_id, '') = $3 AND period = $4`,
-      [identity.indicator, identity.areaCode, identity.residentialAreaId ?? '', identity.period],
-    );
+    const rows = await db.query<Row>(`SELECT * FROM observations WHERE indicator = $1 AND area_code = $2 AND coalesce(residential_area_id, '') = $3 AND period = $4`, [
+      identity.indicator,
+      identity.areaCode,
+      identity.residentialAreaId ?? '',
+      identity.period,
+    ]);
     return rows[0] ? observationFromRow(rows[0]) : undefined;
   },
 
-  async insert(
-    db: SqlExecutor,
-    observation: Omit<StoredObservation, 'revision' | 'reportedAt'>,
-    reportedBy: string,
-  ): Promise<StoredObservation> {
+  async insert(db: SqlExecutor, observation: Omit<StoredObservation, 'revision' | 'reportedAt'>, reportedBy: string): Promise<StoredObservation> {
     const rows = await db.query<Row>(
       `INSERT INTO observations (id, indicator, area_code, residential_area_id, period, period_start, period_end, value, organisation, note, sources, reported_by, at_least, approximate)
        VALUES ($1, $2, $3, $4, $5, $6::date, $7::date, $8, $9, $10, $11::jsonb, $12, $13, $14) RETURNING *`,
@@ -326,18 +314,18 @@ export const observationStore = {
       ],
     );
     const stored = observationFromRow(rows[0]!);
-    await db.query(
-      'INSERT INTO observation_revisions (observation_id, revision, value, note, reported_by, reported_at) VALUES ($1, 1, $2, $3, $4, $5::timestamptz)',
-      [stored.id, stored.value, stored.note ?? null, reportedBy, stored.reportedAt],
-    );
+    await db.query('INSERT INTO observation_revisions (observation_id, revision, value, note, reported_by, reported_at) VALUES ($1, 1, $2, $3, $4, $5::timestamptz)', [
+      stored.id,
+      stored.value,
+      stored.note ?? null,
+      reportedBy,
+      stored.reportedAt,
+    ]);
     return stored;
   },
 
   /** A correction: a new revision becomes current; the earlier ones stay in the history. */
-  async correct(
-    db: SqlExecutor,
-    correction: { id: string; value: number; note: string; reportedBy: string },
-  ): Promise<StoredObservation | undefined> {
+  async correct(db: SqlExecutor, correction: { id: string; value: number; note: string; reportedBy: string }): Promise<StoredObservation | undefined> {
     const rows = await db.query<Row>(
       `UPDATE observations SET value = $2, note = $3, revision = revision + 1, reported_by = $4, reported_at = now()
        WHERE id = $1 RETURNING *`,
@@ -345,10 +333,14 @@ export const observationStore = {
     );
     if (!rows[0]) return undefined;
     const stored = observationFromRow(rows[0]);
-    await db.query(
-      'INSERT INTO observation_revisions (observation_id, revision, value, note, reported_by, reported_at) VALUES ($1, $2, $3, $4, $5, $6::timestamptz)',
-      [stored.id, stored.revision, stored.value, stored.note ?? null, correction.reportedBy, stored.reportedAt],
-    );
+    await db.query('INSERT INTO observation_revisions (observation_id, revision, value, note, reported_by, reported_at) VALUES ($1, $2, $3, $4, $5, $6::timestamptz)', [
+      stored.id,
+      stored.revision,
+      stored.value,
+      stored.note ?? null,
+      correction.reportedBy,
+      stored.reportedAt,
+    ]);
     return stored;
   },
 };

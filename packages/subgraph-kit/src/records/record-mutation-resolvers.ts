@@ -1,11 +1,4 @@
-import {
-  AntqError,
-  ErrorCode,
-  validateObservationInput,
-  validateSecurityModelInput,
-  validateVolunteerForceInput,
-  type Agency,
-} from '@antq/sdk';
+import { AntqError, ErrorCode, validateObservationInput, validateSecurityModelInput, validateVolunteerForceInput, type Agency } from '@antq/sdk';
 import type { GraphQLResolveInfo } from 'graphql';
 import { appendChange } from '../outbox/change-outbox.js';
 import type { SqlExecutor } from '../storage/index.js';
@@ -74,9 +67,13 @@ async function changeRecord(agency: Agency, ctx: AgencyContext, request: RecordC
   const write = async (tx: SqlExecutor) => {
     const current = (await table.lock(tx, request.id)) as Parent | undefined;
     if (!current || current.retired) {
-      throw new AntqError(ErrorCode.NOT_FOUND, `No ${request.kind === 'models' ? 'security model' : 'volunteer force'} "${request.id}" of the ${agency} is open for changes. Check the id with ${agency}${request.kind === 'models' ? 'Model' : 'Force'}(id:).`, {
-        details: { id: request.id },
-      });
+      throw new AntqError(
+        ErrorCode.NOT_FOUND,
+        `No ${request.kind === 'models' ? 'security model' : 'volunteer force'} "${request.id}" of the ${agency} is open for changes. Check the id with ${agency}${request.kind === 'models' ? 'Model' : 'Force'}(id:).`,
+        {
+          details: { id: request.id },
+        },
+      );
     }
     const caller = requireWriter(ctx, { agency, areaCode: String(current.areaCode) });
     void caller;
@@ -106,9 +103,13 @@ function createObservationMutations(options: AgencyResolverOptions) {
       const write = async (tx: SqlExecutor) => {
         const existing = await observationStore.findByIdentity(tx, valid);
         if (existing) {
-          throw new AntqError(ErrorCode.CONFLICT, `A figure for ${valid.indicator} in ${valid.areaCode} for ${valid.period} is already reported (revision ${existing.revision}). Correct it with correct${P}Observation(id: "${existing.id}").`, {
-            details: { existingId: existing.id },
-          });
+          throw new AntqError(
+            ErrorCode.CONFLICT,
+            `A figure for ${valid.indicator} in ${valid.areaCode} for ${valid.period} is already reported (revision ${existing.revision}). Correct it with correct${P}Observation(id: "${existing.id}").`,
+            {
+              details: { existingId: existing.id },
+            },
+          );
         }
         return insertObservation(tx, { agency, id: valid.id ?? newId(agency, 'observation'), report: valid, author: caller.subject });
       };
@@ -122,12 +123,14 @@ function createObservationMutations(options: AgencyResolverOptions) {
           throw new AntqError(ErrorCode.NOT_FOUND, `No observation "${String(args.id)}" of the ${agency}. List them with ${agency}Observations.`, { details: { id: args.id } });
         }
         const caller = requireWriter(ctx, { agency, areaCode: current.areaCode });
-        validateObservationInput(
-          normaliseInput({ indicator: current.indicator, areaCode: current.areaCode, period: current.period, value: input.value, note: input.note }),
-          { agency, areas: registry },
-        );
+        validateObservationInput(normaliseInput({ indicator: current.indicator, areaCode: current.areaCode, period: current.period, value: input.value, note: input.note }), {
+          agency,
+          areas: registry,
+        });
         if (!input.note?.trim()) {
-          throw new AntqError(ErrorCode.BAD_USER_INPUT, 'A correction needs a note saying why the figure changed.', { issues: [{ path: 'input.note', message: 'expected a non-empty reason' }] });
+          throw new AntqError(ErrorCode.BAD_USER_INPUT, 'A correction needs a note saying why the figure changed.', {
+            issues: [{ path: 'input.note', message: 'expected a non-empty reason' }],
+          });
         }
         const stored = await observationStore.correct(tx, { id: current.id, value: input.value, note: input.note, reportedBy: caller.subject });
         await appendChange(tx, { agency, recordKind: 'observation', recordId: current.id, change: 'corrected', areaCode: current.areaCode, payload: stored });
@@ -170,9 +173,23 @@ export function createRecordMutations(options: AgencyResolverOptions) {
         },
       }),
     [`retire${P}Model`]: (_: unknown, args: Args, ctx: AgencyContext, info: GraphQLResolveInfo) =>
-      changeRecord(agency, ctx, { field: info.fieldName, args, kind: 'models', id: String(args.id), change: 'retired', apply: (tx) => recordTables.models.retire(tx, String(args.id), requireReason(args.reason)) }),
+      changeRecord(agency, ctx, {
+        field: info.fieldName,
+        args,
+        kind: 'models',
+        id: String(args.id),
+        change: 'retired',
+        apply: (tx) => recordTables.models.retire(tx, String(args.id), requireReason(args.reason)),
+      }),
     [`retire${P}Force`]: (_: unknown, args: Args, ctx: AgencyContext, info: GraphQLResolveInfo) =>
-      changeRecord(agency, ctx, { field: info.fieldName, args, kind: 'forces', id: String(args.id), change: 'retired', apply: (tx) => recordTables.forces.retire(tx, String(args.id), requireReason(args.reason)) }),
+      changeRecord(agency, ctx, {
+        field: info.fieldName,
+        args,
+        kind: 'forces',
+        id: String(args.id),
+        change: 'retired',
+        apply: (tx) => recordTables.forces.retire(tx, String(args.id), requireReason(args.reason)),
+      }),
     ...createObservationMutations(options),
   };
 }

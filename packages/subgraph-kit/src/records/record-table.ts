@@ -67,10 +67,7 @@ function toIsoDateTime(value: unknown): string {
 
 /** How one record table's rows map to records and back: scalar columns, and the rest in `details`. */
 function createRowMapping<Record extends { id: string; name: string }>(spec: RecordTable<Record>) {
-  const scalarColumns: [string, string][] = [
-    ...Object.entries(COMMON_COLUMNS),
-    ...(Object.entries(spec.columns) as [string, string][]),
-  ];
+  const scalarColumns: [string, string][] = [...Object.entries(COMMON_COLUMNS), ...(Object.entries(spec.columns) as [string, string][])];
   const dateColumns = new Set(['started_on', 'ended_on', 'established_on']);
 
   function fromRow(row: Row): Record & StoredRecordMeta {
@@ -200,10 +197,7 @@ export function createRecordTableAccess<Record extends { id: string; name: strin
       const params = [record.id, ...values, JSON.stringify(detailsOf(record)), createdBy];
       const placeholders = params.map((_, index) => `$${index + 1}`);
       placeholders[params.length - 2] = `$${params.length - 1}::jsonb`;
-      const rows = await db.query<Row>(
-        `INSERT INTO ${spec.table} (id, ${columns.join(', ')}, details, created_by) VALUES (${placeholders.join(', ')}) RETURNING *`,
-        params,
-      );
+      const rows = await db.query<Row>(`INSERT INTO ${spec.table} (id, ${columns.join(', ')}, details, created_by) VALUES (${placeholders.join(', ')}) RETURNING *`, params);
       return fromRow(rows[0]!);
     },
 
@@ -223,10 +217,10 @@ export function createRecordTableAccess<Record extends { id: string; name: strin
     },
 
     async retire(db: SqlExecutor, id: string, reason: string): Promise<(Record & StoredRecordMeta) | undefined> {
-      const rows = await db.query<Row>(
-        `UPDATE ${spec.table} SET retired_at = now(), retired_reason = $2, updated_at = now() WHERE id = $1 AND retired_at IS NULL RETURNING *`,
-        [id, reason],
-      );
+      const rows = await db.query<Row>(`UPDATE ${spec.table} SET retired_at = now(), retired_reason = $2, updated_at = now() WHERE id = $1 AND retired_at IS NULL RETURNING *`, [
+        id,
+        reason,
+      ]);
       return rows[0] ? fromRow(rows[0]) : undefined;
     },
 

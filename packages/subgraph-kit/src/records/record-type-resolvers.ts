@@ -5,11 +5,9 @@ import { areaRef, recordAreaRef } from './area-resolvers.js';
 import { reportedUnder } from './area-version.js';
 import type { StoredObservation } from './observation-store.js';
 
-const labelled = (entry: { code: string; label: { vi: string; en: string } } | undefined, code: string) =>
-  entry ?? { code, label: { vi: code, en: code } };
+const labelled = (entry: { code: string; label: { vi: string; en: string } } | undefined, code: string) => entry ?? { code, label: { vi: code, en: code } };
 
-const resources = (list: unknown) =>
-  ((list as Parent[] | undefined) ?? []).map((resource) => ({ ...resource, approximate: resource.approximate ?? false }));
+const resources = (list: unknown) => ((list as Parent[] | undefined) ?? []).map((resource) => ({ ...resource, approximate: resource.approximate ?? false }));
 
 /** The fields models and forces share, their links to other records among them. */
 function sharedRecordFields(agency: Agency, registry: AreaRegistry) {
@@ -55,8 +53,7 @@ export function createRecordTypeResolvers({ agency, registry }: AgencyResolverOp
       kind: (model: SecurityModel) => labelled(getModelKind(model.kind), model.kind),
       resources: (model: SecurityModel) => resources(model.resources),
       outcomes: (model: SecurityModel) => model.outcomes ?? [],
-      replication: (model: SecurityModel) =>
-        model.replication ? { ...model.replication, areas: (model.replication.areaCodes ?? []).map((code) => ({ code })) } : null,
+      replication: (model: SecurityModel) => (model.replication ? { ...model.replication, areas: (model.replication.areaCodes ?? []).map((code) => ({ code })) } : null),
       commendations: (model: SecurityModel) => model.commendations ?? [],
       partners: (model: SecurityModel) => model.partners ?? [],
     },

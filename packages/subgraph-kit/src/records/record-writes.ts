@@ -5,13 +5,13 @@ import { observationStore, type StoredObservation } from './observation-store.js
 import { recordTables } from './record-loaders.js';
 
 /** The organisation an agency's records belong to when the input names none. */
-export const DEFAULT_ORGANISATION: Readonly<Record<Agency, Organisation>> = Object.fromEntries(AGENCIES.map((agency) => [agency.code, agency.organisation])) as Record<Agency, Organisation>;
+export const DEFAULT_ORGANISATION: Readonly<Record<Agency, Organisation>> = Object.fromEntries(AGENCIES.map((agency) => [agency.code, agency.organisation])) as Record<
+  Agency,
+  Organisation
+>;
 
 /** Stores a validated model or force and its change event; call inside a transaction. */
-export async function insertOwnedRecord(
-  tx: SqlExecutor,
-  write: { kind: 'models' | 'forces'; agency: Agency; record: Record<string, unknown> & { id: string }; author: string },
-) {
+export async function insertOwnedRecord(tx: SqlExecutor, write: { kind: 'models' | 'forces'; agency: Agency; record: Record<string, unknown> & { id: string }; author: string }) {
   const table = recordTables[write.kind];
   const record = { ...write.record, agency: write.agency, organisation: write.record.organisation ?? DEFAULT_ORGANISATION[write.agency] };
   const stored = await table.insert(tx, record as never, write.author);
@@ -34,10 +34,7 @@ export interface ObservationReport {
 }
 
 /** Stores a validated observation as revision 1 and its change event; call inside a transaction. */
-export async function insertObservation(
-  tx: SqlExecutor,
-  write: { agency: Agency; id: string; report: ObservationReport; author: string },
-): Promise<StoredObservation> {
+export async function insertObservation(tx: SqlExecutor, write: { agency: Agency; id: string; report: ObservationReport; author: string }): Promise<StoredObservation> {
   const { report } = write;
   const period = parsePeriod(report.period);
   const stored = await observationStore.insert(

@@ -11,10 +11,7 @@ export const WRITER_ROLES: readonly string[] = ['editor', 'admin'];
  * whose jurisdiction covers the area (`"VN"`: the whole country), may write. A token without a
  * jurisdiction writes nowhere. Checked before anything is stored.
  */
-export function requireWriter(
-  ctx: { caller: Caller | undefined; scopes: AreaScopes; registry: AreaRegistry },
-  target: { agency: Agency; areaCode: string },
-): Caller {
+export function requireWriter(ctx: { caller: Caller | undefined; scopes: AreaScopes; registry: AreaRegistry }, target: { agency: Agency; areaCode: string }): Caller {
   const { caller } = ctx;
   if (!caller) {
     throw new AntqError(ErrorCode.UNAUTHENTICATED, 'This write needs a signed-in caller. Send the request through the gateway with a bearer token.');

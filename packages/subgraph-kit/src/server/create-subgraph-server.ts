@@ -22,10 +22,7 @@ export type { ContextInput, SubgraphContext, SubgraphContextBase, SubgraphOwner 
 export const GRAPHQL_PATH = '/graphql';
 
 /** Mercurius's subscription options that pass through (`context` and `fullWsTransport` are the kit's). */
-export type SubgraphSubscriptionOptions = Omit<
-  Exclude<MercuriusCommonOptions['subscription'], boolean | undefined>,
-  'context' | 'fullWsTransport'
->;
+export type SubgraphSubscriptionOptions = Omit<Exclude<MercuriusCommonOptions['subscription'], boolean | undefined>, 'context' | 'fullWsTransport'>;
 
 export interface SubgraphServerOptions<TExtra extends object = Record<never, never>> {
   readonly agency: SubgraphOwner;
@@ -111,9 +108,7 @@ function checkOptions(options: Pick<SubgraphServerOptions, 'agency' | 'allowUnsi
     throw new SubgraphConfigError('allowUnsigned is refused when NODE_ENV is production. Set the gateway signing key instead.');
   }
   if (!options.signingKey && options.allowUnsigned !== true) {
-    throw new SubgraphConfigError(
-      `The ${options.agency} subgraph needs signingKey, the HMAC secret it shares with the gateway (e.g. from ANTQ_SIGNING_KEY).`,
-    );
+    throw new SubgraphConfigError(`The ${options.agency} subgraph needs signingKey, the HMAC secret it shares with the gateway (e.g. from ANTQ_SIGNING_KEY).`);
   }
   if (options.port !== undefined && (!Number.isInteger(options.port) || options.port < 0 || options.port > 65535)) {
     throw new SubgraphConfigError(`port must be an integer from 0 to 65535; got ${String(options.port)}.`);
@@ -138,7 +133,10 @@ function warnAboutOptions(options: Pick<SubgraphServerOptions, 'agency' | 'allow
 }
 
 /** Parses the SDL and builds the federated schema, transformed and with subscription errors masked. */
-function buildSchema<TExtra extends object>(options: Pick<SubgraphServerOptions<TExtra>, 'agency' | 'typeDefs' | 'resolvers' | 'transformSchema'>, log: FastifyBaseLogger): GraphQLSchema {
+function buildSchema<TExtra extends object>(
+  options: Pick<SubgraphServerOptions<TExtra>, 'agency' | 'typeDefs' | 'resolvers' | 'transformSchema'>,
+  log: FastifyBaseLogger,
+): GraphQLSchema {
   const { agency } = options;
   let document: DocumentNode;
   try {
@@ -163,7 +161,7 @@ function buildSchema<TExtra extends object>(options: Pick<SubgraphServerOptions<
 /** The URL clients reach the server at: a wildcard host is reached on loopback. */
 function serverUrl(server: FastifyInstance, host: string, configuredPort: number | undefined): string {
   const address = server.server.address();
-  const port = typeof address === 'object' && address !== null ? address.port : configuredPort ?? 0;
+  const port = typeof address === 'object' && address !== null ? address.port : (configuredPort ?? 0);
   const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   return `http://${urlHost}:${port}${GRAPHQL_PATH}`;
 }
@@ -174,17 +172,14 @@ function serverUrl(server: FastifyInstance, host: string, configuredPort: number
  * requests the gateway signed (Hive Gateway's HMAC upstream signature), with the verified caller
  * in every resolver's context, typed errors and masking, `GET /health` and `GET /readiness`.
  */
-export async function createSubgraphServer<TExtra extends object = Record<never, never>>(
-  options: SubgraphServerOptions<TExtra>,
-): Promise<SubgraphServer> {
+export async function createSubgraphServer<TExtra extends object = Record<never, never>>(options: SubgraphServerOptions<TExtra>): Promise<SubgraphServer> {
   const { agency } = options;
   const bodyLimit = options.bodyLimit ?? 1_048_576;
   const queryDepth = options.queryDepth ?? 15;
   const maxTokens = options.maxTokens ?? 20_000;
   const host = options.host ?? '127.0.0.1';
   const onCloseHooks = options.onClose === undefined ? [] : typeof options.onClose === 'function' ? [options.onClose] : [...options.onClose];
-  const log: FastifyBaseLogger =
-    options.logger ?? pino({ level: options.logLevel ?? 'info', name: `antq-${agency}-subgraph` });
+  const log: FastifyBaseLogger = options.logger ?? pino({ level: options.logLevel ?? 'info', name: `antq-${agency}-subgraph` });
 
   let app: FastifyInstance | undefined;
   try {
@@ -210,9 +205,7 @@ export async function createSubgraphServer<TExtra extends object = Record<never,
     app = server;
     const graceful = trackConnectionsForClose(server, { agency, log, closeGraceMs: options.closeGraceMs ?? 10_000 });
 
-    const guard = options.subscription
-      ? createSubscriptionGuard({ schema, verify, maxDepth: queryDepth, maxTokens, log })
-      : undefined;
+    const guard = options.subscription ? createSubscriptionGuard({ schema, verify, maxDepth: queryDepth, maxTokens, log }) : undefined;
     if (guard) {
       // Before mercurius adds its routes, so its websocket handler gets wrapped.
       server.addHook('onRoute', (route) => {
@@ -236,9 +229,7 @@ export async function createSubgraphServer<TExtra extends object = Record<never,
       errorFormatter: createErrorFormatter({ log, bodyLimit }),
       context: (request) => admission.buildContext(request),
       additionalRouteOptions: { preHandler: admission.verifyGatewaySignature },
-      subscription: options.subscription
-        ? { ...(typeof options.subscription === 'object' ? options.subscription : {}), fullWsTransport: false }
-        : false,
+      subscription: options.subscription ? { ...(typeof options.subscription === 'object' ? options.subscription : {}), fullWsTransport: false } : false,
     });
     if (guard) server.graphql.addHook('preSubscriptionExecution', admission.admitSubscription(guard));
 

@@ -45,11 +45,7 @@ type ErrorLike = Error & {
   locations?: GraphQLFormattedError['locations'];
 };
 
-function formatted(
-  message: string,
-  code: string,
-  extra: { locations?: GraphQLFormattedError['locations']; extensions?: Record<string, unknown> } = {},
-): GraphQLFormattedError {
+function formatted(message: string, code: string, extra: { locations?: GraphQLFormattedError['locations']; extensions?: Record<string, unknown> } = {}): GraphQLFormattedError {
   return {
     message,
     ...(extra.locations && extra.locations.length > 0 ? { locations: extra.locations } : {}),
@@ -81,11 +77,9 @@ function classifyDocumentError(inner: unknown): Classified {
       if (tokens) {
         return {
           status: 400,
-          error: formatted(
-            `The operation has more than ${tokens[1]} tokens, which this subgraph refuses. Send a smaller operation.`,
-            ErrorCode.QUERY_TOO_COMPLEX,
-            { extensions: { maxTokens: Number(tokens[1]) } },
-          ),
+          error: formatted(`The operation has more than ${tokens[1]} tokens, which this subgraph refuses. Send a smaller operation.`, ErrorCode.QUERY_TOO_COMPLEX, {
+            extensions: { maxTokens: Number(tokens[1]) },
+          }),
         };
       }
       return { status: 400, error: formatted(message, ErrorCode.GRAPHQL_PARSE_FAILED, { ...(locations ? { locations } : {}) }) };
@@ -128,17 +122,11 @@ function classifyRequestError(original: ErrorLike, bodyLimit: number): Classifie
   if (code === 'MER_ERR_GQL_VALIDATION' && !Array.isArray(original.errors)) {
     return {
       status: 400,
-      error: formatted(
-        'The variables or extensions in the query string are not valid JSON. Send them as JSON, or send the operation with POST.',
-        ErrorCode.BAD_USER_INPUT,
-      ),
+      error: formatted('The variables or extensions in the query string are not valid JSON. Send them as JSON, or send the operation with POST.', ErrorCode.BAD_USER_INPUT),
     };
   }
   if (statusCode !== undefined && statusCode >= 400 && statusCode < 500 && (code.startsWith('FST_') || code.startsWith('MER_ERR_') || original.name === 'SyntaxError')) {
-    const hint =
-      statusCode === 415
-        ? 'Send the operation as JSON (content-type: application/json).'
-        : 'Send a JSON body { "query": "…", "variables": { … } }.';
+    const hint = statusCode === 415 ? 'Send the operation as JSON (content-type: application/json).' : 'Send a JSON body { "query": "…", "variables": { … } }.';
     return {
       status: statusCode,
       error: formatted(`The request could not be read: ${original.message}. ${hint}`, ErrorCode.BAD_USER_INPUT),

@@ -24,7 +24,10 @@ export function registerHealthRoutes(server: FastifyInstance, options: HealthOpt
   server.get('/readiness', async (request, reply) => {
     if (options.closing()) return reply.code(503).send({ status: 'closing', agency });
     try {
-      const result = await withTimeout(Promise.resolve().then(() => options.ready?.()), options.readinessTimeoutMs);
+      const result = await withTimeout(
+        Promise.resolve().then(() => options.ready?.()),
+        options.readinessTimeoutMs,
+      );
       if (result === false) return reply.code(503).send({ status: 'not ready', agency });
     } catch (error) {
       request.log.warn({ err: error }, 'Readiness check failed');

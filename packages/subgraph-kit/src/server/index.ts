@@ -10,11 +10,4 @@ export {
   type SubgraphSubscriptionOptions,
 } from './create-subgraph-server.js';
 export { createErrorFormatter, type ErrorFormatterOptions, type MercuriusErrorFormatter } from './error-formatter.js';
-export {
-  antqScalars,
-  attachScalarResolvers,
-  DateScalar,
-  DateTimeScalar,
-  VndScalar,
-  type SubgraphResolvers,
-} from './scalars.js';
+export { antqScalars, attachScalarResolvers, DateScalar, DateTimeScalar, VndScalar, type SubgraphResolvers } from './scalars.js';

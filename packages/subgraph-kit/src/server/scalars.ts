@@ -1,13 +1,4 @@
-import {
-  GraphQLError,
-  GraphQLScalarType,
-  Kind,
-  parse,
-  print,
-  type DocumentNode,
-  type GraphQLFieldResolver,
-  type ValueNode,
-} from 'graphql';
+import { GraphQLError, GraphQLScalarType, Kind, parse, print, type DocumentNode, type GraphQLFieldResolver, type ValueNode } from 'graphql';
 import { resolvers as scalarLibrary } from 'graphql-scalars';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- the map takes resolvers of any parent and argument types, as GraphQLResolverMap does */
@@ -151,10 +142,7 @@ function declaredScalars(document: DocumentNode): string[] {
  * already implement: `Date`, `DateTime` and `Vnd` from {@link antqScalars}, any other name from
  * graphql-scalars (`EmailAddress`, `URL`, `SafeInt` …). Returns a new resolver map.
  */
-export function attachScalarResolvers<TContext>(
-  typeDefs: string | DocumentNode,
-  resolvers: SubgraphResolvers<TContext>,
-): SubgraphResolvers<TContext> {
+export function attachScalarResolvers<TContext>(typeDefs: string | DocumentNode, resolvers: SubgraphResolvers<TContext>): SubgraphResolvers<TContext> {
   const document = typeof typeDefs === 'string' ? parse(typeDefs) : typeDefs;
   const attached: SubgraphResolvers<TContext> = { ...resolvers };
   for (const name of declaredScalars(document)) {

@@ -126,11 +126,7 @@ function readSubscribe(raw: unknown): Inspection | { readonly kind: 'subscribe';
 }
 
 /** Parses and validates the subscription document against the schema; the refusal, or the document. */
-function parseAndValidate(
-  id: string,
-  query: unknown,
-  options: SubscriptionGuardOptions,
-): Inspection | { readonly kind: 'valid'; readonly document: DocumentNode } {
+function parseAndValidate(id: string, query: unknown, options: SubscriptionGuardOptions): Inspection | { readonly kind: 'valid'; readonly document: DocumentNode } {
   if (typeof query !== 'string') {
     return refusal(id, {
       message: 'The subscription document must be a GraphQL string in payload.query.',
@@ -169,9 +165,7 @@ function checkOperation(id: string, document: DocumentNode, payload: Record<stri
   const operation = getOperationAST(document, operationName);
   if (!operation) {
     return refusal(id, {
-      message: operationName
-        ? `The document has no operation named "${operationName}".`
-        : 'The document has several operations; name the one to run in operationName.',
+      message: operationName ? `The document has no operation named "${operationName}".` : 'The document has several operations; name the one to run in operationName.',
       code: ErrorCode.GRAPHQL_VALIDATION_FAILED,
     });
   }

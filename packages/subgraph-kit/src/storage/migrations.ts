@@ -27,11 +27,15 @@ export async function runMigrations(storage: Storage, migrations: readonly Migra
     if (versions.has(migration.version)) throw new Error(`Two migrations have version ${migration.version}; give each its own number.`);
     versions.add(migration.version);
   }
-  await storage.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
-    version integer PRIMARY KEY, name text NOT NULL, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`).catch(async (error: unknown) => {
-    // Two processes creating the table at once: the loser sees a duplicate; the table exists.
-    if ((error as { code?: string }).code !== 'CONFLICT') throw error;
-  });
+  await storage
+    .query(
+      `CREATE TABLE IF NOT EXISTS schema_migrations (
+    version integer PRIMARY KEY, name text NOT NULL, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
+    )
+    .catch(async (error: unknown) => {
+      // Two processes creating the table at once: the loser sees a duplicate; the table exists.
+      if ((error as { code?: string }).code !== 'CONFLICT') throw error;
+    });
   const applied: number[] = [];
   await storage.transaction(async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);

@@ -20,8 +20,7 @@ export interface Storage extends SqlExecutor, AsyncDisposable {
 
 export type StorageOptions =
   /** Embedded PostgreSQL in WebAssembly: in memory without `dataDir`, else kept in that folder. */
-  | { readonly kind: 'pglite'; readonly dataDir?: string }
-  | { readonly kind: 'postgres'; readonly url: string; readonly poolSize?: number };
+  { readonly kind: 'pglite'; readonly dataDir?: string } | { readonly kind: 'postgres'; readonly url: string; readonly poolSize?: number };
 
 /** A configuration error at start-up: a plain Error with a stable code, never a GraphQL error. */
 export class StorageConfigError extends Error {
@@ -68,9 +67,7 @@ async function openPglite(dataDir: string | undefined): Promise<Storage> {
   };
   // Without parameters, `exec` runs several statements at once (migrations); with them, `query`.
   const run = async <Row>(executor: Pick<PGlite, 'query' | 'exec'>, sql: string, params?: readonly unknown[]) =>
-    params && params.length > 0
-      ? (await executor.query<Row>(sql, params as unknown[])).rows
-      : (((await executor.exec(sql)).at(-1)?.rows ?? []) as Row[]);
+    params && params.length > 0 ? (await executor.query<Row>(sql, params as unknown[])).rows : (((await executor.exec(sql)).at(-1)?.rows ?? []) as Row[]);
   const close = async () => {
     await queue;
     if (!db.closed) await db.close();
@@ -78,8 +75,7 @@ async function openPglite(dataDir: string | undefined): Promise<Storage> {
   return {
     kind: 'pglite',
     query: (sql, params) => exclusive(() => guarded(() => run(db, sql, params))),
-    transaction: (work) =>
-      exclusive(() => guarded(() => db.transaction((tx) => work({ query: (sql, params) => run(tx, sql, params) })))),
+    transaction: (work) => exclusive(() => guarded(() => db.transaction((tx) => work({ query: (sql, params) => run(tx, sql, params) })))),
     close,
     [Symbol.asyncDispose]: close,
   };

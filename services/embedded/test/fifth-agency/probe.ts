@@ -19,26 +19,37 @@ try {
     postGraphQL<Record<string, any>>(graph.gateway.url, { query, ...(variables ? { variables } : {}) }, { headers: { authorization: `Bearer ${token}` } });
 
   const areaView = await ask(policeRestricted, '{ area(code: "80") { name coastguard { agency models { totalCount } } police { agency } } }');
-  const created = await ask(editor, 'mutation { createCoastguardModel(input: { kind: "grassroots_mediation", status: ACTIVE, areaCode: "28159", name: "Tổ hòa giải ven biển" }) { id agency organisation area { code } } }');
-  const reported = await ask(editor, 'mutation { reportCoastguardObservation(input: { indicator: "crime_tips_received", areaCode: "28159", period: "2025-09", value: 3 }) { id value } }');
+  const created = await ask(
+    editor,
+    'mutation { createCoastguardModel(input: { kind: "grassroots_mediation", status: ACTIVE, areaCode: "28159", name: "Tổ hòa giải ven biển" }) { id agency organisation area { code } } }',
+  );
+  const reported = await ask(
+    editor,
+    'mutation { reportCoastguardObservation(input: { indicator: "crime_tips_received", areaCode: "28159", period: "2025-09", value: 3 }) { id value } }',
+  );
   const observationId = reported.data?.reportCoastguardObservation?.id as string;
-  const corrected = await ask(editor, 'mutation ($id: ID!) { correctCoastguardObservation(id: $id, input: { value: 4, note: "late report" }) { revision } }', { id: observationId });
+  const corrected = await ask(editor, 'mutation ($id: ID!) { correctCoastguardObservation(id: $id, input: { value: 4, note: "late report" }) { revision } }', {
+    id: observationId,
+  });
   const historyQuery = '{ coastguardObservations(filter: { area: "80" }) { nodes { value history { revision value } } } }';
   const historyBeforeGrant = await ask(policeRestricted, historyQuery);
   const historyOwner = await ask(editor, historyQuery);
-  const foreignWrite = await ask(policeEditor, 'mutation { createCoastguardModel(input: { kind: "grassroots_mediation", status: ACTIVE, areaCode: "28159", name: "not ours" }) { id } }');
+  const foreignWrite = await ask(
+    policeEditor,
+    'mutation { createCoastguardModel(input: { kind: "grassroots_mediation", status: ACTIVE, areaCode: "28159", name: "not ours" }) { id } }',
+  );
   const validUntil = new Date(Date.now() + 86_400_000).toISOString();
-  const granted = await ask(admin, 'mutation ($until: DateTime!) { grantCoastguardAccess(input: { grantee: POLICE, areaCode: "80", validUntil: $until }) { id active } }', { until: validUntil });
+  const granted = await ask(admin, 'mutation ($until: DateTime!) { grantCoastguardAccess(input: { grantee: POLICE, areaCode: "80", validUntil: $until }) { id active } }', {
+    until: validUntil,
+  });
   // The gateway learns of the grant from the agency's change feed; wait for that event to land.
   let historyAfterGrant = await ask(policeRestricted, historyQuery);
-  for (const deadline = Date.now() + 15_000; historyAfterGrant.errors && Date.now() < deadline; ) {
+  for (const deadline = Date.now() + 15_000; historyAfterGrant.errors && Date.now() < deadline;) {
     await new Promise((resolve) => setTimeout(resolve, 100));
     historyAfterGrant = await ask(policeRestricted, historyQuery);
   }
   const modelsAfter = await ask(policeRestricted, '{ coastguardModels(filter: { area: "80" }) { totalCount nodes { name } } }');
-  console.log(
-    JSON.stringify({ areaView, created, reported, corrected, historyBeforeGrant, historyOwner, foreignWrite, granted, historyAfterGrant, modelsAfter }),
-  );
+  console.log(JSON.stringify({ areaView, created, reported, corrected, historyBeforeGrant, historyOwner, foreignWrite, granted, historyAfterGrant, modelsAfter }));
 } finally {
   await graph.close();
   await rm(dataDir, { recursive: true, force: true });

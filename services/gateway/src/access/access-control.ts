@@ -37,12 +37,14 @@ export function accessControlOptions(grants: GrantDirectory) {
     extractPolicies: async (user: Caller | null) => {
       if (!user) return [];
       const policies = [restrictedPolicy(user.agency)];
-      if (user.clearance === Classification.RESTRICTED) for (const owner of new Set((await grants.grantsFor(user.agency)).map((grant) => grant.owner))) policies.push(restrictedPolicy(owner));
+      if (user.clearance === Classification.RESTRICTED)
+        for (const owner of new Set((await grants.grantsFor(user.agency)).map((grant) => grant.owner))) policies.push(restrictedPolicy(owner));
       return policies;
     },
     validateUser(params: ValidateParams): GraphQLError | undefined {
       const coordinate = `${params.parentType.name}.${params.fieldNode.name.value}`;
-      const guarded = params.fieldAuthArgs || params.typeAuthArgs || params.fieldScopes?.length || params.typeScopes?.length || params.fieldPolicies?.length || params.typePolicies?.length;
+      const guarded =
+        params.fieldAuthArgs || params.typeAuthArgs || params.fieldScopes?.length || params.typeScopes?.length || params.fieldPolicies?.length || params.typePolicies?.length;
       if (!guarded) return undefined;
       const error = (code: string, message: string, details: Record<string, unknown> = {}) =>
         new GraphQLError(message, { nodes: [params.fieldNode as never], path: params.path as (string | number)[], extensions: { code, field: coordinate, ...details } });

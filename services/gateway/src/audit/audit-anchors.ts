@@ -44,8 +44,7 @@ const NATS_STREAM = 'ANTQ_AUDIT_ANCHORS';
 const subjectOf = (stream: string) => `antq.audit-anchors.${stream}`;
 
 // Fixed field order: the MAC covers exactly these fields, whatever order a JSON reader keeps.
-const sealedText = (c: AuditCheckpoint) =>
-  JSON.stringify({ v: 1, count: c.count, seq: c.seq, hash: c.hash, at: c.at, keyId: c.keyId, keyedFrom: c.keyedFrom });
+const sealedText = (c: AuditCheckpoint) => JSON.stringify({ v: 1, count: c.count, seq: c.seq, hash: c.hash, at: c.at, keyId: c.keyId, keyedFrom: c.keyedFrom });
 
 /**
  * Seals a checkpoint with HMAC-SHA256 under a key derived from the audit key. Not Ed25519: the

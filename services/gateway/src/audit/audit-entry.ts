@@ -255,7 +255,6 @@ export async function readPage(db: SqlExecutor, after: number, limit: number): P
   return rows.map(fromRow);
 }
 
-
 /** Where keyed entries begin and with which key; undefined for a log no keyed gateway has opened. */
 export interface ChainMarker {
   readonly keyedFrom: number;

@@ -233,10 +233,13 @@ async function createCheckpointer(options: {
       if (!head || committed.seq > head.seq) head = committed;
       if (now) return writeNow();
       if (!timer) {
-        timer = setTimeout(() => {
-          timer = undefined;
-          writeNow().catch(() => undefined); // reported through onError
-        }, Math.max(0, lastAt + options.intervalMs - Date.now()));
+        timer = setTimeout(
+          () => {
+            timer = undefined;
+            writeNow().catch(() => undefined); // reported through onError
+          },
+          Math.max(0, lastAt + options.intervalMs - Date.now()),
+        );
       }
       return Promise.resolve();
     },

@@ -31,7 +31,12 @@ const broken = (kind: AuditBreakKind, entries: number, firstBadSeq: number, reas
 export async function verifyAuditChain(db: SqlExecutor, options: ChainVerifyOptions): Promise<AuditVerification> {
   const marker = await readChainMarker(db);
   if (marker && marker.keyId !== options.key.id) {
-    return broken('wrong-key', 0, marker.keyedFrom, `the log is sealed with audit key ${marker.keyId}, not with the key given (${options.key.id}): give the key the gateway was started with`);
+    return broken(
+      'wrong-key',
+      0,
+      marker.keyedFrom,
+      `the log is sealed with audit key ${marker.keyId}, not with the key given (${options.key.id}): give the key the gateway was started with`,
+    );
   }
   // No marker: no keyed gateway ever opened this log, so every entry is v1 (the checkpoints say otherwise if that is a lie).
   const keyedFrom = marker?.keyedFrom ?? Number.POSITIVE_INFINITY;
@@ -42,7 +47,12 @@ export async function verifyAuditChain(db: SqlExecutor, options: ChainVerifyOpti
   const anchors = await checkAnchors(db, options.key, options.anchors, { head: chain.entries, marker });
   if ('kind' in anchors) return anchors;
   if (!anchors.latest && chain.entries > 0) {
-    return broken('unanchored', chain.entries, chain.entries, `the log has ${chain.entries} entries but no checkpoint was found: point the verifier at the folder (or NATS stream) the gateway writes checkpoints to; without one, entries cut off the end cannot be detected`);
+    return broken(
+      'unanchored',
+      chain.entries,
+      chain.entries,
+      `the log has ${chain.entries} entries but no checkpoint was found: point the verifier at the folder (or NATS stream) the gateway writes checkpoints to; without one, entries cut off the end cannot be detected`,
+    );
   }
   const latestCheckpoint = anchors.latest ? { seq: anchors.latest.seq, at: anchors.latest.at } : null;
   return { ok: true, entries: chain.entries, unkeyedEntries, checkpoints: anchors.count, latestCheckpoint };
@@ -64,7 +74,12 @@ async function walkChain(db: SqlExecutor, options: ChainVerifyOptions, keyedFrom
         // The later entry's own seal still covers its prev_hash, so it is the earlier one that changed.
         return expectedSeq === 1
           ? broken('deleted', 0, 1, 'the first entry does not start from the genesis hash: the log was cut at its start, or rewritten')
-          : broken('rewritten', checked - 1, expectedSeq - 1, `entry #${expectedSeq - 1} no longer has the hash entry #${expectedSeq} recorded for it: it was replaced, with a recomputed hash`);
+          : broken(
+              'rewritten',
+              checked - 1,
+              expectedSeq - 1,
+              `entry #${expectedSeq - 1} no longer has the hash entry #${expectedSeq} recorded for it: it was replaced, with a recomputed hash`,
+            );
       }
       const keyed = entry.seq >= keyedFrom;
       if ((keyed ? entrySeal(options.key, entry.prevHash, entry) : entryHash(entry.prevHash, entry)) !== entry.hash) {
@@ -102,7 +117,10 @@ async function checkAnchors(db: SqlExecutor, key: AuditKey, anchors: AuditAnchor
   let divergedAt: SignedCheckpoint | undefined;
   let batch: SignedCheckpoint[] = [];
   const compare = async () => {
-    const stored = await hashesAt(db, batch.map((checkpoint) => checkpoint.seq));
+    const stored = await hashesAt(
+      db,
+      batch.map((checkpoint) => checkpoint.seq),
+    );
     for (const checkpoint of batch) {
       const hash = stored.get(checkpoint.seq);
       if (hash !== undefined && hash !== checkpoint.hash && (!divergedAt || checkpoint.seq < divergedAt.seq)) divergedAt = checkpoint;
@@ -172,7 +190,10 @@ async function lastMatchingBelow(db: SqlExecutor, anchors: AuditAnchorOptions, s
   let best = 0;
   let batch: SignedCheckpoint[] = [];
   const compare = async () => {
-    const stored = await hashesAt(db, batch.map((checkpoint) => checkpoint.seq));
+    const stored = await hashesAt(
+      db,
+      batch.map((checkpoint) => checkpoint.seq),
+    );
     for (const checkpoint of batch) if (stored.get(checkpoint.seq) === checkpoint.hash) best = Math.max(best, checkpoint.seq);
     batch = [];
   };

@@ -39,7 +39,9 @@ function findDataDir(): string | undefined {
   const candidates = candidateDataDirs(env, process.cwd(), dirname(fileURLToPath(import.meta.url)));
   const found = candidates.find((dir) => existsSync(auditLocationsIn(dir).database));
   if (found || url) return found;
-  return stop(`No audit log found; looked in ${candidates.map((dir) => auditLocationsIn(dir).database).join(', ')}. Pass --data-dir with the data folder of \`npm start\` or of the gateway, or --database-url for PostgreSQL.`);
+  return stop(
+    `No audit log found; looked in ${candidates.map((dir) => auditLocationsIn(dir).database).join(', ')}. Pass --data-dir with the data folder of \`npm start\` or of the gateway, or --database-url for PostgreSQL.`,
+  );
 }
 
 const locations = dataDir ? auditLocationsIn(dataDir) : undefined;
@@ -73,14 +75,18 @@ function findAnchors(): AuditAnchorOptions {
 const key = await findKey().catch((error: unknown) => stop(`The audit key cannot be read: ${(error as Error).message}`));
 const anchors = findAnchors();
 const options: StorageOptions = url ? { kind: 'postgres', url, poolSize: 1 } : { kind: 'pglite', dataDir: locations!.database };
-console.error(`Verifying ${url ? 'the audit database at --database-url' : locations!.database} with audit key ${key.id} against checkpoints in ${[anchors.dir, anchors.natsUrl].filter(Boolean).join(' and ')}`);
+console.error(
+  `Verifying ${url ? 'the audit database at --database-url' : locations!.database} with audit key ${key.id} against checkpoints in ${[anchors.dir, anchors.natsUrl].filter(Boolean).join(' and ')}`,
+);
 const storage = await createStorage(options);
 try {
   // Read-only on purpose: the verifier never migrates or writes the database it judges.
   report(await verifyAuditChain(storage, { key, anchors, onProgress: (checked) => console.error(`checked ${checked} entries…`) }));
 } catch (error) {
   const missing = (error as { code?: string }).code === '42P01';
-  console.error(missing ? "This database has no audit_log table: point the verifier at the gateway's audit database." : `Could not read the audit log: ${(error as Error).message}`);
+  console.error(
+    missing ? "This database has no audit_log table: point the verifier at the gateway's audit database." : `Could not read the audit log: ${(error as Error).message}`,
+  );
   process.exitCode = 2;
 } finally {
   await storage.close();
@@ -96,7 +102,9 @@ function report(verdict: AuditVerification): void {
       );
     }
     if (verdict.latestCheckpoint) {
-      console.log(`${verdict.checkpoints} checkpoint${verdict.checkpoints === 1 ? ' matches' : 's match'}; the newest covers entries up to #${verdict.latestCheckpoint.seq} (${verdict.latestCheckpoint.at}); entries after it are not yet anchored`);
+      console.log(
+        `${verdict.checkpoints} checkpoint${verdict.checkpoints === 1 ? ' matches' : 's match'}; the newest covers entries up to #${verdict.latestCheckpoint.seq} (${verdict.latestCheckpoint.at}); entries after it are not yet anchored`,
+      );
     }
     return;
   }

@@ -32,7 +32,6 @@ export function callerOfContext(context: unknown): Caller | undefined {
   return parsed.ok ? parsed.caller : undefined;
 }
 
-
 const refusal = (problem: string) =>
   `The bearer token's claims do not describe an ANTQ caller: ${problem}. Ask your identity provider for a token with valid claims (npm run token in the embedded mode).`;
 

@@ -20,13 +20,9 @@ export function useChangeStreamGuards(): GatewayPlugin {
   return {
     onSubscribe({ args, setResultAndStopExecution }) {
       const operation = getOperationAST(args.document, args.operationName);
-      const field = operation?.selectionSet.selections.find(
-        (selection): selection is FieldNode => selection.kind === Kind.FIELD && selection.name.value === 'changes',
-      );
+      const field = operation?.selectionSet.selections.find((selection): selection is FieldNode => selection.kind === Kind.FIELD && selection.name.value === 'changes');
       if (!field) return undefined;
-      const cursorField = field.selectionSet?.selections.find(
-        (selection): selection is FieldNode => selection.kind === Kind.FIELD && selection.name.value === 'cursor',
-      );
+      const cursorField = field.selectionSet?.selections.find((selection): selection is FieldNode => selection.kind === Kind.FIELD && selection.name.value === 'cursor');
       const selection: ChangeSelection = {
         field: field.alias?.value ?? field.name.value,
         ...(cursorField ? { cursor: cursorField.alias?.value ?? cursorField.name.value } : {}),

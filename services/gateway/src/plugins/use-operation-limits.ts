@@ -12,10 +12,9 @@ type LimitName = 'depth' | 'aliases' | 'tokens' | 'cost' | 'directives';
 function rejectAs(limit: LimitName, max: number) {
   return [
     (context: ValidationContext | null, error: GraphQLError) => {
-      const typed = new GraphQLError(
-        `${error.message.replace(/^Syntax Error: /, '')} Split the operation into smaller ones, or ask for fewer fields.`,
-        { extensions: { code: ErrorCode.QUERY_TOO_COMPLEX, limit, max } },
-      );
+      const typed = new GraphQLError(`${error.message.replace(/^Syntax Error: /, '')} Split the operation into smaller ones, or ask for fewer fields.`, {
+        extensions: { code: ErrorCode.QUERY_TOO_COMPLEX, limit, max },
+      });
       if (context) context.reportError(typed);
       else throw typed;
     },

@@ -37,7 +37,12 @@ export function createResponseCache(options: ResponseCacheOptions & { analyse: O
   const rawBodies = new WeakMap<FastifyRequest, string>();
   const states = new WeakMap<object, CacheRequestState>();
   const requests = options.metrics
-    ? new Counter({ name: 'antq_response_cache_requests', help: 'GraphQL requests by what the response cache did with them (hit, stored, passed).', labelNames: ['result'], registers: [options.metrics] })
+    ? new Counter({
+        name: 'antq_response_cache_requests',
+        help: 'GraphQL requests by what the response cache did with them (hit, stored, passed).',
+        labelNames: ['result'],
+        registers: [options.metrics],
+      })
     : undefined;
 
   const keyOf = (request: FastifyRequest, caller: Caller | undefined) => cacheKey(request, rawBodies.get(request), caller);

@@ -57,11 +57,7 @@ async function designatedArea(tx: SqlExecutor, designationId: string): Promise<s
  * validation, each with its change event, in one transaction, skipping ids already stored.
  * Returns how many records were written.
  */
-export async function loadPoliceDesignations(
-  storage: Storage,
-  areas: NonNullable<ValidationOptions['areas']>,
-  dataset: PoliceDesignationDataset,
-): Promise<number> {
+export async function loadPoliceDesignations(storage: Storage, areas: NonNullable<ValidationOptions['areas']>, dataset: PoliceDesignationDataset): Promise<number> {
   const options: ValidationOptions = { agency: 'police', areas };
   return storage.transaction(async (tx) => {
     let written = 0;
@@ -78,7 +74,10 @@ export async function loadPoliceDesignations(
 
     for (const [kind, list, validate] of DESIGNATION_LISTS) {
       const inputs: readonly { readonly id: string }[] = dataset[list] ?? [];
-      const stored = await designationStore.byIds(tx, inputs.map((input) => input.id));
+      const stored = await designationStore.byIds(
+        tx,
+        inputs.map((input) => input.id),
+      );
       for (const [i, input] of inputs.entries()) {
         if (stored[i]) continue;
         const valid: Record<string, unknown> & { year: number } = { ...validate(input, options) };

@@ -75,9 +75,13 @@ async function storeDesignation(ctx: PoliceContext, request: WriteRequest, recor
     if (record.residentialAreaId) {
       const [residential] = await designationStore.residentialAreasByIds(tx, [record.residentialAreaId]);
       if (!residential || residential.communeCode !== record.areaCode) {
-        throw new AntqError(ErrorCode.BAD_USER_INPUT, `Residential area "${record.residentialAreaId}" is not registered under ${record.areaCode}. Register it with registerResidentialArea first.`, {
-          issues: [{ path: 'input.residentialAreaId', message: `expected a residential area of commune ${record.areaCode}` }],
-        });
+        throw new AntqError(
+          ErrorCode.BAD_USER_INPUT,
+          `Residential area "${record.residentialAreaId}" is not registered under ${record.areaCode}. Register it with registerResidentialArea first.`,
+          {
+            issues: [{ path: 'input.residentialAreaId', message: `expected a residential area of commune ${record.areaCode}` }],
+          },
+        );
       }
     }
     const stored = await designationStore.insert(tx, record, caller.subject);
@@ -94,8 +98,10 @@ function newId(kind: string): string {
 
 /** Resolvers for what only the police subgraph has: residential areas and area designations. */
 export function createDesignationResolvers() {
-  const listInView = (loader: keyof Pick<PoliceContext['designations'], 'complexAreaDesignations' | 'safetyRecognitions' | 'exemplaryCommunePilots' | 'movementRatings'>) =>
-    (view: Parent, _: Args, ctx: PoliceContext) => ctx.designations[loader].load({ key: String(view.areaCode), scope: ctx.scopes.scopeOf(String(view.areaCode)) });
+  const listInView =
+    (loader: keyof Pick<PoliceContext['designations'], 'complexAreaDesignations' | 'safetyRecognitions' | 'exemplaryCommunePilots' | 'movementRatings'>) =>
+    (view: Parent, _: Args, ctx: PoliceContext) =>
+      ctx.designations[loader].load({ key: String(view.areaCode), scope: ctx.scopes.scopeOf(String(view.areaCode)) });
 
   return {
     Query: {
@@ -116,7 +122,11 @@ export function createDesignationResolvers() {
         const start = after ? rows.findIndex((row) => String(row.sort_year) === after.name && String(row.id) === after.id) + 1 : 0;
         const window = rows.slice(start, start + size + 1);
         const records = (await ctx.designations.byId.loadMany(window.map((row) => String(row.id)))) as StoredDesignation[];
-        return toPage(records.map((record) => ({ ...record, name: String(record.year) })), size, rows.length);
+        return toPage(
+          records.map((record) => ({ ...record, name: String(record.year) })),
+          size,
+          rows.length,
+        );
       },
     },
 
@@ -144,7 +154,9 @@ export function createDesignationResolvers() {
         const input = validateTransformationResultInput(withoutNulls(args.input as Args));
         const designation = await ctx.designations.byId.load(input.designationId);
         if (!designation || designation.kind !== 'complex_area_designation') {
-          throw new AntqError(ErrorCode.NOT_FOUND, `No key complex area designation "${input.designationId}". List them with complexAreaDesignations.`, { details: { id: input.designationId } });
+          throw new AntqError(ErrorCode.NOT_FOUND, `No key complex area designation "${input.designationId}". List them with complexAreaDesignations.`, {
+            details: { id: input.designationId },
+          });
         }
         return storeDesignation(ctx, { args, info }, { ...input, id: input.id ?? newId('transformation_result'), kind: 'transformation_result', areaCode: designation.areaCode });
       },

@@ -1,12 +1,7 @@
 import { scopePairs, type SqlExecutor } from '@antq/subgraph-kit';
 
 /** Kinds of yearly designation the police record for an area. */
-export type DesignationKind =
-  | 'complex_area_designation'
-  | 'transformation_result'
-  | 'safety_recognition'
-  | 'exemplary_commune_pilot'
-  | 'movement_rating';
+export type DesignationKind = 'complex_area_designation' | 'transformation_result' | 'safety_recognition' | 'exemplary_commune_pilot' | 'movement_rating';
 
 /** A designation as stored: the shared columns plus its own fields. */
 export interface StoredDesignation {
@@ -78,20 +73,22 @@ export const designationStore = {
   },
 
   async resultsOf(db: SqlExecutor, designationIds: readonly string[]): Promise<StoredDesignation[][]> {
-    const rows = await db.query<Row>(
-      `SELECT * FROM area_designations WHERE kind = 'transformation_result' AND designation_id = ANY($1::text[]) ORDER BY year, id`,
-      [designationIds],
-    );
+    const rows = await db.query<Row>(`SELECT * FROM area_designations WHERE kind = 'transformation_result' AND designation_id = ANY($1::text[]) ORDER BY year, id`, [
+      designationIds,
+    ]);
     const lists = new Map<string, StoredDesignation[]>(designationIds.map((id) => [id, []]));
     for (const row of rows) lists.get(String(row.designation_id))?.push(designationFromRow(row));
     return designationIds.map((id) => lists.get(id)!);
   },
 
   async insertResidentialArea(db: SqlExecutor, area: StoredResidentialArea, createdBy: string): Promise<StoredResidentialArea> {
-    const rows = await db.query<Row>(
-      'INSERT INTO residential_areas (id, commune_code, name, local_kind, created_by) VALUES ($1, $2, $3, $4, $5) RETURNING *',
-      [area.id, area.communeCode, area.name, area.localKind, createdBy],
-    );
+    const rows = await db.query<Row>('INSERT INTO residential_areas (id, commune_code, name, local_kind, created_by) VALUES ($1, $2, $3, $4, $5) RETURNING *', [
+      area.id,
+      area.communeCode,
+      area.name,
+      area.localKind,
+      createdBy,
+    ]);
     return residentialAreaFromRow(rows[0]!);
   },
 

@@ -7,7 +7,14 @@ import { createWebhookDispatcher, type WebhookDispatcher, type WebhookLeaseOptio
 import { createWebhookResolvers } from './webhook-resolvers.js';
 import { createWebhookStore, type WebhookStore } from './webhook-store.js';
 
-export { createWebhookDispatcher, toWebhookPayload, type WebhookDispatcher, type WebhookDispatcherOptions, type WebhookLeaseOptions, type WebhookPayload } from './webhook-delivery.js';
+export {
+  createWebhookDispatcher,
+  toWebhookPayload,
+  type WebhookDispatcher,
+  type WebhookDispatcherOptions,
+  type WebhookLeaseOptions,
+  type WebhookPayload,
+} from './webhook-delivery.js';
 export { createWebhookResolvers, toWebhookObject } from './webhook-resolvers.js';
 export { createWebhookStore, webhookMigrations, WebhookLeaseLostError, type DeliveryRecord, type WebhookRecord, type WebhookStore } from './webhook-store.js';
 export {

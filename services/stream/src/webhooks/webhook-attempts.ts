@@ -58,7 +58,9 @@ async function attempt(context: WebhookWorkerContext, input: DeliveryInput, body
     }
     const name = (cause as Error).name;
     const error =
-      name === 'TimeoutError' || name === 'AbortError' ? `The endpoint did not answer within ${context.timeoutMs} ms.` : `The endpoint could not be reached: ${describeFetchError(cause)}`;
+      name === 'TimeoutError' || name === 'AbortError'
+        ? `The endpoint did not answer within ${context.timeoutMs} ms.`
+        : `The endpoint could not be reached: ${describeFetchError(cause)}`;
     return { status: null, error };
   }
 }

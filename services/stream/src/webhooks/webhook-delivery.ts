@@ -111,14 +111,17 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
       // Webhooks registered through another instance get a worker here too (which waits for the lease).
       const rescan = () => {
         rescanTimer = setTimeout(() => {
-          store.listActive().then(
-            (active) => {
-              for (const webhook of active) add(webhook);
-            },
-            (error: unknown) => report('', error),
-          ).finally(() => {
-            if (!closed) rescan();
-          });
+          store
+            .listActive()
+            .then(
+              (active) => {
+                for (const webhook of active) add(webhook);
+              },
+              (error: unknown) => report('', error),
+            )
+            .finally(() => {
+              if (!closed) rescan();
+            });
         }, rescanMs);
         rescanTimer.unref();
       };

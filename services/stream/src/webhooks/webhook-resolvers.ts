@@ -80,7 +80,8 @@ function checkSecret(value: unknown): string {
     if (!standardSecretKey(value)) throw refuse(`"whsec_…" is not a Standard Webhooks secret; ${howTo}`);
     return value;
   }
-  if (value.length < MIN_LEGACY_SECRET_LENGTH || value.length > MAX_SECRET_LENGTH) throw refuse(`a secret of your own must be ${MIN_LEGACY_SECRET_LENGTH} to ${MAX_SECRET_LENGTH} characters; better, ${howTo}`);
+  if (value.length < MIN_LEGACY_SECRET_LENGTH || value.length > MAX_SECRET_LENGTH)
+    throw refuse(`a secret of your own must be ${MIN_LEGACY_SECRET_LENGTH} to ${MAX_SECRET_LENGTH} characters; better, ${howTo}`);
   return value;
 }
 
@@ -91,7 +92,9 @@ export function createWebhookResolvers(options: WebhookResolverOptions) {
   async function ownedWebhook(caller: Caller, id: string): Promise<WebhookRecord> {
     const webhook = await store.get(id);
     if (!webhook) {
-      throw new AntqError(ErrorCode.NOT_FOUND, `No Webhook with id "${id}". Check the id, or list the Webhook records with a query to find it.`, { details: { kind: 'Webhook', id } });
+      throw new AntqError(ErrorCode.NOT_FOUND, `No Webhook with id "${id}". Check the id, or list the Webhook records with a query to find it.`, {
+        details: { kind: 'Webhook', id },
+      });
     }
     if (webhook.agency !== caller.agency) {
       throw new AntqError(
@@ -121,11 +124,7 @@ export function createWebhookResolvers(options: WebhookResolverOptions) {
       },
     },
     Mutation: {
-      async registerWebhook(
-        _: unknown,
-        args: { input: { url: string; secret?: string | null; filter?: Record<string, unknown> | null; after?: string | null } },
-        ctx: Context,
-      ) {
+      async registerWebhook(_: unknown, args: { input: { url: string; secret?: string | null; filter?: Record<string, unknown> | null; after?: string | null } }, ctx: Context) {
         const caller = requireCaller(ctx);
         const input = args.input ?? ({} as typeof args.input);
         const url = checkUrl(input.url);

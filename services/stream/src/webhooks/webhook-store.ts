@@ -269,10 +269,7 @@ export function createWebhookStore(storage: Storage) {
 
     /** Newest first. */
     async deliveries(webhookId: string, first: number): Promise<DeliveryRecord[]> {
-      const rows = await storage.query<DeliveryRow>(`SELECT ${DELIVERY_COLUMNS} FROM webhook_deliveries WHERE webhook_id = $1 ORDER BY id DESC LIMIT $2`, [
-        webhookId,
-        first,
-      ]);
+      const rows = await storage.query<DeliveryRow>(`SELECT ${DELIVERY_COLUMNS} FROM webhook_deliveries WHERE webhook_id = $1 ORDER BY id DESC LIMIT $2`, [webhookId, first]);
       return rows.map(toDelivery);
     },
   };
@@ -281,31 +278,31 @@ export function createWebhookStore(storage: Storage) {
 /** The lease queries of the store: which stream instance delivers a webhook. */
 function leaseQueries(storage: Storage) {
   return {
-  /**
-   * Takes or renews the lease of an active webhook for `owner` until `ttlMs` from now (database
-   * time): it succeeds when nobody holds it, the holder's lease ran out, or `owner` holds it.
-   * Returns the webhook as stored (with its current `delivered_through`), or undefined.
-   */
-  async takeLease(id: string, owner: string, ttlMs: number): Promise<WebhookRecord | undefined> {
-    const [row] = await storage.query<WebhookRow>(
-      `UPDATE webhooks SET lease_owner = $2, lease_until = now() + $3::integer * interval '1 millisecond'
+    /**
+     * Takes or renews the lease of an active webhook for `owner` until `ttlMs` from now (database
+     * time): it succeeds when nobody holds it, the holder's lease ran out, or `owner` holds it.
+     * Returns the webhook as stored (with its current `delivered_through`), or undefined.
+     */
+    async takeLease(id: string, owner: string, ttlMs: number): Promise<WebhookRecord | undefined> {
+      const [row] = await storage.query<WebhookRow>(
+        `UPDATE webhooks SET lease_owner = $2, lease_until = now() + $3::integer * interval '1 millisecond'
        WHERE id = $1 AND removed_at IS NULL AND (lease_owner IS NULL OR lease_until IS NULL OR lease_until < now() OR lease_owner = $2)
        RETURNING ${WEBHOOK_COLUMNS}`,
-      [id, owner, Math.max(1, Math.round(ttlMs))],
-    );
-    return row ? toWebhook(row) : undefined;
-  },
+        [id, owner, Math.max(1, Math.round(ttlMs))],
+      );
+      return row ? toWebhook(row) : undefined;
+    },
 
-  /** Gives a held lease up, so another instance can take the webhook at once. */
-  async releaseLease(id: string, owner: string): Promise<void> {
-    await storage.query('UPDATE webhooks SET lease_owner = NULL, lease_until = NULL WHERE id = $1 AND lease_owner = $2', [id, owner]);
-  },
+    /** Gives a held lease up, so another instance can take the webhook at once. */
+    async releaseLease(id: string, owner: string): Promise<void> {
+      await storage.query('UPDATE webhooks SET lease_owner = NULL, lease_until = NULL WHERE id = $1 AND lease_owner = $2', [id, owner]);
+    },
 
-  /** Who holds a webhook's lease, and until when (null: nobody). */
-  async lease(id: string): Promise<{ owner: string | null; until: string | null } | undefined> {
-    const [row] = await storage.query<{ lease_owner: string | null; lease_until: Date | string | null }>('SELECT lease_owner, lease_until FROM webhooks WHERE id = $1', [id]);
-    return row ? { owner: row.lease_owner, until: row.lease_until === null ? null : iso(row.lease_until) } : undefined;
-  },
+    /** Who holds a webhook's lease, and until when (null: nobody). */
+    async lease(id: string): Promise<{ owner: string | null; until: string | null } | undefined> {
+      const [row] = await storage.query<{ lease_owner: string | null; lease_until: Date | string | null }>('SELECT lease_owner, lease_until FROM webhooks WHERE id = $1', [id]);
+      return row ? { owner: row.lease_owner, until: row.lease_until === null ? null : iso(row.lease_until) } : undefined;
+    },
   };
 }
 

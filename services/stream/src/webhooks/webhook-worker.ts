@@ -25,7 +25,9 @@ export async function runWebhookWorker(context: WebhookWorkerContext, webhookId:
   };
   const retryMaxMs = Math.min(context.backoffMaxMs, context.leaseRetryMs);
   while (!signal.aborted) {
-    const webhook = await retryUntilDone(takeLease, { minDelayMs: Math.min(context.backoff(1), retryMaxMs), maxDelayMs: retryMaxMs, signal, onFailure: report }).catch(() => 'removed' as const);
+    const webhook = await retryUntilDone(takeLease, { minDelayMs: Math.min(context.backoff(1), retryMaxMs), maxDelayMs: retryMaxMs, signal, onFailure: report }).catch(
+      () => 'removed' as const,
+    );
     if (webhook === 'removed') return; // or stopped
     if (!webhook) {
       // Another instance delivers it; take over if its lease runs out.
