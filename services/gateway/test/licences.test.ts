@@ -52,7 +52,7 @@ describe('LICENSES.md', () => {
 
   it('reads the workspaces and the table it checks', () => {
     expect(workspaces.map(({ manifest }) => manifest.name)).toEqual(expect.arrayContaining(['@antq/sdk', '@antq/subgraph-kit', '@antq/gateway', '@antq/stream']));
-    expect(table.get('zod')).toEqual({ licence: 'MIT', usedBy: ['@antq/sdk'] });
+    expect(table.get('zod')).toEqual({ licence: 'MIT', usedBy: ['@antq/gateway', '@antq/sdk', '@antq/stream', '@antq/subgraph-kit'] });
   });
 
   it('lists every runtime dependency of every workspace, with the licence it declares and who uses it', () => {
