@@ -52,6 +52,7 @@ const VARIANTS: readonly TargetKind[] = ['ours-no-audit', 'ours-no-metrics'];
  * Apollo stack (Apollo Gateway over `@apollo/server` subgraphs). "Best peer" is the best of them.
  */
 const PEERS: readonly TargetKind[] = ['hive', 'apollo', 'apollo-stack'];
+type Targets = Map<TargetKind, { child: Child; url: string }>;
 const settings = {
   rounds: Number(option('rounds') ?? (quick ? 2 : 5)),
   seconds: Number(option('seconds') ?? (quick ? 1.6 : 10)),
@@ -339,14 +340,7 @@ async function main(): Promise<void> {
           targets.set(kind, { child, url });
         }),
     );
-    // The table's order, whatever order they came up in.
-    const rank = [...ALL_TARGETS.slice(0, 1), ...VARIANTS, ...ALL_TARGETS.slice(1)];
-    const order = [...targets.keys()].sort((a, b) => rank.indexOf(a) - rank.indexOf(b));
-    for (const kind of order) {
-      const entry = targets.get(kind)!;
-      targets.delete(kind);
-      targets.set(kind, entry);
-    }
+    orderTargets(targets);
     if (monolithChild) {
       if (storages.shared) {
         await datasetLoaded;
@@ -370,35 +364,7 @@ async function main(): Promise<void> {
     log(`Everything is up. CPU spent starting: ${startupCpu.join(', ')}`);
 
     // --- Answers and subgraph calls.
-    log('Checking that every target answers every operation alike (and counting subgraph calls)');
-    const answerIssues: string[] = [];
-    const invalid = new Set<string>();
-    const subgraphCalls = new Map<string, number>();
-    for (const operation of operations) {
-      let reference: unknown;
-      for (const [kind, target] of targets) {
-        const before = await Promise.all(subgraphsOf(kind).map((child) => child.call<number>('requests')));
-        const { status, json } = await post(target.url, requestBody(operation), token);
-        const after = await Promise.all(subgraphsOf(kind).map((child) => child.call<number>('requests')));
-        const calls = after.reduce((sum, count, index) => sum + count - before[index]!, 0);
-        subgraphCalls.set(`${operation.key}|${kind}`, calls);
-        if (status !== 200 || json.errors?.length) {
-          answerIssues.push(`${operation.key} on ${kind}: HTTP ${status} ${json.errors?.map((error) => error.message).join('; ') ?? ''}`.slice(0, 400));
-          invalid.add(`${operation.key}|${kind}`);
-        }
-        if (reference === undefined) reference = json.data;
-        else {
-          const difference = firstDifference(reference, json.data);
-          if (difference) {
-            answerIssues.push(`${operation.key} on ${kind} differs from ${[...targets.keys()][0]}: ${difference}`);
-            invalid.add(`${operation.key}|${kind}`);
-          }
-        }
-      }
-      log(`  ${operation.key}: subgraph calls per request ${[...targets.keys()].map((kind) => `${kind} ${subgraphCalls.get(`${operation.key}|${kind}`)}`).join(', ')}`);
-    }
-    for (const issue of answerIssues) log(`  ! ${issue}`);
-    if (answerIssues.length === 0) log('  all targets answer alike, without errors');
+    const { answerIssues, invalid, subgraphCalls } = await checkAnswers(operations, targets, subgraphsOf, token);
 
     // --- Interleaved rounds.
     const kinds = [...targets.keys()];
@@ -410,44 +376,7 @@ async function main(): Promise<void> {
         ]
       : [];
     for (const [, target] of profiled) await target.child.call('profileStart');
-    const windows = settings.rounds * operations.length * kinds.length;
-    checkQuiet('before the load');
-    log(`Load: ${windows} measured windows, about ${Math.round((windows * (settings.seconds + settings.warmup + 0.3)) / 60)} min`);
-    for (let round = 0; round < settings.rounds; round++) {
-      for (const operation of operations) {
-        const order = kinds.map((_, index) => kinds[(index + round) % kinds.length]!);
-        const line: string[] = [];
-        for (const kind of order) {
-          const target = targets.get(kind)!;
-          const base: Omit<LoadWindow, 'seconds' | 'record'> = {
-            url: target.url,
-            body: requestBody(operation),
-            tokens,
-            connections: operation.key === 'rollup' ? settings.rollupConnections : settings.connections,
-          };
-          await settle([target.child, ...subgraphsOf(kind)]);
-          await load.call<LoadResult>('run', { window: { ...base, seconds: settings.warmup, record: false } });
-          const usageBefore = await target.child.usage();
-          const subgraphsBefore = await Promise.all(subgraphsOf(kind).map((child) => child.usage()));
-          const result = await load.call<LoadResult>('run', { window: { ...base, seconds: settings.seconds, record: true } });
-          const usageAfter = await target.child.usage();
-          const subgraphsAfter = await Promise.all(subgraphsOf(kind).map((child) => child.usage()));
-          const tally = tallyOf(operation.key, kind);
-          tally.requests += result.requests;
-          tally.non2xx += result.non2xx;
-          tally.errors += result.errors + result.timeouts;
-          tally.graphqlErrors += result.graphqlErrors;
-          tally.elapsedMs += result.elapsedMs;
-          tally.cpuUs += cpuUs(usageBefore, usageAfter);
-          tally.subgraphCpuUs += subgraphsAfter.reduce((sum, after, index) => sum + cpuUs(subgraphsBefore[index]!, after), 0);
-          tally.rssMax = Math.max(tally.rssMax, usageAfter.rss);
-          for (const latency of result.latencies) tally.latencies.push(latency);
-          const rps = result.requests / (result.elapsedMs / 1000);
-          line.push(`${kind} ${fmt(rps, rps < 10 ? 1 : 0)} rps`);
-        }
-        log(`  round ${round + 1}/${settings.rounds} ${operation.key}: ${line.join(', ')}`);
-      }
-    }
+    await runRounds({ operations, targets, subgraphsOf, tokens, load });
 
     const profileFiles: string[] = [];
     for (const [kind, target] of profiled) {
@@ -468,32 +397,140 @@ async function main(): Promise<void> {
       console.log(summariseProfile(JSON.parse(await readFile(file, 'utf8'))));
     }
 
-    const json = option('json') ?? join(benchDir, 'results', `${mode}-latest.json`);
-    await mkdir(join(json, '..'), { recursive: true });
-    await writeFile(
-      json,
-      JSON.stringify(
-        {
-          mode,
-          machine: { cpus: cpus().length, model: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, loads },
-          settings,
-          peers: PEERS,
-          dataset: described,
-          answerIssues,
-          results: report,
-          subgraphCalls: Object.fromEntries(subgraphCalls),
-          rollupVersusSql: rollup?.summary,
-        },
-        null,
-        2,
-      ),
-    );
-    log(`Results written to ${json}`);
+    await writeResults({ mode, described, answerIssues, report, subgraphCalls, rollup });
   } finally {
     log('Stopping the processes');
     await stopAll();
   }
   log('Done');
+}
+
+/** Puts the targets in the table's order, whatever order they came up in. */
+function orderTargets(targets: Targets): void {
+  const rank = [...ALL_TARGETS.slice(0, 1), ...VARIANTS, ...ALL_TARGETS.slice(1)];
+  const order = [...targets.keys()].sort((a, b) => rank.indexOf(a) - rank.indexOf(b));
+  for (const kind of order) {
+    const entry = targets.get(kind)!;
+    targets.delete(kind);
+    targets.set(kind, entry);
+  }
+}
+
+/** Checks that every target answers every operation alike, and counts the subgraph calls each makes. */
+async function checkAnswers(operations: readonly ReferenceOperation[], targets: Targets, subgraphsOf: (kind: TargetKind) => Child[], token: string) {
+  log('Checking that every target answers every operation alike (and counting subgraph calls)');
+  const answerIssues: string[] = [];
+  const invalid = new Set<string>();
+  const subgraphCalls = new Map<string, number>();
+  for (const operation of operations) {
+    let reference: unknown;
+    for (const [kind, target] of targets) {
+      const before = await Promise.all(subgraphsOf(kind).map((child) => child.call<number>('requests')));
+      const { status, json } = await post(target.url, requestBody(operation), token);
+      const after = await Promise.all(subgraphsOf(kind).map((child) => child.call<number>('requests')));
+      const calls = after.reduce((sum, count, index) => sum + count - before[index]!, 0);
+      subgraphCalls.set(`${operation.key}|${kind}`, calls);
+      if (status !== 200 || json.errors?.length) {
+        answerIssues.push(`${operation.key} on ${kind}: HTTP ${status} ${json.errors?.map((error) => error.message).join('; ') ?? ''}`.slice(0, 400));
+        invalid.add(`${operation.key}|${kind}`);
+      }
+      if (reference === undefined) reference = json.data;
+      else {
+        const difference = firstDifference(reference, json.data);
+        if (difference) {
+          answerIssues.push(`${operation.key} on ${kind} differs from ${[...targets.keys()][0]}: ${difference}`);
+          invalid.add(`${operation.key}|${kind}`);
+        }
+      }
+    }
+    log(`  ${operation.key}: subgraph calls per request ${[...targets.keys()].map((kind) => `${kind} ${subgraphCalls.get(`${operation.key}|${kind}`)}`).join(', ')}`);
+  }
+  for (const issue of answerIssues) log(`  ! ${issue}`);
+  if (answerIssues.length === 0) log('  all targets answer alike, without errors');
+  return { answerIssues, invalid, subgraphCalls };
+}
+
+/** The interleaved rounds: per round, operation and target, a warm-up and a measured window, tallied. */
+async function runRounds(input: {
+  operations: readonly ReferenceOperation[];
+  targets: Targets;
+  subgraphsOf: (kind: TargetKind) => Child[];
+  tokens: string[];
+  load: Child;
+}): Promise<void> {
+  const { operations, targets, subgraphsOf, tokens, load } = input;
+  const kinds = [...targets.keys()];
+  const windows = settings.rounds * operations.length * kinds.length;
+  checkQuiet('before the load');
+  log(`Load: ${windows} measured windows, about ${Math.round((windows * (settings.seconds + settings.warmup + 0.3)) / 60)} min`);
+  for (let round = 0; round < settings.rounds; round++) {
+    for (const operation of operations) {
+      const order = kinds.map((_, index) => kinds[(index + round) % kinds.length]!);
+      const line: string[] = [];
+      for (const kind of order) {
+        const target = targets.get(kind)!;
+        const base: Omit<LoadWindow, 'seconds' | 'record'> = {
+          url: target.url,
+          body: requestBody(operation),
+          tokens,
+          connections: operation.key === 'rollup' ? settings.rollupConnections : settings.connections,
+        };
+        await settle([target.child, ...subgraphsOf(kind)]);
+        await load.call<LoadResult>('run', { window: { ...base, seconds: settings.warmup, record: false } });
+        const usageBefore = await target.child.usage();
+        const subgraphsBefore = await Promise.all(subgraphsOf(kind).map((child) => child.usage()));
+        const result = await load.call<LoadResult>('run', { window: { ...base, seconds: settings.seconds, record: true } });
+        const usageAfter = await target.child.usage();
+        const subgraphsAfter = await Promise.all(subgraphsOf(kind).map((child) => child.usage()));
+        const tally = tallyOf(operation.key, kind);
+        tally.requests += result.requests;
+        tally.non2xx += result.non2xx;
+        tally.errors += result.errors + result.timeouts;
+        tally.graphqlErrors += result.graphqlErrors;
+        tally.elapsedMs += result.elapsedMs;
+        tally.cpuUs += cpuUs(usageBefore, usageAfter);
+        tally.subgraphCpuUs += subgraphsAfter.reduce((sum, after, index) => sum + cpuUs(subgraphsBefore[index]!, after), 0);
+        tally.rssMax = Math.max(tally.rssMax, usageAfter.rss);
+        for (const latency of result.latencies) tally.latencies.push(latency);
+        const rps = result.requests / (result.elapsedMs / 1000);
+        line.push(`${kind} ${fmt(rps, rps < 10 ? 1 : 0)} rps`);
+      }
+      log(`  round ${round + 1}/${settings.rounds} ${operation.key}: ${line.join(', ')}`);
+    }
+  }
+}
+
+/** Writes the run's results as JSON (`--json FILE`, else results/<mode>-latest.json). */
+async function writeResults(input: {
+  mode: 'quick' | 'full';
+  described: ReturnType<typeof describePlan>;
+  answerIssues: readonly string[];
+  report: ReturnType<typeof printReport>;
+  subgraphCalls: Map<string, number>;
+  rollup: Awaited<ReturnType<typeof rollUpVersusSql>> | undefined;
+}): Promise<void> {
+  const { mode, described, answerIssues, report, subgraphCalls, rollup } = input;
+  const json = option('json') ?? join(benchDir, 'results', `${mode}-latest.json`);
+  await mkdir(join(json, '..'), { recursive: true });
+  await writeFile(
+    json,
+    JSON.stringify(
+      {
+        mode,
+        machine: { cpus: cpus().length, model: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, loads },
+        settings,
+        peers: PEERS,
+        dataset: described,
+        answerIssues,
+        results: report,
+        subgraphCalls: Object.fromEntries(subgraphCalls),
+        rollupVersusSql: rollup?.summary,
+      },
+      null,
+      2,
+    ),
+  );
+  log(`Results written to ${json}`);
 }
 
 // ---------------------------------------------------------------------------------------------
