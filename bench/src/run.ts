@@ -53,6 +53,9 @@ const VARIANTS: readonly TargetKind[] = ['ours-no-audit', 'ours-no-metrics'];
  */
 const PEERS: readonly TargetKind[] = ['hive', 'apollo', 'apollo-stack'];
 type Targets = Map<TargetKind, { child: Child; url: string }>;
+type Plan = ReturnType<typeof datasetPlan>;
+type Storages = Awaited<ReturnType<typeof prepareStores>>;
+type Identity = Awaited<ReturnType<typeof mintCallers>>['identity'];
 const settings = {
   rounds: Number(option('rounds') ?? (quick ? 2 : 5)),
   seconds: Number(option('seconds') ?? (quick ? 1.6 : 10)),
@@ -189,36 +192,9 @@ function firstDifference(a: unknown, b: unknown, path = ''): string | undefined 
 
 async function main(): Promise<void> {
   const mode = quick ? 'quick' : 'full';
-  const plan = datasetPlan(mode, {
-    ...(option('provinces') ? { provinces: option('provinces')!.split(',') } : {}),
-    ...(option('months') ? { months: Number(option('months')) } : {}),
-  });
-  log(`ANTQ Graph benchmark, ${mode} mode — ${cpus().length} CPU (${cpus()[0]?.model ?? '?'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`);
-  checkQuiet('at the start');
-  log(
-    `Settings: ${settings.rounds} interleaved rounds × (${settings.warmup}s warm-up + ${settings.seconds}s measured) per operation and target, ${settings.connections} connections (${settings.rollupConnections} for the roll-up), ${settings.callers} distinct callers; targets ${settings.targets.join(', ')}`,
-  );
-  const registry = await loadAreaRegistry();
-  const described = describePlan(registry, plan);
-  log(`Dataset: ${plan.provinces ? `provinces ${plan.provinces.join(', ')} (and their pre-2025 units)` : 'the whole country'}, months ${described.months}`);
-  log(`  current communes ${described.currentCommunes}; communes by register ${JSON.stringify(described.communesByRegister)}`);
-  for (const agency of AGENCIES) {
-    const counts = described.counts[agency];
-    log(`  ${agency}: ${counts.indicators} indicators → ${counts.observations.toLocaleString('en')} observations, ${counts.models} models, ${counts.forces} forces`);
-  }
-  const firstCommune = communesOn(registry, { ...plan, provinces: [BENCH_PROVINCE] }, registry.latestRegister)[0]!;
-  let operations = referenceOperations(firstCommune);
-  if (settings.ops) operations = operations.filter((operation) => settings.ops!.includes(operation.key));
+  const { plan, registry, described, operations } = await planRun(mode);
 
-  const signingKey = randomBytes(32).toString('base64');
-  const issuer = await createDevelopmentIssuer();
-  // An analyst of the police with national reach, cleared for shared data (metrics).
-  const claims = (index: number) =>
-    ({ agency: 'police', roles: ['analyst'], clearance: 'shared', subject: `police:analyst-${index}`, expiresIn: '12h' }) as Parameters<typeof issuer.mint>[0];
-  const token = await issuer.mint(claims(0));
-  // Many analysts sending the same operations (see LoadWindow.tokens).
-  const tokens = await Promise.all(Array.from({ length: settings.callers }, (_, index) => issuer.mint(claims(index))));
-  const identity = { publicKeyPem: issuer.publicKeyPem, issuer: issuer.issuer, audience: issuer.audience };
+  const { signingKey, token, tokens, identity } = await mintCallers();
   const storages = await prepareStores(mode);
 
   const children: Child[] = [];
@@ -253,108 +229,22 @@ async function main(): Promise<void> {
           ...(storages.shared ? { storages: storages.options } : {}),
         })
         .catch((error: Error) => error);
-    let monolithStart = monolithChild && !storages.shared ? startMonolith() : undefined;
-    const started = Object.fromEntries(
-      await Promise.all(
-        AGENCIES.map(async (agency) => {
-          const result = await subgraphs[agency].call<{ url: string }>('start', { agency, plan, signingKey, storage: storages.options[agency] });
-          log(`  ${agency} subgraph listening at ${result.url} (the dataset goes in while the gateways start)`);
-          return [agency, result];
-        }),
-      ),
-    ) as Record<Agency, { url: string }>;
-    const datasetLoaded = Promise.all(
-      AGENCIES.map(async (agency) => {
-        const counts = await subgraphs[agency].call<LoadedCounts>('loaded');
-        log(`  ${agency} dataset in: ${counts.observations.toLocaleString('en')} observations, ${counts.models} models, ${counts.forces} forces in ${fmt(counts.ms / 1000)} s`);
-      }),
-    );
+    const monolithStart = monolithChild && !storages.shared ? startMonolith() : undefined;
+    const { started, datasetLoaded } = await startSubgraphs({ subgraphs, plan, signingKey, storages });
 
     log('Composing the supergraph over the running subgraphs');
-    const compose = async (urls: Record<Agency, string>) =>
-      composeSupergraph(
-        await Promise.all(AGENCIES.map(async (agency) => ({ name: agency, url: urls[agency], sdl: await readFile(join(schemaDir, `${agency}.graphql`), 'utf8') }))),
-      );
     const supergraph = await compose(Object.fromEntries(AGENCIES.map((agency) => [agency, started[agency].url])) as Record<Agency, string>);
 
-    // --- The apollo-stack's own subgraphs: the same agencies on @apollo/server. On PGlite with
-    // their own copy of the data (loaded alongside); on PostgreSQL the same databases, once loaded.
-    const stackSubgraphs = settings.targets.includes('apollo-stack')
-      ? (Object.fromEntries(
-          AGENCIES.map((agency) => {
-            const child = new Child(`apollo-${agency}`, './subgraph-host.ts', { onProgress: (line) => log(`  apollo-stack ${line}`) });
-            children.push(child);
-            return [agency, child];
-          }),
-        ) as Record<Agency, Child>)
-      : undefined;
-    const stackLoaded: Promise<unknown>[] = [];
-    const stackSupergraph = stackSubgraphs
-      ? (async () => {
-          if (storages.shared) await datasetLoaded;
-          const urls = Object.fromEntries(
-            await Promise.all(
-              AGENCIES.map(async (agency) => {
-                const { url } = await stackSubgraphs[agency].call<{ url: string }>('start', {
-                  agency,
-                  plan,
-                  signingKey,
-                  storage: storages.options[agency],
-                  server: 'apollo',
-                  skipDataset: storages.shared,
-                });
-                log(`  apollo-stack ${agency} subgraph (@apollo/server) listening at ${url}`);
-                if (!storages.shared) {
-                  stackLoaded.push(
-                    stackSubgraphs[agency]
-                      .call<LoadedCounts>('loaded')
-                      .then((counts) =>
-                        log(
-                          `  apollo-stack ${agency} dataset in: ${counts.observations.toLocaleString('en')} observations, ${counts.models} models, ${counts.forces} forces in ${fmt(counts.ms / 1000)} s`,
-                        ),
-                      ),
-                  );
-                }
-                return [agency, url];
-              }),
-            ),
-          ) as Record<Agency, string>;
-          return compose(urls);
-        })()
-      : undefined;
+    const { stackSubgraphs, stackSupergraph, stackLoaded } = startStack({ plan, signingKey, storages, children, datasetLoaded });
     /** The subgraph processes behind a target (none for the monolith). */
     const subgraphsOf = (kind: TargetKind): Child[] => (kind === 'monolith' ? [] : AGENCIES.map((agency) => (kind === 'apollo-stack' ? stackSubgraphs! : subgraphs)[agency]));
 
     // --- Gateways.
     const profileDir = join(benchDir, 'results', 'profiles', new Date().toISOString().replaceAll(':', '-'));
-    const targets = new Map<TargetKind, { child: Child; url: string }>();
     if (profile) await mkdir(profileDir, { recursive: true });
-    await Promise.all(
-      settings.targets
-        .filter((target) => target !== 'monolith')
-        .map(async (kind) => {
-          const child = new Child(kind, './gateway-host.ts', { onProgress: (line) => log(`  ${line}`) });
-          children.push(child);
-          const { url } = await child.call<{ url: string }>('start', { kind, supergraph: kind === 'apollo-stack' ? await stackSupergraph! : supergraph, signingKey, identity });
-          log(`  ${kind} at ${url}`);
-          targets.set(kind, { child, url });
-        }),
-    );
+    const targets = await startGateways({ children, supergraph, stackSupergraph, signingKey, identity });
     orderTargets(targets);
-    if (monolithChild) {
-      if (storages.shared) {
-        await datasetLoaded;
-        monolithStart = startMonolith();
-      }
-      const result = await monolithStart!;
-      if (result instanceof Error) {
-        log(`  monolith failed to start, left out: ${result.message.split('\n')[0]}`);
-        await monolithChild.stop();
-      } else {
-        log(`  monolith at ${result.url}`);
-        targets.set('monolith', { child: monolithChild, url: result.url });
-      }
-    }
+    if (monolithChild) await addMonolith(targets, monolithChild, storages.shared ? datasetLoaded.then(startMonolith) : monolithStart!);
 
     const load = new Child('load', './load-host.ts');
     children.push(load);
@@ -368,13 +258,7 @@ async function main(): Promise<void> {
 
     // --- Interleaved rounds.
     const kinds = [...targets.keys()];
-    const profiled: [string, { child: Child }][] = profile
-      ? [
-          ...[...targets].filter(([kind]) => kind !== 'monolith'),
-          ['police-subgraph', { child: subgraphs.police }],
-          ...(stackSubgraphs ? ([['apollo-stack-police-subgraph', { child: stackSubgraphs.police }]] as [string, { child: Child }][]) : []),
-        ]
-      : [];
+    const profiled = profiledProcesses(targets, subgraphs, stackSubgraphs);
     for (const [, target] of profiled) await target.child.call('profileStart');
     await runRounds({ operations, targets, subgraphsOf, tokens, load });
 
@@ -403,6 +287,172 @@ async function main(): Promise<void> {
     await stopAll();
   }
   log('Done');
+}
+
+/** The dataset plan, logged with the machine and settings, and the reference operations on it. */
+async function planRun(mode: 'quick' | 'full') {
+  const plan = datasetPlan(mode, {
+    ...(option('provinces') ? { provinces: option('provinces')!.split(',') } : {}),
+    ...(option('months') ? { months: Number(option('months')) } : {}),
+  });
+  log(`ANTQ Graph benchmark, ${mode} mode — ${cpus().length} CPU (${cpus()[0]?.model ?? '?'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`);
+  checkQuiet('at the start');
+  log(
+    `Settings: ${settings.rounds} interleaved rounds × (${settings.warmup}s warm-up + ${settings.seconds}s measured) per operation and target, ${settings.connections} connections (${settings.rollupConnections} for the roll-up), ${settings.callers} distinct callers; targets ${settings.targets.join(', ')}`,
+  );
+  const registry = await loadAreaRegistry();
+  const described = describePlan(registry, plan);
+  log(`Dataset: ${plan.provinces ? `provinces ${plan.provinces.join(', ')} (and their pre-2025 units)` : 'the whole country'}, months ${described.months}`);
+  log(`  current communes ${described.currentCommunes}; communes by register ${JSON.stringify(described.communesByRegister)}`);
+  for (const agency of AGENCIES) {
+    const counts = described.counts[agency];
+    log(`  ${agency}: ${counts.indicators} indicators → ${counts.observations.toLocaleString('en')} observations, ${counts.models} models, ${counts.forces} forces`);
+  }
+  const firstCommune = communesOn(registry, { ...plan, provinces: [BENCH_PROVINCE] }, registry.latestRegister)[0]!;
+  let operations = referenceOperations(firstCommune);
+  if (settings.ops) operations = operations.filter((operation) => settings.ops!.includes(operation.key));
+  return { plan, registry, described, operations };
+}
+
+/** The signing key and development identity, and the tokens of the analysts that call. */
+async function mintCallers() {
+  const signingKey = randomBytes(32).toString('base64');
+  const issuer = await createDevelopmentIssuer();
+  // An analyst of the police with national reach, cleared for shared data (metrics).
+  const claims = (index: number) =>
+    ({ agency: 'police', roles: ['analyst'], clearance: 'shared', subject: `police:analyst-${index}`, expiresIn: '12h' }) as Parameters<typeof issuer.mint>[0];
+  const token = await issuer.mint(claims(0));
+  // Many analysts sending the same operations (see LoadWindow.tokens).
+  const tokens = await Promise.all(Array.from({ length: settings.callers }, (_, index) => issuer.mint(claims(index))));
+  const identity = { publicKeyPem: issuer.publicKeyPem, issuer: issuer.issuer, audience: issuer.audience };
+  return { signingKey, token, tokens, identity };
+}
+
+/** Starts the agency subgraphs; their dataset goes in while the rest starts (`datasetLoaded`). */
+async function startSubgraphs(input: { subgraphs: Record<Agency, Child>; plan: Plan; signingKey: string; storages: Storages }) {
+  const { subgraphs, plan, signingKey, storages } = input;
+  const started = Object.fromEntries(
+    await Promise.all(
+      AGENCIES.map(async (agency) => {
+        const result = await subgraphs[agency].call<{ url: string }>('start', { agency, plan, signingKey, storage: storages.options[agency] });
+        log(`  ${agency} subgraph listening at ${result.url} (the dataset goes in while the gateways start)`);
+        return [agency, result];
+      }),
+    ),
+  ) as Record<Agency, { url: string }>;
+  const datasetLoaded = Promise.all(
+    AGENCIES.map(async (agency) => {
+      const counts = await subgraphs[agency].call<LoadedCounts>('loaded');
+      log(`  ${agency} dataset in: ${counts.observations.toLocaleString('en')} observations, ${counts.models} models, ${counts.forces} forces in ${fmt(counts.ms / 1000)} s`);
+    }),
+  );
+  return { started, datasetLoaded };
+}
+
+/** The supergraph over the agencies' subgraphs at `urls`. */
+async function compose(urls: Record<Agency, string>) {
+  return composeSupergraph(
+    await Promise.all(AGENCIES.map(async (agency) => ({ name: agency, url: urls[agency], sdl: await readFile(join(schemaDir, `${agency}.graphql`), 'utf8') }))),
+  );
+}
+
+/**
+ * The apollo-stack's own subgraphs: the same agencies on @apollo/server. On PGlite with their own
+ * copy of the data (loaded alongside); on PostgreSQL the same databases, once loaded.
+ */
+function startStack(input: { plan: Plan; signingKey: string; storages: Storages; children: Child[]; datasetLoaded: Promise<unknown> }) {
+  const { plan, signingKey, storages, children, datasetLoaded } = input;
+  const stackSubgraphs = settings.targets.includes('apollo-stack')
+    ? (Object.fromEntries(
+        AGENCIES.map((agency) => {
+          const child = new Child(`apollo-${agency}`, './subgraph-host.ts', { onProgress: (line) => log(`  apollo-stack ${line}`) });
+          children.push(child);
+          return [agency, child];
+        }),
+      ) as Record<Agency, Child>)
+    : undefined;
+  const stackLoaded: Promise<unknown>[] = [];
+  const stackSupergraph = stackSubgraphs
+    ? (async () => {
+        if (storages.shared) await datasetLoaded;
+        const urls = Object.fromEntries(
+          await Promise.all(
+            AGENCIES.map(async (agency) => {
+              const { url } = await stackSubgraphs[agency].call<{ url: string }>('start', {
+                agency,
+                plan,
+                signingKey,
+                storage: storages.options[agency],
+                server: 'apollo',
+                skipDataset: storages.shared,
+              });
+              log(`  apollo-stack ${agency} subgraph (@apollo/server) listening at ${url}`);
+              if (!storages.shared) {
+                stackLoaded.push(
+                  stackSubgraphs[agency]
+                    .call<LoadedCounts>('loaded')
+                    .then((counts) =>
+                      log(
+                        `  apollo-stack ${agency} dataset in: ${counts.observations.toLocaleString('en')} observations, ${counts.models} models, ${counts.forces} forces in ${fmt(counts.ms / 1000)} s`,
+                      ),
+                    ),
+                );
+              }
+              return [agency, url];
+            }),
+          ),
+        ) as Record<Agency, string>;
+        return compose(urls);
+      })()
+    : undefined;
+  return { stackSubgraphs, stackSupergraph, stackLoaded };
+}
+
+/** One gateway process per target but the monolith, each on its supergraph. */
+async function startGateways(input: {
+  children: Child[];
+  supergraph: string;
+  stackSupergraph: Promise<string> | undefined;
+  signingKey: string;
+  identity: Identity;
+}): Promise<Targets> {
+  const { children, supergraph, stackSupergraph, signingKey, identity } = input;
+  const targets: Targets = new Map();
+  await Promise.all(
+    settings.targets
+      .filter((target) => target !== 'monolith')
+      .map(async (kind) => {
+        const child = new Child(kind, './gateway-host.ts', { onProgress: (line) => log(`  ${line}`) });
+        children.push(child);
+        const { url } = await child.call<{ url: string }>('start', { kind, supergraph: kind === 'apollo-stack' ? await stackSupergraph! : supergraph, signingKey, identity });
+        log(`  ${kind} at ${url}`);
+        targets.set(kind, { child, url });
+      }),
+  );
+  return targets;
+}
+
+/** Adds the monolith to the targets once it is up, or leaves it out when it failed to start. */
+async function addMonolith(targets: Targets, monolithChild: Child, start: Promise<{ url: string } | Error>): Promise<void> {
+  const result = await start;
+  if (result instanceof Error) {
+    log(`  monolith failed to start, left out: ${result.message.split('\n')[0]}`);
+    await monolithChild.stop();
+  } else {
+    log(`  monolith at ${result.url}`);
+    targets.set('monolith', { child: monolithChild, url: result.url });
+  }
+}
+
+/** The processes to profile with --profile: the gateways and the police subgraphs. */
+function profiledProcesses(targets: Targets, subgraphs: Record<Agency, Child>, stackSubgraphs: Record<Agency, Child> | undefined): [string, { child: Child }][] {
+  return profile
+    ? [
+        ...[...targets].filter(([kind]) => kind !== 'monolith'),
+        ['police-subgraph', { child: subgraphs.police }],
+        ...(stackSubgraphs ? ([['apollo-stack-police-subgraph', { child: stackSubgraphs.police }]] as [string, { child: Child }][]) : []),
+      ]
+    : [];
 }
 
 /** Puts the targets in the table's order, whatever order they came up in. */
