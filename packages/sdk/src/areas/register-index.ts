@@ -6,12 +6,9 @@ import type { RegistryData, UnitVersionRow } from './registry-data-format.js';
 /** GSO codes: 2 digits for a province, 3 for a district, 5 for a commune. */
 const AREA_CODE = /^(?:\d{2}|\d{3}|\d{5})$/;
 
-/** The register's unit versions indexed by code, by register and by parent, with the look-ups every query shares. */
-export function createRegisterIndex(data: RegistryData) {
+/** Unit versions by code, oldest first, and per register by code and by parent. */
+function indexUnits(data: RegistryData) {
   const registers = data.registers;
-  const last = registers.length - 1;
-
-  // Unit versions by code, oldest first, and per register by code and by parent.
   const versionsByCode = new Map<string, UnitVersionRow[]>();
   const byRegister = registers.map(() => new Map<string, UnitVersionRow>());
   const childrenByRegister = registers.map(() => new Map<string, UnitVersionRow[]>());
@@ -28,6 +25,15 @@ export function createRegisterIndex(data: RegistryData) {
       }
     }
   }
+  return { versionsByCode, byRegister, childrenByRegister };
+}
+
+/** The register's unit versions indexed by code, by register and by parent, with the look-ups every query shares. */
+export function createRegisterIndex(data: RegistryData) {
+  const registers = data.registers;
+  const last = registers.length - 1;
+
+  const { versionsByCode, byRegister, childrenByRegister } = indexUnits(data);
 
   const units = new WeakMap<UnitVersionRow, AdministrativeUnit>();
   function toUnit(row: UnitVersionRow): AdministrativeUnit {
