@@ -15,7 +15,7 @@ import { Kind, parse, print, visit, type DefinitionNode, type DirectiveNode, typ
 import { isObjectType } from 'graphql';
 import { importSPKI, jwtVerify } from 'jose';
 import { AGENCIES as ALL_AGENCIES, type Agency } from '@antq/sdk';
-import { loadAreaRegistry } from '@antq/sdk/areas';
+import { loadAreaRegistry, type AreaRegistry } from '@antq/sdk/areas';
 import { createAreaScopes, createStorage, createSubgraphServer, parseCallerClaims, type Caller, type Storage, type StorageOptions } from '@antq/subgraph-kit';
 import { agencyContextFactory, agencyResolvers, enforceFieldClassification, type ResolverMap } from './agency-internals.js';
 import { AGENCIES, loadBenchDataset, type DatasetPlan, type LoadedCounts } from './dataset.js';
@@ -161,15 +161,16 @@ function isStub(parent: unknown): parent is { __typename: string; id: string } {
 // The server
 // ---------------------------------------------------------------------------------------------
 
-export async function startMonolith(request: Request): Promise<{ url: string; close: () => Promise<void>; counts: Record<Agency, LoadedCounts> }> {
-  const plan = request.plan as DatasetPlan;
-  const identity = request.identity as IdentityConfig;
-  const registry = await loadAreaRegistry();
-  const scopes = createAreaScopes(registry);
-
-  // The same stores as the subgraphs': migrations and seed data by the agencies' own factories.
-  // PostgreSQL: the very databases the subgraphs use (already migrated and loaded); PGlite (in
-  // memory, one process only): a copy of their contents.
+/**
+ * The same stores as the subgraphs': migrations and seed data by the agencies' own factories.
+ * PostgreSQL: the very databases the subgraphs use (already migrated and loaded); PGlite (in
+ * memory, one process only): a copy of their contents.
+ */
+async function prepareMonolithStores(
+  request: Request,
+  registry: AreaRegistry,
+  plan: DatasetPlan,
+): Promise<{ stores: Record<Agency, Storage>; counts: Record<Agency, LoadedCounts> }> {
   const storages = request.storages as Record<Agency, StorageOptions> | undefined;
   const stores = {} as Record<Agency, Storage>;
   const counts = {} as Record<Agency, LoadedCounts>;
@@ -189,6 +190,16 @@ export async function startMonolith(request: Request): Promise<{ url: string; cl
     counts[agency] = await loadBenchDataset(stores[agency], registry, agency, plan, (line) => progress(`monolith ${line}`));
   }
   progress('monolith: dataset in all four stores');
+  return { stores, counts };
+}
+
+export async function startMonolith(request: Request): Promise<{ url: string; close: () => Promise<void>; counts: Record<Agency, LoadedCounts> }> {
+  const plan = request.plan as DatasetPlan;
+  const identity = request.identity as IdentityConfig;
+  const registry = await loadAreaRegistry();
+  const scopes = createAreaScopes(registry);
+
+  const { stores, counts } = await prepareMonolithStores(request, registry, plan);
 
   const parts = Object.fromEntries(
     AGENCIES.map((agency) => [

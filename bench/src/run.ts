@@ -52,6 +52,10 @@ const VARIANTS: readonly TargetKind[] = ['ours-no-audit', 'ours-no-metrics'];
  * Apollo stack (Apollo Gateway over `@apollo/server` subgraphs). "Best peer" is the best of them.
  */
 const PEERS: readonly TargetKind[] = ['hive', 'apollo', 'apollo-stack'];
+type Targets = Map<TargetKind, { child: Child; url: string }>;
+type Plan = ReturnType<typeof datasetPlan>;
+type Storages = Awaited<ReturnType<typeof prepareStores>>;
+type Identity = Awaited<ReturnType<typeof mintCallers>>['identity'];
 const settings = {
   rounds: Number(option('rounds') ?? (quick ? 2 : 5)),
   seconds: Number(option('seconds') ?? (quick ? 1.6 : 10)),
@@ -188,36 +192,9 @@ function firstDifference(a: unknown, b: unknown, path = ''): string | undefined 
 
 async function main(): Promise<void> {
   const mode = quick ? 'quick' : 'full';
-  const plan = datasetPlan(mode, {
-    ...(option('provinces') ? { provinces: option('provinces')!.split(',') } : {}),
-    ...(option('months') ? { months: Number(option('months')) } : {}),
-  });
-  log(`ANTQ Graph benchmark, ${mode} mode — ${cpus().length} CPU (${cpus()[0]?.model ?? '?'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`);
-  checkQuiet('at the start');
-  log(
-    `Settings: ${settings.rounds} interleaved rounds × (${settings.warmup}s warm-up + ${settings.seconds}s measured) per operation and target, ${settings.connections} connections (${settings.rollupConnections} for the roll-up), ${settings.callers} distinct callers; targets ${settings.targets.join(', ')}`,
-  );
-  const registry = await loadAreaRegistry();
-  const described = describePlan(registry, plan);
-  log(`Dataset: ${plan.provinces ? `provinces ${plan.provinces.join(', ')} (and their pre-2025 units)` : 'the whole country'}, months ${described.months}`);
-  log(`  current communes ${described.currentCommunes}; communes by register ${JSON.stringify(described.communesByRegister)}`);
-  for (const agency of AGENCIES) {
-    const counts = described.counts[agency];
-    log(`  ${agency}: ${counts.indicators} indicators → ${counts.observations.toLocaleString('en')} observations, ${counts.models} models, ${counts.forces} forces`);
-  }
-  const firstCommune = communesOn(registry, { ...plan, provinces: [BENCH_PROVINCE] }, registry.latestRegister)[0]!;
-  let operations = referenceOperations(firstCommune);
-  if (settings.ops) operations = operations.filter((operation) => settings.ops!.includes(operation.key));
+  const { plan, registry, described, operations } = await planRun(mode);
 
-  const signingKey = randomBytes(32).toString('base64');
-  const issuer = await createDevelopmentIssuer();
-  // An analyst of the police with national reach, cleared for shared data (metrics).
-  const claims = (index: number) =>
-    ({ agency: 'police', roles: ['analyst'], clearance: 'shared', subject: `police:analyst-${index}`, expiresIn: '12h' }) as Parameters<typeof issuer.mint>[0];
-  const token = await issuer.mint(claims(0));
-  // Many analysts sending the same operations (see LoadWindow.tokens).
-  const tokens = await Promise.all(Array.from({ length: settings.callers }, (_, index) => issuer.mint(claims(index))));
-  const identity = { publicKeyPem: issuer.publicKeyPem, issuer: issuer.issuer, audience: issuer.audience };
+  const { signingKey, token, tokens, identity } = await mintCallers();
   const storages = await prepareStores(mode);
 
   const children: Child[] = [];
@@ -252,115 +229,22 @@ async function main(): Promise<void> {
           ...(storages.shared ? { storages: storages.options } : {}),
         })
         .catch((error: Error) => error);
-    let monolithStart = monolithChild && !storages.shared ? startMonolith() : undefined;
-    const started = Object.fromEntries(
-      await Promise.all(
-        AGENCIES.map(async (agency) => {
-          const result = await subgraphs[agency].call<{ url: string }>('start', { agency, plan, signingKey, storage: storages.options[agency] });
-          log(`  ${agency} subgraph listening at ${result.url} (the dataset goes in while the gateways start)`);
-          return [agency, result];
-        }),
-      ),
-    ) as Record<Agency, { url: string }>;
-    const datasetLoaded = Promise.all(
-      AGENCIES.map(async (agency) => {
-        const counts = await subgraphs[agency].call<LoadedCounts>('loaded');
-        log(`  ${agency} dataset in: ${counts.observations.toLocaleString('en')} observations, ${counts.models} models, ${counts.forces} forces in ${fmt(counts.ms / 1000)} s`);
-      }),
-    );
+    const monolithStart = monolithChild && !storages.shared ? startMonolith() : undefined;
+    const { started, datasetLoaded } = await startSubgraphs({ subgraphs, plan, signingKey, storages });
 
     log('Composing the supergraph over the running subgraphs');
-    const compose = async (urls: Record<Agency, string>) =>
-      composeSupergraph(
-        await Promise.all(AGENCIES.map(async (agency) => ({ name: agency, url: urls[agency], sdl: await readFile(join(schemaDir, `${agency}.graphql`), 'utf8') }))),
-      );
     const supergraph = await compose(Object.fromEntries(AGENCIES.map((agency) => [agency, started[agency].url])) as Record<Agency, string>);
 
-    // --- The apollo-stack's own subgraphs: the same agencies on @apollo/server. On PGlite with
-    // their own copy of the data (loaded alongside); on PostgreSQL the same databases, once loaded.
-    const stackSubgraphs = settings.targets.includes('apollo-stack')
-      ? (Object.fromEntries(
-          AGENCIES.map((agency) => {
-            const child = new Child(`apollo-${agency}`, './subgraph-host.ts', { onProgress: (line) => log(`  apollo-stack ${line}`) });
-            children.push(child);
-            return [agency, child];
-          }),
-        ) as Record<Agency, Child>)
-      : undefined;
-    const stackLoaded: Promise<unknown>[] = [];
-    const stackSupergraph = stackSubgraphs
-      ? (async () => {
-          if (storages.shared) await datasetLoaded;
-          const urls = Object.fromEntries(
-            await Promise.all(
-              AGENCIES.map(async (agency) => {
-                const { url } = await stackSubgraphs[agency].call<{ url: string }>('start', {
-                  agency,
-                  plan,
-                  signingKey,
-                  storage: storages.options[agency],
-                  server: 'apollo',
-                  skipDataset: storages.shared,
-                });
-                log(`  apollo-stack ${agency} subgraph (@apollo/server) listening at ${url}`);
-                if (!storages.shared) {
-                  stackLoaded.push(
-                    stackSubgraphs[agency]
-                      .call<LoadedCounts>('loaded')
-                      .then((counts) =>
-                        log(
-                          `  apollo-stack ${agency} dataset in: ${counts.observations.toLocaleString('en')} observations, ${counts.models} models, ${counts.forces} forces in ${fmt(counts.ms / 1000)} s`,
-                        ),
-                      ),
-                  );
-                }
-                return [agency, url];
-              }),
-            ),
-          ) as Record<Agency, string>;
-          return compose(urls);
-        })()
-      : undefined;
+    const { stackSubgraphs, stackSupergraph, stackLoaded } = startStack({ plan, signingKey, storages, children, datasetLoaded });
     /** The subgraph processes behind a target (none for the monolith). */
     const subgraphsOf = (kind: TargetKind): Child[] => (kind === 'monolith' ? [] : AGENCIES.map((agency) => (kind === 'apollo-stack' ? stackSubgraphs! : subgraphs)[agency]));
 
     // --- Gateways.
     const profileDir = join(benchDir, 'results', 'profiles', new Date().toISOString().replaceAll(':', '-'));
-    const targets = new Map<TargetKind, { child: Child; url: string }>();
     if (profile) await mkdir(profileDir, { recursive: true });
-    await Promise.all(
-      settings.targets
-        .filter((target) => target !== 'monolith')
-        .map(async (kind) => {
-          const child = new Child(kind, './gateway-host.ts', { onProgress: (line) => log(`  ${line}`) });
-          children.push(child);
-          const { url } = await child.call<{ url: string }>('start', { kind, supergraph: kind === 'apollo-stack' ? await stackSupergraph! : supergraph, signingKey, identity });
-          log(`  ${kind} at ${url}`);
-          targets.set(kind, { child, url });
-        }),
-    );
-    // The table's order, whatever order they came up in.
-    const rank = [...ALL_TARGETS.slice(0, 1), ...VARIANTS, ...ALL_TARGETS.slice(1)];
-    const order = [...targets.keys()].sort((a, b) => rank.indexOf(a) - rank.indexOf(b));
-    for (const kind of order) {
-      const entry = targets.get(kind)!;
-      targets.delete(kind);
-      targets.set(kind, entry);
-    }
-    if (monolithChild) {
-      if (storages.shared) {
-        await datasetLoaded;
-        monolithStart = startMonolith();
-      }
-      const result = await monolithStart!;
-      if (result instanceof Error) {
-        log(`  monolith failed to start, left out: ${result.message.split('\n')[0]}`);
-        await monolithChild.stop();
-      } else {
-        log(`  monolith at ${result.url}`);
-        targets.set('monolith', { child: monolithChild, url: result.url });
-      }
-    }
+    const targets = await startGateways({ children, supergraph, stackSupergraph, signingKey, identity });
+    orderTargets(targets);
+    if (monolithChild) await addMonolith(targets, monolithChild, storages.shared ? datasetLoaded.then(startMonolith) : monolithStart!);
 
     const load = new Child('load', './load-host.ts');
     children.push(load);
@@ -370,84 +254,13 @@ async function main(): Promise<void> {
     log(`Everything is up. CPU spent starting: ${startupCpu.join(', ')}`);
 
     // --- Answers and subgraph calls.
-    log('Checking that every target answers every operation alike (and counting subgraph calls)');
-    const answerIssues: string[] = [];
-    const invalid = new Set<string>();
-    const subgraphCalls = new Map<string, number>();
-    for (const operation of operations) {
-      let reference: unknown;
-      for (const [kind, target] of targets) {
-        const before = await Promise.all(subgraphsOf(kind).map((child) => child.call<number>('requests')));
-        const { status, json } = await post(target.url, requestBody(operation), token);
-        const after = await Promise.all(subgraphsOf(kind).map((child) => child.call<number>('requests')));
-        const calls = after.reduce((sum, count, index) => sum + count - before[index]!, 0);
-        subgraphCalls.set(`${operation.key}|${kind}`, calls);
-        if (status !== 200 || json.errors?.length) {
-          answerIssues.push(`${operation.key} on ${kind}: HTTP ${status} ${json.errors?.map((error) => error.message).join('; ') ?? ''}`.slice(0, 400));
-          invalid.add(`${operation.key}|${kind}`);
-        }
-        if (reference === undefined) reference = json.data;
-        else {
-          const difference = firstDifference(reference, json.data);
-          if (difference) {
-            answerIssues.push(`${operation.key} on ${kind} differs from ${[...targets.keys()][0]}: ${difference}`);
-            invalid.add(`${operation.key}|${kind}`);
-          }
-        }
-      }
-      log(`  ${operation.key}: subgraph calls per request ${[...targets.keys()].map((kind) => `${kind} ${subgraphCalls.get(`${operation.key}|${kind}`)}`).join(', ')}`);
-    }
-    for (const issue of answerIssues) log(`  ! ${issue}`);
-    if (answerIssues.length === 0) log('  all targets answer alike, without errors');
+    const { answerIssues, invalid, subgraphCalls } = await checkAnswers(operations, targets, subgraphsOf, token);
 
     // --- Interleaved rounds.
     const kinds = [...targets.keys()];
-    const profiled: [string, { child: Child }][] = profile
-      ? [
-          ...[...targets].filter(([kind]) => kind !== 'monolith'),
-          ['police-subgraph', { child: subgraphs.police }],
-          ...(stackSubgraphs ? ([['apollo-stack-police-subgraph', { child: stackSubgraphs.police }]] as [string, { child: Child }][]) : []),
-        ]
-      : [];
+    const profiled = profiledProcesses(targets, subgraphs, stackSubgraphs);
     for (const [, target] of profiled) await target.child.call('profileStart');
-    const windows = settings.rounds * operations.length * kinds.length;
-    checkQuiet('before the load');
-    log(`Load: ${windows} measured windows, about ${Math.round((windows * (settings.seconds + settings.warmup + 0.3)) / 60)} min`);
-    for (let round = 0; round < settings.rounds; round++) {
-      for (const operation of operations) {
-        const order = kinds.map((_, index) => kinds[(index + round) % kinds.length]!);
-        const line: string[] = [];
-        for (const kind of order) {
-          const target = targets.get(kind)!;
-          const base: Omit<LoadWindow, 'seconds' | 'record'> = {
-            url: target.url,
-            body: requestBody(operation),
-            tokens,
-            connections: operation.key === 'rollup' ? settings.rollupConnections : settings.connections,
-          };
-          await settle([target.child, ...subgraphsOf(kind)]);
-          await load.call<LoadResult>('run', { window: { ...base, seconds: settings.warmup, record: false } });
-          const usageBefore = await target.child.usage();
-          const subgraphsBefore = await Promise.all(subgraphsOf(kind).map((child) => child.usage()));
-          const result = await load.call<LoadResult>('run', { window: { ...base, seconds: settings.seconds, record: true } });
-          const usageAfter = await target.child.usage();
-          const subgraphsAfter = await Promise.all(subgraphsOf(kind).map((child) => child.usage()));
-          const tally = tallyOf(operation.key, kind);
-          tally.requests += result.requests;
-          tally.non2xx += result.non2xx;
-          tally.errors += result.errors + result.timeouts;
-          tally.graphqlErrors += result.graphqlErrors;
-          tally.elapsedMs += result.elapsedMs;
-          tally.cpuUs += cpuUs(usageBefore, usageAfter);
-          tally.subgraphCpuUs += subgraphsAfter.reduce((sum, after, index) => sum + cpuUs(subgraphsBefore[index]!, after), 0);
-          tally.rssMax = Math.max(tally.rssMax, usageAfter.rss);
-          for (const latency of result.latencies) tally.latencies.push(latency);
-          const rps = result.requests / (result.elapsedMs / 1000);
-          line.push(`${kind} ${fmt(rps, rps < 10 ? 1 : 0)} rps`);
-        }
-        log(`  round ${round + 1}/${settings.rounds} ${operation.key}: ${line.join(', ')}`);
-      }
-    }
+    await runRounds({ operations, targets, subgraphsOf, tokens, load });
 
     const profileFiles: string[] = [];
     for (const [kind, target] of profiled) {
@@ -468,32 +281,306 @@ async function main(): Promise<void> {
       console.log(summariseProfile(JSON.parse(await readFile(file, 'utf8'))));
     }
 
-    const json = option('json') ?? join(benchDir, 'results', `${mode}-latest.json`);
-    await mkdir(join(json, '..'), { recursive: true });
-    await writeFile(
-      json,
-      JSON.stringify(
-        {
-          mode,
-          machine: { cpus: cpus().length, model: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, loads },
-          settings,
-          peers: PEERS,
-          dataset: described,
-          answerIssues,
-          results: report,
-          subgraphCalls: Object.fromEntries(subgraphCalls),
-          rollupVersusSql: rollup?.summary,
-        },
-        null,
-        2,
-      ),
-    );
-    log(`Results written to ${json}`);
+    await writeResults({ mode, described, answerIssues, report, subgraphCalls, rollup });
   } finally {
     log('Stopping the processes');
     await stopAll();
   }
   log('Done');
+}
+
+/** The dataset plan, logged with the machine and settings, and the reference operations on it. */
+async function planRun(mode: 'quick' | 'full') {
+  const plan = datasetPlan(mode, {
+    ...(option('provinces') ? { provinces: option('provinces')!.split(',') } : {}),
+    ...(option('months') ? { months: Number(option('months')) } : {}),
+  });
+  log(`ANTQ Graph benchmark, ${mode} mode — ${cpus().length} CPU (${cpus()[0]?.model ?? '?'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`);
+  checkQuiet('at the start');
+  log(
+    `Settings: ${settings.rounds} interleaved rounds × (${settings.warmup}s warm-up + ${settings.seconds}s measured) per operation and target, ${settings.connections} connections (${settings.rollupConnections} for the roll-up), ${settings.callers} distinct callers; targets ${settings.targets.join(', ')}`,
+  );
+  const registry = await loadAreaRegistry();
+  const described = describePlan(registry, plan);
+  log(`Dataset: ${plan.provinces ? `provinces ${plan.provinces.join(', ')} (and their pre-2025 units)` : 'the whole country'}, months ${described.months}`);
+  log(`  current communes ${described.currentCommunes}; communes by register ${JSON.stringify(described.communesByRegister)}`);
+  for (const agency of AGENCIES) {
+    const counts = described.counts[agency];
+    log(`  ${agency}: ${counts.indicators} indicators → ${counts.observations.toLocaleString('en')} observations, ${counts.models} models, ${counts.forces} forces`);
+  }
+  const firstCommune = communesOn(registry, { ...plan, provinces: [BENCH_PROVINCE] }, registry.latestRegister)[0]!;
+  let operations = referenceOperations(firstCommune);
+  if (settings.ops) operations = operations.filter((operation) => settings.ops!.includes(operation.key));
+  return { plan, registry, described, operations };
+}
+
+/** The signing key and development identity, and the tokens of the analysts that call. */
+async function mintCallers() {
+  const signingKey = randomBytes(32).toString('base64');
+  const issuer = await createDevelopmentIssuer();
+  // An analyst of the police with national reach, cleared for shared data (metrics).
+  const claims = (index: number) =>
+    ({ agency: 'police', roles: ['analyst'], clearance: 'shared', subject: `police:analyst-${index}`, expiresIn: '12h' }) as Parameters<typeof issuer.mint>[0];
+  const token = await issuer.mint(claims(0));
+  // Many analysts sending the same operations (see LoadWindow.tokens).
+  const tokens = await Promise.all(Array.from({ length: settings.callers }, (_, index) => issuer.mint(claims(index))));
+  const identity = { publicKeyPem: issuer.publicKeyPem, issuer: issuer.issuer, audience: issuer.audience };
+  return { signingKey, token, tokens, identity };
+}
+
+/** Starts the agency subgraphs; their dataset goes in while the rest starts (`datasetLoaded`). */
+async function startSubgraphs(input: { subgraphs: Record<Agency, Child>; plan: Plan; signingKey: string; storages: Storages }) {
+  const { subgraphs, plan, signingKey, storages } = input;
+  const started = Object.fromEntries(
+    await Promise.all(
+      AGENCIES.map(async (agency) => {
+        const result = await subgraphs[agency].call<{ url: string }>('start', { agency, plan, signingKey, storage: storages.options[agency] });
+        log(`  ${agency} subgraph listening at ${result.url} (the dataset goes in while the gateways start)`);
+        return [agency, result];
+      }),
+    ),
+  ) as Record<Agency, { url: string }>;
+  const datasetLoaded = Promise.all(
+    AGENCIES.map(async (agency) => {
+      const counts = await subgraphs[agency].call<LoadedCounts>('loaded');
+      log(`  ${agency} dataset in: ${counts.observations.toLocaleString('en')} observations, ${counts.models} models, ${counts.forces} forces in ${fmt(counts.ms / 1000)} s`);
+    }),
+  );
+  return { started, datasetLoaded };
+}
+
+/** The supergraph over the agencies' subgraphs at `urls`. */
+async function compose(urls: Record<Agency, string>) {
+  return composeSupergraph(
+    await Promise.all(AGENCIES.map(async (agency) => ({ name: agency, url: urls[agency], sdl: await readFile(join(schemaDir, `${agency}.graphql`), 'utf8') }))),
+  );
+}
+
+/**
+ * The apollo-stack's own subgraphs: the same agencies on @apollo/server. On PGlite with their own
+ * copy of the data (loaded alongside); on PostgreSQL the same databases, once loaded.
+ */
+function startStack(input: { plan: Plan; signingKey: string; storages: Storages; children: Child[]; datasetLoaded: Promise<unknown> }) {
+  const { plan, signingKey, storages, children, datasetLoaded } = input;
+  const stackSubgraphs = settings.targets.includes('apollo-stack')
+    ? (Object.fromEntries(
+        AGENCIES.map((agency) => {
+          const child = new Child(`apollo-${agency}`, './subgraph-host.ts', { onProgress: (line) => log(`  apollo-stack ${line}`) });
+          children.push(child);
+          return [agency, child];
+        }),
+      ) as Record<Agency, Child>)
+    : undefined;
+  const stackLoaded: Promise<unknown>[] = [];
+  const stackSupergraph = stackSubgraphs
+    ? (async () => {
+        if (storages.shared) await datasetLoaded;
+        const urls = Object.fromEntries(
+          await Promise.all(
+            AGENCIES.map(async (agency) => {
+              const { url } = await stackSubgraphs[agency].call<{ url: string }>('start', {
+                agency,
+                plan,
+                signingKey,
+                storage: storages.options[agency],
+                server: 'apollo',
+                skipDataset: storages.shared,
+              });
+              log(`  apollo-stack ${agency} subgraph (@apollo/server) listening at ${url}`);
+              if (!storages.shared) {
+                stackLoaded.push(
+                  stackSubgraphs[agency]
+                    .call<LoadedCounts>('loaded')
+                    .then((counts) =>
+                      log(
+                        `  apollo-stack ${agency} dataset in: ${counts.observations.toLocaleString('en')} observations, ${counts.models} models, ${counts.forces} forces in ${fmt(counts.ms / 1000)} s`,
+                      ),
+                    ),
+                );
+              }
+              return [agency, url];
+            }),
+          ),
+        ) as Record<Agency, string>;
+        return compose(urls);
+      })()
+    : undefined;
+  return { stackSubgraphs, stackSupergraph, stackLoaded };
+}
+
+/** One gateway process per target but the monolith, each on its supergraph. */
+async function startGateways(input: {
+  children: Child[];
+  supergraph: string;
+  stackSupergraph: Promise<string> | undefined;
+  signingKey: string;
+  identity: Identity;
+}): Promise<Targets> {
+  const { children, supergraph, stackSupergraph, signingKey, identity } = input;
+  const targets: Targets = new Map();
+  await Promise.all(
+    settings.targets
+      .filter((target) => target !== 'monolith')
+      .map(async (kind) => {
+        const child = new Child(kind, './gateway-host.ts', { onProgress: (line) => log(`  ${line}`) });
+        children.push(child);
+        const { url } = await child.call<{ url: string }>('start', { kind, supergraph: kind === 'apollo-stack' ? await stackSupergraph! : supergraph, signingKey, identity });
+        log(`  ${kind} at ${url}`);
+        targets.set(kind, { child, url });
+      }),
+  );
+  return targets;
+}
+
+/** Adds the monolith to the targets once it is up, or leaves it out when it failed to start. */
+async function addMonolith(targets: Targets, monolithChild: Child, start: Promise<{ url: string } | Error>): Promise<void> {
+  const result = await start;
+  if (result instanceof Error) {
+    log(`  monolith failed to start, left out: ${result.message.split('\n')[0]}`);
+    await monolithChild.stop();
+  } else {
+    log(`  monolith at ${result.url}`);
+    targets.set('monolith', { child: monolithChild, url: result.url });
+  }
+}
+
+/** The processes to profile with --profile: the gateways and the police subgraphs. */
+function profiledProcesses(targets: Targets, subgraphs: Record<Agency, Child>, stackSubgraphs: Record<Agency, Child> | undefined): [string, { child: Child }][] {
+  return profile
+    ? [
+        ...[...targets].filter(([kind]) => kind !== 'monolith'),
+        ['police-subgraph', { child: subgraphs.police }],
+        ...(stackSubgraphs ? ([['apollo-stack-police-subgraph', { child: stackSubgraphs.police }]] as [string, { child: Child }][]) : []),
+      ]
+    : [];
+}
+
+/** Puts the targets in the table's order, whatever order they came up in. */
+function orderTargets(targets: Targets): void {
+  const rank = [...ALL_TARGETS.slice(0, 1), ...VARIANTS, ...ALL_TARGETS.slice(1)];
+  const order = [...targets.keys()].sort((a, b) => rank.indexOf(a) - rank.indexOf(b));
+  for (const kind of order) {
+    const entry = targets.get(kind)!;
+    targets.delete(kind);
+    targets.set(kind, entry);
+  }
+}
+
+/** Checks that every target answers every operation alike, and counts the subgraph calls each makes. */
+async function checkAnswers(operations: readonly ReferenceOperation[], targets: Targets, subgraphsOf: (kind: TargetKind) => Child[], token: string) {
+  log('Checking that every target answers every operation alike (and counting subgraph calls)');
+  const answerIssues: string[] = [];
+  const invalid = new Set<string>();
+  const subgraphCalls = new Map<string, number>();
+  for (const operation of operations) {
+    let reference: unknown;
+    for (const [kind, target] of targets) {
+      const before = await Promise.all(subgraphsOf(kind).map((child) => child.call<number>('requests')));
+      const { status, json } = await post(target.url, requestBody(operation), token);
+      const after = await Promise.all(subgraphsOf(kind).map((child) => child.call<number>('requests')));
+      const calls = after.reduce((sum, count, index) => sum + count - before[index]!, 0);
+      subgraphCalls.set(`${operation.key}|${kind}`, calls);
+      if (status !== 200 || json.errors?.length) {
+        answerIssues.push(`${operation.key} on ${kind}: HTTP ${status} ${json.errors?.map((error) => error.message).join('; ') ?? ''}`.slice(0, 400));
+        invalid.add(`${operation.key}|${kind}`);
+      }
+      if (reference === undefined) reference = json.data;
+      else {
+        const difference = firstDifference(reference, json.data);
+        if (difference) {
+          answerIssues.push(`${operation.key} on ${kind} differs from ${[...targets.keys()][0]}: ${difference}`);
+          invalid.add(`${operation.key}|${kind}`);
+        }
+      }
+    }
+    log(`  ${operation.key}: subgraph calls per request ${[...targets.keys()].map((kind) => `${kind} ${subgraphCalls.get(`${operation.key}|${kind}`)}`).join(', ')}`);
+  }
+  for (const issue of answerIssues) log(`  ! ${issue}`);
+  if (answerIssues.length === 0) log('  all targets answer alike, without errors');
+  return { answerIssues, invalid, subgraphCalls };
+}
+
+/** The interleaved rounds: per round, operation and target, a warm-up and a measured window, tallied. */
+async function runRounds(input: {
+  operations: readonly ReferenceOperation[];
+  targets: Targets;
+  subgraphsOf: (kind: TargetKind) => Child[];
+  tokens: string[];
+  load: Child;
+}): Promise<void> {
+  const { operations, targets, subgraphsOf, tokens, load } = input;
+  const kinds = [...targets.keys()];
+  const windows = settings.rounds * operations.length * kinds.length;
+  checkQuiet('before the load');
+  log(`Load: ${windows} measured windows, about ${Math.round((windows * (settings.seconds + settings.warmup + 0.3)) / 60)} min`);
+  for (let round = 0; round < settings.rounds; round++) {
+    for (const operation of operations) {
+      const order = kinds.map((_, index) => kinds[(index + round) % kinds.length]!);
+      const line: string[] = [];
+      for (const kind of order) {
+        const target = targets.get(kind)!;
+        const base: Omit<LoadWindow, 'seconds' | 'record'> = {
+          url: target.url,
+          body: requestBody(operation),
+          tokens,
+          connections: operation.key === 'rollup' ? settings.rollupConnections : settings.connections,
+        };
+        await settle([target.child, ...subgraphsOf(kind)]);
+        await load.call<LoadResult>('run', { window: { ...base, seconds: settings.warmup, record: false } });
+        const usageBefore = await target.child.usage();
+        const subgraphsBefore = await Promise.all(subgraphsOf(kind).map((child) => child.usage()));
+        const result = await load.call<LoadResult>('run', { window: { ...base, seconds: settings.seconds, record: true } });
+        const usageAfter = await target.child.usage();
+        const subgraphsAfter = await Promise.all(subgraphsOf(kind).map((child) => child.usage()));
+        const tally = tallyOf(operation.key, kind);
+        tally.requests += result.requests;
+        tally.non2xx += result.non2xx;
+        tally.errors += result.errors + result.timeouts;
+        tally.graphqlErrors += result.graphqlErrors;
+        tally.elapsedMs += result.elapsedMs;
+        tally.cpuUs += cpuUs(usageBefore, usageAfter);
+        tally.subgraphCpuUs += subgraphsAfter.reduce((sum, after, index) => sum + cpuUs(subgraphsBefore[index]!, after), 0);
+        tally.rssMax = Math.max(tally.rssMax, usageAfter.rss);
+        for (const latency of result.latencies) tally.latencies.push(latency);
+        const rps = result.requests / (result.elapsedMs / 1000);
+        line.push(`${kind} ${fmt(rps, rps < 10 ? 1 : 0)} rps`);
+      }
+      log(`  round ${round + 1}/${settings.rounds} ${operation.key}: ${line.join(', ')}`);
+    }
+  }
+}
+
+/** Writes the run's results as JSON (`--json FILE`, else results/<mode>-latest.json). */
+async function writeResults(input: {
+  mode: 'quick' | 'full';
+  described: ReturnType<typeof describePlan>;
+  answerIssues: readonly string[];
+  report: ReturnType<typeof printReport>;
+  subgraphCalls: Map<string, number>;
+  rollup: Awaited<ReturnType<typeof rollUpVersusSql>> | undefined;
+}): Promise<void> {
+  const { mode, described, answerIssues, report, subgraphCalls, rollup } = input;
+  const json = option('json') ?? join(benchDir, 'results', `${mode}-latest.json`);
+  await mkdir(join(json, '..'), { recursive: true });
+  await writeFile(
+    json,
+    JSON.stringify(
+      {
+        mode,
+        machine: { cpus: cpus().length, model: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, loads },
+        settings,
+        peers: PEERS,
+        dataset: described,
+        answerIssues,
+        results: report,
+        subgraphCalls: Object.fromEntries(subgraphCalls),
+        rollupVersusSql: rollup?.summary,
+      },
+      null,
+      2,
+    ),
+  );
+  log(`Results written to ${json}`);
 }
 
 // ---------------------------------------------------------------------------------------------

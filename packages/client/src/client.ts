@@ -102,34 +102,34 @@ const wait = (ms: number, signal?: AbortSignal) =>
     });
   });
 
-/**
- * Máy khách ANTQ — one small client of the ANTQ Graph gateway: typed operations over HTTP
- * (`application/graphql-response+json`), subscriptions over graphql-ws or SSE, a token or a
- * function that gives the current one, codes on every error, partial data kept, timeouts, and
- * retries of what is safe to retry (reads, and writes that carry an idempotency key).
- */
-export function createAntqClient(options: AntqClientOptions) {
-  const fetchImpl = options.fetch ?? globalThis.fetch;
-  const timeoutMs = options.timeoutMs ?? 30_000;
-  const retries = options.retries ?? 2;
-  const tokenNow = async () => (typeof options.token === 'function' ? await options.token() : options.token);
-  let ws: WsClient | undefined;
-  let sse: SseClient | undefined;
+/** What the HTTP and subscription halves of a client share, read once from its options. */
+interface ClientSettings {
+  readonly url: string;
+  readonly fetchImpl: typeof fetch;
+  readonly timeoutMs: number;
+  readonly retries: number;
+  readonly tokenNow: () => Promise<string | undefined>;
+  readonly webSocketImpl?: unknown;
+}
 
-  async function attempt(body: string, headers: Record<string, string>, signal?: AbortSignal): Promise<Response> {
-    const timeout = AbortSignal.timeout(timeoutMs);
-    try {
-      return await fetchImpl(options.url, { method: 'POST', headers, body, signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
-    } catch (error) {
-      if (signal?.aborted) throw error;
-      if (timeout.aborted)
-        throw new AntqClientError(ClientErrorCode.REQUEST_TIMEOUT, `The gateway did not answer within ${timeoutMs} ms (${options.url}).`, undefined, { cause: error });
-      throw new AntqClientError(ClientErrorCode.NETWORK_ERROR, `Cannot reach the gateway at ${options.url}: ${(error as Error).message}. Is it running?`, undefined, {
-        cause: error,
-      });
-    }
+/** One HTTP attempt, with its timeout; failures before an answer become an `AntqClientError`. */
+async function attempt(settings: ClientSettings, body: string, headers: Record<string, string>, signal?: AbortSignal): Promise<Response> {
+  const { fetchImpl, timeoutMs, url } = settings;
+  const timeout = AbortSignal.timeout(timeoutMs);
+  try {
+    return await fetchImpl(url, { method: 'POST', headers, body, signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
+  } catch (error) {
+    if (signal?.aborted) throw error;
+    if (timeout.aborted) throw new AntqClientError(ClientErrorCode.REQUEST_TIMEOUT, `The gateway did not answer within ${timeoutMs} ms (${url}).`, undefined, { cause: error });
+    throw new AntqClientError(ClientErrorCode.NETWORK_ERROR, `Cannot reach the gateway at ${url}: ${(error as Error).message}. Is it running?`, undefined, {
+      cause: error,
+    });
   }
+}
 
+/** Queries and mutations over HTTP, retrying what is safe to retry. */
+function createRequester(settings: ClientSettings) {
+  const { retries, tokenNow } = settings;
   async function request<TResult, TVariables>(
     document: AnyDocument<TResult, TVariables>,
     variables?: TVariables,
@@ -150,7 +150,7 @@ export function createAntqClient(options: AntqClientOptions) {
     for (let tried = 0; ; tried++) {
       let response: Response;
       try {
-        response = await attempt(body, headers, requestOptions.signal);
+        response = await attempt(settings, body, headers, requestOptions.signal);
       } catch (error) {
         if (retryable && tried < retries && error instanceof AntqClientError) {
           await wait(RETRY_BASE_MS * 2 ** tried, requestOptions.signal);
@@ -177,10 +177,19 @@ export function createAntqClient(options: AntqClientOptions) {
     }
   }
 
+  return request;
+}
+
+/** Subscriptions over graphql-ws or SSE, each transport connected on first use. */
+function createSubscriber(settings: ClientSettings) {
+  const { fetchImpl, tokenNow } = settings;
+  let ws: WsClient | undefined;
+  let sse: SseClient | undefined;
+
   function wsClient(): WsClient {
     return (ws ??= createWsClient({
-      url: options.url.replace(/^http/, 'ws'),
-      ...(options.webSocketImpl ? { webSocketImpl: options.webSocketImpl } : {}),
+      url: settings.url.replace(/^http/, 'ws'),
+      ...(settings.webSocketImpl ? { webSocketImpl: settings.webSocketImpl } : {}),
       lazy: true,
       retryAttempts: 0,
       connectionParams: async () => {
@@ -192,7 +201,7 @@ export function createAntqClient(options: AntqClientOptions) {
 
   function sseClient(): SseClient {
     return (sse ??= createSseClient({
-      url: options.url,
+      url: settings.url,
       fetchFn: fetchImpl,
       retryAttempts: 0,
       headers: async (): Promise<Record<string, string>> => {
@@ -224,7 +233,7 @@ export function createAntqClient(options: AntqClientOptions) {
       }
       throw error instanceof AntqClientError
         ? error
-        : new AntqClientError(ClientErrorCode.NETWORK_ERROR, `The subscription to ${options.url} ended: ${describe(error)}`, undefined, { cause: error });
+        : new AntqClientError(ClientErrorCode.NETWORK_ERROR, `The subscription to ${settings.url} ended: ${describe(error)}`, undefined, { cause: error });
     } finally {
       subscribeOptions.signal?.removeEventListener('abort', stop);
       await iterator.return?.();
@@ -238,7 +247,26 @@ export function createAntqClient(options: AntqClientOptions) {
     sse = undefined;
   }
 
-  return { url: options.url, request, subscribe, close };
+  return { subscribe, close };
+}
+
+/**
+ * Máy khách ANTQ — one small client of the ANTQ Graph gateway: typed operations over HTTP
+ * (`application/graphql-response+json`), subscriptions over graphql-ws or SSE, a token or a
+ * function that gives the current one, codes on every error, partial data kept, timeouts, and
+ * retries of what is safe to retry (reads, and writes that carry an idempotency key).
+ */
+export function createAntqClient(options: AntqClientOptions) {
+  const settings: ClientSettings = {
+    url: options.url,
+    fetchImpl: options.fetch ?? globalThis.fetch,
+    timeoutMs: options.timeoutMs ?? 30_000,
+    retries: options.retries ?? 2,
+    tokenNow: async () => (typeof options.token === 'function' ? await options.token() : options.token),
+    webSocketImpl: options.webSocketImpl,
+  };
+  const { subscribe, close } = createSubscriber(settings);
+  return { url: options.url, request: createRequester(settings), subscribe, close };
 }
 
 export type AntqClient = ReturnType<typeof createAntqClient>;

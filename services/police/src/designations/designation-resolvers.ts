@@ -96,93 +96,89 @@ function newId(kind: string): string {
   return `police-${kind.replaceAll('_', '-')}-${crypto.randomUUID()}`;
 }
 
-/** Resolvers for what only the police subgraph has: residential areas and area designations. */
-export function createDesignationResolvers() {
-  const listInView =
-    (loader: keyof Pick<PoliceContext['designations'], 'complexAreaDesignations' | 'safetyRecognitions' | 'exemplaryCommunePilots' | 'movementRatings'>) =>
-    (view: Parent, _: Args, ctx: PoliceContext) =>
-      ctx.designations[loader].load({ key: String(view.areaCode), scope: ctx.scopes.scopeOf(String(view.areaCode)) });
+/** A police area view's list of one designation kind, within the caller's scope. */
+const listInView =
+  (loader: keyof Pick<PoliceContext['designations'], 'complexAreaDesignations' | 'safetyRecognitions' | 'exemplaryCommunePilots' | 'movementRatings'>) =>
+  (view: Parent, _: Args, ctx: PoliceContext) =>
+    ctx.designations[loader].load({ key: String(view.areaCode), scope: ctx.scopes.scopeOf(String(view.areaCode)) });
 
+/** One page of key complex area designations, filtered by area, list and year. */
+async function listComplexAreaDesignations(_: unknown, args: Args, ctx: PoliceContext) {
+  const filter = (args.filter as Args | undefined) ?? {};
+  const size = checkPageSize(args.first as number | undefined, 50);
+  const after = decodeCursor(args.after as string | undefined);
+  const scopeArea = typeof filter.area === 'string' ? filter.area : undefined;
+  // Designations are few per area and year: select the ids, then page by (year, id).
+  const rows = await ctx.storage.query<Record<string, unknown>>(
+    `SELECT id, year::text AS sort_year FROM area_designations WHERE kind = 'complex_area_designation'
+       AND ($1::text[] IS NULL OR area_code = ANY($1::text[]))
+       AND ($2::text IS NULL OR data->>'list' = $2) AND ($3::int IS NULL OR year = $3)
+     ORDER BY year, id`,
+    [scopeArea ? ctx.scopes.scopeOf(scopeArea) : null, filter.list ?? null, filter.year ?? null],
+  );
+  const start = after ? rows.findIndex((row) => String(row.sort_year) === after.name && String(row.id) === after.id) + 1 : 0;
+  const window = rows.slice(start, start + size + 1);
+  const records = (await ctx.designations.byId.loadMany(window.map((row) => String(row.id)))) as StoredDesignation[];
+  return toPage(
+    records.map((record) => ({ ...record, name: String(record.year) })),
+    size,
+    rows.length,
+  );
+}
+
+/** Registers a residential area with its change event (once per Idempotency-Key). */
+async function registerResidentialArea(_: unknown, args: Args, ctx: PoliceContext, info: ResolvedField) {
+  const input = validateResidentialAreaInput(withoutNulls(args.input as Args), { areas: ctx.registry });
+  const caller = requireWriter(ctx, { agency: 'police', areaCode: input.communeCode });
+  const write = async (tx: SqlExecutor) => {
+    const stored = await designationStore.insertResidentialArea(
+      tx,
+      { id: `${input.communeCode}:${input.slug}`, communeCode: input.communeCode, name: input.name, localKind: input.localKind },
+      caller.subject,
+    );
+    await appendChange(tx, { agency: 'police', recordKind: 'residential_area', recordId: stored.id, change: 'created', areaCode: stored.communeCode, payload: stored });
+    return stored;
+  };
+  const reload = async (db: SqlExecutor, id: string) => (await designationStore.residentialAreasByIds(db, [id]))[0];
+  return writeOnce(ctx, { field: info.fieldName, args, write, reload });
+}
+
+/** The police's mutations: residential areas and the designation records. */
+function createDesignationMutations() {
   return {
-    Query: {
-      residentialArea: (_: unknown, args: Args, ctx: PoliceContext) => ctx.designations.residentialAreas.load(String(args.id)),
-      complexAreaDesignations: async (_: unknown, args: Args, ctx: PoliceContext) => {
-        const filter = (args.filter as Args | undefined) ?? {};
-        const size = checkPageSize(args.first as number | undefined, 50);
-        const after = decodeCursor(args.after as string | undefined);
-        const scopeArea = typeof filter.area === 'string' ? filter.area : undefined;
-        // Designations are few per area and year: select the ids, then page by (year, id).
-        const rows = await ctx.storage.query<Record<string, unknown>>(
-          `SELECT id, year::text AS sort_year FROM area_designations WHERE kind = 'complex_area_designation'
-             AND ($1::text[] IS NULL OR area_code = ANY($1::text[]))
-             AND ($2::text IS NULL OR data->>'list' = $2) AND ($3::int IS NULL OR year = $3)
-           ORDER BY year, id`,
-          [scopeArea ? ctx.scopes.scopeOf(scopeArea) : null, filter.list ?? null, filter.year ?? null],
-        );
-        const start = after ? rows.findIndex((row) => String(row.sort_year) === after.name && String(row.id) === after.id) + 1 : 0;
-        const window = rows.slice(start, start + size + 1);
-        const records = (await ctx.designations.byId.loadMany(window.map((row) => String(row.id)))) as StoredDesignation[];
-        return toPage(
-          records.map((record) => ({ ...record, name: String(record.year) })),
-          size,
-          rows.length,
-        );
-      },
+    registerResidentialArea,
+    designateComplexArea: (_: unknown, args: Args, ctx: PoliceContext, info: ResolvedField) => {
+      const input = validateComplexAreaDesignationInput(withoutNulls(args.input as Args), { areas: ctx.registry });
+      return storeDesignation(ctx, { args, info }, { ...input, id: input.id ?? newId('complex_area_designation'), kind: 'complex_area_designation' });
     },
-
-    Mutation: {
-      registerResidentialArea: async (_: unknown, args: Args, ctx: PoliceContext, info: ResolvedField) => {
-        const input = validateResidentialAreaInput(withoutNulls(args.input as Args), { areas: ctx.registry });
-        const caller = requireWriter(ctx, { agency: 'police', areaCode: input.communeCode });
-        const write = async (tx: SqlExecutor) => {
-          const stored = await designationStore.insertResidentialArea(
-            tx,
-            { id: `${input.communeCode}:${input.slug}`, communeCode: input.communeCode, name: input.name, localKind: input.localKind },
-            caller.subject,
-          );
-          await appendChange(tx, { agency: 'police', recordKind: 'residential_area', recordId: stored.id, change: 'created', areaCode: stored.communeCode, payload: stored });
-          return stored;
-        };
-        const reload = async (db: SqlExecutor, id: string) => (await designationStore.residentialAreasByIds(db, [id]))[0];
-        return writeOnce(ctx, { field: info.fieldName, args, write, reload });
-      },
-      designateComplexArea: (_: unknown, args: Args, ctx: PoliceContext, info: ResolvedField) => {
-        const input = validateComplexAreaDesignationInput(withoutNulls(args.input as Args), { areas: ctx.registry });
-        return storeDesignation(ctx, { args, info }, { ...input, id: input.id ?? newId('complex_area_designation'), kind: 'complex_area_designation' });
-      },
-      recordTransformationResult: async (_: unknown, args: Args, ctx: PoliceContext, info: ResolvedField) => {
-        const input = validateTransformationResultInput(withoutNulls(args.input as Args));
-        const designation = await ctx.designations.byId.load(input.designationId);
-        if (!designation || designation.kind !== 'complex_area_designation') {
-          throw new AntqError(ErrorCode.NOT_FOUND, `No key complex area designation "${input.designationId}". List them with complexAreaDesignations.`, {
-            details: { id: input.designationId },
-          });
-        }
-        return storeDesignation(ctx, { args, info }, { ...input, id: input.id ?? newId('transformation_result'), kind: 'transformation_result', areaCode: designation.areaCode });
-      },
-      recordSafetyRecognition: (_: unknown, args: Args, ctx: PoliceContext, info: ResolvedField) => {
-        const input = validateSafetyRecognitionInput(withoutNulls(args.input as Args), { areas: ctx.registry });
-        return storeDesignation(ctx, { args, info }, { ...input, id: input.id ?? newId('safety_recognition'), kind: 'safety_recognition' });
-      },
-      recordExemplaryCommunePilot: (_: unknown, args: Args, ctx: PoliceContext, info: ResolvedField) => {
-        const input = validateExemplaryCommunePilotInput(withoutNulls(args.input as Args), { areas: ctx.registry });
-        return storeDesignation(ctx, { args, info }, { ...input, id: input.id ?? newId('exemplary_commune_pilot'), kind: 'exemplary_commune_pilot' });
-      },
-      recordMovementRating: (_: unknown, args: Args, ctx: PoliceContext, info: ResolvedField) => {
-        const input = validateMovementRatingInput(withoutNulls(args.input as Args), { areas: ctx.registry });
-        return storeDesignation(ctx, { args, info }, { ...input, id: input.id ?? newId('movement_rating'), kind: 'movement_rating' });
-      },
+    recordTransformationResult: async (_: unknown, args: Args, ctx: PoliceContext, info: ResolvedField) => {
+      const input = validateTransformationResultInput(withoutNulls(args.input as Args));
+      const designation = await ctx.designations.byId.load(input.designationId);
+      if (!designation || designation.kind !== 'complex_area_designation') {
+        throw new AntqError(ErrorCode.NOT_FOUND, `No key complex area designation "${input.designationId}". List them with complexAreaDesignations.`, {
+          details: { id: input.designationId },
+        });
+      }
+      return storeDesignation(ctx, { args, info }, { ...input, id: input.id ?? newId('transformation_result'), kind: 'transformation_result', areaCode: designation.areaCode });
     },
-
-    PoliceAreaView: {
-      residentialAreas: (view: Parent, _: Args, ctx: PoliceContext) =>
-        ctx.designations.residentialAreasInScope.load({ key: String(view.areaCode), scope: ctx.scopes.scopeOf(String(view.areaCode)) }),
-      complexAreaDesignations: listInView('complexAreaDesignations'),
-      safetyRecognitions: listInView('safetyRecognitions'),
-      exemplaryCommunePilots: listInView('exemplaryCommunePilots'),
-      movementRatings: listInView('movementRatings'),
+    recordSafetyRecognition: (_: unknown, args: Args, ctx: PoliceContext, info: ResolvedField) => {
+      const input = validateSafetyRecognitionInput(withoutNulls(args.input as Args), { areas: ctx.registry });
+      return storeDesignation(ctx, { args, info }, { ...input, id: input.id ?? newId('safety_recognition'), kind: 'safety_recognition' });
     },
+    recordExemplaryCommunePilot: (_: unknown, args: Args, ctx: PoliceContext, info: ResolvedField) => {
+      const input = validateExemplaryCommunePilotInput(withoutNulls(args.input as Args), { areas: ctx.registry });
+      return storeDesignation(ctx, { args, info }, { ...input, id: input.id ?? newId('exemplary_commune_pilot'), kind: 'exemplary_commune_pilot' });
+    },
+    recordMovementRating: (_: unknown, args: Args, ctx: PoliceContext, info: ResolvedField) => {
+      const input = validateMovementRatingInput(withoutNulls(args.input as Args), { areas: ctx.registry });
+      return storeDesignation(ctx, { args, info }, { ...input, id: input.id ?? newId('movement_rating'), kind: 'movement_rating' });
+    },
+  };
+}
 
+/** Field resolvers of the police's own record types and of the shared records that point at them. */
+function createDesignationRecordResolvers() {
+  return {
     // The shared records (the kit's resolvers) point at a residential area by id; here it is ours.
     PoliceModel: { residentialArea },
     PoliceForce: { residentialArea },
@@ -211,5 +207,25 @@ export function createDesignationResolvers() {
         (await ctx.loaders.models.loadMany((record.focusModelIds as string[] | undefined) ?? [])).filter((model) => model && !(model instanceof Error)),
     },
     MovementRating: { area, sources },
+  };
+}
+
+/** Resolvers for what only the police subgraph has: residential areas and area designations. */
+export function createDesignationResolvers() {
+  return {
+    Query: {
+      residentialArea: (_: unknown, args: Args, ctx: PoliceContext) => ctx.designations.residentialAreas.load(String(args.id)),
+      complexAreaDesignations: listComplexAreaDesignations,
+    },
+    Mutation: createDesignationMutations(),
+    PoliceAreaView: {
+      residentialAreas: (view: Parent, _: Args, ctx: PoliceContext) =>
+        ctx.designations.residentialAreasInScope.load({ key: String(view.areaCode), scope: ctx.scopes.scopeOf(String(view.areaCode)) }),
+      complexAreaDesignations: listInView('complexAreaDesignations'),
+      safetyRecognitions: listInView('safetyRecognitions'),
+      exemplaryCommunePilots: listInView('exemplaryCommunePilots'),
+      movementRatings: listInView('movementRatings'),
+    },
+    ...createDesignationRecordResolvers(),
   };
 }
