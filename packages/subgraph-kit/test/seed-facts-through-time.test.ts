@@ -7,7 +7,7 @@ import { createAgencySubgraph, type AgencySubgraph } from '../src/index.js';
 import { loadAgencyDataset } from '../src/records/agency-dataset.js';
 
 /*
- * Every police seed figure read back through Area.police.metric (issue 13): under the unit as the
+ * Every seed figure read back through its agency's Area.<agency>.metric (issue 13): under the unit as the
  * article names it, addressed as it was then (area(code:, on:)); under the units that took it over
  * in 2025; and at its province in both eras (Tỉnh Long An 80 then, Tỉnh Tây Ninh 80 now). Each time
  * the figure says which unit version it was reported under (reportedUnder), and the roll-up which
@@ -34,8 +34,8 @@ interface Place {
   readonly expect: 'summed' | 'partial';
 }
 
-const QUERY = `query ($code: ID!, $on: Date, $indicator: ID!, $period: String!) {
-  area(code: $code, on: $on) { police { metric(indicator: $indicator, period: $period) {
+const query = (agency: string) => `query ($code: ID!, $on: Date, $indicator: ID!, $period: String!) {
+  area(code: $code, on: $on) { ${agency} { metric(indicator: $indicator, period: $period) {
     value target { code name validTo }
     contributions { area { code } period value reportedUnder { code name validTo } }
     partial { area { code } period value reportedUnder { code name validTo } }
@@ -43,26 +43,32 @@ const QUERY = `query ($code: ID!, $on: Date, $indicator: ID!, $period: String!) 
 
 const signingKey = randomBytes(32).toString('base64');
 let registry: AreaRegistry;
-let subgraph: AgencySubgraph;
+/** Every agency that owns seed figures, with its subgraph. */
+const AGENCIES_WITH_FIGURES = [...new Set(SEED_FIGURES.map((fact) => fact.agency))];
+const subgraphs = new Map<string, AgencySubgraph>();
 
 beforeAll(async () => {
   registry = await loadAreaRegistry();
-  subgraph = await createAgencySubgraph({ agency: 'police' }, { signingKey, registry, logLevel: 'silent' });
-  // The police's seed figures, as its example data holds them (the police's example-data test checks they are the same).
-  await loadAgencyDataset(subgraph.storage, registry, seedObservationDataset('police'));
-}, 60_000);
-afterAll(async () => subgraph?.close());
+  for (const agency of AGENCIES_WITH_FIGURES) {
+    const subgraph = await createAgencySubgraph({ agency }, { signingKey, registry, logLevel: 'silent' });
+    subgraphs.set(agency, subgraph);
+    // The agency's seed figures, as its example data holds them (its example-data test checks they are the same).
+    await loadAgencyDataset(subgraph.storage, registry, seedObservationDataset(agency));
+  }
+}, 120_000);
+afterAll(async () => Promise.all([...subgraphs.values()].map((subgraph) => subgraph.close())));
 
+/** The figure's owner's roll-up at a place: what `Area.<agency>.metric` answers there. */
 async function metricAt(place: Place, fact: SeedFigure): Promise<Metric> {
-  const response = await postSignedGraphQL<{ area: { police: { metric: Metric } } }>(subgraph.url, {
-    query: QUERY,
+  const response = await postSignedGraphQL<{ area: Record<string, { metric: Metric }> }>(subgraphs.get(fact.agency)!.url, {
+    query: query(fact.agency),
     variables: { code: place.code, on: place.on ?? null, indicator: fact.indicator, period: fact.period },
     signingKey,
-    audience: 'police',
-    caller: { agency: 'police', clearance: 'shared' },
+    audience: fact.agency,
+    caller: { agency: fact.agency, clearance: 'shared' },
   });
   expect(response.errors, `${fact.id} ${place.how}: ${JSON.stringify(response.errors)}`).toBeUndefined();
-  return response.data!.area.police.metric;
+  return response.data!.area[fact.agency]!.metric;
 }
 
 /** The places a figure is read at: the unit as it was, its successors (not for a district: its figures go to the province), its province then and now. */
@@ -82,8 +88,8 @@ function placesOf(fact: SeedFigure): Place[] {
   return places;
 }
 
-describe('the police seed figures read back through the metric roll-up, through time', () => {
-  const facts = SEED_FIGURES.filter((fact) => fact.agency === 'police');
+describe('every seed figure read back through its agency’s metric roll-up, through time', () => {
+  const facts = SEED_FIGURES;
 
   it.each(facts.map((fact) => [fact.id, fact] as const))('%s', async (_id, fact) => {
     const on = parsePeriod(fact.period).start;
