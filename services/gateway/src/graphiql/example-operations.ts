@@ -84,7 +84,7 @@ query SoSanhSoLieuXa_CompareCommuneFigures($indicator: ID! = "cameras_installed"
   # Đơn vị hiện hành: cùng hồ sơ, cộng thêm các xã cũ khác / the current unit: the same records, other former communes added
   canGiuoc: area(code: "28159") {
     ...CommuneFigures
-    # Chỉ tiêu tổng hợp tính trên đơn vị hiện hành / roll-ups are computed for units of the current register
+    # Tổng hợp cho đơn vị hiện hành; đơn vị cũ: area(code:, on: "2024-06-01") / roll-ups of the current unit; a past one: area(code:, on:)
     police { metric(indicator: $indicator, period: $period) { ...Figure } }
     front { metric(indicator: $indicator, period: $period) { ...Figure } }
     veterans { metric(indicator: $indicator, period: $period) { ...Figure } }
