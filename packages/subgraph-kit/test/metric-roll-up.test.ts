@@ -226,7 +226,8 @@ describe('Area.police.metric over GraphQL', () => {
     const answer = answers[0] as MetricRollUp;
     const expected = {
       value: answer.value,
-      comparison: answer.comparison,
+      // The schema gives the SDK's direction codes as its enum values (UP for up).
+      comparison: answer.comparison && { ...answer.comparison, direction: answer.comparison.direction?.toUpperCase() ?? null },
       // Each split unit names the current units it went into: those the registry's lineage leads to.
       partial: answer.partial.map((each) => ({
         area: { code: each.areaCode },

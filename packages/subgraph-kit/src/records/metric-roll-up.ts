@@ -263,7 +263,7 @@ function metricAnswer(
       previousPeriod: previousPeriodText,
       change: compared.change,
       changePercent: compared.changePercent,
-      direction: compared.direction === null ? null : compared.direction.toUpperCase(),
+      direction: compared.direction,
       text: compared.text,
       current,
       previous,

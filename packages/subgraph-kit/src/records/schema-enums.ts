@@ -8,6 +8,7 @@ import {
   SAFETY_UNIT_KINDS,
   TRANSFORMATION_OUTCOMES,
   type AreaLevel,
+  type ChangeDirection,
   type IndicatorUnit,
   type LineageRelation,
 } from '@antq/sdk';
@@ -27,11 +28,11 @@ function byEnumName(codes: readonly string[]): Readonly<Record<string, string>> 
 const AREA_LEVELS = { province: null, district: null, commune: null } satisfies Record<AreaLevel, null>;
 const LINEAGE_RELATIONS = { full: null, partial: null } satisfies Record<LineageRelation, null>;
 const INDICATOR_UNITS = { count: null, vnd: null, percent: null, ratio: null } satisfies Record<IndicatorUnit, null>;
+const CHANGE_DIRECTIONS = { up: null, down: null, unchanged: null } satisfies Record<ChangeDirection, null>;
 
 /**
  * The internal value of every enum the agency subgraphs share or the SDK defines, by enum name;
- * an enum a schema does not declare is skipped. `ChangeDirection` is not here yet: the metric
- * roll-up returns its capitals itself. `ComplexAreaList` codes are the capitals already.
+ * an enum a schema does not declare is skipped. `ComplexAreaList` codes are the capitals already.
  */
 export const SCHEMA_ENUM_VALUES = {
   Agency,
@@ -39,6 +40,7 @@ export const SCHEMA_ENUM_VALUES = {
   AreaLevel: byEnumName(Object.keys(AREA_LEVELS)),
   LineageRelation: byEnumName(Object.keys(LINEAGE_RELATIONS)),
   IndicatorUnit: byEnumName(Object.keys(INDICATOR_UNITS)),
+  ChangeDirection: byEnumName(Object.keys(CHANGE_DIRECTIONS)),
   ModelStatus: byEnumName(Object.keys(MODEL_STATUSES)),
   FundingSource: byEnumName(Object.keys(FUNDING_SOURCES)),
   FundingRecurrence: byEnumName(Object.keys(FUNDING_RECURRENCES)),
