@@ -45,7 +45,7 @@ export { agencyRecordMigrations } from './records/record-migrations.js';
 export { loadAgencyDataset, DATASET_AUTHOR, type AgencyDataset } from './records/agency-dataset.js';
 export { type AgencyContext } from './records/agency-resolvers.js';
 export { buildAgencyContract, buildPlatformContract } from './subgraph-contract.js';
-export { createAreaScopes, type AreaScopes } from './records/area-scope.js';
+export { createAreaScopes, type AreaScopes, type ListScope } from './records/area-scope.js';
 export { requireWriter, WRITER_ROLES } from './records/write-access.js';
 export {
   IDEMPOTENCY_KEY_EXTENSION,
@@ -56,7 +56,7 @@ export {
   type IdempotentWrite,
   type IdempotentWriteContext,
 } from './records/idempotent-writes.js';
-export { checkPageSize, decodeCursor, encodeCursor, scopePairs, toPage, MAX_PAGE_SIZE, type Page, type PageCursor } from './records/page.js';
+export { checkPageSize, decodeCursor, encodeCursor, listSource, scopePairs, toPage, MAX_PAGE_SIZE, type Page, type PageCursor, type ScopeBounds } from './records/page.js';
 
 // Field classification and data-sharing grants.
 export { enforceFieldClassification, isActiveGrant, mayReadChange, type AccessGrant, type ClassifiedContext } from './access/index.js';

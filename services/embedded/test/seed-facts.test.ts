@@ -65,21 +65,34 @@ function successorsOf(code: string, on: string | undefined): { code: string; via
 
 const unitName = (code: string, on?: string): string => registry.get(code, on ? { on } : {})?.fullName ?? code;
 
-/** One read per area a fact or record should be found under: as written, then each successor. */
+/**
+ * One read per area a fact or record should be found under: the unit as it was when the article
+ * wrote (addressed with `on`, as Phường Tân An 23235 of 2017 is, whose code Phường La Gi took),
+ * its 2025 successors, and its province in both eras (Tỉnh Long An 80 then, Tỉnh Tây Ninh 80 now).
+ */
 interface Place {
   readonly code: string;
+  readonly on?: string;
   readonly how: string;
 }
 function placesOf(code: string, on: string | undefined): Place[] {
   const written = SEED_AREAS[code as keyof typeof SEED_AREAS] ?? unitName(code, on);
+  const successors = successorsOf(code, on);
+  const provinceThen =
+    registry.get(code, on ? { on } : {})?.level === 'province' ? undefined : registry.ancestors(code, on ? { on } : {}).find((unit) => unit.level === 'province');
+  const provincesNow = new Set(successors.map(({ code: successor }) => registry.ancestors(successor).find((unit) => unit.level === 'province')?.code ?? successor));
   return [
-    { code, how: `under ${code} (${written}, as the article names it)` },
-    ...successorsOf(code, on).map(({ code: successor, via }) => ({
+    { code, ...(on ? { on } : {}), how: `under ${code} (${written}, as the article names it${on ? `, on ${on}` : ''})` },
+    ...successors.map(({ code: successor, via }) => ({
       code: successor,
       how: via
         ? `under ${successor} (${unitName(successor)}), the 2025 successor of ${via} (${unitName(via, on)}): the reform abolished the district level`
         : `under its 2025 successor ${successor} (${unitName(successor)})`,
     })),
+    ...(provinceThen && on ? [{ code: provinceThen.code, on, how: `at its province then, ${provinceThen.code} (${provinceThen.fullName}, on ${on})` }] : []),
+    ...[...provincesNow]
+      .filter((province) => !successors.some(({ code: successor }) => successor === province))
+      .map((province) => ({ code: province, how: `at its province now, ${province} (${unitName(province)})` })),
   ];
 }
 
@@ -126,13 +139,13 @@ describe('the seed facts through the gateway', () => {
 
     it.each(named(cases))('%s', async (_name, { fact, place }: { fact: SeedFigure; place: Place }) => {
       const data = await ask<{ area: { view: { observations: { nodes: ObservationNode[]; pageInfo: { hasNextPage: boolean } } } } }>(
-        `query ($code: ID!, $indicator: ID!, $period: String!) {
-          area(code: $code) { view: ${fact.agency} {
+        `query ($code: ID!, $on: Date, $indicator: ID!, $period: String!) {
+          area(code: $code, on: $on) { view: ${fact.agency} {
             observations(filter: { indicators: [$indicator], period: $period }, first: 200) {
               pageInfo { hasNextPage } nodes { id agency value atLeast approximate period indicator { code } area { code } }
             } } } }`,
         fact.agency,
-        { code: place.code, indicator: fact.indicator, period: fact.period },
+        { code: place.code, on: place.on ?? null, indicator: fact.indicator, period: fact.period },
       );
       const { nodes, pageInfo } = data.area.view.observations;
       expect(pageInfo.hasNextPage).toBe(false);
@@ -159,12 +172,12 @@ describe('the seed facts through the gateway', () => {
     it.each(named(cases))('%s', async (_name, { agency, recordKind, record, place }) => {
       const list = recordKind === 'model' ? 'models' : 'forces';
       const data = await ask<{ area: { view: Record<string, { nodes: { id: string; name: string; area: { code: string } }[]; pageInfo: { hasNextPage: boolean } }> } }>(
-        `query ($code: ID!, $kind: ID!) {
-          area(code: $code) { view: ${agency} {
+        `query ($code: ID!, $on: Date, $kind: ID!) {
+          area(code: $code, on: $on) { view: ${agency} {
             ${list}(filter: { kinds: [$kind] }, first: 200) { pageInfo { hasNextPage } nodes { id name area { code } } }
           } } }`,
         agency,
-        { code: place.code, kind: record.kind },
+        { code: place.code, on: place.on ?? null, kind: record.kind },
       );
       const { nodes, pageInfo } = data.area.view[list]!;
       expect(pageInfo.hasNextPage).toBe(false);
@@ -225,9 +238,9 @@ describe('the seed facts through the gateway', () => {
     it.each(named(cases))('%s', async (_name, { designation, place }) => {
       const results = designation.list === 'complexAreaDesignations' ? 'results { id year }' : '';
       const data = await ask<{ area: { police: Record<DesignationList, { id: string; year: number; area: { code: string }; results?: { id: string; year: number }[] }[]> } }>(
-        `query ($code: ID!) { area(code: $code) { police { ${designation.list} { id year area { code } ${results} } } } }`,
+        `query ($code: ID!, $on: Date) { area(code: $code, on: $on) { police { ${designation.list} { id year area { code } ${results} } } } }`,
         'police',
-        { code: place.code },
+        { code: place.code, on: place.on ?? null },
       );
       const listed = data.area.police[designation.list];
       if (designation.resultOf) {

@@ -15,8 +15,20 @@ export interface AreaScopes {
    * that took in part of its territory — what was reported after it ended.
    */
   versionScopeOf(code: string, register: RegisterDate): readonly string[];
+  /**
+   * What a list of records under `code` reads: with `on` naming an ended version of the unit
+   * (Phường Tân An, 23235, on 2025-01-01), its scope as it stood and the day it ended — records
+   * under a reused code dated from then on are its successor's (Phường La Gi); else `scopeOf`.
+   */
+  listScopeOf(code: string, on?: string): ListScope;
   /** Whether a record at `inner` falls under `outer` — a jurisdiction check. */
   covers(outer: string, inner: string): boolean;
+}
+
+/** The area codes a list reads, and for an ended version of a unit the day it ended. */
+export interface ListScope {
+  readonly codes: readonly string[];
+  readonly until?: string;
 }
 
 export function createAreaScopes(registry: AreaRegistry): AreaScopes {
@@ -79,9 +91,26 @@ export function createAreaScopes(registry: AreaRegistry): AreaScopes {
     return scope;
   }
 
+  const stoodScopes = new Map<string, readonly string[]>();
+  function listScopeOf(code: string, on?: string): ListScope {
+    const unit = registry.require(code, on === undefined ? undefined : { on });
+    if (unit.validTo === undefined) return { codes: scopeOf(code) };
+    const last = registerOf(unit);
+    const cacheKey = `${last}|${code}`;
+    let codes = stoodScopes.get(cacheKey);
+    if (!codes) {
+      const collected = new Set<string>();
+      collect(unit.code, last, collected, new Set());
+      codes = [...collected];
+      stoodScopes.set(cacheKey, codes);
+    }
+    return { codes, until: unit.validTo };
+  }
+
   return {
     scopeOf,
     versionScopeOf,
+    listScopeOf,
     covers(outer, inner) {
       let set = setCache.get(outer);
       if (!set) {

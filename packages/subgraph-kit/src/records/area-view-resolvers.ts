@@ -1,19 +1,14 @@
 import { AGENCY_TYPE_PREFIX, type AgencyContext, type AgencyResolverOptions, type Args, type Parent } from './agency-context.js';
 import { metricField } from './metric-field-resolvers.js';
-import { checkPageSize, decodeCursor } from './page.js';
+import { pageRequest } from './record-query-resolvers.js';
 
 function viewConnection(field: 'models' | 'forces' | 'observations') {
   return async (view: Parent, args: Args, ctx: AgencyContext) => {
     const filter = (args.filter as Args | undefined) ?? {};
+    // The view's own unit, as the area was reached (`area(code:, on:)`), unless the filter names another.
     const area = typeof filter.area === 'string' ? filter.area : String(view.areaCode);
-    return ctx.loaders.page.load({
-      field,
-      scopeKey: area,
-      scope: ctx.scopes.scopeOf(area),
-      filter,
-      first: checkPageSize(args.first as number | undefined, field === 'observations' ? 50 : 20),
-      after: decodeCursor(args.after as string | undefined),
-    });
+    const on = typeof filter.area === 'string' ? filter.on : (filter.on ?? view.on);
+    return ctx.loaders.page.load(pageRequest(ctx, field, args, { area, on: typeof on === 'string' ? on : undefined }));
   };
 }
 

@@ -106,6 +106,8 @@ export interface RollUpSummaryRow {
 
 export interface ObservationListRequest {
   readonly scopes: ReadonlyMap<string, readonly string[]>;
+  /** List key → the day its version of a unit ended (see `ScopeBounds`). */
+  readonly until?: ReadonlyMap<string, string>;
   readonly indicators?: readonly string[] | null;
   /** Only observations whose period lies within [start, end]. */
   readonly within?: { readonly start: string; readonly end: string };
@@ -124,7 +126,7 @@ export const observationStore = {
   /** Pages for many lists at once, ordered by period then id (the cursor's name part is the period start). */
   async list(db: SqlExecutor, request: ObservationListRequest): Promise<Map<string, { rows: StoredObservation[]; totalCount: number }>> {
     const params: unknown[] = [];
-    const source = listSource(request.scopes, 'observations', params);
+    const source = listSource(request.scopes, 'observations', params, request.until && { until: request.until, dated: 'r.period_start' });
     const where: string[] = [];
     if (request.indicators?.length) {
       params.push(request.indicators);

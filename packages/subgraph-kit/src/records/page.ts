@@ -65,17 +65,39 @@ export function toPage<Row extends { name: string; id: string }>(rows: readonly 
 export const ALL_AREAS: readonly string[] = Object.freeze([]);
 
 /**
+ * Bounds in time for lists of an ended version of a unit (Phường Tân An, 23235, until
+ * 2025-07-01): a reused code's later records belong to the unit that took the code next.
+ */
+export interface ScopeBounds {
+  /** List key → the day the listed version ended; lists without one are not bounded. */
+  readonly until: ReadonlyMap<string, string>;
+  /** SQL expression of a row's date (`r.started_on`); rows without a date are kept. */
+  readonly dated: string;
+}
+
+/**
  * The FROM clause that pairs every list key with the rows of `table` in its scope, so one
  * statement answers many lists. Pushes its parameters onto `params`.
  */
-export function listSource(scopes: ReadonlyMap<string, readonly string[]>, table: string, params: unknown[]): string {
+export function listSource(scopes: ReadonlyMap<string, readonly string[]>, table: string, params: unknown[], bounds?: ScopeBounds): string {
   const whole = [...scopes].find(([, scope]) => scope === ALL_AREAS);
   if (whole) {
     params.push(whole[0]);
     return `(SELECT $${params.length}::text AS list_key) scope CROSS JOIN ${table} r`;
   }
-  params.push(...scopePairs(scopes));
-  return `unnest($${params.length - 1}::text[], $${params.length}::text[]) AS scope(list_key, area_code) JOIN ${table} r ON r.area_code = scope.area_code`;
+  const [keys, codes] = scopePairs(scopes);
+  if (!bounds || bounds.until.size === 0) {
+    params.push(keys, codes);
+    return `unnest($${params.length - 1}::text[], $${params.length}::text[]) AS scope(list_key, area_code) JOIN ${table} r ON r.area_code = scope.area_code`;
+  }
+  params.push(
+    keys,
+    codes,
+    keys.map((key) => bounds.until.get(key) ?? null),
+  );
+  const [k, c, u] = [params.length - 2, params.length - 1, params.length];
+  return `unnest($${k}::text[], $${c}::text[], $${u}::date[]) AS scope(list_key, area_code, until)
+    JOIN ${table} r ON r.area_code = scope.area_code AND (scope.until IS NULL OR ${bounds.dated} IS NULL OR ${bounds.dated} < scope.until)`;
 }
 
 /**

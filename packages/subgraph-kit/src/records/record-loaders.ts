@@ -16,12 +16,14 @@ export const recordTables = {
     recordKind: 'security_model',
     columns: { status: 'status', description: 'description', started_on: 'startedOn', ended_on: 'endedOn' },
     detailKeys: ['resources', 'funding', 'outcomes', 'replication', 'commendations', 'partners', 'linkedRecords', 'sources'],
+    datedBy: 'started_on',
   }),
   forces: createRecordTableAccess<VolunteerForce>({
     table: 'volunteer_forces',
     recordKind: 'volunteer_force',
     columns: { units: 'units', members: 'members', established_on: 'establishedOn', legal_basis: 'legalBasis', note: 'note' },
     detailKeys: ['funding', 'equipment', 'linkedRecords', 'sources'],
+    datedBy: 'established_on',
   }),
 };
 
@@ -31,6 +33,8 @@ export interface PageRequest {
   /** Identifies the scope: an area code, or '*' for every area. */
   readonly scopeKey: string;
   readonly scope: readonly string[];
+  /** For an ended version of a unit: the day it ended (records dated from then on are the next unit's). */
+  readonly until?: string;
   readonly filter: Record<string, unknown>;
   readonly first: number;
   readonly after: PageCursor | undefined;
@@ -49,7 +53,7 @@ function listFilter(filter: Record<string, unknown>): RecordListFilter {
 
 /** Everything but the scope: requests that share it are answered by one statement. */
 function batchKey(request: PageRequest): string {
-  const { area: _area, ...filter } = request.filter;
+  const { area: _area, on: _on, ...filter } = request.filter;
   return JSON.stringify([request.field, filter, request.first, request.after ?? null]);
 }
 
@@ -79,10 +83,12 @@ export function createRecordLoaders(options: {
         [...groups.values()].map(async (group) => {
           const [sample] = group as [PageRequest];
           const scopes = new Map(group.map((request) => [request.scopeKey, request.scope === ALL_AREAS ? ALL_AREAS : request.scope]));
+          const until = new Map(group.flatMap((request) => (request.until ? [[request.scopeKey, request.until] as const] : [])));
           if (sample.field === 'observations') {
             const within = typeof sample.filter.period === 'string' ? parsePeriod(sample.filter.period) : undefined;
             const lists = await observationStore.list(db, {
               scopes,
+              until,
               indicators: Array.isArray(sample.filter.indicators) ? sample.filter.indicators.map(String) : null,
               ...(within ? { within: { start: within.start, end: within.end } } : {}),
               size: sample.first,
@@ -96,7 +102,7 @@ export function createRecordLoaders(options: {
             return;
           }
           const table = recordTables[sample.field] as (typeof recordTables)['models'];
-          const lists = await table.list(db, { scopes, filter: listFilter(sample.filter), size: sample.first, after: sample.after });
+          const lists = await table.list(db, { scopes, until, filter: listFilter(sample.filter), size: sample.first, after: sample.after });
           for (const request of group) {
             const list = lists.get(request.scopeKey)!;
             answers.set(cacheKeyFn(request), toPage(list.rows, request.first, list.totalCount));

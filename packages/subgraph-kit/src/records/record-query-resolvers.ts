@@ -1,22 +1,27 @@
 import { FORCE_KINDS, INDICATORS, MODEL_KINDS } from '@antq/sdk';
 import type { AgencyContext, AgencyResolverOptions, Args } from './agency-context.js';
 import { ALL_AREAS, checkPageSize, decodeCursor } from './page.js';
+import type { PageRequest } from './record-loaders.js';
 
-function scopeFor(ctx: AgencyContext, area: unknown): readonly string[] {
-  return typeof area === 'string' && area !== '' ? ctx.scopes.scopeOf(area) : ALL_AREAS;
+/** One page of an agency's list under an area (and its version on `on`), or of every area. */
+export function pageRequest(ctx: AgencyContext, field: PageRequest['field'], args: Args, { area, on }: { area?: string; on?: string }): PageRequest {
+  const filter = (args.filter as Args | undefined) ?? {};
+  const page = {
+    field,
+    filter,
+    first: checkPageSize(args.first as number | undefined, field === 'observations' ? 50 : 20),
+    after: decodeCursor(args.after as string | undefined),
+  };
+  if (area === undefined || area === '') return { ...page, scopeKey: '*', scope: ALL_AREAS };
+  const { codes, until } = ctx.scopes.listScopeOf(area, on);
+  return { ...page, scopeKey: on === undefined ? area : `${area}@${on}`, scope: codes, ...(until ? { until } : {}) };
 }
 
-function rootConnection(field: 'models' | 'forces' | 'observations') {
+function rootConnection(field: PageRequest['field']) {
   return async (_: unknown, args: Args, ctx: AgencyContext) => {
     const filter = (args.filter as Args | undefined) ?? {};
-    return ctx.loaders.page.load({
-      field,
-      scopeKey: typeof filter.area === 'string' ? filter.area : '*',
-      scope: scopeFor(ctx, filter.area),
-      filter,
-      first: checkPageSize(args.first as number | undefined, field === 'observations' ? 50 : 20),
-      after: decodeCursor(args.after as string | undefined),
-    });
+    const area = typeof filter.area === 'string' ? filter.area : undefined;
+    return ctx.loaders.page.load(pageRequest(ctx, field, args, { area, on: typeof filter.on === 'string' ? filter.on : undefined }));
   };
 }
 

@@ -14,6 +14,8 @@ export interface RecordTable<Record> {
   readonly columns: Readonly<Partial<globalThis.Record<string, keyof Record & string>>>;
   /** Record properties stored together in the `details` JSONB column. */
   readonly detailKeys: readonly (keyof Record & string)[];
+  /** The column that dates a record, for lists of an ended version of a unit (see `ScopeBounds`). */
+  readonly datedBy: string;
 }
 
 /** Columns every owned-record table has. */
@@ -45,6 +47,8 @@ export interface RecordListFilter {
 export interface RecordListRequest {
   /** List key → the area codes whose records it lists (an area's subtree and lineage). */
   readonly scopes: ReadonlyMap<string, readonly string[]>;
+  /** List key → the day its version of a unit ended (see `ScopeBounds`). */
+  readonly until?: ReadonlyMap<string, string>;
   readonly filter: RecordListFilter;
   readonly size: number;
   readonly after: PageCursor | undefined;
@@ -123,7 +127,7 @@ async function listRecords<Record extends { id: string; name: string }>(
   request: RecordListRequest,
 ): Promise<Map<string, RecordListResult<Record>>> {
   const params: unknown[] = [];
-  const source = listSource(request.scopes, spec.table, params);
+  const source = listSource(request.scopes, spec.table, params, request.until && { until: request.until, dated: `r.${spec.datedBy}` });
   const where: string[] = [];
   const { filter } = request;
   if (!filter.includeRetired) where.push('r.retired_at IS NULL');
@@ -169,7 +173,7 @@ async function listRecords<Record extends { id: string; name: string }>(
   const emptied = [...results].filter(([, result]) => result.rows.length === 0).map(([key]) => key);
   if (request.after && emptied.length > 0) {
     const scopes = new Map(emptied.map((key) => [key, request.scopes.get(key)!]));
-    const counted = await listRecords(db, spec, fromRow, { scopes, filter: request.filter, size: 0, after: undefined });
+    const counted = await listRecords(db, spec, fromRow, { ...request, scopes, size: 0, after: undefined });
     for (const [key, result] of counted) results.set(key, { rows: [], totalCount: result.totalCount });
   }
   return results;

@@ -9,7 +9,7 @@ import {
   validateSafetyRecognitionInput,
   validateTransformationResultInput,
 } from '@antq/sdk';
-import { appendChange, checkPageSize, decodeCursor, requireWriter, toPage, writeOnce, type AgencyContext, type SqlExecutor } from '@antq/subgraph-kit';
+import { appendChange, checkPageSize, decodeCursor, requireWriter, toPage, writeOnce, type AgencyContext, type ListScope, type SqlExecutor } from '@antq/subgraph-kit';
 import { designationStore, type DesignationKind, type StoredDesignation, type StoredResidentialArea } from './designation-store.js';
 
 type Args = Record<string, unknown>;
@@ -17,12 +17,25 @@ type Args = Record<string, unknown>;
 type ResolvedField = { readonly fieldName: string };
 type Parent = Record<string, unknown>;
 
+/** A police area view's unit, as it was reached (`area(code:, on:)`). */
+interface ViewScope {
+  readonly key: string;
+  readonly scope: ListScope;
+}
+
+function viewScope(view: Parent, ctx: PoliceContext): ViewScope {
+  const on = typeof view.on === 'string' ? view.on : undefined;
+  return { key: on === undefined ? String(view.areaCode) : `${String(view.areaCode)}@${on}`, scope: ctx.scopes.listScopeOf(String(view.areaCode), on) };
+}
+
 /** Loaders for the police's own tables, one statement per tick each. */
 export function createDesignationLoaders(db: SqlExecutor) {
   const inScope = (kind: DesignationKind) =>
-    new DataLoader<{ key: string; scope: readonly string[] }, StoredDesignation[], string>(
+    new DataLoader<ViewScope, StoredDesignation[], string>(
       async (requests) => {
-        const lists = await designationStore.inScopes(db, { kind, scopes: new Map(requests.map((request) => [request.key, request.scope])) });
+        const scopes = new Map(requests.map((request) => [request.key, request.scope.codes]));
+        const until = new Map(requests.flatMap((request) => (request.scope.until ? [[request.key, request.scope.until] as const] : [])));
+        const lists = await designationStore.inScopes(db, { kind, scopes, until });
         return requests.map((request) => lists.get(request.key) ?? []);
       },
       { cacheKeyFn: (request) => request.key },
@@ -31,9 +44,9 @@ export function createDesignationLoaders(db: SqlExecutor) {
     byId: new DataLoader<string, StoredDesignation | undefined>(async (ids) => designationStore.byIds(db, ids)),
     results: new DataLoader<string, StoredDesignation[]>(async (ids) => designationStore.resultsOf(db, ids)),
     residentialAreas: new DataLoader<string, StoredResidentialArea | undefined>(async (ids) => designationStore.residentialAreasByIds(db, ids)),
-    residentialAreasInScope: new DataLoader<{ key: string; scope: readonly string[] }, StoredResidentialArea[], string>(
+    residentialAreasInScope: new DataLoader<ViewScope, StoredResidentialArea[], string>(
       async (requests) => {
-        const lists = await designationStore.residentialAreasInScopes(db, new Map(requests.map((request) => [request.key, request.scope])));
+        const lists = await designationStore.residentialAreasInScopes(db, new Map(requests.map((request) => [request.key, request.scope.codes])));
         return requests.map((request) => lists.get(request.key) ?? []);
       },
       { cacheKeyFn: (request) => request.key },
@@ -100,7 +113,7 @@ function newId(kind: string): string {
 const listInView =
   (loader: keyof Pick<PoliceContext['designations'], 'complexAreaDesignations' | 'safetyRecognitions' | 'exemplaryCommunePilots' | 'movementRatings'>) =>
   (view: Parent, _: Args, ctx: PoliceContext) =>
-    ctx.designations[loader].load({ key: String(view.areaCode), scope: ctx.scopes.scopeOf(String(view.areaCode)) });
+    ctx.designations[loader].load(viewScope(view, ctx));
 
 /** One page of key complex area designations, filtered by area, list and year. */
 async function listComplexAreaDesignations(_: unknown, args: Args, ctx: PoliceContext) {
@@ -219,8 +232,7 @@ export function createDesignationResolvers() {
     },
     Mutation: createDesignationMutations(),
     PoliceAreaView: {
-      residentialAreas: (view: Parent, _: Args, ctx: PoliceContext) =>
-        ctx.designations.residentialAreasInScope.load({ key: String(view.areaCode), scope: ctx.scopes.scopeOf(String(view.areaCode)) }),
+      residentialAreas: (view: Parent, _: Args, ctx: PoliceContext) => ctx.designations.residentialAreasInScope.load(viewScope(view, ctx)),
       complexAreaDesignations: listInView('complexAreaDesignations'),
       safetyRecognitions: listInView('safetyRecognitions'),
       exemplaryCommunePilots: listInView('exemplaryCommunePilots'),

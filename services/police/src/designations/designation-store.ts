@@ -1,4 +1,4 @@
-import { scopePairs, type SqlExecutor } from '@antq/subgraph-kit';
+import { listSource, scopePairs, type SqlExecutor } from '@antq/subgraph-kit';
 
 /** Kinds of yearly designation the police record for an area. */
 export type DesignationKind = 'complex_area_designation' | 'transformation_result' | 'safety_recognition' | 'exemplary_commune_pilot' | 'movement_rating';
@@ -59,14 +59,15 @@ export const designationStore = {
     return ids.map((id) => byId.get(id));
   },
 
-  /** Designations of one kind in many areas' scopes, in one statement. */
-  async inScopes(db: SqlExecutor, request: { kind: DesignationKind; scopes: ReadonlyMap<string, readonly string[]> }): Promise<Map<string, StoredDesignation[]>> {
-    const rows = await db.query<Row>(
-      `SELECT scope.list_key, d.* FROM unnest($1::text[], $2::text[]) AS scope(list_key, area_code)
-       JOIN area_designations d ON d.area_code = scope.area_code AND d.kind = $3
-       ORDER BY d.year, d.id`,
-      [...scopePairs(request.scopes), request.kind],
-    );
+  /** Designations of one kind in many areas' scopes, in one statement (an ended unit's bounded by the year it ended). */
+  async inScopes(
+    db: SqlExecutor,
+    request: { kind: DesignationKind; scopes: ReadonlyMap<string, readonly string[]>; until?: ReadonlyMap<string, string> },
+  ): Promise<Map<string, StoredDesignation[]>> {
+    const params: unknown[] = [];
+    const source = listSource(request.scopes, 'area_designations', params, request.until && { until: request.until, dated: 'make_date(r.year, 1, 1)' });
+    params.push(request.kind);
+    const rows = await db.query<Row>(`SELECT scope.list_key, r.* FROM ${source} WHERE r.kind = $${params.length} ORDER BY r.year, r.id`, params);
     const lists = new Map<string, StoredDesignation[]>([...request.scopes.keys()].map((key) => [key, []]));
     for (const row of rows) lists.get(String(row.list_key))!.push(designationFromRow(row));
     return lists;
