@@ -94,6 +94,27 @@ describe('areas through time', () => {
     expect(data.area.currentUnits.every((unit) => unit.area.current && unit.relation === 'PARTIAL')).toBe(true);
   });
 
+  it('gives an abolished district successors: the units its communes went into on 2025-07-01, each partly', async () => {
+    const data = await ask<{ area: { successors: { area: { code: string; fullName: string; validFrom: string }; relation: string; effectiveOn: string }[] } }>(
+      '{ area(code: "676", on: "2017-01-01") { successors { area { code fullName validFrom } relation effectiveOn } } }',
+    );
+    // Worked out from the register: every commune of Lâm Hà as the district last stood, one step forward.
+    const last = registry.registers[registry.registers.indexOf(registry.get('676')!.validTo!) - 1]!;
+    const expected = new Set(registry.children('676', { on: last }).flatMap((commune) => registry.successors(commune.code, { on: last }).map((link) => link.to)));
+    expect(data.area.successors.map((link) => link.area.code).sort()).toEqual([...expected].sort());
+    expect(data.area.successors.length).toBeGreaterThan(1);
+    expect(data.area.successors.every((link) => link.relation === 'PARTIAL' && link.effectiveOn === '2025-07-01' && link.area.validFrom === '2025-07-01')).toBe(true);
+    expect(data.area.successors.map((link) => link.area.fullName)).toContain('Xã Đinh Văn Lâm Hà');
+  });
+
+  it('an ended commune keeps its own links: Long Hậu went into Cần Giuộc', async () => {
+    const data = await ask<{ area: { successors: { area: { code: string }; relation: string }[] } }>('{ area(code: "28168") { successors { area { code } relation } } }');
+    const last = registry.registers[registry.registers.indexOf(registry.get('28168')!.validTo!) - 1]!;
+    const links = registry.successors('28168', { on: last }).filter((link) => !link.unchanged);
+    expect(links.map((link) => link.to)).toContain('28159');
+    expect(data.area.successors).toEqual(links.map((link) => ({ area: { code: link.to }, relation: link.relation.toUpperCase() })));
+  });
+
   it('refuses a code the register of that date does not have', async () => {
     // Long Hậu ended on 2025-07-01: the register of August 2025 has no 28168.
     const response = await postSignedGraphQL(subgraph.url, { query: '{ area(code: "28168", on: "2025-08-01") { name } }', signingKey, audience: 'front' });

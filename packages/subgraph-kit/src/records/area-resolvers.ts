@@ -57,6 +57,41 @@ export function allConfirmed(chain: readonly LineageLink[]): boolean {
   return chain.every((link) => link.confirmed !== false);
 }
 
+/**
+ * The units a version went into, out of its last register (whatever date inside the version `on`
+ * names). A unit whose tier was abolished (Huyện Lâm Hà 676, 2025-07-01) has no link of its own:
+ * it went where its communes went — wholly into one unit only if all of them went wholly there.
+ */
+function successorLinks(registry: AreaRegistry, unit: AdministrativeUnit): LineageLink[] {
+  const last = unit.validTo === undefined ? undefined : registry.registers[registry.registers.indexOf(unit.validTo) - 1];
+  const own = registry.successors(unit.code, last ? { on: last } : undefined).filter((link) => !link.unchanged);
+  if (own.length > 0 || last === undefined) return own;
+  const communeLinks: LineageLink[] = [];
+  const descend = (code: string): void => {
+    for (const child of registry.children(code, { on: last })) {
+      communeLinks.push(...registry.successors(child.code, { on: last }).filter((link) => link.toRegister !== last));
+      descend(child.code);
+    }
+  };
+  descend(unit.code);
+  const targets = new Map<string, LineageLink[]>();
+  for (const link of communeLinks) targets.set(`${link.toRegister}|${link.to}`, [...(targets.get(`${link.toRegister}|${link.to}`) ?? []), link]);
+  const whole = targets.size === 1 && communeLinks.every((link) => link.relation === 'full');
+  return [...targets.values()].map((links) => {
+    const resolutions = [...new Set(links.flatMap((link) => (link.resolution ? [link.resolution] : [])))];
+    return {
+      from: unit.code,
+      fromRegister: last,
+      to: links[0]!.to,
+      toRegister: links[0]!.toRegister,
+      relation: whole ? 'full' : 'partial',
+      effectiveOn: links[0]!.effectiveOn,
+      ...(resolutions.length > 0 ? { resolution: resolutions.join(', ') } : {}),
+      ...(links.some((link) => link.confirmed === false) ? { confirmed: false as const } : {}),
+    };
+  });
+}
+
 /** `Query.area` and `Query.areas`: the national registry, by code or by name. */
 export function createAreaQueries({ registry }: AgencyResolverOptions) {
   return {
@@ -95,16 +130,7 @@ export function createAreaResolvers({ agency, registry }: AgencyResolverOptions)
     validTo: (area: Parent) => unitFields(registry, area).validTo ?? null,
     current: (area: Parent) => unitFields(registry, area).validTo === undefined,
     versions: (area: Parent) => registry.versions(String(area.code)).map((unit) => areaVersionRef(registry, unit)),
-    // Out of the version's last register, into its first: whatever date inside the version `on` names.
-    successors: (area: Parent) => {
-      const unit = unitFields(registry, area);
-      const last = unit.validTo === undefined ? undefined : registry.registers[registry.registers.indexOf(unit.validTo) - 1];
-      return lineageLinks(
-        registry,
-        registry.successors(unit.code, last ? { on: last } : undefined).filter((link) => !link.unchanged),
-        'to',
-      );
-    },
+    successors: (area: Parent) => lineageLinks(registry, successorLinks(registry, unitFields(registry, area)), 'to'),
     predecessors: (area: Parent) => {
       const unit = unitFields(registry, area);
       return lineageLinks(
