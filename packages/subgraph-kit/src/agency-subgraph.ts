@@ -6,7 +6,7 @@ import type { LevelWithSilent } from 'pino';
 import { createSubgraphServer, type SubgraphServer } from './server/index.js';
 import { buildAgencyContract } from './subgraph-contract.js';
 import { createStorage, runMigrations, type Migration, type Storage, type StorageOptions } from './storage/index.js';
-import { createChangeSubscriptionResolvers, outboxMigrations } from './outbox/index.js';
+import { createChangeSignal, createChangeSubscriptionResolvers, outboxMigrations } from './outbox/index.js';
 import { agencyRecordMigrations } from './records/record-migrations.js';
 import { idempotentWriteMigrations } from './records/idempotent-writes.js';
 import { createAgencyResolvers, type AgencyContext } from './records/agency-resolvers.js';
@@ -94,7 +94,9 @@ export async function createAgencySubgraph<TExtra extends object>(definition: Ag
     const shared = createAgencyResolvers({ agency: definition.agency, registry, scopes });
     const grantStore = createAccessGrantStore(definition.agency);
     const grants = createAccessGrantResolvers(definition.agency, grantStore);
-    const changes = createChangeSubscriptionResolvers({ agency: definition.agency });
+    // Long polls and subscriptions wait on the store's change notices: at rest, nothing reads.
+    const changeSignal = await createChangeSignal(storage);
+    const changes = createChangeSubscriptionResolvers({ agency: definition.agency, changes: changeSignal });
     let closing = false;
     // Long polls still reading when the subgraph closes: the close waits for them, so none reads a closed store.
     const longPolls = new Set<Promise<unknown>>();
@@ -102,6 +104,7 @@ export async function createAgencySubgraph<TExtra extends object>(definition: Ag
       definition.agency,
       () => storage,
       () => closing,
+      changeSignal,
     );
     const changesAfter = {
       Query: {
@@ -160,6 +163,7 @@ export async function createAgencySubgraph<TExtra extends object>(definition: Ag
     const closeServer = server.close;
     const close = async () => {
       closing = true;
+      await changeSignal.close();
       await Promise.allSettled([...longPolls]);
       await closeServer();
     };

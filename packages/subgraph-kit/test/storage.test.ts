@@ -48,6 +48,30 @@ forEachStorageDriver((driver) => {
       expect(await readChanges(store, { afterSeq: 0, limit: 10 })).toEqual([]);
     });
 
+    it('announces a change when its transaction commits, never one rolled back', async () => {
+      const heard: string[] = [];
+      let announced!: () => void;
+      const first = new Promise<void>((resolve) => (announced = resolve));
+      const unlisten = await store.listen('antq_outbox', (payload) => {
+        heard.push(payload);
+        announced();
+      });
+      await store
+        .transaction(async (tx) => {
+          await appendChange(tx, change(randomUUID()));
+          throw new Error('rolled back');
+        })
+        .catch(() => undefined);
+      const seq = await store.transaction((tx) => appendChange(tx, change(randomUUID())));
+      await first;
+      expect(heard).toEqual([String(seq)]);
+      await unlisten();
+      await store.transaction((tx) => appendChange(tx, change(randomUUID())));
+      // A read after the commit: the notice, had it come, was delivered with it.
+      await store.query('SELECT 1');
+      expect(heard).toEqual([String(seq)]);
+    });
+
     it('reports a duplicate identity as CONFLICT and keeps the first', async () => {
       const id = randomUUID();
       await store.query('INSERT INTO notes (id, body) VALUES ($1, $2)', [id, 'first']);
@@ -98,6 +122,28 @@ forEachStorageDriver((driver) => {
     }
 
     if (driver.name === 'postgres') {
+      it('listens again after its connection is lost, and calls its listeners so that readers read again', async () => {
+        const heard: string[] = [];
+        let next!: () => void;
+        let heardOne = new Promise<void>((resolve) => (next = resolve));
+        await store.listen('antq_outbox', (payload) => {
+          heard.push(payload);
+          next();
+          heardOne = new Promise<void>((resolve) => (next = resolve));
+        });
+        const [killed] = await store.query<{ n: number }>(
+          `SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity
+            WHERE datname = current_database() AND pid <> pg_backend_pid() AND query = 'LISTEN antq_outbox'`,
+        );
+        expect(killed!.n).toBe(1);
+        await heardOne;
+        expect(heard).toEqual(['']);
+        const waiting = heardOne;
+        const seq = await store.transaction((tx) => appendChange(tx, change(randomUUID())));
+        await waiting;
+        expect(heard).toEqual(['', String(seq)]);
+      });
+
       it('makes events visible in commit order: a reader never skips a number that commits later', async () => {
         // The first writer takes its number, then waits; the second must wait behind it.
         let releaseFirst!: () => void;

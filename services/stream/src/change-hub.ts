@@ -35,7 +35,7 @@ export interface ChangeHubOptions {
   readonly bus?: ChangeBus;
   /** Changes kept per agency for subscribers that resume a little behind (default 10,000). */
   readonly window?: number;
-  /** How long a feed's long poll waits for a new change (default 10 s). */
+  /** How long a feed's long poll waits for a new change (default 25 s, the subgraph's cap). */
   readonly waitMs?: number;
   readonly onError?: (agency: Agency, error: unknown) => void;
 }
@@ -68,7 +68,7 @@ interface AgencyLog {
 export async function startChangeHub(options: ChangeHubOptions): Promise<ChangeHub> {
   const bus = options.bus ?? createLocalBus();
   const windowSize = options.window ?? 10_000;
-  const waitMs = options.waitMs ?? 10_000;
+  const waitMs = options.waitMs ?? 25_000;
   const stop = new AbortController();
   const logs = new Map<Agency, AgencyLog>();
 

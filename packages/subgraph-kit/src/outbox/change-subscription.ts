@@ -1,6 +1,7 @@
 import { AntqError, ErrorCode, type Agency } from '@antq/sdk';
 import type { AgencyContext } from '../records/agency-context.js';
 import { latestSeq, readChanges, type StoredChange } from './change-outbox.js';
+import { waitForChange, type ChangeSignal } from './change-signal.js';
 import { createAccessGrantStore } from '../access/access-grants.js';
 import { mayReadChange } from '../access/change-access.js';
 
@@ -21,7 +22,9 @@ export interface ChangeEvent {
 
 export interface ChangeSubscriptionOptions {
   readonly agency: Agency;
-  /** How often a caught-up subscription looks for new rows. Default 200 ms. */
+  /** The store's change notices: a caught-up subscription waits on them. */
+  readonly changes?: ChangeSignal;
+  /** How often a caught-up subscription reads again anyway: 30 s with `changes`, else 200 ms. */
   readonly pollIntervalMs?: number;
   /** Rows read per query while catching up. Default 100. */
   readonly pageSize?: number;
@@ -52,29 +55,18 @@ function toEvent(row: StoredChange): ChangeEvent {
   };
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
-}
-
 /**
  * Dòng thay đổi — the `<agency>Changes` subscription: replays the outbox rows after `afterSeq`
  * (default: the newest sequence number when the subscription starts, so only new changes) page
- * by page, then follows new rows by polling, which works on PGlite and PostgreSQL alike. Rows are
+ * by page, then follows new rows as the store's change notices announce them (PGlite and
+ * PostgreSQL alike). Rows are
  * filtered by area (the area's subtree and predecessors) and record kinds; access-grant changes go
  * to the owning agency's callers only. Polling stops when the client unsubscribes.
  */
 export function createChangeSubscriptionResolvers(options: ChangeSubscriptionOptions) {
   const { agency } = options;
-  const pollIntervalMs = options.pollIntervalMs ?? 200;
+  // With the store's change notices, reading again now and then is only a safety net.
+  const pollIntervalMs = options.pollIntervalMs ?? (options.changes ? 30_000 : 200);
   const pageSize = options.pageSize ?? 100;
   const grantStore = createAccessGrantStore(agency);
 
@@ -107,6 +99,7 @@ export function createChangeSubscriptionResolvers(options: ChangeSubscriptionOpt
     async function* follow(): AsyncGenerator<ChangeEvent> {
       let after = startAfter;
       while (!stop.signal.aborted) {
+        const ticket = options.changes?.next();
         const rows = await readChanges(storage, { afterSeq: after, limit: pageSize });
         if (stop.signal.aborted) return;
         const grants = rows.length > 0 ? await grantsNow() : [];
@@ -116,7 +109,7 @@ export function createChangeSubscriptionResolvers(options: ChangeSubscriptionOpt
           if (stop.signal.aborted) return;
         }
         // A full page means more rows are waiting: read on at once; else wait for new ones.
-        if (rows.length < pageSize) await sleep(pollIntervalMs, stop.signal);
+        if (rows.length < pageSize) await waitForChange(ticket, pollIntervalMs, stop.signal);
       }
     }
 

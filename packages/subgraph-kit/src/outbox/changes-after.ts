@@ -1,9 +1,11 @@
 import { AntqError, ErrorCode, type Agency } from '@antq/sdk';
 import type { SqlExecutor } from '../storage/index.js';
 import { latestSeq, readChanges } from './change-outbox.js';
+import { waitForChange, type ChangeSignal } from './change-signal.js';
 
 const MAX_PAGE = 1_000;
 const MAX_WAIT_MS = 25_000;
+/** Without change notices (tests, tools), how often an empty long poll reads again. */
 const POLL_MS = 50;
 
 /**
@@ -12,7 +14,7 @@ const POLL_MS = 50;
  * and the newest seq. With `waitMs`, an empty page waits for the first new change — a long poll.
  * Outbox seqs become visible in order (one row lock numbers them), so a page never skips one.
  */
-export function createChangesAfterResolver(agency: Agency, storage: () => SqlExecutor, closing: () => boolean = () => false) {
+export function createChangesAfterResolver(agency: Agency, storage: () => SqlExecutor, closing: () => boolean = () => false, changes?: ChangeSignal) {
   return async (_: unknown, args: { afterSeq: number; limit?: number | null; waitMs?: number | null }) => {
     const limit = args.limit ?? 500;
     const waitMs = Math.min(Math.max(args.waitMs ?? 0, 0), MAX_WAIT_MS);
@@ -22,6 +24,7 @@ export function createChangesAfterResolver(agency: Agency, storage: () => SqlExe
     const db = storage();
     const deadline = Date.now() + waitMs;
     for (;;) {
+      const ticket = changes?.next();
       const head = await latestSeq(db);
       const rows = limit > 0 && head > args.afterSeq ? await readChanges(db, { afterSeq: args.afterSeq, limit }) : [];
       // A subgraph shutting down ends its long polls with what they have — the changes there are
@@ -41,7 +44,9 @@ export function createChangesAfterResolver(agency: Agency, storage: () => SqlExe
           })),
         };
       }
-      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+      // With notices (never lost: the store calls its listeners again after a lost connection), wait out the poll.
+      const remaining = Math.max(deadline - Date.now(), 0);
+      await waitForChange(ticket, changes ? remaining : Math.min(POLL_MS, remaining));
     }
   };
 }

@@ -15,7 +15,18 @@ export interface SqlExecutor {
 export interface Storage extends SqlExecutor, AsyncDisposable {
   readonly kind: 'pglite' | 'postgres';
   transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  /**
+   * Calls `onNotify` for every NOTIFY on `channel` once the transaction that sent it commits
+   * (PGlite's own listener; on PostgreSQL one connection kept for it, reconnected when lost).
+   * Resolves when listening, with the function that stops it.
+   */
+  listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
+}
+
+const CHANNEL_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+function checkChannel(channel: string): void {
+  if (!CHANNEL_NAME.test(channel)) throw new Error(`Invalid notification channel "${channel}": lower-case letters, digits and _ only.`);
 }
 
 export type StorageOptions =
@@ -54,9 +65,15 @@ async function guarded<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * An embedded store holds one agency's data, and its WebAssembly memory never shrinks: PostgreSQL's
+ * 128 MB of shared buffers, four times over, were most of `npm start`'s memory at rest.
+ */
+const PGLITE_SETTINGS = ['shared_buffers=16MB', 'maintenance_work_mem=16MB'];
+
 async function openPglite(dataDir: string | undefined): Promise<Storage> {
   if (dataDir) await mkdir(dataDir, { recursive: true });
-  const db = await PGlite.create(dataDir ? { dataDir } : {});
+  const db = await PGlite.create({ ...(dataDir ? { dataDir } : {}), startParams: [...PGlite.defaultStartParams, ...PGLITE_SETTINGS.flatMap((setting) => ['-c', setting])] });
   // PGlite has one connection: every statement and transaction waits its turn, so nothing
   // can interleave with the statements of an open transaction.
   let queue: Promise<unknown> = Promise.resolve();
@@ -76,6 +93,11 @@ async function openPglite(dataDir: string | undefined): Promise<Storage> {
     kind: 'pglite',
     query: (sql, params) => exclusive(() => guarded(() => run(db, sql, params))),
     transaction: (work) => exclusive(() => guarded(() => db.transaction((tx) => work({ query: (sql, params) => run(tx, sql, params) })))),
+    listen: async (channel, onNotify) => {
+      checkChannel(channel);
+      const unlisten = await exclusive(() => db.listen(channel, onNotify));
+      return () => (db.closed ? Promise.resolve() : exclusive(() => unlisten()));
+    },
     close,
     [Symbol.asyncDispose]: close,
   };
@@ -95,13 +117,16 @@ async function openPostgres(url: string, poolSize = 10): Promise<Storage> {
     );
   }
   let closed = false;
+  const listener = createPostgresListener(url);
   const close = async () => {
     if (closed) return;
     closed = true;
+    await listener.close();
     await pool.end();
   };
   return {
     kind: 'postgres',
+    listen: listener.listen,
     query: (sql, params) => guarded(async () => (await pool.query(sql, params as unknown[])).rows),
     transaction: (work) =>
       guarded(async () => {
@@ -120,6 +145,65 @@ async function openPostgres(url: string, poolSize = 10): Promise<Storage> {
       }),
     close,
     [Symbol.asyncDispose]: close,
+  };
+}
+
+/**
+ * LISTEN on PostgreSQL: a pooled connection cannot hold it, so one client of its own, opened on the
+ * first `listen` and opened again (after a second) when the connection is lost. A notification sent
+ * while it was away is lost, so every listener is called once when it is back: readers read again.
+ */
+function createPostgresListener(url: string) {
+  const handlers = new Map<string, Set<(payload: string) => void>>();
+  let client: Promise<pg.Client> | undefined;
+  let closed = false;
+  let lostOnce = false;
+
+  const connect = (): Promise<pg.Client> => {
+    const next = new pg.Client({ connectionString: url });
+    const lost = () => {
+      lostOnce = true;
+      if (client === connecting) client = undefined;
+      if (!closed && handlers.size > 0) setTimeout(() => void ensure().catch(() => undefined), 1_000).unref();
+    };
+    next.on('notification', (message) => {
+      for (const handler of handlers.get(message.channel) ?? []) handler(message.payload ?? '');
+    });
+    next.on('error', lost);
+    next.on('end', lost);
+    const connecting = (async () => {
+      await next.connect();
+      for (const channel of handlers.keys()) await next.query(`LISTEN ${channel}`);
+      if (lostOnce) for (const set of handlers.values()) for (const handler of set) handler('');
+      return next;
+    })();
+    connecting.catch(lost);
+    return connecting;
+  };
+  const ensure = (): Promise<pg.Client> => (client ??= connect());
+
+  return {
+    async listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>> {
+      checkChannel(channel);
+      const fresh = !handlers.has(channel);
+      const set = handlers.get(channel) ?? new Set();
+      set.add(onNotify);
+      handlers.set(channel, set);
+      const connection = await ensure();
+      if (fresh) await connection.query(`LISTEN ${channel}`);
+      return async () => {
+        set.delete(onNotify);
+        if (set.size > 0 || closed) return;
+        handlers.delete(channel);
+        await (await client)?.query(`UNLISTEN ${channel}`).catch(() => undefined);
+      };
+    },
+    async close() {
+      closed = true;
+      const open = client;
+      client = undefined;
+      await (await open?.catch(() => undefined))?.end().catch(() => undefined);
+    },
   };
 }
 
