@@ -56,6 +56,8 @@ export interface FollowChangesOptions {
   readonly onEvent: (event: ChangeEvent) => void | Promise<void>;
   readonly cursorStore?: CursorStore;
   readonly transport?: 'ws' | 'sse';
+  /** Told each time the subscription's connection is up: at the start and after every reconnection. */
+  readonly onConnected?: () => void;
   /** Told of each reconnection (after a disconnect, a gateway restart …). */
   readonly onReconnect?: (attempt: number, reason: unknown) => void;
   /** Longest wait between reconnections, ms (default 15,000). */
@@ -103,6 +105,7 @@ export function followChanges(client: AntqClient, options: FollowChangesOptions)
           { after: after ?? null, filter: (options.filter as never) ?? null },
           {
             ...(options.transport ? { transport: options.transport } : {}),
+            ...(options.onConnected ? { onConnected: options.onConnected } : {}),
             signal: stopping.signal,
           },
         )) {
