@@ -192,6 +192,9 @@ function createRequester(settings: ClientSettings) {
   return request;
 }
 
+/** graphql-ws close codes by which the server refuses the caller: reconnecting would meet the same refusal. */
+const REFUSING_CLOSE_CODES: Readonly<Record<number, ErrorCode>> = { 4401: ErrorCode.UNAUTHENTICATED, 4403: ErrorCode.FORBIDDEN };
+
 /** Subscriptions over graphql-ws or SSE, each transport connected on first use. */
 function createSubscriber(settings: ClientSettings) {
   const { fetchImpl, tokenNow } = settings;
@@ -256,9 +259,9 @@ function createSubscriber(settings: ClientSettings) {
         yield { data: null, errors: toClientErrors(error) };
         return;
       }
-      throw error instanceof AntqClientError
-        ? error
-        : new AntqClientError(ClientErrorCode.NETWORK_ERROR, `The subscription to ${settings.url} ended: ${describe(error)}`, undefined, { cause: error });
+      if (error instanceof AntqClientError) throw error;
+      const refusal = REFUSING_CLOSE_CODES[(error as { code?: number } | null)?.code ?? 0];
+      throw new AntqClientError(refusal ?? ClientErrorCode.NETWORK_ERROR, `The subscription to ${settings.url} ended: ${describe(error)}`, undefined, { cause: error });
     } finally {
       stopListening();
       subscribeOptions.signal?.removeEventListener('abort', stop);

@@ -125,6 +125,8 @@ export function followChanges(client: AntqClient, options: FollowChangesOptions)
       } catch (error) {
         if (stopping.signal.aborted) return;
         if (error instanceof ChangeFollowError) throw error;
+        // The socket itself refused (graphql-ws 4401/4403): the same token would be refused again.
+        if (error instanceof AntqClientError && FATAL.has(error.code)) throw new ChangeFollowError([{ message: error.message, code: error.code, extensions: {} }]);
         attempt += 1;
         options.onReconnect?.(attempt, error);
         const delay = Math.min(maxBackoff, 250 * 2 ** Math.min(attempt - 1, 6)) * (0.5 + Math.random() / 2);
