@@ -4,6 +4,8 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { publint } from 'publint';
+import { formatMessage } from 'publint/utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packWorkspaces, repoRoot, runNpm, userEnv, type PackedPackage } from '@antq/testing';
 import { PUBLISHED_PACKAGES, type PublishedPackage } from '../src/published.js';
@@ -98,6 +100,17 @@ describe('the published packages, packed and installed in an empty project', () 
       );
       expect(
         item.files.filter((file) => /^(src|test|etc)\/|\.test\.|tsconfig|vitest/.test(file)),
+        item.name,
+      ).toEqual([]);
+    }
+  });
+
+  it('passes publint --strict as installed (exports, types, files, module formats)', async () => {
+    for (const item of packed) {
+      // The installed folder is exactly what the tarball holds, so nothing needs packing again.
+      const { messages, pkg } = await publint({ pkgDir: join(project, 'node_modules', item.name), pack: false, strict: true, level: 'warning' });
+      expect(
+        messages.map((message) => formatMessage(message, pkg)),
         item.name,
       ).toEqual([]);
     }
