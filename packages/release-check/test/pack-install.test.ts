@@ -4,6 +4,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { checkPackage, createPackageFromTarballData } from '@arethetypeswrong/core';
 import { publint } from 'publint';
 import { formatMessage } from 'publint/utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -113,6 +114,16 @@ describe('the published packages, packed and installed in an empty project', () 
         messages.map((message) => formatMessage(message, pkg)),
         item.name,
       ).toEqual([]);
+    }
+  });
+
+  it('has types that are right for every entry point (arethetypeswrong, node16 ESM and CJS, bundler)', async () => {
+    for (const item of packed) {
+      const result = await checkPackage(createPackageFromTarballData(new Uint8Array(await readFile(item.tarball))));
+      expect(result.types, item.name).toBeTruthy();
+      // attw's node16 profile: node10 resolution (no `exports` support) is left out, as subpaths like @antq/sdk/areas need it.
+      const problems = result.types ? result.problems.filter((problem) => !('resolutionKind' in problem) || problem.resolutionKind !== 'node10') : [];
+      expect(problems, item.name).toEqual([]);
     }
   });
 
