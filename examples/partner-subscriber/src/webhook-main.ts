@@ -1,12 +1,13 @@
 // ANTQ_TOKEN=<jwt> npm run webhooks -- [--port 8787] [--public-url https://partner.example/antq-webhook] [--area 80] [--agency POLICE]
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { parseArgs } from 'node:util';
+import { createAntqClient, graphql, type ClientResult, type VariablesOf } from '@antq/client';
 import { createWebhookHandler, type WebhookChange } from './webhook-receiver.js';
 
 const USAGE = `Usage: ANTQ_TOKEN=<jwt> partner-webhooks [--url <gateway GraphQL URL>] [--port 8787] [--host 127.0.0.1] [--public-url <url>] [--area <code>] [--agency POLICE|FRONT|VETERANS|YOUTH]...
 
 Listens for ANTQ Graph webhook deliveries, registers a webhook pointing at itself (registerWebhook
-returns its secret once), verifies every delivery with the standardwebhooks library and prints
+returns its secret once), verifies every delivery with @antq/client's verifyWebhook and prints
 one line per change to stdout:
   <occurredAt>  <agency>  <change>  <recordKind>  <recordId>  <area>
 Ctrl-C removes the webhook and stops.
@@ -20,27 +21,8 @@ Ctrl-C removes the webhook and stops.
 The token comes from $ANTQ_TOKEN (npm start prints development tokens).`;
 
 const PATH = '/antq-webhook';
-
-interface GraphQLAnswer<T> {
-  readonly data?: T | null;
-  readonly errors?: readonly { readonly message: string; readonly extensions?: { readonly code?: string } }[];
-}
-
-/** One GraphQL request with the bearer token; a GraphQL error is thrown with its code. */
-async function ask<T>(url: string, token: string, query: string, variables: Record<string, unknown>): Promise<T> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify({ query, variables }),
-  });
-  const answer = (await response.json().catch(() => ({}))) as GraphQLAnswer<T>;
-  if (answer.errors?.length) throw new Error(answer.errors.map((error) => `${error.message} (${error.extensions?.code ?? 'no code'})`).join('; '));
-  if (!response.ok || !answer.data) throw new Error(`The gateway answered HTTP ${response.status} without data.`);
-  return answer.data;
-}
-
-const line = (change: WebhookChange) => [change.occurredAt, change.agency, change.change, change.recordKind, change.recordId, change.areaCode ?? '-'].join('\t');
-const log = (text: string) => console.error(`[partner] ${new Date().toISOString()} ${text}`);
+const REGISTER = graphql('mutation Register($input: WebhookInput!) { registerWebhook(input: $input) { id secret } }');
+const REMOVE = graphql('mutation Remove($id: ID!) { removeWebhook(id: $id) { id active } }');
 
 function readOptions() {
   try {
@@ -56,6 +38,11 @@ function readOptions() {
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
+    if (values.help) {
+      console.log(USAGE);
+      process.exit(0);
+    }
+    if (!process.env.ANTQ_TOKEN) throw new Error('A token is needed in ANTQ_TOKEN (npm start prints development tokens).');
     return values;
   } catch (error) {
     console.error(`${(error as Error).message}\n\n${USAGE}`);
@@ -63,16 +50,16 @@ function readOptions() {
   }
 }
 
-const values = readOptions();
-if (values.help) {
-  console.log(USAGE);
-  process.exit(0);
+/** The data of an answer, or a throw naming each error with its code. */
+function dataOf<T>(result: ClientResult<T>): T {
+  if (result.errors.length > 0 || !result.data) throw new Error(result.errors.map((error) => `${error.message} (${error.code})`).join('; ') || 'no data');
+  return result.data;
 }
-const token = process.env.ANTQ_TOKEN;
-if (!token) {
-  console.error(`A token is needed in ANTQ_TOKEN (npm start prints development tokens).\n\n${USAGE}`);
-  process.exit(2);
-}
+
+const options = readOptions();
+const client = createAntqClient({ url: options.url, token: process.env.ANTQ_TOKEN });
+const line = (change: WebhookChange) => [change.occurredAt, change.agency, change.change, change.recordKind, change.recordId, change.areaCode ?? '-'].join('\t');
+const log = (text: string) => console.error(`[partner] ${new Date().toISOString()} ${text}`);
 
 // Listen first (the URL must answer before it is registered); deliveries before the secret is known get 503 and come again.
 let handler: ((request: IncomingMessage, response: ServerResponse) => void) | undefined;
@@ -81,30 +68,26 @@ const server = createServer((request, response) => {
   if (!handler) return void response.writeHead(503).end();
   handler(request, response);
 });
-await new Promise<void>((resolve, reject) => server.once('error', reject).listen(Number(values.port), values.host, resolve));
+await new Promise<void>((resolve, reject) => server.once('error', reject).listen(Number(options.port), options.host, resolve));
 const { port } = server.address() as { port: number };
-const endpoint = values['public-url'] ?? `http://${values.host.includes(':') ? `[${values.host}]` : values.host}:${port}${PATH}`;
+const endpoint = options['public-url'] ?? `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}${PATH}`;
 
-const filter = {
-  ...(values.area ? { area: values.area } : {}),
-  ...(values.agency?.length ? { agencies: values.agency.map((agency) => agency.toUpperCase()) } : {}),
-  ...(values.kind?.length ? { recordKinds: values.kind } : {}),
+type Filter = NonNullable<VariablesOf<typeof REGISTER>['input']['filter']>;
+const filter: Filter = {
+  ...(options.area ? { area: options.area } : {}),
+  ...(options.agency?.length ? { agencies: options.agency.map((agency) => agency.toUpperCase() as NonNullable<Filter['agencies']>[number]) } : {}),
+  ...(options.kind?.length ? { recordKinds: options.kind } : {}),
 };
 let webhookId: string;
 try {
-  const { registerWebhook } = await ask<{ registerWebhook: { id: string; secret: string } }>(
-    values.url,
-    token,
-    'mutation ($input: WebhookInput!) { registerWebhook(input: $input) { id secret } }',
-    { input: { url: endpoint, filter } },
-  );
+  const { registerWebhook } = dataOf(await client.request(REGISTER, { input: { url: endpoint, filter } }));
   webhookId = registerWebhook.id;
   handler = createWebhookHandler({
-    secret: registerWebhook.secret,
+    secret: registerWebhook.secret!,
     onChange: (change) => void process.stdout.write(`${line(change)}\n`),
     onRefused: (reason) => log(`refused a request: ${reason}`),
   });
-  log(`listening on ${endpoint}; webhook ${webhookId} registered at ${values.url}`);
+  log(`listening on ${endpoint}; webhook ${webhookId} registered at ${options.url}`);
 } catch (error) {
   log(`could not register the webhook: ${(error as Error).message}`);
   server.close();
@@ -116,7 +99,7 @@ async function stop() {
   if (stopping) return;
   stopping = true;
   try {
-    await ask(values.url, token!, 'mutation ($id: ID!) { removeWebhook(id: $id) { id active } }', { id: webhookId });
+    dataOf(await client.request(REMOVE, { id: webhookId }));
     log(`webhook ${webhookId} removed`);
   } catch (error) {
     log(`could not remove webhook ${webhookId}: ${(error as Error).message}`);

@@ -1,5 +1,5 @@
-import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
-import { Webhook, WebhookVerificationError } from 'standardwebhooks';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { verifyWebhook } from '@antq/client';
 
 /** The JSON body of one delivery: the change, as the stream carries it. */
 export interface WebhookChange {
@@ -28,10 +28,7 @@ export interface WebhookDeliveryInfo {
 export interface WebhookHandlerOptions {
   /** The secret `registerWebhook` returned (`whsec_…`). */
   readonly secret: string;
-  /**
-   * Called once per change, after its signature checked out. The endpoint answers 204 once it
-   * returns (or its promise resolves); if it throws, 500, and the stream delivers the change again.
-   */
+  /** Called once per genuine change; the endpoint answers 204 once it resolves, 500 (so it comes again) if it throws. */
   readonly onChange: (change: WebhookChange, delivery: WebhookDeliveryInfo) => void | Promise<void>;
   /** Told why a request was refused (bad signature, too old, too large …), for logs. */
   readonly onRefused?: (reason: string) => void;
@@ -41,72 +38,47 @@ export interface WebhookHandlerOptions {
   readonly maxBodyBytes?: number;
 }
 
-/** Reads the raw body: the signature covers exactly these bytes, so nothing is parsed before it is checked. */
-function readBody(request: IncomingMessage, limit: number): Promise<Buffer | null> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        request.removeAllListeners('data');
-        request.resume();
-        resolve(null);
-      } else chunks.push(chunk);
-    });
-    request.on('end', () => resolve(Buffer.concat(chunks)));
-    request.on('error', reject);
-  });
+/** Reads the raw body (the signature covers exactly these bytes); null when it is over `limit` (read to its end, so the answer still goes out). */
+async function readBody(request: IncomingMessage, limit: number): Promise<string | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size <= limit) chunks.push(chunk);
+  }
+  return size > limit ? null : Buffer.concat(chunks).toString('utf8');
 }
 
-function headerRecord(headers: IncomingHttpHeaders): Record<string, string> {
-  const record: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) if (value !== undefined) record[name] = Array.isArray(value) ? value.join(' ') : value;
-  return record;
-}
+const text = (response: ServerResponse, status: number, body: string) => response.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' }).end(`${body}\n`);
 
 /**
- * Điểm nhận webhook — a `node:http` request handler for ANTQ Graph webhook deliveries: it
- * verifies each with the `standardwebhooks` library (the `webhook-signature` over the raw body,
- * `webhook-id` and `webhook-timestamp`, at most 5 minutes old), hands the change to `onChange`
- * once, and answers 2xx only when it was handled — so anything else is delivered again.
- *
- * A change whose `webhook-id` was handled already (a retry whose first answer was lost) is answered
- * 200 without handling it again. The ids are remembered in memory only: key your own storage by
- * `webhook-id` (or agency + seq) to dedupe across restarts too.
+ * Điểm nhận webhook — a `node:http` handler for ANTQ Graph webhook deliveries: verifies each with
+ * `verifyWebhook` of `@antq/client` (Standard Webhooks: the signature over the raw body, at most 5
+ * minutes old), hands the change to `onChange` once, and answers 2xx only when it was handled.
+ * A repeated `webhook-id` (a retry whose first answer was lost) is answered 200 without handling
+ * it again; the ids are remembered in memory only, so key your own storage by `webhook-id` too.
  */
 export function createWebhookHandler(options: WebhookHandlerOptions): (request: IncomingMessage, response: ServerResponse) => void {
-  const verifier = new Webhook(options.secret);
-  const remember = options.remember ?? 10_000;
-  const maxBodyBytes = options.maxBodyBytes ?? 64 * 1024;
+  const { secret, remember = 10_000, maxBodyBytes = 64 * 1024 } = options;
   const handled = new Set<string>();
   const refuse = (response: ServerResponse, status: number, reason: string) => {
-    try {
-      options.onRefused?.(reason);
-    } catch {
-      // a logger's failure must not change the answer
-    }
-    response.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' }).end(`${reason}\n`);
+    options.onRefused?.(reason);
+    text(response, status, reason);
   };
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     if (request.method !== 'POST') return refuse(response, 405, 'Webhook deliveries are POST requests.');
-    const raw = await readBody(request, maxBodyBytes);
-    if (raw === null) return refuse(response, 413, `The body is over ${maxBodyBytes} bytes; a delivery is far smaller.`);
-    const headers = headerRecord(request.headers);
+    const body = await readBody(request, maxBodyBytes);
+    if (body === null) return refuse(response, 413, `The body is over ${maxBodyBytes} bytes; a delivery is far smaller.`);
     let change: WebhookChange;
     try {
-      change = verifier.verify(raw, headers) as WebhookChange;
+      change = verifyWebhook<WebhookChange>({ secret, headers: request.headers, body });
     } catch (error) {
-      if (error instanceof WebhookVerificationError || error instanceof SyntaxError) return refuse(response, 401, `Not a genuine delivery: ${error.message}.`);
-      throw error;
+      return refuse(response, 401, `Not a genuine delivery: ${(error as Error).message}.`);
     }
-    const messageId = headers['webhook-id']!;
-    if (handled.has(messageId)) {
-      response.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' }).end('Handled already.\n');
-      return;
-    }
-    await options.onChange(change, { messageId, webhookId: headers['x-antq-webhook-id'] });
+    const messageId = request.headers['webhook-id'] as string;
+    if (handled.has(messageId)) return void text(response, 200, 'Handled already.');
+    await options.onChange(change, { messageId, webhookId: request.headers['x-antq-webhook-id'] as string | undefined });
     handled.add(messageId);
     if (handled.size > remember) handled.delete(handled.values().next().value!);
     response.writeHead(204).end();
@@ -114,8 +86,8 @@ export function createWebhookHandler(options: WebhookHandlerOptions): (request: 
 
   return (request, response) => {
     handle(request, response).catch((error: unknown) => {
-      if (!response.headersSent) response.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' }).end(`Not handled: ${(error as Error).message ?? String(error)}\n`);
-      else response.end();
+      if (response.headersSent) response.end();
+      else text(response, 500, `Not handled: ${(error as Error).message ?? String(error)}`);
     });
   };
 }

@@ -1,17 +1,18 @@
 import { EventEmitter } from 'node:events';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { cp, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { cp, lstat, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { postGraphQL } from '@antq/testing';
+import { packWorkspaces, postGraphQL } from '@antq/testing';
 import { startEmbeddedGraph, type EmbeddedGraph } from '@antq/embedded';
 
 /**
- * What a partner does with this folder: copy it out of the monorepo, `npm install` from the public
- * registry, and `npm start` against a gateway — here a whole graph started in this process.
+ * What a partner does with this folder: copy it out of the monorepo, `npm install` (its one
+ * package of ours, @antq/client, as the packed tarball npm publish would upload, with the
+ * @antq/sdk it depends on), and `npm start` against a gateway — here a whole graph started in this process.
  */
 const exampleDir = fileURLToPath(new URL('..', import.meta.url));
 const LEFT_OUT = new Set(['node_modules', 'test', 'dist', '.partner-cursor']);
@@ -100,7 +101,8 @@ describe('the partner example, copied out of the monorepo', () => {
     const target = join(await mkdtemp(join(tmpdir(), 'antq-partner-copy-')), 'partner-subscriber');
     await cp(exampleDir, target, { recursive: true, filter: (source) => source === exampleDir || !LEFT_OUT.has(basename(source)) });
     progress(`copied to ${target}: ${(await readdir(target)).sort().join(' ')}`);
-    await run('npm', ['install', '--no-audit', '--no-fund'], target);
+    const tarballs = await packWorkspaces(['@antq/sdk', '@antq/client'], join(target, '..'));
+    await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', ...tarballs.map((packed) => packed.tarball)], target);
     progress('installed');
     await run('npm', ['run', 'build'], target);
     progress('built');
@@ -128,15 +130,22 @@ describe('the partner example, copied out of the monorepo', () => {
     if (copy) await rm(join(copy, '..'), { recursive: true, force: true });
   }, 60_000);
 
-  it('depends on public npm packages only, none of the monorepo’s', async () => {
-    const manifest = JSON.parse(await readFile(join(copy, 'package.json'), 'utf8')) as Record<string, Record<string, string> | undefined>;
+  it('depends on public npm packages and the published @antq/client only, none of the monorepo’s private workspaces', async () => {
+    const manifest = JSON.parse(await readFile(join(exampleDir, 'package.json'), 'utf8')) as Record<string, Record<string, string> | undefined>;
     const names = [...Object.keys(manifest.dependencies ?? {}), ...Object.keys(manifest.devDependencies ?? {})];
-    expect(names).toContain('standardwebhooks');
-    expect(names.filter((name) => name.startsWith('@antq/'))).toEqual([]);
-    expect(await readdir(join(copy, 'node_modules'))).not.toContain('@antq');
-    for (const file of await readdir(join(copy, 'dist'))) {
-      if (file.endsWith('.js')) expect(await readFile(join(copy, 'dist', file), 'utf8'), file).not.toMatch(/from ['"]@antq\//);
+    expect(names.filter((name) => name.startsWith('@antq/'))).toEqual(['@antq/client']);
+    // Installed from the tarballs: real folders holding a build, not links back into the monorepo.
+    for (const name of ['client', 'sdk']) {
+      const installed = join(copy, 'node_modules', '@antq', name);
+      expect((await lstat(installed)).isSymbolicLink(), name).toBe(false);
+      expect((await readdir(installed)).sort(), name).toEqual(expect.arrayContaining(['dist', 'package.json']));
+      expect(await readdir(installed), name).not.toContain('src');
     }
+    const imported: string[] = [];
+    for (const file of await readdir(join(copy, 'dist'))) {
+      if (file.endsWith('.js')) imported.push(...[...(await readFile(join(copy, 'dist', file), 'utf8')).matchAll(/from ['"](@antq\/[^'"]+)['"]/g)].map((match) => match[1]!));
+    }
+    expect(new Set(imported)).toEqual(new Set(['@antq/client']));
   });
 
   it('`npm start` follows the stream and prints the first change, with the token from the environment only', async () => {
@@ -168,7 +177,7 @@ describe('the partner example, copied out of the monorepo', () => {
     expect(`${partner.output.stdout}${partner.output.stderr}`).not.toContain(tokens.partner!);
   }, 240_000);
 
-  it('`npm run webhooks` registers a webhook, verifies its deliveries with standardwebhooks, and removes it on Ctrl-C', async () => {
+  it('`npm run webhooks` registers a webhook, verifies its deliveries with verifyWebhook, and removes it on Ctrl-C', async () => {
     const env = partnerEnv({ ANTQ_URL: graph.gateway.url, ANTQ_TOKEN: tokens.partner! });
     const receiver = startScript(copy, ['run', 'webhooks', '--', '--port', '0', '--agency', 'POLICE'], env);
     scripts.push(receiver);

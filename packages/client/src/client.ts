@@ -3,6 +3,7 @@ import type { TadaDocumentNode } from 'gql.tada';
 import { createClient as createWsClient, type Client as WsClient } from 'graphql-ws';
 import { createClient as createSseClient, type Client as SseClient } from 'graphql-sse';
 import { ErrorCode } from '@antq/sdk';
+import pRetry from 'p-retry';
 
 /** The bearer token, or a function that returns the current one (called for every request). */
 export type TokenSource = string | (() => string | undefined | Promise<string | undefined>);
@@ -68,6 +69,8 @@ export interface SubscribeOptions {
   /** graphql-ws (default) or server-sent events. */
   readonly transport?: 'ws' | 'sse';
   readonly signal?: AbortSignal;
+  /** Told once the connection carrying this subscription is up (graphql-ws: acknowledged; SSE: the stream opened). */
+  readonly onConnected?: () => void;
 }
 
 type AnyDocument<TResult, TVariables> = TadaDocumentNode<TResult, TVariables> | DocumentNode;
@@ -92,15 +95,15 @@ export function toClientErrors(errors: unknown): ClientGraphQLError[] {
   });
 }
 
+/** The wait after the first failed attempt, doubling after each further one. */
 const RETRY_BASE_MS = 200;
-const wait = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    });
-  });
+
+/** A 502–504 answer: worth another attempt; the last one is returned as it is when none is left. */
+class GatewayUnavailable extends Error {
+  constructor(readonly response: Response) {
+    super(`The gateway answered ${response.status}.`);
+  }
+}
 
 /** What the HTTP and subscription halves of a client share, read once from its options. */
 interface ClientSettings {
@@ -147,44 +150,58 @@ function createRequester(settings: ClientSettings) {
     };
     const body = JSON.stringify({ query: print(document as DocumentNode), ...(variables ? { variables } : {}) });
     const retryable = operation === 'query' || requestOptions.idempotencyKey !== undefined;
-    for (let tried = 0; ; tried++) {
-      let response: Response;
-      try {
-        response = await attempt(settings, body, headers, requestOptions.signal);
-      } catch (error) {
-        if (retryable && tried < retries && error instanceof AntqClientError) {
-          await wait(RETRY_BASE_MS * 2 ** tried, requestOptions.signal);
-          continue;
-        }
-        throw error;
-      }
-      if (response.status >= 502 && response.status <= 504 && retryable && tried < retries) {
-        await wait(RETRY_BASE_MS * 2 ** tried, requestOptions.signal);
-        continue;
-      }
-      const text = await response.text();
-      let parsed: { data?: TResult | null; errors?: unknown };
-      try {
-        parsed = JSON.parse(text) as typeof parsed;
-      } catch {
-        throw new AntqClientError(
-          ClientErrorCode.BAD_RESPONSE,
-          `The gateway answered ${response.status} with something that is not GraphQL: ${text.slice(0, 120)}`,
-          response.status,
-        );
-      }
-      return { data: parsed.data ?? null, errors: toClientErrors(parsed.errors) };
+    const response = await send(body, headers, { retryable, ...(requestOptions.signal ? { signal: requestOptions.signal } : {}) });
+    const text = await response.text();
+    let parsed: { data?: TResult | null; errors?: unknown };
+    try {
+      parsed = JSON.parse(text) as typeof parsed;
+    } catch {
+      throw new AntqClientError(ClientErrorCode.BAD_RESPONSE, `The gateway answered ${response.status} with something that is not GraphQL: ${text.slice(0, 120)}`, response.status);
+    }
+    return { data: parsed.data ?? null, errors: toClientErrors(parsed.errors) };
+  }
+
+  /**
+   * Sends one request, trying again (p-retry, exponential backoff) after a network failure, a
+   * timeout or a 502–504 when it is safe to: a read, or a write with an idempotency key.
+   */
+  async function send(body: string, headers: Record<string, string>, options: { retryable: boolean; signal?: AbortSignal }): Promise<Response> {
+    try {
+      return await pRetry(
+        async () => {
+          const response = await attempt(settings, body, headers, options.signal);
+          if (options.retryable && response.status >= 502 && response.status <= 504) throw new GatewayUnavailable(response);
+          return response;
+        },
+        {
+          retries: options.retryable ? retries : 0,
+          factor: 2,
+          minTimeout: RETRY_BASE_MS,
+          ...(options.signal ? { signal: options.signal } : {}),
+          shouldRetry: ({ error }) => error instanceof AntqClientError || error instanceof GatewayUnavailable,
+          // A 5xx answer that will be tried again is not read: free its connection.
+          onFailedAttempt: ({ error, retriesLeft }) => void (error instanceof GatewayUnavailable && retriesLeft > 0 && error.response.body?.cancel()),
+        },
+      );
+    } catch (error) {
+      if (error instanceof GatewayUnavailable) return error.response;
+      throw error;
     }
   }
 
   return request;
 }
 
+/** graphql-ws close codes by which the server refuses the caller: reconnecting would meet the same refusal. */
+const REFUSING_CLOSE_CODES: Readonly<Record<number, ErrorCode>> = { 4401: ErrorCode.UNAUTHENTICATED, 4403: ErrorCode.FORBIDDEN };
+
 /** Subscriptions over graphql-ws or SSE, each transport connected on first use. */
 function createSubscriber(settings: ClientSettings) {
   const { fetchImpl, tokenNow } = settings;
   let ws: WsClient | undefined;
   let sse: SseClient | undefined;
+  // One socket carries every graphql-ws subscription: a subscription started on it while it is up is connected at once.
+  let wsUp = false;
 
   function wsClient(): WsClient {
     return (ws ??= createWsClient({
@@ -192,6 +209,7 @@ function createSubscriber(settings: ClientSettings) {
       ...(settings.webSocketImpl ? { webSocketImpl: settings.webSocketImpl } : {}),
       lazy: true,
       retryAttempts: 0,
+      on: { connected: () => void (wsUp = true), closed: () => void (wsUp = false) },
       connectionParams: async () => {
         const token = await tokenNow();
         return token ? { authorization: `Bearer ${token}` } : {};
@@ -218,7 +236,17 @@ function createSubscriber(settings: ClientSettings) {
     subscribeOptions: SubscribeOptions = {},
   ): AsyncGenerator<ClientResult<TResult>> {
     const payload = { query: print(document as DocumentNode), ...(variables ? { variables: variables as Record<string, unknown> } : {}) };
-    const iterator = subscribeOptions.transport === 'sse' ? sseClient().iterate<TResult>(payload) : wsClient().iterate<TResult>(payload);
+    const { onConnected } = subscribeOptions;
+    let iterator: AsyncIterableIterator<{ data?: unknown; errors?: unknown }>;
+    let stopListening = () => undefined as void;
+    if (subscribeOptions.transport === 'sse') {
+      iterator = sseClient().iterate<TResult>(payload, onConnected ? { connected: () => onConnected() } : undefined);
+    } else {
+      const client = wsClient();
+      iterator = client.iterate<TResult>(payload);
+      if (onConnected && wsUp) queueMicrotask(onConnected);
+      else if (onConnected) stopListening = client.on('connected', () => (stopListening(), onConnected()));
+    }
     const stop = () => void iterator.return?.();
     subscribeOptions.signal?.addEventListener('abort', stop);
     try {
@@ -231,10 +259,11 @@ function createSubscriber(settings: ClientSettings) {
         yield { data: null, errors: toClientErrors(error) };
         return;
       }
-      throw error instanceof AntqClientError
-        ? error
-        : new AntqClientError(ClientErrorCode.NETWORK_ERROR, `The subscription to ${settings.url} ended: ${describe(error)}`, undefined, { cause: error });
+      if (error instanceof AntqClientError) throw error;
+      const refusal = REFUSING_CLOSE_CODES[(error as { code?: number } | null)?.code ?? 0];
+      throw new AntqClientError(refusal ?? ClientErrorCode.NETWORK_ERROR, `The subscription to ${settings.url} ended: ${describe(error)}`, undefined, { cause: error });
     } finally {
+      stopListening();
       subscribeOptions.signal?.removeEventListener('abort', stop);
       await iterator.return?.();
     }

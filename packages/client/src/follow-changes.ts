@@ -56,6 +56,8 @@ export interface FollowChangesOptions {
   readonly onEvent: (event: ChangeEvent) => void | Promise<void>;
   readonly cursorStore?: CursorStore;
   readonly transport?: 'ws' | 'sse';
+  /** Told each time the subscription's connection is up: at the start and after every reconnection. */
+  readonly onConnected?: () => void;
   /** Told of each reconnection (after a disconnect, a gateway restart …). */
   readonly onReconnect?: (attempt: number, reason: unknown) => void;
   /** Longest wait between reconnections, ms (default 15,000). */
@@ -103,6 +105,7 @@ export function followChanges(client: AntqClient, options: FollowChangesOptions)
           { after: after ?? null, filter: (options.filter as never) ?? null },
           {
             ...(options.transport ? { transport: options.transport } : {}),
+            ...(options.onConnected ? { onConnected: options.onConnected } : {}),
             signal: stopping.signal,
           },
         )) {
@@ -122,6 +125,8 @@ export function followChanges(client: AntqClient, options: FollowChangesOptions)
       } catch (error) {
         if (stopping.signal.aborted) return;
         if (error instanceof ChangeFollowError) throw error;
+        // The socket itself refused (graphql-ws 4401/4403): the same token would be refused again.
+        if (error instanceof AntqClientError && FATAL.has(error.code)) throw new ChangeFollowError([{ message: error.message, code: error.code, extensions: {} }]);
         attempt += 1;
         options.onReconnect?.(attempt, error);
         const delay = Math.min(maxBackoff, 250 * 2 ** Math.min(attempt - 1, 6)) * (0.5 + Math.random() / 2);

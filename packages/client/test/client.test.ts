@@ -148,6 +148,7 @@ describe('following changes', () => {
         check();
       });
     let reconnects = 0;
+    let connects = 0;
     const follower = followChanges(client, {
       filter: { agencies: ['POLICE'], recordKinds: ['security_model'] },
       // From the police outbox's start: the example data's models first, then the test's.
@@ -158,6 +159,7 @@ describe('following changes', () => {
       },
       cursorStore: store,
       onReconnect: () => reconnects++,
+      onConnected: () => connects++,
       maxBackoffMs: 200,
     });
     try {
@@ -167,6 +169,8 @@ describe('following changes', () => {
       ids.push(await write(3), await write(4));
       await delivered(ids);
       expect(reconnects).toBeGreaterThanOrEqual(1);
+      // Told of the first connection and of each one after a cut.
+      expect(connects).toBeGreaterThanOrEqual(2);
       expect(seen.filter((event) => ids.includes(event.recordId)).map((event) => event.recordId)).toEqual(ids);
       expect(new Set(seen.map((event) => event.cursor)).size).toBe(seen.length);
       await follower.stop();
@@ -199,17 +203,20 @@ describe('following changes', () => {
   it('subscribes over SSE too', async () => {
     const client = createAntqClient({ url: graph.gateway.url, token: editor });
     const stop = new AbortController();
+    let connected = 0;
     const events = client.subscribe(
       graphql('subscription ($after: String) { changes(after: $after, filter: { agencies: [POLICE] }) { cursor agency } }'),
       { after: encodeStreamCursor({ police: 0 }) },
       {
         transport: 'sse',
         signal: stop.signal,
+        onConnected: () => connected++,
       },
     );
     const first = await events.next();
     stop.abort();
     expect(first.value?.data?.changes.agency).toBe('POLICE');
+    expect(connected).toBe(1);
     await client.close();
   });
 });

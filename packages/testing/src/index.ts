@@ -17,3 +17,4 @@ export { canonicalSdl, defineSubgraphConformance, type SubgraphConformanceOption
 export { datasetItems, expectOwnedBy, expectReadableIds, expectSeedFigures, expectSources, loadAreas, loadTwice, type AnyRecord, type AreaSet } from './dataset-checks.js';
 export { SEED_AREAS, SEED_DATES, SEED_FIGURES, seedObservationDataset, type SeedFigure, type SeedFile } from './seed-facts.js';
 export { seededRandom } from './seeded-random.js';
+export { packWorkspaces, repoRoot, runNpm, userEnv, type PackedPackage } from './npm-pack.js';
