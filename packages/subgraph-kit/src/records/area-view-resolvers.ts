@@ -1,33 +1,41 @@
-import { AGENCY_TYPE_PREFIX, type AgencyContext, type AgencyResolverOptions, type Args, type Parent } from './agency-context.js';
+import type { AgencyContext, AgencyResolverOptions } from './agency-context.js';
+import type { TemplateResolvers } from './agency-names.js';
 import { metricField } from './metric-field-resolvers.js';
 import { checkPageSize, decodeCursor } from './page.js';
+import { loadPage, type PageRequest } from './record-loaders.js';
+import type { AreaViewParent } from './resolver-parents.js';
 
-function viewConnection(field: 'models' | 'forces' | 'observations') {
-  return async (view: Parent, args: Args, ctx: AgencyContext) => {
-    const filter = (args.filter as Args | undefined) ?? {};
-    const area = typeof filter.area === 'string' ? filter.area : String(view.areaCode);
-    return ctx.loaders.page.load({
+interface ConnectionArgs {
+  readonly filter?: { readonly area?: string | null } | null;
+  readonly first?: number | null;
+  readonly after?: string | null;
+}
+
+function viewConnection<Field extends PageRequest['field']>(field: Field) {
+  return (view: AreaViewParent, args: ConnectionArgs, ctx: AgencyContext) => {
+    const filter = args.filter ?? {};
+    const area = typeof filter.area === 'string' ? filter.area : view.areaCode;
+    return loadPage(ctx.loaders, {
       field,
       scopeKey: area,
       scope: ctx.scopes.scopeOf(area),
       filter,
-      first: checkPageSize(args.first as number | undefined, field === 'observations' ? 50 : 20),
-      after: decodeCursor(args.after as string | undefined),
+      first: checkPageSize(args.first, field === 'observations' ? 50 : 20),
+      after: decodeCursor(args.after),
     });
   };
 }
 
 /** The agency's view of an area (`Area.<agency>`): its records there and its figures for it. */
-export function createAreaViewResolvers({ agency }: AgencyResolverOptions) {
-  const P = AGENCY_TYPE_PREFIX[agency];
+export function createAreaViewResolvers({ agency }: AgencyResolverOptions): Pick<TemplateResolvers, 'TemplateAreaView' | 'AgencyAreaView'> {
   return {
-    [`${P}AreaView`]: {
+    TemplateAreaView: {
       agency: () => agency,
       models: viewConnection('models'),
       forces: viewConnection('forces'),
       observations: viewConnection('observations'),
       metric: metricField,
     },
-    AgencyAreaView: { __resolveType: () => `${P}AreaView` },
+    AgencyAreaView: { __resolveType: () => 'TemplateAreaView' },
   };
 }

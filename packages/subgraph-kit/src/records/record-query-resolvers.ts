@@ -1,35 +1,45 @@
 import { FORCE_KINDS, INDICATORS, MODEL_KINDS } from '@antq/sdk';
-import type { AgencyContext, AgencyResolverOptions, Args } from './agency-context.js';
+import type { AgencyContext } from './agency-context.js';
+import type { TemplateResolvers } from './agency-names.js';
 import { ALL_AREAS, checkPageSize, decodeCursor } from './page.js';
+import { loadPage, type PageRequest } from './record-loaders.js';
+
+interface ConnectionArgs {
+  readonly filter?: { readonly area?: string | null } | null;
+  readonly first?: number | null;
+  readonly after?: string | null;
+}
 
 function scopeFor(ctx: AgencyContext, area: unknown): readonly string[] {
   return typeof area === 'string' && area !== '' ? ctx.scopes.scopeOf(area) : ALL_AREAS;
 }
 
-function rootConnection(field: 'models' | 'forces' | 'observations') {
-  return async (_: unknown, args: Args, ctx: AgencyContext) => {
-    const filter = (args.filter as Args | undefined) ?? {};
-    return ctx.loaders.page.load({
+function rootConnection<Field extends PageRequest['field']>(field: Field) {
+  return (_: unknown, args: ConnectionArgs, ctx: AgencyContext) => {
+    const filter = args.filter ?? {};
+    return loadPage(ctx.loaders, {
       field,
       scopeKey: typeof filter.area === 'string' ? filter.area : '*',
       scope: scopeFor(ctx, filter.area),
       filter,
-      first: checkPageSize(args.first as number | undefined, field === 'observations' ? 50 : 20),
-      after: decodeCursor(args.after as string | undefined),
+      first: checkPageSize(args.first, field === 'observations' ? 50 : 20),
+      after: decodeCursor(args.after),
     });
   };
 }
 
+type RecordQueries = 'indicators' | 'modelKinds' | 'forceKinds' | 'templateModel' | 'templateModels' | 'templateForce' | 'templateForces' | 'templateObservations';
+
 /** The catalogues, and the agency's records by id or page by page (`policeModel`, `policeModels` …). */
-export function createRecordQueries({ agency: lower }: AgencyResolverOptions) {
+export function createRecordQueries(): Pick<NonNullable<TemplateResolvers['Query']>, RecordQueries> {
   return {
     indicators: () => INDICATORS,
     modelKinds: () => MODEL_KINDS,
     forceKinds: () => FORCE_KINDS,
-    [`${lower}Model`]: (_: unknown, args: Args, ctx: AgencyContext) => ctx.loaders.models.load(String(args.id)),
-    [`${lower}Models`]: rootConnection('models'),
-    [`${lower}Force`]: (_: unknown, args: Args, ctx: AgencyContext) => ctx.loaders.forces.load(String(args.id)),
-    [`${lower}Forces`]: rootConnection('forces'),
-    [`${lower}Observations`]: rootConnection('observations'),
+    templateModel: (_, args, ctx) => ctx.loaders.models.load(args.id),
+    templateModels: rootConnection('models'),
+    templateForce: (_, args, ctx) => ctx.loaders.forces.load(args.id),
+    templateForces: rootConnection('forces'),
+    templateObservations: rootConnection('observations'),
   };
 }
