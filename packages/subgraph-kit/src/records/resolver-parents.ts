@@ -30,7 +30,8 @@ export type {
 } from '@antq/sdk';
 export type { StoredObservation };
 export type AccessGrantParent = AccessGrant;
-export type ChangeEventParent = ChangeEvent;
+/** A change: the subscription's carry the record's area code for the classification check, the change stream's page does not. */
+export type ChangeEventParent = Omit<ChangeEvent, 'areaCode'> & { readonly areaCode?: string };
 export type MetricRollUpParent = MetricRollUp;
 
 /** One version of a unit: its code, and a date within the version unless it is the newest (see area-version.ts). */
