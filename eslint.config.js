@@ -58,8 +58,9 @@ export default defineConfig(
       '**/coverage/**',
       '**/.turbo/**',
       '**/.data/**',
-      // Generated: scripts/build-area-registry.mjs and gql.tada write these.
+      // Generated: scripts/build-area-registry.mjs, gql.tada and graphql-codegen (scripts/resolver-types.ts) write these.
       'packages/sdk/src/areas/registry-data.ts',
+      '**/src/generated/**',
       'packages/client/src/graphql-env.d.ts',
     ],
   },

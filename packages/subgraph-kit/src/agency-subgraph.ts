@@ -1,6 +1,6 @@
 import { mergeResolvers } from '@graphql-tools/merge';
 import type { IResolvers } from '@graphql-tools/utils';
-import type { Agency } from '@antq/sdk';
+import { requireAgency, type Agency } from '@antq/sdk';
 import { loadAreaRegistry, type AreaRegistry } from '@antq/sdk/areas';
 import type { LevelWithSilent } from 'pino';
 import { createSubgraphServer, type SubgraphServer } from './server/index.js';
@@ -10,6 +10,7 @@ import { createChangeSignal, createChangeSubscriptionResolvers, outboxMigrations
 import { agencyRecordMigrations } from './records/record-migrations.js';
 import { idempotentWriteMigrations } from './records/idempotent-writes.js';
 import { createAgencyResolvers, type AgencyContext } from './records/agency-resolvers.js';
+import { forAgency, type TemplateResolvers } from './records/agency-names.js';
 import { createAreaScopes, type AreaScopes } from './records/area-scope.js';
 import { createRecordLoaders } from './records/record-loaders.js';
 import { createChangesAfterResolver } from './outbox/changes-after.js';
@@ -108,7 +109,7 @@ export async function createAgencySubgraph<TExtra extends object>(definition: Ag
     );
     const changesAfter = {
       Query: {
-        [`_${definition.agency}ChangesAfter`]: (...args: Parameters<typeof readChangesAfter>) => {
+        _templateChangesAfter: (...args: Parameters<typeof readChangesAfter>) => {
           const poll = readChangesAfter(...args);
           longPolls.add(poll);
           void poll.then(
@@ -118,7 +119,7 @@ export async function createAgencySubgraph<TExtra extends object>(definition: Ag
           return poll;
         },
       },
-    };
+    } satisfies TemplateResolvers;
     const sdl = buildAgencyContract(definition.agency, definition.typeDefs);
     const server = await createSubgraphServer<AgencyContext & TExtra>({
       agency: definition.agency,
@@ -127,7 +128,7 @@ export async function createAgencySubgraph<TExtra extends object>(definition: Ag
         shared as IResolvers,
         grants as IResolvers,
         changes as IResolvers,
-        changesAfter as IResolvers,
+        forAgency(changesAfter, requireAgency(definition.agency)) as IResolvers,
         (definition.resolvers ?? {}) as IResolvers,
       ]) as never,
       transformSchema: (schema) => void enforceFieldClassification(schema),

@@ -45,6 +45,8 @@ export { agencyRecordMigrations } from './records/record-migrations.js';
 export { loadAgencyDataset, DATASET_AUTHOR, type AgencyDataset } from './records/agency-dataset.js';
 export { type AgencyContext } from './records/agency-resolvers.js';
 export { buildAgencyContract, buildPlatformContract } from './subgraph-contract.js';
+// The internal values of the schema's enums (the SDK's codes), for a subgraph that declares them.
+export { SCHEMA_ENUM_VALUES } from './records/schema-enums.js';
 export { createAreaScopes, type AreaScopes, type ListScope } from './records/area-scope.js';
 export { requireWriter, WRITER_ROLES } from './records/write-access.js';
 export {

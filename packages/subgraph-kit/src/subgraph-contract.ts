@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { mergeTypeDefs } from '@graphql-tools/merge';
 import { Kind, parse, print, type DefinitionNode, type DocumentNode } from 'graphql';
-import { AGENCIES, ORGANISATIONS, requireAgency, type Agency, type AgencyInfo } from '@antq/sdk';
+import { AGENCIES, ORGANISATIONS, requireAgency, type Agency } from '@antq/sdk';
 
 /**
  * Hợp đồng phân hệ — builds the SDL a subgraph serves from the parts that own each piece:
@@ -34,15 +34,52 @@ export function enumValueOf(code: string): string {
 
 /** The SDL a given agency's subgraph serves: the shared contract, its own names and its own file. */
 export function buildAgencyContract(agency: Agency, ownTypeDefs = ''): string {
-  const info = requireAgency(agency);
+  return renderAgencyContract(requireAgency(agency), {
+    ownTypeDefs,
+    ownFile: `${agency}'s own contract file (services/${agency}/schema/${agency}.graphql)`,
+    linkable: AGENCIES,
+    others: AGENCIES.filter((a) => a.code !== agency),
+  });
+}
+
+/**
+ * The placeholder agency the kit's resolvers are typed against: `TemplateModel`, `templateModels` …
+ * No name of the shared contract contains `Template`, so renaming it to an agency's prefix is exact.
+ */
+export const TEMPLATE_AGENCY = { code: 'template', typePrefix: 'Template', label: { vi: 'Cơ quan mẫu', en: 'Template agency' } } as const;
+/** Stands for every other agency in the template's contract: the records a record may link to elsewhere. */
+const OTHER_AGENCY = { code: 'other', typePrefix: 'Other' } as const;
+
+/** The contract of the placeholder agency, that the kit's resolver types are generated from (scripts/resolver-types.ts). */
+export function buildTemplateContract(): string {
+  return renderAgencyContract(TEMPLATE_AGENCY, { ownTypeDefs: '', ownFile: 'template', linkable: [TEMPLATE_AGENCY, OTHER_AGENCY], others: [OTHER_AGENCY] });
+}
+
+interface ContractParts {
+  readonly ownTypeDefs: string;
+  readonly ownFile: string;
+  /** Every agency whose records a record may link to, in the registry's order. */
+  readonly linkable: readonly { readonly typePrefix: string }[];
+  /** The other agencies, whose records this subgraph only refers to. */
+  readonly others: readonly { readonly typePrefix: string }[];
+}
+
+/** The names the agency template is filled in with: a registered agency's, or the placeholder's. */
+interface TemplateNames {
+  readonly code: string;
+  readonly typePrefix: string;
+  readonly label: { readonly vi: string; readonly en: string };
+}
+
+function renderAgencyContract(info: TemplateNames, { ownTypeDefs, ownFile, linkable, others }: ContractParts): string {
   agencyTemplate ??= contractFile('agency.graphql');
   const own = parseOwn(ownTypeDefs);
   const ownedHere = new Set(own.definitions.flatMap((definition) => (definition.kind === Kind.OBJECT_TYPE_DEFINITION ? [definition.name.value] : [])));
   const shared = sharedDocument();
-  return printContract(`${agency}'s own contract file (services/${agency}/schema/${agency}.graphql)`, [
+  return printContract(ownFile, [
     { ...shared, definitions: shared.definitions.filter((definition) => !('name' in definition && definition.name && ownedHere.has(definition.name.value))) },
     parse(fillTemplate(agencyTemplate, info)),
-    parse(registryTypeDefs(agency)),
+    parse(registryTypeDefs(linkable, others)),
     own,
   ]);
 }
@@ -56,7 +93,7 @@ function sharedDocument(): DocumentNode {
   return (sharedContract ??= parse(contractFile('shared.graphql')));
 }
 
-function fillTemplate(template: string, info: AgencyInfo): string {
+function fillTemplate(template: string, info: TemplateNames): string {
   return template.replaceAll('{{Agency}}', info.typePrefix).replaceAll('{{agency}}', info.code).replaceAll('{{labelVi}}', info.label.vi).replaceAll('{{label}}', info.label.en);
 }
 
@@ -69,11 +106,9 @@ function organisationEnum(): string {
 }
 
 /** What the registry decides for one agency's SDL: the enums, the records it may link to, and references to others' records. */
-function registryTypeDefs(agency: Agency): string {
-  const recordTypes = AGENCIES.flatMap((a) => [`${a.typePrefix}Model`, `${a.typePrefix}Force`]);
-  const references = AGENCIES.filter((a) => a.code !== agency).flatMap((a) =>
-    [`${a.typePrefix}Model`, `${a.typePrefix}Force`].map((type) => `type ${type} @key(fields: "id", resolvable: false) {\n  id: ID!\n}`),
-  );
+function registryTypeDefs(linkable: ContractParts['linkable'], others: ContractParts['others']): string {
+  const recordTypes = linkable.flatMap((a) => [`${a.typePrefix}Model`, `${a.typePrefix}Force`]);
+  const references = others.flatMap((a) => [`${a.typePrefix}Model`, `${a.typePrefix}Force`].map((type) => `type ${type} @key(fields: "id", resolvable: false) {\n  id: ID!\n}`));
   return [agencyEnum(), organisationEnum(), `"A record of any agency that a record may link to."\nunion LinkedRecord = ${recordTypes.join(' | ')}`, ...references].join('\n\n');
 }
 

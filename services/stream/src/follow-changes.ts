@@ -2,6 +2,7 @@ import { encodeStreamCursor, isAgencyCode, type Agency, type StreamPosition } fr
 import type { AreaRegistry } from '@antq/sdk/areas';
 import { mayReadChange, type AreaScopes, type Caller, type StreamChange } from '@antq/subgraph-kit';
 import type { ChangeHub } from './change-hub.js';
+import type { StreamEvent } from './generated/resolver-types.js';
 
 /** What a subscriber asked for. */
 export interface ChangeFilter {
@@ -14,10 +15,12 @@ export interface ChangeFilter {
 export function readChangeFilter(registry: AreaRegistry, input: Record<string, unknown> | null | undefined): ChangeFilter {
   if (!input) return {};
   const list = (value: unknown) => (Array.isArray(value) && value.length > 0 ? new Set(value.map((item) => String(item).toLowerCase())) : undefined);
-  const agencies = list(input.agencies);
+  // The schema maps `Agency` values to the SDK's codes (POLICE → police), so these are codes already.
+  const agencies =
+    Array.isArray(input.agencies) && input.agencies.length > 0 ? input.agencies.filter((item): item is Agency => typeof item === 'string' && isAgencyCode(item)) : undefined;
   return {
     ...(typeof input.area === 'string' && input.area !== '' ? { area: registry.require(input.area).code } : {}),
-    ...(agencies ? { agencies: new Set([...agencies].filter(isAgencyCode)) } : {}),
+    ...(agencies ? { agencies: new Set(agencies) } : {}),
     ...(list(input.recordKinds) ? { recordKinds: list(input.recordKinds)! } : {}),
     ...(list(input.changes) ? { changes: list(input.changes)! } : {}),
   };
@@ -33,10 +36,10 @@ export function matchesFilter(filter: ChangeFilter, change: StreamChange, scopes
 }
 
 /** The event a subscriber receives, with the cursor that resumes after it. */
-export function toStreamEvent(change: StreamChange, cursor: string) {
+export function toStreamEvent(change: StreamChange, cursor: string): StreamEvent {
   return {
     cursor,
-    agency: change.agency.toUpperCase(),
+    agency: change.agency,
     seq: change.seq,
     recordKind: change.recordKind,
     recordId: change.recordId,

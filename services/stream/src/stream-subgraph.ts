@@ -9,6 +9,7 @@ import {
   createGrantDirectory,
   createSubgraphServer,
   enforceFieldClassification,
+  SCHEMA_ENUM_VALUES,
   type Caller,
   type Storage,
   type StorageOptions,
@@ -18,6 +19,7 @@ import type { LevelWithSilent } from 'pino';
 import { startChangeHub, type ChangeBus, type ChangeHub } from './change-hub.js';
 import { followChanges, readChangeFilter, toStreamEvent } from './follow-changes.js';
 import { startWebhooks, type WebhookLeaseOptions } from './webhooks/index.js';
+import type { Resolvers } from './generated/resolver-types.js';
 
 // The stream's contract is in this package; the kit adds the registry's Agency enum.
 const typeDefs = buildPlatformContract(readFileSync(new URL('../schema/stream.graphql', import.meta.url), 'utf8'));
@@ -71,9 +73,11 @@ export async function createStreamSubgraph(options: StreamSubgraphOptions): Prom
 
   const resolvers = {
     ...webhooks.resolvers,
+    // Agency values are the SDK's codes inside, the enum's names outside (police ↔ POLICE).
+    Agency: SCHEMA_ENUM_VALUES.Agency,
     Subscription: {
       changes: {
-        subscribe: async (_: unknown, args: { after?: string | null; filter?: Record<string, unknown> | null }, ctx: { caller: Caller | undefined }) => {
+        subscribe: async (_, args, ctx) => {
           const reader = requireCaller(ctx.caller);
           const after = args.after ? decodeStreamCursor(args.after) : {};
           const filter = readChangeFilter(registry, args.filter);
@@ -95,7 +99,7 @@ export async function createStreamSubgraph(options: StreamSubgraphOptions): Prom
         },
       },
     },
-  };
+  } satisfies Resolvers;
 
   const server = await createSubgraphServer({
     agency: 'stream',

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { AntqError, ErrorCode, NATIONAL_JURISDICTION, isAgencyCode, jurisdictionCovers, requireAgency, type Agency } from '@antq/sdk';
-import type { GraphQLResolveInfo } from 'graphql';
 import { appendChange } from '../outbox/index.js';
 import type { AgencyContext } from '../records/agency-context.js';
+import { forAgency, type TemplateResolvers } from '../records/agency-names.js';
 import { writeOnce } from '../records/idempotent-writes.js';
 import type { SqlExecutor } from '../storage/index.js';
 import { isActiveGrant, type AccessGrant, type AccessGrantStore } from './access-grants.js';
@@ -50,9 +50,6 @@ function parseTime(value: unknown, path: string): Date {
 
 /** Query and mutation resolvers for an agency's data-sharing grants. */
 export function createAccessGrantResolvers(agency: Agency, store: AccessGrantStore) {
-  const P = requireAgency(agency).typePrefix;
-  type Args = Record<string, unknown>;
-
   const grantChange = (grant: AccessGrant, change: 'created' | 'retired') => ({
     agency,
     recordKind: 'access_grant',
@@ -64,21 +61,21 @@ export function createAccessGrantResolvers(agency: Agency, store: AccessGrantSto
   // A retry with the same Idempotency-Key answers the grant as it is now.
   const reload = async (db: SqlExecutor, id: string) => (await store.list(db, { activeOnly: false })).find((grant) => grant.id === id);
 
-  return {
+  const resolvers = {
     Query: {
-      [`${agency}AccessGrants`]: (_: unknown, args: Args, ctx: AgencyContext) => {
+      templateAccessGrants: (_, args, ctx) => {
         if (ctx.caller?.agency !== agency) {
           throw new AntqError(ErrorCode.NOT_OWNING_AGENCY, `Only the ${agency} lists the grants of its data.`, { details: { owner: agency } });
         }
         return store.list(ctx.storage, { activeOnly: args.includeInactive !== true });
       },
       // Reached only by the gateway: the field is @inaccessible in the supergraph.
-      [`_${agency}ActiveGrants`]: (_: unknown, args: Args, ctx: AgencyContext) => store.list(ctx.storage, { grantee: args.grantee as Agency, activeOnly: true }),
+      _templateActiveGrants: (_, args, ctx) => store.list(ctx.storage, { grantee: args.grantee, activeOnly: true }),
     },
     Mutation: {
-      [`grant${P}Access`]: async (_: unknown, args: Args, ctx: AgencyContext, info: GraphQLResolveInfo) => {
-        const input = args.input as Args;
-        const grantee = String(input.grantee);
+      grantTemplateAccess: async (_, args, ctx, info) => {
+        const { input } = args;
+        const { grantee } = input;
         if (!isAgencyCode(grantee) || grantee === agency) {
           throw new AntqError(ErrorCode.BAD_USER_INPUT, `A grant goes to another agency, not the ${agency} itself.`, {
             issues: [{ path: 'input.grantee', message: 'expected another agency' }],
@@ -103,10 +100,9 @@ export function createAccessGrantResolvers(agency: Agency, store: AccessGrantSto
         };
         return writeOnce(ctx, { field: info.fieldName, args, write, reload });
       },
-      [`revoke${P}AccessGrant`]: async (_: unknown, args: Args, ctx: AgencyContext, info: GraphQLResolveInfo) => {
-        const [existing] = (await store.list(ctx.storage, { activeOnly: false })).filter((grant) => grant.id === String(args.id));
-        if (!existing)
-          throw new AntqError(ErrorCode.NOT_FOUND, `No grant "${String(args.id)}" of the ${agency}. List them with ${agency}AccessGrants.`, { details: { id: args.id } });
+      revokeTemplateAccessGrant: async (_, args, ctx, info) => {
+        const [existing] = (await store.list(ctx.storage, { activeOnly: false })).filter((grant) => grant.id === args.id);
+        if (!existing) throw new AntqError(ErrorCode.NOT_FOUND, `No grant "${args.id}" of the ${agency}. List them with ${agency}AccessGrants.`, { details: { id: args.id } });
         const caller = requireGrantor(ctx, agency, existing.areaCode);
         const write = async (tx: SqlExecutor) => {
           const grant = (await store.revoke(tx, existing.id, caller.subject))!;
@@ -117,8 +113,10 @@ export function createAccessGrantResolvers(agency: Agency, store: AccessGrantSto
       },
     },
     AccessGrant: {
-      area: (grant: AccessGrant) => (grant.areaCode ? { code: grant.areaCode } : null),
-      active: (grant: AccessGrant) => isActiveGrant(grant),
+      area: (grant) => (grant.areaCode ? { code: grant.areaCode } : null),
+      active: (grant) => isActiveGrant(grant),
     },
-  };
+  } satisfies TemplateResolvers;
+  // Written for the placeholder agency (templateAccessGrants …); served under the agency's names.
+  return forAgency(resolvers, requireAgency(agency));
 }

@@ -1,4 +1,5 @@
-import { AntqError, ErrorCode, type Agency } from '@antq/sdk';
+import { AntqError, ErrorCode, requireAgency, type Agency } from '@antq/sdk';
+import { forAgency, type TemplateResolvers } from '../records/agency-names.js';
 import type { AgencyContext } from '../records/agency-context.js';
 import { latestSeq, readChanges, type StoredChange } from './change-outbox.js';
 import { waitForChange, type ChangeSignal } from './change-signal.js';
@@ -9,8 +10,8 @@ import { mayReadChange } from '../access/change-access.js';
 export interface ChangeEvent {
   readonly cursor: string;
   readonly seq: number;
-  /** The schema's enum value, e.g. `POLICE`. */
-  readonly agency: string;
+  /** The agency's code (`police`); the schema answers its enum value, `POLICE`. */
+  readonly agency: Agency;
   readonly recordKind: string;
   readonly recordId: string;
   readonly change: string;
@@ -133,12 +134,14 @@ export function createChangeSubscriptionResolvers(options: ChangeSubscriptionOpt
     return iterator;
   };
 
-  return {
+  const resolvers = {
     Subscription: {
-      [`${agency}Changes`]: {
+      templateChanges: {
         subscribe,
         resolve: (event: ChangeEvent) => event,
       },
     },
-  };
+  } satisfies TemplateResolvers;
+  // Written for the placeholder agency (templateChanges); served under the agency's name (policeChanges).
+  return forAgency(resolvers, requireAgency(agency));
 }

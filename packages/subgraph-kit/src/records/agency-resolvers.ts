@@ -1,4 +1,6 @@
+import { requireAgency } from '@antq/sdk';
 import type { AgencyResolverOptions } from './agency-context.js';
+import { forAgency, type TemplateResolvers } from './agency-names.js';
 import { createAreaQueries, createAreaResolvers } from './area-resolvers.js';
 import { createAreaViewResolvers } from './area-view-resolvers.js';
 import { createMetricFieldResolvers } from './metric-field-resolvers.js';
@@ -15,15 +17,16 @@ export { AGENCY_TYPE_PREFIX, type AgencyContext, type AgencyResolverOptions } fr
  * Each concern lives in its own module; their type names do not overlap.
  */
 export function createAgencyResolvers(options: AgencyResolverOptions) {
-  return {
-    Query: { ...createAreaQueries(options), ...createRecordQueries(options) },
+  const resolvers = {
+    Query: { ...createAreaQueries(options), ...createRecordQueries() },
     Mutation: createRecordMutations(options),
     Area: createAreaResolvers(options),
     ...createAreaViewResolvers(options),
     ...createRecordTypeResolvers(options),
     ...createMetricFieldResolvers(options.registry),
-    ...SCHEMA_ENUM_VALUES,
-  };
+  } satisfies TemplateResolvers;
+  // Written for the placeholder agency (TemplateModel, templateModels …); served under the agency's names.
+  return { ...forAgency(resolvers, requireAgency(options.agency)), ...SCHEMA_ENUM_VALUES };
 }
 
 export type AgencyResolvers = ReturnType<typeof createAgencyResolvers>;

@@ -1,7 +1,8 @@
-import type { AdministrativeUnit, AreaLevel } from '@antq/sdk';
+import type { AdministrativeUnit } from '@antq/sdk';
 import { areaVersionRef, type AreaVersionRef } from './area-version.js';
 import type { AreaRegistry, LineageLink } from '@antq/sdk/areas';
-import type { AgencyResolverOptions, Args, Parent } from './agency-context.js';
+import type { AgencyResolverOptions } from './agency-context.js';
+import type { TemplateResolvers } from './agency-names.js';
 import { checkPageSize } from './page.js';
 
 /**
@@ -15,7 +16,7 @@ export function areaRef(code: string | undefined | null) {
   return code ? { code } : null;
 }
 
-function versionOn(area: Parent): { on: string } | undefined {
+function versionOn(area: AreaParent): { on: string } | undefined {
   return typeof area.on === 'string' ? { on: area.on } : undefined;
 }
 
@@ -25,15 +26,18 @@ export function versionIn(registry: AreaRegistry, code: string, register: string
   return unit ? areaVersionRef(registry, unit) : { code };
 }
 
-function unitFields(registry: AreaRegistry, parent: Parent): AdministrativeUnit {
-  return registry.require(String(parent.code), versionOn(parent));
+function unitFields(registry: AreaRegistry, parent: AreaParent): AdministrativeUnit {
+  return registry.require(parent.code, versionOn(parent));
 }
 
 /** The area of a record: the unit its code named on the record's date (a reused code names the older unit then). */
-export function recordAreaRef(registry: AreaRegistry, record: Parent): AreaParent | null {
-  const code = record.areaCode as string | undefined;
+export function recordAreaRef(
+  registry: AreaRegistry,
+  record: { readonly areaCode?: string; readonly periodStart?: string | Date; readonly startedOn?: string | Date; readonly establishedOn?: string | Date },
+): AreaParent | null {
+  const code = record.areaCode;
   if (!code) return null;
-  const dated = (record.periodStart ?? record.startedOn ?? record.establishedOn) as string | Date | undefined;
+  const dated = record.periodStart ?? record.startedOn ?? record.establishedOn;
   const on = dated instanceof Date ? dated.toISOString().slice(0, 10) : dated;
   const unit = (on && registry.get(code, { on })) || registry.get(code);
   return unit ? areaVersionRef(registry, unit) : { code };
@@ -93,45 +97,45 @@ function successorLinks(registry: AreaRegistry, unit: AdministrativeUnit): Linea
 }
 
 /** `Query.area` and `Query.areas`: the national registry, by code or by name. */
-export function createAreaQueries({ registry }: AgencyResolverOptions) {
+export function createAreaQueries({ registry }: AgencyResolverOptions): Pick<NonNullable<TemplateResolvers['Query']>, 'area' | 'areas'> {
   return {
-    area: (_: unknown, args: Args) => areaVersionRef(registry, registry.require(String(args.code), args.on ? { on: String(args.on) } : undefined)),
-    areas: (_: unknown, args: Args) =>
+    area: (_, args) => areaVersionRef(registry, registry.require(args.code, args.on ? { on: args.on } : undefined)),
+    areas: (_, args) =>
       registry
-        .search(String(args.search), {
-          ...(args.level ? { level: args.level as AreaLevel } : {}),
-          ...(args.provinceCode ? { provinceCode: String(args.provinceCode) } : {}),
-          ...(args.on ? { on: String(args.on) } : args.currentOnly === false ? { allVersions: true } : { on: registry.latestRegister }),
-          limit: checkPageSize(args.first as number | undefined, 20),
+        .search(args.search, {
+          ...(args.level ? { level: args.level } : {}),
+          ...(args.provinceCode ? { provinceCode: args.provinceCode } : {}),
+          ...(args.on ? { on: args.on } : args.currentOnly === false ? { allVersions: true } : { on: registry.latestRegister }),
+          limit: checkPageSize(args.first, 20),
         })
         .map((unit) => areaVersionRef(registry, unit)),
   };
 }
 
 /** The `Area` entity: one version of a unit, its place in the hierarchy and its lineage through time. */
-export function createAreaResolvers({ agency, registry }: AgencyResolverOptions) {
+export function createAreaResolvers({ registry }: AgencyResolverOptions): NonNullable<TemplateResolvers['Area']> {
   return {
-    __resolveReference: (reference: Parent) => ({ code: String(reference.code) }),
-    name: (area: Parent) => unitFields(registry, area).name,
-    fullName: (area: Parent) => unitFields(registry, area).fullName,
-    level: (area: Parent) => unitFields(registry, area).level,
-    unitType: (area: Parent) => unitFields(registry, area).unitType,
-    parent: (area: Parent) => {
-      const up = registry.parent(String(area.code), versionOn(area));
+    __resolveReference: (reference) => ({ code: reference.code }),
+    name: (area) => unitFields(registry, area).name,
+    fullName: (area) => unitFields(registry, area).fullName,
+    level: (area) => unitFields(registry, area).level,
+    unitType: (area) => unitFields(registry, area).unitType,
+    parent: (area) => {
+      const up = registry.parent(area.code, versionOn(area));
       return up ? areaVersionRef(registry, up) : null;
     },
-    ancestors: (area: Parent) => registry.ancestors(String(area.code), versionOn(area)).map((unit) => areaVersionRef(registry, unit)),
-    children: (area: Parent) => registry.children(String(area.code), versionOn(area)).map((unit) => areaVersionRef(registry, unit)),
-    province: (area: Parent) => {
-      const province = registry.ancestors(String(area.code), versionOn(area)).find((unit) => unit.level === 'province');
+    ancestors: (area) => registry.ancestors(area.code, versionOn(area)).map((unit) => areaVersionRef(registry, unit)),
+    children: (area) => registry.children(area.code, versionOn(area)).map((unit) => areaVersionRef(registry, unit)),
+    province: (area) => {
+      const province = registry.ancestors(area.code, versionOn(area)).find((unit) => unit.level === 'province');
       return province ? areaVersionRef(registry, province) : null;
     },
-    validFrom: (area: Parent) => unitFields(registry, area).validFrom,
-    validTo: (area: Parent) => unitFields(registry, area).validTo ?? null,
-    current: (area: Parent) => unitFields(registry, area).validTo === undefined,
-    versions: (area: Parent) => registry.versions(String(area.code)).map((unit) => areaVersionRef(registry, unit)),
-    successors: (area: Parent) => lineageLinks(registry, successorLinks(registry, unitFields(registry, area)), 'to'),
-    predecessors: (area: Parent) => {
+    validFrom: (area) => unitFields(registry, area).validFrom,
+    validTo: (area) => unitFields(registry, area).validTo ?? null,
+    current: (area) => unitFields(registry, area).validTo === undefined,
+    versions: (area) => registry.versions(area.code).map((unit) => areaVersionRef(registry, unit)),
+    successors: (area) => lineageLinks(registry, successorLinks(registry, unitFields(registry, area)), 'to'),
+    predecessors: (area) => {
       const unit = unitFields(registry, area);
       return lineageLinks(
         registry,
@@ -139,8 +143,8 @@ export function createAreaResolvers({ agency, registry }: AgencyResolverOptions)
         'from',
       );
     },
-    currentUnits: (area: Parent) =>
-      registry.currentOf(String(area.code), versionOn(area)).map((reached) => ({
+    currentUnits: (area) =>
+      registry.currentOf(area.code, versionOn(area)).map((reached) => ({
         area: { code: reached.code },
         relation: reached.relation,
         effectiveOn: reached.effectiveOn ?? unitFields(registry, { code: reached.code }).validFrom,
@@ -148,6 +152,6 @@ export function createAreaResolvers({ agency, registry }: AgencyResolverOptions)
         confirmed: allConfirmed(reached.chain),
       })),
     // The version travels with the view within this subgraph (for metric); another subgraph's view has the code only.
-    [agency]: (area: Parent) => ({ areaCode: String(area.code), ...versionOn(area) }),
+    template: (area) => ({ areaCode: area.code, ...versionOn(area) }),
   };
 }

@@ -1,28 +1,30 @@
-import { AGENCY_TYPE_PREFIX, type AgencyContext, type AgencyResolverOptions, type Args, type Parent } from './agency-context.js';
+import type { AgencyContext, AgencyResolverOptions } from './agency-context.js';
+import type { TemplateResolvers } from './agency-names.js';
 import { metricField } from './metric-field-resolvers.js';
-import { pageRequest } from './record-query-resolvers.js';
+import { loadPage, type PageRequest } from './record-loaders.js';
+import { pageRequest, type ConnectionArgs } from './record-query-resolvers.js';
+import type { AreaViewParent } from './resolver-parents.js';
 
-function viewConnection(field: 'models' | 'forces' | 'observations') {
-  return async (view: Parent, args: Args, ctx: AgencyContext) => {
-    const filter = (args.filter as Args | undefined) ?? {};
+function viewConnection<Field extends PageRequest['field']>(field: Field) {
+  return (view: AreaViewParent, args: ConnectionArgs, ctx: AgencyContext) => {
     // The view's own unit, as the area was reached (`area(code:, on:)`), unless the filter names another.
-    const area = typeof filter.area === 'string' ? filter.area : String(view.areaCode);
-    const on = typeof filter.area === 'string' ? filter.on : (filter.on ?? view.on);
-    return ctx.loaders.page.load(pageRequest(ctx, field, args, { area, on: typeof on === 'string' ? on : undefined }));
+    const named = args.filter?.area;
+    const area = typeof named === 'string' ? named : view.areaCode;
+    const on = typeof named === 'string' ? args.filter?.on : (args.filter?.on ?? view.on);
+    return loadPage(ctx.loaders, pageRequest(ctx, field, args, { area, on }));
   };
 }
 
 /** The agency's view of an area (`Area.<agency>`): its records there and its figures for it. */
-export function createAreaViewResolvers({ agency }: AgencyResolverOptions) {
-  const P = AGENCY_TYPE_PREFIX[agency];
+export function createAreaViewResolvers({ agency }: AgencyResolverOptions): Pick<TemplateResolvers, 'TemplateAreaView' | 'AgencyAreaView'> {
   return {
-    [`${P}AreaView`]: {
+    TemplateAreaView: {
       agency: () => agency,
       models: viewConnection('models'),
       forces: viewConnection('forces'),
       observations: viewConnection('observations'),
       metric: metricField,
     },
-    AgencyAreaView: { __resolveType: () => `${P}AreaView` },
+    AgencyAreaView: { __resolveType: () => 'TemplateAreaView' },
   };
 }

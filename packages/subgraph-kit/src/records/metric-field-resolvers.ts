@@ -1,8 +1,9 @@
-import type { RollUpPartial } from '@antq/sdk';
 import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
-import type { AgencyContext, Args, Parent } from './agency-context.js';
+import type { AgencyContext } from './agency-context.js';
+import type { TemplateResolvers } from './agency-names.js';
+import type { AreaViewParent } from './resolver-parents.js';
 import type { AreaRegistry } from '@antq/sdk/areas';
-import { allConfirmed, areaRef, versionIn } from './area-resolvers.js';
+import { allConfirmed, versionIn } from './area-resolvers.js';
 import { reportedUnder } from './area-version.js';
 
 /**
@@ -23,11 +24,11 @@ function selects(info: GraphQLResolveInfo, name: string): boolean {
 }
 
 /** `<Agency>AreaView.metric`: an indicator's figure for the view's area, rolled up from its parts. */
-export function metricField(view: Parent, args: Args, ctx: AgencyContext, info: GraphQLResolveInfo) {
+export function metricField(view: AreaViewParent, args: { readonly indicator: string; readonly period: string }, ctx: AgencyContext, info: GraphQLResolveInfo) {
   return ctx.loaders.metric.load({
-    target: String(view.areaCode),
-    indicator: String(args.indicator),
-    period: String(args.period),
+    target: view.areaCode,
+    indicator: args.indicator,
+    period: args.period,
     ...(typeof view.on === 'string' ? { on: view.on } : {}),
     // Listing every contribution needs every observation: only then are they read one by one.
     contributions: selects(info, 'contributions'),
@@ -35,24 +36,27 @@ export function metricField(view: Parent, args: Args, ctx: AgencyContext, info: 
 }
 
 /** The catalogue entries and the parts a rolled-up metric is made of. */
-export function createMetricFieldResolvers(registry: AreaRegistry) {
+export function createMetricFieldResolvers(
+  registry: AreaRegistry,
+): Pick<TemplateResolvers, 'Indicator' | 'ModelKind' | 'ForceKind' | 'MetricContribution' | 'PartialContribution'> {
   return {
     Indicator: {
-      countOf: (indicator: { countOf?: string }) => indicator.countOf ?? null,
+      countOf: (indicator) => indicator.countOf ?? null,
     },
-    ModelKind: { description: (kind: { description?: string }) => kind.description ?? null },
-    ForceKind: { legalBasis: (kind: { legalBasis?: string }) => kind.legalBasis ?? null },
+    ModelKind: { description: (kind) => kind.description ?? null },
+    ForceKind: { legalBasis: (kind) => kind.legalBasis ?? null },
     MetricContribution: {
-      area: (item: Parent) => areaRef(String(item.areaCode)),
-      reportedUnder: (item: Parent) => reportedUnder(registry, String(item.areaCode), String(item.period)),
-      via: (item: Parent) => String(item.via).toUpperCase(),
+      area: (item) => ({ code: item.areaCode }),
+      reportedUnder: (item) => reportedUnder(registry, item.areaCode, item.period),
+      // A String field, not an enum: `SELF`, `HIERARCHY`, `LINEAGE`: the SDK's codes in capitals.
+      via: (item) => item.via.toUpperCase(),
     },
     PartialContribution: {
-      area: (item: Parent) => areaRef(String(item.areaCode)),
-      reportedUnder: (item: Parent) => reportedUnder(registry, String(item.areaCode), String(item.period)),
+      area: (item) => ({ code: item.areaCode }),
+      reportedUnder: (item) => reportedUnder(registry, item.areaCode, item.period),
       // Where the split unit went: the units its lineage leads into (the SDK's roll-up works them out),
       // as they were in the register reached (the current one, or an ended target's last).
-      into: (item: RollUpPartial) =>
+      into: (item) =>
         item.into.map((unit) => ({
           area: versionIn(registry, unit.code, unit.chain.at(-1)?.toRegister),
           relation: unit.relation,

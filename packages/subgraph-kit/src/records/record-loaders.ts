@@ -4,10 +4,10 @@ import { parsePeriod } from '@antq/sdk';
 import type { AreaRegistry, RegisterDate } from '@antq/sdk/areas';
 import type { Agency } from '@antq/sdk';
 import type { SqlExecutor } from '../storage/index.js';
-import { createRecordTableAccess, type RecordListFilter } from './record-table.js';
+import { createRecordTableAccess, type RecordListFilter, type StoredRecordMeta } from './record-table.js';
 import { observationStore, type StoredObservation } from './observation-store.js';
-import { ALL_AREAS, toPage, type PageCursor } from './page.js';
-import { rollUpMetrics, type MetricRequest } from './metric-roll-up.js';
+import { ALL_AREAS, toPage, type Page, type PageCursor } from './page.js';
+import { rollUpMetrics, type MetricRequest, type MetricRollUp } from './metric-roll-up.js';
 
 /** The two owned-record tables every agency has. */
 export const recordTables = {
@@ -114,15 +114,15 @@ export function createRecordLoaders(options: {
     { cacheKeyFn },
   );
 
-  const metric = new DataLoader<MetricRequest, unknown, string>(
+  const metric = new DataLoader<MetricRequest, MetricRollUp, string>(
     // Every target, indicator and period asked in this tick, in as few statements as possible.
     async (requests) => (await rollUpMetrics(db, options, requests)).answers,
     { cacheKeyFn: (request) => `${request.target}|${request.on ?? ''}|${request.indicator}|${request.period}|${request.contributions === true}` },
   );
 
   return {
-    models: new DataLoader<string, unknown>(async (ids) => recordTables.models.byIds(db, ids)),
-    forces: new DataLoader<string, unknown>(async (ids) => recordTables.forces.byIds(db, ids)),
+    models: new DataLoader(async (ids: readonly string[]) => recordTables.models.byIds(db, ids)),
+    forces: new DataLoader(async (ids: readonly string[]) => recordTables.forces.byIds(db, ids)),
     observations: new DataLoader<string, StoredObservation | undefined>(async (ids) => observationStore.byIds(db, ids)),
     revisions: new DataLoader(async (ids: readonly string[]) => observationStore.revisions(db, ids)),
     page,
@@ -131,3 +131,15 @@ export function createRecordLoaders(options: {
 }
 
 export type RecordLoaders = ReturnType<typeof createRecordLoaders>;
+
+/** What a page of each list holds. */
+export interface PageOf {
+  readonly models: Page<SecurityModel & StoredRecordMeta>;
+  readonly forces: Page<VolunteerForce & StoredRecordMeta>;
+  readonly observations: Page<StoredObservation>;
+}
+
+/** One page of one list, typed by the list asked for. */
+export function loadPage<Field extends PageRequest['field']>(loaders: RecordLoaders, request: PageRequest & { readonly field: Field }): Promise<PageOf[Field]> {
+  return loaders.page.load(request) as Promise<PageOf[Field]>;
+}

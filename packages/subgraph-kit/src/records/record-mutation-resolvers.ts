@@ -1,19 +1,28 @@
-import { AntqError, ErrorCode, validateObservationInput, validateSecurityModelInput, validateVolunteerForceInput, type Agency } from '@antq/sdk';
+import { AntqError, ErrorCode, requireAgency, validateObservationInput, validateSecurityModelInput, validateVolunteerForceInput, type Agency } from '@antq/sdk';
 import type { GraphQLResolveInfo } from 'graphql';
 import { appendChange } from '../outbox/change-outbox.js';
 import type { SqlExecutor } from '../storage/index.js';
-import { AGENCY_TYPE_PREFIX, type AgencyContext, type AgencyResolverOptions, type Args, type Parent } from './agency-context.js';
+import type { AgencyContext, AgencyResolverOptions, Args, Parent } from './agency-context.js';
+import type { TemplateResolvers } from './agency-names.js';
 import { writeOnce } from './idempotent-writes.js';
 import { observationStore, type StoredObservation } from './observation-store.js';
 import { recordTables } from './record-loaders.js';
 import { insertObservation, insertOwnedRecord } from './record-writes.js';
 import { requireWriter } from './write-access.js';
+import type { ForceParent, ModelParent } from './resolver-parents.js';
+
+type MutationResolvers = NonNullable<TemplateResolvers['Mutation']>;
 
 type RecordKind = 'models' | 'forces';
+/** What each kind of record is, as stored and answered. */
+interface RecordOf {
+  readonly models: ModelParent;
+  readonly forces: ForceParent;
+}
 
 /** One change to a stored model or force. */
-interface RecordChange {
-  kind: RecordKind;
+interface RecordChange<Kind extends RecordKind> {
+  kind: Kind;
   id: string;
   change: 'updated' | 'retired';
   apply: (tx: SqlExecutor, current: Parent) => Promise<unknown>;
@@ -45,9 +54,15 @@ function requireReason(reason: unknown): string {
   return reason.trim();
 }
 
-async function createRecord(options: AgencyResolverOptions, ctx: AgencyContext, kind: RecordKind, args: Args, info: GraphQLResolveInfo) {
+async function createRecord<Kind extends RecordKind>(
+  options: AgencyResolverOptions,
+  ctx: AgencyContext,
+  kind: Kind,
+  args: { readonly input: Args },
+  info: GraphQLResolveInfo,
+): Promise<RecordOf[Kind]> {
   const { agency, registry } = options;
-  const input = args.input as Args;
+  const { input } = args;
   const caller = requireWriter(ctx, { agency, areaCode: String(input.areaCode ?? '') });
   const validated =
     kind === 'models'
@@ -59,10 +74,10 @@ async function createRecord(options: AgencyResolverOptions, ctx: AgencyContext, 
     args,
     write: (tx) => insertOwnedRecord(tx, { kind, agency, record: { ...validated, id }, author: caller.subject }),
     reload: async (db, storedId) => (await recordTables[kind].byIds(db, [storedId]))[0],
-  });
+  }) as Promise<RecordOf[Kind]>;
 }
 
-async function changeRecord(agency: Agency, ctx: AgencyContext, request: RecordChange) {
+async function changeRecord<Kind extends RecordKind>(agency: Agency, ctx: AgencyContext, request: RecordChange<Kind>): Promise<RecordOf[Kind]> {
   const table = recordTables[request.kind];
   const write = async (tx: SqlExecutor) => {
     const current = (await table.lock(tx, request.id)) as Parent | undefined;
@@ -86,18 +101,19 @@ async function changeRecord(agency: Agency, ctx: AgencyContext, request: RecordC
       areaCode: String(current.areaCode),
       payload: stored,
     });
-    return stored as Parent & { id: string };
+    // The table of this kind returned it: RecordOf[Kind] (TypeScript does not narrow recordTables[request.kind]).
+    return stored as RecordOf[Kind];
   };
-  return writeOnce(ctx, { field: request.field, args: request.args, write, reload: async (db, id) => (await table.byIds(db, [id]))[0] as (Parent & { id: string }) | undefined });
+  return writeOnce(ctx, { field: request.field, args: request.args, write, reload: async (db, id) => (await table.byIds(db, [id]))[0] as RecordOf[Kind] | undefined });
 }
 
 /** `report<Agency>Observation` and `correct<Agency>Observation`: a figure, once per indicator, area and period, then its corrections. */
-function createObservationMutations(options: AgencyResolverOptions) {
+function createObservationMutations(options: AgencyResolverOptions): Pick<MutationResolvers, 'reportTemplateObservation' | 'correctTemplateObservation'> {
   const { agency, registry } = options;
-  const P = AGENCY_TYPE_PREFIX[agency];
+  const P = requireAgency(agency).typePrefix;
   return {
-    [`report${P}Observation`]: async (_: unknown, args: Args, ctx: AgencyContext, info: GraphQLResolveInfo) => {
-      const input = args.input as Args;
+    reportTemplateObservation: async (_, args, ctx, info) => {
+      const { input } = args;
       const caller = requireWriter(ctx, { agency, areaCode: String(input.areaCode ?? '') });
       const valid = validateObservationInput(normaliseInput(input), { agency, areas: registry });
       const write = async (tx: SqlExecutor) => {
@@ -115,12 +131,12 @@ function createObservationMutations(options: AgencyResolverOptions) {
       };
       return writeOnce(ctx, { field: info.fieldName, args, write, reload: reloadObservation });
     },
-    [`correct${P}Observation`]: async (_: unknown, args: Args, ctx: AgencyContext, info: GraphQLResolveInfo) => {
-      const input = args.input as { value: number; note: string };
+    correctTemplateObservation: async (_, args, ctx, info) => {
+      const { input } = args;
       const write = async (tx: SqlExecutor) => {
-        const [current] = await observationStore.byIds(tx, [String(args.id)]);
+        const [current] = await observationStore.byIds(tx, [args.id]);
         if (!current) {
-          throw new AntqError(ErrorCode.NOT_FOUND, `No observation "${String(args.id)}" of the ${agency}. List them with ${agency}Observations.`, { details: { id: args.id } });
+          throw new AntqError(ErrorCode.NOT_FOUND, `No observation "${args.id}" of the ${agency}. List them with ${agency}Observations.`, { details: { id: args.id } });
         }
         const caller = requireWriter(ctx, { agency, areaCode: current.areaCode });
         validateObservationInput(normaliseInput({ indicator: current.indicator, areaCode: current.areaCode, period: current.period, value: input.value, note: input.note }), {
@@ -142,53 +158,52 @@ function createObservationMutations(options: AgencyResolverOptions) {
 }
 
 /** The agency's writes: models and forces created, updated and retired, observations reported and corrected. */
-export function createRecordMutations(options: AgencyResolverOptions) {
+export function createRecordMutations(options: AgencyResolverOptions): MutationResolvers {
   const { agency, registry } = options;
-  const P = AGENCY_TYPE_PREFIX[agency];
   return {
-    [`create${P}Model`]: (_: unknown, args: Args, ctx: AgencyContext, info: GraphQLResolveInfo) => createRecord(options, ctx, 'models', args, info),
-    [`create${P}Force`]: (_: unknown, args: Args, ctx: AgencyContext, info: GraphQLResolveInfo) => createRecord(options, ctx, 'forces', args, info),
-    [`update${P}Model`]: (_: unknown, args: Args, ctx: AgencyContext, info: GraphQLResolveInfo) =>
+    createTemplateModel: (_, args, ctx, info) => createRecord(options, ctx, 'models', args, info),
+    createTemplateForce: (_, args, ctx, info) => createRecord(options, ctx, 'forces', args, info),
+    updateTemplateModel: (_, args, ctx, info) =>
       changeRecord(agency, ctx, {
         field: info.fieldName,
         args,
         kind: 'models',
-        id: String(args.id),
+        id: args.id,
         change: 'updated',
         apply: async (tx, current) => {
-          const merged = validateSecurityModelInput(normaliseInput({ ...current, ...(args.input as Args) }), { agency, areas: registry });
-          return recordTables.models.update(tx, String(args.id), { ...merged, id: undefined, areaCode: undefined } as never);
+          const merged = validateSecurityModelInput(normaliseInput({ ...current, ...args.input }), { agency, areas: registry });
+          return recordTables.models.update(tx, args.id, { ...merged, id: undefined, areaCode: undefined } as never);
         },
       }),
-    [`update${P}Force`]: (_: unknown, args: Args, ctx: AgencyContext, info: GraphQLResolveInfo) =>
+    updateTemplateForce: (_, args, ctx, info) =>
       changeRecord(agency, ctx, {
         field: info.fieldName,
         args,
         kind: 'forces',
-        id: String(args.id),
+        id: args.id,
         change: 'updated',
         apply: async (tx, current) => {
-          const merged = validateVolunteerForceInput(normaliseInput({ ...current, ...(args.input as Args) }), { agency, areas: registry });
-          return recordTables.forces.update(tx, String(args.id), { ...merged, id: undefined, areaCode: undefined } as never);
+          const merged = validateVolunteerForceInput(normaliseInput({ ...current, ...args.input }), { agency, areas: registry });
+          return recordTables.forces.update(tx, args.id, { ...merged, id: undefined, areaCode: undefined } as never);
         },
       }),
-    [`retire${P}Model`]: (_: unknown, args: Args, ctx: AgencyContext, info: GraphQLResolveInfo) =>
+    retireTemplateModel: (_, args, ctx, info) =>
       changeRecord(agency, ctx, {
         field: info.fieldName,
         args,
         kind: 'models',
-        id: String(args.id),
+        id: args.id,
         change: 'retired',
-        apply: (tx) => recordTables.models.retire(tx, String(args.id), requireReason(args.reason)),
+        apply: (tx) => recordTables.models.retire(tx, args.id, requireReason(args.reason)),
       }),
-    [`retire${P}Force`]: (_: unknown, args: Args, ctx: AgencyContext, info: GraphQLResolveInfo) =>
+    retireTemplateForce: (_, args, ctx, info) =>
       changeRecord(agency, ctx, {
         field: info.fieldName,
         args,
         kind: 'forces',
-        id: String(args.id),
+        id: args.id,
         change: 'retired',
-        apply: (tx) => recordTables.forces.retire(tx, String(args.id), requireReason(args.reason)),
+        apply: (tx) => recordTables.forces.retire(tx, args.id, requireReason(args.reason)),
       }),
     ...createObservationMutations(options),
   };

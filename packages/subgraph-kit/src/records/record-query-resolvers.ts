@@ -1,40 +1,50 @@
 import { FORCE_KINDS, INDICATORS, MODEL_KINDS } from '@antq/sdk';
-import type { AgencyContext, AgencyResolverOptions, Args } from './agency-context.js';
+import type { AgencyContext } from './agency-context.js';
+import type { TemplateResolvers } from './agency-names.js';
 import { ALL_AREAS, checkPageSize, decodeCursor } from './page.js';
-import type { PageRequest } from './record-loaders.js';
+import { loadPage, type PageRequest } from './record-loaders.js';
+
+/** What every connection takes; `filter.area` and `filter.on` name the unit it lists under. */
+export interface ConnectionArgs {
+  readonly filter?: { readonly area?: string | null; readonly on?: string | null } | null;
+  readonly first?: number | null;
+  readonly after?: string | null;
+}
 
 /** One page of an agency's list under an area (and its version on `on`), or of every area. */
-export function pageRequest(ctx: AgencyContext, field: PageRequest['field'], args: Args, { area, on }: { area?: string; on?: string }): PageRequest {
-  const filter = (args.filter as Args | undefined) ?? {};
+export function pageRequest<Field extends PageRequest['field']>(
+  ctx: AgencyContext,
+  field: Field,
+  args: ConnectionArgs,
+  { area, on }: { area?: string | null; on?: string | null },
+): PageRequest & { readonly field: Field } {
   const page = {
     field,
-    filter,
-    first: checkPageSize(args.first as number | undefined, field === 'observations' ? 50 : 20),
-    after: decodeCursor(args.after as string | undefined),
+    filter: { ...args.filter },
+    first: checkPageSize(args.first, field === 'observations' ? 50 : 20),
+    after: decodeCursor(args.after),
   };
-  if (area === undefined || area === '') return { ...page, scopeKey: '*', scope: ALL_AREAS };
-  const { codes, until } = ctx.scopes.listScopeOf(area, on);
-  return { ...page, scopeKey: on === undefined ? area : `${area}@${on}`, scope: codes, ...(until ? { until } : {}) };
+  if (area === undefined || area === null || area === '') return { ...page, scopeKey: '*', scope: ALL_AREAS };
+  const { codes, until } = ctx.scopes.listScopeOf(area, on ?? undefined);
+  return { ...page, scopeKey: on ? `${area}@${on}` : area, scope: codes, ...(until ? { until } : {}) };
 }
 
-function rootConnection(field: PageRequest['field']) {
-  return async (_: unknown, args: Args, ctx: AgencyContext) => {
-    const filter = (args.filter as Args | undefined) ?? {};
-    const area = typeof filter.area === 'string' ? filter.area : undefined;
-    return ctx.loaders.page.load(pageRequest(ctx, field, args, { area, on: typeof filter.on === 'string' ? filter.on : undefined }));
-  };
+function rootConnection<Field extends PageRequest['field']>(field: Field) {
+  return (_: unknown, args: ConnectionArgs, ctx: AgencyContext) => loadPage(ctx.loaders, pageRequest(ctx, field, args, { area: args.filter?.area, on: args.filter?.on }));
 }
+
+type RecordQueries = 'indicators' | 'modelKinds' | 'forceKinds' | 'templateModel' | 'templateModels' | 'templateForce' | 'templateForces' | 'templateObservations';
 
 /** The catalogues, and the agency's records by id or page by page (`policeModel`, `policeModels` …). */
-export function createRecordQueries({ agency: lower }: AgencyResolverOptions) {
+export function createRecordQueries(): Pick<NonNullable<TemplateResolvers['Query']>, RecordQueries> {
   return {
     indicators: () => INDICATORS,
     modelKinds: () => MODEL_KINDS,
     forceKinds: () => FORCE_KINDS,
-    [`${lower}Model`]: (_: unknown, args: Args, ctx: AgencyContext) => ctx.loaders.models.load(String(args.id)),
-    [`${lower}Models`]: rootConnection('models'),
-    [`${lower}Force`]: (_: unknown, args: Args, ctx: AgencyContext) => ctx.loaders.forces.load(String(args.id)),
-    [`${lower}Forces`]: rootConnection('forces'),
-    [`${lower}Observations`]: rootConnection('observations'),
+    templateModel: (_, args, ctx) => ctx.loaders.models.load(args.id),
+    templateModels: rootConnection('models'),
+    templateForce: (_, args, ctx) => ctx.loaders.forces.load(args.id),
+    templateForces: rootConnection('forces'),
+    templateObservations: rootConnection('observations'),
   };
 }

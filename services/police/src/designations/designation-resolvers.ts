@@ -8,14 +8,16 @@ import {
   validateResidentialAreaInput,
   validateSafetyRecognitionInput,
   validateTransformationResultInput,
+  type SourceRef,
 } from '@antq/sdk';
 import { appendChange, checkPageSize, decodeCursor, requireWriter, toPage, writeOnce, type AgencyContext, type ListScope, type SqlExecutor } from '@antq/subgraph-kit';
+import type { MutationRegisterResidentialAreaArgs, QueryComplexAreaDesignationsArgs, Resolvers } from '../generated/resolver-types.js';
+import type { AreaViewParent, RecordWithResidentialArea } from '../resolver-parents.js';
 import { designationStore, type DesignationKind, type StoredDesignation, type StoredResidentialArea } from './designation-store.js';
 
 type Args = Record<string, unknown>;
 /** The part of a resolver's `info` a write needs. */
 type ResolvedField = { readonly fieldName: string };
-type Parent = Record<string, unknown>;
 
 /** A police area view's unit, as it was reached (`area(code:, on:)`). */
 interface ViewScope {
@@ -23,9 +25,8 @@ interface ViewScope {
   readonly scope: ListScope;
 }
 
-function viewScope(view: Parent, ctx: PoliceContext): ViewScope {
-  const on = typeof view.on === 'string' ? view.on : undefined;
-  return { key: on === undefined ? String(view.areaCode) : `${String(view.areaCode)}@${on}`, scope: ctx.scopes.listScopeOf(String(view.areaCode), on) };
+function viewScope(view: AreaViewParent, ctx: PoliceContext): ViewScope {
+  return { key: view.on === undefined ? view.areaCode : `${view.areaCode}@${view.on}`, scope: ctx.scopes.listScopeOf(view.areaCode, view.on) };
 }
 
 /** Loaders for the police's own tables, one statement per tick each. */
@@ -62,14 +63,14 @@ export interface PoliceContext extends AgencyContext {
   readonly designations: ReturnType<typeof createDesignationLoaders>;
 }
 
-const area = (record: Parent) => ({ code: record.areaCode });
+const area = (record: { readonly areaCode: string }) => ({ code: record.areaCode });
 /**
  * A record's residential area, read from the police's own store: the police own ResidentialArea,
  * so no gateway fills in a `{ id }` reference here (null when the id names no area stored).
  */
-const residentialArea = async (record: Parent, _: Args, ctx: PoliceContext) =>
-  record.residentialAreaId ? ((await ctx.designations.residentialAreas.load(String(record.residentialAreaId))) ?? null) : null;
-const sources = (record: Parent) => record.sources ?? [];
+const residentialArea = async (record: RecordWithResidentialArea, _: unknown, ctx: PoliceContext) =>
+  record.residentialAreaId ? ((await ctx.designations.residentialAreas.load(record.residentialAreaId)) ?? null) : null;
+const sources = (record: StoredDesignation) => (record.sources as readonly SourceRef[] | undefined) ?? [];
 
 function withoutNulls(input: Args): Args {
   return Object.fromEntries(Object.entries(input).filter(([, value]) => value !== null && value !== undefined));
@@ -112,14 +113,14 @@ function newId(kind: string): string {
 /** A police area view's list of one designation kind, within the caller's scope. */
 const listInView =
   (loader: keyof Pick<PoliceContext['designations'], 'complexAreaDesignations' | 'safetyRecognitions' | 'exemplaryCommunePilots' | 'movementRatings'>) =>
-  (view: Parent, _: Args, ctx: PoliceContext) =>
+  (view: AreaViewParent, _: unknown, ctx: PoliceContext) =>
     ctx.designations[loader].load(viewScope(view, ctx));
 
 /** One page of key complex area designations, filtered by area, list and year. */
-async function listComplexAreaDesignations(_: unknown, args: Args, ctx: PoliceContext) {
-  const filter = (args.filter as Args | undefined) ?? {};
-  const size = checkPageSize(args.first as number | undefined, 50);
-  const after = decodeCursor(args.after as string | undefined);
+async function listComplexAreaDesignations(_: unknown, args: QueryComplexAreaDesignationsArgs, ctx: PoliceContext) {
+  const filter = args.filter ?? {};
+  const size = checkPageSize(args.first, 50);
+  const after = decodeCursor(args.after);
   const scopeArea = typeof filter.area === 'string' ? filter.area : undefined;
   // Designations are few per area and year: select the ids, then page by (year, id).
   const rows = await ctx.storage.query<Record<string, unknown>>(
@@ -140,8 +141,8 @@ async function listComplexAreaDesignations(_: unknown, args: Args, ctx: PoliceCo
 }
 
 /** Registers a residential area with its change event (once per Idempotency-Key). */
-async function registerResidentialArea(_: unknown, args: Args, ctx: PoliceContext, info: ResolvedField) {
-  const input = validateResidentialAreaInput(withoutNulls(args.input as Args), { areas: ctx.registry });
+async function registerResidentialArea(_: unknown, args: MutationRegisterResidentialAreaArgs, ctx: PoliceContext, info: ResolvedField) {
+  const input = validateResidentialAreaInput(withoutNulls(args.input), { areas: ctx.registry });
   const caller = requireWriter(ctx, { agency: 'police', areaCode: input.communeCode });
   const write = async (tx: SqlExecutor) => {
     const stored = await designationStore.insertResidentialArea(
@@ -157,15 +158,15 @@ async function registerResidentialArea(_: unknown, args: Args, ctx: PoliceContex
 }
 
 /** The police's mutations: residential areas and the designation records. */
-function createDesignationMutations() {
+function createDesignationMutations(): NonNullable<Resolvers['Mutation']> {
   return {
     registerResidentialArea,
-    designateComplexArea: (_: unknown, args: Args, ctx: PoliceContext, info: ResolvedField) => {
-      const input = validateComplexAreaDesignationInput(withoutNulls(args.input as Args), { areas: ctx.registry });
+    designateComplexArea: (_, args, ctx, info) => {
+      const input = validateComplexAreaDesignationInput(withoutNulls(args.input), { areas: ctx.registry });
       return storeDesignation(ctx, { args, info }, { ...input, id: input.id ?? newId('complex_area_designation'), kind: 'complex_area_designation' });
     },
-    recordTransformationResult: async (_: unknown, args: Args, ctx: PoliceContext, info: ResolvedField) => {
-      const input = validateTransformationResultInput(withoutNulls(args.input as Args));
+    recordTransformationResult: async (_, args, ctx, info) => {
+      const input = validateTransformationResultInput(withoutNulls(args.input));
       const designation = await ctx.designations.byId.load(input.designationId);
       if (!designation || designation.kind !== 'complex_area_designation') {
         throw new AntqError(ErrorCode.NOT_FOUND, `No key complex area designation "${input.designationId}". List them with complexAreaDesignations.`, {
@@ -174,50 +175,64 @@ function createDesignationMutations() {
       }
       return storeDesignation(ctx, { args, info }, { ...input, id: input.id ?? newId('transformation_result'), kind: 'transformation_result', areaCode: designation.areaCode });
     },
-    recordSafetyRecognition: (_: unknown, args: Args, ctx: PoliceContext, info: ResolvedField) => {
-      const input = validateSafetyRecognitionInput(withoutNulls(args.input as Args), { areas: ctx.registry });
+    recordSafetyRecognition: (_, args, ctx, info) => {
+      const input = validateSafetyRecognitionInput(withoutNulls(args.input), { areas: ctx.registry });
       return storeDesignation(ctx, { args, info }, { ...input, id: input.id ?? newId('safety_recognition'), kind: 'safety_recognition' });
     },
-    recordExemplaryCommunePilot: (_: unknown, args: Args, ctx: PoliceContext, info: ResolvedField) => {
-      const input = validateExemplaryCommunePilotInput(withoutNulls(args.input as Args), { areas: ctx.registry });
+    recordExemplaryCommunePilot: (_, args, ctx, info) => {
+      const input = validateExemplaryCommunePilotInput(withoutNulls(args.input), { areas: ctx.registry });
       return storeDesignation(ctx, { args, info }, { ...input, id: input.id ?? newId('exemplary_commune_pilot'), kind: 'exemplary_commune_pilot' });
     },
-    recordMovementRating: (_: unknown, args: Args, ctx: PoliceContext, info: ResolvedField) => {
-      const input = validateMovementRatingInput(withoutNulls(args.input as Args), { areas: ctx.registry });
+    recordMovementRating: (_, args, ctx, info) => {
+      const input = validateMovementRatingInput(withoutNulls(args.input), { areas: ctx.registry });
       return storeDesignation(ctx, { args, info }, { ...input, id: input.id ?? newId('movement_rating'), kind: 'movement_rating' });
     },
   };
 }
 
 /** Field resolvers of the police's own record types and of the shared records that point at them. */
-function createDesignationRecordResolvers() {
+type RecordTypes =
+  | 'PoliceModel'
+  | 'PoliceForce'
+  | 'PoliceObservation'
+  | 'ResidentialArea'
+  | 'ComplexAreaDesignation'
+  | 'TransformationResult'
+  | 'SafetyRecognition'
+  | 'ExemplaryCommunePilot'
+  | 'MovementRating';
+
+function createDesignationRecordResolvers(): Pick<Resolvers, RecordTypes> {
   return {
     // The shared records (the kit's resolvers) point at a residential area by id; here it is ours.
     PoliceModel: { residentialArea },
     PoliceForce: { residentialArea },
     PoliceObservation: { residentialArea },
     ResidentialArea: {
-      __resolveReference: (reference: Parent, ctx: PoliceContext) => ctx.designations.residentialAreas.load(String(reference.id)),
-      commune: (record: Parent) => ({ code: record.communeCode }),
+      __resolveReference: (reference, ctx) => ctx.designations.residentialAreas.load(reference.id),
+      commune: (record) => ({ code: record.communeCode }),
     },
     ComplexAreaDesignation: {
-      __resolveReference: (reference: Parent, ctx: PoliceContext) => ctx.designations.byId.load(String(reference.id)),
+      __resolveReference: (reference, ctx) => ctx.designations.byId.load(reference.id),
       area,
       residentialArea,
       sources,
-      problemTypes: (record: Parent) => record.problemTypes ?? [],
-      results: (record: Parent, _: Args, ctx: PoliceContext) => ctx.designations.results.load(String(record.id)),
+      problemTypes: (record) => (record.problemTypes as string[] | undefined) ?? [],
+      results: (record, _, ctx) => ctx.designations.results.load(record.id),
     },
     TransformationResult: {
-      designation: (record: Parent, _: Args, ctx: PoliceContext) => ctx.designations.byId.load(String(record.designationId)),
+      // Stored only for a designation that exists (recordTransformationResult checks it).
+      designation: async (record, _, ctx) => (await ctx.designations.byId.load(String(record.designationId)))!,
       sources,
     },
     SafetyRecognition: { area, residentialArea, sources },
     ExemplaryCommunePilot: {
       area,
       sources,
-      focusModels: async (record: Parent, _: Args, ctx: PoliceContext) =>
-        (await ctx.loaders.models.loadMany((record.focusModelIds as string[] | undefined) ?? [])).filter((model) => model && !(model instanceof Error)),
+      focusModels: async (record, _, ctx) =>
+        (await ctx.loaders.models.loadMany((record.focusModelIds as string[] | undefined) ?? [])).flatMap((model) =>
+          model === undefined || model instanceof Error ? [] : [model],
+        ),
     },
     MovementRating: { area, sources },
   };
@@ -227,17 +242,17 @@ function createDesignationRecordResolvers() {
 export function createDesignationResolvers() {
   return {
     Query: {
-      residentialArea: (_: unknown, args: Args, ctx: PoliceContext) => ctx.designations.residentialAreas.load(String(args.id)),
+      residentialArea: (_, args, ctx) => ctx.designations.residentialAreas.load(args.id),
       complexAreaDesignations: listComplexAreaDesignations,
     },
     Mutation: createDesignationMutations(),
     PoliceAreaView: {
-      residentialAreas: (view: Parent, _: Args, ctx: PoliceContext) => ctx.designations.residentialAreasInScope.load(viewScope(view, ctx)),
+      residentialAreas: (view, _, ctx) => ctx.designations.residentialAreasInScope.load(viewScope(view, ctx)),
       complexAreaDesignations: listInView('complexAreaDesignations'),
       safetyRecognitions: listInView('safetyRecognitions'),
       exemplaryCommunePilots: listInView('exemplaryCommunePilots'),
       movementRatings: listInView('movementRatings'),
     },
     ...createDesignationRecordResolvers(),
-  };
+  } satisfies Resolvers;
 }

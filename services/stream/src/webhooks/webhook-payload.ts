@@ -1,3 +1,4 @@
+import { Agency } from '@antq/sdk';
 import type { StreamChange } from '@antq/subgraph-kit';
 import type { ChangeFilter } from '../follow-changes.js';
 import type { StoredWebhookFilter } from './webhook-store.js';
@@ -14,10 +15,16 @@ export interface WebhookPayload {
   readonly occurredAt: string;
 }
 
+/**
+ * The GraphQL enum value of each agency (police → POLICE): the payload names agencies as the
+ * subscription's events do, from the same map the schema converts with (the SDK's `Agency`).
+ */
+const AGENCY_ENUM_VALUE = Object.fromEntries(Object.entries(Agency).map(([enumValue, code]) => [code, enumValue])) as Record<Agency, keyof typeof Agency>;
+
 export function toWebhookPayload(change: StreamChange, cursor: string): WebhookPayload {
   return {
     cursor,
-    agency: change.agency.toUpperCase(),
+    agency: AGENCY_ENUM_VALUE[change.agency],
     seq: change.seq,
     recordKind: change.recordKind,
     recordId: change.recordId,

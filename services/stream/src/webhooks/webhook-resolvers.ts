@@ -6,6 +6,8 @@ import { readChangeFilter } from '../follow-changes.js';
 import { generateWebhookSecret, MAX_SECRET_KEY_BYTES, MIN_LEGACY_SECRET_LENGTH, MIN_SECRET_KEY_BYTES, standardSecretKey, toStandardSecret } from './signature.js';
 import type { WebhookDispatcher } from './webhook-delivery.js';
 import type { DeliveryRecord, StoredWebhookFilter, WebhookRecord, WebhookStore } from './webhook-store.js';
+import type { MutationResolvers, QueryResolvers, Webhook, WebhookFilter } from '../generated/resolver-types.js';
+import type { StreamContext } from '../resolver-parents.js';
 
 const MAX_SECRET_LENGTH = 1_024;
 const MAX_URL_LENGTH = 2_048;
@@ -18,17 +20,15 @@ export interface WebhookResolverOptions {
   readonly dispatcher: WebhookDispatcher;
 }
 
-interface Context {
-  readonly caller?: Caller | undefined;
-}
+type Context = StreamContext;
 
 /** A webhook as the schema shows it: never its secret, nor the claims it acts with. */
-export function toWebhookObject(webhook: WebhookRecord) {
+export function toWebhookObject(webhook: WebhookRecord): Webhook {
   return {
     id: webhook.id,
     url: webhook.url,
     filter: toFilterObject(webhook.filter),
-    agency: webhook.agency.toUpperCase(),
+    agency: webhook.agency,
     createdBy: webhook.createdBy,
     createdAt: webhook.createdAt,
     active: webhook.removedAt === null,
@@ -36,10 +36,10 @@ export function toWebhookObject(webhook: WebhookRecord) {
   };
 }
 
-function toFilterObject(filter: StoredWebhookFilter) {
+function toFilterObject(filter: StoredWebhookFilter): WebhookFilter {
   return {
     area: filter.area ? { code: filter.area } : null,
-    agencies: filter.agencies ? filter.agencies.map((agency) => agency.toUpperCase()) : null,
+    agencies: filter.agencies ?? null,
     recordKinds: filter.recordKinds ?? null,
     changes: filter.changes ?? null,
   };
@@ -108,11 +108,11 @@ export function createWebhookResolvers(options: WebhookResolverOptions) {
 
   return {
     Query: {
-      async webhooks(_: unknown, __: unknown, ctx: Context) {
+      async webhooks(_, __, ctx) {
         const caller = requireCaller(ctx);
         return (await store.listByAgency(caller.agency)).map(toWebhookObject);
       },
-      async webhookDeliveries(_: unknown, args: { webhookId: string; first?: number | null }, ctx: Context) {
+      async webhookDeliveries(_, args, ctx) {
         const caller = requireCaller(ctx);
         const first = args.first ?? 50;
         if (!Number.isInteger(first) || first < 1 || first > MAX_DELIVERIES_PAGE) {
@@ -124,7 +124,7 @@ export function createWebhookResolvers(options: WebhookResolverOptions) {
       },
     },
     Mutation: {
-      async registerWebhook(_: unknown, args: { input: { url: string; secret?: string | null; filter?: Record<string, unknown> | null; after?: string | null } }, ctx: Context) {
+      async registerWebhook(_, args, ctx) {
         const caller = requireCaller(ctx);
         const input = args.input ?? ({} as typeof args.input);
         const url = checkUrl(input.url);
@@ -156,7 +156,7 @@ export function createWebhookResolvers(options: WebhookResolverOptions) {
         // The only answer that shows the secret, in the form any Standard Webhooks library takes.
         return { ...toWebhookObject(webhook), secret: toStandardSecret(webhook.secret) };
       },
-      async removeWebhook(_: unknown, args: { id: string }, ctx: Context) {
+      async removeWebhook(_, args, ctx) {
         const caller = requireCaller(ctx);
         await ownedWebhook(caller, args.id);
         const removed = await store.remove(args.id);
@@ -164,5 +164,5 @@ export function createWebhookResolvers(options: WebhookResolverOptions) {
         return toWebhookObject(removed!);
       },
     },
-  };
+  } satisfies { Query: QueryResolvers; Mutation: MutationResolvers };
 }
