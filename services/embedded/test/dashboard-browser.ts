@@ -13,8 +13,10 @@ export async function launchChromium(): Promise<Browser> {
 }
 
 /** A page on which every request to a host other than 127.0.0.1 is aborted and recorded: nothing may come from the internet. */
-export async function offlinePage(browser: Browser, options: { locale?: string } = {}): Promise<{ page: Page; elsewhere: string[]; pageErrors: string[] }> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true, ...(options.locale ? { locale: options.locale } : {}) });
+export async function offlinePage(browser: Browser, options: { token?: string } = {}): Promise<{ page: Page; elsewhere: string[]; pageErrors: string[] }> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+  // Signed in before any script of the page runs, as after a sign-in in this tab.
+  if (options.token) await context.addInitScript((value) => sessionStorage.setItem('antq.token', value), options.token);
   const page = await context.newPage();
   const elsewhere: string[] = [];
   const pageErrors: string[] = [];

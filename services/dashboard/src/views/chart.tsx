@@ -13,7 +13,9 @@ export interface ChartProps {
   readonly categories: readonly string[];
   readonly series: readonly ChartSeries[];
   readonly kind: 'bars' | 'line';
-  /** A vertical marker before this category (the 2025 reform). */
+  /** What the categories are (the legend's first entry). */
+  readonly xLabel: string;
+  /** A vertical marker at this category (the 2025 reform, in the middle of its year). */
   readonly markerAt?: number;
   readonly markerLabel?: string;
   readonly onPick?: (index: number) => void;
@@ -101,7 +103,7 @@ function options(UPlot: typeof uPlot, props: ChartProps, width: number): uPlot.O
     ],
     legend: { show: props.series.length > 1 },
     series: [
-      {},
+      { label: props.xLabel },
       ...props.series.map((series) => ({
         label: series.label,
         stroke: series.color,
@@ -112,7 +114,7 @@ function options(UPlot: typeof uPlot, props: ChartProps, width: number): uPlot.O
         ...(bars ? { paths: bars } : {}),
       })),
     ],
-    hooks: props.markerAt === undefined ? {} : { draw: [(plot: uPlot) => drawMarker(plot, props.markerAt! - 0.5, props.markerLabel ?? '')] },
+    hooks: props.markerAt === undefined ? {} : { draw: [(plot: uPlot) => drawMarker(plot, props.markerAt!, props.markerLabel ?? '')] },
   };
 }
 

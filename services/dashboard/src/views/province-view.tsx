@@ -128,6 +128,7 @@ function RankedUnits({ row }: { row: FigureRow }) {
   return (
     <Chart
       kind="bars"
+      xLabel={t('unit')}
       caption={`${label(row.indicator.label)} — ${row.rollUp.period}`}
       categories={ranked.map((unit) => unit.name)}
       series={[{ label: label(row.indicator.label), values: ranked.map((unit) => unit.value), color: '#9b1c1c' }]}

@@ -80,6 +80,7 @@ function Series({ code, agency, indicator, years }: { code: string; agency: Figu
         <>
           <Chart
             kind="line"
+            xLabel={t('period')}
             caption={`${first ? label(first.indicator.label) : indicator} — ${range[0]}–${range.at(-1)}`}
             categories={range}
             markerAt={range.indexOf(REFORM_YEAR)}
