@@ -64,6 +64,9 @@ describe('the analysts’ dashboard', () => {
     // Each agency's records: the veterans' boarding-house model is linked to a police one.
     await poll(async () => page.locator('[data-panel="agency-veterans"]').innerText()).toMatch(/PoliceModel: /);
     await page.screenshot({ path: join(screenshots, 'area.png'), fullPage: true });
+    await page.emulateMedia({ media: 'print' });
+    await page.screenshot({ path: join(screenshots, 'area-print.png'), fullPage: true });
+    await page.emulateMedia({ media: 'screen' });
   });
 
   it('shows Mỹ Lộc’s figures and La Gi’s with their comparisons, and switches vi/en labels and number formats', async () => {

@@ -3,7 +3,7 @@ import { formatDate, t } from '../i18n.js';
 import { useLoad } from '../use-load.js';
 import { AgencyRecords } from './agency-records.js';
 import { AreaSearch } from './area-search.js';
-import { Loading, Panel, Problems, Restricted } from './common.js';
+import { Loading, Panel, Problems, ReportFooter, Restricted } from './common.js';
 import { KeyFigures } from './key-figures.js';
 import { LineageDiagram } from './lineage-diagram.js';
 
@@ -55,31 +55,31 @@ function AreaDetail({ code }: { code: string }) {
     const { data, errors } = await api().request(AREA_LINEAGE, { code });
     return { data: data?.area ?? null, errors };
   }, [code]);
+  // Every panel asks for its own data at once: none waits for the lineage to arrive first.
   return (
     <article class="report">
-      {loading && <Loading />}
+      <header class="report-header">
+        <h2 data-testid="area-name">
+          {area ? area.fullName : loading ? t('loading') : code} <span class="muted">({code})</span>
+        </h2>
+        {area && (
+          <p class="muted">
+            {area.ancestors.map((ancestor) => ancestor.fullName).join(' · ')} · {formatDate(area.validFrom)} – {area.validTo ? formatDate(area.validTo) : t('current')}
+          </p>
+        )}
+        <button type="button" class="no-print" onClick={() => print()}>
+          {t('print')}
+        </button>
+      </header>
       <Problems errors={errors} />
-      {area && (
-        <>
-          <header class="report-header">
-            <h2 data-testid="area-name">
-              {area.fullName} <span class="muted">({area.code})</span>
-            </h2>
-            <p class="muted">
-              {area.ancestors.map((ancestor) => ancestor.fullName).join(' · ')} · {formatDate(area.validFrom)} – {area.validTo ? formatDate(area.validTo) : t('current')}
-            </p>
-            <button type="button" class="no-print" onClick={() => print()}>
-              {t('print')}
-            </button>
-          </header>
-          <Panel title={t('lineage')} id="lineage">
-            <LineageDiagram area={area} />
-          </Panel>
-          <KeyFigures code={code} />
-          <AgencyRecords code={code} />
-          <Designations code={code} />
-        </>
-      )}
+      <Panel title={t('lineage')} id="lineage" minHeight={160}>
+        {loading && <Loading />}
+        {area && <LineageDiagram area={area} />}
+      </Panel>
+      <KeyFigures code={code} />
+      <AgencyRecords code={code} />
+      <Designations code={code} />
+      <ReportFooter />
     </article>
   );
 }

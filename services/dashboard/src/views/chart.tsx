@@ -98,7 +98,11 @@ function options(UPlot: typeof uPlot, props: ChartProps, width: number): uPlot.O
     height: 300,
     scales: { x: { time: false, range: [-0.5, props.categories.length - 0.5] } },
     axes: [
-      { values: (_plot, splits) => splits.map((split) => (Number.isInteger(split) ? (props.categories[split] ?? '') : '')), space: 40, rotate: 0 },
+      {
+        values: (_plot, splits) => splits.map((split) => (Number.isInteger(split) ? (props.categories[split] ?? '') : '')),
+        space: 40,
+        grid: { show: props.kind === 'line' },
+      },
       { values: (_plot, splits) => splits.map((split) => formatNumber(split)), size: 70 },
     ],
     legend: { show: props.series.length > 1 },

@@ -1,6 +1,7 @@
 import type { ClientGraphQLError } from '@antq/client';
 import type { ComponentChildren } from 'preact';
-import { t, type Word } from '../i18n.js';
+import { api } from '../api.js';
+import { formatDateTime, t, type Word } from '../i18n.js';
 
 /** What the caller may not read, said as such: never an empty panel or a raw error. */
 export function Restricted({ errors, owner = 'police' }: { errors: readonly ClientGraphQLError[]; owner?: string }) {
@@ -45,3 +46,14 @@ export const Loading = () => (
     {t('loading')}
   </p>
 );
+
+/** The printed report's last lines: where the figures come from and when the report was made. */
+export function ReportFooter() {
+  return (
+    <footer class="print-only report-footer">
+      <p>
+        {t('sources')}: ANTQ Graph — {t('police')}, {t('front')}, {t('veterans')}, {t('youth')} ({api().url}). {t('report')}: {formatDateTime(new Date().toISOString())}.
+      </p>
+    </footer>
+  );
+}

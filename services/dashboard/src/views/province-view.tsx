@@ -6,7 +6,7 @@ import { formatComparison, formatNumber, formatPercent, label, t, type Word } fr
 import { go } from '../route.js';
 import { useLoad } from '../use-load.js';
 import { Chart } from './chart.js';
-import { Loading, Panel, Problems, Restricted } from './common.js';
+import { Loading, Panel, Problems, ReportFooter, Restricted } from './common.js';
 
 /** The province of the area in the route (a province code stands for itself); Tây Ninh (80) when none. */
 function useProvince(code: string | undefined) {
@@ -70,6 +70,7 @@ function ProvinceReport({ code, name }: { code: string; name: string }) {
       {observed.loading && <Loading />}
       {isRestricted(observed.errors) ? <Restricted errors={observed.errors} /> : <Problems errors={observed.errors} />}
       {chosen && observed.data && <ProvinceFigures code={code} period={chosen} wanted={observed.data.filter((pair) => yearOf(pair.period) === chosen)} />}
+      <ReportFooter />
     </article>
   );
 }
