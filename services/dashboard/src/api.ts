@@ -13,7 +13,8 @@ export interface DashboardConfig {
 export async function loadConfig(): Promise<DashboardConfig> {
   let config: DashboardConfig = { graphqlUrl: '/graphql' };
   try {
-    const response = await fetch('./config.json', { cache: 'no-store' });
+    // Picks up the page's preload of it (index.html); the gateway marks it no-store, so no cache keeps it.
+    const response = await fetch('./config.json');
     if (response.ok) config = { ...config, ...((await response.json()) as Partial<DashboardConfig>) };
   } catch {
     // A static build without config.json: the defaults hold.

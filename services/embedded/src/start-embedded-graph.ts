@@ -129,7 +129,7 @@ export async function startEmbeddedGraph(options: EmbeddedGraphOptions): Promise
       introspection: true,
       identity: options.authDisabled ? { disabled: true } : { keys: { kind: 'key', publicKeyPem: issuer.publicKeyPem }, issuer: issuer.issuer, audience: issuer.audience },
       audit,
-      ...(dashboardRoot ? { dashboard: { root: dashboardRoot, config: async () => ({ developmentIdentities: await developmentIdentities(issuer) }) } } : {}),
+      ...(dashboardRoot ? { dashboard: { root: dashboardRoot, config: dashboardConfig(issuer) } } : {}),
       ...(options.responseCache === false ? { responseCache: false as const } : {}),
     });
     const openedAudit = audit;
@@ -157,10 +157,23 @@ function builtDashboard(): string | undefined {
   return existsSync(join(root, 'index.html')) ? root : undefined;
 }
 
+/** How long the dashboard's development tokens are handed out again before new ones are minted (they live 12 h). */
+const IDENTITIES_KEPT_MS = 60 * 60 * 1000;
+
 /**
- * The development identities the dashboard's sign-in offers, each with a token minted for this
- * page load. The embedded mode only: a production gateway is started without them.
+ * The development identities the dashboard's sign-in offers, each with its token. The embedded
+ * mode only: a production gateway is started without them. Twelve signatures on every page load
+ * would delay the page; one set serves page loads for an hour.
  */
-async function developmentIdentities(issuer: DevelopmentIssuer): Promise<{ label: string; token: string }[]> {
-  return Promise.all(DEVELOPMENT_TOKENS.map(async ({ label, claims }) => ({ label, token: await issuer.mint(claims) })));
+function dashboardConfig(issuer: DevelopmentIssuer): () => Promise<{ developmentIdentities: { label: string; token: string }[] }> {
+  let minted: { at: number; identities: Promise<{ label: string; token: string }[]> } | undefined;
+  return () => {
+    if (!minted || Date.now() - minted.at > IDENTITIES_KEPT_MS) {
+      const identities = Promise.all(DEVELOPMENT_TOKENS.map(async ({ label, claims }) => ({ label, token: await issuer.mint(claims) })));
+      // A failed mint is not kept: the next page load tries again.
+      identities.catch(() => (minted = undefined));
+      minted = { at: Date.now(), identities };
+    }
+    return minted.identities.then((developmentIdentities) => ({ developmentIdentities }));
+  };
 }
