@@ -30,7 +30,9 @@ const graph = await startEmbeddedGraph({
 
 console.log(`\nANTQ Graph is up in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
 console.log(`GraphiQL and the GraphQL endpoint: ${graph.gateway.url}`);
-console.log("(GraphiQL opens with the police editor's token in its Headers pane.)\n");
+console.log("(GraphiQL opens with the police editor's token in its Headers pane.)");
+if (graph.dashboardUrl) console.log(`The analysts' dashboard: ${graph.dashboardUrl}  (sign in with a development identity)`);
+console.log('');
 console.log('Development tokens (send as "Authorization: Bearer <token>"):');
 for (const token of DEVELOPMENT_TOKENS) {
   console.log(`\n  ${token.label}\n  ${await graph.issuer.mint(token.claims)}`);

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
 import { loadAreaRegistry } from '@antq/sdk/areas';
 import type { Agency } from '@antq/sdk';
 import { createStorage, type AgencySubgraph, type AgencySubgraphOptions, type Storage } from '@antq/subgraph-kit';
@@ -17,7 +19,7 @@ import {
   type DevelopmentIssuer,
   type Gateway,
 } from '@antq/gateway';
-import { GRAPHIQL_CALLER } from './development-tokens.js';
+import { DEVELOPMENT_TOKENS, GRAPHIQL_CALLER } from './development-tokens.js';
 import { createPoliceSubgraph } from '@antq/police';
 import { createFrontSubgraph } from '@antq/front';
 import { createVeteransSubgraph } from '@antq/veterans';
@@ -42,6 +44,8 @@ export interface EmbeddedGraphOptions {
   readonly authDisabled?: boolean;
   /** The gateway's response cache (on unless false; ANTQ_RESPONSE_CACHE=false). */
   readonly responseCache?: boolean;
+  /** Serve the analysts' dashboard at /dashboard when its build is there (default true). */
+  readonly dashboard?: boolean;
   /** Progress lines for a person watching the start. */
   readonly onProgress?: (line: string) => void;
 }
@@ -52,6 +56,8 @@ export interface EmbeddedGraph extends AsyncDisposable {
   readonly stream: StreamSubgraph;
   readonly issuer: DevelopmentIssuer;
   readonly audit: AuditLog;
+  /** The analysts' dashboard, when served (its build exists). */
+  readonly dashboardUrl?: string;
   close(): Promise<void>;
 }
 
@@ -110,6 +116,8 @@ export async function startEmbeddedGraph(options: EmbeddedGraphOptions): Promise
     const auditKey = (await auditKeyFromEnv()) ?? (await loadOrCreateAuditKeyFile(places.keyFile));
     auditStorage = await createStorage({ kind: 'pglite', dataDir: places.database });
     audit = await createAuditLog(auditStorage, { key: auditKey, anchors: { dir: anchorDir } });
+    const dashboardRoot = options.dashboard === false ? undefined : builtDashboard();
+    if (options.dashboard !== false && !dashboardRoot) progress('The dashboard is not built (npm run build -w @antq/dashboard): /dashboard is off');
     progress('Starting the gateway');
     const gateway = await createGateway({
       supergraph,
@@ -121,6 +129,7 @@ export async function startEmbeddedGraph(options: EmbeddedGraphOptions): Promise
       introspection: true,
       identity: options.authDisabled ? { disabled: true } : { keys: { kind: 'key', publicKeyPem: issuer.publicKeyPem }, issuer: issuer.issuer, audience: issuer.audience },
       audit,
+      ...(dashboardRoot ? { dashboard: { root: dashboardRoot, config: dashboardConfig(issuer) } } : {}),
       ...(options.responseCache === false ? { responseCache: false as const } : {}),
     });
     const openedAudit = audit;
@@ -131,7 +140,8 @@ export async function startEmbeddedGraph(options: EmbeddedGraphOptions): Promise
       await stream?.close();
       await Promise.all(Object.values(subgraphs).map((subgraph) => subgraph.close()));
     };
-    return { gateway, subgraphs, stream: stream!, issuer, audit: openedAudit, close, [Symbol.asyncDispose]: close };
+    const dashboardUrl = dashboardRoot ? gateway.url.replace(/\/graphql$/, '/dashboard/') : undefined;
+    return { gateway, subgraphs, stream: stream!, issuer, audit: openedAudit, ...(dashboardUrl ? { dashboardUrl } : {}), close, [Symbol.asyncDispose]: close };
   } catch (error) {
     await audit?.close();
     await auditStorage?.close();
@@ -139,4 +149,31 @@ export async function startEmbeddedGraph(options: EmbeddedGraphOptions): Promise
     await Promise.all(Object.values(started).map((subgraph) => subgraph?.close()));
     throw error;
   }
+}
+
+/** The dashboard's static build (services/dashboard/dist), when it has been built. */
+function builtDashboard(): string | undefined {
+  const root = join(dirname(createRequire(import.meta.url).resolve('@antq/dashboard/package.json')), 'dist');
+  return existsSync(join(root, 'index.html')) ? root : undefined;
+}
+
+/** How long the dashboard's development tokens are handed out again before new ones are minted (they live 12 h). */
+const IDENTITIES_KEPT_MS = 60 * 60 * 1000;
+
+/**
+ * The development identities the dashboard's sign-in offers, each with its token. The embedded
+ * mode only: a production gateway is started without them. Twelve signatures on every page load
+ * would delay the page; one set serves page loads for an hour.
+ */
+function dashboardConfig(issuer: DevelopmentIssuer): () => Promise<{ developmentIdentities: { label: string; token: string }[] }> {
+  let minted: { at: number; identities: Promise<{ label: string; token: string }[]> } | undefined;
+  return () => {
+    if (!minted || Date.now() - minted.at > IDENTITIES_KEPT_MS) {
+      const identities = Promise.all(DEVELOPMENT_TOKENS.map(async ({ label, claims }) => ({ label, token: await issuer.mint(claims) })));
+      // A failed mint is not kept: the next page load tries again.
+      identities.catch(() => (minted = undefined));
+      minted = { at: Date.now(), identities };
+    }
+    return minted.identities.then((developmentIdentities) => ({ developmentIdentities }));
+  };
 }

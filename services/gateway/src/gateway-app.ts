@@ -5,6 +5,7 @@ import { ErrorCode } from '@antq/sdk';
 import type { OperationLimits } from './limits.js';
 import { discardUpload } from './oversized-body.js';
 import type { ResponseCache } from './response-cache/response-cache.js';
+import { serveDashboard, type DashboardSettings } from './dashboard/serve-dashboard.js';
 
 export interface GatewayAppOptions {
   readonly runtime: ReturnType<typeof createGatewayRuntime>;
@@ -13,6 +14,8 @@ export interface GatewayAppOptions {
   readonly metricsRegistry: Registry | undefined;
   /** The GraphiQL page's module, when the page is on: it serves its own assets. */
   readonly graphiqlPage: { serveGraphiQLAssets(app: FastifyInstance): void } | undefined;
+  /** The analysts' dashboard's static build, when it is served here. */
+  readonly dashboard?: DashboardSettings | undefined;
 }
 
 /** The Fastify half of the gateway: the GraphQL route (with the response cache in front), metrics, health and readiness. */
@@ -49,6 +52,7 @@ export function createGatewayApp(options: GatewayAppOptions): FastifyInstance {
     app.get('/metrics', async (_request, reply) => reply.header('content-type', metricsRegistry.contentType).send(await metricsRegistry.metrics()));
   }
   options.graphiqlPage?.serveGraphiQLAssets(app);
+  if (options.dashboard) serveDashboard(app, options.dashboard, runtime.graphqlEndpoint);
   app.get('/health', async () => ({ status: 'ok' }));
   app.get('/readiness', async (_request, reply) => {
     const ready = await Promise.resolve()

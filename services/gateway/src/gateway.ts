@@ -28,6 +28,7 @@ import { watchAgencyChanges, type ChangeWatch } from './response-cache/change-wa
 import { createOperationAnalyser, type OperationAnalyser } from './operation-analysis.js';
 import { readSupergraphModel, type SupergraphModel } from './supergraph-model.js';
 import { createGatewayApp } from './gateway-app.js';
+import type { DashboardSettings } from './dashboard/serve-dashboard.js';
 import { useMetrics } from './plugins/use-metrics.js';
 import { useChangeWatchWrites } from './plugins/use-change-watch-writes.js';
 import { createGatewayLogger } from './gateway-logger.js';
@@ -53,6 +54,8 @@ export interface GatewayOptions {
    * every asset served by the gateway itself; settings pre-fill its Headers pane.
    */
   readonly graphiql?: boolean | GraphiQLSettings;
+  /** The analysts' dashboard's static build, served at `/dashboard` (see `DashboardSettings`). */
+  readonly dashboard?: DashboardSettings;
   /** Prometheus metrics at GET /metrics, in a registry of this gateway's own (default on). */
   readonly metrics?: boolean;
   /** Schema introspection (on in the embedded mode). */
@@ -179,7 +182,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
           ...(metricsRegistry ? { metrics: metricsRegistry } : {}),
         });
   const { runtime, graphiqlPage } = await createRuntime(options, { limits, metricsRegistry, grants, watch, analyse, responseCache, model });
-  const app = createGatewayApp({ runtime, limits, responseCache, metricsRegistry, graphiqlPage });
+  const app = createGatewayApp({ runtime, limits, responseCache, metricsRegistry, graphiqlPage, dashboard: options.dashboard });
   // Clients subscribe over graphql-ws at the GraphQL path too (SSE is served by the route above).
   const webSocket = attachGraphQLWebSocket(app.server, runtime, { path: runtime.graphqlEndpoint, maxPayloadBytes: limits.maxBodyBytes });
   try {

@@ -34,5 +34,6 @@ export { auditLocationsIn } from './audit/audit-locations.js';
 export { useAuditLog, type AuditPluginOptions } from './plugins/use-audit-log.js';
 export { EXAMPLE_OPERATIONS, exampleGraphiQLTabs, type ExampleOperation } from './graphiql/example-operations.js';
 export type { GraphiQLSettings } from './graphiql/graphiql-options.js';
+export type { DashboardSettings } from './dashboard/serve-dashboard.js';
 export type { TracingOptions } from './plugins/use-tracing.js';
 export { useUpstreamSignature } from './plugins/use-upstream-signature.js';

@@ -11,7 +11,8 @@
 //                            or ANTQ_AUDIT_KEY_FILE)
 //   ANTQ_AUDIT_ANCHOR_DIR    append-only folder of signed checkpoints (default <ANTQ_DATA_DIR>/audit-anchors)
 //   ANTQ_AUDIT_ANCHOR_NATS_URL  also anchor checkpoints in a NATS JetStream stream (optional)
-//   ANTQ_GRAPHIQL=true, ANTQ_INTROSPECTION=false, ANTQ_AUTH=off (development only)
+//   ANTQ_GRAPHIQL=true, ANTQ_INTROSPECTION=false, ANTQ_AUTH=off (development only),
+//   ANTQ_DASHBOARD_DIR=<services/dashboard/dist> (the analysts' dashboard at /dashboard)
 //   ANTQ_METRICS=false       turns off Prometheus metrics at GET /metrics (on by default)
 //   ANTQ_RESPONSE_CACHE=false turns off the response cache (on by default)
 import { readFile } from 'node:fs/promises';
@@ -51,6 +52,7 @@ const GATEWAY_ENV = z.object({
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.string().optional(),
   OTEL_SERVICE_NAME: z.string().optional(),
   ANTQ_GRAPHIQL: envFlag(false),
+  ANTQ_DASHBOARD_DIR: z.string().optional(),
   ANTQ_INTROSPECTION: envFlag(true),
   ANTQ_METRICS: envFlag(true),
   ANTQ_RESPONSE_CACHE: envFlag(true),
@@ -106,6 +108,8 @@ const gateway = await createGateway({
     ? { tracing: { endpoint: config.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, ...(config.OTEL_SERVICE_NAME ? { serviceName: config.OTEL_SERVICE_NAME } : {}) } }
     : {}),
   graphiql: config.ANTQ_GRAPHIQL,
+  // The dashboard's static build at /dashboard: sign-in by pasted token only (no development identities here).
+  ...(config.ANTQ_DASHBOARD_DIR ? { dashboard: { root: config.ANTQ_DASHBOARD_DIR } } : {}),
   introspection: config.ANTQ_INTROSPECTION,
   metrics: config.ANTQ_METRICS,
   ...(config.ANTQ_RESPONSE_CACHE ? {} : { responseCache: false as const }),

@@ -1,0 +1,43 @@
+import { existsSync } from 'node:fs';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+/** The system's Chromium (`apt-get install chromium`; .ci/run installs it when missing). */
+export const CHROMIUM = process.env.ANTQ_CHROMIUM ?? '/usr/bin/chromium';
+
+export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: apt-get install -y chromium (or set ANTQ_CHROMIUM).`);
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+}
+
+/** A page on which every request to a host other than 127.0.0.1 is aborted and recorded: nothing may come from the internet. */
+export async function offlinePage(browser: Browser, options: { token?: string } = {}): Promise<{ page: Page; elsewhere: string[]; pageErrors: string[] }> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+  // Signed in before any script of the page runs, as after a sign-in in this tab.
+  if (options.token) await context.addInitScript((value) => sessionStorage.setItem('antq.token', value), options.token);
+  const page = await context.newPage();
+  const elsewhere: string[] = [];
+  const pageErrors: string[] = [];
+  await page.route('**/*', (route) => {
+    const url = new URL(route.request().url());
+    if (url.hostname === '127.0.0.1' || url.protocol === 'data:' || url.protocol === 'blob:') return route.continue();
+    elsewhere.push(url.href);
+    return route.abort('blockedbyclient');
+  });
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  return { page, elsewhere, pageErrors };
+}
+
+/** Signs in with the development identity whose label matches. */
+export async function signInAs(page: Page, identity: RegExp): Promise<void> {
+  const select = page.locator('select[name="identity"]');
+  await select.waitFor();
+  const labels = await select.locator('option').allTextContents();
+  const index = labels.findIndex((text) => identity.test(text));
+  if (index < 0) throw new Error(`No development identity matches ${identity}: ${labels.join(', ')}`);
+  await select.selectOption(String(index));
+  await page.getByRole('button', { name: /Dùng danh tính này|Use this identity/ }).click();
+  await page.getByTestId('signed-in').waitFor();
+}
