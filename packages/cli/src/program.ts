@@ -1,0 +1,47 @@
+import { Command } from 'commander';
+import { registerArea } from './commands/area.js';
+import { registerAreasSearch } from './commands/areas-search.js';
+import { registerQuery } from './commands/query.js';
+import { registerToken } from './commands/token.js';
+import { DEFAULT_URL } from './context/connection.js';
+
+declare const __ANTQ_CLI_VERSION__: string;
+
+/** The `antq` program: global options, then one command per file of src/commands. */
+export function createProgram(): Command {
+  const program = new Command('antq')
+    .description('The ANTQ Graph command line: ask the graph, export figures to CSV, follow changes, import spreadsheets')
+    .version(typeof __ANTQ_CLI_VERSION__ === 'string' ? __ANTQ_CLI_VERSION__ : '0.0.0-source')
+    .option('--url <url>', `the gateway's GraphQL endpoint (env ANTQ_URL; default ${DEFAULT_URL}, npm start's)`)
+    .option('--token <jwt>', 'bearer token (env ANTQ_TOKEN); without one, antq mints a development token when it finds the data folder of npm start')
+    .option('--data-dir <dir>', "npm start's data folder, for development tokens (env ANTQ_DATA_DIR; default .data)")
+    .option('--timeout <seconds>', 'how long one request may take', '30')
+    .option('-q, --quiet', 'no notes or progress on stderr')
+    .showHelpAfterError('(add --help for the options and an example)')
+    .addHelpText(
+      'after',
+      `
+Exit codes: 0 done · 1 the graph answered with errors · 2 wrong command line or input · 3 no graph
+at the URL · 4 token missing, expired or refused · 5 not allowed (role, clearance, jurisdiction)
+· 6 import found bad rows, wrote nothing · 130 interrupted.
+
+Example (against npm start, no configuration):
+  npx antq areas search "can giuoc"`,
+    );
+  program.configureOutput({ outputError: (text, write) => write(`antq: ${text}`) });
+  program.exitOverride((error) => {
+    // Usage errors of commander (unknown option, missing argument) exit 2; --help and --version exit 0.
+    process.exit(error.exitCode === 0 ? 0 : 2);
+  });
+  registerQuery(program);
+  registerAreasSearch(program);
+  registerArea(program);
+  registerToken(program);
+  return program;
+}
+
+/** Runs antq with the given arguments (without node and the script), resolving to the exit code. */
+export async function runCli(argv: readonly string[]): Promise<number> {
+  await createProgram().parseAsync([...argv], { from: 'user' });
+  return Number(process.exitCode ?? 0);
+}
