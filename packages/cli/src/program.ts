@@ -1,7 +1,9 @@
 import { Command } from 'commander';
 import { registerArea } from './commands/area.js';
 import { registerAreasSearch } from './commands/areas-search.js';
+import { registerExportObservations } from './commands/export-observations.js';
 import { registerQuery } from './commands/query.js';
+import { registerRollup } from './commands/rollup.js';
 import { registerToken } from './commands/token.js';
 import { DEFAULT_URL } from './context/connection.js';
 
@@ -37,6 +39,8 @@ Example (against npm start, no configuration):
   registerAreasSearch(program);
   registerArea(program);
   registerToken(program);
+  registerExportObservations(program);
+  registerRollup(program);
   return program;
 }
 
