@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerArea } from './commands/area.js';
 import { registerAreasSearch } from './commands/areas-search.js';
+import { registerChangesFollow } from './commands/changes-follow.js';
 import { registerExportObservations } from './commands/export-observations.js';
 import { registerQuery } from './commands/query.js';
 import { registerRollup } from './commands/rollup.js';
@@ -41,6 +42,7 @@ Example (against npm start, no configuration):
   registerToken(program);
   registerExportObservations(program);
   registerRollup(program);
+  registerChangesFollow(program);
   return program;
 }
 
