@@ -3,6 +3,7 @@ import { registerArea } from './commands/area.js';
 import { registerAreasSearch } from './commands/areas-search.js';
 import { registerChangesFollow } from './commands/changes-follow.js';
 import { registerExportObservations } from './commands/export-observations.js';
+import { registerImportObservations } from './commands/import-observations.js';
 import { registerQuery } from './commands/query.js';
 import { registerRollup } from './commands/rollup.js';
 import { registerToken } from './commands/token.js';
@@ -43,6 +44,7 @@ Example (against npm start, no configuration):
   registerExportObservations(program);
   registerRollup(program);
   registerChangesFollow(program);
+  registerImportObservations(program);
   return program;
 }
 

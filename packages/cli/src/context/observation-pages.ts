@@ -20,6 +20,9 @@ const PAGE = graphql(`
         code
         name
       }
+      residentialArea {
+        id
+      }
       period
       value
       atLeast
@@ -98,7 +101,21 @@ export async function fetchObservationPage(
 }
 
 /** The CSV columns of an exported observation; `antq import observations` reads the same names. */
-export const OBSERVATION_COLUMNS = ['agency', 'id', 'indicator', 'area', 'area_name', 'period', 'value', 'at_least', 'approximate', 'revision', 'reported_at', 'note'] as const;
+export const OBSERVATION_COLUMNS = [
+  'agency',
+  'id',
+  'indicator',
+  'area',
+  'area_name',
+  'residential_area',
+  'period',
+  'value',
+  'at_least',
+  'approximate',
+  'revision',
+  'reported_at',
+  'note',
+] as const;
 
 export function observationRow(node: ObservationNode): Record<(typeof OBSERVATION_COLUMNS)[number], unknown> {
   return {
@@ -107,6 +124,7 @@ export function observationRow(node: ObservationNode): Record<(typeof OBSERVATIO
     indicator: node.indicator.code,
     area: node.area.code,
     area_name: node.area.name,
+    residential_area: node.residentialArea?.id ?? null,
     period: node.period,
     value: node.value,
     at_least: node.atLeast,
