@@ -1,12 +1,15 @@
 import { Command } from 'commander';
+import { registerAuditVerify } from './commands/audit-verify.js';
 import { registerArea } from './commands/area.js';
 import { registerAreasSearch } from './commands/areas-search.js';
 import { registerChangesFollow } from './commands/changes-follow.js';
 import { registerExportObservations } from './commands/export-observations.js';
 import { registerImportObservations } from './commands/import-observations.js';
+import { registerGrants } from './commands/grants.js';
 import { registerQuery } from './commands/query.js';
 import { registerRollup } from './commands/rollup.js';
 import { registerToken } from './commands/token.js';
+import { registerWebhooks } from './commands/webhooks.js';
 import { DEFAULT_URL } from './context/connection.js';
 
 declare const __ANTQ_CLI_VERSION__: string;
@@ -45,6 +48,9 @@ Example (against npm start, no configuration):
   registerRollup(program);
   registerChangesFollow(program);
   registerImportObservations(program);
+  registerAuditVerify(program);
+  registerGrants(program);
+  registerWebhooks(program);
   return program;
 }
 
