@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { registerAuditVerify } from './commands/audit-verify.js';
 import { registerArea } from './commands/area.js';
 import { registerAreasSearch } from './commands/areas-search.js';
@@ -36,10 +36,8 @@ Example (against npm start, no configuration):
   npx antq areas search "can giuoc"`,
     );
   program.configureOutput({ outputError: (text, write) => write(`antq: ${text}`) });
-  program.exitOverride((error) => {
-    // Usage errors of commander (unknown option, missing argument) exit 2; --help and --version exit 0.
-    process.exit(error.exitCode === 0 ? 0 : 2);
-  });
+  // Commander's own exits (usage errors, --help, --version) become a thrown CommanderError that runCli turns into a code.
+  program.exitOverride();
   registerQuery(program);
   registerAreasSearch(program);
   registerArea(program);
@@ -54,8 +52,17 @@ Example (against npm start, no configuration):
   return program;
 }
 
-/** Runs antq with the given arguments (without node and the script), resolving to the exit code. */
+/**
+ * Runs antq with the given arguments (without node and the script), resolving to the exit code:
+ * commander's usage errors are 2, --help and --version 0.
+ */
 export async function runCli(argv: readonly string[]): Promise<number> {
-  await createProgram().parseAsync([...argv], { from: 'user' });
+  process.exitCode = 0;
+  try {
+    await createProgram().parseAsync([...argv], { from: 'user' });
+  } catch (error) {
+    if (!(error instanceof CommanderError)) throw error;
+    process.exitCode = error.exitCode === 0 ? 0 : 2;
+  }
   return Number(process.exitCode ?? 0);
 }

@@ -20,7 +20,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await test?.close();
-});
+}, 180_000);
 
 interface Node {
   id: string;
