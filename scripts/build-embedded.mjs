@@ -8,7 +8,8 @@ import { parseArgs } from 'node:util';
 
 // `--unless-built <file>`: nothing to do when that file exists (`npm run token` answers at once
 // instead of waiting for turbo to hash the workspace; `npm start` and `npm run build` rebuild it).
-const { values } = parseArgs({ options: { 'unless-built': { type: 'string' } } });
+// `--filter <turbo filter>`: what to build (default the embedded graph and what it needs; `npm run antq` builds the CLI).
+const { values } = parseArgs({ options: { 'unless-built': { type: 'string' }, filter: { type: 'string', default: '@antq/embedded...' } } });
 if (values['unless-built'] && existsSync(values['unless-built'])) process.exit(0);
 
 const FIRST_BUILD = 'about 1–5 min on a 2-core machine';
@@ -18,7 +19,7 @@ const say = (line) => process.stderr.write(`${line}\n`);
 
 const turbo = spawn(
   process.platform === 'win32' ? 'npx.cmd' : 'npx',
-  ['--no-install', 'turbo', 'run', 'build', '--filter=@antq/embedded...', '--output-logs=new-only', '--log-prefix=task'],
+  ['--no-install', 'turbo', 'run', 'build', `--filter=${values.filter}`, '--output-logs=new-only', '--log-prefix=task'],
   { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, FORCE_COLOR: '0', TURBO_NO_UPDATE_NOTIFIER: '1' } },
 );
 

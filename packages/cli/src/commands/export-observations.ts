@@ -1,0 +1,157 @@
+import { open, readFile, rename, rm, writeFile, type FileHandle } from 'node:fs/promises';
+import { AGENCY_CODES, type Agency } from '@antq/sdk';
+import type { Command } from 'commander';
+import { usageError } from '../context/cli-error.js';
+import { connect, type GlobalOptions } from '../context/connection.js';
+import { checkAgencies, checkArea, checkIndicators, checkPeriod, collect } from '../context/domain-checks.js';
+import { ExitCode } from '../context/exit-codes.js';
+import { fetchObservationPage, observationRow, OBSERVATION_COLUMNS, type ObservationFilter } from '../context/observation-pages.js';
+import { BOM, csvLines, parseFormat, write } from '../context/output.js';
+import { createProgress } from '../context/progress.js';
+import { action } from '../context/run-action.js';
+
+interface ExportOptions {
+  readonly area?: string;
+  readonly period?: string;
+  readonly indicator?: string[];
+  readonly agency?: string[];
+  readonly format: string;
+  readonly out?: string;
+  readonly resume?: boolean;
+  readonly bom?: boolean;
+  readonly pageSize: string;
+}
+
+/** What an interrupted export left beside its file: where to go on, and how much of the file is whole. */
+interface ExportState {
+  readonly version: 1;
+  readonly request: { filter: ObservationFilter; agencies: readonly Agency[]; format: string; bom: boolean };
+  agencyIndex: number;
+  after: string | null;
+  rows: number;
+  bytes: number;
+}
+
+const stateFile = (out: string) => `${out}.antq-export.json`;
+
+async function readState(out: string): Promise<ExportState | undefined> {
+  try {
+    return JSON.parse(await readFile(stateFile(out), 'utf8')) as ExportState;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+/** Saved after each page is on disk: the file up to `bytes` holds exactly the rows before `after`. */
+async function saveState(out: string, state: ExportState): Promise<void> {
+  await writeFile(`${stateFile(out)}.tmp`, JSON.stringify(state));
+  await rename(`${stateFile(out)}.tmp`, stateFile(out));
+}
+
+/** A page's rows as text in the export's format; the CSV header goes before the first row of a file. */
+function render(rows: readonly Record<string, unknown>[], state: ExportState): string {
+  if (state.request.format === 'ndjson') return rows.map((row) => JSON.stringify(row)).join('\n') + (rows.length ? '\n' : '');
+  const head = state.bytes === 0;
+  return (head && state.request.bom ? BOM : '') + csvLines(rows, OBSERVATION_COLUMNS, head);
+}
+
+/** Where the export starts: a new state, or the saved one of an interrupted run (checked to be the same export). */
+async function startingState(options: ExportOptions, request: ExportState['request']): Promise<ExportState> {
+  const fresh: ExportState = { version: 1, request, agencyIndex: 0, after: null, rows: 0, bytes: 0 };
+  if (options.out === undefined) {
+    if (options.resume) throw usageError('--resume needs --out <file>: an export to stdout cannot be resumed.');
+    return fresh;
+  }
+  const saved = await readState(options.out);
+  if (!options.resume) {
+    if (saved)
+      throw usageError(`An interrupted export of ${options.out} left ${stateFile(options.out)}: add --resume to go on from where it stopped, or delete that file to start again.`);
+    return fresh;
+  }
+  if (!saved) throw usageError(`Nothing to resume for ${options.out} (no ${stateFile(options.out)}): the export finished, or never started. Run it without --resume.`);
+  if (JSON.stringify(saved.request) !== JSON.stringify(request)) {
+    throw usageError(
+      `${options.out} was being exported with other options (${JSON.stringify(saved.request)}); resume it with the same --area, --period, --indicator, --agency and --format.`,
+    );
+  }
+  return saved;
+}
+
+async function runExport(options: ExportOptions & GlobalOptions): Promise<ExitCode> {
+  if (options.area !== undefined) await checkArea(options.area);
+  if (options.period !== undefined) checkPeriod(options.period);
+  const format = parseFormat(options.format, ['csv', 'ndjson']);
+  const pageSize = Number(options.pageSize);
+  if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 200) throw usageError(`--page-size takes 1 to 200, got "${options.pageSize}".`);
+  const agencies = options.agency?.length ? checkAgencies(options.agency) : [...AGENCY_CODES];
+  const filter: ObservationFilter = {
+    ...(options.area ? { area: options.area } : {}),
+    ...(options.period ? { period: options.period } : {}),
+    ...(options.indicator?.length ? { indicators: checkIndicators(options.indicator) } : {}),
+  };
+  const state = await startingState(options, { filter, agencies, format, bom: options.bom ?? false });
+  const connection = await connect(options, { role: 'analyst', ...(agencies.length === 1 ? { agency: agencies[0] } : {}) });
+  let file: FileHandle | undefined;
+  const progress = createProgress({ label: 'exported', quiet: options.quiet });
+  try {
+    const counts = await Promise.all(agencies.map((agency) => fetchObservationPage(connection.client, { agency, filter, first: 0 })));
+    const total = counts.reduce((sum, page) => sum + page.totalCount, 0);
+    if (options.out !== undefined) {
+      file = await open(options.out, state.bytes === 0 ? 'w' : 'r+');
+      await file.truncate(state.bytes); // drops a page written after the last saved state
+    }
+    progress.update(state.rows, Math.max(total, state.rows));
+    for (; state.agencyIndex < agencies.length; state.agencyIndex++, state.after = null) {
+      const agency = agencies[state.agencyIndex]!;
+      for (let more = true; more;) {
+        const page = await fetchObservationPage(connection.client, { agency, filter, first: pageSize, after: state.after ?? undefined });
+        const text = render(page.nodes.map(observationRow), state);
+        const bytes = Buffer.byteLength(text);
+        if (file) await file.write(text, state.bytes);
+        else await write(process.stdout, text);
+        Object.assign(state, { after: page.pageInfo.endCursor ?? state.after, rows: state.rows + page.nodes.length, bytes: state.bytes + bytes });
+        more = page.pageInfo.hasNextPage;
+        if (file) {
+          await file.sync();
+          await saveState(options.out!, { ...state, ...(more ? {} : { agencyIndex: state.agencyIndex + 1, after: null }) });
+        }
+        progress.update(state.rows, Math.max(total, state.rows));
+      }
+    }
+    progress.stop();
+    if (options.out !== undefined) await rm(stateFile(options.out), { force: true });
+    if (!options.quiet) process.stderr.write(`antq: exported ${state.rows} observations${options.out ? ` to ${options.out}` : ''}\n`);
+    return ExitCode.OK;
+  } finally {
+    progress.stop();
+    await file?.close();
+    await connection.close();
+  }
+}
+
+export function registerExportObservations(program: Command): void {
+  program
+    .command('export')
+    .description('Export records page by page to CSV or NDJSON')
+    .command('observations')
+    .description('Export observations (số liệu): every page, with a progress bar, to stdout or --out; --resume goes on after an interruption')
+    .option('--area <code>', 'an area and everything under it, its pre-2025 units included (e.g. 80)')
+    .option('--period <period>', 'observations whose period lies within it: 2025, 2025-Q3, 2025-07 or 2025-01-01/2025-06-30')
+    .option('--indicator <code>', 'only these indicators (repeat, or a comma list)', collect)
+    .option('--agency <code>', `only these agencies (repeat, or a comma list; default all: ${AGENCY_CODES.join(', ')})`, collect)
+    .option('--format <format>', 'csv | ndjson', 'csv')
+    .option('--bom', 'start the CSV with a byte-order mark, so Excel reads Vietnamese diacritics correctly')
+    .option('--out <file>', 'write to a file (needed for --resume)')
+    .option('--resume', 'go on with an interrupted export of --out: no row twice, none missed')
+    .option('--page-size <n>', 'rows per request (1–200)', '200')
+    .addHelpText(
+      'after',
+      `
+Columns: ${OBSERVATION_COLUMNS.join(', ')} (the ones antq import observations reads).
+
+Example:
+  npx antq export observations --area 80 --period 2025 --format csv --bom --out tay-ninh-2025.csv`,
+    )
+    .action(action<ExportOptions>((_args, options) => runExport(options)));
+}

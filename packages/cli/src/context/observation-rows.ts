@@ -1,0 +1,125 @@
+import { REGISTER_DATES, isAntqError, parsePeriod, validateObservationInput, type Agency, type ObservationInput } from '@antq/sdk';
+import type { AreaRegistry } from '@antq/sdk/areas';
+import { usageError } from './cli-error.js';
+import type { SheetRow } from './read-table-file.js';
+
+/** A row that passed every check, ready to send. */
+export interface GoodRow {
+  readonly line: number;
+  readonly input: ObservationInput;
+  /** The natural key: one figure per indicator, area (and residential area) and period. */
+  readonly key: string;
+}
+
+export interface BadRow {
+  readonly line: number;
+  readonly problem: string;
+}
+
+/** The header names each input field is read from (lower case; the export's names first). */
+const COLUMNS = {
+  indicator: ['indicator'],
+  areaCode: ['area', 'area_code', 'areacode'],
+  period: ['period'],
+  value: ['value'],
+  atLeast: ['at_least', 'atleast'],
+  approximate: ['approximate'],
+  note: ['note'],
+  residentialAreaId: ['residential_area', 'residentialareaid'],
+  organisation: ['organisation', 'organization'],
+} as const;
+const REQUIRED = ['indicator', 'areaCode', 'period', 'value'] as const;
+
+export const naturalKey = (input: { indicator: string; areaCode: string; period: string; residentialAreaId?: string | undefined }) =>
+  [input.indicator, input.areaCode, input.period, input.residentialAreaId ?? ''].join('|');
+
+/** Fails when a required column is missing from the header, naming what to call it. */
+export function checkColumns(rows: readonly SheetRow[]): void {
+  const present = new Set(rows.flatMap((row) => Object.keys(row.cells)));
+  const missing = REQUIRED.filter((field) => !COLUMNS[field].some((name) => present.has(name)));
+  if (rows.length > 0 && missing.length > 0) {
+    throw usageError(
+      `The file has no column ${missing.map((field) => `"${COLUMNS[field][0]}"`).join(', ')}. The first row must name the columns: indicator, area, period, value (and optionally at_least, approximate, note).`,
+    );
+  }
+}
+
+function cell(row: SheetRow, field: keyof typeof COLUMNS): string {
+  for (const name of COLUMNS[field]) if (row.cells[name] !== undefined && row.cells[name] !== '') return row.cells[name]!;
+  return '';
+}
+
+function flag(text: string): boolean | undefined {
+  if (text === '') return undefined;
+  return /^(true|yes|1|x|có)$/i.test(text);
+}
+
+/**
+ * Whether a version of the unit stood during the period. The register starts at its first date:
+ * a unit there already may be older, so an earlier period is accepted for it.
+ */
+function standsDuring(registry: AreaRegistry, code: string, period: { start: string; end: string }): boolean {
+  return registry
+    .versions(code)
+    .some((version) => (version.validFrom === REGISTER_DATES[0] || version.validFrom <= period.end) && (version.validTo === undefined || version.validTo > period.start));
+}
+
+function notInPeriod(registry: AreaRegistry, code: string, periodText: string): string {
+  const versions = registry.versions(code);
+  const span = `${versions[0]!.validFrom} – ${versions.at(-1)!.validTo ?? 'now'}`;
+  const now = registry.currentOf(code).map((unit) => `${registry.get(unit.code)?.fullName ?? ''} (${unit.code})`);
+  return `area ${code} (${versions.at(-1)!.fullName}) did not exist in ${periodText} (it stood ${span})${now.length > 0 ? `; for later periods report under ${now.join(', ')}` : ''}`;
+}
+
+/** One row checked with the SDK, or its problem in words. */
+function checkRow(row: SheetRow, context: { agency: Agency; registry: AreaRegistry }): GoodRow | BadRow {
+  const valueText = cell(row, 'value').replace(/\s/g, '');
+  const value = valueText === '' ? Number.NaN : Number(valueText);
+  if (!Number.isFinite(value))
+    return { line: row.line, problem: valueText === '' ? 'value is empty' : `value "${valueText}" is not a number (write 1234.5, no thousands separators)` };
+  const raw = {
+    indicator: cell(row, 'indicator'),
+    areaCode: cell(row, 'areaCode'),
+    period: cell(row, 'period'),
+    value,
+    atLeast: flag(cell(row, 'atLeast')),
+    approximate: flag(cell(row, 'approximate')),
+    note: cell(row, 'note') || undefined,
+    residentialAreaId: cell(row, 'residentialAreaId') || undefined,
+    organisation: cell(row, 'organisation') || undefined,
+  };
+  let input: ObservationInput;
+  try {
+    input = validateObservationInput(raw, { agency: context.agency, areas: context.registry });
+  } catch (error) {
+    if (isAntqError(error)) return { line: row.line, problem: error.message };
+    throw error;
+  }
+  if (!standsDuring(context.registry, input.areaCode, parsePeriod(input.period))) return { line: row.line, problem: notInPeriod(context.registry, input.areaCode, input.period) };
+  return { line: row.line, input, key: naturalKey(input) };
+}
+
+/** Every row checked; a second row with the natural key of an earlier one is a duplicate. */
+export function checkRows(rows: readonly SheetRow[], context: { agency: Agency; registry: AreaRegistry }): { good: GoodRow[]; bad: BadRow[] } {
+  const good: GoodRow[] = [];
+  const bad: BadRow[] = [];
+  const firstLine = new Map<string, number>();
+  for (const row of rows) {
+    const checked = checkRow(row, context);
+    if ('problem' in checked) {
+      bad.push(checked);
+      continue;
+    }
+    const earlier = firstLine.get(checked.key);
+    if (earlier !== undefined) {
+      bad.push({
+        line: row.line,
+        problem: `duplicate of line ${earlier}: the same indicator, area and period (${checked.input.indicator}, ${checked.input.areaCode}, ${checked.input.period})`,
+      });
+      continue;
+    }
+    firstLine.set(checked.key, row.line);
+    good.push(checked);
+  }
+  return { good, bad };
+}

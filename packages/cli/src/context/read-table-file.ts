@@ -1,0 +1,80 @@
+import { createReadStream } from 'node:fs';
+import { access } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { parse } from 'csv-parse';
+import { usageError } from './cli-error.js';
+
+/** One data row of a spreadsheet, with the line (CSV) or row (xlsx) number a person sees. */
+export interface SheetRow {
+  readonly line: number;
+  /** Cells by lower-cased header; empty cells are "". */
+  readonly cells: Readonly<Record<string, string>>;
+}
+
+/** Reads a CSV (RFC 4180, UTF-8 with or without BOM) or the first (or named) sheet of an xlsx file; the first row names the columns. */
+export async function readTableFile(path: string, options: { sheet?: string } = {}): Promise<SheetRow[]> {
+  await access(path).catch(() => {
+    throw usageError(`No file "${path}".`);
+  });
+  const kind = extname(path).toLowerCase();
+  if (kind === '.xlsx') return readXlsx(path, options.sheet);
+  if (kind === '.csv' || kind === '.txt') return readCsv(path);
+  throw usageError(`"${path}" is neither .csv nor .xlsx: save the spreadsheet as CSV (UTF-8) or Excel workbook.`);
+}
+
+async function readCsv(path: string): Promise<SheetRow[]> {
+  const rows: SheetRow[] = [];
+  const parser = createReadStream(path).pipe(
+    parse({ bom: true, columns: (header: string[]) => header.map((name) => name.trim().toLowerCase()), skip_empty_lines: true, trim: true, info: true, relax_column_count: true }),
+  );
+  try {
+    for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
+      rows.push({ line: info.lines, cells: record });
+    }
+  } catch (error) {
+    throw usageError(`${path} is not readable CSV: ${(error as Error).message}`);
+  }
+  return rows;
+}
+
+/** A cell of exceljs as text: formulas by their result, rich text joined, dates as YYYY-MM-DD. */
+function cellText(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (value instanceof Date) return value.toISOString().slice(0, 10);
+  if (typeof value === 'object') {
+    const cell = value as { result?: unknown; richText?: { text: string }[]; text?: unknown };
+    if ('result' in cell) return cellText(cell.result);
+    if (cell.richText) return cell.richText.map((part) => part.text).join('');
+    if (cell.text !== undefined) return cellText(cell.text);
+    return '';
+  }
+  return String(value).trim();
+}
+
+async function readXlsx(path: string, sheetName: string | undefined): Promise<SheetRow[]> {
+  // Loaded only for xlsx: exceljs is the largest part of antq.
+  const { default: ExcelJS } = await import('exceljs');
+  const workbook = new ExcelJS.Workbook();
+  try {
+    await workbook.xlsx.readFile(path);
+  } catch (error) {
+    throw usageError(`${path} is not a readable Excel workbook: ${(error as Error).message}`);
+  }
+  const sheet = sheetName === undefined ? workbook.worksheets[0] : workbook.getWorksheet(sheetName);
+  if (!sheet)
+    throw usageError(
+      sheetName === undefined ? `${path} has no sheet.` : `${path} has no sheet "${sheetName}": it has ${workbook.worksheets.map((s) => `"${s.name}"`).join(', ')}.`,
+    );
+  let header: string[] | undefined;
+  const rows: SheetRow[] = [];
+  sheet.eachRow((row, rowNumber) => {
+    const values = (row.values as unknown[]).slice(1).map(cellText);
+    if (header === undefined) {
+      header = values.map((name) => name.toLowerCase());
+      return;
+    }
+    if (values.every((value) => value === '')) return;
+    rows.push({ line: rowNumber, cells: Object.fromEntries(header.map((name, i) => [name, values[i] ?? ''])) });
+  });
+  return rows;
+}

@@ -1,0 +1,290 @@
+import { once } from 'node:events';
+import { readFile, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import ExcelJS from 'exceljs';
+import { SignJWT, decodeJwt, generateKeyPair } from 'jose';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createAntqClient, graphql, type AntqClient } from '@antq/client';
+import { runCli, spawnCli, startTestGraph, waitForLine, type TestGraph } from './cli-process.js';
+
+let test: TestGraph;
+let editor: AntqClient;
+
+beforeAll(async () => {
+  test = await startTestGraph();
+  editor = createAntqClient({
+    url: test.graph.gateway.url,
+    token: await test.graph.issuer.mint({ agency: 'police', jurisdiction: '80', roles: ['editor'], clearance: 'restricted' }),
+  });
+}, 600_000);
+
+afterAll(async () => {
+  await editor?.close();
+  await test?.close();
+}, 180_000);
+
+const REPORT = graphql(`
+  mutation Report($input: ObservationInput!) {
+    reportPoliceObservation(input: $input) {
+      id
+    }
+  }
+`);
+
+async function report(input: { indicator: string; areaCode: string; period: string; value: number }): Promise<string> {
+  const result = await editor.request(REPORT, { input });
+  expect(result.errors).toEqual([]);
+  return result.data!.reportPoliceObservation.id;
+}
+
+describe('reading the graph', () => {
+  it('runs any query from stdin, and flattens the first list of the answer into CSV rows', async () => {
+    const run = await runCli(['query', '-', '--format', 'csv'], test.env, { input: '{ areas(search: "can giuoc") { code fullName province { name } } }' });
+    expect(run.code).toBe(0);
+    expect(run.stdout.split('\r\n')[0]).toBe('code,fullName,province.name');
+    expect(run.stdout).toContain('28159,Xã Cần Giuộc,Tây Ninh');
+  });
+
+  it('finds units by name, diacritics ignored, and shows a unit with its versions and lineage as a tree', async () => {
+    const search = await runCli(['areas', 'search', 'can giuoc'], test.env);
+    expect(search.code).toBe(0);
+    expect(search.stdout).toMatch(/28159\s+Xã Cần Giuộc\s+commune/);
+    const area = await runCli(['area', '28168'], test.env);
+    expect(area.code).toBe(0);
+    expect(area.stdout).toMatch(/^Xã Long Hậu \(28168\) · commune · .* \(ended\)$/m);
+    expect(area.stdout).toMatch(/├─ went into\n│ {2}└─ → Xã Cần Giuộc \(28159\), whole, on 2025-07-01/);
+  });
+
+  it('mints a development token with the key of the data folder, which the graph accepts', async () => {
+    const run = await runCli(['token', '--agency', 'front', '--role', 'analyst', '--area', 'VN'], test.env);
+    expect(run.code).toBe(0);
+    const token = run.stdout.trim();
+    expect(decodeJwt(token)).toMatchObject({ agency: 'front', roles: ['analyst'], jurisdiction: 'VN', clearance: 'shared' });
+    const query = await runCli(['--token', token, 'query', '-'], test.env, { input: '{ frontObservations(first: 1) { totalCount } }' });
+    expect(query.code).toBe(0);
+    expect(JSON.parse(query.stdout)).toMatchObject({ frontObservations: { totalCount: expect.any(Number) } });
+  });
+
+  it('rolls an indicator up over a province with the previous period and its "13/37" text', async () => {
+    const communes = ['28159', '28177'];
+    await report({ indicator: 'snatch_thefts', areaCode: communes[0]!, period: '2031', value: 10 });
+    await report({ indicator: 'snatch_thefts', areaCode: communes[1]!, period: '2031', value: 3 });
+    await report({ indicator: 'snatch_thefts', areaCode: communes[0]!, period: '2030', value: 37 });
+    const run = await runCli(['rollup', '--area', '80', '--period', '2031', '--indicators', 'snatch_thefts', '--compare', 'previous', '--format', 'json'], test.env);
+    expect(run.code).toBe(0);
+    const [row] = JSON.parse(run.stdout) as Record<string, unknown>[];
+    expect(row).toMatchObject({ indicator: 'snatch_thefts', period: '2031', value: 13, previous_period: '2030', previous: 37, change: -24 });
+    expect(row!.text).toMatch(/^13\/37 \(−64\.9\s?%\)$/);
+  });
+});
+
+describe('antq import observations from xlsx', () => {
+  async function workbook(path: string, rows: readonly (readonly (string | number)[])[]): Promise<void> {
+    const book = new ExcelJS.Workbook();
+    const sheet = book.addWorksheet('Số liệu tháng');
+    sheet.addRow(['Indicator', 'Area', 'Period', 'Value', 'Note']);
+    for (const row of rows) sheet.addRow([...row]);
+    await book.xlsx.writeFile(path);
+  }
+
+  it('reports a bad row by its row number, accepts an old code for a period it existed, and writes nothing twice', async () => {
+    const path = join(test.dataDir, 'figures.xlsx');
+    const good = [
+      ['fights_prevented', '28177', 2036, 4, 'Mỹ Lộc'],
+      ['fights_prevented', '28168', '2024-05', 6, 'Long Hậu, before the 2025 reform'],
+    ] as const;
+    await workbook(path, [good[0], ['fights_prevented', '28168', '2036-03', 2, 'Long Hậu, after it ended'], good[1]]);
+    const refused = await runCli(['import', 'observations', path], test.env);
+    expect(refused.code).toBe(6);
+    expect([...refused.stderr.matchAll(/^line (\d+): (.*)$/gm)].map((match) => [Number(match[1]), match[2]])).toEqual([
+      [3, expect.stringMatching(/^area 28168 \(Xã Long Hậu\) did not exist in 2036-03 .*Xã Cần Giuộc \(28159\)/)],
+    ]);
+
+    await workbook(path, good);
+    const first = await runCli(['import', 'observations', path], test.env);
+    expect(first.stderr).toMatch(/2 rows for the police: 2 written in [\d.]+ s, 0 already in the graph\./);
+    expect(first.code).toBe(0);
+    const again = await runCli(['import', 'observations', path, '--dry-run'], test.env);
+    expect(again.stderr).toMatch(/would write 0; 2 already in the graph \(0 with another value\)/);
+  });
+});
+
+describe('antq changes follow', () => {
+  // Killed whatever the test's outcome, so a failure cannot leave a follower holding the graph open.
+  const children: ReturnType<typeof spawnCli>[] = [];
+  afterEach(() => {
+    for (const child of children) child.kill('SIGKILL');
+  });
+
+  it('stopped and restarted from its cursor file, misses and repeats nothing while writes go on', async () => {
+    const cursorFile = join(test.dataDir, 'follow.cursor');
+    const args = ['changes', 'follow', '--from-start', '--agency', 'police', '--record-kind', 'observation', '--cursor-file', cursorFile];
+    const written: string[] = [];
+    let writing = true;
+    const writer = (async () => {
+      // Months of 2060–2099: distinct figures, periods the SDK accepts (years up to 2100).
+      for (let i = 0; writing && i < 480; i++) {
+        const period = `${2060 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`;
+        written.push(await report({ indicator: 'fights_prevented', areaCode: '28159', period, value: i % 7 }));
+      }
+    })();
+    const collect = (child: ReturnType<typeof spawnCli>) => {
+      const lines: string[] = [];
+      child.stdout!.setEncoding('utf8');
+      let buffer = '';
+      child.stdout!.on('data', (chunk: string) => {
+        buffer += chunk;
+        const complete = buffer.split('\n');
+        buffer = complete.pop()!;
+        lines.push(...complete);
+      });
+      return lines;
+    };
+    // A failed write fails the test at once instead of leaving it waiting for lines that cannot come.
+    const writerFailed = writer.then(() => new Promise<never>(() => undefined));
+    const until = (line: Promise<string>) => Promise.race([line, writerFailed]);
+    const first = spawnCli(args, test.env);
+    children.push(first);
+    const firstLines = collect(first);
+    await until(waitForLine(first.stdout!, () => firstLines.filter((line) => written.some((id) => line.includes(`"${id}"`))).length >= 5));
+    first.kill('SIGTERM');
+    const [firstCode] = (await once(first, 'close')) as [number];
+    expect(firstCode).toBe(0);
+    const savedCursor = (await readFile(cursorFile, 'utf8')).trim();
+    expect(savedCursor).toBe((JSON.parse(firstLines.at(-1)!) as { cursor: string }).cursor);
+
+    // Writes went on while it was stopped; the second run starts from the file, not from the start.
+    const second = spawnCli(args, test.env);
+    children.push(second);
+    const secondLines = collect(second);
+    // A change written after the restart: the second run prints it (the first may have printed the earlier ones).
+    const mark = written.length + 5;
+    await until(waitForLine(second.stdout!, () => written.length > mark && secondLines.some((line) => line.includes(`"${written[mark]}"`))));
+    writing = false;
+    await writer;
+    const last = written.at(-1)!;
+    if (!secondLines.some((line) => line.includes(`"${last}"`))) await waitForLine(second.stdout!, (line) => line.includes(`"${last}"`));
+    second.kill('SIGTERM');
+    await once(second, 'close');
+
+    const events = [...firstLines, ...secondLines].map((line) => JSON.parse(line) as { cursor: string; seq: number; recordId: string });
+    expect(new Set(events.map((event) => event.cursor)).size).toBe(events.length);
+    const seqs = events.map((event) => event.seq);
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    expect(new Set(seqs).size).toBe(seqs.length);
+    const ours = events.filter((event) => written.includes(event.recordId)).map((event) => event.recordId);
+    expect(ours).toEqual(written);
+  }, 300_000);
+});
+
+describe('grants, webhooks and the audit chain', () => {
+  it('grants another agency access, lists the grant and revokes it', async () => {
+    const note = `review ${Date.now()}`;
+    const given = await runCli(['grants', 'grant', '--agency', 'police', '--to', 'front', '--area', '80', '--until', '2030-01-01', '--note', note, '--format', 'json'], test.env);
+    expect(given.code).toBe(0);
+    const [grant] = JSON.parse(given.stdout) as { id: string; grantee: string; active: boolean }[];
+    expect(grant).toMatchObject({ grantee: 'front', active: true, note });
+    const listed = await runCli(['grants', 'list', '--agency', 'police', '--format', 'json'], test.env);
+    expect((JSON.parse(listed.stdout) as { id: string }[]).map((row) => row.id)).toContain(grant!.id);
+    const revoked = await runCli(['grants', 'revoke', grant!.id, '--agency', 'police', '--format', 'json'], test.env);
+    expect(revoked.code).toBe(0);
+    expect(JSON.parse(revoked.stdout)).toMatchObject([{ id: grant!.id, active: false }]);
+  });
+
+  it('registers a webhook, shows its secret once, and lists it with its deliveries', async () => {
+    const url = `http://127.0.0.1:9/hook-${Date.now()}`;
+    const registered = await runCli(['webhooks', 'register', url, '--area', '80', '--record-kind', 'observation', '--format', 'json'], test.env);
+    expect(registered.code).toBe(0);
+    const [webhook] = JSON.parse(registered.stdout) as { id: string; secret: string }[];
+    expect(webhook!.secret).toMatch(/^whsec_/);
+    const listed = await runCli(['webhooks', 'list', '--format', 'json'], test.env);
+    const row = (JSON.parse(listed.stdout) as { id: string; url: string; secret?: string }[]).find((candidate) => candidate.id === webhook!.id);
+    expect(row).toMatchObject({ url, area: '80', record_kinds: ['observation'] });
+    expect(row!.secret).toBeUndefined();
+    const deliveries = await runCli(['webhooks', 'deliveries', webhook!.id, '--format', 'json'], test.env);
+    expect(deliveries.code).toBe(0);
+    expect(Array.isArray(JSON.parse(deliveries.stdout))).toBe(true);
+  });
+
+  it("verifies the gateway's audit chain with the gateway's verifier", async () => {
+    const run = await runCli(['audit', 'verify'], test.env);
+    expect(run.stdout).toMatch(/^audit chain intact: \d+ entries/m);
+    expect(run.code).toBe(0);
+  });
+});
+
+describe('errors say what to do next, with their exit codes', () => {
+  it('refuses an unknown area and a wrong period before asking the graph (exit 2)', async () => {
+    const area = await runCli(['export', 'observations', '--area', '99999', '--period', '2025'], test.env);
+    expect(area.code).toBe(2);
+    expect(area.stderr).toMatch(/Unknown area code "99999"\. Find the code with `npx antq areas search/);
+    const period = await runCli(['rollup', '--area', '80', '--period', '2025-13'], test.env);
+    expect(period.code).toBe(2);
+    expect(period.stderr).toMatch(/there is no month 13/);
+  });
+
+  it('refuses a token that is not one, is expired, or is of another key (exit 4)', async () => {
+    const garbage = await runCli(['--token', 'not-a-token', 'areas', 'search', 'my loc'], test.env);
+    expect(garbage.code).toBe(4);
+    expect(garbage.stderr).toMatch(/is not a JWT/);
+    const { privateKey } = await generateKeyPair('ES256');
+    const sign = (exp: number) =>
+      new SignJWT({ agency: 'police', roles: ['analyst'], clearance: 'shared' })
+        .setProtectedHeader({ alg: 'ES256' })
+        .setIssuer('urn:antq:development-issuer')
+        .setAudience('antq-graph')
+        .setExpirationTime(exp)
+        .sign(privateKey);
+    const expired = await runCli(['areas', 'search', 'my loc'], { ...test.env, ANTQ_TOKEN: await sign(Math.floor(Date.now() / 1000) - 60) });
+    expect(expired.code).toBe(4);
+    expect(expired.stderr).toMatch(/The token in ANTQ_TOKEN expired at .*npx antq token/);
+    const foreign = await runCli(['areas', 'search', 'my loc'], { ...test.env, ANTQ_TOKEN: await sign(Math.floor(Date.now() / 1000) + 600) });
+    expect(foreign.code).toBe(4);
+    expect(foreign.stderr).toMatch(/UNAUTHENTICATED/);
+  });
+
+  it('says which role is needed when the token may not write (exit 5)', async () => {
+    const file = join(test.dataDir, 'one-row.csv');
+    await writeFile(file, 'indicator,area,period,value\nfights_prevented,28177,2035,4\n');
+    const analyst = await test.graph.issuer.mint({ agency: 'police', jurisdiction: '80', roles: ['analyst'] });
+    const run = await runCli(['import', 'observations', file], { ...test.env, ANTQ_TOKEN: analyst });
+    expect(run.code).toBe(5);
+    expect(run.stderr).toMatch(/FORBIDDEN.*Writing needs one of the roles/);
+  });
+
+  it('says how to start a graph when none answers at the URL (exit 3)', async () => {
+    const server = createServer().listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const { port } = server.address() as { port: number };
+    await new Promise((resolve) => server.close(resolve));
+    const run = await runCli(['--url', `http://127.0.0.1:${port}/graphql`, 'area', '80'], test.env);
+    expect(run.code).toBe(3);
+    expect(run.stderr).toMatch(new RegExp(`No ANTQ Graph answers at http://127\\.0\\.0\\.1:${port}/graphql\\. Start it with \`npm start\`.*set ANTQ_URL`));
+  });
+
+  it('has an example in the --help of every command', async () => {
+    const commands = [
+      ['query'],
+      ['areas', 'search'],
+      ['area'],
+      ['token'],
+      ['export', 'observations'],
+      ['rollup'],
+      ['changes', 'follow'],
+      ['import', 'observations'],
+      ['grants', 'list'],
+      ['grants', 'grant'],
+      ['grants', 'revoke'],
+      ['webhooks', 'register'],
+      ['webhooks', 'list'],
+      ['webhooks', 'deliveries'],
+      ['audit', 'verify'],
+    ];
+    for (const command of commands) {
+      const run = await runCli([...command, '--help'], test.env);
+      expect(run.code, command.join(' ')).toBe(0);
+      expect(run.stdout, command.join(' ')).toMatch(/Example[^\n]*:\n {2}(npx antq|echo|export) /);
+    }
+  }, 300_000);
+});
