@@ -57,4 +57,9 @@ export const PUBLISHED_PACKAGES: readonly PublishedPackage[] = [
       { entry: '@antq/subgraph-kit', expression: "/type PoliceModel\\b/.test(m.buildAgencyContract('police'))", expected: true },
     ],
   },
+  {
+    name: '@antq/cli',
+    probes: [{ entry: '@antq/cli', expression: 'typeof m.runCli', expected: 'function' }],
+    bin: { name: 'antq', args: ['--help'], prints: 'antq' },
+  },
 ];
