@@ -3,7 +3,7 @@ import type { FigureRow } from './figures.js';
 /**
  * The roll-up as CSV, the columns of `antq rollup --format csv` (one row per indicator and agency:
  * the value, the previous period's, the change and the article notation; partial contributions
- * counted apart). RFC 4180 quoting by csv-stringify, with a BOM so Excel reads the diacritics.
+ * counted and listed apart). RFC 4180 quoting by csv-stringify, with a BOM so Excel reads the diacritics.
  */
 export const CSV_COLUMNS = [
   'area_code',
@@ -19,7 +19,15 @@ export const CSV_COLUMNS = [
   'change_percent',
   'text',
   'partial_count',
+  'partial',
 ] as const;
+
+/** The partial contributions as `antq rollup` writes them: "unit (code) period: value → new units". */
+function partialText(partial: FigureRow['rollUp']['partial']): string {
+  return partial
+    .map((entry) => `${entry.area.fullName} (${entry.area.code}) ${entry.period}: ${entry.value} → ${entry.into.map((link) => link.area.code).join(', ') || '?'}`)
+    .join('; ');
+}
 
 export function csvRecords(rows: readonly FigureRow[]): (string | number | null)[][] {
   return rows.map(({ agency, indicator, rollUp }) => [
@@ -36,6 +44,7 @@ export function csvRecords(rows: readonly FigureRow[]): (string | number | null)
     rollUp.comparison?.changePercent ?? null,
     rollUp.comparison?.text ?? null,
     rollUp.partial.length,
+    partialText(rollUp.partial),
   ]);
 }
 

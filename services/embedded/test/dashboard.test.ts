@@ -111,7 +111,7 @@ describe('the analysts’ dashboard', () => {
     const file = await (await download).path();
     const text = (await readFile(file!, 'utf8')).replace(/^\uFEFF/, '');
     const [header, ...records] = text.trimEnd().split('\r\n');
-    expect(header).toBe('area_code,area_name,agency,indicator,indicator_label,period,value,previous_period,previous,change,change_percent,text,partial_count');
+    expect(header).toBe('area_code,area_name,agency,indicator,indicator_label,period,value,previous_period,previous,change,change_percent,text,partial_count,partial');
     // Quoted fields in this data hold no commas before the value column, so the first seven cells split plainly.
     expect(records.map((record) => record.split(',')).map((cells) => [cells[2], cells[3], cells[6]])).toEqual(table);
     expect(records.every((record) => record.startsWith('80,Tỉnh Tây Ninh,POLICE,'))).toBe(true);

@@ -95,11 +95,19 @@ const partialText = (metric: Metric) =>
     .map((entry) => `${entry.area.fullName} (${entry.area.code}) ${entry.period}: ${entry.value} → ${entry.into.map((link) => link.area.code).join(', ') || '?'}`)
     .join('; ');
 
+/**
+ * The dashboard's Province CSV has the same columns (services/dashboard/src/csv.ts): one row per
+ * indicator (each is reported by one agency); the comparison's columns with `--compare previous`.
+ */
 function rowOf(indicator: string, metric: Metric, compare: boolean): Row {
   const comparison = metric.comparison;
+  const known = getIndicator(indicator)!;
   return {
+    area_code: metric.target.code,
+    area_name: metric.target.fullName,
+    agency: known.reportedBy.toUpperCase(),
     indicator,
-    area: `${metric.target.fullName} (${metric.target.code})`,
+    indicator_label: known.label.vi,
     period: metric.period,
     value: metric.value,
     ...(compare
@@ -107,10 +115,11 @@ function rowOf(indicator: string, metric: Metric, compare: boolean): Row {
           previous_period: comparison?.previousPeriod ?? null,
           previous: comparison?.previous ?? null,
           change: comparison?.change ?? null,
-          change_percent: comparison?.changePercent === null || comparison?.changePercent === undefined ? null : Math.round(comparison.changePercent * 10) / 10,
+          change_percent: comparison?.changePercent ?? null,
           text: comparison?.text ?? null,
         }
       : {}),
+    partial_count: metric.partial.length,
     partial: partialText(metric),
   };
 }
