@@ -138,37 +138,40 @@ describe('the published packages, packed and installed in an empty project', () 
     }
   });
 
-  describe.each(PUBLISHED_PACKAGES.map((pkg) => [pkg.name, pkg] as const))('%s', (name, pkg) => {
-    const expected = pkg.probes.map((probe) => probe.expected);
-    const slug = name.replace(/^@/, '').replace(/\W+/g, '-');
-
-    it('loads from ESM (import) and answers a real call', async () => {
-      await writeFile(join(project, `${slug}.mjs`), probeFiles(pkg).esm);
-      expect(JSON.parse(await run(process.execPath, [`${slug}.mjs`], project))).toEqual(expected);
-    });
-
-    it('loads from CommonJS (require) and answers the same', async () => {
-      await writeFile(join(project, `${slug}.cjs`), probeFiles(pkg).cjs);
-      expect(JSON.parse(await run(process.execPath, [`${slug}.cjs`], project))).toEqual(expected);
-    });
-
-    it('has types for both, as TypeScript resolves them under nodenext', async () => {
-      const entries = [...new Set(pkg.probes.map((probe) => probe.entry))];
-      const body = entries.map((entry, index) => `import * as e${index} from ${JSON.stringify(entry)};\nexport const keys${index}: string[] = Object.keys(e${index});`).join('\n');
-      await writeFile(join(project, `${slug}-types.mts`), body);
-      await writeFile(join(project, `${slug}-types.cts`), body);
-      const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-      // A user's strict settings; no @types/node in the project, so nothing leans on the monorepo's.
-      const compilerOptions = { noEmit: true, strict: true, skipLibCheck: true, module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', types: [] };
-      await writeFile(join(project, `${slug}-tsconfig.json`), JSON.stringify({ compilerOptions, files: [`${slug}-types.mts`, `${slug}-types.cts`] }));
-      await run(process.execPath, [tsc, '-p', `${slug}-tsconfig.json`], project);
-    });
-
-    const bin = pkg.bin;
-    if (bin) {
-      it(`runs its command, ${bin.name}`, async () => {
-        expect(await run('npx', ['--no-install', bin.name, ...bin.args], project)).toContain(bin.prints);
-      });
-    }
-  });
+  describe.each(PUBLISHED_PACKAGES.map((pkg) => [pkg.name, pkg] as const))('%s', (name, pkg) => describeInstalledPackage(name, pkg, () => project));
 });
+
+// One published package's probes, run in the installed project (read through a getter: beforeAll sets it).
+function describeInstalledPackage(name: string, pkg: PublishedPackage, project: () => string): void {
+  const expected = pkg.probes.map((probe) => probe.expected);
+  const slug = name.replace(/^@/, '').replace(/\W+/g, '-');
+
+  it('loads from ESM (import) and answers a real call', async () => {
+    await writeFile(join(project(), `${slug}.mjs`), probeFiles(pkg).esm);
+    expect(JSON.parse(await run(process.execPath, [`${slug}.mjs`], project()))).toEqual(expected);
+  });
+
+  it('loads from CommonJS (require) and answers the same', async () => {
+    await writeFile(join(project(), `${slug}.cjs`), probeFiles(pkg).cjs);
+    expect(JSON.parse(await run(process.execPath, [`${slug}.cjs`], project()))).toEqual(expected);
+  });
+
+  it('has types for both, as TypeScript resolves them under nodenext', async () => {
+    const entries = [...new Set(pkg.probes.map((probe) => probe.entry))];
+    const body = entries.map((entry, index) => `import * as e${index} from ${JSON.stringify(entry)};\nexport const keys${index}: string[] = Object.keys(e${index});`).join('\n');
+    await writeFile(join(project(), `${slug}-types.mts`), body);
+    await writeFile(join(project(), `${slug}-types.cts`), body);
+    const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+    // A user's strict settings; no @types/node in the project, so nothing leans on the monorepo's.
+    const compilerOptions = { noEmit: true, strict: true, skipLibCheck: true, module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', types: [] };
+    await writeFile(join(project(), `${slug}-tsconfig.json`), JSON.stringify({ compilerOptions, files: [`${slug}-types.mts`, `${slug}-types.cts`] }));
+    await run(process.execPath, [tsc, '-p', `${slug}-tsconfig.json`], project());
+  });
+
+  const bin = pkg.bin;
+  if (bin) {
+    it(`runs its command, ${bin.name}`, async () => {
+      expect(await run('npx', ['--no-install', bin.name, ...bin.args], project())).toContain(bin.prints);
+    });
+  }
+}

@@ -79,13 +79,19 @@ describe('areas through time', () => {
     expect(then.areas).toContainEqual({ code: '23235', name: 'Tân An' });
   });
 
+  itFollowsEndedUnitsToTheirSuccessors({ ask, registry: () => registry, url: () => subgraph.url, signingKey });
+});
+
+// Ended units and their successors; the subgraph and registry are read through ctx, as beforeAll sets them.
+function itFollowsEndedUnitsToTheirSuccessors(ctx: AreasContext): void {
   it('takes an abolished district to the current units its communes went into', async () => {
-    const data = await ask<{ area: { current: boolean; currentUnits: { area: { code: string; current: boolean }; relation: string }[] } }>(
+    const data = await ctx.ask<{ area: { current: boolean; currentUnits: { area: { code: string; current: boolean }; relation: string }[] } }>(
       '{ area(code: "676") { current currentUnits { area { code current } relation } } }',
     );
     expect(data.area.current).toBe(false);
     expect(data.area.currentUnits.map((unit) => unit.area.code).sort()).toEqual(
-      registry
+      ctx
+        .registry()
         .currentOf('676')
         .map((unit) => unit.code)
         .sort(),
@@ -95,12 +101,22 @@ describe('areas through time', () => {
   });
 
   it('gives an abolished district successors: the units its communes went into on 2025-07-01, each partly', async () => {
-    const data = await ask<{ area: { successors: { area: { code: string; fullName: string; validFrom: string }; relation: string; effectiveOn: string }[] } }>(
+    const data = await ctx.ask<{ area: { successors: { area: { code: string; fullName: string; validFrom: string }; relation: string; effectiveOn: string }[] } }>(
       '{ area(code: "676", on: "2017-01-01") { successors { area { code fullName validFrom } relation effectiveOn } } }',
     );
     // Worked out from the register: every commune of Lâm Hà as the district last stood, one step forward.
-    const last = registry.registers[registry.registers.indexOf(registry.get('676')!.validTo!) - 1]!;
-    const expected = new Set(registry.children('676', { on: last }).flatMap((commune) => registry.successors(commune.code, { on: last }).map((link) => link.to)));
+    const last = ctx.registry().registers[ctx.registry().registers.indexOf(ctx.registry().get('676')!.validTo!) - 1]!;
+    const expected = new Set(
+      ctx
+        .registry()
+        .children('676', { on: last })
+        .flatMap((commune) =>
+          ctx
+            .registry()
+            .successors(commune.code, { on: last })
+            .map((link) => link.to),
+        ),
+    );
     expect(data.area.successors.map((link) => link.area.code).sort()).toEqual([...expected].sort());
     expect(data.area.successors.length).toBeGreaterThan(1);
     expect(data.area.successors.every((link) => link.relation === 'PARTIAL' && link.effectiveOn === '2025-07-01' && link.area.validFrom === '2025-07-01')).toBe(true);
@@ -108,16 +124,26 @@ describe('areas through time', () => {
   });
 
   it('an ended commune keeps its own links: Long Hậu went into Cần Giuộc', async () => {
-    const data = await ask<{ area: { successors: { area: { code: string }; relation: string }[] } }>('{ area(code: "28168") { successors { area { code } relation } } }');
-    const last = registry.registers[registry.registers.indexOf(registry.get('28168')!.validTo!) - 1]!;
-    const links = registry.successors('28168', { on: last }).filter((link) => !link.unchanged);
+    const data = await ctx.ask<{ area: { successors: { area: { code: string }; relation: string }[] } }>('{ area(code: "28168") { successors { area { code } relation } } }');
+    const last = ctx.registry().registers[ctx.registry().registers.indexOf(ctx.registry().get('28168')!.validTo!) - 1]!;
+    const links = ctx
+      .registry()
+      .successors('28168', { on: last })
+      .filter((link) => !link.unchanged);
     expect(links.map((link) => link.to)).toContain('28159');
     expect(data.area.successors).toEqual(links.map((link) => ({ area: { code: link.to }, relation: link.relation.toUpperCase() })));
   });
 
   it('refuses a code the register of that date does not have', async () => {
     // Long Hậu ended on 2025-07-01: the register of August 2025 has no 28168.
-    const response = await postSignedGraphQL(subgraph.url, { query: '{ area(code: "28168", on: "2025-08-01") { name } }', signingKey, audience: 'front' });
+    const response = await postSignedGraphQL(ctx.url(), { query: '{ area(code: "28168", on: "2025-08-01") { name } }', signingKey: ctx.signingKey, audience: 'front' });
     expect(response.errors?.[0]?.extensions?.code).toBe('UNKNOWN_AREA');
   });
-});
+}
+
+interface AreasContext {
+  ask: <T>(query: string, variables?: Record<string, unknown>) => Promise<T>;
+  registry: () => AreaRegistry;
+  url: () => string;
+  signingKey: string;
+}

@@ -137,57 +137,7 @@ describe('the change subscription resolver', () => {
     }
   });
 
-  it('sends restricted changes only to cleared callers of the owner, or of an agency it granted access to', async () => {
-    const grants = createAccessGrantStore('police');
-    const afterSeq = Number((await storage.query<{ last_seq: string | number }>('SELECT last_seq FROM outbox_sequence'))[0]!.last_seq);
-    const [designation, marker] = await append(storage, change({ recordKind: 'complex_area_designation', areaCode: '28177' }), change());
-    const seen = async (reader: Caller) => {
-      const stream = await subscriber()(undefined, { afterSeq }, context(storage, reader));
-      try {
-        const events = await take(stream, 1);
-        while (events.at(-1)!.recordId !== marker) events.push(...(await take(stream, 1)));
-        return events.map((event) => event.recordId);
-      } finally {
-        await stream.return?.();
-      }
-    };
-    expect(await seen(caller('police', 'restricted'))).toEqual([designation, marker]);
-    expect(await seen(caller('police', 'shared'))).toEqual([marker]);
-    expect(await seen(caller('front', 'restricted'))).toEqual([marker]);
-    const grant = await storage.transaction((tx) =>
-      grants.create(tx, {
-        id: `grant-${randomUUID()}`,
-        grantee: 'front',
-        areaCode: '80',
-        validFrom: new Date(Date.now() - 1_000),
-        validUntil: new Date(Date.now() + 60_000),
-        grantedBy: 'test',
-        note: null,
-      }),
-    );
-    expect(await seen(caller('front', 'restricted'))).toEqual([designation, marker]);
-    expect(await seen(caller('front', 'shared'))).toEqual([marker]);
-    await storage.transaction((tx) => grants.revoke(tx, grant.id, 'test'));
-    expect(await seen(caller('front', 'restricted'))).toEqual([marker]);
-  });
-
-  it('refuses a negative afterSeq and an unknown area', async () => {
-    await expect(subscriber()(undefined, { afterSeq: -1 }, context(storage))).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
-    await expect(subscriber()(undefined, { area: 'nowhere' }, context(storage))).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
-  });
-
-  it('stops polling when the subscriber leaves, also while waiting for rows', async () => {
-    const counting = countingStorage(storage);
-    const stream = await subscriber({ pollIntervalMs: 10 })(undefined, {}, context(counting));
-    const pending = stream.next();
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(counting.count()).toBeGreaterThan(2);
-    await stream.return?.();
-    expect(await pending).toMatchObject({ done: true });
-    const after = counting.count();
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(counting.count()).toBe(after);
-  });
+  itShowsRestrictedChangesOnlyToTheCleared(() => storage);
 });
 
 describe('the <agency>Changes subscription of an agency subgraph', () => {
@@ -230,3 +180,61 @@ describe('the <agency>Changes subscription of an agency subgraph', () => {
     expect(JSON.stringify(publicCaller.payload)).toContain('FORBIDDEN');
   });
 });
+
+// Clearance, bad input and leaving; the storage is read inside each test, as beforeAll opens it.
+function itShowsRestrictedChangesOnlyToTheCleared(getStorage: () => Storage): void {
+  it('sends restricted changes only to cleared callers of the owner, or of an agency it granted access to', async () => {
+    const storage = getStorage();
+    const grants = createAccessGrantStore('police');
+    const afterSeq = Number((await storage.query<{ last_seq: string | number }>('SELECT last_seq FROM outbox_sequence'))[0]!.last_seq);
+    const [designation, marker] = await append(storage, change({ recordKind: 'complex_area_designation', areaCode: '28177' }), change());
+    const seen = async (reader: Caller) => {
+      const stream = await subscriber()(undefined, { afterSeq }, context(storage, reader));
+      try {
+        const events = await take(stream, 1);
+        while (events.at(-1)!.recordId !== marker) events.push(...(await take(stream, 1)));
+        return events.map((event) => event.recordId);
+      } finally {
+        await stream.return?.();
+      }
+    };
+    expect(await seen(caller('police', 'restricted'))).toEqual([designation, marker]);
+    expect(await seen(caller('police', 'shared'))).toEqual([marker]);
+    expect(await seen(caller('front', 'restricted'))).toEqual([marker]);
+    const grant = await storage.transaction((tx) =>
+      grants.create(tx, {
+        id: `grant-${randomUUID()}`,
+        grantee: 'front',
+        areaCode: '80',
+        validFrom: new Date(Date.now() - 1_000),
+        validUntil: new Date(Date.now() + 60_000),
+        grantedBy: 'test',
+        note: null,
+      }),
+    );
+    expect(await seen(caller('front', 'restricted'))).toEqual([designation, marker]);
+    expect(await seen(caller('front', 'shared'))).toEqual([marker]);
+    await storage.transaction((tx) => grants.revoke(tx, grant.id, 'test'));
+    expect(await seen(caller('front', 'restricted'))).toEqual([marker]);
+  });
+
+  it('refuses a negative afterSeq and an unknown area', async () => {
+    const storage = getStorage();
+    await expect(subscriber()(undefined, { afterSeq: -1 }, context(storage))).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
+    await expect(subscriber()(undefined, { area: 'nowhere' }, context(storage))).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
+  });
+
+  it('stops polling when the subscriber leaves, also while waiting for rows', async () => {
+    const storage = getStorage();
+    const counting = countingStorage(storage);
+    const stream = await subscriber({ pollIntervalMs: 10 })(undefined, {}, context(counting));
+    const pending = stream.next();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(counting.count()).toBeGreaterThan(2);
+    await stream.return?.();
+    expect(await pending).toMatchObject({ done: true });
+    const after = counting.count();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(counting.count()).toBe(after);
+  });
+}

@@ -103,45 +103,7 @@ describe('createSubgraphServer', () => {
     expect(closes).toBe(1);
   });
 
-  it('refuses to start without a signing key, naming what to set', async () => {
-    await expect(createSubgraphServer({ agency: 'youth', typeDefs: tinySdl, resolvers: tinyResolvers('x'), logLevel: 'silent' })).rejects.toMatchObject({
-      code: 'ANTQ_ERR_INVALID_OPTS',
-      message: expect.stringContaining('signingKey'),
-    });
-  });
-
-  it('refuses to start with an SDL that does not build, and still runs the onClose hooks', async () => {
-    let closed = false;
-    await expect(
-      createSubgraphServer({
-        agency: 'front',
-        typeDefs: 'type Query { broken: Missing }',
-        resolvers: {},
-        signingKey: randomKey(),
-        logLevel: 'silent',
-        onClose: () => void (closed = true),
-      }),
-    ).rejects.toMatchObject({ code: 'ANTQ_ERR_INVALID_OPTS' });
-    expect(closed).toBe(true);
-  });
-
-  it('warns loudly when it accepts unsigned requests', async () => {
-    const { logger, lines } = capturingLogger();
-    await using subgraph = await createSubgraphServer({
-      agency: 'veterans',
-      typeDefs: tinySdl,
-      resolvers: tinyResolvers('x'),
-      allowUnsigned: true,
-      logger,
-    });
-    expect(lines()).toContain('allowUnsigned is ON');
-    const res = await fetch(subgraph.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: '{ __typename }' }),
-    });
-    expect(await res.json()).toEqual({ data: { __typename: 'Query' } });
-  });
+  itRefusesToStartWhenMisconfigured();
 });
 
 describe('scalars', () => {
@@ -259,6 +221,11 @@ describe('errors', () => {
     expect(res.errors?.[0]?.message).toBe(failures[kind]?.(detail).message);
   });
 
+  itAnswersBadRequestsWithTheirCodes();
+});
+
+// The 'errors' cases about requests that do not run: parse, validation, limits, bodies, the context hook.
+function itAnswersBadRequestsWithTheirCodes(): void {
   it('answers a syntax error with GRAPHQL_PARSE_FAILED and HTTP 400', async () => {
     await using subgraph = await startTinySubgraph();
     const res = await postSignedGraphQL(subgraph.url, { query: '{ tag ', signingKey: subgraph.signingKey, audience: 'police' });
@@ -333,4 +300,47 @@ describe('errors', () => {
     expect(JSON.stringify(res)).not.toContain('secret connection string');
     expect(lines()).toContain('secret connection string');
   });
-});
+}
+
+// The 'createSubgraphServer' cases about starting with a bad configuration, and the unsigned warning.
+function itRefusesToStartWhenMisconfigured(): void {
+  it('refuses to start without a signing key, naming what to set', async () => {
+    await expect(createSubgraphServer({ agency: 'youth', typeDefs: tinySdl, resolvers: tinyResolvers('x'), logLevel: 'silent' })).rejects.toMatchObject({
+      code: 'ANTQ_ERR_INVALID_OPTS',
+      message: expect.stringContaining('signingKey'),
+    });
+  });
+
+  it('refuses to start with an SDL that does not build, and still runs the onClose hooks', async () => {
+    let closed = false;
+    await expect(
+      createSubgraphServer({
+        agency: 'front',
+        typeDefs: 'type Query { broken: Missing }',
+        resolvers: {},
+        signingKey: randomKey(),
+        logLevel: 'silent',
+        onClose: () => void (closed = true),
+      }),
+    ).rejects.toMatchObject({ code: 'ANTQ_ERR_INVALID_OPTS' });
+    expect(closed).toBe(true);
+  });
+
+  it('warns loudly when it accepts unsigned requests', async () => {
+    const { logger, lines } = capturingLogger();
+    await using subgraph = await createSubgraphServer({
+      agency: 'veterans',
+      typeDefs: tinySdl,
+      resolvers: tinyResolvers('x'),
+      allowUnsigned: true,
+      logger,
+    });
+    expect(lines()).toContain('allowUnsigned is ON');
+    const res = await fetch(subgraph.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ __typename }' }),
+    });
+    expect(await res.json()).toEqual({ data: { __typename: 'Query' } });
+  });
+}

@@ -1,7 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, forEachStorageDriver } from '@antq/testing';
-import { appendChange, createStorage, latestSeq, outboxMigrations, readChanges, runMigrations, StorageConfigError, type Migration, type Storage } from '../src/index.js';
+import {
+  appendChange,
+  createStorage,
+  latestSeq,
+  outboxMigrations,
+  readChanges,
+  runMigrations,
+  StorageConfigError,
+  type Change,
+  type Migration,
+  type Storage,
+} from '../src/index.js';
 
 const notes: Migration = {
   version: 100,
@@ -72,28 +83,7 @@ forEachStorageDriver((driver) => {
       expect(heard).toEqual([String(seq)]);
     });
 
-    it('reports a duplicate identity as CONFLICT and keeps the first', async () => {
-      const id = randomUUID();
-      await store.query('INSERT INTO notes (id, body) VALUES ($1, $2)', [id, 'first']);
-      await expect(store.query('INSERT INTO notes (id, body) VALUES ($1, $2)', [id, 'second'])).rejects.toMatchObject({ code: 'CONFLICT' });
-      expect(await store.query('SELECT body FROM notes WHERE id = $1', [id])).toEqual([{ body: 'first' }]);
-    });
-
-    it('applies each migration once and is idempotent on restart', async () => {
-      expect(await runMigrations(store, [...outboxMigrations, notes])).toEqual([]);
-      const extra: Migration = { version: 101, name: 'tags', sql: 'ALTER TABLE notes ADD COLUMN tag text' };
-      expect(await runMigrations(store, [...outboxMigrations, notes, extra])).toEqual([101]);
-      const versions = await store.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
-      expect(versions.map((row) => Number(row.version))).toEqual([1, 100, 101]);
-    });
-
-    it('refuses a database newer than the code, and an edited migration', async () => {
-      await expect(runMigrations(store, [...outboxMigrations])).rejects.toMatchObject({ code: 'ANTQ_ERR_DATABASE_NEWER' });
-      const edited = { ...notes, sql: `${notes.sql} -- edited` };
-      const refusal = await runMigrations(store, [...outboxMigrations, edited]).catch((error: unknown) => error);
-      expect(refusal).toBeInstanceOf(StorageConfigError);
-      expect(refusal).toMatchObject({ code: 'ANTQ_ERR_MIGRATION_CHANGED' });
-    });
+    itRefusesConflictsAndKeepsMigrationsInStep(() => store);
 
     it('keeps concurrent transactions apart and numbers their events without gaps', async () => {
       const ids = Array.from({ length: 12 }, () => randomUUID());
@@ -122,68 +112,7 @@ forEachStorageDriver((driver) => {
     }
 
     if (driver.name === 'postgres') {
-      it('listens again after its connection is lost, and calls its listeners so that readers read again', async () => {
-        const heard: string[] = [];
-        let next!: () => void;
-        let heardOne = new Promise<void>((resolve) => (next = resolve));
-        await store.listen('antq_outbox', (payload) => {
-          heard.push(payload);
-          next();
-          heardOne = new Promise<void>((resolve) => (next = resolve));
-        });
-        const [killed] = await store.query<{ n: number }>(
-          `SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity
-            WHERE datname = current_database() AND pid <> pg_backend_pid() AND query = 'LISTEN antq_outbox'`,
-        );
-        expect(killed!.n).toBe(1);
-        await heardOne;
-        expect(heard).toEqual(['']);
-        const waiting = heardOne;
-        const seq = await store.transaction((tx) => appendChange(tx, change(randomUUID())));
-        await waiting;
-        expect(heard).toEqual(['', String(seq)]);
-      });
-
-      it('makes events visible in commit order: a reader never skips a number that commits later', async () => {
-        // The first writer takes its number, then waits; the second must wait behind it.
-        let releaseFirst!: () => void;
-        const firstHolds = new Promise<void>((resolve) => (releaseFirst = resolve));
-        let firstNumbered!: () => void;
-        const numbered = new Promise<void>((resolve) => (firstNumbered = resolve));
-        const first = store.transaction(async (tx) => {
-          await appendChange(tx, change('first'));
-          firstNumbered();
-          await firstHolds;
-        });
-        await numbered;
-        let secondDone = false;
-        const second = store
-          .transaction(async (tx) => appendChange(tx, change('second')))
-          .then((seq) => {
-            secondDone = true;
-            return seq;
-          });
-        await new Promise((resolve) => setTimeout(resolve, 150));
-        expect(secondDone).toBe(false);
-        expect(await readChanges(store, { afterSeq: 0, limit: 10 })).toEqual([]);
-        releaseFirst();
-        await first;
-        expect(await second).toBe(2);
-        expect((await readChanges(store, { afterSeq: 0, limit: 10 })).map((event) => event.recordId)).toEqual(['first', 'second']);
-      });
-
-      it('lets two processes migrate one database at once, applying each version once', async () => {
-        const database = await createTestDatabase();
-        const [a, b] = await Promise.all([createStorage({ kind: 'postgres', url: database.url }), createStorage({ kind: 'postgres', url: database.url })]);
-        try {
-          const applied = await Promise.all([runMigrations(a, [...outboxMigrations, notes]), runMigrations(b, [...outboxMigrations, notes])]);
-          expect(applied.flat().sort((x, y) => x - y)).toEqual([1, 100]);
-          expect((await a.query<{ n: number }>('SELECT count(*)::int AS n FROM schema_migrations'))[0]!.n).toBe(2);
-        } finally {
-          await Promise.all([a.close(), b.close()]);
-          await database.drop();
-        }
-      });
+      itListensAndNumbersInCommitOrderOnPostgres(() => store, change);
     }
   });
 });
@@ -196,3 +125,100 @@ describe('storage configuration', () => {
     });
   });
 });
+
+// PostgreSQL only: LISTEN after a lost connection, commit order, concurrent migrations. The store is opened per test, so it is read inside each.
+function itListensAndNumbersInCommitOrderOnPostgres(getStore: () => Storage, change: (id: string) => Change): void {
+  it('listens again after its connection is lost, and calls its listeners so that readers read again', async () => {
+    const store = getStore();
+    const heard: string[] = [];
+    let next!: () => void;
+    let heardOne = new Promise<void>((resolve) => (next = resolve));
+    await store.listen('antq_outbox', (payload) => {
+      heard.push(payload);
+      next();
+      heardOne = new Promise<void>((resolve) => (next = resolve));
+    });
+    const [killed] = await store.query<{ n: number }>(
+      `SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity
+        WHERE datname = current_database() AND pid <> pg_backend_pid() AND query = 'LISTEN antq_outbox'`,
+    );
+    expect(killed!.n).toBe(1);
+    await heardOne;
+    expect(heard).toEqual(['']);
+    const waiting = heardOne;
+    const seq = await store.transaction((tx) => appendChange(tx, change(randomUUID())));
+    await waiting;
+    expect(heard).toEqual(['', String(seq)]);
+  });
+
+  it('makes events visible in commit order: a reader never skips a number that commits later', async () => {
+    const store = getStore();
+    // The first writer takes its number, then waits; the second must wait behind it.
+    let releaseFirst!: () => void;
+    const firstHolds = new Promise<void>((resolve) => (releaseFirst = resolve));
+    let firstNumbered!: () => void;
+    const numbered = new Promise<void>((resolve) => (firstNumbered = resolve));
+    const first = store.transaction(async (tx) => {
+      await appendChange(tx, change('first'));
+      firstNumbered();
+      await firstHolds;
+    });
+    await numbered;
+    let secondDone = false;
+    const second = store
+      .transaction(async (tx) => appendChange(tx, change('second')))
+      .then((seq) => {
+        secondDone = true;
+        return seq;
+      });
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(secondDone).toBe(false);
+    expect(await readChanges(store, { afterSeq: 0, limit: 10 })).toEqual([]);
+    releaseFirst();
+    await first;
+    expect(await second).toBe(2);
+    expect((await readChanges(store, { afterSeq: 0, limit: 10 })).map((event) => event.recordId)).toEqual(['first', 'second']);
+  });
+
+  it('lets two processes migrate one database at once, applying each version once', async () => {
+    const database = await createTestDatabase();
+    const [a, b] = await Promise.all([createStorage({ kind: 'postgres', url: database.url }), createStorage({ kind: 'postgres', url: database.url })]);
+    try {
+      const applied = await Promise.all([runMigrations(a, [...outboxMigrations, notes]), runMigrations(b, [...outboxMigrations, notes])]);
+      expect(applied.flat().sort((x, y) => x - y)).toEqual([1, 100]);
+      expect((await a.query<{ n: number }>('SELECT count(*)::int AS n FROM schema_migrations'))[0]!.n).toBe(2);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+      await database.drop();
+    }
+  });
+}
+
+// Duplicates and migrations, on the store each test opens.
+function itRefusesConflictsAndKeepsMigrationsInStep(getStore: () => Storage): void {
+  it('reports a duplicate identity as CONFLICT and keeps the first', async () => {
+    const store = getStore();
+    const id = randomUUID();
+    await store.query('INSERT INTO notes (id, body) VALUES ($1, $2)', [id, 'first']);
+    await expect(store.query('INSERT INTO notes (id, body) VALUES ($1, $2)', [id, 'second'])).rejects.toMatchObject({ code: 'CONFLICT' });
+    expect(await store.query('SELECT body FROM notes WHERE id = $1', [id])).toEqual([{ body: 'first' }]);
+  });
+
+  it('applies each migration once and is idempotent on restart', async () => {
+    const store = getStore();
+    expect(await runMigrations(store, [...outboxMigrations, notes])).toEqual([]);
+    const extra: Migration = { version: 101, name: 'tags', sql: 'ALTER TABLE notes ADD COLUMN tag text' };
+    expect(await runMigrations(store, [...outboxMigrations, notes, extra])).toEqual([101]);
+    const versions = await store.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
+    expect(versions.map((row) => Number(row.version))).toEqual([1, 100, 101]);
+  });
+
+  it('refuses a database newer than the code, and an edited migration', async () => {
+    const store = getStore();
+    await expect(runMigrations(store, [...outboxMigrations])).rejects.toMatchObject({ code: 'ANTQ_ERR_DATABASE_NEWER' });
+    const edited = { ...notes, sql: `${notes.sql} -- edited` };
+    const refusal = await runMigrations(store, [...outboxMigrations, edited]).catch((error: unknown) => error);
+    expect(refusal).toBeInstanceOf(StorageConfigError);
+    expect(refusal).toMatchObject({ code: 'ANTQ_ERR_MIGRATION_CHANGED' });
+  });
+}

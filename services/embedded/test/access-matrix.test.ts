@@ -70,44 +70,46 @@ function outcome(response: GraphQLResponse<unknown>): string {
   return codes.includes('UNAUTHENTICATED') ? 'UNAUTHENTICATED' : codes.includes('FORBIDDEN') ? 'FORBIDDEN' : `other: ${codes.join(', ')}`;
 }
 
+type Ask = (query: string, token?: string, variables?: Record<string, unknown>) => Promise<GraphQLResponse<unknown>>;
+
+/** Every owner grants every other agency, for the state asked; earlier grants are revoked first. */
+async function setGrants(ask: Ask, admins: Map<Agency, string>, state: GrantState): Promise<void> {
+  for (const owner of AGENCIES) {
+    const P = PREFIX[owner];
+    const listed = await ask(`{ ${owner}AccessGrants { id } }`, admins.get(owner));
+    expect(listed.errors).toBeUndefined();
+    for (const { id } of (listed.data as Record<string, { id: string }[]>)[`${owner}AccessGrants`]!) {
+      expect((await ask(`mutation ($id: ID!) { revoke${P}AccessGrant(id: $id) { active } }`, admins.get(owner), { id })).errors).toBeUndefined();
+    }
+    if (state === 'none') continue;
+    const hour = 3_600_000;
+    for (const grantee of AGENCIES.filter((agency) => agency !== owner)) {
+      const input = {
+        grantee: grantee.toUpperCase(),
+        areaCode: state === 'active for another area' ? '68' : '80',
+        ...(state === 'expired'
+          ? { validFrom: new Date(Date.now() - 2 * hour).toISOString(), validUntil: new Date(Date.now() - hour).toISOString() }
+          : { validUntil: new Date(Date.now() + hour).toISOString() }),
+      };
+      const granted = await ask(`mutation ($input: AccessGrantInput!) { grant${P}Access(input: $input) { id active } }`, admins.get(owner), { input });
+      expect(granted.errors).toBeUndefined();
+      const grant = (granted.data as Record<string, { id: string; active: boolean }>)[`grant${P}Access`]!;
+      expect(grant.active).toBe(state.startsWith('active') || state === 'revoked');
+      if (state === 'revoked') {
+        expect((await ask(`mutation ($id: ID!) { revoke${P}AccessGrant(id: $id) { active } }`, admins.get(owner), { id: grant.id })).errors).toBeUndefined();
+      }
+    }
+  }
+}
+
 describe('access matrix: agency × role × classification × grant', () => {
   let graph: EmbeddedGraph;
   let dataDir: string;
   const tokens = new Map<string, string>();
   const admins = new Map<Agency, string>();
 
-  const ask = (query: string, token?: string, variables?: Record<string, unknown>) =>
+  const ask: Ask = (query, token, variables) =>
     postGraphQL(graph.gateway.url, { query, ...(variables ? { variables } : {}) }, { headers: token ? { authorization: `Bearer ${token}` } : {} });
-
-  /** Every owner grants every other agency, for the state asked; earlier grants are revoked first. */
-  async function setGrants(state: GrantState): Promise<void> {
-    for (const owner of AGENCIES) {
-      const P = PREFIX[owner];
-      const listed = await ask(`{ ${owner}AccessGrants { id } }`, admins.get(owner));
-      expect(listed.errors).toBeUndefined();
-      for (const { id } of (listed.data as Record<string, { id: string }[]>)[`${owner}AccessGrants`]!) {
-        expect((await ask(`mutation ($id: ID!) { revoke${P}AccessGrant(id: $id) { active } }`, admins.get(owner), { id })).errors).toBeUndefined();
-      }
-      if (state === 'none') continue;
-      const hour = 3_600_000;
-      for (const grantee of AGENCIES.filter((agency) => agency !== owner)) {
-        const input = {
-          grantee: grantee.toUpperCase(),
-          areaCode: state === 'active for another area' ? '68' : '80',
-          ...(state === 'expired'
-            ? { validFrom: new Date(Date.now() - 2 * hour).toISOString(), validUntil: new Date(Date.now() - hour).toISOString() }
-            : { validUntil: new Date(Date.now() + hour).toISOString() }),
-        };
-        const granted = await ask(`mutation ($input: AccessGrantInput!) { grant${P}Access(input: $input) { id active } }`, admins.get(owner), { input });
-        expect(granted.errors).toBeUndefined();
-        const grant = (granted.data as Record<string, { id: string; active: boolean }>)[`grant${P}Access`]!;
-        expect(grant.active).toBe(state.startsWith('active') || state === 'revoked');
-        if (state === 'revoked') {
-          expect((await ask(`mutation ($id: ID!) { revoke${P}AccessGrant(id: $id) { active } }`, admins.get(owner), { id: grant.id })).errors).toBeUndefined();
-        }
-      }
-    }
-  }
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'antq-access-'));
@@ -137,7 +139,7 @@ describe('access matrix: agency × role × classification × grant', () => {
   });
 
   describe.each(GRANT_STATES)('grants: %s', (state) => {
-    beforeAll(() => setGrants(state), 60_000);
+    beforeAll(() => setGrants(ask, admins, state), 60_000);
 
     const rows = CALLERS.flatMap((caller) =>
       AGENCIES.flatMap((owner) => (['public', 'shared', 'restricted'] as const).map((classification) => ({ caller, owner, classification }))),

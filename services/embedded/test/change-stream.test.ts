@@ -30,75 +30,7 @@ describe('the change stream', () => {
   const clients: Client[] = [];
   const tokens: Record<string, string> = {};
 
-  const ask = async <T = Record<string, unknown>>(query: string, token: string, variables?: Record<string, unknown>) => {
-    const response = await postGraphQL<T>(graph.gateway.url, { query, ...(variables ? { variables } : {}) }, { headers: { authorization: `Bearer ${token}` } });
-    expect(response.errors).toBeUndefined();
-    return response.data!;
-  };
-
-  const createPoliceModel = async (areaCode = '28177') =>
-    (
-      await ask<{ createPoliceModel: { id: string } }>('mutation ($input: SecurityModelInput!) { createPoliceModel(input: $input) { id } }', tokens.policeEditor!, {
-        input: { kind: 'security_camera', status: 'ACTIVE', areaCode, name: `Camera ${randomUUID()}` },
-      })
-    ).createPoliceModel.id;
-
-  const createFrontModel = async () =>
-    (
-      await ask<{ createFrontModel: { id: string } }>('mutation ($input: SecurityModelInput!) { createFrontModel(input: $input) { id } }', tokens.frontEditor!, {
-        input: { kind: 'security_camera', status: 'ACTIVE', areaCode: '28177', name: `Front camera ${randomUUID()}`, organisation: 'FATHERLAND_FRONT' },
-      })
-    ).createFrontModel.id;
-
-  const designateComplexArea = async () =>
-    (
-      await ask<{ designateComplexArea: { id: string } }>('mutation ($input: ComplexAreaDesignationInput!) { designateComplexArea(input: $input) { id } }', tokens.policeEditor!, {
-        input: { areaCode: '28177', list: 'ANTT', problemTypes: ['other'], year: 2031, note: `test ${randomUUID()}` },
-      })
-    ).designateComplexArea.id;
-
-  /** A graphql-ws subscription to `changes`, its events as a queue. */
-  function subscribe(token: string | undefined, variables: Record<string, unknown> = {}) {
-    const client = createClient({
-      url: graph.gateway.url.replace(/^http/, 'ws'),
-      webSocketImpl: WebSocket,
-      connectionParams: token ? { authorization: `Bearer ${token}` } : {},
-      retryAttempts: 0,
-    });
-    clients.push(client);
-    const events: StreamEvent[] = [];
-    const errors: unknown[] = [];
-    const dispose = client.subscribe<{ changes: StreamEvent }>(
-      { query: CHANGES, variables },
-      {
-        next: (result) => {
-          if (result.errors) errors.push(...result.errors);
-          if (result.data) events.push(result.data.changes);
-        },
-        error: (error) => errors.push(error),
-        complete: () => undefined,
-      },
-    );
-    return { events, errors, close: () => (dispose(), client.dispose()) };
-  }
-
-  async function until(check: () => boolean, what: string, ms = 15_000) {
-    const deadline = Date.now() + ms;
-    while (!check()) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-
-  /** Writes until the subscription is live (a subscription without a cursor starts from "now"). */
-  async function whenLive(subscription: { events: StreamEvent[] }) {
-    const deadline = Date.now() + 15_000;
-    while (subscription.events.length === 0) {
-      if (Date.now() > deadline) throw new Error('the subscription never went live');
-      await createPoliceModel();
-      await new Promise((resolve) => setTimeout(resolve, 300));
-    }
-  }
+  const { createPoliceModel, createFrontModel, subscribe, until, whenLive } = streamHelpers({ graph: () => graph, clients, tokens });
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'antq-stream-'));
@@ -170,17 +102,109 @@ describe('the change stream', () => {
     everything.close();
   });
 
+  itGuardsTheStreamAndServesSSE({ graph: () => graph, clients, tokens });
+});
+
+interface StreamContext {
+  graph: () => EmbeddedGraph;
+  clients: Client[];
+  tokens: Record<string, string>;
+}
+
+/** The helpers the change-stream tests share; the graph is read when they run, as beforeAll starts it. */
+function streamHelpers(ctx: StreamContext) {
+  const ask = async <T = Record<string, unknown>>(query: string, token: string, variables?: Record<string, unknown>) => {
+    const response = await postGraphQL<T>(ctx.graph().gateway.url, { query, ...(variables ? { variables } : {}) }, { headers: { authorization: `Bearer ${token}` } });
+    expect(response.errors).toBeUndefined();
+    return response.data!;
+  };
+
+  const createPoliceModel = async (areaCode = '28177') =>
+    (
+      await ask<{ createPoliceModel: { id: string } }>('mutation ($input: SecurityModelInput!) { createPoliceModel(input: $input) { id } }', ctx.tokens.policeEditor!, {
+        input: { kind: 'security_camera', status: 'ACTIVE', areaCode, name: `Camera ${randomUUID()}` },
+      })
+    ).createPoliceModel.id;
+
+  const createFrontModel = async () =>
+    (
+      await ask<{ createFrontModel: { id: string } }>('mutation ($input: SecurityModelInput!) { createFrontModel(input: $input) { id } }', ctx.tokens.frontEditor!, {
+        input: { kind: 'security_camera', status: 'ACTIVE', areaCode: '28177', name: `Front camera ${randomUUID()}`, organisation: 'FATHERLAND_FRONT' },
+      })
+    ).createFrontModel.id;
+
+  const designateComplexArea = async () =>
+    (
+      await ask<{ designateComplexArea: { id: string } }>(
+        'mutation ($input: ComplexAreaDesignationInput!) { designateComplexArea(input: $input) { id } }',
+        ctx.tokens.policeEditor!,
+        {
+          input: { areaCode: '28177', list: 'ANTT', problemTypes: ['other'], year: 2031, note: `test ${randomUUID()}` },
+        },
+      )
+    ).designateComplexArea.id;
+
+  /** A graphql-ws subscription to `changes`, its events as a queue. */
+  function subscribe(token: string | undefined, variables: Record<string, unknown> = {}) {
+    const client = createClient({
+      url: ctx.graph().gateway.url.replace(/^http/, 'ws'),
+      webSocketImpl: WebSocket,
+      connectionParams: token ? { authorization: `Bearer ${token}` } : {},
+      retryAttempts: 0,
+    });
+    ctx.clients.push(client);
+    const events: StreamEvent[] = [];
+    const errors: unknown[] = [];
+    const dispose = client.subscribe<{ changes: StreamEvent }>(
+      { query: CHANGES, variables },
+      {
+        next: (result) => {
+          if (result.errors) errors.push(...result.errors);
+          if (result.data) events.push(result.data.changes);
+        },
+        error: (error) => errors.push(error),
+        complete: () => undefined,
+      },
+    );
+    return { events, errors, close: () => (dispose(), client.dispose()) };
+  }
+
+  async function until(check: () => boolean, what: string, ms = 15_000) {
+    const deadline = Date.now() + ms;
+    while (!check()) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  /** Writes until the subscription is live (a subscription without a cursor starts from "now"). */
+  async function whenLive(subscription: { events: StreamEvent[] }) {
+    const deadline = Date.now() + 15_000;
+    while (subscription.events.length === 0) {
+      if (Date.now() > deadline) throw new Error('the subscription never went live');
+      await createPoliceModel();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    }
+  }
+
+  return { ask, createPoliceModel, createFrontModel, designateComplexArea, subscribe, until, whenLive };
+}
+
+/** Clearance, refusals and SSE: the stream as those who may not read everything see it. */
+function itGuardsTheStreamAndServesSSE(ctx: StreamContext): void {
+  const { createPoliceModel, designateComplexArea, subscribe, until, whenLive } = streamHelpers(ctx);
+
   it('shows a subscriber only changes it may read: restricted and shared records stay with those cleared', async () => {
-    const start = subscribe(tokens.policeRestricted);
+    const start = subscribe(ctx.tokens.policeRestricted);
     await whenLive(start);
     const cursor = start.events.at(-1)!.cursor;
     start.close();
     const designation = await designateComplexArea();
     const marker = await createPoliceModel();
 
-    const owner = subscribe(tokens.policeRestricted, { after: cursor });
-    const otherAgency = subscribe(tokens.frontShared, { after: cursor });
-    const publicOnly = subscribe(tokens.youthPublic, { after: cursor });
+    const owner = subscribe(ctx.tokens.policeRestricted, { after: cursor });
+    const otherAgency = subscribe(ctx.tokens.frontShared, { after: cursor });
+    const publicOnly = subscribe(ctx.tokens.youthPublic, { after: cursor });
     for (const subscription of [owner, otherAgency, publicOnly]) await until(() => subscription.events.some((event) => event.recordId === marker), 'the public marker');
     expect(owner.events.map((event) => event.recordId)).toContain(designation);
     expect(otherAgency.events.map((event) => event.recordId)).not.toContain(designation);
@@ -192,21 +216,21 @@ describe('the change stream', () => {
     const anonymous = subscribe(undefined);
     await until(() => anonymous.errors.length > 0, 'the refusal');
     expect(JSON.stringify(anonymous.errors)).toContain('UNAUTHENTICATED');
-    const bad = subscribe(tokens.frontShared, { after: 'not-a-cursor' });
+    const bad = subscribe(ctx.tokens.frontShared, { after: 'not-a-cursor' });
     await until(() => bad.errors.length > 0, 'the refusal');
     expect(JSON.stringify(bad.errors)).toContain('BAD_USER_INPUT');
   });
 
   it('serves the same stream over SSE', async () => {
     const abort = new AbortController();
-    const start = subscribe(tokens.frontShared);
+    const start = subscribe(ctx.tokens.frontShared);
     await whenLive(start);
     const cursor = start.events.at(-1)!.cursor;
     start.close();
     const id = await createPoliceModel();
-    const response = await fetch(graph.gateway.url, {
+    const response = await fetch(ctx.graph().gateway.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${tokens.frontShared}` },
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${ctx.tokens.frontShared}` },
       body: JSON.stringify({ query: CHANGES, variables: { after: cursor } }),
       signal: abort.signal,
     });
@@ -221,4 +245,4 @@ describe('the change stream', () => {
     abort.abort();
     expect(text).toContain(id);
   });
-});
+}

@@ -93,17 +93,22 @@ describe('the graph through the gateway', () => {
     expect((await stat(join(dataDir, 'audit.key'))).mode & 0o777).toBe(0o600);
   });
 
+  itRefusesHostileInputAndSurvivesOutages({ ask, graph: () => graph, analyst: () => analyst });
+});
+
+// Forged tokens, hostile input, direct calls and a subgraph down; the graph and token are read when the tests run.
+function itRefusesHostileInputAndSurvivesOutages(ctx: GraphContext): void {
   it('refuses forged, expired and wrong-audience tokens with UNAUTHENTICATED', async () => {
     const { privateKey } = await generateKeyPair('ES256');
     const forged = await new SignJWT({ agency: 'police', roles: ['editor'] })
       .setProtectedHeader({ alg: 'ES256' })
-      .setIssuer(graph.issuer.issuer)
-      .setAudience(graph.issuer.audience)
+      .setIssuer(ctx.graph().issuer.issuer)
+      .setAudience(ctx.graph().issuer.audience)
       .setExpirationTime('1h')
       .sign(privateKey);
-    const expired = await graph.issuer.mint({ agency: 'police', roles: ['analyst'], expiresIn: '-1m' });
+    const expired = await ctx.graph().issuer.mint({ agency: 'police', roles: ['analyst'], expiresIn: '-1m' });
     for (const token of [forged, expired, 'not-a-jwt']) {
-      const response = await ask('{ area(code: "28159") { name } }', token);
+      const response = await ctx.ask('{ area(code: "28159") { name } }', token);
       expect(response.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
       expect(response.data ?? null).toBeNull();
     }
@@ -118,39 +123,45 @@ describe('the graph through the gateway', () => {
       ['an unknown area code', '{ area(code: "99999") { name } }', 'UNKNOWN_AREA'],
       ['a malformed area code', '{ area(code: "79x") { name } }', 'BAD_USER_INPUT'],
     ])('%s', async (_name, query, code) => {
-      const response = await ask(query, analyst);
+      const response = await ctx.ask(query, ctx.analyst());
       expect(response.errors?.[0]?.extensions?.code).toBe(code);
-      expect((await ask('{ __typename }')).data).toEqual({ __typename: 'Query' });
+      expect((await ctx.ask('{ __typename }')).data).toEqual({ __typename: 'Query' });
     });
 
     it('wrong variable types', async () => {
-      const response = await ask('query ($code: ID!) { area(code: $code) { name } }', analyst, { code: { nested: true } });
+      const response = await ctx.ask('query ($code: ID!) { area(code: $code) { name } }', ctx.analyst(), { code: { nested: true } });
       expect(response.errors?.[0]?.extensions?.code).toMatch(/BAD_USER_INPUT|GRAPHQL_VALIDATION_FAILED/);
     });
 
     it('a huge string and a malformed JSON body', async () => {
-      const huge = await ask(`{ areas(search: "${'x'.repeat(400_000)}") { code } }`, analyst);
+      const huge = await ctx.ask(`{ areas(search: "${'x'.repeat(400_000)}") { code } }`, ctx.analyst());
       expect(huge.errors?.[0]?.extensions?.code).toBe('PAYLOAD_TOO_LARGE');
-      const malformed = await fetch(graph.gateway.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query": "{ __typename }"' });
+      const malformed = await fetch(ctx.graph().gateway.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query": "{ __typename }"' });
       const body = (await malformed.json()) as { errors: { extensions: { code: string } }[] };
       expect(body.errors[0]!.extensions.code).toBe('BAD_USER_INPUT');
-      expect((await ask('{ __typename }')).data).toEqual({ __typename: 'Query' });
+      expect((await ctx.ask('{ __typename }')).data).toEqual({ __typename: 'Query' });
     });
   });
 
   it('a direct call to a subgraph, past the gateway, is refused', async () => {
-    const response = await postGraphQL(graph.subgraphs.police.url, '{ area(code: "28159") { name } }');
+    const response = await postGraphQL(ctx.graph().subgraphs.police.url, '{ area(code: "28159") { name } }');
     expect(response.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
 
   it('a subgraph that is down costs only its own fields, with an error naming the agency', async () => {
-    await graph.subgraphs.youth.close();
-    const response = await ask<{ area: { name: string; police: { agency: string }; youth: unknown } }>(
+    await ctx.graph().subgraphs.youth.close();
+    const response = await ctx.ask<{ area: { name: string; police: { agency: string }; youth: unknown } }>(
       '{ area(code: "28159") { name police { agency } youth { agency } } }',
-      analyst,
+      ctx.analyst(),
     );
     expect(response.data?.area.name).toBe('Cần Giuộc');
     expect(response.data?.area.police.agency).toBe('POLICE');
     expect(response.errors?.some((error) => error.extensions?.agency === 'youth')).toBe(true);
   });
-});
+}
+
+interface GraphContext {
+  ask: <T = Record<string, unknown>>(query: string, token?: string, variables?: Record<string, unknown>) => Promise<GraphQLResponse<T>>;
+  graph: () => EmbeddedGraph;
+  analyst: () => string;
+}

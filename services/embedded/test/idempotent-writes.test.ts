@@ -161,53 +161,126 @@ describe('idempotent writes through the gateway (PGlite)', () => {
     }
   });
 
-  it('refuses the same key with another input with CONFLICT and writes nothing', async () => {
-    const key = randomUUID();
-    const first = await create(modelInput(), key);
-    expect(first.errors).toBeUndefined();
-    const before = await countRows(graph.police);
-    const other = modelInput();
-    const refused = await create(other, key);
-    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', idempotencyKey: key });
-    expect(refused.errors?.[0]?.message).toMatch(/was used for a different request.*new key per write/);
-    expect(await countRows(graph.police)).toEqual(before);
-    expect(await idsNamed(other.name)).toEqual([]);
-    // Another field with the same key is another request too.
-    const force = await send(gateway, {
-      query: 'mutation ($input: VolunteerForceInput!) { createPoliceForce(input: $input) { id } }',
-      variables: { input: { kind: 'grassroots_security_team', name: `Team ${randomUUID()}`, areaCode: '28177', units: 1 } },
-      token: editor,
-      key,
-    });
-    expect(force.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT' });
-    expect(await countRows(graph.police)).toEqual(before);
+  const ctx: WritesContext = { state: () => ({ registry, graph, gateway, editor, admin }), create, idsNamed };
+  itRefusesReusedKeysAndKeepsCallersApart(ctx);
+
+  itMakesEveryPoliceWriteOncePerKey(ctx);
+
+  itChecksKeysAndCarriesThemOverWebSockets(ctx);
+});
+
+describe('idempotent writes on PostgreSQL', () => {
+  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let graph: Awaited<ReturnType<typeof startPolice>>;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    graph = await startPolice({ registry: await loadAreaRegistry(), storage: { kind: 'postgres', url: database.url } });
+  }, 60_000);
+
+  afterAll(async () => {
+    await graph?.close();
+    await database?.drop();
   });
 
-  it('stores one record for concurrent requests with one key, and answers each with it', async () => {
+  it('lets one of several concurrent requests with one key write, and answers all with its record', async () => {
+    const gateway = await graph.gatewayTo(graph.police.url);
+    const editor = await graph.issuer.mint({ agency: 'police', jurisdiction: '80', roles: ['editor'], subject: `editor-${randomUUID()}` });
     const key = randomUUID();
     const input = modelInput();
     const before = await countRows(graph.police);
-    const answers = await Promise.all(Array.from({ length: 4 }, () => create(input, key)));
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, () => send<{ createPoliceModel: { id: string } }>(gateway, { query: CREATE_MODEL, variables: { input }, token: editor, key })),
+    );
     for (const answer of answers) expect(answer.errors).toBeUndefined();
-    const ids = new Set(answers.map((answer) => answer.data!.createPoliceModel.id));
-    expect(ids.size).toBe(1);
-    expect(await idsNamed(input.name)).toEqual([...ids]);
+    expect(new Set(answers.map((answer) => answer.data!.createPoliceModel.id)).size).toBe(1);
     expect(await countRows(graph.police)).toEqual({ models: before.models + 1, changes: before.changes + 1 });
   });
+});
 
-  it("keeps one caller's key apart from another's", async () => {
-    const other = await graph.issuer.mint({ agency: 'police', jurisdiction: '80', roles: ['editor'], subject: `editor-${randomUUID()}` });
+// The key's format and lifetime, and keys over graphql-ws; state is read when the tests run.
+function itChecksKeysAndCarriesThemOverWebSockets(ctx: WritesContext): void {
+  it('checks the key: printable ASCII, 1–255 characters, one write per key', async () => {
+    const { graph, gateway, editor } = ctx.state();
+    const { create } = ctx;
+    const before = await countRows(graph.police);
+    for (const key of ['x'.repeat(256), '', 'tab\there']) {
+      const refused = await create(modelInput(), key);
+      expect(refused.errors?.[0]?.extensions, JSON.stringify(key)).toMatchObject({ code: 'BAD_USER_INPUT' });
+    }
+    const two = await send(gateway, {
+      query: 'mutation ($a: SecurityModelInput!, $b: SecurityModelInput!) { a: createPoliceModel(input: $a) { id } b: createPoliceModel(input: $b) { id } }',
+      variables: { a: modelInput(), b: modelInput() },
+      token: editor,
+      key: randomUUID(),
+    });
+    expect(two.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
+    expect(two.errors?.[0]?.message).toMatch(/exactly one field/);
+    expect(await countRows(graph.police)).toEqual(before);
+    // The draft's Structured Field form ("…") is the same key as the bare one.
     const key = randomUUID();
     const input = modelInput();
-    const mine = (await create(input, key)).data!.createPoliceModel.id;
-    const theirs = (await create(input, key, other)).data!.createPoliceModel.id;
-    expect(theirs).not.toBe(mine);
-    expect((await create(input, key)).data!.createPoliceModel.id).toBe(mine);
-    expect((await create(input, key, other)).data!.createPoliceModel.id).toBe(theirs);
-    expect(await idsNamed(input.name)).toHaveLength(2);
+    const quoted = (await create(input, `"${key}"`)).data!.createPoliceModel.id;
+    expect((await create(input, key)).data!.createPoliceModel.id).toBe(quoted);
   });
 
+  it('forgets a key after 24 hours', async () => {
+    const { graph } = ctx.state();
+    const { create } = ctx;
+    const key = randomUUID();
+    const input = modelInput();
+    const first = (await create(input, key)).data!.createPoliceModel.id;
+    await graph.police.storage.query("UPDATE idempotent_writes SET created_at = now() - interval '25 hours' WHERE idempotency_key = $1", [key]);
+    const second = (await create(input, key)).data!.createPoliceModel.id;
+    expect(second).not.toBe(first);
+    const claims = await graph.police.storage.query<{ record_id: string }>('SELECT record_id FROM idempotent_writes WHERE idempotency_key = $1', [key]);
+    expect(claims).toEqual([{ record_id: second }]);
+  });
+
+  it('takes the key from the operation extensions over graphql-ws, not from the upgrade request', async () => {
+    const { gateway, editor } = ctx.state();
+    const { idsNamed } = ctx;
+    // A header on the upgrade would hold for every operation of the socket: it is not a key.
+    const upgradeKey = randomUUID();
+    class WebSocketWithHeader extends WebSocket {
+      constructor(url: string, protocols?: string | string[]) {
+        super(url, protocols, { headers: { 'idempotency-key': upgradeKey } });
+      }
+    }
+    const client = createClient({
+      url: gateway.url.replace(/^http/, 'ws'),
+      webSocketImpl: WebSocketWithHeader,
+      connectionParams: { authorization: `Bearer ${editor}` },
+      retryAttempts: 0,
+    });
+    try {
+      const key = randomUUID();
+      const input = modelInput();
+      const run = async (extensions: Record<string, unknown>, write = input) => {
+        for await (const result of client.iterate<{ createPoliceModel: { id: string } }>({ query: CREATE_MODEL, variables: { input: write }, extensions })) {
+          expect(result.errors).toBeUndefined();
+          return result.data!.createPoliceModel.id;
+        }
+        throw new Error('no result');
+      };
+      const first = await run({ idempotencyKey: key });
+      expect(await run({ idempotencyKey: key })).toBe(first);
+      expect(await idsNamed(input.name)).toEqual([first]);
+      const other = modelInput();
+      await run({}, other);
+      await run({}, other);
+      expect(await idsNamed(other.name)).toHaveLength(2);
+    } finally {
+      await client.dispose();
+    }
+  });
+}
+
+// Every kind of police write, once per key.
+function itMakesEveryPoliceWriteOncePerKey(ctx: WritesContext): void {
   it('makes every kind of police write, designations and grants included, once per key', async () => {
+    const { graph, gateway, editor, admin } = ctx.state();
+    const { create } = ctx;
     const model = (await create(modelInput())).data!.createPoliceModel.id;
     const period = `${2040 + Math.floor(Math.random() * 50)}-${String(1 + Math.floor(Math.random() * 12)).padStart(2, '0')}`;
     const observation = await send<{ reportPoliceObservation: { id: string } }>(gateway, {
@@ -265,102 +338,66 @@ describe('idempotent writes through the gateway (PGlite)', () => {
       expect((await countRows(graph.police)).changes, write.query).toBe(before.changes + 1);
     }
   });
+}
 
-  it('checks the key: printable ASCII, 1–255 characters, one write per key', async () => {
+// Conflicting, concurrent and other callers' keys.
+function itRefusesReusedKeysAndKeepsCallersApart(ctx: WritesContext): void {
+  it('refuses the same key with another input with CONFLICT and writes nothing', async () => {
+    const { graph, gateway, editor } = ctx.state();
+    const { create, idsNamed } = ctx;
+    const key = randomUUID();
+    const first = await create(modelInput(), key);
+    expect(first.errors).toBeUndefined();
     const before = await countRows(graph.police);
-    for (const key of ['x'.repeat(256), '', 'tab\there']) {
-      const refused = await create(modelInput(), key);
-      expect(refused.errors?.[0]?.extensions, JSON.stringify(key)).toMatchObject({ code: 'BAD_USER_INPUT' });
-    }
-    const two = await send(gateway, {
-      query: 'mutation ($a: SecurityModelInput!, $b: SecurityModelInput!) { a: createPoliceModel(input: $a) { id } b: createPoliceModel(input: $b) { id } }',
-      variables: { a: modelInput(), b: modelInput() },
-      token: editor,
-      key: randomUUID(),
-    });
-    expect(two.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
-    expect(two.errors?.[0]?.message).toMatch(/exactly one field/);
+    const other = modelInput();
+    const refused = await create(other, key);
+    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', idempotencyKey: key });
+    expect(refused.errors?.[0]?.message).toMatch(/was used for a different request.*new key per write/);
     expect(await countRows(graph.police)).toEqual(before);
-    // The draft's Structured Field form ("…") is the same key as the bare one.
-    const key = randomUUID();
-    const input = modelInput();
-    const quoted = (await create(input, `"${key}"`)).data!.createPoliceModel.id;
-    expect((await create(input, key)).data!.createPoliceModel.id).toBe(quoted);
-  });
-
-  it('forgets a key after 24 hours', async () => {
-    const key = randomUUID();
-    const input = modelInput();
-    const first = (await create(input, key)).data!.createPoliceModel.id;
-    await graph.police.storage.query("UPDATE idempotent_writes SET created_at = now() - interval '25 hours' WHERE idempotency_key = $1", [key]);
-    const second = (await create(input, key)).data!.createPoliceModel.id;
-    expect(second).not.toBe(first);
-    const claims = await graph.police.storage.query<{ record_id: string }>('SELECT record_id FROM idempotent_writes WHERE idempotency_key = $1', [key]);
-    expect(claims).toEqual([{ record_id: second }]);
-  });
-
-  it('takes the key from the operation extensions over graphql-ws, not from the upgrade request', async () => {
-    // A header on the upgrade would hold for every operation of the socket: it is not a key.
-    const upgradeKey = randomUUID();
-    class WebSocketWithHeader extends WebSocket {
-      constructor(url: string, protocols?: string | string[]) {
-        super(url, protocols, { headers: { 'idempotency-key': upgradeKey } });
-      }
-    }
-    const client = createClient({
-      url: gateway.url.replace(/^http/, 'ws'),
-      webSocketImpl: WebSocketWithHeader,
-      connectionParams: { authorization: `Bearer ${editor}` },
-      retryAttempts: 0,
+    expect(await idsNamed(other.name)).toEqual([]);
+    // Another field with the same key is another request too.
+    const force = await send(gateway, {
+      query: 'mutation ($input: VolunteerForceInput!) { createPoliceForce(input: $input) { id } }',
+      variables: { input: { kind: 'grassroots_security_team', name: `Team ${randomUUID()}`, areaCode: '28177', units: 1 } },
+      token: editor,
+      key,
     });
-    try {
-      const key = randomUUID();
-      const input = modelInput();
-      const run = async (extensions: Record<string, unknown>, write = input) => {
-        for await (const result of client.iterate<{ createPoliceModel: { id: string } }>({ query: CREATE_MODEL, variables: { input: write }, extensions })) {
-          expect(result.errors).toBeUndefined();
-          return result.data!.createPoliceModel.id;
-        }
-        throw new Error('no result');
-      };
-      const first = await run({ idempotencyKey: key });
-      expect(await run({ idempotencyKey: key })).toBe(first);
-      expect(await idsNamed(input.name)).toEqual([first]);
-      const other = modelInput();
-      await run({}, other);
-      await run({}, other);
-      expect(await idsNamed(other.name)).toHaveLength(2);
-    } finally {
-      await client.dispose();
-    }
-  });
-});
-
-describe('idempotent writes on PostgreSQL', () => {
-  let database: Awaited<ReturnType<typeof createTestDatabase>>;
-  let graph: Awaited<ReturnType<typeof startPolice>>;
-
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    graph = await startPolice({ registry: await loadAreaRegistry(), storage: { kind: 'postgres', url: database.url } });
-  }, 60_000);
-
-  afterAll(async () => {
-    await graph?.close();
-    await database?.drop();
+    expect(force.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT' });
+    expect(await countRows(graph.police)).toEqual(before);
   });
 
-  it('lets one of several concurrent requests with one key write, and answers all with its record', async () => {
-    const gateway = await graph.gatewayTo(graph.police.url);
-    const editor = await graph.issuer.mint({ agency: 'police', jurisdiction: '80', roles: ['editor'], subject: `editor-${randomUUID()}` });
+  it('stores one record for concurrent requests with one key, and answers each with it', async () => {
+    const { graph } = ctx.state();
+    const { create, idsNamed } = ctx;
     const key = randomUUID();
     const input = modelInput();
     const before = await countRows(graph.police);
-    const answers = await Promise.all(
-      Array.from({ length: 6 }, () => send<{ createPoliceModel: { id: string } }>(gateway, { query: CREATE_MODEL, variables: { input }, token: editor, key })),
-    );
+    const answers = await Promise.all(Array.from({ length: 4 }, () => create(input, key)));
     for (const answer of answers) expect(answer.errors).toBeUndefined();
-    expect(new Set(answers.map((answer) => answer.data!.createPoliceModel.id)).size).toBe(1);
+    const ids = new Set(answers.map((answer) => answer.data!.createPoliceModel.id));
+    expect(ids.size).toBe(1);
+    expect(await idsNamed(input.name)).toEqual([...ids]);
     expect(await countRows(graph.police)).toEqual({ models: before.models + 1, changes: before.changes + 1 });
   });
-});
+
+  it("keeps one caller's key apart from another's", async () => {
+    const { graph } = ctx.state();
+    const { create, idsNamed } = ctx;
+    const other = await graph.issuer.mint({ agency: 'police', jurisdiction: '80', roles: ['editor'], subject: `editor-${randomUUID()}` });
+    const key = randomUUID();
+    const input = modelInput();
+    const mine = (await create(input, key)).data!.createPoliceModel.id;
+    const theirs = (await create(input, key, other)).data!.createPoliceModel.id;
+    expect(theirs).not.toBe(mine);
+    expect((await create(input, key)).data!.createPoliceModel.id).toBe(mine);
+    expect((await create(input, key, other)).data!.createPoliceModel.id).toBe(theirs);
+    expect(await idsNamed(input.name)).toHaveLength(2);
+  });
+}
+
+/** What the PGlite tests share, set by beforeAll: read it inside the tests. */
+interface WritesContext {
+  state: () => { registry: AreaRegistry; graph: Awaited<ReturnType<typeof startPolice>>; gateway: Gateway; editor: string; admin: string };
+  create: (input: Record<string, unknown>, key?: string, token?: string, through?: Gateway) => Promise<GraphQLResponse<{ createPoliceModel: { id: string; name: string } }>>;
+  idsNamed: (name: string) => Promise<string[]>;
+}

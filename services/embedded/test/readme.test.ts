@@ -87,82 +87,7 @@ describe('every example of the README runs as written against npm start', () => 
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  async function tokenFor(block: Block): Promise<string | undefined> {
-    const as = /^#\s*as:\s*(.+)$/m.exec(block.text)?.[1]?.trim();
-    if (!as) throw new Error(`README line ${block.line}: say who runs this block with a first line "# as: <agency> <role>" (or "# as: anyone").`);
-    if (as === 'anyone') return undefined;
-    const [agency, role] = as.split(/\s+/);
-    const printed = DEVELOPMENT_TOKENS.find(({ claims }) => claims.agency === agency && claims.roles?.includes(role!));
-    if (!printed) throw new Error(`README line ${block.line}: "# as: ${as}" is not a caller npm start prints a token for.`);
-    return graph.issuer.mint(printed.claims);
-  }
-
-  async function post(block: Block): Promise<{ data?: Record<string, unknown>; errors?: unknown[] }> {
-    const token = await tokenFor(block);
-    const response = await fetch(graph.gateway.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: JSON.stringify({ query: fillPlaceholders(block.text, state) }),
-    });
-    const body = (await response.json()) as { data?: Record<string, unknown>; errors?: unknown[] };
-    expect(body.errors, `README line ${block.line}`).toBeUndefined();
-    expect(response.status).toBe(200);
-    return body;
-  }
-
-  /** Years no block has reported a figure for: the same figure reported twice is a CONFLICT. */
-  let freshYear = 2040;
-
-  /**
-   * Follows a subscription over SSE until its first event, while the README's report-a-figure
-   * block runs again — for a year not reported yet, so that it is a new figure each time.
-   */
-  async function subscribe(block: Block): Promise<{ cursor: string; seq: number }> {
-    const token = await tokenFor(block);
-    const abort = new AbortController();
-    const timer = setTimeout(() => abort.abort(), 90_000);
-    try {
-      const response = await fetch(graph.gateway.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'text/event-stream', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-        body: JSON.stringify({ query: fillPlaceholders(block.text, state) }),
-        signal: abort.signal,
-      });
-      expect(response.headers.get('content-type')).toContain('text/event-stream');
-      const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
-      const trigger = walked.find((candidate) => candidate.text.includes('reportPoliceObservation'));
-      if (!trigger) throw new Error('The README has no report-a-figure block to feed the subscription examples.');
-      let buffer = '';
-      // The answer's headers can come before the stream has subscribed upstream: a change made in
-      // between is before "now". So the figure is reported again while no event has come.
-      // The read still pending when the test aborts the request rejects: that is expected.
-      const read = () => {
-        const next = reader.read();
-        next.catch(() => undefined);
-        return next;
-      };
-      let pending = read();
-      for (let attempt = 0; attempt < 10; attempt += 1) {
-        await post({ ...trigger, text: trigger.text.replace(/period: "\d{4}"/, `period: "${(freshYear += 1)}"`) });
-        for (;;) {
-          const chunk = await Promise.race([pending, new Promise<'again'>((resolve) => setTimeout(resolve, 5_000, 'again'))]);
-          if (chunk === 'again') break;
-          if (chunk.done) throw new Error(`README line ${block.line}: the stream ended without an event.`);
-          pending = read();
-          buffer += chunk.value;
-          const data = /^data: (.+)$/m.exec(buffer)?.[1];
-          if (!data) continue;
-          const payload = JSON.parse(data) as { data?: { changes: { cursor: string; seq: number } }; errors?: unknown[] };
-          expect(payload.errors, `README line ${block.line}`).toBeUndefined();
-          return payload.data!.changes;
-        }
-      }
-      throw new Error(`README line ${block.line}: no event after reporting a figure ten times.`);
-    } finally {
-      clearTimeout(timer);
-      abort.abort();
-    }
-  }
+  const { post, subscribe } = readmeWalker(() => graph, state);
 
   function runShell(block: Block): Promise<{ code: number; stdout: string; stderr: string }> {
     const address = new URL(graph.gateway.url).host;
@@ -216,3 +141,85 @@ describe('every example of the README runs as written against npm start', () => 
     180_000,
   );
 });
+
+/** How the walk posts and subscribes as a README block's caller; the graph is read when a block runs, as beforeAll starts it. */
+function readmeWalker(graph: () => EmbeddedGraph, state: WalkState) {
+  async function tokenFor(block: Block): Promise<string | undefined> {
+    const as = /^#\s*as:\s*(.+)$/m.exec(block.text)?.[1]?.trim();
+    if (!as) throw new Error(`README line ${block.line}: say who runs this block with a first line "# as: <agency> <role>" (or "# as: anyone").`);
+    if (as === 'anyone') return undefined;
+    const [agency, role] = as.split(/\s+/);
+    const printed = DEVELOPMENT_TOKENS.find(({ claims }) => claims.agency === agency && claims.roles?.includes(role!));
+    if (!printed) throw new Error(`README line ${block.line}: "# as: ${as}" is not a caller npm start prints a token for.`);
+    return graph().issuer.mint(printed.claims);
+  }
+
+  async function post(block: Block): Promise<{ data?: Record<string, unknown>; errors?: unknown[] }> {
+    const token = await tokenFor(block);
+    const response = await fetch(graph().gateway.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify({ query: fillPlaceholders(block.text, state) }),
+    });
+    const body = (await response.json()) as { data?: Record<string, unknown>; errors?: unknown[] };
+    expect(body.errors, `README line ${block.line}`).toBeUndefined();
+    expect(response.status).toBe(200);
+    return body;
+  }
+
+  /** Years no block has reported a figure for: the same figure reported twice is a CONFLICT. */
+  let freshYear = 2040;
+
+  /**
+   * Follows a subscription over SSE until its first event, while the README's report-a-figure
+   * block runs again — for a year not reported yet, so that it is a new figure each time.
+   */
+  async function subscribe(block: Block): Promise<{ cursor: string; seq: number }> {
+    const token = await tokenFor(block);
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), 90_000);
+    try {
+      const response = await fetch(graph().gateway.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'text/event-stream', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: JSON.stringify({ query: fillPlaceholders(block.text, state) }),
+        signal: abort.signal,
+      });
+      expect(response.headers.get('content-type')).toContain('text/event-stream');
+      const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+      const trigger = walked.find((candidate) => candidate.text.includes('reportPoliceObservation'));
+      if (!trigger) throw new Error('The README has no report-a-figure block to feed the subscription examples.');
+      let buffer = '';
+      // The answer's headers can come before the stream has subscribed upstream: a change made in
+      // between is before "now". So the figure is reported again while no event has come.
+      // The read still pending when the test aborts the request rejects: that is expected.
+      const read = () => {
+        const next = reader.read();
+        next.catch(() => undefined);
+        return next;
+      };
+      let pending = read();
+      for (let attempt = 0; attempt < 10; attempt += 1) {
+        await post({ ...trigger, text: trigger.text.replace(/period: "\d{4}"/, `period: "${(freshYear += 1)}"`) });
+        for (;;) {
+          const chunk = await Promise.race([pending, new Promise<'again'>((resolve) => setTimeout(resolve, 5_000, 'again'))]);
+          if (chunk === 'again') break;
+          if (chunk.done) throw new Error(`README line ${block.line}: the stream ended without an event.`);
+          pending = read();
+          buffer += chunk.value;
+          const data = /^data: (.+)$/m.exec(buffer)?.[1];
+          if (!data) continue;
+          const payload = JSON.parse(data) as { data?: { changes: { cursor: string; seq: number } }; errors?: unknown[] };
+          expect(payload.errors, `README line ${block.line}`).toBeUndefined();
+          return payload.data!.changes;
+        }
+      }
+      throw new Error(`README line ${block.line}: no event after reporting a figure ten times.`);
+    } finally {
+      clearTimeout(timer);
+      abort.abort();
+    }
+  }
+
+  return { post, subscribe };
+}

@@ -186,133 +186,11 @@ describe('the seed facts through the gateway', () => {
   });
 
   describe('every police designation and residential area of the example dataset, listed under its area', () => {
-    const designationArea = new Map<string, string>(policeDesignations.complexAreaDesignations.map((designation) => [designation.id, designation.areaCode]));
-    type DesignationList = 'complexAreaDesignations' | 'safetyRecognitions' | 'exemplaryCommunePilots' | 'movementRatings';
-    const designations: { list: DesignationList; id: string; year: number; areaCode: string; date: string | undefined; resultOf?: string }[] = [
-      ...policeDesignations.complexAreaDesignations.map((item) => ({
-        list: 'complexAreaDesignations' as const,
-        id: item.id,
-        year: item.year,
-        areaCode: item.areaCode,
-        date: citedDate(item.sources),
-      })),
-      // A transformation result is listed with its designation, under the designation's area.
-      ...policeDesignations.transformationResults.map((item) => ({
-        list: 'complexAreaDesignations' as const,
-        id: item.id,
-        year: item.year,
-        areaCode: designationArea.get(item.designationId)!,
-        date: citedDate(item.sources),
-        resultOf: item.designationId,
-      })),
-      ...(policeDesignations.safetyRecognitions as unknown as readonly { id: string; year: number; areaCode: string; sources?: { date?: string }[] }[]).map((item) => ({
-        list: 'safetyRecognitions' as const,
-        id: item.id,
-        year: item.year,
-        areaCode: item.areaCode,
-        date: citedDate(item.sources),
-      })),
-      ...policeDesignations.exemplaryCommunePilots.map((item) => ({
-        list: 'exemplaryCommunePilots' as const,
-        id: item.id,
-        year: item.year,
-        areaCode: item.areaCode,
-        date: citedDate(item.sources),
-      })),
-      ...policeDesignations.movementRatings.map((item) => ({
-        list: 'movementRatings' as const,
-        id: item.id,
-        year: item.year,
-        areaCode: item.areaCode,
-        date: citedDate(item.sources),
-      })),
-    ];
-    const cases = designations.flatMap((designation) =>
-      placesOf(designation.areaCode, designation.date).map((place) => ({
-        name: `${designation.id} (${designation.resultOf ? 'transformationResult' : designation.list}) ${place.how}`,
-        designation,
-        place,
-      })),
-    );
-
-    it.each(named(cases))('%s', async (_name, { designation, place }) => {
-      const results = designation.list === 'complexAreaDesignations' ? 'results { id year }' : '';
-      const data = await ask<{ area: { police: Record<DesignationList, { id: string; year: number; area: { code: string }; results?: { id: string; year: number }[] }[]> } }>(
-        `query ($code: ID!, $on: Date) { area(code: $code, on: $on) { police { ${designation.list} { id year area { code } ${results} } } } }`,
-        'police',
-        { code: place.code, on: place.on ?? null },
-      );
-      const listed = data.area.police[designation.list];
-      if (designation.resultOf) {
-        const parent = listed.filter((item) => item.id === designation.resultOf);
-        expect(parent).toHaveLength(1);
-        expect(parent[0]!.results).toContainEqual({ id: designation.id, year: designation.year });
-      } else {
-        expect(listed.filter((item) => item.id === designation.id)).toMatchObject([{ id: designation.id, year: designation.year, area: { code: designation.areaCode } }]);
-      }
-    });
-
-    const residentialCases = policeDesignations.residentialAreas.flatMap((input) =>
-      placesOf(input.communeCode, undefined).map((place) => ({ name: `residential area ${toResidentialAreaId(input)} (${input.name}) ${place.how}`, input, place })),
-    );
-
-    it.each(named(residentialCases))('%s', async (_name, { input, place }) => {
-      const data = await ask<{ area: { police: { residentialAreas: { id: string; name: string; localKind: string; commune: { code: string } }[] } } }>(
-        'query ($code: ID!) { area(code: $code) { police { residentialAreas { id name localKind commune { code } } } } }',
-        'police',
-        { code: place.code },
-      );
-      const id = toResidentialAreaId(input);
-      expect(data.area.police.residentialAreas.filter((area) => area.id === id)).toEqual([
-        { id, name: input.name, localKind: input.localKind, commune: { code: input.communeCode } },
-      ]);
-    });
+    designationsAndResidentialAreasAreListed(ask);
   });
 
   describe('a linked record resolves through the gateway to the other record, whichever agency owns it', () => {
-    const byRef = new Map(records.map((entry) => [`${entry.agency}:${entry.recordKind}:${entry.record.id}`, entry]));
-    const refKind = (kind: string): RecordKind => (kind === 'security_model' ? 'model' : 'force');
-    const links = records.flatMap(({ agency, recordKind, record }) =>
-      (record.linkedRecords ?? []).map((ref) => {
-        const target = byRef.get(`${ref.agency}:${refKind(ref.kind)}:${ref.id}`);
-        if (!target) throw new Error(`${record.id} links ${ref.agency} ${ref.kind} ${ref.id}, which no example dataset holds.`);
-        const across = ref.agency === agency ? 'same agency' : `${agency} → ${ref.agency}`;
-        return { name: `${record.id} → ${ref.id} (${across})`, agency, recordKind, record, target };
-      }),
-    );
-
-    it('the example data links records of different agencies', () => {
-      expect(links.some((link) => link.agency !== link.target.agency)).toBe(true);
-    });
-
-    const MEMBERS = AGENCIES.flatMap((agency) => (['model', 'force'] as const).map((kind) => typeName(agency, kind)));
-    const resolvesLink = async (_name: string, { agency, recordKind, record, target }: (typeof links)[number]) => {
-      const field = `${agency}${recordKind === 'model' ? 'Model' : 'Force'}`;
-      const data = await ask<{ record: { id: string; linkedRecords: { __typename: string; id: string; name: string; agency: string; area: { code: string } }[] } | null }>(
-        `query ($id: ID!) { record: ${field}(id: $id) { id linkedRecords { __typename
-          ${MEMBERS.map((member) => `... on ${member} { id name agency area { code } }`).join('\n          ')}
-        } } }`,
-        agency,
-        { id: record.id },
-      );
-      expect(data.record?.id).toBe(record.id);
-      expect(data.record!.linkedRecords.filter((linked) => linked.id === target.record.id)).toEqual([
-        {
-          __typename: typeName(target.agency, target.recordKind),
-          id: target.record.id,
-          name: target.record.name,
-          agency: target.agency.toUpperCase(),
-          area: { code: target.record.areaCode },
-        },
-      ]);
-    };
-
-    // The gateway fetches a record of another agency from that agency's subgraph: the veterans'
-    // landlords → the police's safe boarding houses, the Front's cameras → the police's cameras, …
-    it.each(named(links.filter((link) => link.agency !== link.target.agency)))('%s', resolvesLink);
-
-    // A record of the same agency is resolved inside its own subgraph.
-    it.each(named(links.filter((link) => link.agency === link.target.agency)))('%s', resolvesLink);
+    linkedRecordsResolve(ask);
   });
 });
 
@@ -326,3 +204,138 @@ interface ObservationNode {
   readonly indicator: { readonly code: string };
   readonly area: { readonly code: string };
 }
+
+// Linked records, each asked as the analyst of the agency that links.
+function linkedRecordsResolve(ask: SeedAsk): void {
+  const byRef = new Map(records.map((entry) => [`${entry.agency}:${entry.recordKind}:${entry.record.id}`, entry]));
+  const refKind = (kind: string): RecordKind => (kind === 'security_model' ? 'model' : 'force');
+  const links = records.flatMap(({ agency, recordKind, record }) =>
+    (record.linkedRecords ?? []).map((ref) => {
+      const target = byRef.get(`${ref.agency}:${refKind(ref.kind)}:${ref.id}`);
+      if (!target) throw new Error(`${record.id} links ${ref.agency} ${ref.kind} ${ref.id}, which no example dataset holds.`);
+      const across = ref.agency === agency ? 'same agency' : `${agency} → ${ref.agency}`;
+      return { name: `${record.id} → ${ref.id} (${across})`, agency, recordKind, record, target };
+    }),
+  );
+
+  it('the example data links records of different agencies', () => {
+    expect(links.some((link) => link.agency !== link.target.agency)).toBe(true);
+  });
+
+  const MEMBERS = AGENCIES.flatMap((agency) => (['model', 'force'] as const).map((kind) => typeName(agency, kind)));
+  const resolvesLink = async (_name: string, { agency, recordKind, record, target }: (typeof links)[number]) => {
+    const field = `${agency}${recordKind === 'model' ? 'Model' : 'Force'}`;
+    const data = await ask<{ record: { id: string; linkedRecords: { __typename: string; id: string; name: string; agency: string; area: { code: string } }[] } | null }>(
+      `query ($id: ID!) { record: ${field}(id: $id) { id linkedRecords { __typename
+        ${MEMBERS.map((member) => `... on ${member} { id name agency area { code } }`).join('\n          ')}
+      } } }`,
+      agency,
+      { id: record.id },
+    );
+    expect(data.record?.id).toBe(record.id);
+    expect(data.record!.linkedRecords.filter((linked) => linked.id === target.record.id)).toEqual([
+      {
+        __typename: typeName(target.agency, target.recordKind),
+        id: target.record.id,
+        name: target.record.name,
+        agency: target.agency.toUpperCase(),
+        area: { code: target.record.areaCode },
+      },
+    ]);
+  };
+
+  // The gateway fetches a record of another agency from that agency's subgraph: the veterans'
+  // landlords → the police's safe boarding houses, the Front's cameras → the police's cameras, …
+  it.each(named(links.filter((link) => link.agency !== link.target.agency)))('%s', resolvesLink);
+
+  // A record of the same agency is resolved inside its own subgraph.
+  it.each(named(links.filter((link) => link.agency === link.target.agency)))('%s', resolvesLink);
+}
+
+// Police designations and residential areas of the example dataset.
+function designationsAndResidentialAreasAreListed(ask: SeedAsk): void {
+  const designationArea = new Map<string, string>(policeDesignations.complexAreaDesignations.map((designation) => [designation.id, designation.areaCode]));
+  type DesignationList = 'complexAreaDesignations' | 'safetyRecognitions' | 'exemplaryCommunePilots' | 'movementRatings';
+  const designations: { list: DesignationList; id: string; year: number; areaCode: string; date: string | undefined; resultOf?: string }[] = [
+    ...policeDesignations.complexAreaDesignations.map((item) => ({
+      list: 'complexAreaDesignations' as const,
+      id: item.id,
+      year: item.year,
+      areaCode: item.areaCode,
+      date: citedDate(item.sources),
+    })),
+    // A transformation result is listed with its designation, under the designation's area.
+    ...policeDesignations.transformationResults.map((item) => ({
+      list: 'complexAreaDesignations' as const,
+      id: item.id,
+      year: item.year,
+      areaCode: designationArea.get(item.designationId)!,
+      date: citedDate(item.sources),
+      resultOf: item.designationId,
+    })),
+    ...(policeDesignations.safetyRecognitions as unknown as readonly { id: string; year: number; areaCode: string; sources?: { date?: string }[] }[]).map((item) => ({
+      list: 'safetyRecognitions' as const,
+      id: item.id,
+      year: item.year,
+      areaCode: item.areaCode,
+      date: citedDate(item.sources),
+    })),
+    ...policeDesignations.exemplaryCommunePilots.map((item) => ({
+      list: 'exemplaryCommunePilots' as const,
+      id: item.id,
+      year: item.year,
+      areaCode: item.areaCode,
+      date: citedDate(item.sources),
+    })),
+    ...policeDesignations.movementRatings.map((item) => ({
+      list: 'movementRatings' as const,
+      id: item.id,
+      year: item.year,
+      areaCode: item.areaCode,
+      date: citedDate(item.sources),
+    })),
+  ];
+  const cases = designations.flatMap((designation) =>
+    placesOf(designation.areaCode, designation.date).map((place) => ({
+      name: `${designation.id} (${designation.resultOf ? 'transformationResult' : designation.list}) ${place.how}`,
+      designation,
+      place,
+    })),
+  );
+
+  it.each(named(cases))('%s', async (_name, { designation, place }) => {
+    const results = designation.list === 'complexAreaDesignations' ? 'results { id year }' : '';
+    const data = await ask<{ area: { police: Record<DesignationList, { id: string; year: number; area: { code: string }; results?: { id: string; year: number }[] }[]> } }>(
+      `query ($code: ID!, $on: Date) { area(code: $code, on: $on) { police { ${designation.list} { id year area { code } ${results} } } } }`,
+      'police',
+      { code: place.code, on: place.on ?? null },
+    );
+    const listed = data.area.police[designation.list];
+    if (designation.resultOf) {
+      const parent = listed.filter((item) => item.id === designation.resultOf);
+      expect(parent).toHaveLength(1);
+      expect(parent[0]!.results).toContainEqual({ id: designation.id, year: designation.year });
+    } else {
+      expect(listed.filter((item) => item.id === designation.id)).toMatchObject([{ id: designation.id, year: designation.year, area: { code: designation.areaCode } }]);
+    }
+  });
+
+  const residentialCases = policeDesignations.residentialAreas.flatMap((input) =>
+    placesOf(input.communeCode, undefined).map((place) => ({ name: `residential area ${toResidentialAreaId(input)} (${input.name}) ${place.how}`, input, place })),
+  );
+
+  it.each(named(residentialCases))('%s', async (_name, { input, place }) => {
+    const data = await ask<{ area: { police: { residentialAreas: { id: string; name: string; localKind: string; commune: { code: string } }[] } } }>(
+      'query ($code: ID!) { area(code: $code) { police { residentialAreas { id name localKind commune { code } } } } }',
+      'police',
+      { code: place.code },
+    );
+    const id = toResidentialAreaId(input);
+    expect(data.area.police.residentialAreas.filter((area) => area.id === id)).toEqual([
+      { id, name: input.name, localKind: input.localKind, commune: { code: input.communeCode } },
+    ]);
+  });
+}
+
+/** Asks the gateway as the national analyst of an agency (see the describe above). */
+type SeedAsk = <T>(query: string, agency: Agency, variables: Record<string, unknown>) => Promise<T>;

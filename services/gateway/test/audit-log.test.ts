@@ -10,7 +10,7 @@ import { build } from 'esbuild';
 import { connect } from 'nats';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createStorage, runMigrations, type Storage } from '@antq/subgraph-kit';
-import { createTestDatabase, forEachStorageDriver } from '@antq/testing';
+import { createTestDatabase, forEachStorageDriver, type StorageDriver } from '@antq/testing';
 import {
   ANCHOR_FILE,
   auditKeyFrom,
@@ -118,42 +118,7 @@ async function readAll(storage: Storage, after = 0): Promise<AuditEntry[]> {
 
 forEachStorageDriver((driver) => {
   describe(`the audit log on ${driver.name}`, () => {
-    let storage: Storage;
-    let log: AuditLog;
-    beforeAll(async () => {
-      storage = await driver.open();
-      log = await createAuditLog(storage);
-    });
-    afterAll(async () => {
-      await log.close();
-      await driver.close(storage);
-    });
-
-    it('chains many appends, in batches, into one verifiable sequence', async () => {
-      const stored = await appendMany(log, 1200);
-      expect(stored.map((e) => e.seq)).toEqual(Array.from({ length: 1200 }, (_, i) => i + 1));
-      expect(stored[0]!.prevHash).toBe('0'.repeat(64));
-      expect(stored[1]!.prevHash).toBe(stored[0]!.hash);
-      // Unicode and jsonb key reordering must not change what the hash covers.
-      await log.append(entry(1200, { actor: 'Nguyễn Văn A', records: [{ typename: 'FrontModel', id: 'mô-hình\u0000' }] }));
-      await log.flush();
-      expect(await log.verify()).toMatchObject({ ok: true, entries: 1201, unkeyedEntries: 0 });
-      const page = await log.list({ after: 1199, limit: 10 });
-      expect(page.map((e) => e.seq)).toEqual([1200, 1201]);
-      expect(page[1]).toMatchObject({ actor: 'Nguyễn Văn A', records: [{ typename: 'FrontModel', id: 'mô-hình\uFFFD' }] });
-    });
-
-    it('names the first changed entry when a row is updated', async () => {
-      await storage.query(`UPDATE audit_log SET actor = 'someone-else' WHERE seq = 500`);
-      expect(await log.verify()).toMatchObject({ ok: false, kind: 'rewritten', entries: 499, firstBadSeq: 500, reason: expect.stringMatching(/#500.*changed/) });
-      await storage.query(`UPDATE audit_log SET actor = $1 WHERE seq = 500`, [entry(499).actor]);
-      expect(await log.verify()).toMatchObject({ ok: true, entries: 1201 });
-    });
-
-    it('detects a deleted entry in the middle', async () => {
-      await storage.query('DELETE FROM audit_log WHERE seq = 900');
-      expect(await log.verify()).toMatchObject({ ok: false, kind: 'deleted', entries: 899, firstBadSeq: 900, reason: expect.stringMatching(/#900 is missing/) });
-    });
+    chainedLogTests(driver);
   });
 
   describe(`attacks on a keyed, anchored audit log on ${driver.name}`, () => {
@@ -544,6 +509,51 @@ describe('what the audit plugin reads from the supergraph', async () => {
     ]);
   });
 
+  itLeavesOwnReadsOutAndRecordsMutations(runPlugin, front);
+});
+
+// An unkeyed log: batches chain, and a changed or deleted row is named.
+function chainedLogTests(driver: StorageDriver): void {
+  let storage: Storage;
+  let log: AuditLog;
+  beforeAll(async () => {
+    storage = await driver.open();
+    log = await createAuditLog(storage);
+  });
+  afterAll(async () => {
+    await log.close();
+    await driver.close(storage);
+  });
+
+  it('chains many appends, in batches, into one verifiable sequence', async () => {
+    const stored = await appendMany(log, 1200);
+    expect(stored.map((e) => e.seq)).toEqual(Array.from({ length: 1200 }, (_, i) => i + 1));
+    expect(stored[0]!.prevHash).toBe('0'.repeat(64));
+    expect(stored[1]!.prevHash).toBe(stored[0]!.hash);
+    // Unicode and jsonb key reordering must not change what the hash covers.
+    await log.append(entry(1200, { actor: 'Nguyễn Văn A', records: [{ typename: 'FrontModel', id: 'mô-hình\u0000' }] }));
+    await log.flush();
+    expect(await log.verify()).toMatchObject({ ok: true, entries: 1201, unkeyedEntries: 0 });
+    const page = await log.list({ after: 1199, limit: 10 });
+    expect(page.map((e) => e.seq)).toEqual([1200, 1201]);
+    expect(page[1]).toMatchObject({ actor: 'Nguyễn Văn A', records: [{ typename: 'FrontModel', id: 'mô-hình\uFFFD' }] });
+  });
+
+  it('names the first changed entry when a row is updated', async () => {
+    await storage.query(`UPDATE audit_log SET actor = 'someone-else' WHERE seq = 500`);
+    expect(await log.verify()).toMatchObject({ ok: false, kind: 'rewritten', entries: 499, firstBadSeq: 500, reason: expect.stringMatching(/#500.*changed/) });
+    await storage.query(`UPDATE audit_log SET actor = $1 WHERE seq = 500`, [entry(499).actor]);
+    expect(await log.verify()).toMatchObject({ ok: true, entries: 1201 });
+  });
+
+  it('detects a deleted entry in the middle', async () => {
+    await storage.query('DELETE FROM audit_log WHERE seq = 900');
+    expect(await log.verify()).toMatchObject({ ok: false, kind: 'deleted', entries: 899, firstBadSeq: 900, reason: expect.stringMatching(/#900 is missing/) });
+  });
+}
+
+// Own and public reads, anonymous reads and mutations, through the plugin's hooks alone.
+function itLeavesOwnReadsOutAndRecordsMutations(runPlugin: RunPlugin, front: Record<string, unknown>): void {
   it('leaves own-agency and public reads out, and records anonymous reads of agency data', async () => {
     expect((await runPlugin('{ frontModels { nodes { id name } } }', front, { data: null })).appended).toEqual([]);
     expect((await runPlugin('{ indicators { id } area(code: "01") { name children { code } } }', front, { data: null })).appended).toEqual([]);
@@ -562,4 +572,11 @@ describe('what the audit plugin reads from the supergraph', async () => {
     expect(failing.final).toMatchObject({ errors: [{ extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
     expect(failing.final.data).toBeUndefined();
   });
-});
+}
+
+type RunPlugin = (
+  document: string,
+  payload: Record<string, unknown> | undefined,
+  result: ExecutionResult,
+  log?: Partial<AuditLog>,
+) => Promise<{ appended: AuditEntryInput[]; final: ExecutionResult }>;

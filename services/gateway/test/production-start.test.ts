@@ -183,7 +183,80 @@ describe('production mode: four subgraph processes on PostgreSQL and the gateway
     if (tempDir) await rm(tempDir, { recursive: true, force: true });
   }, 60_000);
 
+  const ctx: ProductionContext = { ask, kid, auditKey, databases, processes, state: () => ({ key, gatewayUrl, auditDatabase, tempDir }) };
+  itServesReadsAndWrites(ctx);
+
+  itRefusesBadTokensAndStopsCleanly(ctx);
+});
+
+// Bad tokens, the GraphiQL examples, metrics and SIGTERM; state set by beforeAll is read when the tests run.
+function itRefusesBadTokensAndStopsCleanly(ctx: ProductionContext): void {
+  it('refuses tokens signed with another key, for another audience, or expired, with UNAUTHENTICATED', async () => {
+    const { key } = ctx.state();
+    const { ask, kid } = ctx;
+    const other = await generateKeyPair('ES256');
+    const forged = await sign(other.privateKey, kid, { agency: 'police' });
+    const wrongAudience = await sign(key, kid, { agency: 'police' }, 'another-service');
+    const expired = await new SignJWT({ agency: 'police', roles: ['analyst'] })
+      .setProtectedHeader({ alg: 'ES256', kid })
+      .setIssuer(ISSUER)
+      .setAudience(AUDIENCE)
+      .setIssuedAt(Math.floor(Date.now() / 1000) - 3600)
+      .setExpirationTime(Math.floor(Date.now() / 1000) - 1800)
+      .sign(key);
+    for (const token of [forged, wrongAudience, expired]) {
+      const response = await ask('{ area(code: "28159") { police { models { totalCount } } } }', token);
+      expect(response.data ?? null).toBeNull();
+      expect(response.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    }
+  });
+
+  it('runs every GraphiQL example operation without errors', async () => {
+    const { key } = ctx.state();
+    const { ask, kid } = ctx;
+    const analyst = await sign(key, kid, { agency: 'police' });
+    for (const operation of EXAMPLE_OPERATIONS) {
+      const response = await ask(operation.query, analyst, operation.variables ? { ...operation.variables } : undefined);
+      expect({ operation: operation.name, errors: response.errors }).toEqual({ operation: operation.name, errors: undefined });
+      expect(response.data).toBeTruthy();
+    }
+  });
+
+  it('counts requests and subgraph calls in /metrics', async () => {
+    const { gatewayUrl } = ctx.state();
+    const metrics = await (await fetch(gatewayUrl.replace(/\/graphql$/, '/metrics'))).text();
+    expect(metrics).toMatch(/graphql_envelop_request_duration_count\{[^}]*\} [1-9]/);
+    expect(metrics).toMatch(/graphql_gateway_subgraph_execute_duration_count\{[^}]*subgraphName="police"[^}]*\} [1-9]/);
+    expect(metrics).toMatch(/graphql_gateway_fetch_duration_count\{[^}]*\} [1-9]/);
+  });
+
+  it('stops every process cleanly on SIGTERM, with the audit log flushed to its database', async () => {
+    const { auditDatabase, tempDir } = ctx.state();
+    const { auditKey, processes } = ctx;
+    for (const running of [...processes].reverse()) {
+      expect({ process: running.name, code: await stop(running) }).toEqual({ process: running.name, code: 0 });
+    }
+    const storage = await createStorage({ kind: 'postgres', url: auditDatabase.url });
+    try {
+      const entries = await readPage(storage, 0, 10_000);
+      expect(entries.some((entry) => entry.operationType === 'mutation' && entry.agency === 'police' && entry.result === 'ok')).toBe(true);
+      // Sealed with the key it was given, and checkpointed at close into the default anchor folder.
+      const anchors = { dir: join(tempDir, 'gateway', 'audit-anchors') };
+      expect(await verifyAuditChain(storage, { key: auditKeyFrom(auditKey), anchors })).toMatchObject({
+        ok: true,
+        entries: entries.length,
+        latestCheckpoint: { seq: entries.length },
+      });
+    } finally {
+      await storage.close();
+    }
+  }, 90_000);
+}
+
+// Health, a read across the agencies and a write, as an operator's clients see them.
+function itServesReadsAndWrites(ctx: ProductionContext): void {
   it('answers health and readiness, and serves Prometheus metrics', async () => {
+    const { gatewayUrl } = ctx.state();
     const base = gatewayUrl.replace(/\/graphql$/, '');
     expect((await fetch(`${base}/health`)).status).toBe(200);
     expect((await fetch(`${base}/readiness`)).status).toBe(200);
@@ -193,6 +266,8 @@ describe('production mode: four subgraph processes on PostgreSQL and the gateway
   });
 
   it('reads one area across the four agencies with a token the identity provider signed', async () => {
+    const { key } = ctx.state();
+    const { ask, kid } = ctx;
     const analyst = await sign(key, kid, { agency: 'police' });
     const response = await ask<{ area: Record<string, { agency: string; models: { totalCount: number } }> & { fullName: string } }>(
       `{ area(code: "28159") { fullName
@@ -209,6 +284,8 @@ describe('production mode: four subgraph processes on PostgreSQL and the gateway
   });
 
   it('takes a write from the owning agency, stores it in its database and shows it to readers', async () => {
+    const { key } = ctx.state();
+    const { ask, kid, databases } = ctx;
     const editor = await sign(key, kid, { agency: 'police', organisation: 'police', jurisdiction: '80', roles: ['editor'], clearance: 'restricted' });
     const name = `Camera giám sát ${randomUUID()}`;
     const created = await ask<{ createPoliceModel: { id: string; name: string } }>(
@@ -235,58 +312,14 @@ describe('production mode: four subgraph processes on PostgreSQL and the gateway
       await Promise.all(stores.map((store) => store.close()));
     }
   });
+}
 
-  it('refuses tokens signed with another key, for another audience, or expired, with UNAUTHENTICATED', async () => {
-    const other = await generateKeyPair('ES256');
-    const forged = await sign(other.privateKey, kid, { agency: 'police' });
-    const wrongAudience = await sign(key, kid, { agency: 'police' }, 'another-service');
-    const expired = await new SignJWT({ agency: 'police', roles: ['analyst'] })
-      .setProtectedHeader({ alg: 'ES256', kid })
-      .setIssuer(ISSUER)
-      .setAudience(AUDIENCE)
-      .setIssuedAt(Math.floor(Date.now() / 1000) - 3600)
-      .setExpirationTime(Math.floor(Date.now() / 1000) - 1800)
-      .sign(key);
-    for (const token of [forged, wrongAudience, expired]) {
-      const response = await ask('{ area(code: "28159") { police { models { totalCount } } } }', token);
-      expect(response.data ?? null).toBeNull();
-      expect(response.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
-    }
-  });
-
-  it('runs every GraphiQL example operation without errors', async () => {
-    const analyst = await sign(key, kid, { agency: 'police' });
-    for (const operation of EXAMPLE_OPERATIONS) {
-      const response = await ask(operation.query, analyst, operation.variables ? { ...operation.variables } : undefined);
-      expect({ operation: operation.name, errors: response.errors }).toEqual({ operation: operation.name, errors: undefined });
-      expect(response.data).toBeTruthy();
-    }
-  });
-
-  it('counts requests and subgraph calls in /metrics', async () => {
-    const metrics = await (await fetch(gatewayUrl.replace(/\/graphql$/, '/metrics'))).text();
-    expect(metrics).toMatch(/graphql_envelop_request_duration_count\{[^}]*\} [1-9]/);
-    expect(metrics).toMatch(/graphql_gateway_subgraph_execute_duration_count\{[^}]*subgraphName="police"[^}]*\} [1-9]/);
-    expect(metrics).toMatch(/graphql_gateway_fetch_duration_count\{[^}]*\} [1-9]/);
-  });
-
-  it('stops every process cleanly on SIGTERM, with the audit log flushed to its database', async () => {
-    for (const running of [...processes].reverse()) {
-      expect({ process: running.name, code: await stop(running) }).toEqual({ process: running.name, code: 0 });
-    }
-    const storage = await createStorage({ kind: 'postgres', url: auditDatabase.url });
-    try {
-      const entries = await readPage(storage, 0, 10_000);
-      expect(entries.some((entry) => entry.operationType === 'mutation' && entry.agency === 'police' && entry.result === 'ok')).toBe(true);
-      // Sealed with the key it was given, and checkpointed at close into the default anchor folder.
-      const anchors = { dir: join(tempDir, 'gateway', 'audit-anchors') };
-      expect(await verifyAuditChain(storage, { key: auditKeyFrom(auditKey), anchors })).toMatchObject({
-        ok: true,
-        entries: entries.length,
-        latestCheckpoint: { seq: entries.length },
-      });
-    } finally {
-      await storage.close();
-    }
-  }, 90_000);
-});
+/** What the production-mode tests share; `state` holds what beforeAll sets. */
+interface ProductionContext {
+  ask: <T = Record<string, unknown>>(query: string, token?: string, variables?: Record<string, unknown>) => Promise<GraphQLResponse<T>>;
+  kid: string;
+  auditKey: string;
+  databases: Database[];
+  processes: RunningProcess[];
+  state: () => { key: CryptoKey; gatewayUrl: string; auditDatabase: Database; tempDir: string };
+}

@@ -284,6 +284,32 @@ describe('change subscriptions through the gateway', () => {
     }
   });
 
+  itKeepsSubscriptionsAliveAndRefusesStrangers();
+});
+
+describe('change subscriptions with authentication off (development)', () => {
+  it("takes the caller from the token's claims over graphql-ws, as over HTTP", async () => {
+    await using unverified = await createGateway({ supergraph, port: 0, signingKey, metrics: false, identity: { disabled: true } });
+    const client = createClient({
+      url: unverified.url.replace(/^http/, 'ws'),
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${analyst}` },
+      retryAttempts: 0,
+    });
+    clients.push(client);
+    const iterator = client.iterate<{ policeChanges: ChangeEvent }>({ query: `subscription { policeChanges(afterSeq: 0) { ${CHANGE_FIELDS} } }` });
+    try {
+      const result = await nextWithin(iterator);
+      expect(result.errors, JSON.stringify(result)).toBeUndefined();
+      expect(result.data!.policeChanges).toMatchObject({ seq: 1, recordId: written[0] });
+    } finally {
+      await iterator.return?.();
+    }
+  });
+});
+
+// Long-lived subscriptions, unsubscribing, and callers without a good token.
+function itKeepsSubscriptionsAliveAndRefusesStrangers(): void {
   it('keeps a subscription open beyond the upstream timeout', async () => {
     const client = wsClient(analyst);
     const iterator = client.iterate<{ policeChanges: ChangeEvent }>({ query: `subscription { policeChanges { ${CHANGE_FIELDS} } }` });
@@ -343,25 +369,4 @@ describe('change subscriptions through the gateway', () => {
       sse.close();
     }
   });
-});
-
-describe('change subscriptions with authentication off (development)', () => {
-  it("takes the caller from the token's claims over graphql-ws, as over HTTP", async () => {
-    await using unverified = await createGateway({ supergraph, port: 0, signingKey, metrics: false, identity: { disabled: true } });
-    const client = createClient({
-      url: unverified.url.replace(/^http/, 'ws'),
-      webSocketImpl: WebSocket,
-      connectionParams: { authorization: `Bearer ${analyst}` },
-      retryAttempts: 0,
-    });
-    clients.push(client);
-    const iterator = client.iterate<{ policeChanges: ChangeEvent }>({ query: `subscription { policeChanges(afterSeq: 0) { ${CHANGE_FIELDS} } }` });
-    try {
-      const result = await nextWithin(iterator);
-      expect(result.errors, JSON.stringify(result)).toBeUndefined();
-      expect(result.data!.policeChanges).toMatchObject({ seq: 1, recordId: written[0] });
-    } finally {
-      await iterator.return?.();
-    }
-  });
-});
+}

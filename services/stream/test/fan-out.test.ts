@@ -139,28 +139,67 @@ describe('fan-out through NATS JetStream: two stream instances behind two gatewa
   const subgraphs: Partial<Record<Agency, AgencySubgraph>> = {};
   const subscriptions: Subscription[] = [];
   const written: string[] = [];
-  let registry: AreaRegistry;
-  let database: Awaited<ReturnType<typeof createTestDatabase>>;
-  let webhookStorage: Storage;
-  let nc: NatsConnection;
-  let issuer: DevelopmentIssuer;
-  let keyDir: string;
-  let streamA: StreamSubgraph | undefined;
-  let streamB: StreamSubgraph | undefined;
-  let streamAPort: number;
-  let gatewayA: Gateway;
-  let gatewayB: Gateway;
-  let gatewaysClosed = false;
   const tokens: Record<string, string> = {};
+  const f = { run, streamName, subjectPrefix, signingKey, subgraphs, subscriptions, written, tokens, gatewaysClosed: false } as FanOutState;
+
+  const { startStream, startGateway } = fanOutHelpers(f);
+
+  beforeAll(async () => {
+    f.registry = await loadAreaRegistry();
+    for (const agency of Object.keys(FACTORIES) as Agency[]) {
+      subgraphs[agency] = await FACTORIES[agency]({ port: 0, signingKey, registry: f.registry, storage: { kind: 'pglite' }, logLevel: 'silent' });
+    }
+    f.database = await createTestDatabase();
+    f.webhookStorage = await createStorage({ kind: 'postgres', url: f.database.url });
+    f.nc = await connect({ servers: NATS_URL });
+    f.keyDir = await mkdtemp(join(tmpdir(), 'antq-fan-out-'));
+    f.issuer = await createDevelopmentIssuer({ keyDir: f.keyDir });
+    tokens.policeEditor = await f.issuer.mint({ agency: 'police', jurisdiction: '80', roles: ['editor'], clearance: 'restricted' });
+    tokens.frontEditor = await f.issuer.mint({ agency: 'front', jurisdiction: '80', roles: ['editor'], clearance: 'restricted' });
+    tokens.frontShared = await f.issuer.mint({ agency: 'front', roles: ['analyst'], clearance: 'shared' });
+
+    f.streamAPort = await freePort();
+    f.streamA = await startStream('a', f.streamAPort);
+    f.streamB = await startStream('b', 0);
+    f.gatewayA = await startGateway(f.streamA.url);
+    f.gatewayB = await startGateway(f.streamB.url);
+  }, 120_000);
+
+  afterAll(async () => {
+    await Promise.allSettled(subscriptions.map((subscription) => subscription.close()));
+    if (!f.gatewaysClosed) {
+      await f.gatewayA?.close();
+      await f.gatewayB?.close();
+    }
+    await f.streamA?.close();
+    await f.streamB?.close();
+    await Promise.allSettled(Object.values(subgraphs).map((subgraph) => subgraph.close()));
+    await f.webhookStorage?.close();
+    await f.database?.drop();
+    if (f.nc) {
+      await (await f.nc.jetstreamManager()).streams.delete(streamName).catch(() => undefined);
+      await f.nc.drain();
+    }
+    if (f.keyDir) await rm(f.keyDir, { recursive: true, force: true });
+  }, 60_000);
+
+  itFansOutAndResumes(f);
+
+  itSharesWebhooksAndClosesPromptly(f);
+});
+
+/** Starting parts, writing and watching, over the state in f (set by beforeAll, read when called). */
+function fanOutHelpers(f: FanOutState) {
+  const { run, streamName, subjectPrefix, signingKey, subgraphs, subscriptions, written, tokens } = f;
 
   const startStream = async (name: 'a' | 'b', port: number) =>
     createStreamSubgraph({
       agencies: Object.fromEntries(Object.entries(subgraphs).map(([agency, subgraph]) => [agency, subgraph.url])),
       signingKey,
-      registry,
+      registry: f.registry,
       port,
       logLevel: 'silent',
-      storage: { kind: 'postgres', url: database.url },
+      storage: { kind: 'postgres', url: f.database.url },
       bus: await createNatsBus({ servers: NATS_URL, stream: streamName, subjectPrefix }),
       webhookLease: { owner: `${name}-${run}`, ttlMs: 3_000, renewMs: 1_000, retryMs: 300, rescanMs: 300 },
     });
@@ -176,7 +215,7 @@ describe('fan-out through NATS JetStream: two stream instances behind two gatewa
       port: 0,
       host: '127.0.0.1',
       signingKey,
-      identity: { keys: { kind: 'key', publicKeyPem: issuer.publicKeyPem }, issuer: issuer.issuer, audience: issuer.audience },
+      identity: { keys: { kind: 'key', publicKeyPem: f.issuer.publicKeyPem }, issuer: f.issuer.issuer, audience: f.issuer.audience },
       logLevel: false,
     });
   };
@@ -210,7 +249,7 @@ describe('fan-out through NATS JetStream: two stream instances behind two gatewa
     const deadline = Date.now() + 30_000;
     while (live.some((subscription) => subscription.events.length === 0)) {
       if (Date.now() > deadline) throw new Error('a subscription never went live');
-      await write(gatewayA, 'police');
+      await write(f.gatewayA, 'police');
       await pause(300);
     }
   }
@@ -223,7 +262,7 @@ describe('fan-out through NATS JetStream: two stream instances behind two gatewa
 
   /** The stream's messages as stored: how many, and their message ids. */
   async function storedMessages() {
-    const jsm = await nc.jetstreamManager();
+    const jsm = await f.nc.jetstreamManager();
     const { state } = await jsm.streams.info(streamName);
     const ids: string[] = [];
     for (let seq = state.first_seq; state.messages > 0 && seq <= state.last_seq; seq++) {
@@ -233,52 +272,21 @@ describe('fan-out through NATS JetStream: two stream instances behind two gatewa
     return { count: state.messages, ids };
   }
 
-  beforeAll(async () => {
-    registry = await loadAreaRegistry();
-    for (const agency of Object.keys(FACTORIES) as Agency[]) {
-      subgraphs[agency] = await FACTORIES[agency]({ port: 0, signingKey, registry, storage: { kind: 'pglite' }, logLevel: 'silent' });
-    }
-    database = await createTestDatabase();
-    webhookStorage = await createStorage({ kind: 'postgres', url: database.url });
-    nc = await connect({ servers: NATS_URL });
-    keyDir = await mkdtemp(join(tmpdir(), 'antq-fan-out-'));
-    issuer = await createDevelopmentIssuer({ keyDir });
-    tokens.policeEditor = await issuer.mint({ agency: 'police', jurisdiction: '80', roles: ['editor'], clearance: 'restricted' });
-    tokens.frontEditor = await issuer.mint({ agency: 'front', jurisdiction: '80', roles: ['editor'], clearance: 'restricted' });
-    tokens.frontShared = await issuer.mint({ agency: 'front', roles: ['analyst'], clearance: 'shared' });
+  return { startStream, startGateway, ask, write, whenLive, track, storedMessages };
+}
 
-    streamAPort = await freePort();
-    streamA = await startStream('a', streamAPort);
-    streamB = await startStream('b', 0);
-    gatewayA = await startGateway(streamA.url);
-    gatewayB = await startGateway(streamB.url);
-  }, 120_000);
-
-  afterAll(async () => {
-    await Promise.allSettled(subscriptions.map((subscription) => subscription.close()));
-    if (!gatewaysClosed) {
-      await gatewayA?.close();
-      await gatewayB?.close();
-    }
-    await streamA?.close();
-    await streamB?.close();
-    await Promise.allSettled(Object.values(subgraphs).map((subgraph) => subgraph.close()));
-    await webhookStorage?.close();
-    await database?.drop();
-    if (nc) {
-      await (await nc.jetstreamManager()).streams.delete(streamName).catch(() => undefined);
-      await nc.drain();
-    }
-    if (keyDir) await rm(keyDir, { recursive: true, force: true });
-  }, 60_000);
+/** Fan-out to both gateways, and resuming after a stream instance restarts. */
+function itFansOutAndResumes(f: FanOutState): void {
+  const { written, tokens } = f;
+  const { startStream, write, whenLive, track, storedMessages } = fanOutHelpers(f);
 
   it('delivers every change written through either gateway to subscribers on both, each once; the broker stores each once', async () => {
-    const onA = await track(subscribe(gatewayA.url, tokens.frontShared!));
-    const onB = await track(subscribe(gatewayB.url, tokens.frontShared!));
+    const onA = await track(subscribe(f.gatewayA.url, tokens.frontShared!));
+    const onB = await track(subscribe(f.gatewayB.url, tokens.frontShared!));
     await whenLive(onA, onB);
 
     const ids: string[] = [];
-    for (let index = 0; index < 12; index++) ids.push(await write(index % 2 === 0 ? gatewayA : gatewayB, index % 3 === 0 ? 'front' : 'police'));
+    for (let index = 0; index < 12; index++) ids.push(await write(index % 2 === 0 ? f.gatewayA : f.gatewayB, index % 3 === 0 ? 'front' : 'police'));
     for (const subscription of [onA, onB]) {
       await until(() => ids.every((id) => subscription.events.some((event) => event.recordId === id)), 'every change on both gateways');
     }
@@ -301,10 +309,10 @@ describe('fan-out through NATS JetStream: two stream instances behind two gatewa
   }, 60_000);
 
   it('resumes on gateway A after its stream instance was stopped and restarted while writes went on, with every change once', async () => {
-    const first = await track(subscribe(gatewayA.url, tokens.frontShared!));
+    const first = await track(subscribe(f.gatewayA.url, tokens.frontShared!));
     await whenLive(first);
     const ids: string[] = [];
-    for (let index = 0; index < 4; index++) ids.push(await write(index % 2 === 0 ? gatewayA : gatewayB, index % 2 === 0 ? 'police' : 'front'));
+    for (let index = 0; index < 4; index++) ids.push(await write(index % 2 === 0 ? f.gatewayA : f.gatewayB, index % 2 === 0 ? 'police' : 'front'));
     await until(() => ids.every((id) => first.events.some((event) => event.recordId === id)), 'the changes before the stop');
 
     // Writes go on (through both gateways: only the stream instance is down) while instance A stops and restarts.
@@ -312,23 +320,23 @@ describe('fan-out through NATS JetStream: two stream instances behind two gatewa
     const writer = (async () => {
       let index = 0;
       while (writing) {
-        ids.push(await write(index % 2 === 0 ? gatewayB : gatewayA, index % 3 === 0 ? 'front' : 'police'));
+        ids.push(await write(index % 2 === 0 ? f.gatewayB : f.gatewayA, index % 3 === 0 ? 'front' : 'police'));
         index += 1;
         await pause(50);
       }
     })();
     await pause(300);
-    await streamA!.close();
+    await f.streamA!.close();
     await until(() => first.ended(), 'the subscription on gateway A to end with its stream instance');
     const cursor = first.last()!;
     await pause(1_000);
-    streamA = await startStream('a', streamAPort);
+    f.streamA = await startStream('a', f.streamAPort);
     await pause(500);
     writing = false;
     await writer;
-    for (let index = 0; index < 3; index++) ids.push(await write(gatewayA, 'police'));
+    for (let index = 0; index < 3; index++) ids.push(await write(f.gatewayA, 'police'));
 
-    const resumed = await track(subscribe(gatewayA.url, tokens.frontShared!, cursor));
+    const resumed = await track(subscribe(f.gatewayA.url, tokens.frontShared!, cursor));
     await until(() => ids.every((id) => [...first.events, ...resumed.events].some((event) => event.recordId === id)), 'every change after resuming', 45_000);
     await pause(500);
     const all = [...first.events, ...resumed.events];
@@ -344,35 +352,41 @@ describe('fan-out through NATS JetStream: two stream instances behind two gatewa
     }
     await resumed.close();
   }, 120_000);
+}
+
+/** One webhook delivery per change across instances, and a prompt close. */
+function itSharesWebhooksAndClosesPromptly(f: FanOutState): void {
+  const { run, subgraphs, tokens } = f;
+  const { startStream, ask, write } = fanOutHelpers(f);
 
   it('delivers a webhook once per change though both instances run workers, and the other instance takes over when the holder stops', async () => {
     const partner = await receiver();
     try {
       const { registerWebhook } = await ask<{ registerWebhook: { id: string } }>(
-        gatewayA,
+        f.gatewayA,
         'mutation ($input: WebhookInput!) { registerWebhook(input: $input) { id } }',
         tokens.frontShared!,
         { input: { url: partner.url, secret: SECRET } },
       );
       const lease = async () => {
-        const [row] = await webhookStorage.query<{ lease_owner: string | null }>('SELECT lease_owner FROM webhooks WHERE id = $1', [registerWebhook.id]);
+        const [row] = await f.webhookStorage.query<{ lease_owner: string | null }>('SELECT lease_owner FROM webhooks WHERE id = $1', [registerWebhook.id]);
         return row?.lease_owner ?? null;
       };
       await until(async () => (await lease()) !== null, 'a worker to take the lease');
       await pause(1_000); // both instances have a worker by now (rescans every 300 ms)
 
       const ids: string[] = [];
-      for (let index = 0; index < 8; index++) ids.push(await write(index % 2 === 0 ? gatewayA : gatewayB, index % 2 === 0 ? 'police' : 'front'));
+      for (let index = 0; index < 8; index++) ids.push(await write(index % 2 === 0 ? f.gatewayA : f.gatewayB, index % 2 === 0 ? 'police' : 'front'));
       await until(() => ids.every((id) => partner.payloads().some((payload) => payload.recordId === id)), 'the deliveries');
 
       // The holder stops; the other instance takes the lease over and goes on from delivered_through.
       const holder = await lease();
       const holderIsA = holder === `a-${run}`;
       expect([`a-${run}`, `b-${run}`]).toContain(holder);
-      await (holderIsA ? streamA! : streamB!).close();
-      if (holderIsA) streamA = undefined;
-      else streamB = undefined;
-      for (let index = 0; index < 6; index++) ids.push(await write(holderIsA ? gatewayB : gatewayA, index % 2 === 0 ? 'front' : 'police'));
+      await (holderIsA ? f.streamA! : f.streamB!).close();
+      if (holderIsA) f.streamA = undefined;
+      else f.streamB = undefined;
+      for (let index = 0; index < 6; index++) ids.push(await write(holderIsA ? f.gatewayB : f.gatewayA, index % 2 === 0 ? 'front' : 'police'));
       await until(() => ids.every((id) => partner.payloads().some((payload) => payload.recordId === id)), 'the deliveries after the take-over');
       expect(await lease()).toBe(holderIsA ? `b-${run}` : `a-${run}`);
       await pause(1_500);
@@ -389,8 +403,8 @@ describe('fan-out through NATS JetStream: two stream instances behind two gatewa
 
   it("closes the gateways and stream instances, then the agencies' subgraphs, each promptly, though clients' connections are open", async () => {
     // Both instances run, their feeds' long polls open (the one the webhook test stopped runs again).
-    streamA ??= await startStream('a', streamAPort);
-    streamB ??= await startStream('b', 0);
+    f.streamA ??= await startStream('a', f.streamAPort);
+    f.streamB ??= await startStream('b', 0);
     await pause(500);
     const timed = async (close: () => Promise<void>) => {
       const began = performance.now();
@@ -400,9 +414,9 @@ describe('fan-out through NATS JetStream: two stream instances behind two gatewa
     // Closing a gateway or an instance ends its requests to the agencies (the feeds' long polls
     // are aborted); its HTTP client may keep connections to them open, even fresh ones it never
     // sends a request on. The agencies' subgraphs close without waiting for those.
-    const parts = [await timed(() => gatewayA.close()), await timed(() => gatewayB.close())];
-    gatewaysClosed = true;
-    parts.push(await timed(() => streamA!.close()), await timed(() => streamB!.close()));
+    const parts = [await timed(() => f.gatewayA.close()), await timed(() => f.gatewayB.close())];
+    f.gatewaysClosed = true;
+    parts.push(await timed(() => f.streamA!.close()), await timed(() => f.streamB!.close()));
     await pause(200);
     const connections = (subgraph: AgencySubgraph) => new Promise<number>((resolve) => subgraph.app.server.getConnections((_, count) => resolve(count)));
     for (const subgraph of Object.values(subgraphs)) expect(await connections(subgraph)).toBeGreaterThan(0);
@@ -410,4 +424,28 @@ describe('fan-out through NATS JetStream: two stream instances behind two gatewa
     for (const took of [...parts, ...agencies]) expect(took).toBeLessThan(5_000);
     for (const subgraph of Object.values(subgraphs)) expect(await connections(subgraph)).toBe(0);
   }, 60_000);
-});
+}
+
+/** The parts of the fan-out test: the constants, and what beforeAll and the tests set. */
+interface FanOutState {
+  run: string;
+  streamName: string;
+  subjectPrefix: string;
+  signingKey: string;
+  subgraphs: Partial<Record<Agency, AgencySubgraph>>;
+  subscriptions: Subscription[];
+  written: string[];
+  tokens: Record<string, string>;
+  registry: AreaRegistry;
+  database: Awaited<ReturnType<typeof createTestDatabase>>;
+  webhookStorage: Storage;
+  nc: NatsConnection;
+  issuer: DevelopmentIssuer;
+  keyDir: string;
+  streamA: StreamSubgraph | undefined;
+  streamB: StreamSubgraph | undefined;
+  streamAPort: number;
+  gatewayA: Gateway;
+  gatewayB: Gateway;
+  gatewaysClosed: boolean;
+}

@@ -245,21 +245,59 @@ describe('the deprecated X-Antq-Signature header', () => {
 });
 
 describe('webhooks', () => {
-  let registry: AreaRegistry;
-  let police: ReturnType<typeof memoryFeed>;
-  let front: ReturnType<typeof memoryFeed>;
-  let hub: ChangeHub;
-  let storage: Storage;
-  let service: WebhookService;
-  const receivers: Awaited<ReturnType<typeof receiver>>[] = [];
+  const receivers: Receiver[] = [];
+  const w = { receivers } as WebhooksState;
 
+  const { open } = webhookHelpers(w);
+
+  beforeAll(async () => {
+    w.registry = await loadAreaRegistry();
+    w.storage = await createStorage({ kind: 'pglite' });
+  });
+
+  beforeEach(async () => {
+    // One database for the file (PGlite takes a while to start); each test migrates a fresh schema.
+    await w.storage.query('DROP TABLE IF EXISTS webhook_deliveries, webhooks, request_nonces, schema_migrations');
+    w.police = memoryFeed('police');
+    w.front = memoryFeed('front');
+    w.hub = await startChangeHub({ feeds: [w.police.feed, w.front.feed], waitMs: 50 });
+    w.service = await open();
+  });
+
+  afterEach(async () => {
+    await w.service.close();
+    await w.hub.close();
+    await Promise.all(receivers.splice(0).map((created) => created.close()));
+  });
+
+  afterAll(async () => {
+    await w.storage.close();
+  });
+
+  describe('resolvers', () => {
+    resolverTests(w);
+  });
+
+  describe('delivery', () => {
+    deliveryTests(w);
+    deliveryAfterFailuresTests(w);
+    deliveryIdsFiltersAndRemovalTests(w);
+  });
+  describe('several instances on one store', () => {
+    severalInstancesTests(w);
+  });
+});
+
+/** The service and partner endpoints the webhook tests use, over the state in w (set by the hooks, read when called). */
+function webhookHelpers(w: WebhooksState) {
+  const { receivers } = w;
   const open = (timeoutMs = 10_000, lease?: WebhookLeaseOptions) =>
     startWebhooks({
       ...(lease ? { lease } : {}),
-      storage,
-      hub,
-      registry,
-      scopes: createAreaScopes(registry),
+      storage: w.storage,
+      hub: w.hub,
+      registry: w.registry,
+      scopes: createAreaScopes(w.registry),
       grantsFor: async () => [],
       backoffBaseMs: 20,
       backoffMaxMs: 200,
@@ -271,386 +309,397 @@ describe('webhooks', () => {
     return created;
   };
   const register = (who: Caller, input: { url: string; secret?: string; filter?: Record<string, unknown>; after?: string }) =>
-    service.resolvers.Mutation.registerWebhook({}, { input }, { caller: who });
+    w.service.resolvers.Mutation.registerWebhook({}, { input }, { caller: who });
   /** The headers a partner's Standard Webhooks library reads, as received. */
   const standardHeaders = (request: Received) => ({
     'webhook-id': request.headers['webhook-id'] as string,
     'webhook-timestamp': request.headers['webhook-timestamp'] as string,
     'webhook-signature': request.headers['webhook-signature'] as string,
   });
-  const deliveries = (who: Caller, webhookId: string, first = 100) => service.resolvers.Query.webhookDeliveries({}, { webhookId, first }, { caller: who });
+  const deliveries = (who: Caller, webhookId: string, first = 100) => w.service.resolvers.Query.webhookDeliveries({}, { webhookId, first }, { caller: who });
 
-  beforeAll(async () => {
-    registry = await loadAreaRegistry();
-    storage = await createStorage({ kind: 'pglite' });
+  return { open, newReceiver, register, standardHeaders, deliveries };
+}
+
+/** Registering, listing and removing through the resolvers. */
+function resolverTests(w: WebhooksState): void {
+  const { newReceiver, register, deliveries } = webhookHelpers(w);
+
+  it('needs a caller', async () => {
+    await expectCode(
+      w.service.resolvers.Mutation.registerWebhook({}, { input: { url: 'https://partner.example/hook', secret: SECRET } }, { caller: undefined }),
+      'UNAUTHENTICATED',
+    );
+    await expectCode(w.service.resolvers.Query.webhooks({}, {}, { caller: undefined }), 'UNAUTHENTICATED');
   });
 
-  beforeEach(async () => {
-    // One database for the file (PGlite takes a while to start); each test migrates a fresh schema.
-    await storage.query('DROP TABLE IF EXISTS webhook_deliveries, webhooks, request_nonces, schema_migrations');
-    police = memoryFeed('police');
-    front = memoryFeed('front');
-    hub = await startChangeHub({ feeds: [police.feed, front.feed], waitMs: 50 });
-    service = await open();
+  it('refuses a URL that is not http(s), a short or malformed secret, a bad cursor', async () => {
+    const who = caller('police');
+    await expectCode(register(who, { url: 'ftp://partner.example/hook' }), 'BAD_USER_INPUT');
+    await expectCode(register(who, { url: 'not a url' }), 'BAD_USER_INPUT');
+    await expectCode(register(who, { url: 'https://partner.example/hook', secret: 'x'.repeat(31) }), 'BAD_USER_INPUT');
+    // whsec_ with a key under 24 bytes, over 64, or not base64.
+    for (const bad of [`whsec_${randomBytes(23).toString('base64')}`, `whsec_${randomBytes(65).toString('base64')}`, `whsec_${'!'.repeat(44)}`]) {
+      await expectCode(register(who, { url: 'https://partner.example/hook', secret: bad }), 'BAD_USER_INPUT');
+    }
+    await expectCode(register(who, { url: 'https://partner.example/hook', after: 'garbage' }), 'BAD_USER_INPUT');
+    expect(await w.service.resolvers.Query.webhooks({}, {}, { caller: who })).toEqual([]);
   });
 
-  afterEach(async () => {
-    await service.close();
-    await hub.close();
-    await Promise.all(receivers.splice(0).map((created) => created.close()));
+  it('registers from the hub head, lists per agency, and lets only the registering agency remove', async () => {
+    w.police.append();
+    await until(() => w.hub.head().police === 1);
+    const target = await newReceiver();
+    const who = caller('police');
+    // Called directly, resolvers take and answer the SDK's codes; the schema maps them to POLICE.
+    const webhook = await register(who, { url: target.url, filter: { agencies: ['police'], recordKinds: ['security_model'] } });
+    expect(webhook).toMatchObject({
+      url: target.url,
+      agency: 'police',
+      createdBy: 'police-officer',
+      active: true,
+      filter: { area: null, agencies: ['police'], recordKinds: ['security_model'], changes: null },
+    });
+    // The secret is generated and shown in this answer only.
+    expect(webhook.secret).toMatch(/^whsec_/);
+    expect((await w.service.resolvers.Query.webhooks({}, {}, { caller: who }))[0]).not.toHaveProperty('secret');
+    expect(decodeCursor(webhook.deliveredThrough!)).toEqual({ police: 1, front: 0 });
+    expect(w.service.dispatcher.running()).toEqual([webhook.id]);
+
+    expect((await w.service.resolvers.Query.webhooks({}, {}, { caller: who })).map((hook) => hook.id)).toEqual([webhook.id]);
+    expect(await w.service.resolvers.Query.webhooks({}, {}, { caller: caller('front') })).toEqual([]);
+
+    await expectCode(w.service.resolvers.Mutation.removeWebhook({}, { id: webhook.id }, { caller: caller('front') }), 'NOT_OWNING_AGENCY');
+    await expectCode(deliveries(caller('front'), webhook.id), 'NOT_OWNING_AGENCY');
+    await expectCode(deliveries(who, 'no-such-webhook'), 'NOT_FOUND');
+
+    const removed = await w.service.resolvers.Mutation.removeWebhook({}, { id: webhook.id }, { caller: caller('police', 'public', 'another-police-officer') });
+    expect(removed.active).toBe(false);
+    expect(w.service.dispatcher.running()).toEqual([]);
+    // Removed webhooks stay listed, with their log.
+    expect((await w.service.resolvers.Query.webhooks({}, {}, { caller: who }))[0]).toMatchObject({ id: webhook.id, active: false });
+    expect(await deliveries(who, webhook.id)).toEqual([]);
   });
 
-  afterAll(async () => {
-    await storage.close();
+  it('starts after a cursor when given one', async () => {
+    w.police.append();
+    w.police.append();
+    w.police.append();
+    await until(() => w.hub.head().police === 3);
+    const target = await newReceiver();
+    await register(caller('police'), { url: target.url, after: encodeCursor({ police: 1, front: 0 }) });
+    await until(() => target.requests.length === 2);
+    expect(target.bodies().map((body) => body.seq)).toEqual([2, 3]);
+  });
+}
+
+/** Delivery: the request, its signatures, and retries with backoff. */
+function deliveryTests(w: WebhooksState): void {
+  const { newReceiver, register, standardHeaders, deliveries } = webhookHelpers(w);
+
+  it('POSTs each event as JSON, signed the Standard Webhooks way with the generated secret, naming the webhook', async () => {
+    const target = await newReceiver();
+    const webhook = await register(caller('police'), { url: target.url });
+    const change = w.police.append('security_model', 'updated', '79');
+    await until(() => target.requests.length === 1);
+    const [request] = target.requests;
+    expect(request!.headers['content-type']).toBe('application/json');
+    expect(request!.headers['x-antq-webhook-id']).toBe(webhook.id);
+    // As a partner verifies it: the standardwebhooks library, the secret registerWebhook returned.
+    expect(new Webhook(webhook.secret).verify(request!.body, standardHeaders(request!))).toEqual(JSON.parse(request!.body));
+    expect(request!.headers['webhook-id']).toBe(webhookMessageId(webhook.id, 'police', 1));
+    expect(verifyWebhookSignature(webhook.secret, request!.headers, request!.body)).toBe(true);
+    expect(() => new Webhook(generateWebhookSecret()).verify(request!.body, standardHeaders(request!))).toThrow(WebhookVerificationError);
+    expect(() => new Webhook(webhook.secret).verify(request!.body.replace('"seq":1', '"seq":2'), standardHeaders(request!))).toThrow(WebhookVerificationError);
+    // The deprecated header, keyed with the secret string, for one more release.
+    expect(verifyLegacyWebhookSignature(webhook.secret, request!.headers['x-antq-signature'] as string, request!.body)).toBe(true);
+    const body = JSON.parse(request!.body);
+    expect(Object.keys(body).sort()).toEqual(['agency', 'areaCode', 'change', 'cursor', 'occurredAt', 'recordId', 'recordKind', 'seq']);
+    expect(body).toMatchObject({
+      agency: 'POLICE',
+      seq: 1,
+      recordKind: 'security_model',
+      recordId: change.recordId,
+      change: 'updated',
+      areaCode: '79',
+      occurredAt: change.occurredAt,
+    });
+    expect(decodeCursor(body.cursor)).toEqual({ police: 1, front: 0 });
   });
 
-  describe('resolvers', () => {
-    it('needs a caller', async () => {
-      await expectCode(
-        service.resolvers.Mutation.registerWebhook({}, { input: { url: 'https://partner.example/hook', secret: SECRET } }, { caller: undefined }),
-        'UNAUTHENTICATED',
-      );
-      await expectCode(service.resolvers.Query.webhooks({}, {}, { caller: undefined }), 'UNAUTHENTICATED');
-    });
-
-    it('refuses a URL that is not http(s), a short or malformed secret, a bad cursor', async () => {
-      const who = caller('police');
-      await expectCode(register(who, { url: 'ftp://partner.example/hook' }), 'BAD_USER_INPUT');
-      await expectCode(register(who, { url: 'not a url' }), 'BAD_USER_INPUT');
-      await expectCode(register(who, { url: 'https://partner.example/hook', secret: 'x'.repeat(31) }), 'BAD_USER_INPUT');
-      // whsec_ with a key under 24 bytes, over 64, or not base64.
-      for (const bad of [`whsec_${randomBytes(23).toString('base64')}`, `whsec_${randomBytes(65).toString('base64')}`, `whsec_${'!'.repeat(44)}`]) {
-        await expectCode(register(who, { url: 'https://partner.example/hook', secret: bad }), 'BAD_USER_INPUT');
-      }
-      await expectCode(register(who, { url: 'https://partner.example/hook', after: 'garbage' }), 'BAD_USER_INPUT');
-      expect(await service.resolvers.Query.webhooks({}, {}, { caller: who })).toEqual([]);
-    });
-
-    it('registers from the hub head, lists per agency, and lets only the registering agency remove', async () => {
-      police.append();
-      await until(() => hub.head().police === 1);
-      const target = await newReceiver();
-      const who = caller('police');
-      // Called directly, resolvers take and answer the SDK's codes; the schema maps them to POLICE.
-      const webhook = await register(who, { url: target.url, filter: { agencies: ['police'], recordKinds: ['security_model'] } });
-      expect(webhook).toMatchObject({
-        url: target.url,
-        agency: 'police',
-        createdBy: 'police-officer',
-        active: true,
-        filter: { area: null, agencies: ['police'], recordKinds: ['security_model'], changes: null },
-      });
-      // The secret is generated and shown in this answer only.
-      expect(webhook.secret).toMatch(/^whsec_/);
-      expect((await service.resolvers.Query.webhooks({}, {}, { caller: who }))[0]).not.toHaveProperty('secret');
-      expect(decodeCursor(webhook.deliveredThrough!)).toEqual({ police: 1, front: 0 });
-      expect(service.dispatcher.running()).toEqual([webhook.id]);
-
-      expect((await service.resolvers.Query.webhooks({}, {}, { caller: who })).map((hook) => hook.id)).toEqual([webhook.id]);
-      expect(await service.resolvers.Query.webhooks({}, {}, { caller: caller('front') })).toEqual([]);
-
-      await expectCode(service.resolvers.Mutation.removeWebhook({}, { id: webhook.id }, { caller: caller('front') }), 'NOT_OWNING_AGENCY');
-      await expectCode(deliveries(caller('front'), webhook.id), 'NOT_OWNING_AGENCY');
-      await expectCode(deliveries(who, 'no-such-webhook'), 'NOT_FOUND');
-
-      const removed = await service.resolvers.Mutation.removeWebhook({}, { id: webhook.id }, { caller: caller('police', 'public', 'another-police-officer') });
-      expect(removed.active).toBe(false);
-      expect(service.dispatcher.running()).toEqual([]);
-      // Removed webhooks stay listed, with their log.
-      expect((await service.resolvers.Query.webhooks({}, {}, { caller: who }))[0]).toMatchObject({ id: webhook.id, active: false });
-      expect(await deliveries(who, webhook.id)).toEqual([]);
-    });
-
-    it('starts after a cursor when given one', async () => {
-      police.append();
-      police.append();
-      police.append();
-      await until(() => hub.head().police === 3);
-      const target = await newReceiver();
-      await register(caller('police'), { url: target.url, after: encodeCursor({ police: 1, front: 0 }) });
-      await until(() => target.requests.length === 2);
-      expect(target.bodies().map((body) => body.seq)).toEqual([2, 3]);
-    });
+  it('signs with a whsec_ secret the partner gave, or (deprecated) a secret of its own, keeping X-Antq-Signature verifiable', async () => {
+    const target = await newReceiver();
+    const given = `whsec_${randomBytes(24).toString('base64')}`;
+    const own = `own-${randomBytes(24).toString('hex')}`;
+    const standardHook = await register(caller('police'), { url: target.url, secret: given });
+    const ownHook = await register(caller('police'), { url: target.url, secret: own });
+    expect(standardHook.secret).toBe(given);
+    expect(ownHook.secret).toBe(`whsec_${Buffer.from(own).toString('base64')}`);
+    w.police.append();
+    await until(() => target.requests.length === 2);
+    const of = (id: string) => target.requests.find((request) => request.headers['x-antq-webhook-id'] === id)!;
+    expect(new Webhook(given).verify(of(standardHook.id).body, standardHeaders(of(standardHook.id)))).toMatchObject({ seq: 1 });
+    expect(new Webhook(ownHook.secret).verify(of(ownHook.id).body, standardHeaders(of(ownHook.id)))).toMatchObject({ seq: 1 });
+    // What an existing partner runs today keeps working.
+    expect(verifyWebhookSignature(own, of(ownHook.id).headers['x-antq-signature'] as string, of(ownHook.id).body)).toBe(true);
+    expect(of(ownHook.id).headers['webhook-id']).not.toBe(of(standardHook.id).headers['webhook-id']);
   });
 
-  describe('delivery', () => {
-    it('POSTs each event as JSON, signed the Standard Webhooks way with the generated secret, naming the webhook', async () => {
+  it('retries the same event with backoff until the endpoint accepts, logging every attempt', async () => {
+    const target = await newReceiver((_, index) => (index < 3 ? 500 : 200));
+    const who = caller('police');
+    const webhook = await register(who, { url: target.url });
+    w.police.append();
+    await until(() => target.requests.length === 4);
+    const bodies = target.requests.map((request) => request.body);
+    expect(new Set(bodies).size).toBe(1); // the same event, byte for byte
+    for (const request of target.requests) expect(new Webhook(webhook.secret).verify(request.body, standardHeaders(request))).toMatchObject({ seq: 1 });
+    // One webhook-id on every attempt (the partner dedupes by it), each attempt signed at its own time.
+    expect(new Set(target.requests.map((request) => request.headers['webhook-id'])).size).toBe(1);
+    const times = target.requests.map((request) => Number(request.headers['webhook-timestamp']));
+    expect(times.every((time, index) => index === 0 || time >= times[index - 1]!)).toBe(true);
+    const { cursor } = JSON.parse(bodies[0]!);
+
+    const log = await until(async () => {
+      const rows = await deliveries(who, webhook.id);
+      return rows.length === 4 ? rows : undefined;
+    });
+    // Newest first.
+    expect(log.map((row) => [row.attempt, row.status, row.cursor])).toEqual([
+      [4, 200, cursor],
+      [3, 500, cursor],
+      [2, 500, cursor],
+      [1, 500, cursor],
+    ]);
+    expect(log[0]!.error).toBeNull();
+    expect(log[1]!.error).toMatch(/HTTP 500/);
+    for (const row of log) expect(row.durationMs).toBeGreaterThanOrEqual(0);
+    const [stored] = await w.service.resolvers.Query.webhooks({}, {}, { caller: who });
+    expect(stored!.deliveredThrough).toBe(cursor);
+
+    // The next event follows once, and nothing was skipped.
+    w.police.append();
+    await until(() => target.requests.length === 5);
+    expect(target.bodies().map((body) => body.seq)).toEqual([1, 1, 1, 1, 2]);
+    expect(target.requests[4]!.headers['webhook-id']).not.toBe(target.requests[0]!.headers['webhook-id']);
+    await until(async () => (await w.service.resolvers.Query.webhooks({}, {}, { caller: who }))[0]!.deliveredThrough === target.bodies()[4]!.cursor);
+  });
+}
+
+/** Delivery around endpoints that fail or hang, and across a restart. */
+function deliveryAfterFailuresTests(w: WebhooksState): void {
+  const { open, newReceiver, register, deliveries } = webhookHelpers(w);
+
+  it('logs an endpoint that does not answer as status null, then retries it', async () => {
+    await w.service.close();
+    w.service = await open(200);
+    const target = await newReceiver((_, index) => (index === 0 ? null : 204));
+    const who = caller('police');
+    const webhook = await register(who, { url: target.url });
+    w.police.append();
+    const log = await until(async () => {
+      const rows = await deliveries(who, webhook.id);
+      return rows.length === 2 ? rows : undefined;
+    });
+    expect(log.map((row) => [row.attempt, row.status])).toEqual([
+      [2, 204],
+      [1, null],
+    ]);
+    expect(log[1]!.error).toMatch(/did not answer within 200 ms/);
+  });
+
+  it('keeps a failing or hanging endpoint from delaying a healthy one', async () => {
+    const failing = await newReceiver(() => 500);
+    const hanging = await newReceiver(() => null);
+    const healthy = await newReceiver(() => 200);
+    const who = caller('police');
+    await register(who, { url: failing.url });
+    await register(who, { url: hanging.url });
+    await register(who, { url: healthy.url });
+    const started = Date.now();
+    for (let index = 0; index < 5; index += 1) w.police.append();
+    w.front.append();
+    await until(() => healthy.requests.length === 6, 3_000);
+    expect(Date.now() - started).toBeLessThan(3_000);
+    const healthyBodies = healthy.bodies();
+    expect(healthyBodies.filter((body) => body.agency === 'POLICE').map((body) => body.seq)).toEqual([1, 2, 3, 4, 5]);
+    expect(healthyBodies.filter((body) => body.agency === 'FRONT').map((body) => body.seq)).toEqual([1]);
+    // The others are still on their first event.
+    await until(() => failing.requests.length >= 3);
+    expect(new Set(failing.requests.map((request) => request.body)).size).toBe(1);
+    expect(hanging.requests).toHaveLength(1);
+  });
+
+  it('resumes after a restart from delivered_through, without duplicates', async () => {
+    const target = await newReceiver();
+    const who = caller('police');
+    const webhook = await register(who, { url: target.url });
+    w.police.append();
+    w.police.append();
+    await until(() => target.requests.length === 2);
+    await until(async () => (await deliveries(who, webhook.id)).length === 2);
+    await w.service.close();
+    w.police.append();
+    w.police.append();
+    w.service = await open();
+    expect(w.service.dispatcher.running()).toEqual([webhook.id]);
+    await until(() => target.requests.length === 4);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(target.bodies().map((body) => body.seq)).toEqual([1, 2, 3, 4]);
+  });
+}
+
+/** Delivery: webhook-ids across restarts, filters and clearance, removal. */
+function deliveryIdsFiltersAndRemovalTests(w: WebhooksState): void {
+  const { open, newReceiver, register, standardHeaders, deliveries } = webhookHelpers(w);
+
+  it('keeps a change’s webhook-id when its retries go on after a restart', async () => {
+    let failing = true;
+    const target = await newReceiver(() => (failing ? 503 : 200));
+    const who = caller('police');
+    const webhook = await register(who, { url: target.url });
+    w.police.append();
+    await until(() => target.requests.length >= 2);
+    await w.service.close();
+    const before = target.requests.length;
+    failing = false;
+    w.service = await open();
+    await until(() => target.requests.some((request, index) => index >= before && JSON.parse(request.body).seq === 1));
+    const attempts = target.requests.filter((request) => JSON.parse(request.body).seq === 1);
+    expect(attempts.length).toBeGreaterThan(before);
+    expect(new Set(attempts.map((request) => request.headers['webhook-id']))).toEqual(new Set([webhookMessageId(webhook.id, 'police', 1)]));
+    for (const request of attempts) expect(new Webhook(webhook.secret).verify(request.body, standardHeaders(request))).toMatchObject({ seq: 1 });
+  });
+
+  it('delivers only what the filter selects and the registering caller may see', async () => {
+    const target = await newReceiver();
+    // A front caller with public clearance: no restricted police records, no observations.
+    await register(caller('front', 'public'), { url: target.url, filter: { changes: ['created'] } });
+    w.police.append('complex_area_designation'); // restricted, another agency's
+    w.police.append('observation'); // shared
+    w.police.append('security_model', 'updated'); // filtered out
+    w.police.append('security_model', 'created');
+    w.front.append('complex_area_designation'); // restricted, but needs clearance too
+    w.front.append('volunteer_force', 'created');
+    await until(() => target.requests.length === 2);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(
+      target
+        .bodies()
+        .map((body) => [body.agency, body.seq, body.recordKind])
+        .sort(),
+    ).toEqual([
+      ['FRONT', 2, 'volunteer_force'],
+      ['POLICE', 4, 'security_model'],
+    ]);
+  });
+
+  it('stops delivering when the webhook is removed', async () => {
+    const target = await newReceiver(() => 500);
+    const who = caller('police');
+    const webhook = await register(who, { url: target.url });
+    w.police.append();
+    await until(() => target.requests.length >= 2);
+    await w.service.resolvers.Mutation.removeWebhook({}, { id: webhook.id }, { caller: who });
+    const seen = target.requests.length;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(target.requests.length).toBe(seen);
+    expect((await deliveries(who, webhook.id)).length).toBe(seen);
+  });
+}
+
+/** Several instances on one store: leases and take-over. */
+function severalInstancesTests(w: WebhooksState): void {
+  const { open, newReceiver, register } = webhookHelpers(w);
+
+  const lease = (owner: string): WebhookLeaseOptions => ({ owner, ttlMs: 2_000, renewMs: 300, retryMs: 50, rescanMs: 50 });
+
+  it('leases a webhook to one instance at a time: taken when free or run out, renewed by its holder, given up', async () => {
+    const { store } = w.service;
+    const webhook = await store.insert({
+      agency: 'police',
+      createdBy: 'police-officer',
+      url: 'http://127.0.0.1:9/hook',
+      secret: SECRET,
+      filter: {},
+      reader: { agency: 'police', organisation: 'police', jurisdiction: null, roles: ['editor'], clearance: 'restricted' },
+      deliveredThrough: encodeCursor({ police: 0, front: 0 }),
+    });
+    expect(await store.takeLease(webhook.id, 'a', 300)).toMatchObject({ id: webhook.id });
+    expect(await store.takeLease(webhook.id, 'b', 300)).toBeUndefined();
+    expect(await store.takeLease(webhook.id, 'a', 300)).toBeDefined(); // renewed
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(await store.takeLease(webhook.id, 'b', 60_000)).toBeDefined(); // a's ran out
+    // The old holder can no longer move the webhook on; its attempt is still logged.
+    const attempt = { webhookId: webhook.id, cursor: encodeCursor({ police: 1, front: 0 }), attempt: 1, status: 200, error: null, durationMs: 3 };
+    await expect(store.recordDelivered(attempt, 'a')).rejects.toBeInstanceOf(WebhookLeaseLostError);
+    expect((await store.get(webhook.id))!.deliveredThrough).toBe(webhook.deliveredThrough);
+    expect(await store.deliveries(webhook.id, 10)).toHaveLength(1);
+    await store.recordDelivered(attempt, 'b');
+    expect((await store.get(webhook.id))!.deliveredThrough).toBe(attempt.cursor);
+    await store.releaseLease(webhook.id, 'a'); // not a's to give up
+    expect((await store.lease(webhook.id))!.owner).toBe('b');
+    await store.releaseLease(webhook.id, 'b');
+    expect(await store.lease(webhook.id)).toEqual({ owner: null, until: null });
+    await store.remove(webhook.id);
+    expect(await store.takeLease(webhook.id, 'a', 300)).toBeUndefined(); // removed
+  });
+
+  it('delivers each event once though both instances run a worker, and the other takes over when the holder stops', async () => {
+    await w.service.close();
+    w.service = await open(10_000, lease('first'));
+    const second = await open(10_000, lease('second'));
+    try {
       const target = await newReceiver();
-      const webhook = await register(caller('police'), { url: target.url });
-      const change = police.append('security_model', 'updated', '79');
-      await until(() => target.requests.length === 1);
-      const [request] = target.requests;
-      expect(request!.headers['content-type']).toBe('application/json');
-      expect(request!.headers['x-antq-webhook-id']).toBe(webhook.id);
-      // As a partner verifies it: the standardwebhooks library, the secret registerWebhook returned.
-      expect(new Webhook(webhook.secret).verify(request!.body, standardHeaders(request!))).toEqual(JSON.parse(request!.body));
-      expect(request!.headers['webhook-id']).toBe(webhookMessageId(webhook.id, 'police', 1));
-      expect(verifyWebhookSignature(webhook.secret, request!.headers, request!.body)).toBe(true);
-      expect(() => new Webhook(generateWebhookSecret()).verify(request!.body, standardHeaders(request!))).toThrow(WebhookVerificationError);
-      expect(() => new Webhook(webhook.secret).verify(request!.body.replace('"seq":1', '"seq":2'), standardHeaders(request!))).toThrow(WebhookVerificationError);
-      // The deprecated header, keyed with the secret string, for one more release.
-      expect(verifyLegacyWebhookSignature(webhook.secret, request!.headers['x-antq-signature'] as string, request!.body)).toBe(true);
-      const body = JSON.parse(request!.body);
-      expect(Object.keys(body).sort()).toEqual(['agency', 'areaCode', 'change', 'cursor', 'occurredAt', 'recordId', 'recordKind', 'seq']);
-      expect(body).toMatchObject({
-        agency: 'POLICE',
-        seq: 1,
-        recordKind: 'security_model',
-        recordId: change.recordId,
-        change: 'updated',
-        areaCode: '79',
-        occurredAt: change.occurredAt,
-      });
-      expect(decodeCursor(body.cursor)).toEqual({ police: 1, front: 0 });
-    });
-
-    it('signs with a whsec_ secret the partner gave, or (deprecated) a secret of its own, keeping X-Antq-Signature verifiable', async () => {
-      const target = await newReceiver();
-      const given = `whsec_${randomBytes(24).toString('base64')}`;
-      const own = `own-${randomBytes(24).toString('hex')}`;
-      const standardHook = await register(caller('police'), { url: target.url, secret: given });
-      const ownHook = await register(caller('police'), { url: target.url, secret: own });
-      expect(standardHook.secret).toBe(given);
-      expect(ownHook.secret).toBe(`whsec_${Buffer.from(own).toString('base64')}`);
-      police.append();
-      await until(() => target.requests.length === 2);
-      const of = (id: string) => target.requests.find((request) => request.headers['x-antq-webhook-id'] === id)!;
-      expect(new Webhook(given).verify(of(standardHook.id).body, standardHeaders(of(standardHook.id)))).toMatchObject({ seq: 1 });
-      expect(new Webhook(ownHook.secret).verify(of(ownHook.id).body, standardHeaders(of(ownHook.id)))).toMatchObject({ seq: 1 });
-      // What an existing partner runs today keeps working.
-      expect(verifyWebhookSignature(own, of(ownHook.id).headers['x-antq-signature'] as string, of(ownHook.id).body)).toBe(true);
-      expect(of(ownHook.id).headers['webhook-id']).not.toBe(of(standardHook.id).headers['webhook-id']);
-    });
-
-    it('retries the same event with backoff until the endpoint accepts, logging every attempt', async () => {
-      const target = await newReceiver((_, index) => (index < 3 ? 500 : 200));
       const who = caller('police');
       const webhook = await register(who, { url: target.url });
-      police.append();
-      await until(() => target.requests.length === 4);
-      const bodies = target.requests.map((request) => request.body);
-      expect(new Set(bodies).size).toBe(1); // the same event, byte for byte
-      for (const request of target.requests) expect(new Webhook(webhook.secret).verify(request.body, standardHeaders(request))).toMatchObject({ seq: 1 });
-      // One webhook-id on every attempt (the partner dedupes by it), each attempt signed at its own time.
-      expect(new Set(target.requests.map((request) => request.headers['webhook-id'])).size).toBe(1);
-      const times = target.requests.map((request) => Number(request.headers['webhook-timestamp']));
-      expect(times.every((time, index) => index === 0 || time >= times[index - 1]!)).toBe(true);
-      const { cursor } = JSON.parse(bodies[0]!);
+      // Registered through the first; the second finds it on its next rescan and waits for the lease.
+      await until(() => second.dispatcher.running().includes(webhook.id));
+      for (let index = 0; index < 5; index++) w.police.append();
+      await until(() => target.requests.length >= 5);
+      expect((await w.service.store.lease(webhook.id))!.owner).toBe('first');
 
-      const log = await until(async () => {
-        const rows = await deliveries(who, webhook.id);
-        return rows.length === 4 ? rows : undefined;
-      });
-      // Newest first.
-      expect(log.map((row) => [row.attempt, row.status, row.cursor])).toEqual([
-        [4, 200, cursor],
-        [3, 500, cursor],
-        [2, 500, cursor],
-        [1, 500, cursor],
-      ]);
-      expect(log[0]!.error).toBeNull();
-      expect(log[1]!.error).toMatch(/HTTP 500/);
-      for (const row of log) expect(row.durationMs).toBeGreaterThanOrEqual(0);
-      const [stored] = await service.resolvers.Query.webhooks({}, {}, { caller: who });
-      expect(stored!.deliveredThrough).toBe(cursor);
-
-      // The next event follows once, and nothing was skipped.
-      police.append();
-      await until(() => target.requests.length === 5);
-      expect(target.bodies().map((body) => body.seq)).toEqual([1, 1, 1, 1, 2]);
-      expect(target.requests[4]!.headers['webhook-id']).not.toBe(target.requests[0]!.headers['webhook-id']);
-      await until(async () => (await service.resolvers.Query.webhooks({}, {}, { caller: who }))[0]!.deliveredThrough === target.bodies()[4]!.cursor);
-    });
-
-    it('logs an endpoint that does not answer as status null, then retries it', async () => {
-      await service.close();
-      service = await open(200);
-      const target = await newReceiver((_, index) => (index === 0 ? null : 204));
-      const who = caller('police');
-      const webhook = await register(who, { url: target.url });
-      police.append();
-      const log = await until(async () => {
-        const rows = await deliveries(who, webhook.id);
-        return rows.length === 2 ? rows : undefined;
-      });
-      expect(log.map((row) => [row.attempt, row.status])).toEqual([
-        [2, 204],
-        [1, null],
-      ]);
-      expect(log[1]!.error).toMatch(/did not answer within 200 ms/);
-    });
-
-    it('keeps a failing or hanging endpoint from delaying a healthy one', async () => {
-      const failing = await newReceiver(() => 500);
-      const hanging = await newReceiver(() => null);
-      const healthy = await newReceiver(() => 200);
-      const who = caller('police');
-      await register(who, { url: failing.url });
-      await register(who, { url: hanging.url });
-      await register(who, { url: healthy.url });
-      const started = Date.now();
-      for (let index = 0; index < 5; index += 1) police.append();
-      front.append();
-      await until(() => healthy.requests.length === 6, 3_000);
-      expect(Date.now() - started).toBeLessThan(3_000);
-      const healthyBodies = healthy.bodies();
-      expect(healthyBodies.filter((body) => body.agency === 'POLICE').map((body) => body.seq)).toEqual([1, 2, 3, 4, 5]);
-      expect(healthyBodies.filter((body) => body.agency === 'FRONT').map((body) => body.seq)).toEqual([1]);
-      // The others are still on their first event.
-      await until(() => failing.requests.length >= 3);
-      expect(new Set(failing.requests.map((request) => request.body)).size).toBe(1);
-      expect(hanging.requests).toHaveLength(1);
-    });
-
-    it('resumes after a restart from delivered_through, without duplicates', async () => {
-      const target = await newReceiver();
-      const who = caller('police');
-      const webhook = await register(who, { url: target.url });
-      police.append();
-      police.append();
-      await until(() => target.requests.length === 2);
-      await until(async () => (await deliveries(who, webhook.id)).length === 2);
-      await service.close();
-      police.append();
-      police.append();
-      service = await open();
-      expect(service.dispatcher.running()).toEqual([webhook.id]);
-      await until(() => target.requests.length === 4);
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      expect(target.bodies().map((body) => body.seq)).toEqual([1, 2, 3, 4]);
-    });
-
-    it('keeps a change’s webhook-id when its retries go on after a restart', async () => {
-      let failing = true;
-      const target = await newReceiver(() => (failing ? 503 : 200));
-      const who = caller('police');
-      const webhook = await register(who, { url: target.url });
-      police.append();
-      await until(() => target.requests.length >= 2);
-      await service.close();
-      const before = target.requests.length;
-      failing = false;
-      service = await open();
-      await until(() => target.requests.some((request, index) => index >= before && JSON.parse(request.body).seq === 1));
-      const attempts = target.requests.filter((request) => JSON.parse(request.body).seq === 1);
-      expect(attempts.length).toBeGreaterThan(before);
-      expect(new Set(attempts.map((request) => request.headers['webhook-id']))).toEqual(new Set([webhookMessageId(webhook.id, 'police', 1)]));
-      for (const request of attempts) expect(new Webhook(webhook.secret).verify(request.body, standardHeaders(request))).toMatchObject({ seq: 1 });
-    });
-
-    it('delivers only what the filter selects and the registering caller may see', async () => {
-      const target = await newReceiver();
-      // A front caller with public clearance: no restricted police records, no observations.
-      await register(caller('front', 'public'), { url: target.url, filter: { changes: ['created'] } });
-      police.append('complex_area_designation'); // restricted, another agency's
-      police.append('observation'); // shared
-      police.append('security_model', 'updated'); // filtered out
-      police.append('security_model', 'created');
-      front.append('complex_area_designation'); // restricted, but needs clearance too
-      front.append('volunteer_force', 'created');
-      await until(() => target.requests.length === 2);
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      expect(
-        target
-          .bodies()
-          .map((body) => [body.agency, body.seq, body.recordKind])
-          .sort(),
-      ).toEqual([
-        ['FRONT', 2, 'volunteer_force'],
-        ['POLICE', 4, 'security_model'],
-      ]);
-    });
-
-    it('stops delivering when the webhook is removed', async () => {
-      const target = await newReceiver(() => 500);
-      const who = caller('police');
-      const webhook = await register(who, { url: target.url });
-      police.append();
-      await until(() => target.requests.length >= 2);
-      await service.resolvers.Mutation.removeWebhook({}, { id: webhook.id }, { caller: who });
-      const seen = target.requests.length;
+      await w.service.close(); // gives the lease up
+      for (let index = 0; index < 3; index++) w.police.append();
+      await until(() => target.requests.length >= 8);
       await new Promise((resolve) => setTimeout(resolve, 300));
-      expect(target.requests.length).toBe(seen);
-      expect((await deliveries(who, webhook.id)).length).toBe(seen);
-    });
+      expect(target.bodies().map((body) => body.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+      expect((await second.store.lease(webhook.id))!.owner).toBe('second');
+    } finally {
+      await second.close();
+    }
   });
-  describe('several instances on one store', () => {
-    const lease = (owner: string): WebhookLeaseOptions => ({ owner, ttlMs: 2_000, renewMs: 300, retryMs: 50, rescanMs: 50 });
 
-    it('leases a webhook to one instance at a time: taken when free or run out, renewed by its holder, given up', async () => {
-      const { store } = service;
-      const webhook = await store.insert({
-        agency: 'police',
-        createdBy: 'police-officer',
-        url: 'http://127.0.0.1:9/hook',
-        secret: SECRET,
-        filter: {},
-        reader: { agency: 'police', organisation: 'police', jurisdiction: null, roles: ['editor'], clearance: 'restricted' },
-        deliveredThrough: encodeCursor({ police: 0, front: 0 }),
-      });
-      expect(await store.takeLease(webhook.id, 'a', 300)).toMatchObject({ id: webhook.id });
-      expect(await store.takeLease(webhook.id, 'b', 300)).toBeUndefined();
-      expect(await store.takeLease(webhook.id, 'a', 300)).toBeDefined(); // renewed
-      await new Promise((resolve) => setTimeout(resolve, 400));
-      expect(await store.takeLease(webhook.id, 'b', 60_000)).toBeDefined(); // a's ran out
-      // The old holder can no longer move the webhook on; its attempt is still logged.
-      const attempt = { webhookId: webhook.id, cursor: encodeCursor({ police: 1, front: 0 }), attempt: 1, status: 200, error: null, durationMs: 3 };
-      await expect(store.recordDelivered(attempt, 'a')).rejects.toBeInstanceOf(WebhookLeaseLostError);
-      expect((await store.get(webhook.id))!.deliveredThrough).toBe(webhook.deliveredThrough);
-      expect(await store.deliveries(webhook.id, 10)).toHaveLength(1);
-      await store.recordDelivered(attempt, 'b');
-      expect((await store.get(webhook.id))!.deliveredThrough).toBe(attempt.cursor);
-      await store.releaseLease(webhook.id, 'a'); // not a's to give up
-      expect((await store.lease(webhook.id))!.owner).toBe('b');
-      await store.releaseLease(webhook.id, 'b');
-      expect(await store.lease(webhook.id)).toEqual({ owner: null, until: null });
-      await store.remove(webhook.id);
-      expect(await store.takeLease(webhook.id, 'a', 300)).toBeUndefined(); // removed
-    });
-
-    it('delivers each event once though both instances run a worker, and the other takes over when the holder stops', async () => {
-      await service.close();
-      service = await open(10_000, lease('first'));
-      const second = await open(10_000, lease('second'));
-      try {
-        const target = await newReceiver();
-        const who = caller('police');
-        const webhook = await register(who, { url: target.url });
-        // Registered through the first; the second finds it on its next rescan and waits for the lease.
-        await until(() => second.dispatcher.running().includes(webhook.id));
-        for (let index = 0; index < 5; index++) police.append();
-        await until(() => target.requests.length >= 5);
-        expect((await service.store.lease(webhook.id))!.owner).toBe('first');
-
-        await service.close(); // gives the lease up
-        for (let index = 0; index < 3; index++) police.append();
-        await until(() => target.requests.length >= 8);
-        await new Promise((resolve) => setTimeout(resolve, 300));
-        expect(target.bodies().map((body) => body.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
-        expect((await second.store.lease(webhook.id))!.owner).toBe('second');
-      } finally {
-        await second.close();
-      }
-    });
-
-    it('stops the worker of a webhook removed through another instance', async () => {
-      await service.close();
-      service = await open(10_000, lease('first'));
-      const second = await open(10_000, lease('second'));
-      try {
-        const target = await newReceiver();
-        const who = caller('police');
-        const webhook = await register(who, { url: target.url });
-        await until(() => second.dispatcher.running().includes(webhook.id));
-        await second.resolvers.Mutation.removeWebhook({}, { id: webhook.id }, { caller: who });
-        // The first holds the lease; its renewal fails on the removed webhook and the worker ends.
-        await until(() => !service.dispatcher.running().includes(webhook.id), 5_000);
-        police.append();
-        await new Promise((resolve) => setTimeout(resolve, 300));
-        expect(target.requests).toHaveLength(0);
-      } finally {
-        await second.close();
-      }
-    });
+  it('stops the worker of a webhook removed through another instance', async () => {
+    await w.service.close();
+    w.service = await open(10_000, lease('first'));
+    const second = await open(10_000, lease('second'));
+    try {
+      const target = await newReceiver();
+      const who = caller('police');
+      const webhook = await register(who, { url: target.url });
+      await until(() => second.dispatcher.running().includes(webhook.id));
+      await second.resolvers.Mutation.removeWebhook({}, { id: webhook.id }, { caller: who });
+      // The first holds the lease; its renewal fails on the removed webhook and the worker ends.
+      await until(() => !w.service.dispatcher.running().includes(webhook.id), 5_000);
+      w.police.append();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(target.requests).toHaveLength(0);
+    } finally {
+      await second.close();
+    }
   });
-});
+}
+
+type Receiver = Awaited<ReturnType<typeof receiver>>;
+
+/** What the webhook tests share: set by beforeAll and beforeEach, read inside the tests. */
+interface WebhooksState {
+  receivers: Receiver[];
+  registry: AreaRegistry;
+  police: ReturnType<typeof memoryFeed>;
+  front: ReturnType<typeof memoryFeed>;
+  hub: ChangeHub;
+  storage: Storage;
+  service: WebhookService;
+}

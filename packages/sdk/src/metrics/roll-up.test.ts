@@ -244,46 +244,7 @@ describe('rollUpObservations — where figures come from', () => {
     expectAccountedFor(result, [c1, c3]);
   });
 
-  it('a partial observation alone gives no value', () => {
-    const c3 = observation(offences, A.C3, '2024');
-    const result = rollUpObservations({ indicator: offences, observations: [c3], target: A.N2, period: '2024', areas: graph });
-    expect(result.value).toBeNull();
-    expect(result.partial[0]?.insideTarget).toEqual([A.N2]);
-  });
-
-  it('abolished district: rolls up through its province into the new province', () => {
-    const d = observation(offences, A.D, '2024');
-    const result = rollUpObservations({ indicator: offences, observations: [d], target: A.P2, period: '2024', areas: graph });
-    expect(result.value).toBe(d.value);
-    expect(result.contributions[0]).toMatchObject({
-      via: 'lineage',
-      resolvedAreaCodes: [A.P2],
-      widenings: [{ from: A.D, to: A.P, register: MID }],
-    });
-    expect(result.contributions[0]!.chain.map((l) => `${l.from}→${l.to}`)).toEqual([`${A.D}→${A.D}`, `${A.P}→${A.P2}`]);
-  });
-
-  it('a figure above the target is not counted: "covers more than the target"', () => {
-    const d = observation(offences, A.D, '2024');
-    const p2 = observation(offences, A.P2, '2025-Q3');
-    const all = [d, p2];
-    const forCommune = rollUpObservations({ indicator: offences, observations: all, target: A.N1, period: '2024', areas: graph });
-    expect(reasonOf(forCommune, d.id)).toMatchObject({ reason: 'area_above_target', message: expect.stringContaining('covers more than the target') });
-    const later = rollUpObservations({ indicator: offences, observations: all, target: A.N1, period: '2025-Q3', areas: graph });
-    expect(reasonOf(later, p2.id)?.reason).toBe('area_above_target');
-    expect(later.value).toBeNull();
-  });
-
-  it('areas elsewhere, unknown codes and other indicators are excluded with their reason', () => {
-    const c5 = observation(offences, A.C5, '2024');
-    const wrongRegister = observation(offences, A.N1, '2024'); // N1 does not exist before 2025-07-01
-    const other = observation(cameras, A.N1, '2025-Q3');
-    const all = [c5, wrongRegister, other];
-    const result = rollUpObservations({ indicator: offences, observations: all, target: A.P2, period: '2024', areas: graph });
-    expect(result.value).toBeNull();
-    expect(result.excluded.map((e) => e.reason)).toEqual(['area_outside', 'area_unknown', 'other_indicator']);
-    expect(reasonOf(result, wrongRegister.id)?.message).toContain(OLD);
-  });
+  itExcludesWhatDoesNotLieInsideTheTarget();
 });
 
 describe('rollUpObservations — summability', () => {
@@ -799,3 +760,47 @@ describe('roll-ups of units that have since ended', () => {
     expect(caught(() => rollUp(A.N1, OLD, '2024', [])).details).toMatchObject({ areaCode: A.N1, register: OLD });
   });
 });
+
+// The rest of 'where figures come from': what is left out (or only reported), and why.
+function itExcludesWhatDoesNotLieInsideTheTarget(): void {
+  it('a partial observation alone gives no value', () => {
+    const c3 = observation(offences, A.C3, '2024');
+    const result = rollUpObservations({ indicator: offences, observations: [c3], target: A.N2, period: '2024', areas: graph });
+    expect(result.value).toBeNull();
+    expect(result.partial[0]?.insideTarget).toEqual([A.N2]);
+  });
+
+  it('abolished district: rolls up through its province into the new province', () => {
+    const d = observation(offences, A.D, '2024');
+    const result = rollUpObservations({ indicator: offences, observations: [d], target: A.P2, period: '2024', areas: graph });
+    expect(result.value).toBe(d.value);
+    expect(result.contributions[0]).toMatchObject({
+      via: 'lineage',
+      resolvedAreaCodes: [A.P2],
+      widenings: [{ from: A.D, to: A.P, register: MID }],
+    });
+    expect(result.contributions[0]!.chain.map((l) => `${l.from}→${l.to}`)).toEqual([`${A.D}→${A.D}`, `${A.P}→${A.P2}`]);
+  });
+
+  it('a figure above the target is not counted: "covers more than the target"', () => {
+    const d = observation(offences, A.D, '2024');
+    const p2 = observation(offences, A.P2, '2025-Q3');
+    const all = [d, p2];
+    const forCommune = rollUpObservations({ indicator: offences, observations: all, target: A.N1, period: '2024', areas: graph });
+    expect(reasonOf(forCommune, d.id)).toMatchObject({ reason: 'area_above_target', message: expect.stringContaining('covers more than the target') });
+    const later = rollUpObservations({ indicator: offences, observations: all, target: A.N1, period: '2025-Q3', areas: graph });
+    expect(reasonOf(later, p2.id)?.reason).toBe('area_above_target');
+    expect(later.value).toBeNull();
+  });
+
+  it('areas elsewhere, unknown codes and other indicators are excluded with their reason', () => {
+    const c5 = observation(offences, A.C5, '2024');
+    const wrongRegister = observation(offences, A.N1, '2024'); // N1 does not exist before 2025-07-01
+    const other = observation(cameras, A.N1, '2025-Q3');
+    const all = [c5, wrongRegister, other];
+    const result = rollUpObservations({ indicator: offences, observations: all, target: A.P2, period: '2024', areas: graph });
+    expect(result.value).toBeNull();
+    expect(result.excluded.map((e) => e.reason)).toEqual(['area_outside', 'area_unknown', 'other_indicator']);
+    expect(reasonOf(result, wrongRegister.id)?.message).toContain(OLD);
+  });
+}

@@ -104,6 +104,23 @@ describe('validateSecurityModelInput', () => {
     expect(failure(() => validateSecurityModelInput(undefined)).issues).toEqual([{ path: '', message: 'expected an object, got nothing' }]);
   });
 
+  itChecksAreasDatesAndOrganisations();
+});
+
+describe('validateSecurityModelPatch', () => {
+  it('accepts any changeable field and refuses the rest', () => {
+    expect(validateSecurityModelPatch({ status: 'replicated', endedOn: '2024-01-01' })).toEqual({ status: 'replicated', endedOn: '2024-01-01' });
+    const error = failure(() => validateSecurityModelPatch({ kind: 'alarm_bell', areaCode: '80' }));
+    expect(error.issues.map((i) => i.path).sort()).toEqual(['areaCode', 'kind']);
+  });
+
+  it('refuses an empty update', () => {
+    expect(failure(() => validateSecurityModelPatch({})).message).toContain('expected at least one field to change');
+  });
+});
+
+// The checks that need the area registry or cross-field rules.
+function itChecksAreasDatesAndOrganisations(): void {
   it('checks area-code format, dates and their order', () => {
     const error = failure(() => validateSecurityModelInput({ ...cameraModel(), areaCode: '7x', startedOn: '2023-02-29', commendations: [{ by: 'x', date: '1944-12-31' }] }));
     expect(error.issues).toEqual([
@@ -154,16 +171,4 @@ describe('validateSecurityModelInput', () => {
     // A format problem comes first, as BAD_USER_INPUT.
     expect(failure(() => validateSecurityModelInput({ ...input, areaCode: '1234' }, { areas })).code).toBe(ErrorCode.BAD_USER_INPUT);
   });
-});
-
-describe('validateSecurityModelPatch', () => {
-  it('accepts any changeable field and refuses the rest', () => {
-    expect(validateSecurityModelPatch({ status: 'replicated', endedOn: '2024-01-01' })).toEqual({ status: 'replicated', endedOn: '2024-01-01' });
-    const error = failure(() => validateSecurityModelPatch({ kind: 'alarm_bell', areaCode: '80' }));
-    expect(error.issues.map((i) => i.path).sort()).toEqual(['areaCode', 'kind']);
-  });
-
-  it('refuses an empty update', () => {
-    expect(failure(() => validateSecurityModelPatch({})).message).toContain('expected at least one field to change');
-  });
-});
+}
