@@ -13,11 +13,8 @@ const poll = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 60_000,
 /** Screenshots of each view, linked from services/dashboard/README.md (gitignored). */
 const screenshots = fileURLToPath(new URL('../test-results/dashboard/', import.meta.url));
 
-/**
- * The analysts' dashboard in a real browser (the system's Chromium) against the whole graph on
- * port 0, every request to the internet refused. Needs the dashboard's build (npm run build).
- */
-describe('the analysts’ dashboard', () => {
+/** The graph and the browser for every test of the file; `open` signs in as a development identity. */
+function dashboardSession() {
   let dataDir: string;
   let graph: EmbeddedGraph;
   let browser: Browser;
@@ -50,6 +47,13 @@ describe('the analysts’ dashboard', () => {
     return opened.page;
   }
 
+  return { open, graph: () => graph };
+}
+
+type DashboardSession = ReturnType<typeof dashboardSession>;
+
+/** The Area view: search, lineage, figures and the restricted panel. */
+function areaViewTests({ open }: DashboardSession) {
   it('finds "long hau" at Xã Cần Giuộc, which includes Xã Long Hậu until 2025-07-01, and draws its lineage', async () => {
     const page = await open(/^Police analyst/);
     await page.getByLabel('Tìm đơn vị hành chính').fill('long hau');
@@ -100,7 +104,10 @@ describe('the analysts’ dashboard', () => {
     await poll(async () => restricted.getByTestId('designations').innerText()).toContain('ANTT 2017');
     expect(await restricted.getByTestId('restricted').count()).toBe(0);
   });
+}
 
+/** The Province, Trends and Changes views. */
+function provinceTrendsAndChangesTests({ open, graph: currentGraph }: DashboardSession) {
   it('downloads the province roll-up as CSV with the rows of the table, and opens a commune from the ranking', async () => {
     const page = await open(/^Police analyst/, '#/province/80');
     const rows = page.locator('[data-testid="rollup-table"] tbody tr');
@@ -142,9 +149,9 @@ describe('the analysts’ dashboard', () => {
       .then((socket) => new Promise<void>((resolve) => socket.on('framesent', (frame) => String(frame.payload).includes('"subscribe"') && resolve())));
     await page.evaluate(() => (location.hash = '#/changes/80'));
     await subscribed;
-    const token = await graph.issuer.mint(DEVELOPMENT_TOKENS[0]!.claims);
+    const token = await currentGraph().issuer.mint(DEVELOPMENT_TOKENS[0]!.claims);
     const report = async (value: number) => {
-      const response = await fetch(graph.gateway.url, {
+      const response = await fetch(currentGraph().gateway.url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
         body: JSON.stringify({
@@ -176,4 +183,14 @@ describe('the analysts’ dashboard', () => {
     expect(await page.locator('[data-testid="changes"] tbody tr').first().innerText()).toMatch(/POLICE\s+observation/);
     await page.screenshot({ path: join(screenshots, 'changes.png'), fullPage: true });
   });
+}
+
+/**
+ * The analysts' dashboard in a real browser (the system's Chromium) against the whole graph on
+ * port 0, every request to the internet refused. Needs the dashboard's build (npm run build).
+ */
+describe('the analysts’ dashboard', () => {
+  const session = dashboardSession();
+  areaViewTests(session);
+  provinceTrendsAndChangesTests(session);
 });
