@@ -171,7 +171,16 @@ function itListensAndNumbersInCommitOrderOnPostgres(getStore: () => Storage, cha
         secondDone = true;
         return seq;
       });
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    // The second is seen waiting on the first's lock in the server, so it cannot have gone past it.
+    const waitingOnLock = async () =>
+      (
+        await store.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'UPDATE outbox_sequence%'`,
+        )
+      )[0]!.n;
+    for (const deadline = Date.now() + 10_000; (await waitingOnLock()) === 0;) {
+      if (Date.now() > deadline) throw new Error('the second writer never waited on the first');
+    }
     expect(secondDone).toBe(false);
     expect(await readChanges(store, { afterSeq: 0, limit: 10 })).toEqual([]);
     releaseFirst();

@@ -155,18 +155,25 @@ function streamHelpers(ctx: StreamContext) {
     ctx.clients.push(client);
     const events: StreamEvent[] = [];
     const errors: unknown[] = [];
+    let arrived = () => undefined as void;
+    let nextEvent = new Promise<void>((resolve) => (arrived = resolve));
     const dispose = client.subscribe<{ changes: StreamEvent }>(
       { query: CHANGES, variables },
       {
         next: (result) => {
           if (result.errors) errors.push(...result.errors);
-          if (result.data) events.push(result.data.changes);
+          if (result.data) {
+            events.push(result.data.changes);
+            const woken = arrived;
+            nextEvent = new Promise<void>((resolve) => (arrived = resolve));
+            woken();
+          }
         },
         error: (error) => errors.push(error),
         complete: () => undefined,
       },
     );
-    return { events, errors, close: () => (dispose(), client.dispose()) };
+    return { events, errors, nextEvent: () => nextEvent, close: () => (dispose(), client.dispose()) };
   }
 
   async function until(check: () => boolean, what: string, ms = 15_000) {
@@ -178,12 +185,14 @@ function streamHelpers(ctx: StreamContext) {
   }
 
   /** Writes until the subscription is live (a subscription without a cursor starts from "now"). */
-  async function whenLive(subscription: { events: StreamEvent[] }) {
+  async function whenLive(subscription: { events: StreamEvent[]; nextEvent: () => Promise<void> }) {
     const deadline = Date.now() + 15_000;
     while (subscription.events.length === 0) {
       if (Date.now() > deadline) throw new Error('the subscription never went live');
+      const arrived = subscription.nextEvent();
       await createPoliceModel();
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      // Ends at the event; writes again if none came (the write went out before the subscription was live).
+      await Promise.race([arrived, new Promise((resolve) => setTimeout(resolve, 300))]);
     }
   }
 

@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { EventEmitter, once } from 'node:events';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -34,7 +35,26 @@ async function freePort(): Promise<number> {
   });
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/**
+ * What the parts, the writers and the subscriber report; each step waits on these, not on time:
+ * `written`/`refused` per write, `received` per event, `disconnected` when the subscription drops,
+ * `up` when the gateway is (back) up.
+ */
+type Events = EventEmitter<{ written: [agency: string]; refused: []; received: []; disconnected: []; up: [] }>;
+
+/** Resolves after `count` more `name` events (for `written`, of each agency). */
+async function after(events: Events, name: 'written' | 'refused' | 'received' | 'disconnected', count = 1, timeoutMs = 30_000): Promise<void> {
+  const signal = AbortSignal.timeout(timeoutMs);
+  if (name !== 'written') {
+    for (let seen = 0; seen < count; seen++) await once(events, name, { signal });
+    return;
+  }
+  const seen = new Map<string, number>();
+  while (AGENCIES.some((agency) => (seen.get(agency) ?? 0) < count)) {
+    const [agency] = (await once(events, 'written', { signal })) as [string];
+    seen.set(agency, (seen.get(agency) ?? 0) + 1);
+  }
+}
 
 describe('the change stream across restarts', () => {
   const cleanup: (() => Promise<unknown>)[] = [];
@@ -54,9 +74,10 @@ describe('the change stream across restarts', () => {
     // Where the subscriber starts: the agencies' outboxes as they stand now.
     const start = Object.fromEntries(await Promise.all(AGENCIES.map(async (agency) => [agency, await latestSeq(subgraphs[agency]!.storage)] as const)));
 
-    const subscriber = follow(parts, reader, start);
-    const stopWriting = keepWriting(parts, editors);
-    await restartEachPart(parts);
+    const events: Events = new EventEmitter();
+    const subscriber = follow(parts, events, reader, start);
+    const stopWriting = keepWriting(parts, events, editors);
+    await restartEachPart(parts, events);
     await stopWriting();
 
     // Every change the agencies stored since the start, by agency, in order.
@@ -71,15 +92,14 @@ describe('the change stream across restarts', () => {
     expect(stored.front!.length).toBeGreaterThan(10);
     const total = stored.police!.length + stored.front!.length;
     const { received } = subscriber;
-    const deadline = Date.now() + 30_000;
-    while (received.length < total && Date.now() < deadline) await sleep(100);
+    if (received.length < total) await after(events, 'received', total - received.length).catch(() => undefined);
     await subscriber.stop();
 
     for (const agency of AGENCIES) {
       expect(received.filter((event) => event.agency === agency).map((event) => event.seq)).toEqual(stored[agency]);
     }
     expect(received).toHaveLength(total);
-  }, 120_000);
+  }, 300_000);
 });
 
 /** The two agency subgraphs, the stream and the gateway, each with a way to start it again. */
@@ -91,6 +111,9 @@ interface Parts {
   startStream: () => Promise<void>;
   gateway: () => Gateway;
   startGateway: () => Promise<void>;
+  /** Closes the gateway; `gatewayUp` waits until it is started again. */
+  stopGateway: () => Promise<void>;
+  gatewayUp: () => Promise<void>;
 }
 
 async function startParts(cleanup: (() => Promise<unknown>)[]): Promise<Parts> {
@@ -131,6 +154,12 @@ async function startParts(cleanup: (() => Promise<unknown>)[]): Promise<Parts> {
     ),
   );
   let gateway!: Gateway;
+  let up: Promise<void> = Promise.resolve();
+  let markUp = () => undefined as void;
+  const stopGateway = async () => {
+    up = new Promise<void>((resolve) => (markUp = resolve));
+    await gateway.close();
+  };
   const startGateway = async () => {
     gateway = await createGateway({
       supergraph,
@@ -139,6 +168,7 @@ async function startParts(cleanup: (() => Promise<unknown>)[]): Promise<Parts> {
       metrics: false,
       identity: { keys: { kind: 'key', publicKeyPem: issuer.publicKeyPem }, issuer: issuer.issuer, audience: issuer.audience },
     });
+    markUp();
   };
   await startGateway();
   cleanup.push(async () => {
@@ -146,17 +176,18 @@ async function startParts(cleanup: (() => Promise<unknown>)[]): Promise<Parts> {
     await stream.close();
     for (const agency of AGENCIES) await subgraphs[agency]?.close();
   });
-  return { issuer, subgraphs, startAgency, stream: () => stream, startStream, gateway: () => gateway, startGateway };
+  return { issuer, subgraphs, startAgency, stream: () => stream, startStream, gateway: () => gateway, startGateway, stopGateway, gatewayUp: () => up };
 }
 
 /** The subscriber: reconnects to whatever gateway is up, always from its last cursor. */
-function follow(parts: Parts, reader: string, start: Record<string, number>) {
+function follow(parts: Parts, events: Events, reader: string, start: Record<string, number>) {
   const received: { agency: string; seq: number }[] = [];
   let cursor = encodeStreamCursor(start);
   let subscribing = true;
   let client: Client | undefined;
   const subscriber = (async () => {
     while (subscribing) {
+      await parts.gatewayUp();
       await new Promise<void>((resolve) => {
         client = createClient({
           url: parts.gateway().url.replace(/^http/, 'ws'),
@@ -172,6 +203,7 @@ function follow(parts: Parts, reader: string, start: Record<string, number>) {
               if (!result.data) return;
               received.push({ agency: result.data.changes.agency.toLowerCase(), seq: result.data.changes.seq });
               cursor = result.data.changes.cursor;
+              events.emit('received');
             },
             error: () => resolve(),
             complete: () => resolve(),
@@ -179,7 +211,7 @@ function follow(parts: Parts, reader: string, start: Record<string, number>) {
         );
       });
       await client?.dispose();
-      if (subscribing) await sleep(200);
+      events.emit('disconnected');
     }
   })();
   const stop = async () => {
@@ -190,15 +222,19 @@ function follow(parts: Parts, reader: string, start: Record<string, number>) {
   return { received, stop };
 }
 
+/** The writers' pace: about 25 writes a second, the load of a busy day (a rate, not a wait for anything). */
+const writeRate = () => new Promise((resolve) => setTimeout(resolve, 40));
+
 /** The writers: keep writing through whatever gateway is up; failures while a part is down are expected. */
-function keepWriting(parts: Parts, editors: Record<(typeof AGENCIES)[number], string>): () => Promise<void> {
+function keepWriting(parts: Parts, events: Events, editors: Record<(typeof AGENCIES)[number], string>): () => Promise<void> {
   let writing = true;
   const writer = (async () => {
     let index = 0;
     while (writing) {
       const agency = AGENCIES[index++ % AGENCIES.length]!;
       const P = agency === 'police' ? 'Police' : 'Front';
-      await fetch(parts.gateway().url, {
+      await parts.gatewayUp();
+      const stored = await fetch(parts.gateway().url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${editors[agency]}` },
         body: JSON.stringify({
@@ -213,8 +249,12 @@ function keepWriting(parts: Parts, editors: Record<(typeof AGENCIES)[number], st
             },
           },
         }),
-      }).catch(() => undefined);
-      await sleep(40);
+      })
+        .then(async (response) => response.ok && !((await response.json()) as { errors?: unknown }).errors)
+        .catch(() => false);
+      if (stored) events.emit('written', agency);
+      else events.emit('refused');
+      await writeRate();
     }
   })();
   return async () => {
@@ -223,18 +263,19 @@ function keepWriting(parts: Parts, editors: Record<(typeof AGENCIES)[number], st
   };
 }
 
-async function restartEachPart(parts: Parts): Promise<void> {
-  await sleep(1_000);
+/** Each step waits for writes to go through (or be refused while a part is down) before the next. */
+async function restartEachPart(parts: Parts, events: Events): Promise<void> {
+  await after(events, 'written', 5);
   await parts.subgraphs.police!.close(); // the police subgraph goes away …
-  await sleep(700);
+  await after(events, 'refused', 3);
   await parts.startAgency('police'); // … and comes back on its data
-  await sleep(1_000);
+  await after(events, 'written', 5);
   await parts.stream().close(); // the change stream restarts
-  await sleep(500);
+  await after(events, 'disconnected');
   await parts.startStream();
-  await sleep(1_000);
-  await parts.gateway().close(); // the gateway restarts (on a new port; the subscriber follows)
-  await sleep(500);
+  await after(events, 'written', 5);
+  await parts.stopGateway(); // the gateway restarts (on a new port; the subscriber follows)
   await parts.startGateway();
-  await sleep(1_000);
+  await after(events, 'written', 5);
+  await after(events, 'received', 5);
 }

@@ -106,7 +106,8 @@ async function writeUntilEvent<T>(iterator: AsyncIterator<T>): Promise<{ first: 
   const deadline = Date.now() + 15_000;
   while (!arrived && Date.now() < deadline) {
     ids.push(await createPoliceModel());
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Ends at the event; writes again if none came (the write went out before the subscription was live).
+    await Promise.race([first, new Promise((resolve) => setTimeout(resolve, 300))]);
   }
   const result = await first;
   if (result.done) throw new Error('the subscription ended');
@@ -158,6 +159,14 @@ beforeAll(async () => {
   const sdl = (agency: Agency) => readFile(new URL(`${agency}.graphql`, schemaDir), 'utf8');
   policeRaw = await createStorage({ kind: 'pglite' });
   policeStore = countingStorage(policeRaw);
+  let noticed = () => undefined as void;
+  let notice = new Promise<void>((resolve) => (noticed = resolve));
+  await policeRaw.listen('antq_outbox', () => {
+    const heard = noticed;
+    notice = new Promise<void>((resolve) => (noticed = resolve));
+    heard();
+  });
+  nextNotice = () => notice;
   subgraphs.push(await createAgencySubgraph({ agency: 'police', typeDefs: await sdl('police') }, { signingKey, registry, logLevel: 'silent', storage: policeStore }));
   subgraphs.push(await createAgencySubgraph({ agency: 'front', typeDefs: await sdl('front') }, { signingKey, registry, logLevel: 'silent' }));
   supergraph = composeSupergraph(await Promise.all(subgraphs.map(async (s) => ({ name: s.agency, url: s.url, sdl: await sdl(s.agency) }))));
@@ -185,25 +194,47 @@ afterAll(async () => {
 });
 
 let probes = 0;
-/**
- * Whether anything reads the police store when a change commits: a subscriber follows the outbox by
- * the store's change notices, so at rest nothing reads it, and after a change only a live
- * subscription does. The change is written straight into the store, past the counter.
- */
-async function readsOnChange(): Promise<boolean> {
-  const before = policeStore.count();
+/** Resolves the next time the police outbox's change notice goes out (a listener of the test's own). */
+let nextNotice: () => Promise<void>;
+
+/** Commits a change straight into the police store, past the counter, and waits until its notice has gone out. */
+async function commitProbe(): Promise<void> {
   probes += 1;
+  const noticed = nextNotice();
   await policeRaw.transaction((tx) =>
     appendChange(tx, { agency: 'police', recordKind: 'residential_area', recordId: `probe-${probes}`, change: 'updated', areaCode: '28159', payload: null }),
   );
-  await new Promise((resolve) => setTimeout(resolve, 700));
+  await noticed;
+}
+
+/**
+ * Whether something reads the police store when a change commits: a subscriber follows the outbox
+ * by the store's change notices, so only a live subscription reads it. Ends on the first read.
+ */
+async function readsOnChange(ms = 10_000): Promise<boolean> {
+  const before = policeStore.count();
+  await commitProbe();
+  const deadline = Date.now() + ms;
+  while (policeStore.count() === before && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
   return policeStore.count() !== before;
+}
+
+/**
+ * Whether a change reads nothing. The subgraph's readers wake on the same notice as the test's own
+ * listener, and start reading before any I/O can happen: once the notice has reached the test and
+ * the tasks it queued have run, a reader still following would have read.
+ */
+async function readsNothingOnChange(): Promise<boolean> {
+  const before = policeStore.count();
+  await commitProbe();
+  await new Promise((resolve) => setImmediate(resolve));
+  return policeStore.count() === before;
 }
 
 /** Whether a change soon reads nothing: a subscription that was just ended takes a moment to stop. */
 async function quietOnChange(): Promise<boolean> {
   const deadline = Date.now() + 5_000;
-  while (Date.now() < deadline) if (!(await readsOnChange())) return true;
+  while (Date.now() < deadline) if (await readsNothingOnChange()) return true;
   return false;
 }
 
@@ -339,6 +370,8 @@ function itKeepsSubscriptionsAliveAndRefusesStrangers(): void {
     const iterator = client.iterate<{ policeChanges: ChangeEvent }>({ query: `subscription { policeChanges(afterSeq: 0) { ${CHANGE_FIELDS} } }` });
     expect((await nextWithin(iterator)).data!.policeChanges.seq).toBe(1);
     expect(await readsOnChange()).toBe(true);
+    // The quiet check sees a live reader: it read before the check ended.
+    expect(await readsNothingOnChange()).toBe(false);
     await iterator.return?.();
     expect(await quietOnChange()).toBe(true);
 

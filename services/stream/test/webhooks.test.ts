@@ -317,8 +317,18 @@ function webhookHelpers(w: WebhooksState) {
     'webhook-signature': request.headers['webhook-signature'] as string,
   });
   const deliveries = (who: Caller, webhookId: string, first = 100) => w.service.resolvers.Query.webhookDeliveries({}, { webhookId, first }, { caller: who });
+  /**
+   * Ends a "nothing more arrives" window on an event instead of a pause: a webhook registered now
+   * receives a change appended now; by then a stopped worker would have delivered it too.
+   */
+  const laterChangeDelivered = async () => {
+    const witness = await newReceiver();
+    await register(caller('police'), { url: witness.url });
+    w.police.append();
+    await until(() => witness.requests.length === 1);
+  };
 
-  return { open, newReceiver, register, standardHeaders, deliveries };
+  return { open, newReceiver, register, standardHeaders, deliveries, laterChangeDelivered };
 }
 
 /** Registering, listing and removing through the resolvers. */
@@ -544,14 +554,16 @@ function deliveryAfterFailuresTests(w: WebhooksState): void {
     w.service = await open();
     expect(w.service.dispatcher.running()).toEqual([webhook.id]);
     await until(() => target.requests.length === 4);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(target.bodies().map((body) => body.seq)).toEqual([1, 2, 3, 4]);
+    // One more, delivered in order after the others: a duplicate would have come before it.
+    w.police.append();
+    await until(() => target.requests.length >= 5);
+    expect(target.bodies().map((body) => body.seq)).toEqual([1, 2, 3, 4, 5]);
   });
 }
 
 /** Delivery: webhook-ids across restarts, filters and clearance, removal. */
 function deliveryIdsFiltersAndRemovalTests(w: WebhooksState): void {
-  const { open, newReceiver, register, standardHeaders, deliveries } = webhookHelpers(w);
+  const { open, newReceiver, register, standardHeaders, deliveries, laterChangeDelivered } = webhookHelpers(w);
 
   it('keeps a change’s webhook-id when its retries go on after a restart', async () => {
     let failing = true;
@@ -581,8 +593,10 @@ function deliveryIdsFiltersAndRemovalTests(w: WebhooksState): void {
     w.police.append('security_model', 'created');
     w.front.append('complex_area_designation'); // restricted, but needs clearance too
     w.front.append('volunteer_force', 'created');
-    await until(() => target.requests.length === 2);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // A last selected change from each agency: each agency's changes arrive in order, so once both are in, so is everything before them.
+    w.police.append('security_model', 'created');
+    w.front.append('security_model', 'created');
+    await until(() => target.requests.length >= 4);
     expect(
       target
         .bodies()
@@ -590,7 +604,9 @@ function deliveryIdsFiltersAndRemovalTests(w: WebhooksState): void {
         .sort(),
     ).toEqual([
       ['FRONT', 2, 'volunteer_force'],
+      ['FRONT', 3, 'security_model'],
       ['POLICE', 4, 'security_model'],
+      ['POLICE', 5, 'security_model'],
     ]);
   });
 
@@ -601,8 +617,9 @@ function deliveryIdsFiltersAndRemovalTests(w: WebhooksState): void {
     w.police.append();
     await until(() => target.requests.length >= 2);
     await w.service.resolvers.Mutation.removeWebhook({}, { id: webhook.id }, { caller: who });
+    await until(() => !w.service.dispatcher.running().includes(webhook.id));
     const seen = target.requests.length;
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await laterChangeDelivered();
     expect(target.requests.length).toBe(seen);
     expect((await deliveries(who, webhook.id)).length).toBe(seen);
   });
@@ -610,7 +627,7 @@ function deliveryIdsFiltersAndRemovalTests(w: WebhooksState): void {
 
 /** Several instances on one store: leases and take-over. */
 function severalInstancesTests(w: WebhooksState): void {
-  const { open, newReceiver, register } = webhookHelpers(w);
+  const { open, newReceiver, register, laterChangeDelivered } = webhookHelpers(w);
 
   const lease = (owner: string): WebhookLeaseOptions => ({ owner, ttlMs: 2_000, renewMs: 300, retryMs: 50, rescanMs: 50 });
 
@@ -628,8 +645,7 @@ function severalInstancesTests(w: WebhooksState): void {
     expect(await store.takeLease(webhook.id, 'a', 300)).toMatchObject({ id: webhook.id });
     expect(await store.takeLease(webhook.id, 'b', 300)).toBeUndefined();
     expect(await store.takeLease(webhook.id, 'a', 300)).toBeDefined(); // renewed
-    await new Promise((resolve) => setTimeout(resolve, 400));
-    expect(await store.takeLease(webhook.id, 'b', 60_000)).toBeDefined(); // a's ran out
+    expect(await until(() => store.takeLease(webhook.id, 'b', 60_000))).toBeDefined(); // once a's has run out
     // The old holder can no longer move the webhook on; its attempt is still logged.
     const attempt = { webhookId: webhook.id, cursor: encodeCursor({ police: 1, front: 0 }), attempt: 1, status: 200, error: null, durationMs: 3 };
     await expect(store.recordDelivered(attempt, 'a')).rejects.toBeInstanceOf(WebhookLeaseLostError);
@@ -662,8 +678,10 @@ function severalInstancesTests(w: WebhooksState): void {
       await w.service.close(); // gives the lease up
       for (let index = 0; index < 3; index++) w.police.append();
       await until(() => target.requests.length >= 8);
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      expect(target.bodies().map((body) => body.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+      // One more after the take-over, in order: a duplicate from either instance would have come before it.
+      w.police.append();
+      await until(() => target.requests.length >= 9);
+      expect(target.bodies().map((body) => body.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
       expect((await second.store.lease(webhook.id))!.owner).toBe('second');
     } finally {
       await second.close();
@@ -682,8 +700,7 @@ function severalInstancesTests(w: WebhooksState): void {
       await second.resolvers.Mutation.removeWebhook({}, { id: webhook.id }, { caller: who });
       // The first holds the lease; its renewal fails on the removed webhook and the worker ends.
       await until(() => !w.service.dispatcher.running().includes(webhook.id), 5_000);
-      w.police.append();
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await laterChangeDelivered();
       expect(target.requests).toHaveLength(0);
     } finally {
       await second.close();
