@@ -11,8 +11,12 @@ import WebSocket from 'ws';
 import { startEmbeddedGraph } from '../src/index.js';
 
 const quick = process.argv.includes('--quick');
-const SUBSCRIBERS = quick ? [100, 1_000] : [100, 1_000, 2_000];
-const WRITES = quick ? 100 : 200;
+const option = (name: string) => {
+  const index = process.argv.indexOf(`--${name}`);
+  return index < 0 ? undefined : process.argv[index + 1];
+};
+const SUBSCRIBERS = option('subscribers')?.split(',').map(Number) ?? (quick ? [100, 1_000] : [100, 1_000, 2_000]);
+const WRITES = Number(option('writes') ?? (quick ? 100 : 200));
 const WRITERS = 4;
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;

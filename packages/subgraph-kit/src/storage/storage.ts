@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { AntqError, ErrorCode } from '@antq/sdk';
+import { newClusterSource } from './pristine-cluster.js';
 
 /** Runs SQL with `$1, $2 …` parameters and returns the rows. */
 export interface SqlExecutor {
@@ -73,7 +74,11 @@ const PGLITE_SETTINGS = ['shared_buffers=16MB', 'maintenance_work_mem=16MB'];
 
 async function openPglite(dataDir: string | undefined): Promise<Storage> {
   if (dataDir) await mkdir(dataDir, { recursive: true });
-  const db = await PGlite.create({ ...(dataDir ? { dataDir } : {}), startParams: [...PGlite.defaultStartParams, ...PGLITE_SETTINGS.flatMap((setting) => ['-c', setting])] });
+  const db = await PGlite.create({
+    ...(dataDir ? { dataDir } : {}),
+    ...(await newClusterSource(dataDir)),
+    startParams: [...PGlite.defaultStartParams, ...PGLITE_SETTINGS.flatMap((setting) => ['-c', setting])],
+  });
   // PGlite has one connection: every statement and transaction waits its turn, so nothing
   // can interleave with the statements of an open transaction.
   let queue: Promise<unknown> = Promise.resolve();
