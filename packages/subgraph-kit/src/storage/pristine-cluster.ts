@@ -47,6 +47,8 @@ function pristineCluster(): Promise<string> {
   pristineFolder ??= (async () => {
     const folder = join(templateRoot(), `antq-pglite-${pgliteVersion()}`);
     if (await exists(join(folder, COMPLETE))) return folder;
+    // Without its mark it is not one this kit finished (a cleaner may have emptied it): made again.
+    await rm(folder, { recursive: true, force: true });
     const building = await mkdtemp(`${folder}.building-`);
     const db = await PGlite.create({ dataDir: join(building, 'cluster') });
     await db.close();
