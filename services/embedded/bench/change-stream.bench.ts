@@ -1,14 +1,17 @@
 // Change stream benchmark: events per second end to end and delivery latency with 100, 1,000 and
-// 2,000 concurrent subscribers on one gateway instance (embedded graph, one process).
+// 2,000 concurrent subscribers on one gateway instance (the embedded graph in this process; the
+// subscribers in another, as partners are elsewhere, so their own work is not counted as ours).
 //   npm run bench:stream                      (100, 1,000, 2,000 subscribers; 200 writes each)
 //   npm run bench:stream -- --quick           (100 and 1,000 subscribers; 100 writes)
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+//   --subscribers 2000 --writes 100 --profile /tmp/stream   (a CPU profile of the graph's measured window)
+import { fork, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { Session } from 'node:inspector/promises';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
-import { createClient, type Client } from 'graphql-ws';
-import WebSocket from 'ws';
+import { fileURLToPath } from 'node:url';
 import { startEmbeddedGraph } from '../src/index.js';
+import { now, type SubscriberCommand, type SubscriberReply } from './stream-subscribers.js';
 
 const quick = process.argv.includes('--quick');
 const option = (name: string) => {
@@ -22,12 +25,35 @@ const WRITERS = 4;
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 const progress = (line: string) => process.stderr.write(`… ${line}\n`);
 
+progress(`load average ${loadavg()[0]!.toFixed(1)}; starting the embedded graph`);
 const dataDir = await mkdtemp(join(tmpdir(), 'antq-stream-bench-'));
-progress('starting the embedded graph');
 const graph = await startEmbeddedGraph({ dataDir, port: 0 });
 const editor = await graph.issuer.mint({ agency: 'police', jurisdiction: '80', roles: ['editor'] });
 const reader = await graph.issuer.mint({ agency: 'youth', roles: ['analyst'], clearance: 'shared' });
 const wsUrl = graph.gateway.url.replace(/^http/, 'ws');
+
+/** The subscribers' process, and one request to it at a time. */
+function startSubscribers(): {
+  ask: <K extends SubscriberReply['kind']>(command: SubscriberCommand, reply: K) => Promise<Extract<SubscriberReply, { kind: K }>>;
+  child: ChildProcess;
+} {
+  const child = fork(fileURLToPath(new URL('./stream-subscribers.ts', import.meta.url)), { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  child.on('message', (reply: SubscriberReply) => {
+    if (reply.kind === 'error') progress(`subscriber error: ${reply.message}`);
+  });
+  const ask = <K extends SubscriberReply['kind']>(command: SubscriberCommand, kind: K) =>
+    new Promise<Extract<SubscriberReply, { kind: K }>>((resolve) => {
+      const listen = (reply: SubscriberReply) => {
+        if (reply.kind !== kind) return;
+        child.off('message', listen);
+        resolve(reply as Extract<SubscriberReply, { kind: K }>);
+      };
+      child.on('message', listen);
+      child.send(command);
+    });
+  return { ask, child };
+}
+const subscribers = startSubscribers();
 
 async function write(name: string): Promise<string> {
   const response = await fetch(graph.gateway.url, {
@@ -46,72 +72,68 @@ async function write(name: string): Promise<string> {
 const results: string[] = [];
 for (const count of SUBSCRIBERS) {
   progress(`${count} subscribers: connecting`);
-  const received = new Map<string, number[]>(); // recordId -> receive times
-  const clients: Client[] = [];
-  for (let index = 0; index < count; index++) {
-    const client = createClient({ url: wsUrl, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${reader}` }, retryAttempts: 0 });
-    clients.push(client);
-    client.subscribe<{ changes: { recordId: string } }>(
-      { query: 'subscription { changes { recordId } }' },
-      {
-        next: (result) => {
-          const id = result.data?.changes.recordId;
-          if (!id) return;
-          const times = received.get(id) ?? [];
-          times.push(performance.now());
-          received.set(id, times);
-        },
-        error: (error) => progress(`subscriber error: ${JSON.stringify(error).slice(0, 200)}`),
-        complete: () => undefined,
-      },
-    );
-  }
+  await subscribers.ask({ kind: 'connect', url: wsUrl, token: reader, count }, 'connected');
   // Live when every subscriber has a change written after it connected.
   for (let attempt = 0; ; attempt++) {
     const id = await write(`warm-up ${attempt}`);
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    if ((received.get(id)?.length ?? 0) >= count) break;
-    if (attempt > 60) throw new Error(`only ${received.get(id)?.length ?? 0} of ${count} subscribers went live`);
+    const { received } = await subscribers.ask({ kind: 'await', recordId: id, count, timeoutMs: 1_000 }, 'awaited');
+    if (received >= count) break;
+    if (attempt > 60) throw new Error(`only ${received} of ${count} subscribers went live`);
   }
-  received.clear();
+  await subscribers.ask({ kind: 'report', ids: [] }, 'report');
 
   progress(`${count} subscribers: ${WRITES} writes from ${WRITERS} writers`);
+  // --profile FILE: a V8 CPU profile of the measured window only (bench/src/profile-summary.ts reads it).
+  const profiler = option('profile') ? new Session() : undefined;
+  if (profiler) {
+    profiler.connect();
+    await profiler.post('Profiler.enable');
+    await profiler.post('Profiler.start');
+  }
   const committed = new Map<string, number>();
-  const started = performance.now();
+  const started = now();
+  const cpuBefore = process.cpuUsage();
   let next = 0;
   await Promise.all(
     Array.from({ length: WRITERS }, async () => {
       while (next < WRITES) {
         next++;
         const id = await write(`bench ${next}`);
-        committed.set(id, performance.now());
+        committed.set(id, now());
       }
     }),
   );
-  const writeSeconds = (performance.now() - started) / 1000;
+  const writeSeconds = (now() - started) / 1000;
   const expected = committed.size * count;
-  const deadline = performance.now() + 120_000;
-  const delivered = () => [...committed.keys()].reduce((sum, id) => sum + (received.get(id)?.length ?? 0), 0);
-  while (delivered() < expected && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
-  let finished = 0;
-  for (const times of received.values()) for (const time of times) if (time > finished) finished = time;
-  const latencies = [...committed].flatMap(([id, at]) => (received.get(id) ?? []).map((time) => time - at)).sort((a, b) => a - b);
+  const deadline = now() + 120_000;
+  for (const id of committed.keys()) await subscribers.ask({ kind: 'await', recordId: id, count, timeoutMs: Math.max(0, deadline - now()) }, 'awaited');
+  const cpu = process.cpuUsage(cpuBefore);
+  if (profiler) {
+    const { profile } = await profiler.post('Profiler.stop');
+    await writeFile(`${option('profile')}-${count}.cpuprofile`, JSON.stringify(profile));
+    profiler.disconnect();
+  }
+  const { times } = await subscribers.ask({ kind: 'report', ids: [...committed.keys()] }, 'report');
+  const delivered = Object.values(times).reduce((sum, list) => sum + list.length, 0);
+  const finished = Object.values(times).reduce((latest, list) => list.reduce((a, b) => Math.max(a, b), latest), started);
+  const latencies = [...committed].flatMap(([id, at]) => (times[id] ?? []).map((time) => time - at)).sort((a, b) => a - b);
   const seconds = (finished - started) / 1000;
   const line = [
     `${String(count).padStart(5)} subscribers`,
     `${(committed.size / writeSeconds).toFixed(0).padStart(5)} writes/s`,
-    `${(delivered() / seconds).toFixed(0).padStart(7)} events/s delivered`,
+    `${(delivered / seconds).toFixed(0).padStart(7)} events/s delivered`,
     `p50 ${percentile(latencies, 50).toFixed(0).padStart(5)} ms`,
     `p99 ${percentile(latencies, 99).toFixed(0).padStart(5)} ms`,
-    `${delivered()}/${expected} delivered`,
+    `${delivered}/${expected} delivered`,
+    `graph CPU ${((cpu.user + cpu.system) / 1000 / delivered).toFixed(3)} ms/event`,
   ].join('  ');
   console.log(line);
   results.push(line);
-  await Promise.all(clients.map((client) => client.dispose()));
-  await new Promise((resolve) => setTimeout(resolve, 1_000));
+  await subscribers.ask({ kind: 'close' }, 'closed');
 }
 
+subscribers.child.kill();
 await graph.close();
 await rm(dataDir, { recursive: true, force: true });
-console.log(`\nchange stream, one gateway, embedded mode, ${WRITES} writes per round (latency: write acknowledged → event received)`);
+console.log(`\nchange stream, one gateway, embedded mode, ${WRITES} writes per round (latency: write acknowledged → event received; load average ${loadavg()[0]!.toFixed(1)})`);
 for (const line of results) console.log(line);
