@@ -16,7 +16,7 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 /** One cold load (fresh browser context, empty cache) of a view; ms from navigation start to `ready`, and the JS it fetched. */
 async function load(browser: Browser, options: { url: string; ready: readonly string[]; token: string }) {
   const { url, ready, token } = options;
-  const { page, elsewhere } = await offlinePage(browser, { token });
+  const { page, elsewhere } = await offlinePage(browser, { token, intercept: false });
   const js: { url: string; bytes: number; gzip: number }[] = [];
   page.on('response', async (response) => {
     if (!/javascript/.test(response.headers()['content-type'] ?? '')) return;

@@ -8,24 +8,43 @@ export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: apt-get install -y chromium (or set ANTQ_CHROMIUM).`);
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      // No host but 127.0.0.1 resolves: the browser itself cannot reach the internet, watched or not.
+      '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
+    ],
   });
 }
 
-/** A page on which every request to a host other than 127.0.0.1 is aborted and recorded: nothing may come from the internet. */
-export async function offlinePage(browser: Browser, options: { token?: string } = {}): Promise<{ page: Page; elsewhere: string[]; pageErrors: string[] }> {
+/**
+ * A page on which every request to a host other than 127.0.0.1 is aborted and recorded: nothing may
+ * come from the internet. With `intercept: false` (the measurement) requests are only watched, not
+ * held by the driver on their way (each would wait for this process): the browser's host rules
+ * refuse them all the same.
+ */
+export async function offlinePage(browser: Browser, options: { token?: string; intercept?: boolean } = {}): Promise<{ page: Page; elsewhere: string[]; pageErrors: string[] }> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
   // Signed in before any script of the page runs, as after a sign-in in this tab.
   if (options.token) await context.addInitScript((value) => sessionStorage.setItem('antq.token', value), options.token);
   const page = await context.newPage();
   const elsewhere: string[] = [];
   const pageErrors: string[] = [];
-  await page.route('**/*', (route) => {
-    const url = new URL(route.request().url());
-    if (url.hostname === '127.0.0.1' || url.protocol === 'data:' || url.protocol === 'blob:') return route.continue();
-    elsewhere.push(url.href);
-    return route.abort('blockedbyclient');
-  });
+  const local = (url: URL) => url.hostname === '127.0.0.1' || url.protocol === 'data:' || url.protocol === 'blob:';
+  if (options.intercept === false) {
+    page.on('request', (request) => void (!local(new URL(request.url())) && elsewhere.push(request.url())));
+  } else {
+    await page.route('**/*', (route) => {
+      const url = new URL(route.request().url());
+      if (local(url)) return route.continue();
+      elsewhere.push(url.href);
+      return route.abort('blockedbyclient');
+    });
+  }
   page.on('pageerror', (error) => pageErrors.push(error.message));
   return { page, elsewhere, pageErrors };
 }
