@@ -3,7 +3,7 @@
 // Province view. Starts the whole graph on port 0 in a temp folder; runs in about a minute.
 //   npm run measure:dashboard -w @antq/embedded        (needs the build: npm run build)
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Browser } from 'playwright-core';
@@ -41,8 +41,11 @@ async function load(browser: Browser, options: { url: string; ready: readonly st
   const timing = await page.evaluate(() => {
     const entries = performance.getEntriesByType('resource') as PerformanceResourceTiming[];
     const graphql = entries.filter((entry) => new URL(entry.name).pathname === '/graphql');
+    const mark = (name: string) => performance.getEntriesByName(name, 'mark')[0]?.startTime ?? 0;
     return {
       scriptLoaded: entries.find((entry) => entry.name.endsWith('.js'))?.responseEnd ?? 0,
+      scriptRan: mark('antq:script'),
+      configIn: mark('antq:config'),
       firstRequest: Math.min(...graphql.map((entry) => entry.startTime)),
       lastAnswer: Math.max(...graphql.map((entry) => entry.responseEnd)),
       requests: graphql.map((entry) => entry.responseEnd - entry.startTime),
@@ -80,12 +83,17 @@ try {
         );
         const at = (value: number) => `${value.toFixed(0)} ms`;
         console.log(
-          `  script loaded at ${at(timing.scriptLoaded)}, GraphQL from ${at(timing.firstRequest)} to ${at(timing.lastAnswer)}, median request ${at(median(timing.requests))}`,
+          `  script loaded at ${at(timing.scriptLoaded)}, ran at ${at(timing.scriptRan)}, config.json in at ${at(timing.configIn)}, GraphQL from ${at(timing.firstRequest)} to ${at(timing.lastAnswer)}, median request ${at(median(timing.requests))}`,
         );
       }
     }
   }
   const kb = (bytes: number) => (bytes / 1024).toFixed(1);
+  console.log(
+    `load average (1, 5, 15 min): ${loadavg()
+      .map((value) => value.toFixed(2))
+      .join(', ')}`,
+  );
   console.log(
     `JS for the first view (Area): ${firstViewJs.length} files, ${kb(firstViewJs.reduce((sum, file) => sum + file.bytes, 0))} KB, ${kb(firstViewJs.reduce((sum, file) => sum + file.gzip, 0))} KB gzip`,
   );

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
 /** The system's Chromium (`apt-get install chromium`; .ci/run installs it when missing). */
@@ -59,4 +60,29 @@ export async function signInAs(page: Page, identity: RegExp): Promise<void> {
   await select.selectOption(String(index));
   await page.getByRole('button', { name: /Dùng danh tính này|Use this identity/ }).click();
   await page.getByTestId('signed-in').waitFor();
+}
+
+/** axe-core's script from node_modules: injected into the page, nothing from the internet. */
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+/** The page's serious and critical accessibility violations (axe-core, WCAG 2 A/AA rules), each with where it is. */
+export async function seriousViolations(page: Page): Promise<string[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: AXE });
+  const violations = await page.evaluate(async () => {
+    const axe = (
+      window as unknown as {
+        axe: { run(context: Document, options: object): Promise<{ violations: { id: string; impact?: string; help: string; nodes: { target: unknown[] }[] }[] }> };
+      }
+    ).axe;
+    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] }, resultTypes: ['violations'] });
+    return result.violations.map((violation) => ({
+      id: violation.id,
+      impact: violation.impact,
+      help: violation.help,
+      targets: violation.nodes.map((node) => node.target.join(' ')),
+    }));
+  });
+  return violations
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .map((violation) => `${violation.id} (${violation.impact}): ${violation.help} — ${violation.targets.slice(0, 5).join(', ')}`);
 }
