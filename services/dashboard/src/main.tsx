@@ -14,5 +14,9 @@ performance.mark('antq:config');
 connect(config);
 // The Area view's requests leave now, before the first render: no wait for the components to mount.
 const first = route.get();
-if (token.get() && first.view === 'area' && first.code) areaRequests(first.code);
+if (token.get() && first.view === 'area' && first.code) {
+  areaRequests(first.code);
+  // The client sends after a microtask (it awaits the token): let the requests leave before the first render takes the thread.
+  await new Promise((resolve) => setTimeout(resolve, 0));
+}
 render(<App config={config} />, document.getElementById('app')!);

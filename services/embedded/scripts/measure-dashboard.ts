@@ -41,11 +41,10 @@ async function load(browser: Browser, options: { url: string; ready: readonly st
   const timing = await page.evaluate(() => {
     const entries = performance.getEntriesByType('resource') as PerformanceResourceTiming[];
     const graphql = entries.filter((entry) => new URL(entry.name).pathname === '/graphql');
-    const mark = (name: string) => performance.getEntriesByName(name, 'mark')[0]?.startTime ?? 0;
     return {
       scriptLoaded: entries.find((entry) => entry.name.endsWith('.js'))?.responseEnd ?? 0,
-      scriptRan: mark('antq:script'),
-      configIn: mark('antq:config'),
+      scriptRan: performance.getEntriesByName('antq:script', 'mark')[0]?.startTime ?? 0,
+      configIn: performance.getEntriesByName('antq:config', 'mark')[0]?.startTime ?? 0,
       firstRequest: Math.min(...graphql.map((entry) => entry.startTime)),
       lastAnswer: Math.max(...graphql.map((entry) => entry.responseEnd)),
       requests: graphql.map((entry) => entry.responseEnd - entry.startTime),
