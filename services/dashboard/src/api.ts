@@ -93,445 +93,202 @@ export const SEARCH_AREAS = graphql(`
   }
 `);
 
-export const AREA_LINEAGE = graphql(`
-  query DashboardArea($code: ID!) {
-    area(code: $code) {
-      code
-      fullName
-      validFrom
-      validTo
-      current
-      level
-      province {
-        code
-        fullName
-      }
-      ancestors {
-        code
-        fullName
-      }
-      versions {
-        code
-        fullName
-        validFrom
-        validTo
-        current
-        level
-        parent {
-          fullName
-        }
-      }
-      predecessors {
-        area {
+/** One unit of the register as a version: its code, name, level and the dates it stood between. */
+const UNIT = graphql(`
+  fragment DashboardUnit on Area @_unmask {
+    code
+    fullName
+    validFrom
+    validTo
+    current
+    level
+  }
+`);
+
+export const AREA_LINEAGE = graphql(
+  `
+    query DashboardArea($code: ID!) {
+      area(code: $code) {
+        ...DashboardUnit
+        province {
           code
           fullName
-          validFrom
-          validTo
-          current
-          level
         }
-        relation
-        effectiveOn
-        resolution
-      }
-      successors {
-        area {
+        ancestors {
           code
           fullName
-          validFrom
-          validTo
-          current
-          level
         }
-        relation
-        effectiveOn
-        resolution
+        versions {
+          ...DashboardUnit
+          parent {
+            fullName
+          }
+        }
+        predecessors {
+          area {
+            ...DashboardUnit
+          }
+          relation
+          effectiveOn
+          resolution
+        }
+        successors {
+          area {
+            ...DashboardUnit
+          }
+          relation
+          effectiveOn
+          resolution
+        }
+      }
+    }
+  `,
+  [UNIT],
+);
+export type AreaLineage = NonNullable<ResultOf<typeof AREA_LINEAGE>['area']>;
+
+/** Where a record or a figure comes from: the documents its agency cites. */
+const SOURCES = graphql(`
+  fragment DashboardSources on SourceRef @_unmask {
+    title
+    date
+    url
+  }
+`);
+export type SourceRef = ResultOf<typeof SOURCES>;
+
+/**
+ * One agency's models and forces under an area: a fragment on the interface every agency's view
+ * implements, so one document serves all four (an agency's field is switched on by its variable).
+ * Its sources are selected in place: the gateway's cost estimate weighs each fragment level by
+ * 1.5, and one more would take a single agency's records over the cost limit.
+ */
+const RECORDS = graphql(`
+  fragment DashboardRecords on AgencyAreaView @_unmask {
+    models(first: 20) {
+      totalCount
+      nodes {
+        id
+        name
+        organisation
+        status
+        kind {
+          label {
+            vi
+            en
+          }
+        }
+        commendations {
+          by
+          year
+          date
+        }
+        sources {
+          title
+          date
+          url
+        }
+        linkedRecords {
+          __typename
+          ... on PoliceModel {
+            name
+          }
+          ... on PoliceForce {
+            name
+          }
+          ... on SecurityModel {
+            id
+          }
+          ... on VolunteerForce {
+            id
+          }
+        }
+      }
+    }
+    forces(first: 20) {
+      totalCount
+      nodes {
+        id
+        name
+        organisation
+        units
+        members
+        kind {
+          label {
+            vi
+            en
+          }
+        }
+        sources {
+          title
+          date
+          url
+        }
       }
     }
   }
 `);
-export type AreaLineage = NonNullable<ResultOf<typeof AREA_LINEAGE>['area']>;
+export type AgencyRecords = ResultOf<typeof RECORDS>;
 
-/** Each agency's models and forces under an area: one document per agency, each within the gateway's cost limit. */
-export const AREA_RECORDS = {
-  police: graphql(`
-    query DashboardAreaRecordsPolice($code: ID!) {
-      area(code: $code) {
-        police {
-          models(first: 20) {
-            totalCount
-            nodes {
-              id
-              name
-              organisation
-              status
-              kind {
-                label {
-                  vi
-                  en
-                }
-              }
-              commendations {
-                by
-                year
-                date
-              }
-              linkedRecords {
-                __typename
-                ... on PoliceModel {
-                  id
-                  name
-                }
-                ... on PoliceForce {
-                  id
-                  name
-                }
-                ... on FrontModel {
-                  id
-                }
-                ... on VeteransModel {
-                  id
-                }
-                ... on YouthModel {
-                  id
-                }
-                ... on FrontForce {
-                  id
-                }
-                ... on VeteransForce {
-                  id
-                }
-                ... on YouthForce {
-                  id
-                }
-              }
-            }
-          }
-          forces(first: 20) {
-            totalCount
-            nodes {
-              id
-              name
-              organisation
-              units
-              members
-              kind {
-                label {
-                  vi
-                  en
-                }
-              }
-            }
-          }
-        }
-      }
-    }
-  `),
-  front: graphql(`
-    query DashboardAreaRecordsFront($code: ID!) {
-      area(code: $code) {
-        front {
-          models(first: 20) {
-            totalCount
-            nodes {
-              id
-              name
-              organisation
-              status
-              kind {
-                label {
-                  vi
-                  en
-                }
-              }
-              commendations {
-                by
-                year
-                date
-              }
-              linkedRecords {
-                __typename
-                ... on PoliceModel {
-                  id
-                  name
-                }
-                ... on PoliceForce {
-                  id
-                  name
-                }
-                ... on FrontModel {
-                  id
-                }
-                ... on VeteransModel {
-                  id
-                }
-                ... on YouthModel {
-                  id
-                }
-                ... on FrontForce {
-                  id
-                }
-                ... on VeteransForce {
-                  id
-                }
-                ... on YouthForce {
-                  id
-                }
-              }
-            }
-          }
-          forces(first: 20) {
-            totalCount
-            nodes {
-              id
-              name
-              organisation
-              units
-              members
-              kind {
-                label {
-                  vi
-                  en
-                }
-              }
-            }
-          }
-        }
-      }
-    }
-  `),
-  veterans: graphql(`
-    query DashboardAreaRecordsVeterans($code: ID!) {
-      area(code: $code) {
-        veterans {
-          models(first: 20) {
-            totalCount
-            nodes {
-              id
-              name
-              organisation
-              status
-              kind {
-                label {
-                  vi
-                  en
-                }
-              }
-              commendations {
-                by
-                year
-                date
-              }
-              linkedRecords {
-                __typename
-                ... on PoliceModel {
-                  id
-                  name
-                }
-                ... on PoliceForce {
-                  id
-                  name
-                }
-                ... on FrontModel {
-                  id
-                }
-                ... on VeteransModel {
-                  id
-                }
-                ... on YouthModel {
-                  id
-                }
-                ... on FrontForce {
-                  id
-                }
-                ... on VeteransForce {
-                  id
-                }
-                ... on YouthForce {
-                  id
-                }
-              }
-            }
-          }
-          forces(first: 20) {
-            totalCount
-            nodes {
-              id
-              name
-              organisation
-              units
-              members
-              kind {
-                label {
-                  vi
-                  en
-                }
-              }
-            }
-          }
-        }
-      }
-    }
-  `),
-  youth: graphql(`
-    query DashboardAreaRecordsYouth($code: ID!) {
-      area(code: $code) {
-        youth {
-          models(first: 20) {
-            totalCount
-            nodes {
-              id
-              name
-              organisation
-              status
-              kind {
-                label {
-                  vi
-                  en
-                }
-              }
-              commendations {
-                by
-                year
-                date
-              }
-              linkedRecords {
-                __typename
-                ... on PoliceModel {
-                  id
-                  name
-                }
-                ... on PoliceForce {
-                  id
-                  name
-                }
-                ... on FrontModel {
-                  id
-                }
-                ... on VeteransModel {
-                  id
-                }
-                ... on YouthModel {
-                  id
-                }
-                ... on FrontForce {
-                  id
-                }
-                ... on VeteransForce {
-                  id
-                }
-                ... on YouthForce {
-                  id
-                }
-              }
-            }
-          }
-          forces(first: 20) {
-            totalCount
-            nodes {
-              id
-              name
-              organisation
-              units
-              members
-              kind {
-                label {
-                  vi
-                  en
-                }
-              }
-            }
-          }
-        }
-      }
-    }
-  `),
-} as const;
-export type AgencyRecords = NonNullable<NonNullable<ResultOf<typeof AREA_RECORDS.police>['area']>['police']>;
+/**
+ * Each agency asked for in its own document, the one fragment under the agency's field (the name
+ * is all that differs): the gateway's cost estimate counts a field skipped by `@include` too, and
+ * two agencies' records pass its limit; one agency down costs only its panel.
+ */
+const AREA_RECORDS = new Map(
+  AGENCIES.map((agency) => [agency, graphql(`query DashboardAreaRecords($code: ID!) { area(code: $code) { ${agency} { ...DashboardRecords } } }` as string, [RECORDS])]),
+);
 
-/** Which indicators and periods each agency has figures for under an area (shared clearance). */
-export const AREA_OBSERVED = {
-  police: graphql(`
-    query DashboardObservedPolice($code: ID!, $after: String) {
-      area(code: $code) {
-        police {
-          observations(first: 100, after: $after) {
-            pageInfo {
-              hasNextPage
-              endCursor
-            }
-            nodes {
-              period
-              indicator {
-                code
-              }
-            }
+/** What each agency reported under an area (shared clearance): indicator, period and the documents cited. */
+const OBSERVED = graphql(
+  `
+    fragment DashboardObserved on AgencyAreaView @_unmask {
+      observations(first: $first, after: $after) {
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
+        nodes {
+          period
+          indicator {
+            code
+          }
+          sources {
+            ...DashboardSources
           }
         }
       }
     }
-  `),
-  front: graphql(`
-    query DashboardObservedFront($code: ID!, $after: String) {
+  `,
+  [SOURCES],
+);
+export type ObservedNode = ResultOf<typeof OBSERVED>['observations'] extends infer C ? (C extends { nodes: (infer N)[] } ? N : never) : never;
+
+/**
+ * The first page of every agency's observations in one request (pages of 25: four agencies' pages of
+ * 100 would pass the gateway's cost limit); a next page for one agency (its variable on, with its cursor).
+ */
+export const AREA_OBSERVED = graphql(
+  `
+    query DashboardObserved($code: ID!, $first: Int!, $after: String, $police: Boolean!, $front: Boolean!, $veterans: Boolean!, $youth: Boolean!) {
       area(code: $code) {
-        front {
-          observations(first: 100, after: $after) {
-            pageInfo {
-              hasNextPage
-              endCursor
-            }
-            nodes {
-              period
-              indicator {
-                code
-              }
-            }
-          }
+        police @include(if: $police) {
+          ...DashboardObserved
+        }
+        front @include(if: $front) {
+          ...DashboardObserved
+        }
+        veterans @include(if: $veterans) {
+          ...DashboardObserved
+        }
+        youth @include(if: $youth) {
+          ...DashboardObserved
         }
       }
     }
-  `),
-  veterans: graphql(`
-    query DashboardObservedVeterans($code: ID!, $after: String) {
-      area(code: $code) {
-        veterans {
-          observations(first: 100, after: $after) {
-            pageInfo {
-              hasNextPage
-              endCursor
-            }
-            nodes {
-              period
-              indicator {
-                code
-              }
-            }
-          }
-        }
-      }
-    }
-  `),
-  youth: graphql(`
-    query DashboardObservedYouth($code: ID!, $after: String) {
-      area(code: $code) {
-        youth {
-          observations(first: 100, after: $after) {
-            pageInfo {
-              hasNextPage
-              endCursor
-            }
-            nodes {
-              period
-              indicator {
-                code
-              }
-            }
-          }
-        }
-      }
-    }
-  `),
-} as const;
+  `,
+  [OBSERVED],
+);
 
 export const INDICATORS = graphql(`
   query DashboardIndicators {
@@ -549,254 +306,61 @@ export const INDICATORS = graphql(`
 `);
 export type Indicator = ResultOf<typeof INDICATORS>['indicators'][number];
 
-/** One indicator rolled up for an area and a period, from one agency (a field per agency: only the one asked is read). */
-export const METRIC = graphql(`
-  query DashboardMetric($code: ID!, $indicator: ID!, $period: String!, $police: Boolean!, $front: Boolean!, $veterans: Boolean!, $youth: Boolean!) {
-    area(code: $code) {
-      police @include(if: $police) {
-        metric(indicator: $indicator, period: $period) {
-          period
-          value
-          target {
-            code
-            fullName
-          }
-          comparison {
-            previousPeriod
-            current
-            previous
-            change
-            changePercent
-            direction
-            text
-          }
-          contributions {
-            area {
-              code
-              fullName
-              level
-              current
-            }
-            reportedUnder {
-              code
-              fullName
-              validFrom
-              validTo
-              current
-              level
-            }
-            period
-            value
-            via
-          }
-          partial {
-            area {
-              code
-              fullName
-            }
-            reportedUnder {
-              code
-              fullName
-              validFrom
-              validTo
-              current
-              level
-            }
-            period
-            value
-            into {
-              area {
-                code
-                fullName
-              }
-            }
-          }
-        }
+/** An indicator rolled up for an area and a period by one agency: the same fields from each agency's `metric`. */
+export const ROLL_UP = graphql(
+  `
+    fragment DashboardRollUp on MetricRollUp @_unmask {
+      period
+      value
+      target {
+        code
+        fullName
       }
-      front @include(if: $front) {
-        metric(indicator: $indicator, period: $period) {
-          period
-          value
-          target {
-            code
-            fullName
-          }
-          comparison {
-            previousPeriod
-            current
-            previous
-            change
-            changePercent
-            direction
-            text
-          }
-          contributions {
-            area {
-              code
-              fullName
-              level
-              current
-            }
-            reportedUnder {
-              code
-              fullName
-              validFrom
-              validTo
-              current
-              level
-            }
-            period
-            value
-            via
-          }
-          partial {
-            area {
-              code
-              fullName
-            }
-            reportedUnder {
-              code
-              fullName
-              validFrom
-              validTo
-              current
-              level
-            }
-            period
-            value
-            into {
-              area {
-                code
-                fullName
-              }
-            }
-          }
-        }
+      comparison {
+        previousPeriod
+        current
+        previous
+        change
+        changePercent
+        direction
+        text
       }
-      veterans @include(if: $veterans) {
-        metric(indicator: $indicator, period: $period) {
-          period
-          value
-          target {
-            code
-            fullName
-          }
-          comparison {
-            previousPeriod
-            current
-            previous
-            change
-            changePercent
-            direction
-            text
-          }
-          contributions {
-            area {
-              code
-              fullName
-              level
-              current
-            }
-            reportedUnder {
-              code
-              fullName
-              validFrom
-              validTo
-              current
-              level
-            }
-            period
-            value
-            via
-          }
-          partial {
-            area {
-              code
-              fullName
-            }
-            reportedUnder {
-              code
-              fullName
-              validFrom
-              validTo
-              current
-              level
-            }
-            period
-            value
-            into {
-              area {
-                code
-                fullName
-              }
-            }
-          }
+      contributions {
+        area {
+          code
+          fullName
+          level
+          current
         }
+        reportedUnder {
+          ...DashboardUnit
+        }
+        period
+        value
+        via
       }
-      youth @include(if: $youth) {
-        metric(indicator: $indicator, period: $period) {
-          period
-          value
-          target {
+      partial {
+        area {
+          code
+          fullName
+        }
+        reportedUnder {
+          ...DashboardUnit
+        }
+        period
+        value
+        into {
+          area {
             code
             fullName
-          }
-          comparison {
-            previousPeriod
-            current
-            previous
-            change
-            changePercent
-            direction
-            text
-          }
-          contributions {
-            area {
-              code
-              fullName
-              level
-              current
-            }
-            reportedUnder {
-              code
-              fullName
-              validFrom
-              validTo
-              current
-              level
-            }
-            period
-            value
-            via
-          }
-          partial {
-            area {
-              code
-              fullName
-            }
-            reportedUnder {
-              code
-              fullName
-              validFrom
-              validTo
-              current
-              level
-            }
-            period
-            value
-            into {
-              area {
-                code
-                fullName
-              }
-            }
           }
         }
       }
     }
-  }
-`);
-export type RollUp = NonNullable<NonNullable<NonNullable<ResultOf<typeof METRIC>['area']>['police']>['metric']>;
+  `,
+  [UNIT],
+);
+export type RollUp = ResultOf<typeof ROLL_UP>;
 
 /** Restricted to the police (clearance `restricted` or a police grant): asked for alone, so a refusal costs nothing else. */
 export const DESIGNATIONS = graphql(`
@@ -839,45 +403,79 @@ export const CHANGES = graphql(`
 `);
 export type ChangeEvent = ResultOf<typeof CHANGES>['changes'];
 
-/** The agency's roll-up of one indicator for an area and a period. */
-/** Variables that switch on one agency's field of a query written for all four (each alone stays under the cost limit). */
-export const onlyAgency = (agency: AgencyField): Record<AgencyField, boolean> =>
-  Object.fromEntries(AGENCIES.map((name) => [name, name === agency])) as Record<AgencyField, boolean>;
-
-export async function fetchRollUp(options: {
-  code: string;
-  indicator: string;
-  period: string;
-  agency: AgencyField;
-}): Promise<{ rollUp: RollUp | null; errors: readonly ClientGraphQLError[] }> {
-  const { code, indicator, period, agency } = options;
-  const { data, errors } = await api().request(METRIC, { code, indicator, period, ...onlyAgency(agency) });
-  return { rollUp: data?.area?.[agency]?.metric ?? null, errors };
-}
-
-// The four documents of AREA_RECORDS (and of AREA_OBSERVED) select the same fields under each agency's own
-// field, so one agency's answer types stand for all four; only the field name differs.
-type ByAgency<T> = Partial<Record<AgencyField, T | null>>;
+/** Variables that switch on the given agencies' fields of a query written for all four. */
+export const agencyFlags = (...agencies: readonly AgencyField[]): Record<AgencyField, boolean> =>
+  Object.fromEntries(AGENCIES.map((name) => [name, agencies.includes(name)])) as Record<AgencyField, boolean>;
 
 /** One agency's models and forces under an area. */
 export async function fetchAgencyRecords(code: string, agency: AgencyField): Promise<{ view: AgencyRecords | null; errors: readonly ClientGraphQLError[] }> {
-  const { data, errors } = await api().request(AREA_RECORDS[agency] as typeof AREA_RECORDS.police, { code });
-  return { view: (data?.area as ByAgency<AgencyRecords> | null | undefined)?.[agency] ?? null, errors };
+  // Written with the agency's name in it, so typed by hand: the agency's field is the fragment's result.
+  const { data, errors } = await api().request<{ area: Partial<Record<AgencyField, AgencyRecords | null>> | null }, { code: string }>(
+    AREA_RECORDS.get(agency)! as Parameters<AntqClient['request']>[0],
+    { code },
+  );
+  return { view: data?.area?.[agency] ?? null, errors };
 }
 
-type ObservedPage = NonNullable<NonNullable<NonNullable<ResultOf<typeof AREA_OBSERVED.police>['area']>['police']>['observations']>;
+type ObservedPage = NonNullable<ResultOf<typeof OBSERVED>['observations']>;
 
-/** Every (indicator, period) an agency reported under an area, page by page. */
-export async function fetchObserved(code: string, agency: AgencyField): Promise<{ nodes: ObservedPage['nodes']; errors: readonly ClientGraphQLError[] }> {
-  const nodes: ObservedPage['nodes'][number][] = [];
-  for (let after: string | null = null; ;) {
-    const { data, errors }: { data: ResultOf<typeof AREA_OBSERVED.police> | null; errors: readonly ClientGraphQLError[] } = await api().request(
-      AREA_OBSERVED[agency] as typeof AREA_OBSERVED.police,
-      { code, after },
-    );
-    const page: ObservedPage | null | undefined = (data?.area as ByAgency<{ observations: ObservedPage | null }> | null | undefined)?.[agency]?.observations;
-    nodes.push(...(page?.nodes ?? []));
-    if (errors.length > 0 || !page?.pageInfo.hasNextPage) return { nodes, errors };
-    after = page.pageInfo.endCursor ?? null;
-  }
+/** Every observation each agency made under an area: all four agencies' first pages in one request, then further pages. */
+export async function fetchObserved(code: string): Promise<{ observed: { agency: AgencyField; node: ObservedNode }[]; errors: readonly ClientGraphQLError[] }> {
+  const observed: { agency: AgencyField; node: ObservedNode }[] = [];
+  const errors: ClientGraphQLError[] = [];
+  const page = async (agencies: readonly AgencyField[], after: string | null): Promise<void> => {
+    const answer = await api().request(AREA_OBSERVED, { code, first: agencies.length > 1 ? 25 : 100, after, ...agencyFlags(...agencies) });
+    errors.push(...answer.errors);
+    const next: Promise<void>[] = [];
+    for (const agency of agencies) {
+      const observations = (answer.data?.area?.[agency] as { observations: ObservedPage | null } | null | undefined)?.observations;
+      for (const node of observations?.nodes ?? []) observed.push({ agency, node });
+      if (observations?.pageInfo.hasNextPage && answer.errors.length === 0) next.push(page([agency], observations.pageInfo.endCursor ?? null));
+    }
+    await Promise.all(next);
+  };
+  await page(AGENCIES, null);
+  return { observed, errors };
+}
+
+/** One roll-up to ask for: an agency's indicator for a period. */
+export interface RollUpWanted {
+  readonly agency: AgencyField;
+  readonly indicator: string;
+  readonly period: string;
+}
+
+/** Roll-ups in one request (20 stay within the gateway's cost limit, 30 aliases are allowed); the rest in further requests at the same time. */
+const ROLL_UPS_PER_REQUEST = 12;
+
+/**
+ * Roll-ups of several (agency, indicator, period), several to a request: each is an alias of its
+ * agency's `metric` with the one shared fragment, so a view's figures are one round of requests.
+ */
+export async function fetchRollUps(code: string, wanted: readonly RollUpWanted[]): Promise<{ rollUps: (RollUp | null)[]; errors: readonly ClientGraphQLError[] }> {
+  const chunks: RollUpWanted[][] = [];
+  for (let index = 0; index < wanted.length; index += ROLL_UPS_PER_REQUEST) chunks.push(wanted.slice(index, index + ROLL_UPS_PER_REQUEST));
+  const answers = await Promise.all(chunks.map((chunk) => fetchRollUpChunk(code, chunk)));
+  return { rollUps: answers.flatMap((answer) => answer.rollUps), errors: answers.flatMap((answer) => answer.errors) };
+}
+
+type RollUpsAnswer = { area: Partial<Record<AgencyField, Record<string, RollUp | null> | null>> | null };
+
+async function fetchRollUpChunk(code: string, chunk: readonly RollUpWanted[]): Promise<{ rollUps: (RollUp | null)[]; errors: readonly ClientGraphQLError[] }> {
+  const variables: Record<string, string> = { code };
+  const fields = AGENCIES.map((agency) => {
+    const metrics = chunk.flatMap((item, index) => {
+      if (item.agency !== agency) return [];
+      variables[`i${index}`] = item.indicator;
+      variables[`p${index}`] = item.period;
+      return [`m${index}: metric(indicator: $i${index}, period: $p${index}) { ...DashboardRollUp }`];
+    });
+    return metrics.length > 0 ? `${agency} { ${metrics.join(' ')} }` : '';
+  }).join(' ');
+  const declared = chunk.map((_, index) => `, $i${index}: ID!, $p${index}: String!`).join('');
+  // Written at run time (which aliases depends on what was reported), so typed by hand: each alias is a RollUp.
+  const document = graphql(`query DashboardRollUps($code: ID!${declared}) { area(code: $code) { ${fields} } }` as string, [ROLL_UP]);
+  const { data, errors } = await api().request(document as Parameters<AntqClient['request']>[0], variables);
+  const area = (data as RollUpsAnswer | null)?.area;
+  return { rollUps: chunk.map((item, index) => area?.[item.agency]?.[`m${index}`] ?? null), errors };
 }

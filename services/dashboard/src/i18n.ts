@@ -92,6 +92,10 @@ const WORDS = {
   print: { vi: 'In báo cáo', en: 'Print report' },
   report: { vi: 'Báo cáo', en: 'Report' },
   sources: { vi: 'Nguồn số liệu', en: 'Data sources' },
+  source: { vi: 'Nguồn', en: 'Source' },
+  sourcesOfFigures: { vi: 'Nguồn của số liệu chính', en: 'Sources of the key figures' },
+  sourcesOfRecords: { vi: 'Nguồn của hồ sơ', en: 'Sources of the records' },
+  noSource: { vi: 'không ghi nguồn', en: 'no source given' },
   pickArea: { vi: 'Chọn một địa bàn trước (màn hình Địa bàn).', en: 'Pick an area first (Area view).' },
   needSignIn: { vi: 'Đăng nhập để xem số liệu.', en: 'Sign in to see the figures.' },
 } as const satisfies Record<string, Record<Lang, string>>;

@@ -3,7 +3,7 @@
 // Province view. Starts the whole graph on port 0 in a temp folder; runs in about a minute.
 //   npm run measure:dashboard -w @antq/embedded        (needs the build: npm run build)
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Browser } from 'playwright-core';
@@ -16,7 +16,7 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 /** One cold load (fresh browser context, empty cache) of a view; ms from navigation start to `ready`, and the JS it fetched. */
 async function load(browser: Browser, options: { url: string; ready: readonly string[]; token: string }) {
   const { url, ready, token } = options;
-  const { page, elsewhere } = await offlinePage(browser, { token });
+  const { page, elsewhere } = await offlinePage(browser, { token, intercept: false });
   const js: { url: string; bytes: number; gzip: number }[] = [];
   page.on('response', async (response) => {
     if (!/javascript/.test(response.headers()['content-type'] ?? '')) return;
@@ -43,6 +43,8 @@ async function load(browser: Browser, options: { url: string; ready: readonly st
     const graphql = entries.filter((entry) => new URL(entry.name).pathname === '/graphql');
     return {
       scriptLoaded: entries.find((entry) => entry.name.endsWith('.js'))?.responseEnd ?? 0,
+      scriptRan: performance.getEntriesByName('antq:script', 'mark')[0]?.startTime ?? 0,
+      configIn: performance.getEntriesByName('antq:config', 'mark')[0]?.startTime ?? 0,
       firstRequest: Math.min(...graphql.map((entry) => entry.startTime)),
       lastAnswer: Math.max(...graphql.map((entry) => entry.responseEnd)),
       requests: graphql.map((entry) => entry.responseEnd - entry.startTime),
@@ -80,12 +82,17 @@ try {
         );
         const at = (value: number) => `${value.toFixed(0)} ms`;
         console.log(
-          `  script loaded at ${at(timing.scriptLoaded)}, GraphQL from ${at(timing.firstRequest)} to ${at(timing.lastAnswer)}, median request ${at(median(timing.requests))}`,
+          `  script loaded at ${at(timing.scriptLoaded)}, ran at ${at(timing.scriptRan)}, config.json in at ${at(timing.configIn)}, GraphQL from ${at(timing.firstRequest)} to ${at(timing.lastAnswer)}, median request ${at(median(timing.requests))}`,
         );
       }
     }
   }
   const kb = (bytes: number) => (bytes / 1024).toFixed(1);
+  console.log(
+    `load average (1, 5, 15 min): ${loadavg()
+      .map((value) => value.toFixed(2))
+      .join(', ')}`,
+  );
   console.log(
     `JS for the first view (Area): ${firstViewJs.length} files, ${kb(firstViewJs.reduce((sum, file) => sum + file.bytes, 0))} KB, ${kb(firstViewJs.reduce((sum, file) => sum + file.gzip, 0))} KB gzip`,
   );

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEVELOPMENT_TOKENS, startEmbeddedGraph, type EmbeddedGraph } from '../src/index.js';
-import { launchChromium, offlinePage, signInAs } from './dashboard-browser.js';
+import { launchChromium, offlinePage, seriousViolations, signInAs } from './dashboard-browser.js';
 
 /** Waits for what the page shows, as long as a cold graph on a busy machine may take. */
 const poll = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 60_000, interval: 100 });
@@ -56,17 +56,27 @@ type DashboardSession = ReturnType<typeof dashboardSession>;
 function areaViewTests({ open }: DashboardSession) {
   it('finds "long hau" at Xã Cần Giuộc, which includes Xã Long Hậu until 2025-07-01, and draws its lineage', async () => {
     const page = await open(/^Police analyst/);
-    await page.getByLabel('Tìm đơn vị hành chính').fill('long hau');
-    await page.getByRole('button', { name: 'Tìm', exact: true }).click();
+    expect(await seriousViolations(page)).toEqual([]);
+    // By keyboard alone: Tab reaches the search box, Enter searches, Tab reaches the first result, Enter opens it.
+    const search = page.getByLabel('Tìm đơn vị hành chính');
+    for (let presses = 0; presses < 20 && !(await search.evaluate((input) => input === document.activeElement)); presses++) await page.keyboard.press('Tab');
+    await expect.poll(async () => search.evaluate((input) => input === document.activeElement)).toBe(true);
+    await page.keyboard.type('long hau');
+    await page.keyboard.press('Enter');
     const first = page.getByTestId('search-results').locator('li').first();
     await poll(async () => first.innerText()).toMatch(/^Xã Cần Giuộc \(28159, Tỉnh Tây Ninh\) — gồm Xã Long Hậu đến 01\/07\/2025/);
-    await first.getByRole('button').click();
+    const firstResult = first.getByRole('button');
+    for (let presses = 0; presses < 5 && !(await firstResult.evaluate((button) => button === document.activeElement)); presses++) await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
     await poll(async () => page.getByTestId('area-name').innerText()).toContain('Xã Cần Giuộc');
     const lineage = page.getByTestId('lineage');
     await poll(async () => lineage.innerText()).toContain('Xã Long Hậu');
     expect(await lineage.innerText()).toMatch(/28168 · 01\/11\/2024 – 01\/07\/2025/);
     // Each agency's records: the veterans' boarding-house model is linked to a police one.
     await poll(async () => page.locator('[data-panel="agency-veterans"]').innerText()).toMatch(/PoliceModel: /);
+    // Each record cites its sources, listed under its agency's tables.
+    expect(await page.locator('[data-panel="agency-veterans"] td.cite').first().innerText()).toMatch(/^\[\d+(, \d+)*\]$/);
+    expect(await seriousViolations(page)).toEqual([]);
     await page.screenshot({ path: join(screenshots, 'area.png'), fullPage: true });
     await page.emulateMedia({ media: 'print' });
     await page.screenshot({ path: join(screenshots, 'area-print.png'), fullPage: true });
@@ -78,6 +88,16 @@ function areaViewTests({ open }: DashboardSession) {
     const cameras = page.locator('[data-testid="key-figures"] tr[data-indicator="cameras_installed"]');
     await poll(async () => cameras.innerText()).toMatch(/150\s+150 \(không có số liệu 2016\)/);
     expect(await cameras.innerText()).toContain('báo cáo theo Xã Mỹ Lộc (đến 01/07/2025)');
+    // The figure cites the document it was reported in, listed under the table.
+    const cited = (await cameras.locator('td.cite').innerText()).match(/^\[(\d+)/)?.[1];
+    expect(cited).toBeDefined();
+    expect(
+      await page
+        .getByTestId('figure-sources')
+        .locator('li')
+        .nth(Number(cited) - 1)
+        .innerText(),
+    ).toMatch(/\S/);
     const funding = page.locator('[data-testid="key-figures"] tr[data-indicator="community_funding_vnd"]');
     expect(await funding.innerText()).toContain('630.000.000');
 
@@ -123,6 +143,7 @@ function provinceTrendsAndChangesTests({ open, graph: currentGraph }: DashboardS
     expect(records.map((record) => record.split(',')).map((cells) => [cells[2], cells[3], cells[6]])).toEqual(table);
     expect(records.every((record) => record.startsWith('80,Tỉnh Tây Ninh,POLICE,'))).toBe(true);
     await page.locator('[data-panel="ranked"] canvas').first().waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
     await page.screenshot({ path: join(screenshots, 'province.png'), fullPage: true });
     await page.emulateMedia({ media: 'print' });
     await page.screenshot({ path: join(screenshots, 'province-print.png'), fullPage: true });
@@ -139,6 +160,7 @@ function provinceTrendsAndChangesTests({ open, graph: currentGraph }: DashboardS
     const page = await open(/^Police analyst/, '#/trends/28177');
     await page.locator('[data-panel="trend"] canvas').first().waitFor();
     await poll(async () => page.getByTestId('old-units').innerText()).toContain('báo cáo theo Xã Mỹ Lộc (đến 01/07/2025)');
+    expect(await seriousViolations(page)).toEqual([]);
     await page.screenshot({ path: join(screenshots, 'trends.png'), fullPage: true });
   });
 
@@ -181,6 +203,7 @@ function provinceTrendsAndChangesTests({ open, graph: currentGraph }: DashboardS
     expect(await shown(id, 2_000)).toBe(true);
     expect(Date.now() - written).toBeLessThanOrEqual(2_000);
     expect(await page.locator('[data-testid="changes"] tbody tr').first().innerText()).toMatch(/POLICE\s+observation/);
+    expect(await seriousViolations(page)).toEqual([]);
     await page.screenshot({ path: join(screenshots, 'changes.png'), fullPage: true });
   });
 }

@@ -1,11 +1,12 @@
-import { AGENCIES, fetchAgencyRecords, type AgencyField, type AgencyRecords } from '../api.js';
+import { AGENCIES, type AgencyRecords } from '../api.js';
+import { areaRequests } from '../area-data.js';
 import { label, formatNumber, t, type Word } from '../i18n.js';
 import { useLoad } from '../use-load.js';
-import { Loading, Panel, Problems } from './common.js';
+import { Cite, cite, Loading, Panel, Problems, SourceList } from './common.js';
 
 type View = AgencyRecords;
 
-function Models({ view }: { view: View }) {
+function Models({ view, numbers }: { view: View; numbers: readonly number[][] }) {
   if (view.models.totalCount === 0)
     return (
       <p class="muted">
@@ -24,10 +25,11 @@ function Models({ view }: { view: View }) {
           <th scope="col">{t('status')}</th>
           <th scope="col">{t('recognitions')}</th>
           <th scope="col">{t('linked')}</th>
+          <th scope="col">{t('source')}</th>
         </tr>
       </thead>
       <tbody>
-        {view.models.nodes.map((model) => (
+        {view.models.nodes.map((model, index) => (
           <tr key={model.id} data-record={model.id}>
             <th scope="row">
               {model.name}
@@ -37,6 +39,7 @@ function Models({ view }: { view: View }) {
             <td>{model.status}</td>
             <td>{model.commendations.map((commendation) => `${commendation.by}${commendation.year ? ` (${commendation.year})` : ''}`).join('; ') || '—'}</td>
             <td>{model.linkedRecords.map((record) => `${record.__typename}: ${'name' in record && record.name ? record.name : record.id}`).join('; ') || '—'}</td>
+            <Cite numbers={numbers[index] ?? []} />
           </tr>
         ))}
       </tbody>
@@ -44,7 +47,7 @@ function Models({ view }: { view: View }) {
   );
 }
 
-function Forces({ view }: { view: View }) {
+function Forces({ view, numbers }: { view: View; numbers: readonly number[][] }) {
   if (view.forces.totalCount === 0)
     return (
       <p class="muted">
@@ -57,7 +60,7 @@ function Forces({ view }: { view: View }) {
         {t('forces')} ({formatNumber(view.forces.totalCount)})
       </caption>
       <tbody>
-        {view.forces.nodes.map((force) => (
+        {view.forces.nodes.map((force, index) => (
           <tr key={force.id}>
             <th scope="row">
               {force.name}
@@ -70,6 +73,7 @@ function Forces({ view }: { view: View }) {
             <td class="num">
               {formatNumber(force.members)} {t('members')}
             </td>
+            <Cite numbers={numbers[index] ?? []} />
           </tr>
         ))}
       </tbody>
@@ -77,31 +81,31 @@ function Forces({ view }: { view: View }) {
   );
 }
 
+/** One agency's models and forces, each row citing its sources, the documents listed below. */
+function AgencyPanel({ view }: { view: View }) {
+  const citations = cite([...view.models.nodes, ...view.forces.nodes].map((record) => record.sources));
+  return (
+    <>
+      <Models view={view} numbers={citations.numbers.slice(0, view.models.nodes.length)} />
+      <Forces view={view} numbers={citations.numbers.slice(view.models.nodes.length)} />
+      <SourceList title={t('sourcesOfRecords')} list={citations.list} />
+    </>
+  );
+}
+
 /** Each agency's models and forces under the area (its subtree and pre-2025 units included). */
 export function AgencyRecords({ code }: { code: string }) {
-  const { loading, data, errors } = useLoad(async () => {
-    // One request per agency: together they pass the gateway's cost limit, and one agency down costs only its panel.
-    const answers = await Promise.all(AGENCIES.map((agency) => fetchAgencyRecords(code, agency)));
-    const views = Object.fromEntries(AGENCIES.map((agency, index) => [agency, answers[index]?.view ?? null])) as Record<AgencyField, View | null>;
-    return { data: views, errors: answers.flatMap((answer) => answer.errors) };
-  }, [code]);
+  const { loading, data, errors } = useLoad(() => areaRequests(code).records, [code]);
   return (
     <>
       {loading && <Loading />}
       <Problems errors={errors} />
       {data &&
         AGENCIES.map((agency) => {
-          const view = data[agency];
+          const view = data[agency] ?? null;
           return (
             <Panel key={agency} title={t(agency as Word)} id={`agency-${agency}`}>
-              {view ? (
-                <>
-                  <Models view={view} />
-                  <Forces view={view} />
-                </>
-              ) : (
-                <p class="muted">{t('none')}</p>
-              )}
+              {view ? <AgencyPanel view={view} /> : <p class="muted">{t('none')}</p>}
             </Panel>
           );
         })}

@@ -1,4 +1,5 @@
-import { api, AREA_LINEAGE, DESIGNATIONS, isRestricted } from '../api.js';
+import { isRestricted } from '../api.js';
+import { areaRequests } from '../area-data.js';
 import { formatDate, t } from '../i18n.js';
 import { useLoad } from '../use-load.js';
 import { AgencyRecords } from './agency-records.js';
@@ -9,10 +10,7 @@ import { LineageDiagram } from './lineage-diagram.js';
 
 /** Police-restricted designations: the explanation for a caller without clearance, the records for one with it. */
 function Designations({ code }: { code: string }) {
-  const { loading, data, errors } = useLoad(async () => {
-    const { data, errors } = await api().request(DESIGNATIONS, { code });
-    return { data: data?.area?.police?.complexAreaDesignations ?? null, errors };
-  }, [code]);
+  const { loading, data, errors } = useLoad(() => areaRequests(code).designations, [code]);
   const refused = isRestricted(errors);
   return (
     <Panel title={t('restrictedTitle')} id="restricted" minHeight={80}>
@@ -47,15 +45,8 @@ export function AreaView({ code }: { code: string | undefined }) {
 }
 
 function AreaDetail({ code }: { code: string }) {
-  const {
-    loading,
-    data: area,
-    errors,
-  } = useLoad(async () => {
-    const { data, errors } = await api().request(AREA_LINEAGE, { code });
-    return { data: data?.area ?? null, errors };
-  }, [code]);
-  // Every panel asks for its own data at once: none waits for the lineage to arrive first.
+  const { loading, data: area, errors } = useLoad(() => areaRequests(code).lineage, [code]);
+  // Every panel's request is in flight at once (areaRequests): none waits for the lineage to arrive first.
   return (
     <article class="report">
       <header class="report-header">

@@ -1,7 +1,7 @@
 import type { ClientGraphQLError } from '@antq/client';
 import type { ComponentChildren } from 'preact';
-import { api } from '../api.js';
-import { formatDateTime, t, type Word } from '../i18n.js';
+import { api, type SourceRef } from '../api.js';
+import { formatDate, formatDateTime, t, type Word } from '../i18n.js';
 
 /** What the caller may not read, said as such: never an empty panel or a raw error. */
 export function Restricted({ errors, owner = 'police' }: { errors: readonly ClientGraphQLError[]; owner?: string }) {
@@ -55,5 +55,42 @@ export function ReportFooter() {
         {t('sources')}: ANTQ Graph — {t('police')}, {t('front')}, {t('veterans')}, {t('youth')} ({api().url}). {t('report')}: {formatDateTime(new Date().toISOString())}.
       </p>
     </footer>
+  );
+}
+
+/** Numbered citations of a table: each row's sources as numbers into one list of documents, each listed once. */
+export function cite(rows: readonly (readonly SourceRef[])[]): { numbers: number[][]; list: SourceRef[] } {
+  const index = new Map<string, number>();
+  const list: SourceRef[] = [];
+  const numbers = rows.map((sources) =>
+    sources.map((source) => {
+      const key = `${source.title}|${source.date ?? ''}`;
+      if (!index.has(key)) index.set(key, list.push(source));
+      return index.get(key)!;
+    }),
+  );
+  return { numbers, list };
+}
+
+/** A row's citation: "[1, 3]", or "no source given". */
+export const Cite = ({ numbers }: { numbers: readonly number[] }) => (
+  <td class="cite">{numbers.length > 0 ? `[${numbers.join(', ')}]` : <span class="muted">{t('noSource')}</span>}</td>
+);
+
+/** The documents a table cites, numbered as its rows cite them (printed with the report). */
+export function SourceList({ title, list, testId }: { title: string; list: readonly SourceRef[]; testId?: string }) {
+  if (list.length === 0) return null;
+  return (
+    <div class="source-list" data-testid={testId}>
+      <h3>{title}</h3>
+      <ol>
+        {list.map((source) => (
+          <li key={`${source.title}|${source.date ?? ''}`}>
+            {source.url ? <a href={source.url}>{source.title}</a> : source.title}
+            {source.date ? ` (${formatDate(source.date)})` : ''}
+          </li>
+        ))}
+      </ol>
+    </div>
   );
 }

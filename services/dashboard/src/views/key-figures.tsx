@@ -1,23 +1,9 @@
 import { isRestricted } from '../api.js';
-import { observedUnder, rollUps, yearOf, type FigureRow } from '../figures.js';
+import { areaRequests } from '../area-data.js';
+import type { FigureRow } from '../figures.js';
 import { formatComparison, formatDate, formatNumber, label, t, type Word } from '../i18n.js';
 import { useLoad } from '../use-load.js';
-import { Loading, Panel, Problems, Restricted } from './common.js';
-
-/** Each indicator reported under the area, for its latest year, against the year before. */
-async function loadKeyFigures(code: string) {
-  const observed = await observedUnder(code);
-  const latest = new Map<string, { agency: (typeof observed.pairs)[number]['agency']; indicator: string; period: string }>();
-  for (const pair of observed.pairs) {
-    const key = `${pair.agency}|${pair.indicator}`;
-    const year = yearOf(pair.period);
-    if ((latest.get(key)?.period ?? '') < year) latest.set(key, { ...pair, period: year });
-  }
-  const byPeriod = new Map<string, { agency: (typeof observed.pairs)[number]['agency']; indicator: string }[]>();
-  for (const pair of latest.values()) byPeriod.set(pair.period, [...(byPeriod.get(pair.period) ?? []), pair]);
-  const parts = await Promise.all([...byPeriod].map(([period, wanted]) => rollUps(code, period, wanted)));
-  return { data: parts.flatMap((part) => part.rows), errors: [...observed.errors, ...parts.flatMap((part) => part.errors)] };
-}
+import { Cite, cite, Loading, Panel, Problems, Restricted, SourceList } from './common.js';
 
 /** "reported under Xã Long Hậu (until 01/07/2025)" for figures filed under a unit that has since ended. */
 export function reportedUnderNotes(row: FigureRow): string[] {
@@ -30,8 +16,9 @@ export function reportedUnderNotes(row: FigureRow): string[] {
 }
 
 export function KeyFigures({ code }: { code: string }) {
-  const { loading, data, errors } = useLoad(() => loadKeyFigures(code), [code]);
+  const { loading, data, errors } = useLoad(() => areaRequests(code).figures, [code]);
   const refused = isRestricted(errors);
+  const citations = cite((data ?? []).map((row) => row.sources));
   return (
     <Panel title={t('keyFigures')} id="figures">
       {loading && <Loading />}
@@ -49,10 +36,11 @@ export function KeyFigures({ code }: { code: string }) {
                 {t('value')}
               </th>
               <th scope="col">{t('comparison')}</th>
+              <th scope="col">{t('source')}</th>
             </tr>
           </thead>
           <tbody>
-            {data.map((row) => (
+            {data.map((row, index) => (
               <tr key={`${row.agency}-${row.indicator.code}`} data-indicator={row.indicator.code}>
                 <th scope="row">
                   {label(row.indicator.label)}
@@ -68,11 +56,13 @@ export function KeyFigures({ code }: { code: string }) {
                 <td class="comparison" data-direction={row.rollUp.comparison?.direction ?? ''}>
                   {formatComparison(row.rollUp.comparison)}
                 </td>
+                <Cite numbers={citations.numbers[index] ?? []} />
               </tr>
             ))}
           </tbody>
         </table>
       )}
+      <SourceList title={t('sourcesOfFigures')} list={citations.list} testId="figure-sources" />
     </Panel>
   );
 }

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, AREA_LINEAGE, isRestricted } from '../api.js';
 import { downloadCsv } from '../csv.js';
-import { observedUnder, rollUps, yearOf, type FigureRow } from '../figures.js';
+import { inCatalogueOrder, observedUnder, rollUps, sourcesFor, yearOf, type FigureRow, type Reported } from '../figures.js';
 import { formatComparison, formatNumber, formatPercent, label, t, type Word } from '../i18n.js';
 import { go } from '../route.js';
 import { useLoad } from '../use-load.js';
@@ -75,7 +75,7 @@ function ProvinceReport({ code, name }: { code: string; name: string }) {
   );
 }
 
-function ProvinceFigures({ code, period, wanted }: { code: string; period: string; wanted: { agency: FigureRow['agency']; indicator: string }[] }) {
+function ProvinceFigures({ code, period, wanted }: { code: string; period: string; wanted: Reported[] }) {
   const key = wanted.map((pair) => `${pair.agency}|${pair.indicator}`);
   const unique = [...new Map(wanted.map((pair) => [`${pair.agency}|${pair.indicator}`, pair])).values()];
   const {
@@ -83,8 +83,11 @@ function ProvinceFigures({ code, period, wanted }: { code: string; period: strin
     data: rows,
     errors,
   } = useLoad(async () => {
-    const { rows, errors } = await rollUps(code, period, unique);
-    return { data: rows, errors };
+    const { rows, errors } = await rollUps(
+      code,
+      unique.map((pair) => ({ agency: pair.agency, indicator: pair.indicator, period, sources: sourcesFor(wanted, { ...pair, period }) })),
+    );
+    return { data: await inCatalogueOrder(rows), errors };
   }, [code, period, key.join(',')]);
   const [picked, setPicked] = useState<string | undefined>(undefined);
   useEffect(() => setPicked(undefined), [code, period]);

@@ -63,8 +63,12 @@ function yearRange(years: readonly string[]): string[] {
 function Series({ code, agency, indicator, years }: { code: string; agency: FigureRow['agency']; indicator: string; years: string[] }) {
   const range = yearRange(years);
   const { loading, data, errors } = useLoad(async () => {
-    const answers = await Promise.all(range.map((year) => rollUps(code, year, [{ agency, indicator }])));
-    return { data: answers.map((answer) => answer.rows[0]), errors: answers.flatMap((answer) => answer.errors) };
+    // Every year in one round of requests (one request for up to MAX_YEARS roll-ups).
+    const { rows, errors } = await rollUps(
+      code,
+      range.map((period) => ({ agency, indicator, period })),
+    );
+    return { data: rows, errors };
   }, [code, agency, indicator, range.join()]);
   const first = data?.find((row) => row);
   const oldUnits = new Map<string, string>();
