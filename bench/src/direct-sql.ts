@@ -190,7 +190,11 @@ export async function measureDirectSql(input: {
 }
 
 /** Lines for the report: each operation's subgraph CPU per request ÷ its direct SQL, for our targets. */
-export function directSqlLines(direct: readonly DirectSql[], subgraphCpuMs: (key: string) => { kind: string; ms: number }[]): string[] {
+export function directSqlLines(direct: readonly DirectSql[], report: Readonly<Record<string, Readonly<Record<string, unknown>>>>): string[] {
+  const subgraphCpuMs = (key: string) =>
+    Object.values(report[key] ?? {})
+      .map((row) => row as { kind: string; subgraphCpuMs: number })
+      .map((row) => ({ kind: row.kind, ms: row.subgraphCpuMs }));
   const fmt = (value: number) => value.toLocaleString('en', { maximumFractionDigits: value < 10 ? 2 : 1 });
   const lines = [
     '\nSubgraphs against the direct SQL that reads the same rows (statements run one after another on each agency’s store, median; ' +

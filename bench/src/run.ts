@@ -273,17 +273,11 @@ async function main(): Promise<void> {
       ? await rollUpVersusSql({ registry, subgraphs, targets, token, operation: operations.find((operation) => operation.key === 'rollup')! })
       : undefined;
 
-    // --- Each operation against the direct SQL that reads the same rows.
     const directSql = await measureDirectSql({ registry, subgraphs, operations, samples: settings.rollupSamples });
-
     // --- Report.
     const report = printReport(operations, kinds, subgraphCalls, invalid);
     if (rollup) for (const line of rollup.lines) console.log(line);
-    const subgraphCpu = (key: string) =>
-      Object.values(report[key] ?? {})
-        .map((row) => row as { kind: string; subgraphCpuMs: number })
-        .map((row) => ({ kind: row.kind, ms: row.subgraphCpuMs }));
-    for (const line of directSqlLines(directSql, subgraphCpu)) console.log(line);
+    for (const line of directSqlLines(directSql, report)) console.log(line);
 
     for (const file of profileFiles) {
       console.log(`\nCPU profile of ${file.split('/').pop()!.replace('.cpuprofile', '')} over the load windows (${file}):`);
