@@ -32,6 +32,7 @@ import type { LoadResult, LoadWindow } from './load-host.js';
 import { ROLLED_UP_AGENCIES, ROLLUP_INDICATORS, rollUpPeriodOf, referenceOperations, requestBody, type ReferenceOperation } from './operations.js';
 import type { TargetKind } from './gateway-host.js';
 import { summariseProfile } from './profile-summary.js';
+import { directSqlLines, measureDirectSql } from './direct-sql.js';
 
 // ---------------------------------------------------------------------------------------------
 // Options
@@ -272,9 +273,11 @@ async function main(): Promise<void> {
       ? await rollUpVersusSql({ registry, subgraphs, targets, token, operation: operations.find((operation) => operation.key === 'rollup')! })
       : undefined;
 
+    const directSql = await measureDirectSql({ registry, subgraphs, operations, samples: settings.rollupSamples });
     // --- Report.
     const report = printReport(operations, kinds, subgraphCalls, invalid);
     if (rollup) for (const line of rollup.lines) console.log(line);
+    for (const line of directSqlLines(directSql, report)) console.log(line);
 
     for (const file of profileFiles) {
       console.log(`\nCPU profile of ${file.split('/').pop()!.replace('.cpuprofile', '')} over the load windows (${file}):`);

@@ -38,6 +38,8 @@ export interface PageRequest {
   readonly filter: Record<string, unknown>;
   readonly first: number;
   readonly after: PageCursor | undefined;
+  /** Models and forces: whether the nodes need the records' `details` (see `needsDetails`). Default true. */
+  readonly details?: boolean;
 }
 
 export type { MetricRequest } from './metric-roll-up.js';
@@ -54,7 +56,7 @@ function listFilter(filter: Record<string, unknown>): RecordListFilter {
 /** Everything but the scope: requests that share it are answered by one statement. */
 function batchKey(request: PageRequest): string {
   const { area: _area, on: _on, ...filter } = request.filter;
-  return JSON.stringify([request.field, filter, request.first, request.after ?? null]);
+  return JSON.stringify([request.field, filter, request.first, request.after ?? null, request.details !== false]);
 }
 
 /**
@@ -102,7 +104,7 @@ export function createRecordLoaders(options: {
             return;
           }
           const table = recordTables[sample.field] as (typeof recordTables)['models'];
-          const lists = await table.list(db, { scopes, until, filter: listFilter(sample.filter), size: sample.first, after: sample.after });
+          const lists = await table.list(db, { scopes, until, filter: listFilter(sample.filter), size: sample.first, after: sample.after, details: sample.details !== false });
           for (const request of group) {
             const list = lists.get(request.scopeKey)!;
             answers.set(cacheKeyFn(request), toPage(list.rows, request.first, list.totalCount));

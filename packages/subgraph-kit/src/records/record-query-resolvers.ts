@@ -2,7 +2,8 @@ import { FORCE_KINDS, INDICATORS, MODEL_KINDS } from '@antq/sdk';
 import type { AgencyContext } from './agency-context.js';
 import type { TemplateResolvers } from './agency-names.js';
 import { ALL_AREAS, checkPageSize, decodeCursor } from './page.js';
-import { loadPage, type PageRequest } from './record-loaders.js';
+import { nodeFieldNames, type SelectionInfo } from './node-selection.js';
+import { loadPage, recordTables, type PageRequest } from './record-loaders.js';
 
 /** What every connection takes; `filter.area` and `filter.on` name the unit it lists under. */
 export interface ConnectionArgs {
@@ -17,12 +18,14 @@ export function pageRequest<Field extends PageRequest['field']>(
   field: Field,
   args: ConnectionArgs,
   { area, on }: { area?: string | null; on?: string | null },
+  info?: SelectionInfo,
 ): PageRequest & { readonly field: Field } {
   const page = {
     field,
     filter: { ...args.filter },
     first: checkPageSize(args.first, field === 'observations' ? 50 : 20),
     after: decodeCursor(args.after),
+    ...(field === 'observations' ? {} : { details: recordTables[field as 'models' | 'forces'].needsDetails(nodeFieldNames(info)) }),
   };
   if (area === undefined || area === null || area === '') return { ...page, scopeKey: '*', scope: ALL_AREAS };
   const { codes, until } = ctx.scopes.listScopeOf(area, on ?? undefined);
@@ -30,7 +33,8 @@ export function pageRequest<Field extends PageRequest['field']>(
 }
 
 function rootConnection<Field extends PageRequest['field']>(field: Field) {
-  return (_: unknown, args: ConnectionArgs, ctx: AgencyContext) => loadPage(ctx.loaders, pageRequest(ctx, field, args, { area: args.filter?.area, on: args.filter?.on }));
+  return (_: unknown, args: ConnectionArgs, ctx: AgencyContext, info?: SelectionInfo) =>
+    loadPage(ctx.loaders, pageRequest(ctx, field, args, { area: args.filter?.area, on: args.filter?.on }, info));
 }
 
 type RecordQueries = 'indicators' | 'modelKinds' | 'forceKinds' | 'templateModel' | 'templateModels' | 'templateForce' | 'templateForces' | 'templateObservations';

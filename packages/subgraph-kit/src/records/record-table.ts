@@ -52,6 +52,8 @@ export interface RecordListRequest {
   readonly filter: RecordListFilter;
   readonly size: number;
   readonly after: PageCursor | undefined;
+  /** Whether the rows carry their `details` (false: only the scalar columns, see `needsDetails`). Default true. */
+  readonly details?: boolean;
 }
 
 export interface RecordListResult<Record> {
@@ -113,7 +115,13 @@ function createRowMapping<Record extends { id: string; name: string }>(spec: Rec
     return details;
   }
 
-  return { fromRow, toColumns, detailsOf };
+  // Every column but `details`: what a list reads when its nodes ask for no detail.
+  const leanColumns = [...scalarColumns.map(([column]) => column), 'retired_at', 'retired_reason', 'updated_at'];
+  // Fields a node answers from those columns alone (the record types' own fields computed from them included).
+  const leanFields = new Set<string>([...scalarColumns.map(([, property]) => property), 'agency', 'area', 'residentialArea', 'retired', 'updatedAt', '__typename']);
+  const needsDetails = (fields: ReadonlySet<string> | undefined) => fields === undefined || [...fields].some((field) => !leanFields.has(field));
+
+  return { fromRow, toColumns, detailsOf, leanColumns, needsDetails };
 }
 
 /**
@@ -123,9 +131,11 @@ function createRowMapping<Record extends { id: string; name: string }>(spec: Rec
 async function listRecords<Record extends { id: string; name: string }>(
   db: SqlExecutor,
   spec: RecordTable<Record>,
-  fromRow: (row: Row) => Record & StoredRecordMeta,
+  mapping: { fromRow: (row: Row) => Record & StoredRecordMeta; leanColumns: readonly string[] },
   request: RecordListRequest,
 ): Promise<Map<string, RecordListResult<Record>>> {
+  const { fromRow } = mapping;
+  const columns = request.details === false ? mapping.leanColumns.map((column) => `r.${column}`).join(', ') : 'r.*';
   const params: unknown[] = [];
   const source = listSource(request.scopes, spec.table, params, request.until && { until: request.until, dated: `r.${spec.datedBy}` });
   const where: string[] = [];
@@ -153,7 +163,7 @@ async function listRecords<Record extends { id: string; name: string }>(
     SELECT * FROM (
       SELECT counted.*, row_number() OVER (PARTITION BY counted.list_key ORDER BY counted.name, counted.id) AS list_position
       FROM (
-        SELECT scope.list_key, r.*, count(*) OVER (PARTITION BY scope.list_key) AS list_total
+        SELECT scope.list_key, ${columns}, count(*) OVER (PARTITION BY scope.list_key) AS list_total
         FROM ${source}
         ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ) counted
@@ -173,7 +183,7 @@ async function listRecords<Record extends { id: string; name: string }>(
   const emptied = [...results].filter(([, result]) => result.rows.length === 0).map(([key]) => key);
   if (request.after && emptied.length > 0) {
     const scopes = new Map(emptied.map((key) => [key, request.scopes.get(key)!]));
-    const counted = await listRecords(db, spec, fromRow, { ...request, scopes, size: 0, after: undefined });
+    const counted = await listRecords(db, spec, mapping, { ...request, scopes, size: 0, after: undefined });
     for (const [key, result] of counted) results.set(key, { rows: [], totalCount: result.totalCount });
   }
   return results;
@@ -181,11 +191,14 @@ async function listRecords<Record extends { id: string; name: string }>(
 
 /** Builds the SQL and row mapping for one record table. */
 export function createRecordTableAccess<Record extends { id: string; name: string }>(spec: RecordTable<Record>) {
-  const { fromRow, toColumns, detailsOf } = createRowMapping(spec);
+  const mapping = createRowMapping(spec);
+  const { fromRow, toColumns, detailsOf } = mapping;
 
   return {
     spec,
     fromRow,
+    /** Whether nodes asking for `fields` (see `nodeFieldNames`; undefined: not known) need the `details` column. */
+    needsDetails: mapping.needsDetails,
 
     async byIds(db: SqlExecutor, ids: readonly string[]): Promise<((Record & StoredRecordMeta) | undefined)[]> {
       const rows = await db.query<Row>(`SELECT * FROM ${spec.table} WHERE id = ANY($1::text[])`, [ids]);
@@ -194,7 +207,7 @@ export function createRecordTableAccess<Record extends { id: string; name: strin
     },
 
     /** Pages of records for many lists in one statement (see `listRecords`). */
-    list: (db: SqlExecutor, request: RecordListRequest) => listRecords(db, spec, fromRow, request),
+    list: (db: SqlExecutor, request: RecordListRequest) => listRecords(db, spec, mapping, request),
 
     async insert(db: SqlExecutor, record: Record, createdBy: string): Promise<Record & StoredRecordMeta> {
       const { columns, values } = toColumns(record);

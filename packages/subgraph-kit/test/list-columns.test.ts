@@ -1,0 +1,81 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadAreaRegistry } from '@antq/sdk/areas';
+import { postSignedGraphQL } from '@antq/testing';
+import { createAgencySubgraph, type AgencySubgraph } from '../src/index.js';
+import { loadAgencyDataset } from '../src/records/agency-dataset.js';
+
+/*
+ * A list reads from its table what its nodes ask for (issue 16): a page of names and statuses
+ * leaves the records' `details` (sources, linked records, funding …) in the store, and a page that
+ * asks for any of them — directly, in an inline fragment or in a named one — reads them.
+ */
+
+const signingKey = randomBytes(32).toString('base64');
+let subgraph: AgencySubgraph;
+const statements: string[] = [];
+
+const source = { title: 'list-columns', date: '2026-03-01' };
+const model = (id: string) => ({
+  id,
+  agency: 'front',
+  organisation: 'fatherland_front',
+  kind: 'residential_area_camera',
+  name: id,
+  status: 'active',
+  areaCode: '23235',
+  startedOn: '2024-05-01',
+  sources: [source],
+  linkedRecords: [{ agency: 'police', kind: 'security_model', id: 'police-model-1' }],
+});
+
+beforeAll(async () => {
+  const registry = await loadAreaRegistry();
+  subgraph = await createAgencySubgraph({ agency: 'front' }, { signingKey, registry, logLevel: 'silent' });
+  await loadAgencyDataset(subgraph.storage, registry, { agency: 'front', models: [model('camera-a'), model('camera-b')], forces: [], observations: [] });
+  const query = subgraph.storage.query.bind(subgraph.storage);
+  (subgraph.storage as { query: typeof query }).query = ((sql: string, params?: readonly unknown[]) => {
+    statements.push(sql);
+    return query(sql, params);
+  }) as typeof query;
+}, 120_000);
+afterAll(async () => subgraph?.close());
+
+async function listed(nodes: string, fragments = '') {
+  statements.length = 0;
+  const response = await postSignedGraphQL<{ area: { front: { models: { totalCount: number; nodes: Record<string, unknown>[] } } } }>(subgraph.url, {
+    query: `{ area(code: "23235") { front { models(first: 10) { totalCount nodes { ${nodes} } } } } } ${fragments}`,
+    signingKey,
+    audience: 'front',
+    caller: { agency: 'front', clearance: 'shared' },
+  });
+  expect(response.errors).toBeUndefined();
+  const listStatements = statements.filter((sql) => sql.includes('list_total'));
+  expect(listStatements).toHaveLength(1);
+  return { models: response.data!.area.front.models, readsDetails: /r\.\*/.test(listStatements[0]!) };
+}
+
+describe('a list reads the columns its nodes ask for', () => {
+  it('names, statuses, kinds and areas: every record, without their details', async () => {
+    const { models, readsDetails } = await listed('id name status kind { code } area { code } startedOn updatedAt');
+    expect(readsDetails).toBe(false);
+    expect(models.totalCount).toBe(2);
+    expect(models.nodes.map((node) => [node.id, node.status, (node.area as { code: string }).code, node.startedOn])).toEqual([
+      ['camera-a', 'ACTIVE', '23235', '2024-05-01'],
+      ['camera-b', 'ACTIVE', '23235', '2024-05-01'],
+    ]);
+    expect(typeof models.nodes[0]!.updatedAt).toBe('string');
+  });
+
+  it('sources asked for in an inline fragment: the details are read', async () => {
+    const { models, readsDetails } = await listed('id ... on FrontModel { sources { title } }');
+    expect(readsDetails).toBe(true);
+    expect(models.nodes[0]!.sources).toEqual([{ title: 'list-columns' }]);
+  });
+
+  it('linked records asked for in a named fragment: the details are read', async () => {
+    const { models, readsDetails } = await listed('id ...links', 'fragment links on FrontModel { linkedRecords { __typename ... on FrontModel { id } } }');
+    expect(readsDetails).toBe(true);
+    expect(models.nodes[0]!.linkedRecords).toEqual([{ __typename: 'PoliceModel' }]);
+  });
+});
