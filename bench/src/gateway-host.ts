@@ -21,7 +21,14 @@
  * - `apollo-stack`: the very same Apollo Gateway, in front of its own four subgraph processes
  *   that serve the agencies with `@apollo/server` instead of mercurius (apollo-subgraph.ts): the
  *   whole stack an agency would otherwise install. run.ts composes its supergraph over them.
+ * - `hive-cached`: `hive` with Hive Gateway's response cache (`responseCaching`, see
+ *   peer-caches.ts), one session per caller's token.
+ * - `apollo-cached`: `apollo` with Apollo Server's response-cache plugin, sessions by token, and
+ *   the cache hint subgraphs without `Cache-Control` headers would need (peer-caches.ts).
  * - `monolith`: see monolith.ts.
+ *
+ * `cacheStats` answers the response cache's lookups and hits (the peers' own counts; for ours its
+ * `antq_response_cache_requests` metric).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
@@ -38,13 +45,19 @@ import { importSPKI, jwtVerify, type JWTPayload } from 'jose';
 import { createAuditLog, createGateway, useUpstreamSignature } from '@antq/gateway';
 import { createStorage, deriveSubgraphKey, signRequestParams, type Storage } from '@antq/subgraph-kit';
 import { progress, serveRequests, type IdentityConfig, type Request } from './ipc.js';
+import { apolloResponseCachePlugins, cacheCounts, createInMemoryCache, sessionOf, withDefaultCacheHint, type CacheCounts } from './peer-caches.js';
 
-export type TargetKind = 'ours' | 'ours-open' | 'hive' | 'apollo' | 'apollo-stack' | 'monolith' | OursVariant;
+export type TargetKind = 'ours' | 'ours-open' | 'hive' | 'apollo' | 'apollo-stack' | 'monolith' | CachedPeer | OursVariant;
+
+/** A peer with its own response cache switched on, as its documentation describes. */
+export type CachedPeer = 'hive-cached' | 'apollo-cached';
 
 /** Our gateway with one thing switched off, for finding what costs what (not in the default run). */
 export type OursVariant = 'ours-no-audit' | 'ours-no-metrics' | 'ours-uncached';
 
 let close: (() => Promise<unknown>) | undefined;
+/** Our gateway's URL, to read its response-cache metric. */
+let oursUrl: string | undefined;
 
 async function startOurs(request: Request, open: boolean, variant?: OursVariant) {
   const identity = request.identity as IdentityConfig;
@@ -76,13 +89,21 @@ async function startOurs(request: Request, open: boolean, variant?: OursVariant)
     await auditStorage?.close();
     if (auditDir) await rm(auditDir, { recursive: true, force: true });
   };
+  oursUrl = gateway.url;
   return { url: gateway.url };
 }
 
-async function startHive(request: Request) {
+async function startHive(request: Request, cached: boolean) {
   const identity = request.identity as IdentityConfig;
   const runtime = createGatewayRuntime({
     supergraph: String(request.supergraph),
+    ...(cached
+      ? {
+          cache: createInMemoryCache() as never,
+          // The documented defaults (no TTL, invalidation by the entities mutations return), one session per caller.
+          responseCaching: { session: (httpRequest: globalThis.Request) => sessionOf(httpRequest.headers.get('authorization')) },
+        }
+      : {}),
     plugins: () => [
       useJWT({
         signingKeyProviders: [createInlineSigningKeyProvider(identity.publicKeyPem)],
@@ -135,7 +156,7 @@ interface ApolloContext {
   readonly jwt?: JWTPayload;
 }
 
-async function startApollo(request: Request) {
+async function startApollo(request: Request, cacheTtlSeconds?: number) {
   const identity = request.identity as IdentityConfig;
   const signingKey = String(request.signingKey);
   const publicKey = await importSPKI(identity.publicKeyPem, 'ES256').catch(() => importSPKI(identity.publicKeyPem, 'RS256'));
@@ -143,7 +164,7 @@ async function startApollo(request: Request) {
     supergraphSdl: supergraphForApolloGateway(String(request.supergraph)),
     buildService: ({ name, url }) => {
       const key = deriveSubgraphKey(signingKey, name);
-      return new RemoteGraphQLDataSource<ApolloContext>({
+      const source = new RemoteGraphQLDataSource<ApolloContext>({
         url,
         willSendRequest({ request: subgraphRequest, context }) {
           const jwt = context.jwt ? { payload: context.jwt } : undefined;
@@ -151,9 +172,11 @@ async function startApollo(request: Request) {
           subgraphRequest.extensions = signRequestParams({ ...subgraphRequest, extensions }, { key, audience: name }).extensions;
         },
       });
+      if (cacheTtlSeconds !== undefined) source.fetcher = withDefaultCacheHint(source.fetcher, cacheTtlSeconds);
+      return source;
     },
   });
-  const server = new ApolloServer<ApolloContext>({ gateway });
+  const server = new ApolloServer<ApolloContext>({ gateway, ...(cacheTtlSeconds !== undefined ? { plugins: apolloResponseCachePlugins<ApolloContext>() } : {}) });
   const { url } = await startStandaloneServer(server, {
     listen: { port: 0, host: '127.0.0.1' },
     context: async ({ req }) => {
@@ -180,10 +203,13 @@ async function start(request: Request) {
     case 'ours-uncached':
       return startOurs(request, false, kind);
     case 'hive':
-      return startHive(request);
+    case 'hive-cached':
+      return startHive(request, kind === 'hive-cached');
     case 'apollo':
     case 'apollo-stack':
       return startApollo(request);
+    case 'apollo-cached':
+      return startApollo(request, Number(request.cacheTtlSeconds ?? 60));
     case 'monolith': {
       const { startMonolith } = await import('./monolith.js');
       const monolith = await startMonolith(request);
@@ -195,4 +221,13 @@ async function start(request: Request) {
   }
 }
 
-serveRequests({ start }, async () => close?.());
+/** The response cache's lookups and hits so far: the peers' own counts, or our gateway's metric. */
+async function cacheStats(): Promise<CacheCounts> {
+  if (!oursUrl) return cacheCounts();
+  const text = await (await fetch(new URL('/metrics', oursUrl))).text();
+  const count = (result: string) => Number(new RegExp(`^antq_response_cache_requests\\{result="${result}"\\} (\\S+)$`, 'm').exec(text)?.[1] ?? 0);
+  const hits = count('hit');
+  return { hits, lookups: hits + count('stored') + count('passed') };
+}
+
+serveRequests({ start, cacheStats }, async () => close?.());

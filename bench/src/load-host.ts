@@ -4,6 +4,7 @@
  * can be merged).
  */
 import autocannon from 'autocannon';
+import { runDayWindow, type DayWindow } from './day-load.js';
 import { serveRequests, type Request } from './ipc.js';
 
 export interface LoadWindow {
@@ -88,4 +89,4 @@ function run(request: Request): Promise<LoadResult> {
   });
 }
 
-serveRequests({ run });
+serveRequests({ run, day: (request) => runDayWindow(request.window as DayWindow) });

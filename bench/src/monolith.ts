@@ -19,6 +19,7 @@ import { loadAreaRegistry, type AreaRegistry } from '@antq/sdk/areas';
 import { createAreaScopes, createStorage, createSubgraphServer, parseCallerClaims, type Caller, type Storage, type StorageOptions } from '@antq/subgraph-kit';
 import { agencyContextFactory, agencyResolvers, enforceFieldClassification, type ResolverMap } from './agency-internals.js';
 import { AGENCIES, loadBenchDataset, type DatasetPlan, type LoadedCounts } from './dataset.js';
+import { openPgliteCopy } from './pglite-copy.js';
 import { progress, type IdentityConfig, type Request } from './ipc.js';
 import { AGENCY_TYPE_DEFS, SUBGRAPH_FACTORIES } from './agencies.js';
 
@@ -172,10 +173,12 @@ async function prepareMonolithStores(
   plan: DatasetPlan,
 ): Promise<{ stores: Record<Agency, Storage>; counts: Record<Agency, LoadedCounts> }> {
   const storages = request.storages as Record<Agency, StorageOptions> | undefined;
+  /** PGlite: dumps of the subgraphs' stores with the dataset in (pglite-copy.ts), when given. */
+  const dumps = request.dumps as Record<Agency, string> | undefined;
   const stores = {} as Record<Agency, Storage>;
   const counts = {} as Record<Agency, LoadedCounts>;
   for (const agency of AGENCIES) {
-    stores[agency] = await createStorage(storages?.[agency] ?? { kind: 'pglite' });
+    stores[agency] = dumps ? (await openPgliteCopy(dumps[agency])).storage : await createStorage(storages?.[agency] ?? { kind: 'pglite' });
     const prepared = await SUBGRAPH_FACTORIES[agency]({
       port: 0,
       signingKey: String(request.signingKey),

@@ -8,6 +8,9 @@
  * seed example data, its HTTP server closed right after, as the monolith does), then gets the
  * same bulk dataset — unless `skipDataset` (on PostgreSQL it opens the very databases the
  * mercurius subgraphs loaded).
+ *
+ * On in-memory PGlite the store is pglite-copy.ts's: `dump` writes it to a file once the dataset
+ * is in, and a subgraph started with `fromDump` opens a copy of such a file (the apollo-stack's).
  */
 import type { Agency } from '@antq/sdk';
 import { loadAreaRegistry } from '@antq/sdk/areas';
@@ -16,9 +19,11 @@ import { SUBGRAPH_FACTORIES } from './agencies.js';
 import type { ApolloSubgraph } from './apollo-subgraph.js';
 import { loadBenchDataset, type DatasetPlan, type LoadedCounts } from './dataset.js';
 import { progress, serveRequests, type Request } from './ipc.js';
+import { openPgliteCopy, type DumpableStorage } from './pglite-copy.js';
 
 let subgraph: AgencySubgraph | ApolloSubgraph | undefined;
 let storage: Storage | undefined;
+let dumpable: DumpableStorage | undefined;
 /** HTTP requests the subgraph has received (to count subgraph calls per operation). */
 let requests = 0;
 
@@ -26,7 +31,13 @@ async function start(request: Request) {
   const agency = request.agency as Agency;
   const plan = request.plan as DatasetPlan;
   const registry = await loadAreaRegistry();
-  storage = await createStorage(request.storage as StorageOptions);
+  const options = request.storage as StorageOptions;
+  if (options.kind === 'pglite' && !options.dataDir) {
+    dumpable = await openPgliteCopy(request.fromDump as string | undefined);
+    storage = dumpable.storage;
+  } else {
+    storage = await createStorage(options);
+  }
   progress(`${agency}: store open (${storage.kind}); migrations and seed example data`);
   if (request.server === 'apollo') {
     const prepared = await SUBGRAPH_FACTORIES[agency]({ port: 0, signingKey: String(request.signingKey), registry, storage, exampleData: true, logLevel: 'silent' });
@@ -91,7 +102,15 @@ async function sql(request: Request) {
   return { times, cpuMs, kind: storage!.kind, rows };
 }
 
-serveRequests({ start, loaded, sql, requests: () => requests }, async () => {
+/** Writes the store (with its dataset) to `file`, for the copies of other processes. */
+async function dump(request: Request) {
+  if (!dumpable) throw new Error('Only an in-memory PGlite store is dumped.');
+  await loading;
+  await dumpable.dump(String(request.file));
+  return request.file;
+}
+
+serveRequests({ start, loaded, sql, dump, requests: () => requests }, async () => {
   await subgraph?.close();
   await storage?.close();
 });

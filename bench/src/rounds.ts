@@ -1,0 +1,91 @@
+/** The reference operations: answers compared before load, then the interleaved rounds of measured windows. */
+import { firstDifference, post } from './answers.js';
+import type { TargetKind } from './gateway-host.js';
+import type { Child } from './ipc.js';
+import type { LoadResult, LoadWindow } from './load-host.js';
+import { checkQuiet, cpuUs, fmt, settle, tallyOf } from './measure.js';
+import { requestBody, type ReferenceOperation } from './operations.js';
+import { log, settings, type Targets } from './options.js';
+
+export async function checkAnswers(operations: readonly ReferenceOperation[], targets: Targets, subgraphsOf: (kind: TargetKind) => Child[], token: string) {
+  log('Checking that every target answers every operation alike (and counting subgraph calls)');
+  const answerIssues: string[] = [];
+  const invalid = new Set<string>();
+  const subgraphCalls = new Map<string, number>();
+  for (const operation of operations) {
+    let reference: unknown;
+    for (const [kind, target] of targets) {
+      const before = await Promise.all(subgraphsOf(kind).map((child) => child.call<number>('requests')));
+      const { status, json } = await post(target.url, requestBody(operation), token);
+      const after = await Promise.all(subgraphsOf(kind).map((child) => child.call<number>('requests')));
+      const calls = after.reduce((sum, count, index) => sum + count - before[index]!, 0);
+      subgraphCalls.set(`${operation.key}|${kind}`, calls);
+      if (status !== 200 || json.errors?.length) {
+        answerIssues.push(`${operation.key} on ${kind}: HTTP ${status} ${json.errors?.map((error) => error.message).join('; ') ?? ''}`.slice(0, 400));
+        invalid.add(`${operation.key}|${kind}`);
+      }
+      if (reference === undefined) reference = json.data;
+      else {
+        const difference = firstDifference(reference, json.data);
+        if (difference) {
+          answerIssues.push(`${operation.key} on ${kind} differs from ${[...targets.keys()][0]}: ${difference}`);
+          invalid.add(`${operation.key}|${kind}`);
+        }
+      }
+    }
+    log(`  ${operation.key}: subgraph calls per request ${[...targets.keys()].map((kind) => `${kind} ${subgraphCalls.get(`${operation.key}|${kind}`)}`).join(', ')}`);
+  }
+  for (const issue of answerIssues) log(`  ! ${issue}`);
+  if (answerIssues.length === 0) log('  all targets answer alike, without errors');
+  return { answerIssues, invalid, subgraphCalls };
+}
+
+/** The interleaved rounds: per round, operation and target, a warm-up and a measured window, tallied. */
+export async function runRounds(input: {
+  operations: readonly ReferenceOperation[];
+  targets: Targets;
+  subgraphsOf: (kind: TargetKind) => Child[];
+  tokens: string[];
+  load: Child;
+}): Promise<void> {
+  const { operations, targets, subgraphsOf, tokens, load } = input;
+  const kinds = [...targets.keys()];
+  const windows = settings.rounds * operations.length * kinds.length;
+  checkQuiet('before the load');
+  log(`Load: ${windows} measured windows, about ${Math.round((windows * (settings.seconds + settings.warmup + 0.3)) / 60)} min`);
+  for (let round = 0; round < settings.rounds; round++) {
+    for (const operation of operations) {
+      const order = kinds.map((_, index) => kinds[(index + round) % kinds.length]!);
+      const line: string[] = [];
+      for (const kind of order) {
+        const target = targets.get(kind)!;
+        const base: Omit<LoadWindow, 'seconds' | 'record'> = {
+          url: target.url,
+          body: requestBody(operation),
+          tokens,
+          connections: operation.key === 'rollup' ? settings.rollupConnections : settings.connections,
+        };
+        await settle([target.child, ...subgraphsOf(kind)]);
+        await load.call<LoadResult>('run', { window: { ...base, seconds: settings.warmup, record: false } });
+        const usageBefore = await target.child.usage();
+        const subgraphsBefore = await Promise.all(subgraphsOf(kind).map((child) => child.usage()));
+        const result = await load.call<LoadResult>('run', { window: { ...base, seconds: settings.seconds, record: true } });
+        const usageAfter = await target.child.usage();
+        const subgraphsAfter = await Promise.all(subgraphsOf(kind).map((child) => child.usage()));
+        const tally = tallyOf(operation.key, kind);
+        tally.requests += result.requests;
+        tally.non2xx += result.non2xx;
+        tally.errors += result.errors + result.timeouts;
+        tally.graphqlErrors += result.graphqlErrors;
+        tally.elapsedMs += result.elapsedMs;
+        tally.cpuUs += cpuUs(usageBefore, usageAfter);
+        tally.subgraphCpuUs += subgraphsAfter.reduce((sum, after, index) => sum + cpuUs(subgraphsBefore[index]!, after), 0);
+        tally.rssMax = Math.max(tally.rssMax, usageAfter.rss);
+        for (const latency of result.latencies) tally.latencies.push(latency);
+        const rps = result.requests / (result.elapsedMs / 1000);
+        line.push(`${kind} ${fmt(rps, rps < 10 ? 1 : 0)} rps`);
+      }
+      log(`  round ${round + 1}/${settings.rounds} ${operation.key}: ${line.join(', ')}`);
+    }
+  }
+}
