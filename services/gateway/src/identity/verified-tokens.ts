@@ -10,8 +10,9 @@ export interface VerifiedTokenOptions {
   /** Tokens kept at most (least recently used go first); default 10,000. */
   readonly max?: number;
   /**
-   * How long a verification is trusted at most, even when the token lives longer (default 60 s):
-   * a key withdrawn from the identity provider's JWKS stops tokens it signed within this time.
+   * How long a verification is trusted at most, even when the token lives longer (default 10
+   * minutes, as long as the JWKS provider keeps the keys it fetched): a key withdrawn from the
+   * identity provider's JWKS stops tokens it signed within this time.
    */
   readonly maxAgeMs?: number;
   /** The clock (tests). */
@@ -32,7 +33,7 @@ interface Kept {
  */
 export function createVerifiedTokens(options: VerifiedTokenOptions = {}) {
   const now = options.now ?? Date.now;
-  const maxAgeMs = options.maxAgeMs ?? 60_000;
+  const maxAgeMs = options.maxAgeMs ?? 600_000;
   const kept = new LRUCache<string, Kept>({ max: options.max ?? 10_000 });
   return {
     /** The verified token's context value, while it may still be trusted. */
