@@ -4,6 +4,7 @@ import { buildASTSchema, parse, type ExecutionResult } from 'graphql';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createStorage, type Storage } from '@antq/subgraph-kit';
 import { createAuditLog, useAuditLog, type AuditEntryInput, type AuditLog } from '../src/index.js';
+import { canonicalJson } from '../src/audit/audit-entry.js';
 
 /*
  * Ghi theo lô — reads' entries wait briefly to share a transaction (nobody waits for them); a
@@ -80,6 +81,31 @@ describe('batches of the audit log', () => {
     const entries = await Promise.all(Array.from({ length: 25 }, (_, index) => windowed.append(read(index))));
     expect(entries.map((entry) => entry.seq)).toEqual(Array.from({ length: 25 }, (_, index) => index + 1));
     expect(await count()).toBe(25);
+  });
+});
+
+describe('the canonical JSON of record references', () => {
+  // What the seal covered before record references had their own path: keys sorted at every depth.
+  const sortedKeys = (value: unknown): string => {
+    if (Array.isArray(value)) return `[${value.map(sortedKeys).join(',')}]`;
+    if (value === null || typeof value !== 'object') return JSON.stringify(value);
+    const object = value as Record<string, unknown>;
+    return `{${Object.keys(object)
+      .sort()
+      .map((key) => `${JSON.stringify(key)}:${sortedKeys(object[key])}`)
+      .join(',')}}`;
+  };
+
+  it('is the text the seal always covered, for plain references and for anything else', () => {
+    const values = [
+      [
+        { typename: 'FrontModel', id: 'mô-hình "một"\u2028' },
+        { id: '7', typename: 'PoliceForce' },
+      ],
+      [{ typename: 'T', id: 'x', extra: 1 }, { typename: 'T', id: 3 }, { id: 'only' }],
+      { records: [{ typename: 'Ñ', id: '\uFFFD' }], owners: ['front'], none: null },
+    ];
+    for (const value of values) expect(canonicalJson(value)).toBe(sortedKeys(value));
   });
 });
 
