@@ -20,6 +20,7 @@ import { useChangeStreamGuards } from './plugins/use-change-stream-guards.js';
 import { useIdempotencyKey } from './plugins/use-idempotency-key.js';
 import { useTracing, type TracingOptions } from './plugins/use-tracing.js';
 import { useUpstreamSignature } from './plugins/use-upstream-signature.js';
+import { useStableDocument } from './plugins/use-stable-document.js';
 import type { AuditLog } from './audit/audit-log.js';
 import { graphiqlOptions, type GraphiQLSettings } from './graphiql/graphiql-options.js';
 import { attachGraphQLWebSocket } from './websocket.js';
@@ -109,6 +110,8 @@ interface GatewayParts {
 function gatewayPlugins(options: GatewayOptions, parts: GatewayParts, log: Parameters<typeof useMetrics>[1]): RuntimePlugins {
   const { metricsRegistry, responseCache } = parts;
   return [
+    // First: every plugin below sees the parsed document, not access control's copy of it.
+    useStableDocument(),
     ...(metricsRegistry ? [useMetrics(metricsRegistry, log)] : []),
     ...(options.tracing ? [useTracing(options.tracing)] : []),
     useOperationLimits(parts.limits),

@@ -159,6 +159,15 @@ export function normalize(entry: AuditEntryInput): AuditEntryInput {
 // Entries' lists are never changed once made (the types say readonly), so an array's JSON can be kept.
 const canonicalArrays = new WeakMap<readonly unknown[], string>();
 
+/** The canonical JSON of `{ typename, id }` with string values (what `canonicalJson` would write), else undefined. */
+function recordJson(object: Record<string, unknown>): string | undefined {
+  const { id, typename } = object;
+  if (typeof id !== 'string' || typeof typename !== 'string') return undefined;
+  let keys = 0;
+  for (const key in object) if (Object.hasOwn(object, key)) keys += 1;
+  return keys === 2 ? `{"id":${JSON.stringify(id)},"typename":${JSON.stringify(typename)}}` : undefined;
+}
+
 /** JSON with object keys sorted at every depth: jsonb does not keep key order, the hash must not depend on it. */
 export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) {
@@ -168,6 +177,9 @@ export function canonicalJson(value: unknown): string {
   }
   if (value !== null && typeof value === 'object') {
     const object = value as Record<string, unknown>;
+    // A record reference, hundreds to an overview's entry: its two keys in their sorted order at once.
+    const record = recordJson(object);
+    if (record !== undefined) return record;
     return `{${Object.keys(object)
       .sort()
       .map((key) => `${JSON.stringify(key)}:${canonicalJson(object[key])}`)

@@ -1,3 +1,5 @@
+import type { VerifiedTokenOptions } from './verified-tokens.js';
+
 /** Where the gateway gets the keys that verify callers' tokens. */
 export type TokenKeySource =
   /** An OIDC provider's JWKS endpoint (production). */
@@ -9,4 +11,6 @@ export interface CallerIdentityOptions {
   readonly keys: TokenKeySource;
   readonly issuer: string;
   readonly audience: string;
+  /** The cache of tokens already verified (see `verified-tokens.ts`): bounds, and a clock for tests. */
+  readonly verifiedTokens?: VerifiedTokenOptions;
 }

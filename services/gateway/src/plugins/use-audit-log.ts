@@ -1,21 +1,10 @@
 import { ErrorCode } from '@antq/sdk';
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
-import {
-  getNamedType,
-  getOperationAST,
-  GraphQLError,
-  isAbstractType,
-  isObjectType,
-  Kind,
-  type DocumentNode,
-  type ExecutionResult,
-  type GraphQLCompositeType,
-  type GraphQLSchema,
-  type SelectionSetNode,
-} from 'graphql';
-import type { AuditEntryInput, AuditLog, AuditRecordRef } from '../audit/audit-log.js';
+import { getOperationAST, GraphQLError, type ExecutionResult } from 'graphql';
+import type { AuditEntryInput, AuditLog } from '../audit/audit-log.js';
 import { readSupergraphModel, type SupergraphModel } from '../supergraph-model.js';
-import { createOperationAnalyser, usedFragments } from '../operation-analysis.js';
+import { createOperationAnalyser } from '../operation-analysis.js';
+import { resultRecords } from '../audit/result-records.js';
 import { callerOfContext } from '../identity/caller-of-context.js';
 
 export interface AuditPluginOptions {
@@ -44,60 +33,7 @@ function callerOf(context: unknown): Caller {
   return { actor: caller.subject, agency: caller.agency, organisation: caller.organisation };
 }
 
-/**
- * The records in a result: objects with an `id` whose type some agency owns. Walks the data
- * along the selection, so aliases and fragments are followed and `__typename` (when selected)
- * gives the concrete type behind an interface or union.
- */
-export function resultRecords(schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined, data: unknown): AuditRecordRef[] {
-  const operation = getOperationAST(document, operationName ?? undefined);
-  const root = operation && schema.getRootType(operation.operation);
-  if (!operation || !root || !data) return [];
-  const fragments = new Map(usedFragments(document, operation).map((fragment) => [fragment.name.value, fragment]));
-  const found = new Map<string, AuditRecordRef>();
-
-  const visitValue = (value: unknown, declared: GraphQLCompositeType, selectionSet: SelectionSetNode) => {
-    if (Array.isArray(value)) {
-      for (const item of value) visitValue(item, declared, selectionSet);
-      return;
-    }
-    if (value === null || typeof value !== 'object') return;
-    const object = value as Record<string, unknown>;
-    // Fields of this object, keyed by response name, with the type each was selected on.
-    const fields: Array<{ key: string; name: string; selectionSet?: SelectionSetNode; on: GraphQLCompositeType }> = [];
-    const collect = (set: SelectionSetNode, on: GraphQLCompositeType) => {
-      for (const selection of set.selections) {
-        if (selection.kind === Kind.FIELD) {
-          fields.push({ key: selection.alias?.value ?? selection.name.value, name: selection.name.value, selectionSet: selection.selectionSet, on });
-          continue;
-        }
-        const fragment = selection.kind === Kind.FRAGMENT_SPREAD ? fragments.get(selection.name.value) : selection;
-        if (!fragment) continue;
-        const condition = fragment.typeCondition ? schema.getType(fragment.typeCondition.name.value) : on;
-        if (condition && (isObjectType(condition) || isAbstractType(condition))) collect(fragment.selectionSet, condition);
-      }
-    };
-    collect(selectionSet, declared);
-    const typename = fields.find((field) => field.name === '__typename');
-    const runtime = typename && typeof object[typename.key] === 'string' ? schema.getType(object[typename.key] as string) : declared;
-    const concrete = runtime && isObjectType(runtime) ? runtime : undefined;
-    const idField = fields.find((field) => field.name === 'id');
-    const id = idField ? object[idField.key] : undefined;
-    if (concrete?.getFields().id && (typeof id === 'string' || typeof id === 'number')) {
-      found.set(`${concrete.name}\u0000${id}`, { typename: concrete.name, id: String(id) });
-    }
-    for (const field of fields) {
-      if (!field.selectionSet || !(field.key in object)) continue;
-      // A fragment on another concrete type does not apply to this object.
-      if (concrete && isObjectType(field.on) && field.on !== concrete) continue;
-      const definition = 'getFields' in field.on ? field.on.getFields()[field.name] : undefined;
-      const type = definition && getNamedType(definition.type);
-      if (type && (isObjectType(type) || isAbstractType(type))) visitValue(object[field.key], type, field.selectionSet);
-    }
-  };
-  visitValue(data, root, operation.selectionSet);
-  return [...found.values()];
-}
+export { resultRecords } from '../audit/result-records.js';
 
 function errorCodes(result: ExecutionResult): string[] {
   const codes = (result.errors ?? []).map((error) => error.extensions?.code).filter((code): code is string => typeof code === 'string');

@@ -5,6 +5,7 @@ import { GraphQLError } from 'graphql';
 import type { CallerIdentityOptions } from '../identity/caller-identity-options.js';
 import { identityProblem, malformedIdentityError, malformedIdentityResponse, unauthenticatedResponse } from '../identity/caller-of-context.js';
 import { bearerOf, explainRefusedToken } from '../identity/explain-refused-token.js';
+import { createVerifiedTokens, type VerifiedJwt, type VerifiedTokens } from '../identity/verified-tokens.js';
 
 /**
  * Xác thực người gọi — verifies the bearer token of every request (signature, issuer,
@@ -43,7 +44,7 @@ export function useCallerIdentity(options: CallerIdentityOptions): GatewayPlugin
       }
     },
   };
-  return [requireJwtShape, verifyWebSocketOperations(verify, options)];
+  return [requireJwtShape, verifyWebSocketOperations(verify, options, createVerifiedTokens(options.verifiedTokens))];
 }
 
 const INVALID_TOKEN_MESSAGE =
@@ -71,7 +72,7 @@ type RequestParseHook = (payload: {
  * `onParams`, which runs first for every operation, by the same hook and with the same result as
  * for HTTP (a no-op when the request was verified already).
  */
-function verifyWebSocketOperations(jwtPlugin: GatewayPlugin, options: CallerIdentityOptions): GatewayPlugin {
+function verifyWebSocketOperations(jwtPlugin: GatewayPlugin, options: CallerIdentityOptions, tokens: VerifiedTokens): GatewayPlugin {
   let requestParse: RequestParseHook | undefined;
   type Init = NonNullable<GatewayPlugin['onPluginInit']>;
   type InitPayload = Parameters<Init>[0];
@@ -86,14 +87,26 @@ function verifyWebSocketOperations(jwtPlugin: GatewayPlugin, options: CallerIden
           // Claims are read as soon as the signature holds: before planning, and before the
           // response cache (its hook runs after this one) could answer for the token.
           // Over HTTP the request ends with a 401 here (a thrown error would be masked to 200).
+          // A token verified before (the same text, signature included) is not verified again
+          // until its exp: the claims it was verified with go into the context as the plugin puts them.
           const verifyAndParse: RequestParseHook = (hookPayload) => {
-            const { endResponse, fetchAPI } = hookPayload;
+            const { endResponse, fetchAPI, serverContext } = hookPayload;
+            const token = bearerOf(hookPayload.request);
+            const known = token === undefined ? undefined : tokens.get(token);
+            if (known) {
+              serverContext.jwt = known;
+              return undefined;
+            }
             return Promise.resolve()
               .then(() => verify(hookPayload))
               .then(
                 () => {
-                  const problem = identityProblem(hookPayload.serverContext);
-                  if (problem === undefined) return;
+                  const problem = identityProblem(serverContext);
+                  if (problem === undefined) {
+                    const verified = serverContext.jwt as VerifiedJwt | undefined;
+                    if (verified?.token?.value === token && typeof verified?.payload === 'object') tokens.keep(verified);
+                    return;
+                  }
                   if (!endResponse || !fetchAPI) throw malformedIdentityError(problem);
                   endResponse(malformedIdentityResponse(problem, fetchAPI));
                 },
@@ -101,7 +114,6 @@ function verifyWebSocketOperations(jwtPlugin: GatewayPlugin, options: CallerIden
                   // The JWT plugin's own refusal (signature, issuer, audience, exp, nbf) is a 401 too,
                   // saying why where it can (a key this graph no longer has, an expiry …).
                   if (!endResponse || !fetchAPI || !isTokenRefusal(error)) throw error;
-                  const token = bearerOf(hookPayload.request);
                   const explained = token ? await explainRefusedToken(token, options) : undefined;
                   endResponse(unauthenticatedResponse(explained ?? INVALID_TOKEN_MESSAGE, 'INVALID_TOKEN', fetchAPI));
                 },

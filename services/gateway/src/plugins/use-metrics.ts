@@ -18,6 +18,11 @@ const PROMETHEUS_METRICS = {
   graphql_gateway_fetch_duration: true,
   graphql_gateway_subgraph_execute_duration: true,
   graphql_gateway_subgraph_execute_errors: true,
+  // The plugin's defaults switch these on; what is not named false here stays on.
+  graphql_envelop_request_time_summary: false,
+  graphql_envelop_deprecated_field: false,
+  graphql_envelop_phase_context: false,
+  graphql_envelop_execute_resolver: false,
 } as const;
 
 /**
