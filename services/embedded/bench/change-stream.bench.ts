@@ -4,6 +4,7 @@
 //   npm run bench:stream                      (100, 1,000, 2,000 subscribers; 200 writes each)
 //   npm run bench:stream -- --quick           (100 and 1,000 subscribers; 100 writes)
 //   --subscribers 2000 --writes 100 --profile /tmp/stream   (a CPU profile of the graph's measured window)
+//   --writes-per-second 2   (writes paced at a steady rate instead of as fast as they are answered)
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
@@ -21,6 +22,8 @@ const option = (name: string) => {
 const SUBSCRIBERS = option('subscribers')?.split(',').map(Number) ?? (quick ? [100, 1_000] : [100, 1_000, 2_000]);
 const WRITES = Number(option('writes') ?? (quick ? 100 : 200));
 const WRITERS = 4;
+/** Writes a second, paced (`--writes-per-second`); without it the writers write as fast as they are answered. */
+const RATE = option('writes-per-second') === undefined ? undefined : Number(option('writes-per-second'));
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 const progress = (line: string) => process.stderr.write(`… ${line}\n`);
@@ -98,6 +101,8 @@ for (const count of SUBSCRIBERS) {
     Array.from({ length: WRITERS }, async () => {
       while (next < WRITES) {
         next++;
+        const due = RATE === undefined ? 0 : started + ((next - 1) * 1_000) / RATE - now();
+        if (due > 0) await new Promise((resolve) => setTimeout(resolve, due));
         const id = await write(`bench ${next}`);
         committed.set(id, now());
       }
@@ -135,5 +140,7 @@ for (const count of SUBSCRIBERS) {
 subscribers.child.kill();
 await graph.close();
 await rm(dataDir, { recursive: true, force: true });
-console.log(`\nchange stream, one gateway, embedded mode, ${WRITES} writes per round (latency: write acknowledged → event received; load average ${loadavg()[0]!.toFixed(1)})`);
+console.log(
+  `\nchange stream, one gateway, embedded mode, ${WRITES} writes per round${RATE === undefined ? '' : ` at ${RATE} a second`} (latency: write acknowledged → event received; load average ${loadavg()[0]!.toFixed(1)})`,
+);
 for (const line of results) console.log(line);
