@@ -10,7 +10,8 @@ import type { AreaRegistry } from '@antq/sdk/areas';
 import { createAreaScopes } from '@antq/subgraph-kit';
 import { BENCH_PROVINCE, BENCH_YEAR } from './dataset.js';
 import type { Child } from './ipc.js';
-import { ROLLED_UP_AGENCIES, ROLLUP_INDICATORS, rollUpPeriodOf, type ReferenceOperation } from './operations.js';
+import { ROLLED_UP_AGENCIES, ROLLUP_INDICATORS, type ReferenceOperation } from './operations.js';
+import { rollUpStatement } from './rollup-sql.js';
 
 /** One statement on one agency's store. */
 interface Statement {
@@ -65,20 +66,7 @@ function rollUp(scopes: ReturnType<typeof createAreaScopes>): Statement[] {
   const year = Number(BENCH_YEAR);
   return ROLLED_UP_AGENCIES.map((agency) => {
     const codes = ROLLUP_INDICATORS[agency];
-    const cases = codes.map((code) =>
-      rollUpPeriodOf(code) === 'year'
-        ? {
-            code,
-            current: `period ~ '^[0-9]{4}-[0-9]{2}$' AND period_start >= '${year}-01-01' AND period_end <= '${year}-12-31'`,
-            previous: `period ~ '^[0-9]{4}-[0-9]{2}$' AND period_start >= '${year - 1}-01-01' AND period_end <= '${year - 1}-12-31'`,
-          }
-        : { code, current: `period = '${year}-12'`, previous: `period = '${year}-11'` },
-    );
-    const pick = (side: 'current' | 'previous') => `CASE indicator ${cases.map((entry) => `WHEN '${entry.code}' THEN ${entry[side]}`).join(' ')} END`;
-    const sql = `SELECT indicator, sum(value) FILTER (WHERE ${pick('current')}) AS current, sum(value) FILTER (WHERE ${pick('previous')}) AS previous
-            FROM observations
-            WHERE area_code = ANY($1::text[]) AND indicator = ANY($2::text[]) AND period_start >= '${year - 1}-01-01' AND period_end <= '${year}-12-31'
-            GROUP BY indicator`;
+    const sql = rollUpStatement(codes, year);
     return { agency, sql, params: [scopes.scopeOf(BENCH_PROVINCE), codes] };
   });
 }

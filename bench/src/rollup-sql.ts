@@ -1,4 +1,3 @@
-/** The province roll-up through every target against the same figures by direct SQL on the same stores. */
 import type { Agency } from '@antq/sdk';
 import type { loadAreaRegistry } from '@antq/sdk/areas';
 import { createAreaScopes } from '@antq/subgraph-kit';
@@ -10,6 +9,29 @@ import { fmt, median } from './measure.js';
 import { ROLLED_UP_AGENCIES, ROLLUP_INDICATORS, rollUpPeriodOf, requestBody, type ReferenceOperation } from './operations.js';
 import { log, settings } from './options.js';
 
+/**
+ * The roll-up's figures for `codes` in one statement, this period and the previous one (for the
+ * comparison): flows summed over the year's months (the year before), stocks at the year's last
+ * month (the month before it). Parameters: the area codes of the scope, the indicator codes.
+ */
+export function rollUpStatement(codes: readonly string[], year: number): string {
+  const cases = codes.map((code) =>
+    rollUpPeriodOf(code) === 'year'
+      ? {
+          code,
+          current: `period ~ '^[0-9]{4}-[0-9]{2}$' AND period_start >= '${year}-01-01' AND period_end <= '${year}-12-31'`,
+          previous: `period ~ '^[0-9]{4}-[0-9]{2}$' AND period_start >= '${year - 1}-01-01' AND period_end <= '${year - 1}-12-31'`,
+        }
+      : { code, current: `period = '${year}-12'`, previous: `period = '${year}-11'` },
+  );
+  const pick = (side: 'current' | 'previous') => `CASE indicator ${cases.map((entry) => `WHEN '${entry.code}' THEN ${entry[side]}`).join(' ')} END`;
+  return `SELECT indicator, sum(value) FILTER (WHERE ${pick('current')}) AS current, sum(value) FILTER (WHERE ${pick('previous')}) AS previous
+          FROM observations
+          WHERE area_code = ANY($1::text[]) AND indicator = ANY($2::text[]) AND period_start >= '${year - 1}-01-01' AND period_end <= '${year}-12-31'
+          GROUP BY indicator`;
+}
+
+/** The province roll-up through every target against the same figures by direct SQL on the same stores. */
 export async function rollUpVersusSql(input: {
   registry: Awaited<ReturnType<typeof loadAreaRegistry>>;
   subgraphs: Record<Agency, Child>;
@@ -22,30 +44,11 @@ export async function rollUpVersusSql(input: {
   log(`Roll-up of province ${BENCH_PROVINCE}, ${BENCH_YEAR}: ${samples} sequential requests per target against the equivalent direct SQL`);
   const scope = createAreaScopes(registry).scopeOf(BENCH_PROVINCE);
   const year = Number(BENCH_YEAR);
-  // The same figures in one statement per agency, this period and the previous one (for the
-  // comparison): flows summed over the year's months (2024 before), stocks at the year's last
-  // month (the month before it).
-  const statement = (codes: readonly string[]) => {
-    const cases = codes.map((code) =>
-      rollUpPeriodOf(code) === 'year'
-        ? {
-            code,
-            current: `period ~ '^[0-9]{4}-[0-9]{2}$' AND period_start >= '${year}-01-01' AND period_end <= '${year}-12-31'`,
-            previous: `period ~ '^[0-9]{4}-[0-9]{2}$' AND period_start >= '${year - 1}-01-01' AND period_end <= '${year - 1}-12-31'`,
-          }
-        : { code, current: `period = '${year}-12'`, previous: `period = '${year}-11'` },
-    );
-    const pick = (side: 'current' | 'previous') => `CASE indicator ${cases.map((entry) => `WHEN '${entry.code}' THEN ${entry[side]}`).join(' ')} END`;
-    return `SELECT indicator, sum(value) FILTER (WHERE ${pick('current')}) AS current, sum(value) FILTER (WHERE ${pick('previous')}) AS previous
-            FROM observations
-            WHERE area_code = ANY($1::text[]) AND indicator = ANY($2::text[]) AND period_start >= '${year - 1}-01-01' AND period_end <= '${year}-12-31'
-            GROUP BY indicator`;
-  };
   const sql = await Promise.all(
     ROLLED_UP_AGENCIES.map(async (agency) => {
       const codes = ROLLUP_INDICATORS[agency];
       const result = await subgraphs[agency].call<{ times: number[]; rows: { indicator: string; current: number | null; previous: number | null }[] }>('sql', {
-        sql: statement(codes),
+        sql: rollUpStatement(codes, year),
         params: [scope, codes],
         repeat: samples,
       });
