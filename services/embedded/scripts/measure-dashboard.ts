@@ -30,12 +30,19 @@ async function load(browser: Browser, options: { url: string; ready: readonly st
     new MutationObserver(() => {
       for (const selector of selectors) if (!(selector in seen) && document.querySelector(selector)) seen[selector] = performance.now();
     }).observe(document, { subtree: true, childList: true });
+    // Cumulative layout shift (Chromium's layout-shift entries not caused by input): what moves as data arrives.
+    const shift = { total: 0 };
+    Object.assign(window, { __shift: shift });
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries() as (PerformanceEntry & { value: number; hadRecentInput: boolean })[]) if (!entry.hadRecentInput) shift.total += entry.value;
+    }).observe({ type: 'layout-shift', buffered: true });
   }, ready);
   let graphqlRequests = 0;
   page.on('request', (request) => void (new URL(request.url()).pathname === '/graphql' && graphqlRequests++));
   await page.goto(url);
   for (const selector of ready) await page.locator(selector).first().waitFor({ timeout: 60_000 });
   const seen = await page.evaluate(() => (window as unknown as { __seen: Record<string, number> }).__seen);
+  const layoutShift = await page.evaluate(() => (window as unknown as { __shift: { total: number } }).__shift.total);
   // Where the time went: when the script arrived, and the span of the GraphQL requests.
   // (No named functions inside: tsx would wrap them in a helper the page does not have.)
   const timing = await page.evaluate(() => {
@@ -52,7 +59,7 @@ async function load(browser: Browser, options: { url: string; ready: readonly st
   });
   await page.context().close();
   if (elsewhere.length > 0) throw new Error(`The page asked the internet for ${elsewhere.join(', ')}`);
-  return { ms: Math.max(...Object.values(seen)), seen, js, graphqlRequests, timing };
+  return { ms: Math.max(...Object.values(seen)), seen, js, graphqlRequests, timing, layoutShift };
 }
 
 const dataDir = await mkdtemp(join(tmpdir(), 'antq-measure-'));
@@ -65,15 +72,17 @@ try {
     province: { hash: '/province/80', ready: ['[data-testid="rollup-table"] tbody tr', '[data-panel="ranked"] canvas'] },
   };
   const results: Record<string, number[]> = { area: [], province: [] };
+  const shifts: Record<string, number[]> = { area: [], province: [] };
   let firstViewJs: { url: string; bytes: number; gzip: number }[] = [];
   for (let run = 0; run < RUNS + 1; run++) {
     for (const [name, view] of Object.entries(views)) {
-      const { ms, js, seen, graphqlRequests, timing } = await load(browser, { url: `${graph.dashboardUrl}#${view.hash}`, ready: view.ready, token });
+      const { ms, js, seen, graphqlRequests, timing, layoutShift } = await load(browser, { url: `${graph.dashboardUrl}#${view.hash}`, ready: view.ready, token });
       if (run === 0) {
         if (name === 'area') firstViewJs = js;
         continue; // the first run warms the graph's caches and PGlite; the rest are measured
       }
       results[name]!.push(ms);
+      shifts[name]!.push(layoutShift);
       if (run === RUNS) {
         console.log(
           `${name}, last run: ${graphqlRequests} GraphQL requests; ${Object.entries(seen)
@@ -99,6 +108,9 @@ try {
   for (const file of firstViewJs) console.log(`  ${new URL(file.url).pathname}  ${kb(file.bytes)} KB  (${kb(file.gzip)} KB gzip)`);
   for (const [name, values] of Object.entries(results)) {
     console.log(`${name}: median ${median(values).toFixed(0)} ms from navigation to rendered (runs: ${values.map((value) => value.toFixed(0)).join(', ')} ms)`);
+    console.log(
+      `${name}: cumulative layout shift ${Math.max(...shifts[name]!).toFixed(3)} at most (runs: ${shifts[name]!.map((value) => value.toFixed(3)).join(', ')}; under 0.1 is "good")`,
+    );
   }
 } finally {
   await browser.close();

@@ -47,7 +47,20 @@ export async function offlinePage(browser: Browser, options: { token?: string; i
     });
   }
   page.on('pageerror', (error) => pageErrors.push(error.message));
+  await context.addInitScript(() => {
+    // Cumulative layout shift not caused by input (Chromium's layout-shift entries): what moves as data arrives.
+    const shift = { total: 0 };
+    Object.assign(window, { __layoutShift: shift });
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries() as (PerformanceEntry & { value: number; hadRecentInput: boolean })[]) if (!entry.hadRecentInput) shift.total += entry.value;
+    }).observe({ type: 'layout-shift', buffered: true });
+  });
   return { page, elsewhere, pageErrors };
+}
+
+/** The page's cumulative layout shift so far (0 is none; under 0.1 is what Web Vitals call good). */
+export async function layoutShift(page: Page): Promise<number> {
+  return page.evaluate(() => (window as unknown as { __layoutShift: { total: number } }).__layoutShift.total);
 }
 
 /** Signs in with the development identity whose label matches. */

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEVELOPMENT_TOKENS, startEmbeddedGraph, type EmbeddedGraph } from '../src/index.js';
-import { launchChromium, offlinePage, seriousViolations, signInAs } from './dashboard-browser.js';
+import { launchChromium, layoutShift, offlinePage, seriousViolations, signInAs } from './dashboard-browser.js';
 
 /** Waits for what the page shows, as long as a cold graph on a busy machine may take. */
 const poll = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 60_000, interval: 100 });
@@ -100,6 +100,9 @@ function areaViewTests({ open }: DashboardSession) {
     ).toMatch(/\S/);
     const funding = page.locator('[data-testid="key-figures"] tr[data-indicator="community_funding_vnd"]');
     expect(await funding.innerText()).toContain('630.000.000');
+    // Every panel was drawn as its data arrived, and nothing above moved for it.
+    await page.locator('[data-panel="agency-police"] table').first().waitFor();
+    expect(await layoutShift(page)).toBeLessThan(0.1);
 
     await page.evaluate(() => (location.hash = '#/area/23235'));
     const offences = page.locator('[data-testid="key-figures"] tr[data-indicator="criminal_offences"]');

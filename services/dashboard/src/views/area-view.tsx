@@ -53,17 +53,22 @@ function AreaDetail({ code }: { code: string }) {
         <h2 data-testid="area-name">
           {area ? area.fullName : loading ? t('loading') : code} <span class="muted">({code})</span>
         </h2>
-        {area && (
-          <p class="muted">
-            {area.ancestors.map((ancestor) => ancestor.fullName).join(' · ')} · {formatDate(area.validFrom)} – {area.validTo ? formatDate(area.validTo) : t('current')}
-          </p>
-        )}
+        {/* Its line is kept while the unit loads, so nothing below moves when it arrives. */}
+        <p class="muted">
+          {area ? (
+            <>
+              {area.ancestors.map((ancestor) => ancestor.fullName).join(' · ')} · {formatDate(area.validFrom)} – {area.validTo ? formatDate(area.validTo) : t('current')}
+            </>
+          ) : (
+            '\u00a0'
+          )}
+        </p>
         <button type="button" class="no-print" onClick={() => print()}>
           {t('print')}
         </button>
       </header>
       <Problems errors={errors} />
-      <Panel title={t('lineage')} id="lineage" minHeight={160}>
+      <Panel title={t('lineage')} id="lineage" minHeight={240}>
         {loading && <Loading />}
         {area && <LineageDiagram area={area} />}
       </Panel>

@@ -20,7 +20,7 @@ export function KeyFigures({ code }: { code: string }) {
   const refused = isRestricted(errors);
   const citations = cite((data ?? []).map((row) => row.sources));
   return (
-    <Panel title={t('keyFigures')} id="figures">
+    <Panel title={t('keyFigures')} id="figures" minHeight={480}>
       {loading && <Loading />}
       {refused && <Restricted errors={errors} />}
       {!refused && <Problems errors={errors} />}
