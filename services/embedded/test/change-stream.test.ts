@@ -155,25 +155,18 @@ function streamHelpers(ctx: StreamContext) {
     ctx.clients.push(client);
     const events: StreamEvent[] = [];
     const errors: unknown[] = [];
-    let arrived = () => undefined as void;
-    let nextEvent = new Promise<void>((resolve) => (arrived = resolve));
     const dispose = client.subscribe<{ changes: StreamEvent }>(
       { query: CHANGES, variables },
       {
         next: (result) => {
           if (result.errors) errors.push(...result.errors);
-          if (result.data) {
-            events.push(result.data.changes);
-            const woken = arrived;
-            nextEvent = new Promise<void>((resolve) => (arrived = resolve));
-            woken();
-          }
+          if (result.data) events.push(result.data.changes);
         },
         error: (error) => errors.push(error),
         complete: () => undefined,
       },
     );
-    return { events, errors, nextEvent: () => nextEvent, close: () => (dispose(), client.dispose()) };
+    return { events, errors, close: () => (dispose(), client.dispose()) };
   }
 
   async function until(check: () => boolean, what: string, ms = 15_000) {
@@ -185,15 +178,16 @@ function streamHelpers(ctx: StreamContext) {
   }
 
   /** Writes until the subscription is live (a subscription without a cursor starts from "now"). */
-  async function whenLive(subscription: { events: StreamEvent[]; nextEvent: () => Promise<void> }) {
+  async function whenLive(subscription: { events: StreamEvent[] }) {
     const deadline = Date.now() + 15_000;
+    let last = '';
     while (subscription.events.length === 0) {
       if (Date.now() > deadline) throw new Error('the subscription never went live');
-      const arrived = subscription.nextEvent();
-      await createPoliceModel();
-      // Ends at the event; writes again if none came (the write went out before the subscription was live).
-      await Promise.race([arrived, new Promise((resolve) => setTimeout(resolve, 300))]);
+      // Each write's own round trip paces the next: the loop ends at the first event.
+      last = await createPoliceModel();
     }
+    // Live from some write on: every write after it comes too, the last one last; wait for it.
+    await until(() => subscription.events.some((event) => event.recordId === last), 'the last live write');
   }
 
   return { ask, createPoliceModel, createFrontModel, designateComplexArea, subscribe, until, whenLive };

@@ -104,11 +104,8 @@ async function writeUntilEvent<T>(iterator: AsyncIterator<T>): Promise<{ first: 
     () => (arrived = true),
   );
   const deadline = Date.now() + 15_000;
-  while (!arrived && Date.now() < deadline) {
-    ids.push(await createPoliceModel());
-    // Ends at the event; writes again if none came (the write went out before the subscription was live).
-    await Promise.race([first, new Promise((resolve) => setTimeout(resolve, 300))]);
-  }
+  // Each write's own round trip paces the next: the loop ends at the first event.
+  while (!arrived && Date.now() < deadline) ids.push(await createPoliceModel());
   const result = await first;
   if (result.done) throw new Error('the subscription ended');
   return { first: result.value, ids };
