@@ -13,6 +13,8 @@ import { createAgencyResolvers, type AgencyContext } from './records/agency-reso
 import { forAgency, type TemplateResolvers } from './records/agency-names.js';
 import { createAreaScopes, type AreaScopes } from './records/area-scope.js';
 import { createRecordLoaders } from './records/record-loaders.js';
+import { createReadScope, formatReadScope, markingWrites, OUTBOX_HEAD_HEADER, READ_SCOPE_HEADER, readingEverything, type ReadScope } from './records/read-scope.js';
+import { latestSeq } from './outbox/change-outbox.js';
 import { createChangesAfterResolver } from './outbox/changes-after.js';
 import { createSqlNonceStore, requestNonceMigrations } from './identity/sql-nonce-store.js';
 import { accessGrantMigrations, createAccessGrantResolvers, createAccessGrantStore, enforceFieldClassification, type AccessGrant } from './access/index.js';
@@ -92,6 +94,7 @@ export async function createAgencySubgraph<TExtra extends object>(definition: Ag
     const scopes = createAreaScopes(registry);
     if (options.exampleData) await definition.loadExampleData?.({ storage, registry, scopes });
 
+    const readScopes = new WeakMap<object, ReadScope>();
     const shared = createAgencyResolvers({ agency: definition.agency, registry, scopes });
     const grantStore = createAccessGrantStore(definition.agency);
     const grants = createAccessGrantResolvers(definition.agency, grantStore);
@@ -124,13 +127,16 @@ export async function createAgencySubgraph<TExtra extends object>(definition: Ag
     const server = await createSubgraphServer<AgencyContext & TExtra>({
       agency: definition.agency,
       typeDefs: sdl,
-      resolvers: mergeResolvers([
-        shared as IResolvers,
-        grants as IResolvers,
-        changes as IResolvers,
-        forAgency(changesAfter, requireAgency(definition.agency)) as IResolvers,
-        (definition.resolvers ?? {}) as IResolvers,
-      ]) as never,
+      // The shared resolvers read through the loaders, which note their scopes; the others may read anything.
+      resolvers: markingWrites(
+        mergeResolvers([
+          shared as IResolvers,
+          readingEverything(grants) as IResolvers,
+          readingEverything(changes) as IResolvers,
+          readingEverything(forAgency(changesAfter, requireAgency(definition.agency))) as IResolvers,
+          readingEverything(definition.resolvers ?? {}) as IResolvers,
+        ]) as Record<string, unknown>,
+      ) as never,
       transformSchema: (schema) => void enforceFieldClassification(schema),
       ...(options.port === undefined ? {} : { port: options.port }),
       ...(options.host === undefined ? {} : { host: options.host }),
@@ -142,8 +148,10 @@ export async function createAgencySubgraph<TExtra extends object>(definition: Ag
       ...(options.logLevel === undefined ? {} : { logLevel: options.logLevel }),
       // `<agency>Changes` over the websocket at /graphql, gateway-signed like every request.
       subscription: true,
-      context: ({ caller }) => {
+      context: ({ caller, request }) => {
         let accessGrants: Promise<AccessGrant[]> | undefined;
+        const reads = createReadScope();
+        readScopes.set(request, reads);
         const base: AgencyContext = {
           // Loaded at most once per request, and only when a restricted field is read by another agency.
           accessGrants: () =>
@@ -153,9 +161,18 @@ export async function createAgencySubgraph<TExtra extends object>(definition: Ag
           storage,
           registry,
           scopes,
-          loaders: createRecordLoaders({ db: storage, agency: definition.agency, registry, scopeOf: scopes.scopeOf, versionScopeOf: scopes.versionScopeOf }),
+          loaders: createRecordLoaders({ db: storage, agency: definition.agency, registry, scopeOf: scopes.scopeOf, versionScopeOf: scopes.versionScopeOf, reads }),
+          reads,
         };
         return { ...base, ...(definition.context?.(base) ?? ({} as TExtra)) } as AgencyContext & TExtra;
+      },
+      // What each request read, for the gateway's response cache; a write's outbox head, so the gateway can wait to hear it.
+      responseHeaders: async (request) => {
+        const reads = readScopes.get(request);
+        if (!reads) return undefined;
+        const headers: Record<string, string> = { [READ_SCOPE_HEADER]: formatReadScope(reads.value()) };
+        if (reads.wrote) headers[OUTBOX_HEAD_HEADER] = String(await latestSeq(storage));
+        return headers;
       },
       ready: () => storage.query('SELECT 1'),
       onClose: ownsStorage ? [() => storage.close()] : [],

@@ -48,6 +48,7 @@ export { buildAgencyContract, buildPlatformContract } from './subgraph-contract.
 // The internal values of the schema's enums (the SDK's codes), for a subgraph that declares them.
 export { SCHEMA_ENUM_VALUES } from './records/schema-enums.js';
 export { createAreaScopes, type AreaScopes, type ListScope } from './records/area-scope.js';
+export { OUTBOX_HEAD_HEADER, READ_SCOPE_HEADER, parseReadScope, type ReadScope, type ReadScopeValue } from './records/read-scope.js';
 export { requireWriter, WRITER_ROLES } from './records/write-access.js';
 export {
   IDEMPOTENCY_KEY_EXTENSION,

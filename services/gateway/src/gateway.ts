@@ -119,7 +119,7 @@ function gatewayPlugins(options: GatewayOptions, parts: GatewayParts, log: Param
     useChangeStreamGuards(),
     useIdempotencyKey(),
     ...(options.audit ? [useAuditLog({ log: options.audit, supergraph: parts.model, ...(responseCache ? { onReadEntry: responseCache.recordAudit } : {}) })] : []),
-    useChangeWatchWrites({ watch: parts.watch, analyse: parts.analyse }),
+    useChangeWatchWrites({ watch: parts.watch, analyse: parts.analyse, agencyUrls: parts.model.agencyUrls }),
     ...(responseCache ? [responseCache.plugin()] : []),
     ...(options.plugins ?? []),
     useAgencyErrors(),
@@ -181,6 +181,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
           ...(options.responseCache ?? {}),
           analyse,
           watch,
+          agencyUrls: model.agencyUrls,
           ...(options.audit ? { audit: options.audit } : {}),
           ...(metricsRegistry ? { metrics: metricsRegistry } : {}),
         });

@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import { readFile } from 'node:fs/promises';
 import type { FormattedExecutionResult } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -46,9 +47,12 @@ async function servedFromCache(request: () => Promise<unknown>): Promise<boolean
   return (await hits()) === before + 1;
 }
 
-async function createPoliceModel(through: Gateway, name: string) {
+/** A current commune of Long An (80) other than Mỹ Lộc (28177), whose scope holds 28177, 28183 and 28189. */
+const OTHER_COMMUNE = '25459';
+
+async function createPoliceModel(through: Gateway, name: string, areaCode = '28177') {
   const result = await post(through, 'mutation ($input: SecurityModelInput!) { createPoliceModel(input: $input) { id } }', policeEditor, {
-    input: { kind: 'security_camera', status: 'ACTIVE', areaCode: '28177', name },
+    input: { kind: 'security_camera', status: 'ACTIVE', areaCode, name },
   });
   expect(result.body.errors).toBeUndefined();
 }
@@ -62,11 +66,11 @@ async function waitFor(check: () => Promise<boolean>, ms: number): Promise<boole
   return false;
 }
 
-/** Waits until `gateway` has heard of every police change written so far (its outbox head). */
-async function policeChangesHeard(): Promise<void> {
+/** Waits until a gateway has heard of every police change written so far (its outbox head). */
+async function policeChangesHeard(through: Gateway = gateway): Promise<void> {
   const police = subgraphs.find((subgraph) => subgraph.agency === 'police')!;
   const { head } = await createAgencyFeed({ agency: 'police', url: police.url, signingKey }).read(0, 0, 0);
-  await gateway.changesHeard('police', head);
+  await through.changesHeard('police', head);
 }
 
 const MODELS = '{ policeModels(filter: { area: "28177" }, first: 200) { totalCount nodes { id name } } }';
@@ -188,6 +192,66 @@ describe('the response cache', () => {
     for (const entry of entries) expect(entry).toMatchObject({ actor: 'front:analyst-1', agency: 'front', owners: ['police'], result: 'ok' });
     expect(entries[1]!.records).toEqual(entries[0]!.records);
     expect(entries[1]!.fields).toEqual(entries[0]!.fields);
+  });
+
+  it('keeps an answer when writes fall outside the areas it read, through this gateway or another', async () => {
+    await policeChangesHeard();
+    const kept = await post(gateway, MODELS, policeAnalyst);
+    expect(await servedFromCache(() => post(gateway, MODELS, policeAnalyst))).toBe(true);
+    await createPoliceModel(gateway, `Camera ${randomUUID()}`, OTHER_COMMUNE);
+    await createPoliceModel(other, `Camera ${randomUUID()}`, OTHER_COMMUNE);
+    await policeChangesHeard();
+    let again: Awaited<ReturnType<typeof post>> | undefined;
+    expect(await servedFromCache(async () => (again = await post(gateway, MODELS, policeAnalyst)))).toBe(true);
+    expect(again).toEqual(kept);
+  });
+
+  it('keeps an answer when another kind of record changes in its area, and drops it for its own kind', async () => {
+    const query = '{ area(code: "28177") { police { observations(first: 5) { totalCount } } } }';
+    const count = (result: Awaited<ReturnType<typeof post>>) => (result.body.data?.area as { police: { observations: { totalCount: number } } }).police.observations.totalCount;
+    const before = count(await post(gateway, query, policeAnalyst));
+    expect(await servedFromCache(() => post(gateway, query, policeAnalyst))).toBe(true);
+    await createPoliceModel(gateway, `Camera ${randomUUID()}`);
+    expect(await servedFromCache(() => post(gateway, query, policeAnalyst))).toBe(true);
+    const reported = await post(gateway, 'mutation ($input: ObservationInput!) { reportPoliceObservation(input: $input) { id } }', policeEditor, {
+      input: { indicator: 'criminal_offences', areaCode: '28183', period: '2025-08', value: 3 },
+    });
+    expect(reported.body.errors).toBeUndefined();
+    let after: Awaited<ReturnType<typeof post>> | undefined;
+    expect(await servedFromCache(async () => (after = await post(gateway, query, policeAnalyst)))).toBe(false);
+    expect(count(after!)).toBe(before + 1);
+  });
+
+  it('does not keep an answer read before a change inside its scope that was heard while it was on its way', async () => {
+    const query = '{ held: policeModels(filter: { area: "28177" }, first: 200) { nodes { name } } }';
+    let hold: { reached: () => void; release: Promise<void> } | undefined;
+    // Holds the next subgraph answer after it arrived, until the test lets it go.
+    const holding: GatewayPlugin = {
+      onFetch: () => {
+        const held = hold;
+        hold = undefined;
+        return held ? async () => (held.reached(), await held.release) : undefined;
+      },
+    };
+    const identity = { keys: { kind: 'key' as const, publicKeyPem: issuer.publicKeyPem }, issuer: issuer.issuer, audience: issuer.audience };
+    const third = await createGateway({ supergraph, port: 0, signingKey, identity, metrics: false, plugins: [holding] });
+    try {
+      await policeChangesHeard(third);
+      let release!: () => void;
+      const reached = new Promise<void>((resolve) => (hold = { reached: resolve, release: new Promise((done) => (release = done)) }));
+      const onItsWay = post(third, query, policeAnalyst);
+      await reached;
+      const name = `Camera ${randomUUID()}`;
+      await createPoliceModel(other, name);
+      await policeChangesHeard(third);
+      release();
+      const held = (await onItsWay).body.data?.held as { nodes: { name: string }[] };
+      expect(held.nodes.map((node) => node.name)).not.toContain(name);
+      const next = (await post(third, query, policeAnalyst)).body.data?.held as { nodes: { name: string }[] };
+      expect(next.nodes.map((node) => node.name)).toContain(name);
+    } finally {
+      await third.close();
+    }
   });
 
   it('serves nothing from the cache for an agency it cannot follow', async () => {

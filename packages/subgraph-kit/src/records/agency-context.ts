@@ -5,6 +5,7 @@ import type { Caller } from '../identity/index.js';
 import type { Storage } from '../storage/index.js';
 import type { AreaScopes } from './area-scope.js';
 import type { RecordLoaders } from './record-loaders.js';
+import type { ReadScope } from './read-scope.js';
 
 /** Type-name prefix of each agency's own types (PoliceModel, FrontForce …), from the SDK's registry. */
 export const AGENCY_TYPE_PREFIX: Readonly<Record<Agency, string>> = Object.fromEntries(AGENCIES.map((agency) => [agency.code, agency.typePrefix])) as Record<Agency, string>;
@@ -17,6 +18,8 @@ export interface AgencyContext {
   readonly registry: AreaRegistry;
   readonly scopes: AreaScopes;
   readonly loaders: RecordLoaders;
+  /** What this request read, by kind of record and area (the loaders note it): see `read-scope.ts`. */
+  readonly reads: ReadScope;
   /** The data-sharing grants now in force for the caller's agency (another agency's caller only). */
   readonly accessGrants: () => Promise<readonly AccessGrant[]>;
   /** The request's Idempotency-Key (forwarded in `extensions.idempotencyKey`): see `writeOnce`. */

@@ -115,7 +115,7 @@ export async function rollUpMetrics(
   db: SqlExecutor,
   options: MetricRollUpOptions,
   requests: readonly MetricRequest[],
-): Promise<{ answers: (MetricRollUp | Error)[]; paths: MetricPath[] }> {
+): Promise<{ answers: (MetricRollUp | Error)[]; paths: MetricPath[]; codesRead: ReadonlySet<string> }> {
   const periods = requests.map((request) => {
     const period = parsePeriod(request.period);
     return { period, previous: previousPeriod(period) };
@@ -134,6 +134,8 @@ export async function rollUpMetrics(
   });
   const versionScopeOf = options.versionScopeOf ?? defaultScopes(options.registry).versionScopeOf;
   const scopes = targets.map((target) => (target === undefined ? [] : target.register === undefined ? options.scopeOf(target.code) : versionScopeOf(target.code, target.register)));
+  // Every area code a statement below filters on (the response cache's read scope).
+  const codesRead = new Set(scopes.flat());
 
   // The summed way, one statement per target. Unknown indicators and targets go row by row,
   // which names their error.
@@ -142,6 +144,7 @@ export async function rollUpMetrics(
     const target = targets[index];
     if (target === undefined) return;
     const plan = options.rowsOnly || request.contributions ? undefined : targetPlan(options.registry, target, scopes[index]!);
+    for (const code of plan?.scope ?? []) codesRead.add(code);
     const indicator = getIndicator(request.indicator);
     if (plan === undefined || indicator === undefined) {
       byRows.push(index);
@@ -195,7 +198,7 @@ export async function rollUpMetrics(
       }
     }
   }
-  return { answers, paths };
+  return { answers, paths, codesRead };
 }
 
 /** Builds the metric roll-up for one area, indicator and period from its rows, row by row. */

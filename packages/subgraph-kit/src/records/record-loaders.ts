@@ -8,6 +8,7 @@ import { createRecordTableAccess, type RecordListFilter, type StoredRecordMeta }
 import { observationStore, type StoredObservation } from './observation-store.js';
 import { ALL_AREAS, toPage, type Page, type PageCursor } from './page.js';
 import { rollUpMetrics, type MetricRequest, type MetricRollUp } from './metric-roll-up.js';
+import { createReadScope, type ReadScope } from './read-scope.js';
 
 /** The two owned-record tables every agency has. */
 export const recordTables = {
@@ -59,9 +60,12 @@ function batchKey(request: PageRequest): string {
   return JSON.stringify([request.field, filter, request.first, request.after ?? null, request.details !== false]);
 }
 
+/** The kind of record (as the outbox names it) each list holds. */
+const RECORD_KIND_OF_LIST = { models: 'security_model', forces: 'volunteer_force', observations: 'observation' } as const;
+
 /**
  * DataLoaders for one GraphQL request: each kind of fetch is one SQL statement per tick,
- * however many areas or records the query touches.
+ * however many areas or records the query touches. Each notes in `reads` what it read.
  */
 export function createRecordLoaders(options: {
   db: SqlExecutor;
@@ -69,8 +73,17 @@ export function createRecordLoaders(options: {
   registry: AreaRegistry;
   scopeOf: (code: string) => readonly string[];
   versionScopeOf?: (code: string, register: RegisterDate) => readonly string[];
+  reads?: ReadScope;
 }) {
   const { db } = options;
+  const reads = options.reads ?? createReadScope();
+  const byIds =
+    <Row>(kind: string, load: (ids: readonly string[]) => Promise<Row[]>) =>
+    async (ids: readonly string[]) => {
+      const rows = await load(ids);
+      reads.noteRecords(kind, rows as ({ areaCode?: unknown } | undefined)[]);
+      return rows;
+    };
   const cacheKeyFn = (request: PageRequest) => `${batchKey(request)}|${request.scopeKey}`;
 
   const page = new DataLoader<PageRequest, unknown, string>(
@@ -81,6 +94,7 @@ export function createRecordLoaders(options: {
         groups.set(key, [...(groups.get(key) ?? []), request]);
       }
       const answers = new Map<string, unknown>();
+      for (const request of requests) reads.noteAreas(RECORD_KIND_OF_LIST[request.field], request.scope === ALL_AREAS ? '*' : request.scope);
       await Promise.all(
         [...groups.values()].map(async (group) => {
           const [sample] = group as [PageRequest];
@@ -118,14 +132,19 @@ export function createRecordLoaders(options: {
 
   const metric = new DataLoader<MetricRequest, MetricRollUp, string>(
     // Every target, indicator and period asked in this tick, in as few statements as possible.
-    async (requests) => (await rollUpMetrics(db, options, requests)).answers,
+    async (requests) => {
+      const { answers, codesRead } = await rollUpMetrics(db, options, requests);
+      reads.noteAreas('observation', [...codesRead]);
+      return answers;
+    },
     { cacheKeyFn: (request) => `${request.target}|${request.on ?? ''}|${request.indicator}|${request.period}|${request.contributions === true}` },
   );
 
   return {
-    models: new DataLoader(async (ids: readonly string[]) => recordTables.models.byIds(db, ids)),
-    forces: new DataLoader(async (ids: readonly string[]) => recordTables.forces.byIds(db, ids)),
-    observations: new DataLoader<string, StoredObservation | undefined>(async (ids) => observationStore.byIds(db, ids)),
+    models: new DataLoader(byIds('security_model', (ids) => recordTables.models.byIds(db, ids))),
+    forces: new DataLoader(byIds('volunteer_force', (ids) => recordTables.forces.byIds(db, ids))),
+    observations: new DataLoader<string, StoredObservation | undefined>(byIds('observation', (ids) => observationStore.byIds(db, ids))),
+    // An observation's revisions: read only under an observation already read, whose area is noted.
     revisions: new DataLoader(async (ids: readonly string[]) => observationStore.revisions(db, ids)),
     page,
     metric,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import mercurius, { type MercuriusCommonOptions } from 'mercurius';
 import { pino, type LevelWithSilent } from 'pino';
 import { parse, type DocumentNode, type GraphQLSchema } from 'graphql';
@@ -50,6 +50,8 @@ export interface SubgraphServerOptions<TExtra extends object = Record<never, nev
   readonly allowUnsigned?: boolean;
   /** Builds the agency's part of the context, per request (and per subscription). */
   readonly context?: (input: ContextInput) => TExtra | Promise<TExtra>;
+  /** Headers added to the answer of a GraphQL request over HTTP, once it has run (e.g. what it read). */
+  readonly responseHeaders?: (request: FastifyRequest) => Record<string, string> | undefined | Promise<Record<string, string> | undefined>;
   /** Readiness check (e.g. a database ping): throw or return false when not ready. */
   readonly ready?: () => unknown;
   /** A pino logger; default a new one at `logLevel`. */
@@ -232,6 +234,16 @@ export async function createSubgraphServer<TExtra extends object = Record<never,
       subscription: options.subscription ? { ...(typeof options.subscription === 'object' ? options.subscription : {}), fullWsTransport: false } : false,
     });
     if (guard) server.graphql.addHook('preSubscriptionExecution', admission.admitSubscription(guard));
+    const { responseHeaders } = options;
+    if (responseHeaders) {
+      server.addHook('onSend', async (request, reply, payload) => {
+        if (request.method === 'POST' && request.routeOptions.url === GRAPHQL_PATH) {
+          const headers = await responseHeaders(request);
+          if (headers) void reply.headers(headers);
+        }
+        return payload;
+      });
+    }
 
     registerHealthRoutes(server, { agency, ready: options.ready, readinessTimeoutMs: options.readinessTimeoutMs ?? 2_000, closing: graceful.closing });
 

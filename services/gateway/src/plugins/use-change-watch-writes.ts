@@ -1,17 +1,53 @@
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
+import { OUTBOX_HEAD_HEADER } from '@antq/subgraph-kit';
 import type { OperationAnalyser } from '../operation-analysis.js';
 import type { ChangeWatch } from '../response-cache/change-watch.js';
 
+/** Longest a write's answer waits for the change watch to hear it; then its agencies' answers all go. */
+const HEAR_WRITE_MS = 2_000;
+
 /**
- * Tells the change watch of every write through this gateway, once it has been applied and
- * before its answer leaves: its readers (cached answers, grants) must not wait for the outbox.
+ * A write through this gateway reaches its readers (cached answers, grants) before its answer
+ * leaves: the subgraph names its outbox head once the write committed, and the answer waits
+ * until the change watch has heard the outbox up to there, which drops exactly the answers the
+ * write's changes touch. An agency whose subgraph named no head (a failed write), or that is not
+ * heard in time, has all its answers dropped (`bump`).
  */
-export function useChangeWatchWrites(options: { watch: ChangeWatch; analyse: OperationAnalyser }): GatewayPlugin {
+export function useChangeWatchWrites(options: { watch: ChangeWatch; analyse: OperationAnalyser; agencyUrls: Partial<Record<string, string>> }): GatewayPlugin {
+  const agencyOfUrl = new Map(Object.entries(options.agencyUrls).map(([agency, url]) => [url, agency]));
+  /** Per write request, the agencies whose changes the watch has heard. */
+  const heard = new WeakMap<object, Set<string>>();
+  const hear = async (agency: string, seq: number): Promise<boolean> => {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<false>((resolve) => (timer = setTimeout(resolve, HEAR_WRITE_MS, false)));
+    try {
+      return await Promise.race([options.watch.heard(agency, seq).then(() => true), late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
   return {
     onExecute({ args }) {
       const analysis = options.analyse(args.schema, args.document, args.operationName);
       if (analysis?.operationType !== 'mutation') return undefined;
-      return { onExecuteDone: () => options.watch.bump(analysis.fieldOwners) };
+      const request = (args.contextValue as { req?: object }).req ?? args.contextValue;
+      heard.set(request, new Set());
+      return {
+        onExecuteDone: () => {
+          const done = heard.get(request)!;
+          options.watch.bump(analysis.fieldOwners.filter((agency) => !done.has(agency)));
+        },
+      };
+    },
+    onFetch({ context, url }) {
+      const request = (context as { req?: object }).req ?? context;
+      const done = heard.get(request);
+      const agency = agencyOfUrl.get(url);
+      if (!done || agency === undefined) return undefined;
+      return async ({ response }) => {
+        const head = Number(response.headers.get(OUTBOX_HEAD_HEADER) ?? Number.NaN);
+        if (Number.isInteger(head) && (await hear(agency, head))) done.add(agency);
+      };
     },
   };
 }

@@ -7,6 +7,8 @@ import { callerOfContext } from '../identity/caller-of-context.js';
 import type { OperationAnalyser } from '../operation-analysis.js';
 import { bearerToken, type CachedAnswer } from '../response-cache/cached-answers.js';
 import type { ChangeWatch } from '../response-cache/change-watch.js';
+import { addReads, type AnswerReads } from '../response-cache/read-tags.js';
+import { READ_SCOPE_HEADER } from '@antq/subgraph-kit';
 
 /** What the plugin learns of one HTTP request while the runtime runs it. */
 export interface CacheRequestState {
@@ -19,6 +21,10 @@ export interface CacheRequestState {
   failed?: boolean;
   caller?: Caller | undefined;
   audit?: AuditEntryInput;
+  /** What the subgraphs said they read, per agency. */
+  reads?: AnswerReads;
+  /** The change watch's `changeCount` when the operation began. */
+  changesAtStart?: number;
 }
 
 export interface ResponseCachePluginOptions {
@@ -27,11 +33,14 @@ export interface ResponseCachePluginOptions {
   readonly watch: ChangeWatch;
   readonly answerFor: (request: FastifyRequest, caller: Caller | undefined) => CachedAnswer | undefined;
   readonly rememberVerified: (token: string, caller: Caller) => void;
+  /** Each agency's subgraph URL: whose answer a fetch is. */
+  readonly agencyUrls: Partial<Record<string, string>>;
 }
 
 /** The response cache's half in the runtime: what each operation reads, its generations at the start, and how it ended. */
 export function useResponseCache(options: ResponseCachePluginOptions): GatewayPlugin {
   const { states, analyse, watch } = options;
+  const agencyOfUrl = new Map(Object.entries(options.agencyUrls).map(([agency, url]) => [url, agency]));
   return {
     // A token not seen yet is verified by the pipeline first (the JWT plugin runs at request
     // parsing); its answer may still be here, kept for another caller of its kind.
@@ -59,6 +68,8 @@ export function useResponseCache(options: ResponseCachePluginOptions): GatewayPl
       state.cacheable = analysis.operationType === 'query' && !analysis.readsRestricted && !analysis.readsOutsideAgencies;
       state.owners = analysis.fieldOwners;
       state.stamp = watch.stamp(analysis.fieldOwners);
+      state.changesAtStart = watch.changeCount();
+      state.reads = new Map();
       state.caller = callerOfContext(context);
       return {
         onExecuteDone({ result }) {
@@ -66,6 +77,18 @@ export function useResponseCache(options: ResponseCachePluginOptions): GatewayPl
           if (Symbol.asyncIterator in (result as object) || (single.errors?.length ?? 0) > 0) state.failed = true;
         },
       };
+    },
+    // What each subgraph read for the operation; a subgraph of no known agency leaves the answer unkept.
+    onFetch({ context, url }) {
+      const request = (context as { req?: object }).req;
+      const state = request && states.get(request);
+      if (!state?.reads) return undefined;
+      const agency = agencyOfUrl.get(url);
+      if (agency === undefined) {
+        state.failed = true;
+        return undefined;
+      }
+      return ({ response }) => addReads(state.reads!, agency, response.headers.get(READ_SCOPE_HEADER));
     },
   };
 }

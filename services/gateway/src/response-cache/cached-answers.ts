@@ -10,20 +10,58 @@ export interface CachedAnswer {
   readonly owners: readonly string[];
   /** Their generations when the operation started. */
   readonly stamp: string;
+  /** What it read of them, as tags (see `read-tags.ts`): a change that touches one drops the answer. */
+  readonly tags: readonly string[];
   /** The audit entry of a read of other agencies' data, less who read it. */
   readonly audit: Omit<AuditEntryInput, 'actor' | 'agency' | 'organisation'> | undefined;
 }
 
-/** The answers kept: least recently used go first, by count and by bytes; none outlives `maxAgeMs`. */
+/**
+ * The answers kept: least recently used go first, by count and by bytes; none outlives
+ * `maxAgeMs`. Indexed by their tags, so that a change drops exactly the answers it touches.
+ */
 export function createAnswerStore(options: { maxEntries: number; maxBytes: number; maxAgeMs: number }) {
-  return new LRUCache<string, CachedAnswer>({
+  const byTag = new Map<string, Set<string>>();
+  const answers = new LRUCache<string, CachedAnswer>({
     max: options.maxEntries,
     maxSize: options.maxBytes,
     // An answer larger than a sixteenth of the store would push out too many others.
     maxEntrySize: options.maxBytes / 16,
     sizeCalculation: (answer) => Math.max(1, answer.body.length),
     ttl: options.maxAgeMs,
+    dispose: (answer, key) => {
+      for (const tag of answer.tags) {
+        const keys = byTag.get(tag);
+        keys?.delete(key);
+        if (keys?.size === 0) byTag.delete(tag);
+      }
+    },
   });
+  const drop = (keys: Set<string> | undefined) => {
+    for (const key of [...(keys ?? [])]) answers.delete(key);
+  };
+  return {
+    get: (key: string) => answers.get(key),
+    has: (key: string) => answers.has(key),
+    delete: (key: string) => answers.delete(key),
+    set(key: string, answer: CachedAnswer) {
+      answers.set(key, answer);
+      if (!answers.has(key)) return;
+      for (const tag of answer.tags) {
+        let keys = byTag.get(tag);
+        if (!keys) byTag.set(tag, (keys = new Set()));
+        keys.add(key);
+      }
+    },
+    /** Drops every answer with one of these tags, or with a tag that starts with `prefix`. */
+    dropTagged(tags: readonly string[], prefix?: string) {
+      for (const tag of tags) drop(byTag.get(tag));
+      if (prefix !== undefined) for (const [tag, keys] of [...byTag]) if (tag.startsWith(prefix)) drop(keys);
+    },
+    get size() {
+      return answers.size;
+    },
+  };
 }
 
 /** Tokens this gateway verified itself, each taken as verified again until its expiry or `verifiedTokenMs`. */

@@ -1,5 +1,5 @@
 import type { Agency } from '@antq/sdk';
-import { createAgencyFeed, retryUntilDone, type AgencyFeed, type ChangeBatch } from '@antq/subgraph-kit';
+import { createAgencyFeed, retryUntilDone, type AgencyFeed, type ChangeBatch, type StreamChange } from '@antq/subgraph-kit';
 
 /** How long one long poll of an agency's outbox waits for a change (the subgraph caps it at 25 s). */
 const WAIT_MS = 20_000;
@@ -7,12 +7,17 @@ const WAIT_MS = 20_000;
 const PAGE = 100;
 const RETRY_MIN_MS = 250;
 const RETRY_MAX_MS = 5_000;
+/** Named changes kept for `changesSince`: more than a burst of writes heard while a read runs. */
+const LOG_SIZE = 4_096;
 
 /**
- * Theo dõi thay đổi — what the gateway knows of each agency's data: a generation that moves on
- * with every change in the agency's outbox (heard through `_<agency>ChangesAfter`, the change
- * stream's own read), with every write through this gateway, and whenever the feed is lost.
- * A response computed under one generation is stale under any later one.
+ * Theo dõi thay đổi — what the gateway knows of each agency's data, heard through
+ * `_<agency>ChangesAfter` (the change stream's own read of the agency's outbox):
+ * - the changes themselves, each named (kind of record, area), when a read of the outbox
+ *   reached its head: listeners hear them, and `changesSince` keeps the latest;
+ * - a generation that moves on when something may have changed that no change names: the feed
+ *   reached or lost, a page that did not reach the head, a write through this gateway not heard
+ *   yet (`bump`). A response computed under one generation is stale under any later one.
  */
 export interface ChangeWatch {
   /**
@@ -28,15 +33,19 @@ export interface ChangeWatch {
    */
   heard(agency: string, seq: number): Promise<void>;
   /**
-   * Calls `listener` whenever an agency's generation moves: with the kinds of record that
-   * changed when the outbox named them all, with undefined when anything may have changed (a
+   * Calls `listener` whenever an agency's data changes: with the kinds of record that changed and
+   * the changes when the outbox named them all, with undefined when anything may have changed (a
    * write through this gateway, a feed reached or lost). Returns the unsubscribe function.
    */
   onChange(listener: ChangeListener): () => void;
+  /** How many named changes have been heard: a position for `changesSince`. */
+  changeCount(): number;
+  /** The named changes heard after position `count`; undefined when they are no longer all kept. */
+  changesSince(count: number): readonly StreamChange[] | undefined;
   close(): Promise<void>;
 }
 
-export type ChangeListener = (agency: string, recordKinds: ReadonlySet<string> | undefined) => void;
+export type ChangeListener = (agency: string, recordKinds: ReadonlySet<string> | undefined, changes?: readonly StreamChange[]) => void;
 
 interface Followed {
   generation: number;
@@ -52,10 +61,20 @@ export function watchAgencyChanges(options: { agencies: Partial<Record<Agency, s
   const followed = new Map<string, Followed>();
   const loops: Promise<void>[] = [];
   const listeners = new Set<ChangeListener>();
-  /** Moves an agency's generation on and tells the listeners. */
-  const advance = (agency: string, state: Followed, recordKinds?: ReadonlySet<string>) => {
+  const log: StreamChange[] = [];
+  let heardCount = 0;
+  /** Moves an agency's generation on and tells the listeners: anything may have changed. */
+  const advance = (agency: string, state: Followed) => {
     state.generation += 1;
-    for (const listener of listeners) listener(agency, recordKinds);
+    for (const listener of listeners) listener(agency, undefined);
+  };
+  /** Changes the outbox named, all of them up to its head: kept and told, the generation stays. */
+  const named = (agency: string, changes: readonly StreamChange[]) => {
+    log.push(...changes);
+    heardCount += changes.length;
+    if (log.length > LOG_SIZE) log.splice(0, log.length - LOG_SIZE);
+    const kinds = new Set(changes.map((change) => change.recordKind));
+    for (const listener of listeners) listener(agency, kinds, changes);
   };
 
   // One signal per read: a listener left on the watch's own signal by every read would pile up.
@@ -90,7 +109,10 @@ export function watchAgencyChanges(options: { agencies: Partial<Record<Agency, s
       }
       // Anything cached before this feed was followed was cached without it: a new generation.
       if (after === undefined) advance(agency, state);
-      else if (batch.head !== after) advance(agency, state, kindsOf(batch));
+      else if (batch.head !== after) {
+        if (reachesHead(batch)) named(agency, batch.changes);
+        else advance(agency, state);
+      }
       after = batch.head;
       state.head = batch.head;
       state.waiters = state.waiters.filter((waiter) => (waiter.seq <= batch.head ? void waiter.resolve() : true));
@@ -126,6 +148,12 @@ export function watchAgencyChanges(options: { agencies: Partial<Record<Agency, s
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+    changeCount: () => heardCount,
+    changesSince(count) {
+      const missed = heardCount - count;
+      if (missed <= 0) return [];
+      return missed > log.length ? undefined : log.slice(log.length - missed);
+    },
     heard(agency, seq) {
       const state = followed.get(agency);
       if (!state || state.head >= seq) return Promise.resolve();
@@ -140,9 +168,8 @@ export function watchAgencyChanges(options: { agencies: Partial<Record<Agency, s
   };
 }
 
-/** The kinds of record a batch changed, or undefined when the page did not reach the head (some changes unread). */
-function kindsOf(batch: ChangeBatch): ReadonlySet<string> | undefined {
+/** Whether a page holds every change up to its head (else some are unread: anything may have changed). */
+function reachesHead(batch: ChangeBatch): boolean {
   const last = batch.changes.at(-1);
-  if (!last || last.seq < batch.head) return undefined;
-  return new Set(batch.changes.map((change) => change.recordKind));
+  return last !== undefined && last.seq >= batch.head;
 }

@@ -7,6 +7,7 @@ import type { OperationAnalyser } from '../operation-analysis.js';
 import { useResponseCache, type CacheRequestState } from '../plugins/use-response-cache.js';
 import { auditHit, bearerToken, cacheKey, createAnswerStore, createVerifiedTokens, type CachedAnswer } from './cached-answers.js';
 import type { ChangeWatch } from './change-watch.js';
+import { tagsOfChange, tagsOfReads, touchesAny } from './read-tags.js';
 
 export interface ResponseCacheOptions {
   /** Most answers kept (default 10,000); the least recently used go first. */
@@ -21,8 +22,10 @@ export interface ResponseCacheOptions {
 
 /**
  * Bộ đệm câu trả lời — answers of queries kept at the gateway and served again, for the same
- * operation text, variables and kind of caller, until a change in the data of an agency they
- * hold is heard of (the change watch) or a write goes through this gateway.
+ * operation text, variables and kind of caller, until a change that falls inside what they read
+ * is heard of (each subgraph says what a request read, by kind of record and area; the change
+ * watch names each change's kind and area), or anything of their agencies may have changed
+ * unheard (a feed lost, a write through this gateway not heard yet).
  *
  * Only what does not depend on more than the caller's agency and clearance is kept: queries
  * without errors that read no restricted field (those depend on grants) and nothing of the
@@ -30,9 +33,18 @@ export interface ResponseCacheOptions {
  * no parsing, planning or subgraph call — but it is audited like the answer it repeats, and
  * only for a token this gateway verified itself (never past its expiry).
  */
-export function createResponseCache(options: ResponseCacheOptions & { analyse: OperationAnalyser; watch: ChangeWatch; audit?: AuditLog; metrics?: Registry }) {
+export function createResponseCache(
+  options: ResponseCacheOptions & { analyse: OperationAnalyser; watch: ChangeWatch; agencyUrls: Partial<Record<string, string>>; audit?: AuditLog; metrics?: Registry },
+) {
   const maxEntries = options.maxEntries ?? 10_000;
   const answers = createAnswerStore({ maxEntries, maxBytes: options.maxBytes ?? 64 * 1024 * 1024, maxAgeMs: options.maxAgeMs ?? 5 * 60_000 });
+  // Ends with the watch (its close drops its listeners).
+  options.watch.onChange((_agency, _kinds, changes) => {
+    for (const change of changes ?? []) {
+      const { tags, areaWide } = tagsOfChange(change);
+      answers.dropTagged(tags, areaWide);
+    }
+  });
   const verified = createVerifiedTokens({ maxEntries, verifiedTokenMs: options.verifiedTokenMs ?? 60_000 });
   const rawBodies = new WeakMap<FastifyRequest, string>();
   const states = new WeakMap<object, CacheRequestState>();
@@ -69,9 +81,20 @@ export function createResponseCache(options: ResponseCacheOptions & { analyse: O
     if (token !== null && state.caller) verified.remember(token, state.caller);
     const key = keyOf(request, token === null ? undefined : state.caller);
     const body = await response.text();
-    if (key === undefined) return body;
+    if (key === undefined || !state.reads) return body;
+    const tags = tagsOfReads(state.reads);
+    // A change heard since the operation began, inside what it read: the answer may predate it.
+    const heardSince = options.watch.changesSince(state.changesAtStart ?? 0);
+    if (heardSince === undefined || touchesAny(heardSince, new Set(tags))) return body;
     const { actor: _actor, agency: _agency, organisation: _organisation, ...audit } = state.audit ?? ({} as AuditEntryInput);
-    answers.set(key, { body, contentType: response.headers.get('content-type') ?? '', owners: state.owners ?? [], stamp: state.stamp!, audit: state.audit ? audit : undefined });
+    answers.set(key, {
+      body,
+      contentType: response.headers.get('content-type') ?? '',
+      owners: state.owners ?? [],
+      stamp: state.stamp!,
+      tags,
+      audit: state.audit ? audit : undefined,
+    });
     if (answers.has(key)) requests?.inc({ result: 'stored' });
     return body;
   };
@@ -126,6 +149,7 @@ export function createResponseCache(options: ResponseCacheOptions & { analyse: O
         watch: options.watch,
         answerFor,
         rememberVerified: verified.remember,
+        agencyUrls: options.agencyUrls,
       });
     },
   };
