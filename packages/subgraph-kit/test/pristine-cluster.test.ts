@@ -35,6 +35,7 @@ async function open(dataDir?: string): Promise<Storage> {
 }
 
 describe('new embedded stores', () => {
+  // The first store makes the pristine cluster (an initdb): tens of seconds on a loaded machine.
   it('start as separate copies of one pristine cluster, which stays closed', async () => {
     const [a, b] = [await open(join(root, 'a')), await open(join(root, 'b'))];
     await a.query('CREATE TABLE notes (body text)');
@@ -51,7 +52,7 @@ describe('new embedded stores', () => {
     // Never started: a running or crashed PostgreSQL leaves its pid file.
     expect(files).not.toContain('postmaster.pid');
     expect(await readdir(join(root, 'a'))).not.toContain('antq-pristine-complete');
-  });
+  }, 120_000);
 
   it('in memory, load the same cluster as a tarball, each its own', async () => {
     const [a, b] = [await open(), await open()];
