@@ -139,8 +139,17 @@ async function createRuntime(options: GatewayOptions, parts: GatewayParts) {
     supergraph: options.supergraph,
     unifiedGraphHandler,
     transports: { http, ws },
-    // Subscriptions go to the owning subgraph over graphql-ws at its /graphql, signed like the rest.
-    transportEntries: { '*.http': { options: { subscriptions: { kind: 'ws', location: '/graphql' } } } },
+    transportEntries: {
+      '*.http': {
+        options: {
+          // Subscriptions go to the owning subgraph over graphql-ws at its /graphql, signed like the rest.
+          subscriptions: { kind: 'ws', location: '/graphql' },
+          // Every upstream request is signed with a fresh nonce, so no two bodies are ever alike and
+          // in-flight deduplication never shares a call: it only cost a structuredClone of every answer.
+          deduplicateInflightRequests: false,
+        },
+      },
+    },
     landingPage: false,
     graphiql: graphiqlSettings ? () => graphiqlOptions(graphiqlSettings) : false,
     ...(graphiqlPage ? { renderGraphiQL: graphiqlPage.renderOfflineGraphiQL } : {}),

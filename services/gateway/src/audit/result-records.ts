@@ -21,6 +21,14 @@ interface ChildField {
   /** The type the field was selected on (a fragment on another concrete type does not apply). */
   readonly on: GraphQLCompositeType;
   readonly type: GraphQLCompositeType;
+  /** The plan of the objects under the field, linked when first needed (then each item reads it at once). */
+  plan?: ObjectPlan;
+}
+
+/** A concrete type's part in the records: its type, and whether it has an `id` to record. */
+interface RecordType {
+  readonly type: GraphQLObjectType;
+  readonly hasId: boolean;
 }
 
 /** What to read of an object selected with one selection set as one declared type. */
@@ -29,6 +37,8 @@ interface ObjectPlan {
   readonly typenameKey: string | undefined;
   /** Response key of the first `id` selected, if any. */
   readonly idKey: string | undefined;
+  /** The type of every object read with this plan when `__typename` is not selected (the declared type, if concrete). */
+  readonly declaredType: RecordType | undefined;
   readonly children: readonly ChildField[];
 }
 
@@ -39,6 +49,15 @@ interface OperationPlans {
   readonly selectionSet: SelectionSetNode;
   readonly fragments: ReadonlyMap<string, FragmentDefinitionNode>;
   readonly objects: Map<SelectionSetNode, Map<GraphQLCompositeType, ObjectPlan>>;
+  /** Concrete types by the `__typename` the answers give. */
+  readonly types: Map<string, RecordType | undefined>;
+}
+
+const recordType = (type: unknown): RecordType | undefined => (isObjectType(type) ? { type, hasId: !!type.getFields().id } : undefined);
+
+function typeNamed(plans: OperationPlans, typename: string): RecordType | undefined {
+  if (!plans.types.has(typename)) plans.types.set(typename, recordType(plans.schema.getType(typename)));
+  return plans.types.get(typename);
 }
 
 // Documents come from the parser cache: the same text is the same object, so its plans are made once.
@@ -61,6 +80,7 @@ function operationPlans(schema: GraphQLSchema, document: DocumentNode, operation
             selectionSet: operation.selectionSet,
             fragments: new Map(usedFragments(document, operation).map((fragment) => [fragment.name.value, fragment])),
             objects: new Map(),
+            types: new Map(),
           }
         : null;
     perDocument.set(name, plans);
@@ -93,7 +113,7 @@ function makeObjectPlan(plans: OperationPlans, selectionSet: SelectionSetNode, d
     }
   };
   collect(selectionSet, declared);
-  return { typenameKey, idKey, children };
+  return { typenameKey, idKey, declaredType: recordType(declared), children };
 }
 
 function objectPlan(plans: OperationPlans, selectionSet: SelectionSetNode, declared: GraphQLCompositeType): ObjectPlan {
@@ -115,28 +135,26 @@ export function resultRecords(schema: GraphQLSchema, document: DocumentNode, ope
   if (!plans || !data) return [];
   const found = new Map<string, AuditRecordRef>();
 
-  const visitValue = (value: unknown, declared: GraphQLCompositeType, selectionSet: SelectionSetNode): void => {
+  const visitValue = (value: unknown, plan: ObjectPlan): void => {
     if (Array.isArray(value)) {
-      for (const item of value) visitValue(item, declared, selectionSet);
+      for (const item of value) visitValue(item, plan);
       return;
     }
     if (value === null || typeof value !== 'object') return;
     const object = value as Record<string, unknown>;
-    const plan = objectPlan(plans, selectionSet, declared);
     const typename = plan.typenameKey === undefined ? undefined : object[plan.typenameKey];
-    const runtime = typeof typename === 'string' ? schema.getType(typename) : declared;
-    const concrete = runtime && isObjectType(runtime) ? runtime : undefined;
+    const concrete = typeof typename === 'string' ? typeNamed(plans, typename) : plan.declaredType;
     const id = plan.idKey === undefined ? undefined : object[plan.idKey];
-    if (concrete && (typeof id === 'string' || typeof id === 'number') && concrete.getFields().id) {
-      found.set(`${concrete.name}\u0000${id}`, { typename: concrete.name, id: String(id) });
+    if (concrete?.hasId && (typeof id === 'string' || typeof id === 'number')) {
+      found.set(`${concrete.type.name}\u0000${id}`, { typename: concrete.type.name, id: String(id) });
     }
     for (const field of plan.children) {
       if (!(field.key in object)) continue;
       // A fragment on another concrete type does not apply to this object.
-      if (concrete && isObjectType(field.on) && field.on !== concrete) continue;
-      visitValue(object[field.key], field.type, field.selectionSet);
+      if (concrete && isObjectType(field.on) && field.on !== concrete.type) continue;
+      visitValue(object[field.key], (field.plan ??= objectPlan(plans, field.selectionSet, field.type)));
     }
   };
-  visitValue(data, plans.root, plans.selectionSet);
+  visitValue(data, objectPlan(plans, plans.selectionSet, plans.root));
   return [...found.values()];
 }

@@ -63,12 +63,20 @@ export function useAuditLog(options: AuditPluginOptions): GatewayPlugin {
       if (!isMutation && !foreign(fieldOwners)) return;
 
       const entryFor = (result: ExecutionResult): AuditEntryInput => {
+        const owners = new Set(fieldOwners);
+        // Decided once per type: an overview's entry holds hundreds of records of a few types.
+        const keptTypes = new Map<string, boolean>();
         const records = resultRecords(args.schema, args.document, args.operationName, result.data).filter((record) => {
-          const owners = ownership.typeOwners(record.typename);
-          // A write's own records are its subject; a read is about the other agencies' records.
-          return owners.length > 0 && (isMutation || foreign(owners));
+          let kept = keptTypes.get(record.typename);
+          if (kept === undefined) {
+            const typeOwners = ownership.typeOwners(record.typename);
+            // A write's own records are its subject; a read is about the other agencies' records.
+            kept = typeOwners.length > 0 && (isMutation || foreign(typeOwners));
+            keptTypes.set(record.typename, kept);
+            if (kept) for (const owner of typeOwners) owners.add(owner);
+          }
+          return kept;
         });
-        const owners = new Set([...fieldOwners, ...records.flatMap((record) => ownership.typeOwners(record.typename))]);
         const codes = errorCodes(result);
         return {
           ...caller,
