@@ -38,8 +38,8 @@ export interface PageRequest {
   readonly filter: Record<string, unknown>;
   readonly first: number;
   readonly after: PageCursor | undefined;
-  /** Models and forces: whether the nodes need the records' `details` (see `needsDetails`). Default true. */
-  readonly details?: boolean;
+  /** Models and forces: the columns the nodes need (see `columnsFor`); undefined: every column. */
+  readonly columns?: readonly string[] | undefined;
 }
 
 export type { MetricRequest } from './metric-roll-up.js';
@@ -56,7 +56,7 @@ function listFilter(filter: Record<string, unknown>): RecordListFilter {
 /** Everything but the scope: requests that share it are answered by one statement. */
 function batchKey(request: PageRequest): string {
   const { area: _area, on: _on, ...filter } = request.filter;
-  return JSON.stringify([request.field, filter, request.first, request.after ?? null, request.details !== false]);
+  return JSON.stringify([request.field, filter, request.first, request.after ?? null, request.columns ?? null]);
 }
 
 /**
@@ -104,7 +104,7 @@ export function createRecordLoaders(options: {
             return;
           }
           const table = recordTables[sample.field] as (typeof recordTables)['models'];
-          const lists = await table.list(db, { scopes, until, filter: listFilter(sample.filter), size: sample.first, after: sample.after, details: sample.details !== false });
+          const lists = await table.list(db, { scopes, until, filter: listFilter(sample.filter), size: sample.first, after: sample.after, columns: sample.columns });
           for (const request of group) {
             const list = lists.get(request.scopeKey)!;
             answers.set(cacheKeyFn(request), toPage(list.rows, request.first, list.totalCount));

@@ -25,7 +25,7 @@ export function pageRequest<Field extends PageRequest['field']>(
     filter: { ...args.filter },
     first: checkPageSize(args.first, field === 'observations' ? 50 : 20),
     after: decodeCursor(args.after),
-    ...(field === 'observations' ? {} : { details: recordTables[field as 'models' | 'forces'].needsDetails(nodeFieldNames(info)) }),
+    ...(field === 'observations' ? {} : { columns: recordTables[field as 'models' | 'forces'].columnsFor(nodeFieldNames(info)) }),
   };
   if (area === undefined || area === null || area === '') return { ...page, scopeKey: '*', scope: ALL_AREAS };
   const { codes, until } = ctx.scopes.listScopeOf(area, on ?? undefined);
