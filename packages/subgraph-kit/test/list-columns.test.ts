@@ -50,9 +50,9 @@ async function listed(nodes: string, fragments = '') {
     caller: { agency: 'front', clearance: 'shared' },
   });
   expect(response.errors).toBeUndefined();
-  const listStatements = statements.filter((sql) => sql.includes('list_total'));
+  const listStatements = statements.filter((sql) => /security_models r\b/.test(sql));
   expect(listStatements).toHaveLength(1);
-  return { models: response.data!.area.front.models, readsDetails: /r\.\*/.test(listStatements[0]!) };
+  return { models: response.data!.area.front.models, readsDetails: /r\.\*|r\.details/.test(listStatements[0]!), statement: listStatements[0]! };
 }
 
 describe('a list reads the columns its nodes ask for', () => {
@@ -65,6 +65,12 @@ describe('a list reads the columns its nodes ask for', () => {
       ['camera-b', 'ACTIVE', '23235', '2024-05-01'],
     ]);
     expect(typeof models.nodes[0]!.updatedAt).toBe('string');
+  });
+
+  it('ids and names: only the columns of the page, its order and the area', async () => {
+    const { models, statement } = await listed('id name');
+    expect(models.nodes.map((node) => node.name)).toEqual(['camera-a', 'camera-b']);
+    expect(statement).not.toMatch(/r\.\*|r\.status|r\.details|r\.updated_at/);
   });
 
   it('sources asked for in an inline fragment: the details are read', async () => {
