@@ -4,9 +4,10 @@ import { parsePeriod } from '@antq/sdk';
 import type { AreaRegistry, RegisterDate } from '@antq/sdk/areas';
 import type { Agency } from '@antq/sdk';
 import type { SqlExecutor } from '../storage/index.js';
-import { createRecordTableAccess, type RecordListFilter, type StoredRecordMeta } from './record-table.js';
+import { createRecordTableAccess, type RecordListFilter, type RecordTableAccess, type StoredRecordMeta } from './record-table.js';
 import { observationStore, type StoredObservation } from './observation-store.js';
 import { ALL_AREAS, toPage, type Page, type PageCursor } from './page.js';
+import { objectFieldNames } from './node-selection.js';
 import { rollUpMetrics, type MetricRequest, type MetricRollUp } from './metric-roll-up.js';
 
 /** The two owned-record tables every agency has. */
@@ -51,6 +52,40 @@ function listFilter(filter: Record<string, unknown>): RecordListFilter {
     organisation: typeof filter.organisation === 'string' ? filter.organisation : null,
     includeRetired: filter.includeRetired === true,
   };
+}
+
+/** One record by id, read with the columns a selection needs (see `columnsFor`; undefined: every column). */
+export interface RecordRead {
+  readonly id: string;
+  readonly columns: readonly string[] | undefined;
+}
+
+/** Records by id, one statement per table and column list a tick. */
+function recordReads<Record extends { id: string; name: string }>(db: SqlExecutor, table: RecordTableAccess<Record>) {
+  return new DataLoader<RecordRead, (Record & StoredRecordMeta) | undefined, string>(
+    async (reads) => {
+      const byColumns = new Map<string, RecordRead[]>();
+      for (const read of reads) {
+        const key = read.columns?.join(',') ?? '*';
+        const group = byColumns.get(key);
+        if (group) group.push(read);
+        else byColumns.set(key, [read]);
+      }
+      const found = new Map<string, (Record & StoredRecordMeta) | undefined>();
+      await Promise.all(
+        [...byColumns].map(async ([key, group]) => {
+          const records = await table.byIds(
+            db,
+            group.map((read) => read.id),
+            group[0]!.columns,
+          );
+          group.forEach((read, index) => found.set(`${key}|${read.id}`, records[index]));
+        }),
+      );
+      return reads.map((read) => found.get(`${read.columns?.join(',') ?? '*'}|${read.id}`));
+    },
+    { cacheKeyFn: (read) => `${read.columns?.join(',') ?? '*'}|${read.id}` },
+  );
 }
 
 /** Everything but the scope: requests that share it are answered by one statement. */
@@ -125,6 +160,9 @@ export function createRecordLoaders(options: {
   return {
     models: new DataLoader(async (ids: readonly string[]) => recordTables.models.byIds(db, ids)),
     forces: new DataLoader(async (ids: readonly string[]) => recordTables.forces.byIds(db, ids)),
+    /** Models and forces by id with the columns a selection needs: an entity or a lookup that asks for names reads no `details`. */
+    modelReads: recordReads(db, recordTables.models),
+    forceReads: recordReads(db, recordTables.forces),
     observations: new DataLoader<string, StoredObservation | undefined>(async (ids) => observationStore.byIds(db, ids)),
     revisions: new DataLoader(async (ids: readonly string[]) => observationStore.revisions(db, ids)),
     page,
@@ -144,4 +182,13 @@ export interface PageOf {
 /** One page of one list, typed by the list asked for. */
 export function loadPage<Field extends PageRequest['field']>(loaders: RecordLoaders, request: PageRequest & { readonly field: Field }): Promise<PageOf[Field]> {
   return loaders.page.load(request) as Promise<PageOf[Field]>;
+}
+
+/** One model or force by id, read with the columns its selection needs (on `typeName`, where `info` resolves it). */
+export function readRecord<Record>(
+  loader: DataLoader<RecordRead, Record | undefined, string>,
+  table: Pick<(typeof recordTables)['models'], 'columnsFor'>,
+  read: { readonly id: unknown; readonly typeName: string; readonly info: Parameters<typeof objectFieldNames>[0] },
+): Promise<Record | undefined> {
+  return loader.load({ id: String(read.id), columns: table.columnsFor(objectFieldNames(read.info, read.typeName)) });
 }

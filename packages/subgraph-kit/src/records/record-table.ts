@@ -283,8 +283,9 @@ export function createRecordTableAccess<Record extends { id: string; name: strin
     /** The columns records read for nodes asking for `fields` (see `nodeFieldNames`; undefined: every column). */
     columnsFor: mapping.columnsFor,
 
-    async byIds(db: SqlExecutor, ids: readonly string[]): Promise<((Record & StoredRecordMeta) | undefined)[]> {
-      const rows = await db.query<Row>(`SELECT * FROM ${spec.table} WHERE id = ANY($1::text[])`, [ids]);
+    /** Records by id, with `columns` (see `columnsFor`) or every column. */
+    async byIds(db: SqlExecutor, ids: readonly string[], columns?: readonly string[]): Promise<((Record & StoredRecordMeta) | undefined)[]> {
+      const rows = await db.query<Row>(`SELECT ${columns ? columns.join(', ') : '*'} FROM ${spec.table} WHERE id = ANY($1::text[])`, [ids]);
       const byId = new Map(rows.map((row) => [String(row.id), fromRow(row)]));
       return ids.map((id) => byId.get(id));
     },
