@@ -85,3 +85,36 @@ describe('a list reads the columns its nodes ask for', () => {
     expect(models.nodes[0]!.linkedRecords).toEqual([{ __typename: 'PoliceModel' }]);
   });
 });
+
+describe('a record by id reads the columns its selection asks for', () => {
+  async function read(query: string, variables: Record<string, unknown>) {
+    statements.length = 0;
+    const response = await postSignedGraphQL<Record<string, unknown>>(subgraph.url, {
+      query,
+      variables,
+      signingKey,
+      audience: 'front',
+      caller: { agency: 'front', clearance: 'shared' },
+    });
+    expect(response.errors).toBeUndefined();
+    const byId = statements.filter((sql) => /FROM security_models WHERE id = ANY/.test(sql));
+    expect(byId).toHaveLength(1);
+    return { data: response.data!, readsDetails: /SELECT \*|details/.test(byId[0]!.split('FROM')[0]!) };
+  }
+
+  it('an entity asked for its name and status: without its details', async () => {
+    const { data, readsDetails } = await read('query ($r: [_Any!]!) { _entities(representations: $r) { ... on FrontModel { id name status } ... on FrontForce { units } } }', {
+      r: [{ __typename: 'FrontModel', id: 'camera-b' }],
+    });
+    expect(readsDetails).toBe(false);
+    expect(data._entities).toEqual([{ id: 'camera-b', name: 'camera-b', status: 'ACTIVE' }]);
+  });
+
+  it('a lookup asking for sources in a named fragment: with its details', async () => {
+    const { data, readsDetails } = await read('query ($id: ID!) { frontModel(id: $id) { id ...sourced } } fragment sourced on FrontModel { sources { title } }', {
+      id: 'camera-a',
+    });
+    expect(readsDetails).toBe(true);
+    expect(data.frontModel).toEqual({ id: 'camera-a', sources: [{ title: 'list-columns' }] });
+  });
+});
