@@ -88,10 +88,16 @@ function recordReads<Record extends { id: string; name: string }>(db: SqlExecuto
   );
 }
 
+const batchKeys = new WeakMap<PageRequest, string>();
 /** Everything but the scope: requests that share it are answered by one statement. */
 function batchKey(request: PageRequest): string {
-  const { area: _area, on: _on, ...filter } = request.filter;
-  return JSON.stringify([request.field, filter, request.first, request.after ?? null, request.columns ?? null]);
+  let key = batchKeys.get(request);
+  if (key === undefined) {
+    const { area: _area, on: _on, ...filter } = request.filter;
+    key = JSON.stringify([request.field, filter, request.first, request.after ?? null, request.columns ?? null]);
+    batchKeys.set(request, key);
+  }
+  return key;
 }
 
 /**
@@ -113,7 +119,9 @@ export function createRecordLoaders(options: {
       const groups = new Map<string, PageRequest[]>();
       for (const request of requests) {
         const key = batchKey(request);
-        groups.set(key, [...(groups.get(key) ?? []), request]);
+        const group = groups.get(key);
+        if (group) group.push(request);
+        else groups.set(key, [request]);
       }
       const answers = new Map<string, unknown>();
       await Promise.all(
