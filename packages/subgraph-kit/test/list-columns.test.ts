@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadAreaRegistry } from '@antq/sdk/areas';
-import { postSignedGraphQL } from '@antq/testing';
+import { postSignedGraphQL, recordStatements } from '@antq/testing';
 import { createAgencySubgraph, type AgencySubgraph } from '../src/index.js';
 import { loadAgencyDataset } from '../src/records/agency-dataset.js';
 
@@ -13,7 +13,7 @@ import { loadAgencyDataset } from '../src/records/agency-dataset.js';
 
 const signingKey = randomBytes(32).toString('base64');
 let subgraph: AgencySubgraph;
-const statements: string[] = [];
+let statements: string[] = [];
 
 const source = { title: 'list-columns', date: '2026-03-01' };
 const model = (id: string) => ({
@@ -33,11 +33,7 @@ beforeAll(async () => {
   const registry = await loadAreaRegistry();
   subgraph = await createAgencySubgraph({ agency: 'front' }, { signingKey, registry, logLevel: 'silent' });
   await loadAgencyDataset(subgraph.storage, registry, { agency: 'front', models: [model('camera-a'), model('camera-b')], forces: [], observations: [] });
-  const query = subgraph.storage.query.bind(subgraph.storage);
-  (subgraph.storage as { query: typeof query }).query = ((sql: string, params?: readonly unknown[]) => {
-    statements.push(sql);
-    return query(sql, params);
-  }) as typeof query;
+  statements = recordStatements(subgraph.storage);
 }, 120_000);
 afterAll(async () => subgraph?.close());
 

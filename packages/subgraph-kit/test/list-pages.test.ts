@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadAreaRegistry, type AreaRegistry } from '@antq/sdk/areas';
-import { createTestDatabase, postSignedGraphQL } from '@antq/testing';
+import { createTestDatabase, postSignedGraphQL, recordStatements } from '@antq/testing';
 import { createAgencySubgraph, type AgencySubgraph } from '../src/index.js';
 import { loadAgencyDataset } from '../src/records/agency-dataset.js';
 
@@ -30,7 +30,7 @@ const model = (suffix: string) => ({
 describe.each(['pglite', 'postgres'] as const)('pages of lists under a few units (%s)', (kind) => {
   let subgraph: AgencySubgraph;
   let database: Awaited<ReturnType<typeof createTestDatabase>> | undefined;
-  const statements: string[] = [];
+  let statements: string[] = [];
 
   beforeAll(async () => {
     database = kind === 'postgres' ? await createTestDatabase() : undefined;
@@ -43,11 +43,7 @@ describe.each(['pglite', 'postgres'] as const)('pages of lists under a few units
     );
     // Stored out of name order: the pages must follow the names.
     await loadAgencyDataset(subgraph.storage, registry, { agency: 'front', models: [model('c'), model('a'), model('b')], forces: [], observations: [] });
-    const query = subgraph.storage.query.bind(subgraph.storage);
-    (subgraph.storage as { query: typeof query }).query = ((sql: string, params?: readonly unknown[]) => {
-      statements.push(sql);
-      return query(sql, params);
-    }) as typeof query;
+    statements = recordStatements(subgraph.storage);
   }, 120_000);
   afterAll(async () => {
     await subgraph?.close();
