@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadAreaRegistry } from '@antq/sdk/areas';
-import { postSignedGraphQL } from '@antq/testing';
+import { postSignedGraphQL, recordStatements } from '@antq/testing';
 import { createAgencySubgraph, type AgencySubgraph } from '../src/index.js';
 import { loadAgencyDataset } from '../src/records/agency-dataset.js';
 
@@ -13,7 +13,7 @@ import { loadAgencyDataset } from '../src/records/agency-dataset.js';
 
 const signingKey = randomBytes(32).toString('base64');
 let subgraph: AgencySubgraph;
-const statements: string[] = [];
+let statements: string[] = [];
 
 const source = { title: 'list-columns', date: '2026-03-01' };
 const model = (id: string) => ({
@@ -33,11 +33,7 @@ beforeAll(async () => {
   const registry = await loadAreaRegistry();
   subgraph = await createAgencySubgraph({ agency: 'front' }, { signingKey, registry, logLevel: 'silent' });
   await loadAgencyDataset(subgraph.storage, registry, { agency: 'front', models: [model('camera-a'), model('camera-b')], forces: [], observations: [] });
-  const query = subgraph.storage.query.bind(subgraph.storage);
-  (subgraph.storage as { query: typeof query }).query = ((sql: string, params?: readonly unknown[]) => {
-    statements.push(sql);
-    return query(sql, params);
-  }) as typeof query;
+  statements = recordStatements(subgraph.storage);
 }, 120_000);
 afterAll(async () => subgraph?.close());
 
@@ -50,9 +46,9 @@ async function listed(nodes: string, fragments = '') {
     caller: { agency: 'front', clearance: 'shared' },
   });
   expect(response.errors).toBeUndefined();
-  const listStatements = statements.filter((sql) => sql.includes('list_total'));
+  const listStatements = statements.filter((sql) => /security_models r\b/.test(sql));
   expect(listStatements).toHaveLength(1);
-  return { models: response.data!.area.front.models, readsDetails: /r\.\*/.test(listStatements[0]!) };
+  return { models: response.data!.area.front.models, readsDetails: /r\.\*|r\.details/.test(listStatements[0]!), statement: listStatements[0]! };
 }
 
 describe('a list reads the columns its nodes ask for', () => {
@@ -67,6 +63,12 @@ describe('a list reads the columns its nodes ask for', () => {
     expect(typeof models.nodes[0]!.updatedAt).toBe('string');
   });
 
+  it('ids and names: only the columns of the page, its order and the area', async () => {
+    const { models, statement } = await listed('id name');
+    expect(models.nodes.map((node) => node.name)).toEqual(['camera-a', 'camera-b']);
+    expect(statement).not.toMatch(/r\.\*|r\.status|r\.details|r\.updated_at/);
+  });
+
   it('sources asked for in an inline fragment: the details are read', async () => {
     const { models, readsDetails } = await listed('id ... on FrontModel { sources { title } }');
     expect(readsDetails).toBe(true);
@@ -77,5 +79,38 @@ describe('a list reads the columns its nodes ask for', () => {
     const { models, readsDetails } = await listed('id ...links', 'fragment links on FrontModel { linkedRecords { __typename ... on FrontModel { id } } }');
     expect(readsDetails).toBe(true);
     expect(models.nodes[0]!.linkedRecords).toEqual([{ __typename: 'PoliceModel' }]);
+  });
+});
+
+describe('a record by id reads the columns its selection asks for', () => {
+  async function read(query: string, variables: Record<string, unknown>) {
+    statements.length = 0;
+    const response = await postSignedGraphQL<Record<string, unknown>>(subgraph.url, {
+      query,
+      variables,
+      signingKey,
+      audience: 'front',
+      caller: { agency: 'front', clearance: 'shared' },
+    });
+    expect(response.errors).toBeUndefined();
+    const byId = statements.filter((sql) => /FROM security_models WHERE id = ANY/.test(sql));
+    expect(byId).toHaveLength(1);
+    return { data: response.data!, readsDetails: /SELECT \*|details/.test(byId[0]!.split('FROM')[0]!) };
+  }
+
+  it('an entity asked for its name and status: without its details', async () => {
+    const { data, readsDetails } = await read('query ($r: [_Any!]!) { _entities(representations: $r) { ... on FrontModel { id name status } ... on FrontForce { units } } }', {
+      r: [{ __typename: 'FrontModel', id: 'camera-b' }],
+    });
+    expect(readsDetails).toBe(false);
+    expect(data._entities).toEqual([{ id: 'camera-b', name: 'camera-b', status: 'ACTIVE' }]);
+  });
+
+  it('a lookup asking for sources in a named fragment: with its details', async () => {
+    const { data, readsDetails } = await read('query ($id: ID!) { frontModel(id: $id) { id ...sourced } } fragment sourced on FrontModel { sources { title } }', {
+      id: 'camera-a',
+    });
+    expect(readsDetails).toBe(true);
+    expect(data.frontModel).toEqual({ id: 'camera-a', sources: [{ title: 'list-columns' }] });
   });
 });

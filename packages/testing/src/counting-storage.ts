@@ -18,3 +18,14 @@ export function countingStorage(storage: Storage): Storage & { count(): number; 
     },
   });
 }
+
+/** Records the text of every statement `storage.query` runs from now on (not those of transactions) into the list it returns. */
+export function recordStatements(storage: Storage): string[] {
+  const statements: string[] = [];
+  const query = storage.query.bind(storage);
+  (storage as { query: typeof query }).query = ((sql: string, params?: readonly unknown[]) => {
+    statements.push(sql);
+    return query(sql, params);
+  }) as typeof query;
+  return statements;
+}

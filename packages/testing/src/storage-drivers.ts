@@ -16,6 +16,8 @@ export interface StorageDriver {
 
 /** Admin connection for creating test databases; CI's local PostgreSQL by default. */
 export const ADMIN_POSTGRES_URL = process.env.ANTQ_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+/** How the test databases' names start: a shared server's users each keep to their own prefix. */
+const DATABASE_PREFIX = process.env.ANTQ_TEST_DATABASE_PREFIX ?? 'antq_test_';
 
 function withDatabase(url: string, database: string): string {
   const parsed = new URL(url);
@@ -75,7 +77,7 @@ export const storageDrivers: readonly StorageDriver[] = [
   {
     name: 'postgres',
     async open() {
-      const database = `antq_test_${randomBytes(6).toString('hex')}`;
+      const database = `${DATABASE_PREFIX}${randomBytes(6).toString('hex')}`;
       await admin((client) => client.query(`CREATE DATABASE ${database}`));
       const store = await createStorage({ kind: 'postgres', url: withDatabase(ADMIN_POSTGRES_URL, database), poolSize: 5 });
       databases.set(store, database);
@@ -103,7 +105,7 @@ export function forEachStorageDriver(define: (driver: StorageDriver) => void): v
 
 /** The URL of a fresh PostgreSQL database, and how to drop it — for tests that start services by URL. */
 export async function createTestDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  const database = `antq_test_${randomBytes(6).toString('hex')}`;
+  const database = `${DATABASE_PREFIX}${randomBytes(6).toString('hex')}`;
   await admin((client) => client.query(`CREATE DATABASE ${database}`));
   return {
     url: withDatabase(ADMIN_POSTGRES_URL, database),

@@ -1,4 +1,4 @@
-import type { GraphQLResolveInfo, SelectionSetNode } from 'graphql';
+import { isAbstractType, type GraphQLResolveInfo, type NamedTypeNode, type SelectionSetNode } from 'graphql';
 
 /** What a connection resolver reads of its `info`: the fields asked for and the document's fragments. */
 export type SelectionInfo = Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments'>;
@@ -34,5 +34,36 @@ export function nodeFieldNames(info: SelectionInfo | undefined): ReadonlySet<str
       new Set(),
     );
   }
+  return names;
+}
+
+/**
+ * The names of the fields asked for on one object of type `typeName` where `info` resolves it
+ * (`_entities`, `policeModel(id:)`): its own selection, through fragments on that type or on an
+ * interface or union; undefined when `info` does not say. Nested selections are not included.
+ */
+export function objectFieldNames(info: (SelectionInfo & Pick<GraphQLResolveInfo, 'schema'>) | undefined, typeName: string): ReadonlySet<string> | undefined {
+  if (!info?.fieldNodes || !info.schema) return undefined;
+  const names = new Set<string>();
+  const fragments = info.fragments ?? {};
+  const applies = (condition: NamedTypeNode | undefined) => {
+    if (!condition || condition.name.value === typeName) return true;
+    const type = info.schema.getType(condition.name.value);
+    return type !== undefined && type !== null && isAbstractType(type);
+  };
+  const visit = (selectionSet: SelectionSetNode | undefined, seen: Set<string>): void => {
+    for (const selection of selectionSet?.selections ?? []) {
+      if (selection.kind === 'Field') names.add(selection.name.value);
+      else if (selection.kind === 'InlineFragment') {
+        if (applies(selection.typeCondition)) visit(selection.selectionSet, seen);
+      } else if (!seen.has(selection.name.value)) {
+        seen.add(selection.name.value);
+        const fragment = fragments[selection.name.value];
+        if (!fragment) names.add('…');
+        else if (applies(fragment.typeCondition)) visit(fragment.selectionSet, seen);
+      }
+    }
+  };
+  for (const fieldNode of info.fieldNodes) visit(fieldNode.selectionSet, new Set());
   return names;
 }

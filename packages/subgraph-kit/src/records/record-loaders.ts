@@ -4,9 +4,10 @@ import { parsePeriod } from '@antq/sdk';
 import type { AreaRegistry, RegisterDate } from '@antq/sdk/areas';
 import type { Agency } from '@antq/sdk';
 import type { SqlExecutor } from '../storage/index.js';
-import { createRecordTableAccess, type RecordListFilter, type StoredRecordMeta } from './record-table.js';
+import { createRecordTableAccess, type RecordListFilter, type RecordTableAccess, type StoredRecordMeta } from './record-table.js';
 import { observationStore, type StoredObservation } from './observation-store.js';
 import { ALL_AREAS, toPage, type Page, type PageCursor } from './page.js';
+import { objectFieldNames } from './node-selection.js';
 import { rollUpMetrics, type MetricRequest, type MetricRollUp } from './metric-roll-up.js';
 import { createReadScope, type ReadScope } from './read-scope.js';
 
@@ -39,8 +40,8 @@ export interface PageRequest {
   readonly filter: Record<string, unknown>;
   readonly first: number;
   readonly after: PageCursor | undefined;
-  /** Models and forces: whether the nodes need the records' `details` (see `needsDetails`). Default true. */
-  readonly details?: boolean;
+  /** Models and forces: the columns the nodes need (see `columnsFor`); undefined: every column. */
+  readonly columns?: readonly string[] | undefined;
 }
 
 export type { MetricRequest } from './metric-roll-up.js';
@@ -54,10 +55,55 @@ function listFilter(filter: Record<string, unknown>): RecordListFilter {
   };
 }
 
+/** One record by id, read with the columns a selection needs (see `columnsFor`; undefined: every column). */
+export interface RecordRead {
+  readonly id: string;
+  readonly columns: readonly string[] | undefined;
+}
+
+/** Records by id, one statement per table and column list a tick. */
+function recordReads<Record extends { id: string; name: string }>(
+  db: SqlExecutor,
+  table: RecordTableAccess<Record>,
+  noteRead: (records: readonly ((Record & StoredRecordMeta) | undefined)[]) => void,
+) {
+  return new DataLoader<RecordRead, (Record & StoredRecordMeta) | undefined, string>(
+    async (reads) => {
+      const byColumns = new Map<string, RecordRead[]>();
+      for (const read of reads) {
+        const key = read.columns?.join(',') ?? '*';
+        const group = byColumns.get(key);
+        if (group) group.push(read);
+        else byColumns.set(key, [read]);
+      }
+      const found = new Map<string, (Record & StoredRecordMeta) | undefined>();
+      await Promise.all(
+        [...byColumns].map(async ([key, group]) => {
+          const records = await table.byIds(
+            db,
+            group.map((read) => read.id),
+            group[0]!.columns,
+          );
+          noteRead(records);
+          group.forEach((read, index) => found.set(`${key}|${read.id}`, records[index]));
+        }),
+      );
+      return reads.map((read) => found.get(`${read.columns?.join(',') ?? '*'}|${read.id}`));
+    },
+    { cacheKeyFn: (read) => `${read.columns?.join(',') ?? '*'}|${read.id}` },
+  );
+}
+
+const batchKeys = new WeakMap<PageRequest, string>();
 /** Everything but the scope: requests that share it are answered by one statement. */
 function batchKey(request: PageRequest): string {
-  const { area: _area, on: _on, ...filter } = request.filter;
-  return JSON.stringify([request.field, filter, request.first, request.after ?? null, request.details !== false]);
+  let key = batchKeys.get(request);
+  if (key === undefined) {
+    const { area: _area, on: _on, ...filter } = request.filter;
+    key = JSON.stringify([request.field, filter, request.first, request.after ?? null, request.columns ?? null]);
+    batchKeys.set(request, key);
+  }
+  return key;
 }
 
 /** The kind of record (as the outbox names it) each list holds. */
@@ -91,7 +137,9 @@ export function createRecordLoaders(options: {
       const groups = new Map<string, PageRequest[]>();
       for (const request of requests) {
         const key = batchKey(request);
-        groups.set(key, [...(groups.get(key) ?? []), request]);
+        const group = groups.get(key);
+        if (group) group.push(request);
+        else groups.set(key, [request]);
       }
       const answers = new Map<string, unknown>();
       for (const request of requests) reads.noteAreas(RECORD_KIND_OF_LIST[request.field], request.scope === ALL_AREAS ? '*' : request.scope);
@@ -118,7 +166,7 @@ export function createRecordLoaders(options: {
             return;
           }
           const table = recordTables[sample.field] as (typeof recordTables)['models'];
-          const lists = await table.list(db, { scopes, until, filter: listFilter(sample.filter), size: sample.first, after: sample.after, details: sample.details !== false });
+          const lists = await table.list(db, { scopes, until, filter: listFilter(sample.filter), size: sample.first, after: sample.after, columns: sample.columns });
           for (const request of group) {
             const list = lists.get(request.scopeKey)!;
             answers.set(cacheKeyFn(request), toPage(list.rows, request.first, list.totalCount));
@@ -143,6 +191,9 @@ export function createRecordLoaders(options: {
   return {
     models: new DataLoader(byIds('security_model', (ids) => recordTables.models.byIds(db, ids))),
     forces: new DataLoader(byIds('volunteer_force', (ids) => recordTables.forces.byIds(db, ids))),
+    /** Models and forces by id with the columns a selection needs: an entity or a lookup that asks for names reads no `details`. */
+    modelReads: recordReads(db, recordTables.models, (records) => reads.noteRecords('security_model', records)),
+    forceReads: recordReads(db, recordTables.forces, (records) => reads.noteRecords('volunteer_force', records)),
     observations: new DataLoader<string, StoredObservation | undefined>(byIds('observation', (ids) => observationStore.byIds(db, ids))),
     // An observation's revisions: read only under an observation already read, whose area is noted.
     revisions: new DataLoader(async (ids: readonly string[]) => observationStore.revisions(db, ids)),
@@ -163,4 +214,13 @@ export interface PageOf {
 /** One page of one list, typed by the list asked for. */
 export function loadPage<Field extends PageRequest['field']>(loaders: RecordLoaders, request: PageRequest & { readonly field: Field }): Promise<PageOf[Field]> {
   return loaders.page.load(request) as Promise<PageOf[Field]>;
+}
+
+/** One model or force by id, read with the columns its selection needs (on `typeName`, where `info` resolves it). */
+export function readRecord<Record>(
+  loader: DataLoader<RecordRead, Record | undefined, string>,
+  table: Pick<(typeof recordTables)['models'], 'columnsFor'>,
+  read: { readonly id: unknown; readonly typeName: string; readonly info: Parameters<typeof objectFieldNames>[0] },
+): Promise<Record | undefined> {
+  return loader.load({ id: String(read.id), columns: table.columnsFor(objectFieldNames(read.info, read.typeName)) });
 }

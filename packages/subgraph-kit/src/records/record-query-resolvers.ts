@@ -1,9 +1,10 @@
+import { getNamedType } from 'graphql';
 import { FORCE_KINDS, INDICATORS, MODEL_KINDS } from '@antq/sdk';
 import type { AgencyContext } from './agency-context.js';
 import type { TemplateResolvers } from './agency-names.js';
 import { ALL_AREAS, checkPageSize, decodeCursor } from './page.js';
 import { nodeFieldNames, type SelectionInfo } from './node-selection.js';
-import { loadPage, recordTables, type PageRequest } from './record-loaders.js';
+import { loadPage, readRecord, recordTables, type PageRequest } from './record-loaders.js';
 
 /** What every connection takes; `filter.area` and `filter.on` name the unit it lists under. */
 export interface ConnectionArgs {
@@ -25,7 +26,7 @@ export function pageRequest<Field extends PageRequest['field']>(
     filter: { ...args.filter },
     first: checkPageSize(args.first, field === 'observations' ? 50 : 20),
     after: decodeCursor(args.after),
-    ...(field === 'observations' ? {} : { details: recordTables[field as 'models' | 'forces'].needsDetails(nodeFieldNames(info)) }),
+    ...(field === 'observations' ? {} : { columns: recordTables[field as 'models' | 'forces'].columnsFor(nodeFieldNames(info)) }),
   };
   if (area === undefined || area === null || area === '') return { ...page, scopeKey: '*', scope: ALL_AREAS };
   const { codes, until } = ctx.scopes.listScopeOf(area, on ?? undefined);
@@ -45,9 +46,9 @@ export function createRecordQueries(): Pick<NonNullable<TemplateResolvers['Query
     indicators: () => INDICATORS,
     modelKinds: () => MODEL_KINDS,
     forceKinds: () => FORCE_KINDS,
-    templateModel: (_, args, ctx) => ctx.loaders.models.load(args.id),
+    templateModel: (_, args, ctx, info) => readRecord(ctx.loaders.modelReads, recordTables.models, { id: args.id, typeName: getNamedType(info.returnType).name, info }),
     templateModels: rootConnection('models'),
-    templateForce: (_, args, ctx) => ctx.loaders.forces.load(args.id),
+    templateForce: (_, args, ctx, info) => readRecord(ctx.loaders.forceReads, recordTables.forces, { id: args.id, typeName: getNamedType(info.returnType).name, info }),
     templateForces: rootConnection('forces'),
     templateObservations: rootConnection('observations'),
   };

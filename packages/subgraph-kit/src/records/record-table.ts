@@ -1,5 +1,5 @@
 import type { SqlExecutor } from '../storage/index.js';
-import { listSource, type PageCursor } from './page.js';
+import { ALL_AREAS, listSource, type PageCursor } from './page.js';
 
 /**
  * How one kind of owned record (security model, volunteer force) maps onto its table:
@@ -52,8 +52,8 @@ export interface RecordListRequest {
   readonly filter: RecordListFilter;
   readonly size: number;
   readonly after: PageCursor | undefined;
-  /** Whether the rows carry their `details` (false: only the scalar columns, see `needsDetails`). Default true. */
-  readonly details?: boolean;
+  /** The columns the rows carry (see `columnsFor`); undefined: every column. */
+  readonly columns?: readonly string[] | undefined;
 }
 
 export interface RecordListResult<Record> {
@@ -86,9 +86,10 @@ function createRowMapping<Record extends { id: string; name: string }>(spec: Rec
     for (const key of spec.detailKeys) {
       if (details?.[key] !== undefined) record[key] = details[key];
     }
-    record.retired = row.retired_at !== null && row.retired_at !== undefined;
+    // A row read with a column list (see `columnsFor`) carries only the columns its fields need.
+    if ('retired_at' in row) record.retired = row.retired_at !== null && row.retired_at !== undefined;
     if (typeof row.retired_reason === 'string') record.retiredReason = row.retired_reason;
-    record.updatedAt = toIsoDateTime(row.updated_at);
+    if ('updated_at' in row) record.updatedAt = toIsoDateTime(row.updated_at);
     return record as unknown as Record & StoredRecordMeta;
   }
 
@@ -115,13 +116,107 @@ function createRowMapping<Record extends { id: string; name: string }>(spec: Rec
     return details;
   }
 
-  // Every column but `details`: what a list reads when its nodes ask for no detail.
-  const leanColumns = [...scalarColumns.map(([column]) => column), 'retired_at', 'retired_reason', 'updated_at'];
-  // Fields a node answers from those columns alone (the record types' own fields computed from them included).
-  const leanFields = new Set<string>([...scalarColumns.map(([, property]) => property), 'agency', 'area', 'residentialArea', 'retired', 'updatedAt', '__typename']);
-  const needsDetails = (fields: ReadonlySet<string> | undefined) => fields === undefined || [...fields].some((field) => !leanFields.has(field));
+  // The columns each field of a record is answered from (the record types' own fields computed
+  // from them included); a field not named here — an agency's own, say — reads every column.
+  const fieldColumns = new Map<string, readonly string[]>([
+    ...scalarColumns.map(([column, property]) => [property, [column]] as const),
+    ['area', ['area_code', spec.datedBy]],
+    ['residentialArea', ['residential_area_id']],
+    ['retired', ['retired_at']],
+    ['retiredReason', ['retired_reason']],
+    ['updatedAt', ['updated_at']],
+    ['agency', []],
+    ['__typename', []],
+    ...spec.detailKeys.map((key) => [key, ['details']] as const),
+  ]);
+  /**
+   * The columns records read for nodes asking for `fields` (undefined: not known, so every column).
+   * Every row carries its place in a list (name, id) and its area, which the field classification checks.
+   */
+  const columnsFor = (fields: ReadonlySet<string> | undefined): readonly string[] | undefined => {
+    if (fields === undefined) return undefined;
+    const columns = new Set(['id', 'name', 'area_code']);
+    for (const field of fields) {
+      const needed = fieldColumns.get(field);
+      if (!needed) return undefined;
+      for (const column of needed) columns.add(column);
+    }
+    return [...columns].sort();
+  };
 
-  return { fromRow, toColumns, detailsOf, leanColumns, needsDetails };
+  return { fromRow, toColumns, detailsOf, columnsFor };
+}
+
+/** The filter's conditions on the rows `r` (of a table with a `status` column or not); pushes their parameters onto `params`. */
+function filterConditions(filter: RecordListFilter, params: unknown[], hasStatus: boolean): string[] {
+  const where: string[] = [];
+  if (!filter.includeRetired) where.push('r.retired_at IS NULL');
+  if (filter.kinds?.length) {
+    params.push(filter.kinds);
+    where.push(`r.kind = ANY($${params.length}::text[])`);
+  }
+  if (filter.statuses?.length && hasStatus) {
+    params.push(filter.statuses);
+    where.push(`r.status = ANY($${params.length}::text[])`);
+  }
+  if (filter.organisation) {
+    params.push(filter.organisation);
+    where.push(`r.organisation = $${params.length}`);
+  }
+  return where;
+}
+
+/** Most area codes a batch of lists may span and still be paged in JavaScript (see `listSmallScopes`). */
+const JS_PAGED_MAX_CODES = 1_000;
+
+/**
+ * Each area code of the lists' scopes → the lists it belongs to; undefined when the lists are not
+ * paged in JavaScript: a page after a cursor, lists of ended units, of every area, or of records
+ * with their `details` (each row read would carry them all, where the SQL's page reads `size + 1`).
+ */
+function smallScopes(request: RecordListRequest): Map<string, string[]> | undefined {
+  if (request.after || (request.until && request.until.size > 0) || !request.columns || request.columns.includes('details')) return undefined;
+  const listsOfCode = new Map<string, string[]>();
+  for (const [key, scope] of request.scopes) {
+    if (scope === ALL_AREAS) return undefined;
+    for (const code of new Set(scope)) {
+      const lists = listsOfCode.get(code);
+      if (lists) lists.push(key);
+      else listsOfCode.set(code, [key]);
+    }
+    if (listsOfCode.size > JS_PAGED_MAX_CODES) return undefined;
+  }
+  return listsOfCode;
+}
+
+/**
+ * First pages of lists whose scopes are a few units (an overview's 50 communes): one plain read
+ * of their rows in (name, id) order — the database's collation, so the order is the SQL's — paged
+ * here. Both ways read every row of the scopes (the totals count them); on PGlite the window
+ * functions of `listRecords` (a count and a row number per list) cost as much again as the read.
+ */
+async function listSmallScopes<Record extends { id: string; name: string }>(
+  db: SqlExecutor,
+  spec: RecordTable<Record>,
+  mapping: { fromRow: (row: Row) => Record & StoredRecordMeta },
+  request: RecordListRequest & { listsOfCode: ReadonlyMap<string, readonly string[]> },
+): Promise<Map<string, RecordListResult<Record>>> {
+  const params: unknown[] = [[...request.listsOfCode.keys()]];
+  const where = ['r.area_code = ANY($1::text[])', ...filterConditions(request.filter, params, 'status' in spec.columns)];
+  const columns = request.columns ? request.columns.map((column) => `r.${column}`).join(', ') : 'r.*';
+  const rows = await db.query<Row>(`SELECT ${columns} FROM ${spec.table} r WHERE ${where.join(' AND ')} ORDER BY r.name, r.id`, params);
+  const lists = new Map<string, { rows: (Record & StoredRecordMeta)[]; totalCount: number }>();
+  for (const key of request.scopes.keys()) lists.set(key, { rows: [], totalCount: 0 });
+  for (const row of rows) {
+    let record: (Record & StoredRecordMeta) | undefined;
+    for (const key of request.listsOfCode.get(String(row.area_code)) ?? []) {
+      const list = lists.get(key)!;
+      list.totalCount += 1;
+      // `size + 1` rows, as the SQL's pages: the last one says whether there is a next page.
+      if (list.rows.length <= request.size) list.rows.push((record ??= mapping.fromRow(row)));
+    }
+  }
+  return lists;
 }
 
 /**
@@ -131,28 +226,16 @@ function createRowMapping<Record extends { id: string; name: string }>(spec: Rec
 async function listRecords<Record extends { id: string; name: string }>(
   db: SqlExecutor,
   spec: RecordTable<Record>,
-  mapping: { fromRow: (row: Row) => Record & StoredRecordMeta; leanColumns: readonly string[] },
+  mapping: { fromRow: (row: Row) => Record & StoredRecordMeta },
   request: RecordListRequest,
 ): Promise<Map<string, RecordListResult<Record>>> {
+  const listsOfCode = smallScopes(request);
+  if (listsOfCode) return listSmallScopes(db, spec, mapping, { ...request, listsOfCode });
   const { fromRow } = mapping;
-  const columns = request.details === false ? mapping.leanColumns.map((column) => `r.${column}`).join(', ') : 'r.*';
+  const columns = request.columns ? request.columns.map((column) => `r.${column}`).join(', ') : 'r.*';
   const params: unknown[] = [];
   const source = listSource(request.scopes, spec.table, params, request.until && { until: request.until, dated: `r.${spec.datedBy}` });
-  const where: string[] = [];
-  const { filter } = request;
-  if (!filter.includeRetired) where.push('r.retired_at IS NULL');
-  if (filter.kinds?.length) {
-    params.push(filter.kinds);
-    where.push(`r.kind = ANY($${params.length}::text[])`);
-  }
-  if (filter.statuses?.length && 'status' in spec.columns) {
-    params.push(filter.statuses);
-    where.push(`r.status = ANY($${params.length}::text[])`);
-  }
-  if (filter.organisation) {
-    params.push(filter.organisation);
-    where.push(`r.organisation = $${params.length}`);
-  }
+  const where = filterConditions(request.filter, params, 'status' in spec.columns);
   let afterCondition = '';
   if (request.after) {
     params.push(request.after.name, request.after.id);
@@ -197,11 +280,12 @@ export function createRecordTableAccess<Record extends { id: string; name: strin
   return {
     spec,
     fromRow,
-    /** Whether nodes asking for `fields` (see `nodeFieldNames`; undefined: not known) need the `details` column. */
-    needsDetails: mapping.needsDetails,
+    /** The columns records read for nodes asking for `fields` (see `nodeFieldNames`; undefined: every column). */
+    columnsFor: mapping.columnsFor,
 
-    async byIds(db: SqlExecutor, ids: readonly string[]): Promise<((Record & StoredRecordMeta) | undefined)[]> {
-      const rows = await db.query<Row>(`SELECT * FROM ${spec.table} WHERE id = ANY($1::text[])`, [ids]);
+    /** Records by id, with `columns` (see `columnsFor`) or every column. */
+    async byIds(db: SqlExecutor, ids: readonly string[], columns?: readonly string[]): Promise<((Record & StoredRecordMeta) | undefined)[]> {
+      const rows = await db.query<Row>(`SELECT ${columns ? columns.join(', ') : '*'} FROM ${spec.table} WHERE id = ANY($1::text[])`, [ids]);
       const byId = new Map(rows.map((row) => [String(row.id), fromRow(row)]));
       return ids.map((id) => byId.get(id));
     },

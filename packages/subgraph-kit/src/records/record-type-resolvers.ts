@@ -4,6 +4,7 @@ import { AGENCY_TYPE_PREFIX, type AgencyContext, type AgencyResolverOptions } fr
 import type { TemplateResolvers } from './agency-names.js';
 import { recordAreaRef } from './area-resolvers.js';
 import { reportedUnder } from './area-version.js';
+import { readRecord, recordTables } from './record-loaders.js';
 import type { ForceParent, ModelParent, RecordReference } from './resolver-parents.js';
 
 const labelled = (entry: { code: string; label: { vi: string; en: string } } | undefined, code: string) => entry ?? { code, label: { vi: code, en: code } };
@@ -63,7 +64,7 @@ export function createRecordTypeResolvers({
     LinkedRecord: { __resolveType: (record) => (record as { __typename: string }).__typename as 'TemplateModel' },
 
     TemplateModel: {
-      __resolveReference: (reference, ctx) => ctx.loaders.models.load(String(reference.id)),
+      __resolveReference: (reference, ctx, info) => readRecord(ctx.loaders.modelReads, recordTables.models, { id: reference.id, typeName: String(reference.__typename), info }),
       ...recordFields,
       kind: (model) => labelled(getModelKind(model.kind), model.kind),
       resources: (model) => resources(model.resources),
@@ -74,7 +75,7 @@ export function createRecordTypeResolvers({
     },
 
     TemplateForce: {
-      __resolveReference: (reference, ctx) => ctx.loaders.forces.load(String(reference.id)),
+      __resolveReference: (reference, ctx, info) => readRecord(ctx.loaders.forceReads, recordTables.forces, { id: reference.id, typeName: String(reference.__typename), info }),
       ...recordFields,
       kind: (force) => labelled(getForceKind(force.kind), force.kind),
       equipment: (force) => resources(force.equipment),
