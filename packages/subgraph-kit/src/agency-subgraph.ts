@@ -70,6 +70,21 @@ export interface AgencySubgraph extends SubgraphServer {
   readonly sdl: string;
 }
 
+/** The shared resolvers read through the loaders, which note their scopes; the others may read anything. */
+function composeResolvers(shared: object, others: readonly object[]) {
+  return markingWrites(
+    mergeResolvers([shared as IResolvers, ...others.map((resolvers) => readingEverything(resolvers as Record<string, unknown>) as IResolvers)]) as Record<string, unknown>,
+  );
+}
+
+/** What a request read, for the gateway's response cache; a write's outbox head, so the gateway can wait to hear it. */
+async function readScopeHeaders(reads: ReadScope | undefined, storage: Storage): Promise<Record<string, string> | undefined> {
+  if (!reads) return undefined;
+  const headers: Record<string, string> = { [READ_SCOPE_HEADER]: formatReadScope(reads.value()) };
+  if (reads.wrote) headers[OUTBOX_HEAD_HEADER] = String(await latestSeq(storage));
+  return headers;
+}
+
 function isStorage(value: Storage | StorageOptions | undefined): value is Storage {
   return typeof value === 'object' && value !== null && 'transaction' in value;
 }
@@ -127,16 +142,7 @@ export async function createAgencySubgraph<TExtra extends object>(definition: Ag
     const server = await createSubgraphServer<AgencyContext & TExtra>({
       agency: definition.agency,
       typeDefs: sdl,
-      // The shared resolvers read through the loaders, which note their scopes; the others may read anything.
-      resolvers: markingWrites(
-        mergeResolvers([
-          shared as IResolvers,
-          readingEverything(grants) as IResolvers,
-          readingEverything(changes) as IResolvers,
-          readingEverything(forAgency(changesAfter, requireAgency(definition.agency))) as IResolvers,
-          readingEverything(definition.resolvers ?? {}) as IResolvers,
-        ]) as Record<string, unknown>,
-      ) as never,
+      resolvers: composeResolvers(shared, [grants, changes, forAgency(changesAfter, requireAgency(definition.agency)), definition.resolvers ?? {}]) as never,
       transformSchema: (schema) => void enforceFieldClassification(schema),
       ...(options.port === undefined ? {} : { port: options.port }),
       ...(options.host === undefined ? {} : { host: options.host }),
@@ -166,14 +172,7 @@ export async function createAgencySubgraph<TExtra extends object>(definition: Ag
         };
         return { ...base, ...(definition.context?.(base) ?? ({} as TExtra)) } as AgencyContext & TExtra;
       },
-      // What each request read, for the gateway's response cache; a write's outbox head, so the gateway can wait to hear it.
-      responseHeaders: async (request) => {
-        const reads = readScopes.get(request);
-        if (!reads) return undefined;
-        const headers: Record<string, string> = { [READ_SCOPE_HEADER]: formatReadScope(reads.value()) };
-        if (reads.wrote) headers[OUTBOX_HEAD_HEADER] = String(await latestSeq(storage));
-        return headers;
-      },
+      responseHeaders: (request) => readScopeHeaders(readScopes.get(request), storage),
       ready: () => storage.query('SELECT 1'),
       onClose: ownsStorage ? [() => storage.close()] : [],
     });

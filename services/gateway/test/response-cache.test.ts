@@ -193,7 +193,9 @@ describe('the response cache', () => {
     expect(entries[1]!.records).toEqual(entries[0]!.records);
     expect(entries[1]!.fields).toEqual(entries[0]!.fields);
   });
+});
 
+describe('the response cache through changes', () => {
   it('keeps an answer when writes fall outside the areas it read, through this gateway or another', async () => {
     await policeChangesHeard();
     const kept = await post(gateway, MODELS, policeAnalyst);

@@ -1,7 +1,9 @@
 import type { Caller } from '@antq/sdk';
 import type { FastifyRequest } from 'fastify';
 import { LRUCache } from 'lru-cache';
+import type { StreamChange } from '@antq/subgraph-kit';
 import type { AuditEntryInput, AuditLog } from '../audit/audit-log.js';
+import { tagsOfChange } from './read-tags.js';
 
 export interface CachedAnswer {
   readonly body: string;
@@ -53,10 +55,11 @@ export function createAnswerStore(options: { maxEntries: number; maxBytes: numbe
         keys.add(key);
       }
     },
-    /** Drops every answer with one of these tags, or with a tag that starts with `prefix`. */
-    dropTagged(tags: readonly string[], prefix?: string) {
+    /** Drops every answer the change touches (see `read-tags.ts`). */
+    dropTouched(change: StreamChange) {
+      const { tags, areaWide } = tagsOfChange(change);
       for (const tag of tags) drop(byTag.get(tag));
-      if (prefix !== undefined) for (const [tag, keys] of [...byTag]) if (tag.startsWith(prefix)) drop(keys);
+      if (areaWide !== undefined) for (const [tag, keys] of [...byTag]) if (tag.startsWith(areaWide)) drop(keys);
     },
     get size() {
       return answers.size;

@@ -61,8 +61,7 @@ export function watchAgencyChanges(options: { agencies: Partial<Record<Agency, s
   const followed = new Map<string, Followed>();
   const loops: Promise<void>[] = [];
   const listeners = new Set<ChangeListener>();
-  const log: StreamChange[] = [];
-  let heardCount = 0;
+  const log = createChangeLog();
   /** Moves an agency's generation on and tells the listeners: anything may have changed. */
   const advance = (agency: string, state: Followed) => {
     state.generation += 1;
@@ -70,30 +69,19 @@ export function watchAgencyChanges(options: { agencies: Partial<Record<Agency, s
   };
   /** Changes the outbox named, all of them up to its head: kept and told, the generation stays. */
   const named = (agency: string, changes: readonly StreamChange[]) => {
-    log.push(...changes);
-    heardCount += changes.length;
-    if (log.length > LOG_SIZE) log.splice(0, log.length - LOG_SIZE);
+    log.add(changes);
     const kinds = new Set(changes.map((change) => change.recordKind));
     for (const listener of listeners) listener(agency, kinds, changes);
-  };
-
-  // One signal per read: a listener left on the watch's own signal by every read would pile up.
-  const read = async (feed: AgencyFeed, afterSeq: number, limit: number, waitMs: number) => {
-    const readController = new AbortController();
-    const abort = () => readController.abort();
-    controller.signal.addEventListener('abort', abort, { once: true });
-    try {
-      return await feed.read(afterSeq, limit, waitMs, readController.signal);
-    } finally {
-      controller.signal.removeEventListener('abort', abort);
-    }
   };
 
   const follow = async (feed: AgencyFeed, state: Followed) => {
     const agency = feed.agency;
     let after: number | undefined;
     // The first read only learns the head; later ones wait for anything after it.
-    const readNext = () => (after === undefined ? read(feed, 0, 0, 0) : read(feed, after, PAGE, WAIT_MS));
+    const readNext = () =>
+      after === undefined
+        ? readFeed(feed, { afterSeq: 0, limit: 0, waitMs: 0 }, controller.signal)
+        : readFeed(feed, { afterSeq: after, limit: PAGE, waitMs: WAIT_MS }, controller.signal);
     const lost = () => {
       if (controller.signal.aborted) return;
       state.live = false;
@@ -148,12 +136,8 @@ export function watchAgencyChanges(options: { agencies: Partial<Record<Agency, s
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    changeCount: () => heardCount,
-    changesSince(count) {
-      const missed = heardCount - count;
-      if (missed <= 0) return [];
-      return missed > log.length ? undefined : log.slice(log.length - missed);
-    },
+    changeCount: log.count,
+    changesSince: log.since,
     heard(agency, seq) {
       const state = followed.get(agency);
       if (!state || state.head >= seq) return Promise.resolve();
@@ -164,6 +148,37 @@ export function watchAgencyChanges(options: { agencies: Partial<Record<Agency, s
       listeners.clear();
       for (const state of followed.values()) for (const waiter of state.waiters.splice(0)) waiter.resolve();
       await Promise.allSettled(loops);
+    },
+  };
+}
+
+/** One page of a feed, ended by `closing`. One signal per read: a listener left on the watch's own signal by every read would pile up. */
+async function readFeed(feed: AgencyFeed, page: { afterSeq: number; limit: number; waitMs: number }, closing: AbortSignal): Promise<ChangeBatch> {
+  const readController = new AbortController();
+  const abort = () => readController.abort();
+  closing.addEventListener('abort', abort, { once: true });
+  try {
+    return await feed.read(page.afterSeq, page.limit, page.waitMs, readController.signal);
+  } finally {
+    closing.removeEventListener('abort', abort);
+  }
+}
+
+/** The latest named changes, numbered by how many were heard before each. */
+function createChangeLog() {
+  const kept: StreamChange[] = [];
+  let count = 0;
+  return {
+    add(changes: readonly StreamChange[]) {
+      kept.push(...changes);
+      count += changes.length;
+      if (kept.length > LOG_SIZE) kept.splice(0, kept.length - LOG_SIZE);
+    },
+    count: () => count,
+    since(position: number): readonly StreamChange[] | undefined {
+      const missed = count - position;
+      if (missed <= 0) return [];
+      return missed > kept.length ? undefined : kept.slice(kept.length - missed);
     },
   };
 }

@@ -1,4 +1,5 @@
 import type { Caller } from '@antq/sdk';
+import type { StreamChange } from '@antq/subgraph-kit';
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import type { FastifyRequest } from 'fastify';
 import { Counter, type Registry } from 'prom-client';
@@ -7,7 +8,7 @@ import type { OperationAnalyser } from '../operation-analysis.js';
 import { useResponseCache, type CacheRequestState } from '../plugins/use-response-cache.js';
 import { auditHit, bearerToken, cacheKey, createAnswerStore, createVerifiedTokens, type CachedAnswer } from './cached-answers.js';
 import type { ChangeWatch } from './change-watch.js';
-import { tagsOfChange, tagsOfReads, touchesAny } from './read-tags.js';
+import { tagsOfReads, touchesAny, type AnswerReads } from './read-tags.js';
 
 export interface ResponseCacheOptions {
   /** Most answers kept (default 10,000); the least recently used go first. */
@@ -39,23 +40,11 @@ export function createResponseCache(
   const maxEntries = options.maxEntries ?? 10_000;
   const answers = createAnswerStore({ maxEntries, maxBytes: options.maxBytes ?? 64 * 1024 * 1024, maxAgeMs: options.maxAgeMs ?? 5 * 60_000 });
   // Ends with the watch (its close drops its listeners).
-  options.watch.onChange((_agency, _kinds, changes) => {
-    for (const change of changes ?? []) {
-      const { tags, areaWide } = tagsOfChange(change);
-      answers.dropTagged(tags, areaWide);
-    }
-  });
+  options.watch.onChange((_agency, _kinds, changes) => changes?.forEach(answers.dropTouched));
   const verified = createVerifiedTokens({ maxEntries, verifiedTokenMs: options.verifiedTokenMs ?? 60_000 });
   const rawBodies = new WeakMap<FastifyRequest, string>();
   const states = new WeakMap<object, CacheRequestState>();
-  const requests = options.metrics
-    ? new Counter({
-        name: 'antq_response_cache_requests',
-        help: 'GraphQL requests by what the response cache did with them (hit, stored, passed).',
-        labelNames: ['result'],
-        registers: [options.metrics],
-      })
-    : undefined;
+  const requests = options.metrics ? cacheRequestCounter(options.metrics) : undefined;
 
   const keyOf = (request: FastifyRequest, caller: Caller | undefined) => cacheKey(request, rawBodies.get(request), caller);
 
@@ -82,19 +71,9 @@ export function createResponseCache(
     const key = keyOf(request, token === null ? undefined : state.caller);
     const body = await response.text();
     if (key === undefined || !state.reads) return body;
-    const tags = tagsOfReads(state.reads);
-    // A change heard since the operation began, inside what it read: the answer may predate it.
-    const heardSince = options.watch.changesSince(state.changesAtStart ?? 0);
-    if (heardSince === undefined || touchesAny(heardSince, new Set(tags))) return body;
-    const { actor: _actor, agency: _agency, organisation: _organisation, ...audit } = state.audit ?? ({} as AuditEntryInput);
-    answers.set(key, {
-      body,
-      contentType: response.headers.get('content-type') ?? '',
-      owners: state.owners ?? [],
-      stamp: state.stamp!,
-      tags,
-      audit: state.audit ? audit : undefined,
-    });
+    const tags = tagsToKeep(state.reads, options.watch.changesSince(state.changesAtStart ?? 0));
+    if (!tags) return body;
+    answers.set(key, cachedAnswer(state, { body, contentType: response.headers.get('content-type') ?? '', tags }));
     if (answers.has(key)) requests?.inc({ result: 'stored' });
     return body;
   };
@@ -156,3 +135,24 @@ export function createResponseCache(
 }
 
 export type ResponseCache = ReturnType<typeof createResponseCache>;
+
+/** The answer kept: its audit entry less who read it (a hit is audited under its own caller). */
+function cachedAnswer(state: CacheRequestState, answer: Pick<CachedAnswer, 'body' | 'contentType' | 'tags'>): CachedAnswer {
+  const { actor: _actor, agency: _agency, organisation: _organisation, ...audit } = state.audit ?? ({} as AuditEntryInput);
+  return { ...answer, owners: state.owners ?? [], stamp: state.stamp!, audit: state.audit ? audit : undefined };
+}
+
+/** An answer's tags, or undefined when a change heard since its operation began falls inside what it read (the answer may predate it). */
+function tagsToKeep(reads: AnswerReads, heardSince: readonly StreamChange[] | undefined): string[] | undefined {
+  const tags = tagsOfReads(reads);
+  return heardSince === undefined || touchesAny(heardSince, new Set(tags)) ? undefined : tags;
+}
+
+function cacheRequestCounter(metrics: Registry) {
+  return new Counter({
+    name: 'antq_response_cache_requests',
+    help: 'GraphQL requests by what the response cache did with them (hit, stored, passed).',
+    labelNames: ['result'],
+    registers: [metrics],
+  });
+}
