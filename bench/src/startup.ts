@@ -107,8 +107,9 @@ export async function startGateways(input: {
   stackSupergraph: Promise<string> | undefined;
   signingKey: string;
   identity: Identity;
+  audit: Storages['audit'];
 }): Promise<Targets> {
-  const { children, supergraph, stackSupergraph, signingKey, identity } = input;
+  const { children, supergraph, stackSupergraph, signingKey, identity, audit } = input;
   const targets: Targets = new Map();
   await Promise.all(
     settings.targets
@@ -122,6 +123,7 @@ export async function startGateways(input: {
           signingKey,
           identity,
           cacheTtlSeconds: settings.apolloCacheTtl,
+          ...(audit?.[kind] ? { auditStorage: audit[kind] } : {}),
         });
         log(`  ${kind} at ${url}`);
         targets.set(kind, { child, url });
