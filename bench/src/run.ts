@@ -18,7 +18,8 @@
  * summarised at the end),
  * --provinces 80,79 and --months N (dataset size), --callers N, --connections N,
  * --workload reference|day|all, --day-seconds S, --zipf S, --writes-per-second N, --apollo-cache-ttl S,
- * --database-url URL (PostgreSQL; required by the full mode) and --fresh, --json FILE.
+ * --database-url URL (PostgreSQL; required by the full mode) and --fresh, --json FILE,
+ * --national-rollup (the whole country's year against its SQL; always in the full mode).
  * The modules: options.ts, measure.ts, startup.ts, rounds.ts, report.ts, rollup-sql.ts, day-run.ts.
  */
 import { randomBytes } from 'node:crypto';
@@ -39,7 +40,7 @@ import { CACHED_PEERS, DAY_TARGETS, PEERS, benchDir, log, option, profile, quick
 import { summariseProfile } from './profile-summary.js';
 import { directSqlLines, measureDirectSql } from './direct-sql.js';
 import { printReport } from './report.js';
-import { rollUpVersusSql } from './rollup-sql.js';
+import { nationalRollUpVersusSql, rollUpVersusSql } from './rollup-sql.js';
 import { checkAnswers, runRounds } from './rounds.js';
 import { prepareStores } from './stores.js';
 import { addMonolith, compose, dumpStores, orderTargets, profiledProcesses, startFreshReader, startGateways, startStack, startSubgraphs } from './startup.js';
@@ -120,7 +121,7 @@ async function startAll(run: Run) {
   const subgraphsOf = (kind: TargetKind): Child[] => (kind === 'monolith' ? [] : AGENCIES.map((agency) => (kind === 'apollo-stack' ? stackSubgraphs! : subgraphs)[agency]));
 
   // --- Gateways.
-  const targets = await startGateways({ children, supergraph, stackSupergraph, signingKey, identity });
+  const targets = await startGateways({ children, supergraph, stackSupergraph, signingKey, identity, audit: storages.audit });
   orderTargets(targets);
   if (monolithChild) await addMonolith(targets, monolithChild, monolithStart!);
   const freshUrl = settings.workload === 'reference' ? undefined : await startFreshReader({ children, supergraph, signingKey, identity });
@@ -152,17 +153,19 @@ async function measureReference(run: Run, up: Up) {
 
   const rollupOperation = operations.find((operation) => operation.key === 'rollup');
   const rollup = rollupOperation ? await rollUpVersusSql({ registry, subgraphs, targets, token, operation: rollupOperation }) : undefined;
+  const national = settings.nationalRollup ? await nationalRollUpVersusSql({ registry, subgraphs, targets, token }) : undefined;
 
   const directSql = await measureDirectSql({ registry, subgraphs, operations, samples: settings.rollupSamples });
 
   const report = printReport(operations, [...targets.keys()], subgraphCalls, invalid);
   if (rollup) for (const line of rollup.lines) console.log(line);
+  if (national) for (const line of national.lines) console.log(line);
   for (const line of directSqlLines(directSql, report)) console.log(line);
   for (const file of profileFiles) {
     console.log(`\nCPU profile of ${file.split('/').pop()!.replace('.cpuprofile', '')} over the load windows (${file}):`);
     console.log(summariseProfile(JSON.parse(await readFile(file, 'utf8'))));
   }
-  return { answerIssues, report, subgraphCalls, rollup };
+  return { answerIssues, report, subgraphCalls, rollup, national };
 }
 
 /** The analyst day on the targets in front of the shared subgraphs. */
@@ -241,9 +244,10 @@ async function writeResults(input: {
   report?: ReturnType<typeof printReport>;
   subgraphCalls?: Map<string, number>;
   rollup?: Awaited<ReturnType<typeof rollUpVersusSql>> | undefined;
+  national?: Awaited<ReturnType<typeof nationalRollUpVersusSql>> | undefined;
   day?: ReturnType<typeof printDay>;
 }): Promise<void> {
-  const { mode, described, answerIssues, report, subgraphCalls, rollup, day } = input;
+  const { mode, described, answerIssues, report, subgraphCalls, rollup, national, day } = input;
   const json = option('json') ?? join(benchDir, 'results', `${mode}-latest.json`);
   await mkdir(join(json, '..'), { recursive: true });
   await writeFile(
@@ -261,6 +265,7 @@ async function writeResults(input: {
         results: report,
         subgraphCalls: subgraphCalls ? Object.fromEntries(subgraphCalls) : undefined,
         rollupVersusSql: rollup?.summary,
+        nationalRollupVersusSql: national?.summary,
         analystDay: day,
       },
       null,
