@@ -185,11 +185,15 @@ type Column = readonly [name: string, type: 'text' | 'date' | 'float8' | 'int4' 
  * Rows sent as one array parameter per column, `INSERT … SELECT FROM unnest($1::text[], …)`,
  * `rowsPerStatement` to a statement: PostgreSQL parses and plans one short statement per batch
  * instead of thousands of literals (a multi-row literal INSERT loaded ~11,000 rows a second), and
- * the same statement runs on PGlite. The next batch is built while the previous one is written.
+ * the same statement runs on PGlite. Batches are built while earlier ones are written: up to
+ * `IN_FLIGHT` statements at a time (on PostgreSQL each on its own connection of the pool, so a
+ * large agency's load is not held to one server process; PGlite runs them one after another).
  */
+const IN_FLIGHT = 2;
+
 class BulkWriter {
   private columns: unknown[][];
-  private inFlight: Promise<unknown> = Promise.resolve();
+  private inFlight: Promise<unknown>[] = [];
   private readonly statement: string;
   private readonly rowsPerStatement: number;
   written = 0;
@@ -217,15 +221,16 @@ class BulkWriter {
     if (batch[0]!.length === 0) return;
     this.columns = batch.map(() => []);
     this.written += batch[0]!.length;
-    await this.inFlight;
+    if (this.inFlight.length >= IN_FLIGHT) await this.inFlight.shift();
     const sent = this.storage.query(this.statement, batch);
-    sent.catch(() => undefined); // reported by the next send or flush, which await it
-    this.inFlight = sent;
+    sent.catch(() => undefined); // reported by a later send or the flush, which await it
+    this.inFlight.push(sent);
   }
 
   async flush(): Promise<number> {
     await this.send();
-    await this.inFlight;
+    await Promise.all(this.inFlight);
+    this.inFlight = [];
     return this.written;
   }
 }
