@@ -20,10 +20,10 @@
  * --workload reference|day|all, --day-seconds S, --zipf S, --writes-per-second N, --apollo-cache-ttl S,
  * --database-url URL (PostgreSQL; required by the full mode) and --fresh, --json FILE,
  * --national-rollup (the whole country's year against its SQL; always in the full mode).
- * The modules: options.ts, measure.ts, startup.ts, rounds.ts, report.ts, rollup-sql.ts, day-run.ts.
+ * The modules: options.ts, measure.ts, startup.ts, dump-cache.ts, rounds.ts, report.ts, rollup-sql.ts, day-run.ts.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { cpus, totalmem } from 'node:os';
 import type { Agency } from '@antq/sdk';
@@ -39,6 +39,7 @@ import { referenceOperations, type ReferenceOperation } from './operations.js';
 import { CACHED_PEERS, DAY_TARGETS, PEERS, benchDir, log, option, profile, quick, settings, type Identity, type Plan, type Storages } from './options.js';
 import { summariseProfile } from './profile-summary.js';
 import { directSqlLines, measureDirectSql } from './direct-sql.js';
+import { openDumpCache } from './dump-cache.js';
 import { printReport } from './report.js';
 import { nationalRollUpVersusSql, rollUpVersusSql } from './rollup-sql.js';
 import { checkAnswers, runRounds } from './rounds.js';
@@ -64,18 +65,15 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => {
     void stopAll().finally(() => process.exit(130));
   });
-  let dumpFolder: string | undefined;
   try {
     const run: Run = { ...planned, ...callers, storages, children };
     const up = await startAll(run);
-    dumpFolder = up.dumpFolder;
     const reference = settings.workload === 'day' ? undefined : await measureReference(run, up);
     const day = settings.workload === 'reference' ? undefined : await measureDay(run, up);
     await writeResults({ mode, described: run.described, ...reference, day });
   } finally {
     log('Stopping the processes');
     await stopAll();
-    if (dumpFolder) await rm(dumpFolder, { recursive: true, force: true });
   }
   log(`Done in ${fmt((performance.now() - runStarted) / 1000)} s`);
 }
@@ -96,9 +94,11 @@ async function startAll(run: Run) {
   ) as Record<Agency, Child>;
   const monolithChild = settings.targets.includes('monolith') ? new Child('monolith', './gateway-host.ts', { onProgress: (line) => log(`  ${line}`) }) : undefined;
   if (monolithChild) children.push(monolithChild);
-  const { started, datasetLoaded } = await startSubgraphs({ subgraphs, plan, signingKey, storages });
-  const needCopies = !storages.shared && (monolithChild !== undefined || settings.targets.includes('apollo-stack'));
-  const dumps = needCopies ? dumpStores(subgraphs, datasetLoaded) : undefined;
+  // On PGlite the stores start from an earlier run's dumps when it had the same plan and code (dump-cache.ts).
+  const cache = storages.shared ? undefined : await openDumpCache(plan);
+  if (cache?.complete) log(`  the stores start from the dumps of an earlier run with the same plan and code (${cache.folder})`);
+  const { started, datasetLoaded } = await startSubgraphs({ subgraphs, plan, signingKey, storages, ...(cache?.complete ? { fromDumps: cache.files } : {}) });
+  const dumps = cache ? (cache.complete ? Promise.resolve({ files: cache.files }) : dumpStores(subgraphs, datasetLoaded, cache)) : undefined;
   // On PostgreSQL the monolith opens the subgraphs' own databases, once they are loaded; on PGlite copies of their dumps.
   const monolithStart = monolithChild
     ? (async () => {
@@ -132,7 +132,8 @@ async function startAll(run: Run) {
   await stackSupergraph;
   const startupCpu = await Promise.all(children.map(async (child) => `${child.name} ${fmt(((await child.usage()).cpu.user + (await child.usage()).cpu.system) / 1e6)} s`));
   log(`Everything is up in ${fmt((performance.now() - runStarted) / 1000)} s. CPU spent starting: ${startupCpu.join(', ')}`);
-  return { subgraphs, stackSubgraphs, subgraphsOf, targets, load, freshUrl, dumpFolder: dumps ? (await dumps).folder : undefined };
+  await dumps;
+  return { subgraphs, stackSubgraphs, subgraphsOf, targets, load, freshUrl };
 }
 
 type Up = Awaited<ReturnType<typeof startAll>>;
