@@ -235,6 +235,32 @@ class BulkWriter {
   }
 }
 
+const MODEL_COLUMNS: readonly Column[] = [
+  ['id', 'text'],
+  ['kind', 'text'],
+  ['name', 'text'],
+  ['organisation', 'text'],
+  ['area_code', 'text'],
+  ['status', 'text'],
+  ['description', 'text'],
+  ['started_on', 'date'],
+  ['details', 'jsonb'],
+  ['created_by', 'text'],
+];
+const FORCE_COLUMNS: readonly Column[] = [
+  ['id', 'text'],
+  ['kind', 'text'],
+  ['name', 'text'],
+  ['organisation', 'text'],
+  ['area_code', 'text'],
+  ['units', 'int4'],
+  ['members', 'int4'],
+  ['established_on', 'date'],
+  ['legal_basis', 'text'],
+  ['details', 'jsonb'],
+  ['created_by', 'text'],
+];
+
 export interface LoadedCounts {
   readonly observations: number;
   readonly models: number;
@@ -309,7 +335,8 @@ async function writeObservations(input: { storage: Storage; registry: AreaRegist
 
 /**
  * Writes the agency's part of the dataset into its store (after the kit's migrations and the
- * example data). Idempotent: rows already there are skipped (`ON CONFLICT DO NOTHING`).
+ * example data). Idempotent: rows already there are skipped (`ON CONFLICT DO NOTHING` for
+ * records, stored identities for observations).
  */
 export async function loadBenchDataset(
   storage: Storage,
@@ -335,31 +362,8 @@ export async function loadBenchDataset(
   const modelKinds = MODEL_KINDS.filter((kind) => kind.agency === agency);
   const forceKinds = FORCE_KINDS.filter((kind) => kind.agency === agency && !('replacedBy' in kind && kind.replacedBy));
   const statuses = ['active', 'pilot', 'replicated', 'commended'];
-  const models = new BulkWriter(storage, 'security_models', [
-    ['id', 'text'],
-    ['kind', 'text'],
-    ['name', 'text'],
-    ['organisation', 'text'],
-    ['area_code', 'text'],
-    ['status', 'text'],
-    ['description', 'text'],
-    ['started_on', 'date'],
-    ['details', 'jsonb'],
-    ['created_by', 'text'],
-  ]);
-  const forces = new BulkWriter(storage, 'volunteer_forces', [
-    ['id', 'text'],
-    ['kind', 'text'],
-    ['name', 'text'],
-    ['organisation', 'text'],
-    ['area_code', 'text'],
-    ['units', 'int4'],
-    ['members', 'int4'],
-    ['established_on', 'date'],
-    ['legal_basis', 'text'],
-    ['details', 'jsonb'],
-    ['created_by', 'text'],
-  ]);
+  const models = new BulkWriter(storage, 'security_models', MODEL_COLUMNS);
+  const forces = new BulkWriter(storage, 'volunteer_forces', FORCE_COLUMNS);
   const { models: modelsPerCommune, forces: forcesPerCommune } = RECORDS_PER_COMMUNE[agency];
   for (const code of current) {
     const unit = registry.require(code);
