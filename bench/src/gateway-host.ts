@@ -3,7 +3,7 @@
  * process so its CPU time and memory can be read (`usage` over IPC) before and after a window.
  *
  * - `ours`: our gateway as the embedded mode starts it — `createGateway` with caller identity
- *   (tokens verified), the default limits, the audit log (PGlite in a folder), GraphiQL and
+ *   (tokens verified), the default limits, the audit log (PGlite in a folder; on PostgreSQL in the full mode), GraphiQL and
  *   introspection on, and whatever else `createGateway` switches on by default (metrics…).
  *   Its response cache is on, as by default: the load repeats the same operations, so after the
  *   first request of each kind of caller `ours` answers from the cache (audited, invalidated
@@ -43,7 +43,7 @@ import { startStandaloneServer } from '@apollo/server/standalone';
 import { Kind, parse, print, visit, type DirectiveNode } from 'graphql';
 import { importSPKI, jwtVerify, type JWTPayload } from 'jose';
 import { createAuditLog, createGateway, useUpstreamSignature } from '@antq/gateway';
-import { createStorage, deriveSubgraphKey, signRequestParams, type Storage } from '@antq/subgraph-kit';
+import { createStorage, deriveSubgraphKey, signRequestParams, type Storage, type StorageOptions } from '@antq/subgraph-kit';
 import { progress, serveRequests, type IdentityConfig, type Request } from './ipc.js';
 import { apolloResponseCachePlugins, cacheCounts, createInMemoryCache, sessionOf, withDefaultCacheHint, type CacheCounts } from './peer-caches.js';
 
@@ -65,9 +65,9 @@ async function startOurs(request: Request, open: boolean, variant?: OursVariant)
   let audit: Awaited<ReturnType<typeof createAuditLog>> | undefined;
   let auditDir: string | undefined;
   if (!open && variant !== 'ours-no-audit') {
-    // As the embedded mode keeps it: PGlite in a folder.
-    auditDir = await mkdtemp(join(tmpdir(), 'antq-bench-audit-'));
-    auditStorage = await createStorage({ kind: 'pglite', dataDir: auditDir });
+    // On PostgreSQL (the full mode) as production keeps it; else as the embedded mode does: PGlite in a folder.
+    if (!request.auditStorage) auditDir = await mkdtemp(join(tmpdir(), 'antq-bench-audit-'));
+    auditStorage = await createStorage((request.auditStorage as StorageOptions | undefined) ?? { kind: 'pglite', dataDir: auditDir! });
     audit = await createAuditLog(auditStorage);
   }
   const gateway = await createGateway({

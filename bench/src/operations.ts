@@ -114,12 +114,8 @@ function metricSelections(agency: keyof typeof ROLLUP_INDICATORS): string {
     .join('\n        ');
 }
 
-/** (2) A province's year of metrics rolled up over all its communes, across the 2025 lineage. */
-const ROLLUP = /* GraphQL */ `
-  query ProvinceYear($province: ID!, $period: String!, $lastMonth: String!) {
-    area(code: $province) {
-      code
-      name
+/** A roll-up's selections of every agency under an area (as in the province roll-up). */
+const AGENCY_METRICS = `
       police {
         ${metricSelections('police')}
       }
@@ -131,10 +127,36 @@ const ROLLUP = /* GraphQL */ `
       }
       youth {
         ${metricSelections('youth')}
-      }
+      }`;
+
+/** (2) A province's year of metrics rolled up over all its communes, across the 2025 lineage. */
+const ROLLUP = /* GraphQL */ `
+  query ProvinceYear($province: ID!, $period: String!, $lastMonth: String!) {
+    area(code: $province) {
+      code
+      name${AGENCY_METRICS}
     }
   }
 `;
+
+/**
+ * The national roll-up (goal 4 of issue 16): every province of the current register with its
+ * year rolled up across the 2025 lineage — the province roll-up once per province, all sent at
+ * once. (One request with an alias per province would pass our gateway's limits: 30 aliases,
+ * 4,000 tokens; the graph has no national area — the country's figures are its provinces'.)
+ */
+export function nationalRollUpOperations(provinces: readonly string[]): ReferenceOperation[] {
+  return provinces.map((province) => ({ ...provinceRollUp(province), title: `the whole country, year ${BENCH_YEAR} roll-up` }));
+}
+
+function provinceRollUp(province: string): ReferenceOperation {
+  return {
+    key: 'rollup',
+    title: `(2) province ${province}, year ${BENCH_YEAR} roll-up`,
+    query: ROLLUP,
+    variables: { province, period: BENCH_YEAR, lastMonth: `${BENCH_YEAR}-12` },
+  };
+}
 
 const LINKED_FIELDS = /* GraphQL */ `
   ... on PoliceModel { id name status area { code name front { forces(first: 1) { totalCount } } } }
@@ -189,12 +211,7 @@ const LOOKUP = /* GraphQL */ `
 export function referenceOperations(firstCommune: string): ReferenceOperation[] {
   return [
     { key: 'overview', title: '(1) cross-agency overview, 50 communes', query: OVERVIEW, variables: { province: BENCH_PROVINCE } },
-    {
-      key: 'rollup',
-      title: `(2) province ${BENCH_PROVINCE}, year ${BENCH_YEAR} roll-up`,
-      query: ROLLUP,
-      variables: { province: BENCH_PROVINCE, period: BENCH_YEAR, lastMonth: `${BENCH_YEAR}-12` },
-    },
+    provinceRollUp(BENCH_PROVINCE),
     { key: 'nested', title: '(3) models → linked records → areas', query: NESTED, variables: { province: BENCH_PROVINCE } },
     { key: 'lookup', title: '(4) single-record lookup', query: LOOKUP, variables: { id: modelId('police', firstCommune, 0) } },
   ];

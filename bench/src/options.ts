@@ -27,7 +27,8 @@ export const CACHED_PEERS: readonly TargetKind[] = ['hive-cached', 'apollo-cache
 export const DAY_TARGETS: readonly TargetKind[] = ['ours', 'ours-uncached', 'hive', 'hive-cached', 'apollo', 'apollo-cached'];
 export type Targets = Map<TargetKind, { child: Child; url: string }>;
 export type Plan = ReturnType<typeof datasetPlan>;
-export type Storages = { options: Record<Agency, StorageOptions>; shared: boolean };
+/** The agencies' stores, whether processes share them (PostgreSQL), and where our gateways keep their audit log on PostgreSQL. */
+export type Storages = { options: Record<Agency, StorageOptions>; shared: boolean; audit?: Partial<Record<TargetKind, StorageOptions>> };
 export type Identity = IdentityConfig;
 export const settings = {
   rounds: Number(option('rounds') ?? (quick ? 2 : 5)),
@@ -40,6 +41,8 @@ export const settings = {
   targets: (option('targets')?.split(',') as TargetKind[] | undefined) ?? [...ALL_TARGETS],
   ops: option('ops')?.split(','),
   rollupSamples: Number(option('rollup-samples') ?? (quick ? 3 : 20)),
+  /** The whole country's year against its direct SQL (goal 4 of issue 16): in the full mode, or asked for. */
+  nationalRollup: !quick || argv.includes('--national-rollup'),
   /** `reference` (the four operations), `day` (the analyst day) or `all`. */
   workload: (option('workload') ?? 'reference') as 'reference' | 'day' | 'all',
   /** The analyst day: Zipf exponent, writes a second, window length. */

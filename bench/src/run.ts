@@ -18,11 +18,12 @@
  * summarised at the end),
  * --provinces 80,79 and --months N (dataset size), --callers N, --connections N,
  * --workload reference|day|all, --day-seconds S, --zipf S, --writes-per-second N, --apollo-cache-ttl S,
- * --database-url URL (PostgreSQL; required by the full mode) and --fresh, --json FILE.
- * The modules: options.ts, measure.ts, startup.ts, rounds.ts, report.ts, rollup-sql.ts, day-run.ts.
+ * --database-url URL (PostgreSQL; required by the full mode) and --fresh, --json FILE,
+ * --national-rollup (the whole country's year against its SQL; always in the full mode).
+ * The modules: options.ts, measure.ts, startup.ts, dump-cache.ts, rounds.ts, report.ts, rollup-sql.ts, day-run.ts.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { cpus, totalmem } from 'node:os';
 import type { Agency } from '@antq/sdk';
@@ -38,8 +39,9 @@ import { referenceOperations, type ReferenceOperation } from './operations.js';
 import { CACHED_PEERS, DAY_TARGETS, PEERS, benchDir, log, option, profile, quick, settings, type Identity, type Plan, type Storages } from './options.js';
 import { summariseProfile } from './profile-summary.js';
 import { directSqlLines, measureDirectSql } from './direct-sql.js';
+import { openDumpCache } from './dump-cache.js';
 import { printReport } from './report.js';
-import { rollUpVersusSql } from './rollup-sql.js';
+import { nationalRollUpVersusSql, rollUpVersusSql } from './rollup-sql.js';
 import { checkAnswers, runRounds } from './rounds.js';
 import { prepareStores } from './stores.js';
 import { addMonolith, compose, dumpStores, orderTargets, profiledProcesses, startFreshReader, startGateways, startStack, startSubgraphs } from './startup.js';
@@ -63,18 +65,15 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => {
     void stopAll().finally(() => process.exit(130));
   });
-  let dumpFolder: string | undefined;
   try {
     const run: Run = { ...planned, ...callers, storages, children };
     const up = await startAll(run);
-    dumpFolder = up.dumpFolder;
     const reference = settings.workload === 'day' ? undefined : await measureReference(run, up);
     const day = settings.workload === 'reference' ? undefined : await measureDay(run, up);
     await writeResults({ mode, described: run.described, ...reference, day });
   } finally {
     log('Stopping the processes');
     await stopAll();
-    if (dumpFolder) await rm(dumpFolder, { recursive: true, force: true });
   }
   log(`Done in ${fmt((performance.now() - runStarted) / 1000)} s`);
 }
@@ -95,9 +94,11 @@ async function startAll(run: Run) {
   ) as Record<Agency, Child>;
   const monolithChild = settings.targets.includes('monolith') ? new Child('monolith', './gateway-host.ts', { onProgress: (line) => log(`  ${line}`) }) : undefined;
   if (monolithChild) children.push(monolithChild);
-  const { started, datasetLoaded } = await startSubgraphs({ subgraphs, plan, signingKey, storages });
-  const needCopies = !storages.shared && (monolithChild !== undefined || settings.targets.includes('apollo-stack'));
-  const dumps = needCopies ? dumpStores(subgraphs, datasetLoaded) : undefined;
+  // On PGlite the stores start from an earlier run's dumps when it had the same plan and code (dump-cache.ts).
+  const cache = storages.shared ? undefined : await openDumpCache(plan);
+  if (cache?.complete) log(`  the stores start from the dumps of an earlier run with the same plan and code (${cache.folder})`);
+  const { started, datasetLoaded } = await startSubgraphs({ subgraphs, plan, signingKey, storages, ...(cache?.complete ? { fromDumps: cache.files } : {}) });
+  const dumps = cache ? (cache.complete ? Promise.resolve({ files: cache.files }) : dumpStores(subgraphs, datasetLoaded, cache)) : undefined;
   // On PostgreSQL the monolith opens the subgraphs' own databases, once they are loaded; on PGlite copies of their dumps.
   const monolithStart = monolithChild
     ? (async () => {
@@ -120,7 +121,7 @@ async function startAll(run: Run) {
   const subgraphsOf = (kind: TargetKind): Child[] => (kind === 'monolith' ? [] : AGENCIES.map((agency) => (kind === 'apollo-stack' ? stackSubgraphs! : subgraphs)[agency]));
 
   // --- Gateways.
-  const targets = await startGateways({ children, supergraph, stackSupergraph, signingKey, identity });
+  const targets = await startGateways({ children, supergraph, stackSupergraph, signingKey, identity, audit: storages.audit });
   orderTargets(targets);
   if (monolithChild) await addMonolith(targets, monolithChild, monolithStart!);
   const freshUrl = settings.workload === 'reference' ? undefined : await startFreshReader({ children, supergraph, signingKey, identity });
@@ -131,7 +132,8 @@ async function startAll(run: Run) {
   await stackSupergraph;
   const startupCpu = await Promise.all(children.map(async (child) => `${child.name} ${fmt(((await child.usage()).cpu.user + (await child.usage()).cpu.system) / 1e6)} s`));
   log(`Everything is up in ${fmt((performance.now() - runStarted) / 1000)} s. CPU spent starting: ${startupCpu.join(', ')}`);
-  return { subgraphs, stackSubgraphs, subgraphsOf, targets, load, freshUrl, dumpFolder: dumps ? (await dumps).folder : undefined };
+  await dumps;
+  return { subgraphs, stackSubgraphs, subgraphsOf, targets, load, freshUrl };
 }
 
 type Up = Awaited<ReturnType<typeof startAll>>;
@@ -152,17 +154,19 @@ async function measureReference(run: Run, up: Up) {
 
   const rollupOperation = operations.find((operation) => operation.key === 'rollup');
   const rollup = rollupOperation ? await rollUpVersusSql({ registry, subgraphs, targets, token, operation: rollupOperation }) : undefined;
+  const national = settings.nationalRollup ? await nationalRollUpVersusSql({ registry, subgraphs, targets, token }) : undefined;
 
   const directSql = await measureDirectSql({ registry, subgraphs, operations, samples: settings.rollupSamples });
 
   const report = printReport(operations, [...targets.keys()], subgraphCalls, invalid);
   if (rollup) for (const line of rollup.lines) console.log(line);
+  if (national) for (const line of national.lines) console.log(line);
   for (const line of directSqlLines(directSql, report)) console.log(line);
   for (const file of profileFiles) {
     console.log(`\nCPU profile of ${file.split('/').pop()!.replace('.cpuprofile', '')} over the load windows (${file}):`);
     console.log(summariseProfile(JSON.parse(await readFile(file, 'utf8'))));
   }
-  return { answerIssues, report, subgraphCalls, rollup };
+  return { answerIssues, report, subgraphCalls, rollup, national };
 }
 
 /** The analyst day on the targets in front of the shared subgraphs. */
@@ -241,9 +245,10 @@ async function writeResults(input: {
   report?: ReturnType<typeof printReport>;
   subgraphCalls?: Map<string, number>;
   rollup?: Awaited<ReturnType<typeof rollUpVersusSql>> | undefined;
+  national?: Awaited<ReturnType<typeof nationalRollUpVersusSql>> | undefined;
   day?: ReturnType<typeof printDay>;
 }): Promise<void> {
-  const { mode, described, answerIssues, report, subgraphCalls, rollup, day } = input;
+  const { mode, described, answerIssues, report, subgraphCalls, rollup, national, day } = input;
   const json = option('json') ?? join(benchDir, 'results', `${mode}-latest.json`);
   await mkdir(join(json, '..'), { recursive: true });
   await writeFile(
@@ -261,6 +266,7 @@ async function writeResults(input: {
         results: report,
         subgraphCalls: subgraphCalls ? Object.fromEntries(subgraphCalls) : undefined,
         rollupVersusSql: rollup?.summary,
+        nationalRollupVersusSql: national?.summary,
         analystDay: day,
       },
       null,

@@ -1,20 +1,26 @@
 /** Starting a run's processes: the agency subgraphs, the apollo-stack's own, the gateways and the monolith. */
-import { mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Agency } from '@antq/sdk';
 import { composeSupergraph } from '@antq/gateway';
 import { AGENCIES, type LoadedCounts } from './dataset.js';
+import type { DumpCache } from './dump-cache.js';
 import { Child } from './ipc.js';
 import { fmt } from './measure.js';
 import { ALL_TARGETS, VARIANTS, log, profile, schemaDir, settings, type Identity, type Plan, type Storages, type Targets } from './options.js';
 
-export async function startSubgraphs(input: { subgraphs: Record<Agency, Child>; plan: Plan; signingKey: string; storages: Storages }) {
-  const { subgraphs, plan, signingKey, storages } = input;
+export async function startSubgraphs(input: { subgraphs: Record<Agency, Child>; plan: Plan; signingKey: string; storages: Storages; fromDumps?: Record<Agency, string> }) {
+  const { subgraphs, plan, signingKey, storages, fromDumps } = input;
   const started = Object.fromEntries(
     await Promise.all(
       AGENCIES.map(async (agency) => {
-        const result = await subgraphs[agency].call<{ url: string }>('start', { agency, plan, signingKey, storage: storages.options[agency] });
+        const result = await subgraphs[agency].call<{ url: string }>('start', {
+          agency,
+          plan,
+          signingKey,
+          storage: storages.options[agency],
+          ...(fromDumps ? { fromDump: fromDumps[agency] } : {}),
+        });
         log(`  ${agency} subgraph listening at ${result.url} (the dataset goes in while the gateways start)`);
         return [agency, result];
       }),
@@ -37,18 +43,17 @@ export async function compose(urls: Record<Agency, string>) {
 }
 
 /**
- * Dumps the agency subgraphs' in-memory stores once their dataset is in (pglite-copy.ts): the
- * copies the apollo-stack subgraphs and the monolith hold are loaded from these files.
+ * Dumps the agency subgraphs' in-memory stores once their dataset is in (pglite-copy.ts) into the
+ * dump cache (dump-cache.ts): the copies the apollo-stack subgraphs and the monolith hold are
+ * loaded from these files, and so are the next run's stores.
  */
-export async function dumpStores(subgraphs: Record<Agency, Child>, datasetLoaded: Promise<unknown>): Promise<{ files: Record<Agency, string>; folder: string }> {
+export async function dumpStores(subgraphs: Record<Agency, Child>, datasetLoaded: Promise<unknown>, cache: DumpCache): Promise<{ files: Record<Agency, string> }> {
   await datasetLoaded;
   const started = performance.now();
-  const folder = await mkdtemp(join(tmpdir(), 'antq-bench-dumps-'));
-  const files = Object.fromEntries(
-    await Promise.all(AGENCIES.map(async (agency) => [agency, await subgraphs[agency].call<string>('dump', { file: join(folder, `${agency}.tar`) })])),
-  ) as Record<Agency, string>;
-  log(`  the four stores dumped for the copies in ${fmt((performance.now() - started) / 1000)} s`);
-  return { files, folder };
+  await Promise.all(AGENCIES.map((agency) => subgraphs[agency].call<string>('dump', { file: cache.files[agency] })));
+  await cache.markComplete();
+  log(`  the four stores dumped for the copies and the next runs in ${fmt((performance.now() - started) / 1000)} s`);
+  return { files: cache.files };
 }
 
 /**
@@ -107,8 +112,9 @@ export async function startGateways(input: {
   stackSupergraph: Promise<string> | undefined;
   signingKey: string;
   identity: Identity;
+  audit: Storages['audit'];
 }): Promise<Targets> {
-  const { children, supergraph, stackSupergraph, signingKey, identity } = input;
+  const { children, supergraph, stackSupergraph, signingKey, identity, audit } = input;
   const targets: Targets = new Map();
   await Promise.all(
     settings.targets
@@ -122,6 +128,7 @@ export async function startGateways(input: {
           signingKey,
           identity,
           cacheTtlSeconds: settings.apolloCacheTtl,
+          ...(audit?.[kind] ? { auditStorage: audit[kind] } : {}),
         });
         log(`  ${kind} at ${url}`);
         targets.set(kind, { child, url });
