@@ -46,7 +46,8 @@ export function useChangeWatchWrites(options: { watch: ChangeWatch; analyse: Ope
       if (!done || agency === undefined) return undefined;
       return async ({ response }) => {
         const head = Number(response.headers.get(OUTBOX_HEAD_HEADER) ?? Number.NaN);
-        if (Number.isInteger(head) && (await hear(agency, head))) done.add(agency);
+        // An agency the watch does not follow (or has lost) hears nothing: its readers are told by the bump.
+        if (Number.isInteger(head) && options.watch.stamp([agency]) !== undefined && (await hear(agency, head))) done.add(agency);
       };
     },
   };
