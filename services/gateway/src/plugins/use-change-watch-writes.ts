@@ -2,6 +2,7 @@ import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import { OUTBOX_HEAD_HEADER } from '@antq/subgraph-kit';
 import type { OperationAnalyser } from '../operation-analysis.js';
 import type { ChangeWatch } from '../response-cache/change-watch.js';
+import { agencyByUrl } from './use-response-cache.js';
 
 /** Longest a write's answer waits for the change watch to hear it; then its agencies' answers all go. */
 const HEAR_WRITE_MS = 2_000;
@@ -14,7 +15,7 @@ const HEAR_WRITE_MS = 2_000;
  * heard in time, has all its answers dropped (`bump`).
  */
 export function useChangeWatchWrites(options: { watch: ChangeWatch; analyse: OperationAnalyser; agencyUrls: Partial<Record<string, string>> }): GatewayPlugin {
-  const agencyOfUrl = new Map(Object.entries(options.agencyUrls).map(([agency, url]) => [url, agency]));
+  const agencyOfUrl = agencyByUrl(options.agencyUrls);
   /** Per write request, the agencies whose changes the watch has heard. */
   const heard = new WeakMap<object, Set<string>>();
   const hear = async (agency: string, seq: number): Promise<boolean> => {

@@ -37,10 +37,15 @@ export interface ResponseCachePluginOptions {
   readonly agencyUrls: Partial<Record<string, string>>;
 }
 
+/** Whose subgraph a fetch's URL is: the agency of each subgraph URL of the supergraph. */
+export function agencyByUrl(agencyUrls: Partial<Record<string, string>>): ReadonlyMap<string, string> {
+  return new Map(Object.entries(agencyUrls).flatMap(([agency, url]) => (url === undefined ? [] : [[url, agency] as const])));
+}
+
 /** The response cache's half in the runtime: what each operation reads, its generations at the start, and how it ended. */
 export function useResponseCache(options: ResponseCachePluginOptions): GatewayPlugin {
   const { states, analyse, watch } = options;
-  const agencyOfUrl = new Map(Object.entries(options.agencyUrls).map(([agency, url]) => [url, agency]));
+  const agencyOfUrl = agencyByUrl(options.agencyUrls);
   return {
     // A token not seen yet is verified by the pipeline first (the JWT plugin runs at request
     // parsing); its answer may still be here, kept for another caller of its kind.
