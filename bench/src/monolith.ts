@@ -242,10 +242,12 @@ export async function startMonolith(request: Request): Promise<{ url: string; cl
         const resolve = field.resolve as Resolver | undefined;
         if (entity) {
           // A linked record of another agency arrives as { __typename, id }: load it first, as
-          // the gateway would fetch it from its subgraph.
+          // the gateway would fetch it from its subgraph. Without the field's info: the record's
+          // columns are chosen from the selection under the info given, and a leaf has none (every
+          // field of the stub then shares one load of the whole record).
           field.resolve = async (parent, args, context, info) => {
             const own = (context as MonolithContext).agencyContext(entity.agency);
-            const record = isStub(parent) ? await entity.resolveReference(parent, own as never, info, undefined) : parent;
+            const record = isStub(parent) ? await entity.resolveReference(parent, own as never, undefined, undefined) : parent;
             if (!resolve) return (record as Record<string, unknown> | null)?.[field.name];
             return resolve(record, args, (context as MonolithContext).agencyContext(agency), info);
           };

@@ -53,6 +53,15 @@ export async function runRounds(input: {
   const windows = settings.rounds * operations.length * kinds.length;
   checkQuiet('before the load');
   log(`Load: ${windows} measured windows, about ${Math.round((windows * (settings.seconds + settings.warmup + 0.3)) / 60)} min`);
+  const spent = { settling: 0, warmup: 0, measured: 0, usage: 0 };
+  const timed = async <T>(part: keyof typeof spent, work: Promise<T>): Promise<T> => {
+    const started = performance.now();
+    try {
+      return await work;
+    } finally {
+      spent[part] += performance.now() - started;
+    }
+  };
   for (let round = 0; round < settings.rounds; round++) {
     for (const operation of operations) {
       const order = kinds.map((_, index) => kinds[(index + round) % kinds.length]!);
@@ -65,13 +74,11 @@ export async function runRounds(input: {
           tokens,
           connections: operation.key === 'rollup' ? settings.rollupConnections : settings.connections,
         };
-        await settle([target.child, ...subgraphsOf(kind)]);
-        await load.call<LoadResult>('run', { window: { ...base, seconds: settings.warmup, record: false } });
-        const usageBefore = await target.child.usage();
-        const subgraphsBefore = await Promise.all(subgraphsOf(kind).map((child) => child.usage()));
-        const result = await load.call<LoadResult>('run', { window: { ...base, seconds: settings.seconds, record: true } });
-        const usageAfter = await target.child.usage();
-        const subgraphsAfter = await Promise.all(subgraphsOf(kind).map((child) => child.usage()));
+        await timed('settling', settle([target.child, ...subgraphsOf(kind)]));
+        await timed('warmup', load.call<LoadResult>('run', { window: { ...base, seconds: settings.warmup, record: false } }));
+        const [usageBefore, subgraphsBefore] = await timed('usage', Promise.all([target.child.usage(), Promise.all(subgraphsOf(kind).map((child) => child.usage()))]));
+        const result = await timed('measured', load.call<LoadResult>('run', { window: { ...base, seconds: settings.seconds, record: true } }));
+        const [usageAfter, subgraphsAfter] = await timed('usage', Promise.all([target.child.usage(), Promise.all(subgraphsOf(kind).map((child) => child.usage()))]));
         const tally = tallyOf(operation.key, kind);
         tally.requests += result.requests;
         tally.non2xx += result.non2xx;
@@ -88,4 +95,7 @@ export async function runRounds(input: {
       log(`  round ${round + 1}/${settings.rounds} ${operation.key}: ${line.join(', ')}`);
     }
   }
+  log(
+    `  the windows took ${fmt(spent.measured / 1000)} s measured, ${fmt(spent.warmup / 1000)} s warming up, ${fmt(spent.settling / 1000)} s waiting for targets to idle, ${fmt(spent.usage / 1000)} s reading CPU`,
+  );
 }

@@ -92,7 +92,9 @@ async function startAll(run: Run) {
       return [agency, child];
     }),
   ) as Record<Agency, Child>;
-  const monolithChild = settings.targets.includes('monolith') ? new Child('monolith', './gateway-host.ts', { onProgress: (line) => log(`  ${line}`) }) : undefined;
+  const monolithChild = settings.targets.includes('monolith')
+    ? new Child('monolith', './gateway-host.ts', { fromSources: true, onProgress: (line) => log(`  ${line}`) })
+    : undefined;
   if (monolithChild) children.push(monolithChild);
   // On PGlite the stores start from an earlier run's dumps when it had the same plan and code (dump-cache.ts).
   const cache = storages.shared ? undefined : await openDumpCache(plan);
@@ -121,10 +123,11 @@ async function startAll(run: Run) {
   const subgraphsOf = (kind: TargetKind): Child[] => (kind === 'monolith' ? [] : AGENCIES.map((agency) => (kind === 'apollo-stack' ? stackSubgraphs! : subgraphs)[agency]));
 
   // --- Gateways.
+  const freshStart = settings.workload === 'reference' ? undefined : startFreshReader({ children, supergraph, signingKey, identity });
   const targets = await startGateways({ children, supergraph, stackSupergraph, signingKey, identity, audit: storages.audit });
   orderTargets(targets);
   if (monolithChild) await addMonolith(targets, monolithChild, monolithStart!);
-  const freshUrl = settings.workload === 'reference' ? undefined : await startFreshReader({ children, supergraph, signingKey, identity });
+  const freshUrl = await freshStart;
 
   const load = new Child('load', './load-host.ts');
   children.push(load);
