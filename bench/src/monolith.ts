@@ -251,6 +251,10 @@ export async function startMonolith(request: Request): Promise<{ url: string; cl
             if (!resolve) return (record as Record<string, unknown> | null)?.[field.name];
             return resolve(record, args, (context as MonolithContext).agencyContext(agency), info);
           };
+        } else if (resolve && type.name === 'Area' && AGENCIES.includes(field.name as Agency)) {
+          // An agency's view of an area (Area.front …) is reached through the gateway by the area's
+          // key alone: the version the parent names (its `on`) stays in the subgraph that named it.
+          field.resolve = (parent, args, context, info) => resolve({ code: (parent as { code: string }).code }, args, (context as MonolithContext).agencyContext(agency), info);
         } else if (resolve) {
           field.resolve = (parent, args, context, info) => resolve(parent, args, (context as MonolithContext).agencyContext(agency), info);
         }
