@@ -43,6 +43,8 @@ export const settings = {
   rollupSamples: Number(option('rollup-samples') ?? (quick ? 3 : 20)),
   /** The whole country's year against its direct SQL (goal 4 of issue 16): in the full mode, or asked for. */
   nationalRollup: !quick || argv.includes('--national-rollup'),
+  /** Province roll-ups of the national one in flight at a time. */
+  nationalInFlight: Number(option('national-in-flight') ?? 4),
   /** `reference` (the four operations), `day` (the analyst day) or `all`. */
   workload: (option('workload') ?? 'reference') as 'reference' | 'day' | 'all',
   /** The analyst day: Zipf exponent, writes a second, window length. */

@@ -62,8 +62,9 @@ type Registry = Awaited<ReturnType<typeof loadAreaRegistry>>;
 /** What one roll-up comparison runs: the operation, each agency's statement and where the graph answers each SQL row. */
 interface RollUpComparison {
   readonly title: string;
-  /** The requests of one measurement, sent at once. */
+  /** The requests of one measurement, at most `inFlight` at a time. */
   readonly operations: readonly ReferenceOperation[];
+  readonly inFlight: number;
   readonly statement: (agency: (typeof ROLLED_UP_AGENCIES)[number]) => { sql: string; params: unknown[] };
   readonly graphFigure: (answers: readonly unknown[], agency: Agency, row: SqlFigure) => Figure | undefined;
 }
@@ -75,6 +76,7 @@ export function rollUpVersusSql(input: { registry: Registry; subgraphs: Record<A
   return compareWithSql(input, {
     title: `Roll-up of province ${BENCH_PROVINCE} for ${BENCH_YEAR} over ${scope.length} area codes (the 2025 lineage included)`,
     operations: [input.operation],
+    inFlight: 1,
     statement: (agency) => ({ sql: rollUpStatement(ROLLUP_INDICATORS[agency], year), params: [scope, ROLLUP_INDICATORS[agency]] }),
     graphFigure: ([data], agency, row) => (data as { area?: AreaFigures } | undefined)?.area?.[agency]?.[row.indicator],
   });
@@ -82,8 +84,9 @@ export function rollUpVersusSql(input: { registry: Registry; subgraphs: Record<A
 
 /**
  * Goal 4 of issue 16: the whole country's year, every province rolled up across the 2025 lineage
- * (a request per province, sent at once) through each target, against the same figures by one
- * direct statement per agency.
+ * (a request per province, `--national-in-flight` at a time, as a client would page through
+ * them: all 34 at once queue behind each other in the subgraphs past the gateway's upstream
+ * timeout) through each target, against the same figures by one direct statement per agency.
  */
 export function nationalRollUpVersusSql(input: { registry: Registry; subgraphs: Record<Agency, Child>; targets: Targets; token: string }) {
   const scopes = createAreaScopes(input.registry);
@@ -93,12 +96,27 @@ export function nationalRollUpVersusSql(input: { registry: Registry; subgraphs: 
   return compareWithSql(input, {
     title: `National roll-up for ${BENCH_YEAR}: ${provinces.length} provinces over ${pairs.length} area codes (the 2025 lineage included)`,
     operations: nationalRollUpOperations(provinces),
+    inFlight: settings.nationalInFlight,
     statement: (agency) => ({
       sql: nationalRollUpStatement(ROLLUP_INDICATORS[agency], year),
       params: [pairs.map(([code]) => code), ROLLUP_INDICATORS[agency], pairs.map(([, province]) => province)],
     }),
     graphFigure: (answers, agency, row) => (answers[provinces.indexOf(row.province!)] as { area?: AreaFigures } | undefined)?.area?.[agency]?.[row.indicator],
   });
+}
+
+/** `work` over `items`, at most `inFlight` at a time, the results in the items' order. */
+async function inBatches<Item, Result>(items: readonly Item[], inFlight: number, work: (item: Item) => Promise<Result>): Promise<Result[]> {
+  const results: Result[] = new Array<Result>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(inFlight, items.length) }, worker));
+  return results;
 }
 
 /** Times a roll-up through every target (one measurement at a time) against its direct SQL, and checks `ours` gives the SQL's figures. */
@@ -132,7 +150,7 @@ async function compareWithSql(input: { subgraphs: Record<Agency, Child>; targets
     const errors = new Set<string>();
     for (let index = 0; index < samples + 1; index++) {
       const started = performance.now();
-      const replies = await Promise.all(comparison.operations.map((operation) => post(target.url, requestBody(operation), token)));
+      const replies = await inBatches(comparison.operations, comparison.inFlight, (operation) => post(target.url, requestBody(operation), token));
       if (index >= 1) times.push(performance.now() - started);
       answers = replies.map(({ json }) => json.data);
       for (const { json } of replies) for (const error of json.errors ?? []) errors.add(error.message);

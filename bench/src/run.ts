@@ -19,7 +19,7 @@
  * --provinces 80,79 and --months N (dataset size), --callers N, --connections N,
  * --workload reference|day|all, --day-seconds S, --zipf S, --writes-per-second N, --apollo-cache-ttl S,
  * --database-url URL (PostgreSQL; required by the full mode) and --fresh, --json FILE,
- * --national-rollup (the whole country's year against its SQL; always in the full mode).
+ * --national-rollup (the whole country's year against its SQL; always in the full mode), --national-in-flight N (its province requests at a time, default 4).
  * The modules: options.ts, measure.ts, startup.ts, dump-cache.ts, rounds.ts, report.ts, rollup-sql.ts, day-run.ts.
  */
 import { randomBytes } from 'node:crypto';
