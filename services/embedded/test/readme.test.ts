@@ -201,8 +201,11 @@ function readmeWalker(graph: () => EmbeddedGraph, state: WalkState) {
       let pending = read();
       for (let attempt = 0; attempt < 10; attempt += 1) {
         await post({ ...trigger, text: trigger.text.replace(/period: "\d{4}"/, `period: "${(freshYear += 1)}"`) });
+        // Five seconds for this figure's event, however many keep-alive comments arrive meanwhile
+        // (they come more often than that, and must not keep the walk from reporting again).
+        const again = new Promise<'again'>((resolve) => setTimeout(resolve, 5_000, 'again'));
         for (;;) {
-          const chunk = await Promise.race([pending, new Promise<'again'>((resolve) => setTimeout(resolve, 5_000, 'again'))]);
+          const chunk = await Promise.race([pending, again]);
           if (chunk === 'again') break;
           if (chunk.done) throw new Error(`README line ${block.line}: the stream ended without an event.`);
           pending = read();
