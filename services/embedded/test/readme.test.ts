@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DEVELOPMENT_TOKENS, startEmbeddedGraph, type EmbeddedGraph } from '../src/index.js';
 
 /**
@@ -171,13 +171,24 @@ function readmeWalker(graph: () => EmbeddedGraph, state: WalkState) {
   let freshYear = 2040;
 
   /**
-   * Follows a subscription over SSE until its first event, while the README's report-a-figure
-   * block runs again — for a year not reported yet, so that it is a new figure each time.
+   * Follows a subscription over SSE until its first event, reporting the README's figure — for a
+   * year not reported yet, so that it is a new figure each time — once the stream has started
+   * following: the answer's headers can come before the stream has subscribed upstream, and a
+   * change made in between is before "now".
    */
   async function subscribe(block: Block): Promise<{ cursor: string; seq: number }> {
     const token = await tokenFor(block);
     const abort = new AbortController();
     const timer = setTimeout(() => abort.abort(), 90_000);
+    // The stream fixes "now" (or the cursor's position) when its hub starts following for this subscriber.
+    const { hub } = graph().stream;
+    const follow = hub.follow.bind(hub);
+    let following!: () => void;
+    const followed = new Promise<void>((resolve) => (following = resolve));
+    const spy = vi.spyOn(hub, 'follow').mockImplementationOnce((after, signal) => {
+      following();
+      return follow(after, signal);
+    });
     try {
       const response = await fetch(graph().gateway.url, {
         method: 'POST',
@@ -189,36 +200,24 @@ function readmeWalker(graph: () => EmbeddedGraph, state: WalkState) {
       const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
       const trigger = walked.find((candidate) => candidate.text.includes('reportPoliceObservation'));
       if (!trigger) throw new Error('The README has no report-a-figure block to feed the subscription examples.');
+      await Promise.race([
+        followed,
+        new Promise((_, reject) => abort.signal.addEventListener('abort', () => reject(new Error(`README line ${block.line}: the stream never started following.`)))),
+      ]);
+      await post({ ...trigger, text: trigger.text.replace(/period: "\d{4}"/, `period: "${(freshYear += 1)}"`) });
       let buffer = '';
-      // The answer's headers can come before the stream has subscribed upstream: a change made in
-      // between is before "now". So the figure is reported again while no event has come.
-      // The read still pending when the test aborts the request rejects: that is expected.
-      const read = () => {
-        const next = reader.read();
-        next.catch(() => undefined);
-        return next;
-      };
-      let pending = read();
-      for (let attempt = 0; attempt < 10; attempt += 1) {
-        await post({ ...trigger, text: trigger.text.replace(/period: "\d{4}"/, `period: "${(freshYear += 1)}"`) });
-        // Five seconds for this figure's event, however many keep-alive comments arrive meanwhile
-        // (they come more often than that, and must not keep the walk from reporting again).
-        const again = new Promise<'again'>((resolve) => setTimeout(resolve, 5_000, 'again'));
-        for (;;) {
-          const chunk = await Promise.race([pending, again]);
-          if (chunk === 'again') break;
-          if (chunk.done) throw new Error(`README line ${block.line}: the stream ended without an event.`);
-          pending = read();
-          buffer += chunk.value;
-          const data = /^data: (.+)$/m.exec(buffer)?.[1];
-          if (!data) continue;
-          const payload = JSON.parse(data) as { data?: { changes: { cursor: string; seq: number } }; errors?: unknown[] };
-          expect(payload.errors, `README line ${block.line}`).toBeUndefined();
-          return payload.data!.changes;
-        }
+      for (;;) {
+        const chunk = await reader.read();
+        if (chunk.done) throw new Error(`README line ${block.line}: the stream ended without an event.`);
+        buffer += chunk.value;
+        const data = /^data: (.+)$/m.exec(buffer)?.[1];
+        if (!data) continue;
+        const payload = JSON.parse(data) as { data?: { changes: { cursor: string; seq: number } }; errors?: unknown[] };
+        expect(payload.errors, `README line ${block.line}`).toBeUndefined();
+        return payload.data!.changes;
       }
-      throw new Error(`README line ${block.line}: no event after reporting a figure ten times.`);
     } finally {
+      spy.mockRestore();
       clearTimeout(timer);
       abort.abort();
     }
