@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { postGraphQL } from '@antq/testing';
 import { startEmbeddedGraph, type EmbeddedGraph } from '../src/index.js';
 
@@ -247,5 +247,44 @@ function itGuardsTheStreamAndServesSSE(ctx: StreamContext): void {
     }
     abort.abort();
     expect(text).toContain(id);
+  });
+
+  it('starts a subscription without a cursor from the moment the gateway answers, however late the stream hears of it', async () => {
+    const hub = ctx.graph().stream.hub;
+    const follow = hub.follow.bind(hub);
+    const stop = new AbortController();
+    // A reader of the hub of its own, following from before the write, shows when the hub holds it.
+    const probe = follow(hub.head(), stop.signal)[Symbol.asyncIterator]();
+    let written!: (id: string) => void;
+    const write = new Promise<string>((resolve) => (written = resolve));
+    // The stream hears of the subscriber only once the write is in the hub: its own "now" is past it.
+    const spy = vi.spyOn(hub, 'follow').mockImplementationOnce(async function* (after, signal) {
+      const id = await write;
+      for (let next = await probe.next(); !next.done && next.value.recordId !== id; next = await probe.next());
+      yield* follow(after, signal);
+    });
+    try {
+      const response = await fetch(ctx.graph().gateway.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${ctx.tokens.frontShared}` },
+        body: JSON.stringify({ query: 'subscription { changes { recordId } }' }),
+        signal: stop.signal,
+      });
+      expect(response.status).toBe(200);
+      const id = await createPoliceModel();
+      written(id);
+      const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+      let text = '';
+      while (!text.includes(id)) {
+        const chunk = await reader.read();
+        if (chunk.done) break;
+        text += chunk.value;
+      }
+      expect(text).toContain(id);
+      expect(spy).toHaveBeenCalledOnce();
+    } finally {
+      spy.mockRestore();
+      stop.abort();
+    }
   });
 }

@@ -116,7 +116,7 @@ function gatewayPlugins(options: GatewayOptions, parts: GatewayParts, log: Param
     ...(options.tracing ? [useTracing(options.tracing)] : []),
     useOperationLimits(parts.limits),
     ...('disabled' in options.identity ? [useUnverifiedIdentity()] : useCallerIdentity(options.identity)),
-    useChangeStreamGuards(),
+    useChangeStreamGuards({ agencyUrls: parts.model.agencyUrls, signingKey: options.signingKey }),
     useIdempotencyKey(),
     ...(options.audit ? [useAuditLog({ log: options.audit, supergraph: parts.model, ...(responseCache ? { onReadEntry: responseCache.recordAudit } : {}) })] : []),
     useChangeWatchWrites({ watch: parts.watch, analyse: parts.analyse, agencyUrls: parts.model.agencyUrls }),

@@ -1,13 +1,41 @@
-import { decodeStreamCursor, isAntqError, type StreamPosition } from '@antq/sdk';
+import { decodeStreamCursor, encodeStreamCursor, isAntqError, type Agency, type StreamPosition } from '@antq/sdk';
+import { createAgencyFeed } from '@antq/subgraph-kit';
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
-import { GraphQLError, Kind, getOperationAST, valueFromASTUntyped, type FieldNode } from 'graphql';
+import {
+  GraphQLError,
+  Kind,
+  getOperationAST,
+  valueFromASTUntyped,
+  visit,
+  type ArgumentNode,
+  type DocumentNode,
+  type FieldNode,
+  type OperationDefinitionNode,
+  type VariableDefinitionNode,
+} from 'graphql';
 import { withoutRepeats, type ChangeSelection } from '../change-stream-guards.js';
 
 /** What an `onSubscribe` hook may return, read off the gateway's own plugin type. */
 type SubscribeHookResult = Exclude<Awaited<ReturnType<NonNullable<GatewayPlugin['onSubscribe']>>>, void>;
 
+/** How long the agencies' outbox heads may take to read before a subscription goes upstream without one. */
+const HEAD_TIMEOUT_MS = 2_000;
+/** The variable the gateway adds to carry "now" to the stream (another name if the client's operation has it). */
+const PINNED_AFTER = 'antqStreamNow';
+
+export interface ChangeStreamGuardOptions {
+  /** Subgraph URL of each agency: "now" is read off their outboxes. */
+  readonly agencyUrls: Partial<Record<Agency, string>>;
+  readonly signingKey: string;
+}
+
 /**
  * Guards of the change stream subscription at the gateway:
+ * - a subscription without a cursor starts from the moment the gateway accepts it: the
+ *   agencies' outbox heads are read before the client gets its answer and passed upstream as
+ *   `after`. Without this, "now" would be when the stream subgraph heard of the subscription,
+ *   later than the client's go-ahead, and a change made in between would never come. The same
+ *   position serves when the gateway has to subscribe again after a stream restart;
  * - the cursor is checked before the subscription goes upstream: an error raised when a
  *   subscription starts in a subgraph reaches the client without its code, so a malformed
  *   cursor is answered here with BAD_USER_INPUT;
@@ -16,9 +44,11 @@ type SubscribeHookResult = Exclude<Awaited<ReturnType<NonNullable<GatewayPlugin[
  *   (by agency and seq, when the client selected both), and the cursors passed on never go
  *   back, so the client sees each change once (see `withoutRepeats`).
  */
-export function useChangeStreamGuards(): GatewayPlugin {
+export function useChangeStreamGuards(options: ChangeStreamGuardOptions): GatewayPlugin {
+  const readNow = outboxHeadReader(options);
+  const pinnedDocuments = new WeakMap<DocumentNode, PinnedDocument>();
   return {
-    onSubscribe({ args, setResultAndStopExecution }) {
+    async onSubscribe({ args, setResultAndStopExecution }) {
       const operation = getOperationAST(args.document, args.operationName);
       const field = operation?.selectionSet.selections.find((selection): selection is FieldNode => selection.kind === Kind.FIELD && selection.name.value === 'changes');
       if (!field) return undefined;
@@ -33,18 +63,68 @@ export function useChangeStreamGuards(): GatewayPlugin {
         },
       });
       const after = field.arguments?.find((argument) => argument.name.value === 'after');
-      if (!after) return dedupe();
-      const value = valueFromASTUntyped(after.value, args.variableValues ?? undefined);
-      if (typeof value !== 'string') return dedupe();
+      const value = after ? valueFromASTUntyped(after.value, args.variableValues ?? undefined) : undefined;
+      if (typeof value !== 'string') {
+        const now = await readNow();
+        if (Object.keys(now).length === 0) return dedupe();
+        // One rewritten document per client document, so the planner's cache still holds.
+        let pinned = pinnedDocuments.get(args.document);
+        if (!pinned) pinnedDocuments.set(args.document, (pinned = withPinnedAfter(args.document, operation!, field, after)));
+        // The subscribe function is called with this same `args` once every hook has run.
+        Object.assign(args, { document: pinned.document, variableValues: { ...args.variableValues, [pinned.variable]: encodeStreamCursor(now) } });
+        return dedupe(now);
+      }
       try {
         return dedupe(decodeStreamCursor(value));
       } catch (error) {
         if (!isAntqError(error)) throw error;
         setResultAndStopExecution({
-          errors: [new GraphQLError(error.message, { nodes: [after], path: ['changes'], extensions: error.toExtensions() })],
+          errors: [new GraphQLError(error.message, { nodes: [after!], path: ['changes'], extensions: error.toExtensions() })],
         });
         return undefined;
       }
     },
   };
+}
+
+/** Each agency's newest outbox seq, read in parallel; an agency that does not answer in time is left to the stream's own "now". */
+function outboxHeadReader(options: ChangeStreamGuardOptions): () => Promise<StreamPosition> {
+  const feeds = (Object.entries(options.agencyUrls) as [Agency, string][]).map(([agency, url]) => createAgencyFeed({ agency, url, signingKey: options.signingKey }));
+  return async () => {
+    const signal = AbortSignal.timeout(HEAD_TIMEOUT_MS);
+    const heads = await Promise.allSettled(feeds.map(async (feed) => [feed.agency, (await feed.read(0, 0, 0, signal)).head] as const));
+    return Object.fromEntries(heads.flatMap((head) => (head.status === 'fulfilled' ? [head.value] : [])));
+  };
+}
+
+interface PinnedDocument {
+  readonly document: DocumentNode;
+  /** The variable that carries the cursor. */
+  readonly variable: string;
+}
+
+/**
+ * The document with the `changes` field's cursor taken from a variable: the client's own `after`
+ * variable when it gave one (unset or null), else a variable the gateway declares.
+ */
+function withPinnedAfter(document: DocumentNode, operation: OperationDefinitionNode, field: FieldNode, after: ArgumentNode | undefined): PinnedDocument {
+  if (after?.value.kind === Kind.VARIABLE) return { document, variable: after.value.name.value };
+  const taken = new Set(operation.variableDefinitions?.map((definition) => definition.variable.name.value));
+  let name = PINNED_AFTER;
+  while (taken.has(name)) name += '_';
+  const variable = { kind: Kind.VARIABLE, name: { kind: Kind.NAME, value: name } } as const;
+  const argument: ArgumentNode = { kind: Kind.ARGUMENT, name: { kind: Kind.NAME, value: 'after' }, value: variable };
+  const definition: VariableDefinitionNode = { kind: Kind.VARIABLE_DEFINITION, variable, type: { kind: Kind.NAMED_TYPE, name: { kind: Kind.NAME, value: 'String' } } };
+  const pinned = visit(document, {
+    OperationDefinition(node) {
+      if (node !== operation) return undefined;
+      return { ...node, variableDefinitions: [...(node.variableDefinitions ?? []), definition] };
+    },
+    Field(node) {
+      // `after: null` written inline is replaced; any other argument stays.
+      if (node !== field) return undefined;
+      return { ...node, arguments: [...(node.arguments ?? []).filter((argument) => argument.name.value !== 'after'), argument] };
+    },
+  });
+  return { document: pinned, variable: name };
 }
