@@ -93,7 +93,7 @@ for (const count of SUBSCRIBERS) {
     await profiler.post('Profiler.enable');
     await profiler.post('Profiler.start');
   }
-  const committed = new Map<string, number>();
+  const written: string[] = [];
   const started = now();
   const cpuBefore = process.cpuUsage();
   let next = 0;
@@ -104,28 +104,30 @@ for (const count of SUBSCRIBERS) {
         const due = RATE === undefined ? 0 : started + ((next - 1) * 1_000) / RATE - now();
         if (due > 0) await new Promise((resolve) => setTimeout(resolve, due));
         const id = await write(`bench ${next}`);
-        committed.set(id, now());
+        written.push(id);
       }
     }),
   );
   const writeSeconds = (now() - started) / 1000;
-  const expected = committed.size * count;
+  const expected = written.length * count;
   const deadline = now() + 120_000;
-  for (const id of committed.keys()) await subscribers.ask({ kind: 'await', recordId: id, count, timeoutMs: Math.max(0, deadline - now()) }, 'awaited');
+  for (const id of written) await subscribers.ask({ kind: 'await', recordId: id, count, timeoutMs: Math.max(0, deadline - now()) }, 'awaited');
   const cpu = process.cpuUsage(cpuBefore);
   if (profiler) {
     const { profile } = await profiler.post('Profiler.stop');
     await writeFile(`${option('profile')}-${count}.cpuprofile`, JSON.stringify(profile));
     profiler.disconnect();
   }
-  const { times } = await subscribers.ask({ kind: 'report', ids: [...committed.keys()] }, 'report');
+  const report = await subscribers.ask({ kind: 'report', ids: written }, 'report');
+  const { times } = report;
   const delivered = Object.values(times).reduce((sum, list) => sum + list.length, 0);
   const finished = Object.values(times).reduce((latest, list) => list.reduce((a, b) => Math.max(a, b), latest), started);
-  const latencies = [...committed].flatMap(([id, at]) => (times[id] ?? []).map((time) => time - at)).sort((a, b) => a - b);
+  // From the change's commit (its outbox row's time) to each subscriber's receipt: the write's own answer, slow on a busy graph, is not in it.
+  const latencies = written.flatMap((id) => (times[id] ?? []).map((time) => time - report.committed[id]!)).sort((a, b) => a - b);
   const seconds = (finished - started) / 1000;
   const line = [
     `${String(count).padStart(5)} subscribers`,
-    `${(committed.size / writeSeconds).toFixed(0).padStart(5)} writes/s`,
+    `${(written.length / writeSeconds).toFixed(0).padStart(5)} writes/s`,
     `${(delivered / seconds).toFixed(0).padStart(7)} events/s delivered`,
     `p50 ${percentile(latencies, 50).toFixed(0).padStart(5)} ms`,
     `p99 ${percentile(latencies, 99).toFixed(0).padStart(5)} ms`,
@@ -141,6 +143,6 @@ subscribers.child.kill();
 await graph.close();
 await rm(dataDir, { recursive: true, force: true });
 console.log(
-  `\nchange stream, one gateway, embedded mode, ${WRITES} writes per round${RATE === undefined ? '' : ` at ${RATE} a second`} (latency: write acknowledged → event received; load average ${loadavg()[0]!.toFixed(1)})`,
+  `\nchange stream, one gateway, embedded mode, ${WRITES} writes per round${RATE === undefined ? '' : ` at ${RATE} a second`} (latency: change committed → event received; load average ${loadavg()[0]!.toFixed(1)})`,
 );
 for (const line of results) console.log(line);

@@ -14,7 +14,8 @@ export type SubscriberCommand =
 export type SubscriberReply =
   | { readonly kind: 'connected' }
   | { readonly kind: 'awaited'; readonly received: number }
-  | { readonly kind: 'report'; readonly times: Record<string, number[]> }
+  /** When each subscriber received each change, and when the change was committed (its `occurredAt`). */
+  | { readonly kind: 'report'; readonly times: Record<string, number[]>; readonly committed: Record<string, number> }
   | { readonly kind: 'closed' }
   | { readonly kind: 'error'; readonly message: string };
 
@@ -22,6 +23,7 @@ export type SubscriberReply =
 export const now = (): number => performance.timeOrigin + performance.now();
 
 const received = new Map<string, number[]>();
+const committed = new Map<string, number>();
 const waiters = new Set<() => void>();
 let clients: Client[] = [];
 const send = (reply: SubscriberReply) => process.send!(reply);
@@ -30,8 +32,8 @@ function connect(url: string, token: string, count: number): void {
   for (let index = 0; index < count; index++) {
     const client = createClient({ url, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` }, retryAttempts: 0 });
     clients.push(client);
-    client.subscribe<{ changes: { recordId: string } }>(
-      { query: 'subscription { changes { recordId } }' },
+    client.subscribe<{ changes: { recordId: string; occurredAt: string } }>(
+      { query: 'subscription { changes { recordId occurredAt } }' },
       {
         next: (result) => {
           const id = result.data?.changes.recordId;
@@ -39,13 +41,21 @@ function connect(url: string, token: string, count: number): void {
           const times = received.get(id) ?? [];
           times.push(now());
           received.set(id, times);
+          if (times.length === 1) committed.set(id, Date.parse(result.data!.changes.occurredAt));
           for (const wake of [...waiters]) wake();
         },
-        error: (error) => send({ kind: 'error', message: JSON.stringify(error).slice(0, 200) }),
+        error: (error) => send({ kind: 'error', message: describe(error) }),
         complete: () => undefined,
       },
     );
   }
+}
+
+/** A subscription's error: GraphQL errors, a socket's error event or its close. */
+function describe(error: unknown): string {
+  if (Array.isArray(error)) return JSON.stringify(error).slice(0, 200);
+  const { message, code, reason, type } = error as { message?: string; code?: number; reason?: string; type?: string };
+  return [type, code, reason, message].filter((part) => part !== undefined && part !== '').join(' ') || String(error);
 }
 
 /** Resolves when `count` subscribers have `recordId`, or at the timeout; with how many have it. */
@@ -74,12 +84,14 @@ process.on('message', (command: SubscriberCommand) => {
     } else if (command.kind === 'await') {
       send({ kind: 'awaited', received: await awaitRecord(command.recordId, command.count, command.timeoutMs) });
     } else if (command.kind === 'report') {
-      send({ kind: 'report', times: Object.fromEntries(command.ids.map((id) => [id, received.get(id) ?? []])) });
+      send({ kind: 'report', times: Object.fromEntries(command.ids.map((id) => [id, received.get(id) ?? []])), committed: Object.fromEntries(committed) });
       received.clear();
+      committed.clear();
     } else {
       await Promise.all(clients.map((client) => client.dispose()));
       clients = [];
       received.clear();
+      committed.clear();
       send({ kind: 'closed' });
     }
   })();

@@ -88,6 +88,9 @@ export interface Gateway extends AsyncDisposable {
   close(): Promise<void>;
 }
 
+/** Pending connections the kernel queues for the gateway (capped by net.core.somaxconn). */
+const LISTEN_BACKLOG = 4_096;
+
 type RuntimePlugins = ReturnType<NonNullable<Parameters<typeof createGatewayRuntime>[0]['plugins']>>;
 
 function isSubscription(request: { operationType?: string; document: DocumentNode; operationName?: string } | undefined): boolean {
@@ -199,7 +202,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   // Clients subscribe over graphql-ws at the GraphQL path too (SSE is served by the route above).
   const webSocket = attachGraphQLWebSocket(app.server, runtime, { path: runtime.graphqlEndpoint, maxPayloadBytes: limits.maxBodyBytes });
   try {
-    await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
+    // Partners' subscribers reconnect all at once after a restart: a queue of pending connections
+    // longer than Node's 511 keeps them from being reset while the first ones are set up.
+    await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1', backlog: LISTEN_BACKLOG });
   } catch (error) {
     // A port that is taken must not leave the outbox reads of the change watch running.
     grants.close();

@@ -154,6 +154,7 @@ export async function startChangeHub(options: ChangeHubOptions): Promise<ChangeH
 async function* followAgency(log: AgencyLog, after: number, signal: AbortSignal): AsyncGenerator<StreamChange> {
   let position = after;
   while (!signal.aborted) {
+    // The window holds every seq from its first to `log.last`, so the next change is found by its seq.
     const oldest = log.window[0]?.seq ?? log.last + 1;
     if (position < oldest - 1) {
       // Behind the window: read the agency's own outbox.
@@ -164,12 +165,10 @@ async function* followAgency(log: AgencyLog, after: number, signal: AbortSignal)
       }
       if (batch.changes.length > 0) continue;
     }
-    const start = log.window.findIndex((change) => change.seq > position);
-    if (start >= 0) {
-      for (const change of log.window.slice(start)) {
-        yield change;
-        position = change.seq;
-      }
+    const next = log.window[position + 1 - oldest];
+    if (next) {
+      yield next;
+      position = next.seq;
       continue;
     }
     await new Promise<void>((resolve) => {
@@ -184,26 +183,45 @@ async function* followAgency(log: AgencyLog, after: number, signal: AbortSignal)
   }
 }
 
-/** Interleaves the agencies' changes as they come, keeping each agency's own order. */
+/**
+ * Interleaves the agencies' changes as they come, keeping each agency's own order. Each source has
+ * one read out at a time, and its result waits in a queue until handed out: racing the pending
+ * reads again for every change would hang one more reaction on a quiet agency's read each time.
+ */
 async function* mergeAgencies(sources: AsyncGenerator<StreamChange>[], signal: AbortSignal): AsyncGenerator<StreamChange> {
-  const pending = new Map<number, Promise<{ index: number; result: IteratorResult<StreamChange> }>>();
+  const ready: ({ index: number; result: IteratorResult<StreamChange> } | { index: number; error: unknown })[] = [];
+  let wake: (() => void) | undefined;
+  const arrived = () => {
+    wake?.();
+    wake = undefined;
+  };
   const pull = (index: number) =>
-    pending.set(
-      index,
-      sources[index]!.next().then((result) => ({ index, result })),
-    );
+    sources[index]!.next()
+      .then(
+        (result) => void ready.push({ index, result }),
+        (error: unknown) => void ready.push({ index, error }),
+      )
+      .then(arrived);
   sources.forEach((_, index) => pull(index));
-  const aborted = new Promise<'aborted'>((resolve) => signal.addEventListener('abort', () => resolve('aborted'), { once: true }));
+  let open = sources.length;
+  signal.addEventListener('abort', arrived, { once: true });
   try {
-    while (pending.size > 0 && !signal.aborted) {
-      const next = await Promise.race([aborted, ...pending.values()]);
-      if (next === 'aborted') return;
-      pending.delete(next.index);
-      if (next.result.done) continue;
+    while (open > 0 && !signal.aborted) {
+      const next = ready.shift();
+      if (!next) {
+        await new Promise<void>((resolve) => (wake = resolve));
+        continue;
+      }
+      if ('error' in next) throw next.error;
+      if (next.result.done) {
+        open -= 1;
+        continue;
+      }
       yield next.result.value;
       pull(next.index);
     }
   } finally {
+    signal.removeEventListener('abort', arrived);
     await Promise.allSettled(sources.map((source) => source.return(undefined)));
   }
 }

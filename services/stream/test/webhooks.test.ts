@@ -5,7 +5,7 @@ import type { Agency } from '@antq/sdk';
 import { loadAreaRegistry, type AreaRegistry } from '@antq/sdk/areas';
 import { createAreaScopes, createStorage, parseCallerClaims, type Caller, type Storage } from '@antq/subgraph-kit';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { AgencyFeed, ChangeBatch, StreamChange } from '@antq/subgraph-kit';
+import { memoryFeed } from './memory-feed.js';
 import { startChangeHub, type ChangeHub } from '../src/change-hub.js';
 import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 import { generateWebhookSecret, signWebhook, signWebhookBody, toStandardSecret, verifyLegacyWebhookSignature, verifyWebhookSignature, webhookMessageId } from '../src/index.js';
@@ -15,50 +15,7 @@ import { startWebhooks, WebhookLeaseLostError, type WebhookLeaseOptions, type We
 const SECRET = 'a-partner-secret-of-at-least-32-characters';
 
 // ---------------------------------------------------------------------------------------------
-// Test doubles: an agency outbox in memory, and a partner's HTTP receiver.
-
-/** Same shape as AgencyFeed, over an array the test appends to; long polls like the real one. */
-function memoryFeed(agency: Agency) {
-  const changes: StreamChange[] = [];
-  const waiters = new Set<() => void>();
-  const feed = {
-    agency,
-    async read(afterSeq: number, limit: number, waitMs: number, signal?: AbortSignal): Promise<ChangeBatch> {
-      const page = () => changes.filter((change) => change.seq > afterSeq).slice(0, limit);
-      if (page().length === 0 && waitMs > 0 && limit > 0 && !signal?.aborted) {
-        await new Promise<void>((resolve) => {
-          const done = () => {
-            clearTimeout(timer);
-            waiters.delete(done);
-            signal?.removeEventListener('abort', done);
-            resolve();
-          };
-          const timer = setTimeout(done, waitMs);
-          waiters.add(done);
-          signal?.addEventListener('abort', done, { once: true });
-        });
-      }
-      return { head: changes.length, changes: page() };
-    },
-  } satisfies AgencyFeed;
-  return {
-    feed,
-    append(recordKind = 'security_model', change = 'created', areaCode = '79'): StreamChange {
-      const event: StreamChange = {
-        agency,
-        seq: changes.length + 1,
-        recordKind,
-        recordId: `${agency}-${changes.length + 1}`,
-        change,
-        areaCode,
-        occurredAt: new Date().toISOString(),
-      };
-      changes.push(event);
-      for (const waiter of [...waiters]) waiter();
-      return event;
-    },
-  };
-}
+// Test double: a partner's HTTP receiver (the agencies' outboxes are in memory, memory-feed.ts).
 
 interface Received {
   readonly headers: IncomingMessage['headers'];

@@ -1,0 +1,63 @@
+import type { StreamPosition } from '@antq/sdk';
+import type { StreamChange } from '@antq/subgraph-kit';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startChangeHub, type ChangeHub } from '../src/change-hub.js';
+import { memoryFeed } from './memory-feed.js';
+
+/** The hub's own order and completeness, on outboxes in memory (the agencies' real outboxes are in fan-out.test.ts). */
+describe('the change hub', () => {
+  const stops: AbortController[] = [];
+  let hub: ChangeHub | undefined;
+
+  afterEach(async () => {
+    for (const stop of stops.splice(0)) stop.abort();
+    await hub?.close();
+  });
+
+  /** The first `count` changes after `after`, as a subscriber reads them. */
+  async function take(after: StreamPosition, count: number): Promise<string[]> {
+    const stop = new AbortController();
+    stops.push(stop);
+    const taken: string[] = [];
+    for await (const change of hub!.follow(after, stop.signal)) {
+      taken.push(`${change.agency}:${change.seq}`);
+      // As the stream does when a subscriber leaves: a quiet agency's read ends on the signal.
+      if (taken.length === count) {
+        stop.abort();
+        break;
+      }
+    }
+    return taken;
+  }
+
+  const seqs = (agency: string, from: number, to: number) => Array.from({ length: to - from + 1 }, (_, index) => `${agency}:${from + index}`);
+
+  it('hands out every change after a position in order: from the outbox behind its window, then from the window', async () => {
+    const police = memoryFeed('police');
+    hub = await startChangeHub({ feeds: [police.feed], window: 5, waitMs: 50 });
+    const changes: StreamChange[] = [];
+    for (let index = 0; index < 12; index++) changes.push(police.append());
+    // Once a subscriber from the start has all twelve, the hub holds 8–12 and 1–7 are only in the outbox.
+    expect(await take({ police: 0 }, 12)).toEqual(seqs('police', 1, 12));
+    expect(await take({ police: 2 }, 10)).toEqual(seqs('police', 3, 12));
+    expect(await take({ police: 9 }, 3)).toEqual(seqs('police', 10, 12));
+    const live = take({ police: 10 }, 4);
+    for (let index = 0; index < 2; index++) police.append();
+    expect(await live).toEqual(seqs('police', 11, 14));
+    expect(hub.head()).toEqual({ police: 14 });
+  });
+
+  it('interleaves the agencies as their changes come, each in its own order, while one of them stays quiet', async () => {
+    const police = memoryFeed('police');
+    const front = memoryFeed('front');
+    hub = await startChangeHub({ feeds: [police.feed, front.feed], waitMs: 50 });
+    const following = take(hub.head(), 301);
+    for (let index = 0; index < 300; index++) police.append();
+    const first = await take({ police: 0 }, 300);
+    expect(first).toEqual(seqs('police', 1, 300));
+    front.append();
+    const all = await following;
+    expect(all.filter((change) => change.startsWith('police'))).toEqual(seqs('police', 1, 300));
+    expect(all.at(-1)).toBe('front:1');
+  });
+});

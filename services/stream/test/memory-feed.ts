@@ -1,0 +1,48 @@
+import type { Agency } from '@antq/sdk';
+import type { AgencyFeed, ChangeBatch, StreamChange } from '@antq/subgraph-kit';
+
+/**
+ * An agency's change outbox in memory, for testing the hub and the webhooks without agency
+ * subgraphs: the same shape as AgencyFeed over an array the test appends to; long polls like the real one.
+ */
+export function memoryFeed(agency: Agency) {
+  const changes: StreamChange[] = [];
+  const waiters = new Set<() => void>();
+  const feed = {
+    agency,
+    async read(afterSeq: number, limit: number, waitMs: number, signal?: AbortSignal): Promise<ChangeBatch> {
+      const page = () => changes.filter((change) => change.seq > afterSeq).slice(0, limit);
+      if (page().length === 0 && waitMs > 0 && limit > 0 && !signal?.aborted) {
+        await new Promise<void>((resolve) => {
+          const done = () => {
+            clearTimeout(timer);
+            waiters.delete(done);
+            signal?.removeEventListener('abort', done);
+            resolve();
+          };
+          const timer = setTimeout(done, waitMs);
+          waiters.add(done);
+          signal?.addEventListener('abort', done, { once: true });
+        });
+      }
+      return { head: changes.length, changes: page() };
+    },
+  } satisfies AgencyFeed;
+  return {
+    feed,
+    append(recordKind = 'security_model', change = 'created', areaCode = '79'): StreamChange {
+      const event: StreamChange = {
+        agency,
+        seq: changes.length + 1,
+        recordKind,
+        recordId: `${agency}-${changes.length + 1}`,
+        change,
+        areaCode,
+        occurredAt: new Date().toISOString(),
+      };
+      changes.push(event);
+      for (const waiter of [...waiters]) waiter();
+      return event;
+    },
+  };
+}
