@@ -46,7 +46,8 @@ export interface ChangeStreamGuardOptions {
  */
 export function useChangeStreamGuards(options: ChangeStreamGuardOptions): GatewayPlugin {
   const readNow = outboxHeadReader(options);
-  const pinnedDocuments = new WeakMap<DocumentNode, PinnedDocument>();
+  // By operation: a document of several operations is rewritten for the one subscribed to.
+  const pinnedDocuments = new WeakMap<OperationDefinitionNode, PinnedDocument>();
   return {
     async onSubscribe({ args, setResultAndStopExecution }) {
       const operation = getOperationAST(args.document, args.operationName);
@@ -68,8 +69,8 @@ export function useChangeStreamGuards(options: ChangeStreamGuardOptions): Gatewa
         const now = await readNow();
         if (Object.keys(now).length === 0) return dedupe();
         // One rewritten document per client document, so the planner's cache still holds.
-        let pinned = pinnedDocuments.get(args.document);
-        if (!pinned) pinnedDocuments.set(args.document, (pinned = withPinnedAfter(args.document, operation!, field, after)));
+        let pinned = pinnedDocuments.get(operation!);
+        if (!pinned) pinnedDocuments.set(operation!, (pinned = withPinnedAfter(args.document, operation!, field, after)));
         // The subscribe function is called with this same `args` once every hook has run.
         Object.assign(args, { document: pinned.document, variableValues: { ...args.variableValues, [pinned.variable]: encodeStreamCursor(now) } });
         return dedupe(now);
