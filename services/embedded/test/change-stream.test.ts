@@ -197,6 +197,27 @@ function streamHelpers(ctx: StreamContext) {
 function itGuardsTheStreamAndServesSSE(ctx: StreamContext): void {
   const { createPoliceModel, designateComplexArea, subscribe, until, whenLive } = streamHelpers(ctx);
 
+  /** A subscription over SSE, as the Fatherland Front's analyst (clearance shared). */
+  const subscribeOverSSE = (request: { query: string; variables?: Record<string, unknown> }, signal: AbortSignal) =>
+    fetch(ctx.graph().gateway.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${ctx.tokens.frontShared}` },
+      body: JSON.stringify(request),
+      signal,
+    });
+
+  /** What the event stream carried up to the first mention of `marker` (or its end). */
+  async function readUntil(response: Response, marker: string): Promise<string> {
+    const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+    let text = '';
+    while (!text.includes(marker)) {
+      const chunk = await reader.read();
+      if (chunk.done) break;
+      text += chunk.value;
+    }
+    return text;
+  }
+
   it('shows a subscriber only changes it may read: restricted and shared records stay with those cleared', async () => {
     const start = subscribe(ctx.tokens.policeRestricted);
     await whenLive(start);
@@ -231,20 +252,9 @@ function itGuardsTheStreamAndServesSSE(ctx: StreamContext): void {
     const cursor = start.events.at(-1)!.cursor;
     start.close();
     const id = await createPoliceModel();
-    const response = await fetch(ctx.graph().gateway.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${ctx.tokens.frontShared}` },
-      body: JSON.stringify({ query: CHANGES, variables: { after: cursor } }),
-      signal: abort.signal,
-    });
+    const response = await subscribeOverSSE({ query: CHANGES, variables: { after: cursor } }, abort.signal);
     expect(response.headers.get('content-type')).toContain('text/event-stream');
-    const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
-    let text = '';
-    while (!text.includes(id)) {
-      const chunk = await reader.read();
-      if (chunk.done) break;
-      text += chunk.value;
-    }
+    const text = await readUntil(response, id);
     abort.abort();
     expect(text).toContain(id);
   });
@@ -264,23 +274,11 @@ function itGuardsTheStreamAndServesSSE(ctx: StreamContext): void {
       yield* follow(after, signal);
     });
     try {
-      const response = await fetch(ctx.graph().gateway.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${ctx.tokens.frontShared}` },
-        body: JSON.stringify({ query: 'subscription { changes { recordId } }' }),
-        signal: stop.signal,
-      });
+      const response = await subscribeOverSSE({ query: 'subscription { changes { recordId } }' }, stop.signal);
       expect(response.status).toBe(200);
       const id = await createPoliceModel();
       written(id);
-      const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
-      let text = '';
-      while (!text.includes(id)) {
-        const chunk = await reader.read();
-        if (chunk.done) break;
-        text += chunk.value;
-      }
-      expect(text).toContain(id);
+      expect(await readUntil(response, id)).toContain(id);
       expect(spy).toHaveBeenCalledOnce();
     } finally {
       spy.mockRestore();
