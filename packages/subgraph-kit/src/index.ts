@@ -38,7 +38,7 @@ export {
 export { createStorage, runMigrations, storageFromEnv, StorageConfigError, type Migration, type SqlExecutor, type Storage, type StorageOptions } from './storage/index.js';
 export { appendChange, latestSeq, outboxMigrations, readChanges, type Change, type ChangeKind, type StoredChange } from './outbox/index.js';
 export { changeCursor, createChangeSubscriptionResolvers, type ChangeEvent, type ChangeSubscriptionOptions } from './outbox/index.js';
-export { createAgencyFeed, type AgencyFeed, type ChangeBatch, type StreamChange } from './outbox/index.js';
+export { createAgencyFeed, readOutboxHeads, type AgencyFeed, type ChangeBatch, type StreamChange } from './outbox/index.js';
 
 // The records every agency keeps, for services that add their own.
 export { agencyRecordMigrations } from './records/record-migrations.js';

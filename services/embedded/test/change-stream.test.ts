@@ -195,7 +195,7 @@ function streamHelpers(ctx: StreamContext) {
 
 /** Clearance, refusals and SSE: the stream as those who may not read everything see it. */
 function itGuardsTheStreamAndServesSSE(ctx: StreamContext): void {
-  const { createPoliceModel, designateComplexArea, subscribe, until, whenLive } = streamHelpers(ctx);
+  const { ask, createPoliceModel, designateComplexArea, subscribe, until, whenLive } = streamHelpers(ctx);
 
   /** A subscription over SSE, as the Fatherland Front's analyst (clearance shared). */
   const subscribeOverSSE = (request: { query: string; variables?: Record<string, unknown> }, signal: AbortSignal) =>
@@ -234,6 +234,19 @@ function itGuardsTheStreamAndServesSSE(ctx: StreamContext): void {
     expect(otherAgency.events.map((event) => event.recordId)).not.toContain(designation);
     expect(publicOnly.events.map((event) => event.recordId)).not.toContain(designation);
     for (const subscription of [owner, otherAgency, publicOnly]) subscription.close();
+  });
+
+  it('gives the cursor of this moment: a subscription from it carries every change made after it was read, and none before', async () => {
+    const before = await createPoliceModel();
+    const { changesCursor } = await ask<{ changesCursor: string }>('{ changesCursor }', ctx.tokens.frontShared!);
+    const after = await createPoliceModel();
+    const subscription = subscribe(ctx.tokens.frontShared, { after: changesCursor });
+    await until(() => subscription.events.some((event) => event.recordId === after), 'the change made after the cursor');
+    expect(subscription.events.filter((event) => event.agency === 'POLICE').map((event) => event.recordId)).toEqual([after]);
+    expect(subscription.events.map((event) => event.recordId)).not.toContain(before);
+    subscription.close();
+    const anonymous = await postGraphQL(ctx.graph().gateway.url, { query: '{ changesCursor }' });
+    expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
 
   it('refuses an anonymous subscriber and a malformed cursor with typed errors', async () => {

@@ -1,5 +1,5 @@
 import type { Agency } from '@antq/sdk';
-import { retryUntilDone, type AgencyFeed, type StreamChange } from '@antq/subgraph-kit';
+import { readOutboxHeads, retryUntilDone, type AgencyFeed, type StreamChange } from '@antq/subgraph-kit';
 import type { StreamPosition } from '@antq/sdk';
 
 /**
@@ -43,6 +43,11 @@ export interface ChangeHubOptions {
 export interface ChangeHub {
   /** The newest seq this hub holds for each agency: "now", for a subscriber without a cursor. */
   head(): StreamPosition;
+  /**
+   * Each agency's outbox head read at this moment (the hub may not have heard of the newest
+   * changes yet); where an agency does not answer within 2 s, the hub's own head, which is no later.
+   */
+  now(): Promise<StreamPosition>;
   /** Every change after `after`, per agency in sequence order with no gap, until `signal` aborts. */
   follow(after: StreamPosition, signal: AbortSignal): AsyncIterable<StreamChange>;
   close(): Promise<void>;
@@ -131,9 +136,13 @@ export async function startChangeHub(options: ChangeHubOptions): Promise<ChangeH
     }
   });
 
+  const head = (): StreamPosition => Object.fromEntries([...logs].map(([agency, log]) => [agency, log.last]));
   return {
-    head() {
-      return Object.fromEntries([...logs].map(([agency, log]) => [agency, log.last]));
+    head,
+    async now() {
+      // The hub's own head is taken first: where an agency does not answer, it is no later than this moment.
+      const held = head();
+      return { ...held, ...(await readOutboxHeads(options.feeds, AbortSignal.timeout(2_000))) };
     },
     follow(after, signal) {
       return mergeAgencies(

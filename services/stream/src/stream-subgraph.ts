@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { AntqError, ErrorCode, decodeStreamCursor, type Agency } from '@antq/sdk';
+import { AntqError, ErrorCode, decodeStreamCursor, encodeStreamCursor, type Agency } from '@antq/sdk';
 import { loadAreaRegistry, type AreaRegistry } from '@antq/sdk/areas';
 import {
   buildPlatformContract,
@@ -75,6 +75,13 @@ export async function createStreamSubgraph(options: StreamSubgraphOptions): Prom
     ...webhooks.resolvers,
     // Agency values are the SDK's codes inside, the enum's names outside (police ↔ POLICE).
     Agency: SCHEMA_ENUM_VALUES.Agency,
+    Query: {
+      ...webhooks.resolvers.Query,
+      changesCursor: async (_, __, ctx) => {
+        requireCaller(ctx.caller);
+        return encodeStreamCursor(await hub.now());
+      },
+    },
     Subscription: {
       changes: {
         subscribe: async (_, args, ctx) => {

@@ -59,3 +59,12 @@ export function createAgencyFeed(options: { agency: Agency; url: string; signing
 }
 
 export type AgencyFeed = ReturnType<typeof createAgencyFeed>;
+
+/**
+ * Each agency's newest outbox seq, read in parallel: the position of this moment, which nothing
+ * committed later is behind. An agency that has not answered by `signal` is left out.
+ */
+export async function readOutboxHeads(feeds: readonly AgencyFeed[], signal?: AbortSignal): Promise<Partial<Record<Agency, number>>> {
+  const heads = await Promise.allSettled(feeds.map(async (feed) => [feed.agency, (await feed.read(0, 0, 0, signal)).head] as const));
+  return Object.fromEntries(heads.flatMap((head) => (head.status === 'fulfilled' ? [head.value] : [])));
+}

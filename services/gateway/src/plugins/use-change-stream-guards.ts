@@ -1,5 +1,5 @@
 import { decodeStreamCursor, encodeStreamCursor, isAntqError, type Agency, type StreamPosition } from '@antq/sdk';
-import { createAgencyFeed } from '@antq/subgraph-kit';
+import { createAgencyFeed, readOutboxHeads } from '@antq/subgraph-kit';
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import {
   GraphQLError,
@@ -89,17 +89,13 @@ export function useChangeStreamGuards(options: ChangeStreamGuardOptions): Gatewa
 }
 
 /**
- * Each agency's newest outbox seq, read in parallel; an agency that does not answer in time is
- * left to the stream's own "now". One read at a time: callers that come while a read is out share
+ * Each agency's newest outbox seq; an agency that does not answer in time is left to the
+ * stream's own "now". One read at a time: callers that come while a read is out share
  * the next one, which starts after they came, so a burst of subscribers costs a few reads.
  */
 function outboxHeadReader(options: ChangeStreamGuardOptions): () => Promise<StreamPosition> {
   const feeds = (Object.entries(options.agencyUrls) as [Agency, string][]).map(([agency, url]) => createAgencyFeed({ agency, url, signingKey: options.signingKey }));
-  const read = async (): Promise<StreamPosition> => {
-    const signal = AbortSignal.timeout(HEAD_TIMEOUT_MS);
-    const heads = await Promise.allSettled(feeds.map(async (feed) => [feed.agency, (await feed.read(0, 0, 0, signal)).head] as const));
-    return Object.fromEntries(heads.flatMap((head) => (head.status === 'fulfilled' ? [head.value] : [])));
-  };
+  const read = () => readOutboxHeads(feeds, AbortSignal.timeout(HEAD_TIMEOUT_MS));
   let current: Promise<StreamPosition> | undefined;
   let next: Promise<StreamPosition> | undefined;
   const start = () => (current = read().finally(() => (current = undefined)));

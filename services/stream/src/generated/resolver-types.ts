@@ -30,6 +30,12 @@ export type { Agency };
  */
 export type Query = {
   readonly __typename?: 'Query';
+  /**
+   * The cursor of this moment: a `changes` subscription with it as `after` carries every change
+   * made after it was read, and none before. Read it before reading the records you will keep up
+   * to date, then subscribe with it: nothing made in between is missed.
+   */
+  readonly changesCursor: Scalars['String']['output'];
   /** The webhooks the caller's agency registered. */
   readonly webhooks: ReadonlyArray<Webhook>;
   /** Deliveries of one webhook, newest first. */
@@ -371,6 +377,7 @@ export type PolicyDirectiveResolver<Result, Parent, ContextType = StreamContext,
 export type AgencyResolvers = EnumResolverSignature<{ POLICE?: any, FRONT?: any, VETERANS?: any, YOUTH?: any }, ResolversTypes['Agency']>;
 
 export type QueryResolvers<ContextType = StreamContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
+  changesCursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   webhooks?: Resolver<ReadonlyArray<ResolversTypes['Webhook']>, ParentType, ContextType>;
   webhookDeliveries?: Resolver<ReadonlyArray<ResolversTypes['WebhookDelivery']>, ParentType, ContextType, RequireFields<QueryWebhookDeliveriesArgs, 'webhookId' | 'first'>>;
 };
