@@ -1,5 +1,6 @@
 // The subscribers of the change stream benchmark, in their own process as partners are: their
 // WebSocket and JSON work is theirs, not the graph's. Driven over IPC by change-stream.bench.ts.
+// Each selects the cursor, as a partner that resumes after a restart does.
 import { performance } from 'node:perf_hooks';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
@@ -32,8 +33,8 @@ function connect(url: string, token: string, count: number): void {
   for (let index = 0; index < count; index++) {
     const client = createClient({ url, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` }, retryAttempts: 0 });
     clients.push(client);
-    client.subscribe<{ changes: { recordId: string; occurredAt: string } }>(
-      { query: 'subscription { changes { recordId occurredAt } }' },
+    client.subscribe<{ changes: { cursor: string; recordId: string; occurredAt: string } }>(
+      { query: 'subscription { changes { cursor recordId occurredAt } }' },
       {
         next: (result) => {
           const id = result.data?.changes.recordId;

@@ -272,6 +272,16 @@ function itGuardsTheStreamAndServesSSE(ctx: StreamContext): void {
     expect(text).toContain(id);
   });
 
+  it('resumes from a cursor given as the default of the subscription’s variable', async () => {
+    const { changesCursor } = await ask<{ changesCursor: string }>('{ changesCursor }', ctx.tokens.frontShared!);
+    const id = await createPoliceModel();
+    const stop = new AbortController();
+    const response = await subscribeOverSSE({ query: `subscription ($after: String = "${changesCursor}") { changes(after: $after) { recordId } }` }, stop.signal);
+    const text = await readUntil(response, id);
+    stop.abort();
+    expect(text).toContain(id);
+  });
+
   it('starts a subscription without a cursor from the moment the gateway answers, however late the stream hears of it', async () => {
     const hub = ctx.graph().stream.hub;
     const follow = hub.follow.bind(hub);

@@ -64,7 +64,7 @@ export function useChangeStreamGuards(options: ChangeStreamGuardOptions): Gatewa
         },
       });
       const after = field.arguments?.find((argument) => argument.name.value === 'after');
-      const value = after ? valueFromASTUntyped(after.value, args.variableValues ?? undefined) : undefined;
+      const value = after ? cursorArgument(after, operation!, args.variableValues) : undefined;
       if (typeof value !== 'string') {
         const now = await readNow();
         if (Object.keys(now).length === 0) return dedupe();
@@ -107,6 +107,15 @@ function outboxHeadReader(options: ChangeStreamGuardOptions): () => Promise<Stre
     });
     return next;
   };
+}
+
+/** The value of `after`: inline, from its variable, or from the variable's default. */
+function cursorArgument(after: ArgumentNode, operation: OperationDefinitionNode, variables: Readonly<Record<string, unknown>> | null | undefined): unknown {
+  const value = valueFromASTUntyped(after.value, variables ?? undefined);
+  if (value !== undefined || after.value.kind !== Kind.VARIABLE) return value;
+  const name = after.value.name.value;
+  const declared = operation.variableDefinitions?.find((definition) => definition.variable.name.value === name)?.defaultValue;
+  return declared ? valueFromASTUntyped(declared) : undefined;
 }
 
 interface PinnedDocument {
