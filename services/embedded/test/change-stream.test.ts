@@ -103,6 +103,7 @@ describe('the change stream', () => {
   });
 
   itGuardsTheStreamAndServesSSE({ graph: () => graph, clients, tokens });
+  itStartsWhereTheSubscriberAsks({ graph: () => graph, clients, tokens });
 });
 
 interface StreamContext {
@@ -195,28 +196,8 @@ function streamHelpers(ctx: StreamContext) {
 
 /** Clearance, refusals and SSE: the stream as those who may not read everything see it. */
 function itGuardsTheStreamAndServesSSE(ctx: StreamContext): void {
-  const { ask, createPoliceModel, designateComplexArea, subscribe, until, whenLive } = streamHelpers(ctx);
-
-  /** A subscription over SSE, as the Fatherland Front's analyst (clearance shared). */
-  const subscribeOverSSE = (request: { query: string; variables?: Record<string, unknown> }, signal: AbortSignal) =>
-    fetch(ctx.graph().gateway.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${ctx.tokens.frontShared}` },
-      body: JSON.stringify(request),
-      signal,
-    });
-
-  /** What the event stream carried up to the first mention of `marker` (or its end). */
-  async function readUntil(response: Response, marker: string): Promise<string> {
-    const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
-    let text = '';
-    while (!text.includes(marker)) {
-      const chunk = await reader.read();
-      if (chunk.done) break;
-      text += chunk.value;
-    }
-    return text;
-  }
+  const { createPoliceModel, designateComplexArea, subscribe, until, whenLive } = streamHelpers(ctx);
+  const { subscribeOverSSE, readUntil } = sseHelpers(ctx);
 
   it('shows a subscriber only changes it may read: restricted and shared records stay with those cleared', async () => {
     const start = subscribe(ctx.tokens.policeRestricted);
@@ -234,19 +215,6 @@ function itGuardsTheStreamAndServesSSE(ctx: StreamContext): void {
     expect(otherAgency.events.map((event) => event.recordId)).not.toContain(designation);
     expect(publicOnly.events.map((event) => event.recordId)).not.toContain(designation);
     for (const subscription of [owner, otherAgency, publicOnly]) subscription.close();
-  });
-
-  it('gives the cursor of this moment: a subscription from it carries every change made after it was read, and none before', async () => {
-    const before = await createPoliceModel();
-    const { changesCursor } = await ask<{ changesCursor: string }>('{ changesCursor }', ctx.tokens.frontShared!);
-    const after = await createPoliceModel();
-    const subscription = subscribe(ctx.tokens.frontShared, { after: changesCursor });
-    await until(() => subscription.events.some((event) => event.recordId === after), 'the change made after the cursor');
-    expect(subscription.events.filter((event) => event.agency === 'POLICE').map((event) => event.recordId)).toEqual([after]);
-    expect(subscription.events.map((event) => event.recordId)).not.toContain(before);
-    subscription.close();
-    const anonymous = await postGraphQL(ctx.graph().gateway.url, { query: '{ changesCursor }' });
-    expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
 
   it('refuses an anonymous subscriber and a malformed cursor with typed errors', async () => {
@@ -270,6 +238,50 @@ function itGuardsTheStreamAndServesSSE(ctx: StreamContext): void {
     const text = await readUntil(response, id);
     abort.abort();
     expect(text).toContain(id);
+  });
+}
+
+/** Subscriptions over SSE, as the Fatherland Front's analyst (clearance shared). */
+function sseHelpers(ctx: StreamContext) {
+  const subscribeOverSSE = (request: { query: string; variables?: Record<string, unknown> }, signal: AbortSignal) =>
+    fetch(ctx.graph().gateway.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${ctx.tokens.frontShared}` },
+      body: JSON.stringify(request),
+      signal,
+    });
+
+  /** What the event stream carried up to the first mention of `marker` (or its end). */
+  async function readUntil(response: Response, marker: string): Promise<string> {
+    const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+    let text = '';
+    while (!text.includes(marker)) {
+      const chunk = await reader.read();
+      if (chunk.done) break;
+      text += chunk.value;
+    }
+    return text;
+  }
+
+  return { subscribeOverSSE, readUntil };
+}
+
+/** Where a subscription starts: the cursor of this moment, a variable's default, or when the gateway answers. */
+function itStartsWhereTheSubscriberAsks(ctx: StreamContext): void {
+  const { ask, createPoliceModel, subscribe, until } = streamHelpers(ctx);
+  const { subscribeOverSSE, readUntil } = sseHelpers(ctx);
+
+  it('gives the cursor of this moment: a subscription from it carries every change made after it was read, and none before', async () => {
+    const before = await createPoliceModel();
+    const { changesCursor } = await ask<{ changesCursor: string }>('{ changesCursor }', ctx.tokens.frontShared!);
+    const after = await createPoliceModel();
+    const subscription = subscribe(ctx.tokens.frontShared, { after: changesCursor });
+    await until(() => subscription.events.some((event) => event.recordId === after), 'the change made after the cursor');
+    expect(subscription.events.filter((event) => event.agency === 'POLICE').map((event) => event.recordId)).toEqual([after]);
+    expect(subscription.events.map((event) => event.recordId)).not.toContain(before);
+    subscription.close();
+    const anonymous = await postGraphQL(ctx.graph().gateway.url, { query: '{ changesCursor }' });
+    expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
 
   it('resumes from a cursor given as the default of the subscription’s variable', async () => {
