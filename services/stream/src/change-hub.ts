@@ -174,7 +174,8 @@ async function* followAgency(log: AgencyLog, after: number, signal: AbortSignal)
       }
       if (batch.changes.length > 0) continue;
     }
-    const next = log.window[position + 1 - oldest];
+    // Behind the window with nothing more in the outbox: go on from the window's first change.
+    const next = log.window[Math.max(0, position + 1 - oldest)];
     if (next) {
       yield next;
       position = next.seq;

@@ -225,7 +225,6 @@ async function inspect(raw: unknown, options: SubscriptionGuardOptions): Promise
   return refused ?? { kind: 'admit', id, admitted: { caller: verdict.caller } };
 }
 
-/** Hands each message of the socket to mercurius only once `inspect` admits or passes it. */
 /** The connection under a websocket (the upgrade request's socket). */
 interface CorkableSocket {
   readonly writable: boolean;
@@ -255,6 +254,7 @@ function batchSends(socket: GuardedSocket, connection: CorkableSocket | undefine
   };
 }
 
+/** Hands each message of the socket to mercurius only once `inspect` admits or passes it. */
 function guardSocket(socket: GuardedSocket, admitted: Map<string, AdmittedSubscription>, options: SubscriptionGuardOptions): void {
   const originalEmit = socket.emit;
   // Checking a subscribe message may wait (a shared nonce store): the connection's messages
