@@ -1,3 +1,4 @@
+import pMap from 'p-map';
 import { rollUpPlaces, type Agency } from '@antq/sdk';
 import type { loadAreaRegistry } from '@antq/sdk/areas';
 import { createAreaScopes } from '@antq/subgraph-kit';
@@ -123,20 +124,6 @@ export function nationalRollUpVersusSql(input: { registry: Registry; subgraphs: 
   });
 }
 
-/** `work` over `items`, at most `inFlight` at a time, the results in the items' order. */
-async function inBatches<Item, Result>(items: readonly Item[], inFlight: number, work: (item: Item) => Promise<Result>): Promise<Result[]> {
-  const results: Result[] = new Array<Result>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(inFlight, items.length) }, worker));
-  return results;
-}
-
 /** Times a roll-up through every target (one measurement at a time) against its direct SQL, and checks `ours` gives the SQL's figures. */
 async function compareWithSql(input: { subgraphs: Record<Agency, Child>; targets: Targets; token: string }, comparison: RollUpComparison) {
   const { subgraphs, targets, token } = input;
@@ -168,7 +155,7 @@ async function compareWithSql(input: { subgraphs: Record<Agency, Child>; targets
     const errors = new Set<string>();
     for (let index = 0; index < samples + 1; index++) {
       const started = performance.now();
-      const replies = await inBatches(comparison.operations, comparison.inFlight, (operation) => post(target.url, requestBody(operation), token));
+      const replies = await pMap(comparison.operations, (operation) => post(target.url, requestBody(operation), token), { concurrency: comparison.inFlight });
       if (index >= 1) times.push(performance.now() - started);
       answers = replies.map(({ json }) => json.data);
       for (const { json } of replies) for (const error of json.errors ?? []) errors.add(error.message);

@@ -5,7 +5,7 @@ import { usageError } from '../context/cli-error.js';
 import { connect, type GlobalOptions } from '../context/connection.js';
 import { checkAgencies } from '../context/domain-checks.js';
 import { ExitCode } from '../context/exit-codes.js';
-import { mapConcurrent } from '../context/map-concurrent.js';
+import pMap from 'p-map';
 import { checkColumns, checkRows, type BadRow, type GoodRow } from '../context/observation-rows.js';
 import { existingFigures, writeBatch } from '../context/observation-writer.js';
 import { createProgress } from '../context/progress.js';
@@ -85,11 +85,15 @@ async function writeRows(
   const started = Date.now();
   let done = 0;
   progress.update(0, rows.length);
-  const outcomes = await mapConcurrent(batches, 2, async (batch) => {
-    const outcome = await writeBatch(context.connection.client, context.agency, batch);
-    progress.update((done += batch.length), rows.length);
-    return outcome;
-  });
+  const outcomes = await pMap(
+    batches,
+    async (batch) => {
+      const outcome = await writeBatch(context.connection.client, context.agency, batch);
+      progress.update((done += batch.length), rows.length);
+      return outcome;
+    },
+    { concurrency: 2 },
+  );
   progress.stop();
   const written = outcomes.reduce((sum, outcome) => sum + outcome.written, 0);
   const raced = outcomes.reduce((sum, outcome) => sum + outcome.alreadyThere, 0);

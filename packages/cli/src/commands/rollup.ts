@@ -5,7 +5,7 @@ import { usageError } from '../context/cli-error.js';
 import { connect } from '../context/connection.js';
 import { checkAgencies, checkArea, checkIndicators, checkPeriod, collect } from '../context/domain-checks.js';
 import { dataOrThrow } from '../context/graph-request.js';
-import { mapConcurrent } from '../context/map-concurrent.js';
+import pMap from 'p-map';
 import { formatRows, openOutput, parseFormat, write, type Row } from '../context/output.js';
 import { action } from '../context/run-action.js';
 
@@ -168,8 +168,10 @@ Example:
         const connection = await connect(options, { role: 'analyst', ...(agencies?.length === 1 ? { agency: agencies[0] } : {}) });
         try {
           // A few requests at a time: each indicator is one roll-up of its agency's view.
-          const metrics = await mapConcurrent(indicators, 6, (indicator) =>
-            rollUp(connection.client, { area: options.area, period: options.period, indicator, agency: getIndicator(indicator)!.reportedBy }),
+          const metrics = await pMap(
+            indicators,
+            (indicator) => rollUp(connection.client, { area: options.area, period: options.period, indicator, agency: getIndicator(indicator)!.reportedBy }),
+            { concurrency: 6 },
           );
           const rows: Row[] = indicators.flatMap((indicator, i) => {
             const metric = metrics[i];
