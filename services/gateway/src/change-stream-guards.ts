@@ -46,3 +46,24 @@ export async function* withoutRepeats(source: AsyncIterable<ExecutionResult>, se
     else yield { ...result, data: { ...result.data, [selection.field]: { ...event, [selection.cursor!]: encodeStreamCursor(delivered) } } };
   }
 }
+
+/**
+ * `read`, one at a time, shared: a caller gets a read that started after it called, never one
+ * already out (that one may predate it), and the callers that come while a read is out share the
+ * next one.
+ */
+export function sharedReads<T>(read: () => Promise<T>): () => Promise<T> {
+  let current: Promise<T> | undefined;
+  let next: Promise<T> | undefined;
+  const start = () => (current = read().finally(() => (current = undefined)));
+  return () => {
+    if (!current) return start();
+    next ??= current
+      .catch(() => undefined)
+      .then(() => {
+        next = undefined;
+        return start();
+      });
+    return next;
+  };
+}

@@ -1,7 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { ExecutionResult } from 'graphql';
 import { decodeStreamCursor, encodeStreamCursor, type StreamPosition } from '@antq/sdk';
-import { withoutRepeats } from '../src/change-stream-guards.js';
+import { sharedReads, withoutRepeats } from '../src/change-stream-guards.js';
 
 const event = (agency: 'police' | 'front', seq: number, position: StreamPosition): ExecutionResult => ({
   data: { changes: { agency: agency.toUpperCase(), seq, at: encodeStreamCursor(position) } },
@@ -48,5 +48,25 @@ describe('the change stream guard at the gateway', () => {
   it('keeps the agencies of the first cursor that no event has moved yet', async () => {
     const passed = await collect([event('police', 8, { police: 8 })], { police: 7, youth: 40 });
     expect(passed[0]!.at).toEqual({ police: 8, youth: 40 });
+  });
+
+  it('shares the reads of "now" among the subscribers that come while one is out, each read starting after its callers came', async () => {
+    const finish: (() => void)[] = [];
+    const read = vi.fn(() => new Promise<number>((resolve) => finish.push(() => resolve(finish.length))));
+    const now = sharedReads(read);
+    const first = now();
+    const second = now();
+    const third = now();
+    expect(read).toHaveBeenCalledTimes(1);
+    finish[0]!();
+    expect(await first).toBe(1);
+    await vi.waitFor(() => expect(read).toHaveBeenCalledTimes(2));
+    // Came while the second read was out: it may predate this caller, so the caller waits for a third.
+    const fourth = now();
+    finish[1]!();
+    expect([await second, await third]).toEqual([2, 2]);
+    await vi.waitFor(() => expect(read).toHaveBeenCalledTimes(3));
+    finish[2]!();
+    expect(await fourth).toBe(3);
   });
 });

@@ -60,4 +60,22 @@ describe('the change hub', () => {
     expect(all.filter((change) => change.startsWith('police'))).toEqual(seqs('police', 1, 300));
     expect(all.at(-1)).toBe('front:1');
   });
+
+  it('gives "now" as each agency’s outbox head, and the hub’s own head for an agency that does not answer', async () => {
+    const police = memoryFeed('police');
+    const front = memoryFeed('front');
+    let frontDown = false;
+    const flakyFront = {
+      ...front.feed,
+      read: (...args: Parameters<typeof front.feed.read>) => (frontDown ? Promise.reject(new Error('front is down')) : front.feed.read(...args)),
+    };
+    hub = await startChangeHub({ feeds: [police.feed, flakyFront], waitMs: 50 });
+    for (let index = 0; index < 3; index++) police.append();
+    for (let index = 0; index < 2; index++) front.append();
+    await take({ police: 0, front: 0 }, 5);
+    frontDown = true;
+    front.append();
+    police.append();
+    expect(await hub.now()).toEqual({ police: 4, front: 2 });
+  });
 });

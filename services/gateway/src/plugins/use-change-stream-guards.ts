@@ -13,7 +13,7 @@ import {
   type OperationDefinitionNode,
   type VariableDefinitionNode,
 } from 'graphql';
-import { withoutRepeats, type ChangeSelection } from '../change-stream-guards.js';
+import { sharedReads, withoutRepeats, type ChangeSelection } from '../change-stream-guards.js';
 
 /** What an `onSubscribe` hook may return, read off the gateway's own plugin type. */
 type SubscribeHookResult = Exclude<Awaited<ReturnType<NonNullable<GatewayPlugin['onSubscribe']>>>, void>;
@@ -90,23 +90,11 @@ export function useChangeStreamGuards(options: ChangeStreamGuardOptions): Gatewa
 
 /**
  * Each agency's newest outbox seq; an agency that does not answer in time is left to the
- * stream's own "now". One read at a time: callers that come while a read is out share
- * the next one, which starts after they came, so a burst of subscribers costs a few reads.
+ * stream's own "now". A burst of subscribers shares a few reads (`sharedReads`).
  */
 function outboxHeadReader(options: ChangeStreamGuardOptions): () => Promise<StreamPosition> {
   const feeds = (Object.entries(options.agencyUrls) as [Agency, string][]).map(([agency, url]) => createAgencyFeed({ agency, url, signingKey: options.signingKey }));
-  const read = () => readOutboxHeads(feeds, AbortSignal.timeout(HEAD_TIMEOUT_MS));
-  let current: Promise<StreamPosition> | undefined;
-  let next: Promise<StreamPosition> | undefined;
-  const start = () => (current = read().finally(() => (current = undefined)));
-  return () => {
-    if (!current) return start();
-    next ??= current.then(() => {
-      next = undefined;
-      return start();
-    });
-    return next;
-  };
+  return sharedReads(() => readOutboxHeads(feeds, AbortSignal.timeout(HEAD_TIMEOUT_MS)));
 }
 
 /** The value of `after`: inline, from its variable, or from the variable's default. */
