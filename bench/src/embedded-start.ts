@@ -13,6 +13,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const MAIN = fileURLToPath(new URL('../../services/embedded/dist/main.js', import.meta.url));
+/** The Node flags `npm start` gives the graph (the root package.json's `start`), so this measures what it runs. */
+const NODE_FLAGS = await startFlags();
 const REST_MS = 10_000;
 const TICKS_PER_SECOND = 100;
 
@@ -21,6 +23,13 @@ interface StartMeasure {
   readonly rssMb: number;
   /** Share of one core used over REST_MS with no request. */
   readonly restCpu: number;
+}
+
+async function startFlags(): Promise<string[]> {
+  const manifest = JSON.parse(await readFile(fileURLToPath(new URL('../../package.json', import.meta.url)), 'utf8')) as { scripts: { start: string } };
+  const command = /node ((?:--\S+ )*)services\/embedded\/dist\/main\.js/.exec(manifest.scripts.start);
+  if (!command) throw new Error(`package.json's start script does not run services/embedded/dist/main.js with node: ${manifest.scripts.start}`);
+  return command[1]!.split(' ').filter(Boolean);
 }
 
 async function cpuTicks(pid: number): Promise<number> {
@@ -48,7 +57,7 @@ function waitForReady(child: ChildProcess): Promise<void> {
 
 async function measureStart(dataDir: string, fresh: boolean, templateDir: string): Promise<StartMeasure> {
   const began = performance.now();
-  const child = spawn(process.execPath, [MAIN, '--port', '0', '--data-dir', dataDir, ...(fresh ? ['--fresh'] : [])], {
+  const child = spawn(process.execPath, [...NODE_FLAGS, MAIN, '--port', '0', '--data-dir', dataDir, ...(fresh ? ['--fresh'] : [])], {
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, ANTQ_PGLITE_TEMPLATE_DIR: templateDir },
   });
@@ -73,7 +82,7 @@ const dataDir = await mkdtemp(join(tmpdir(), 'antq-start-'));
 // the very first start on a machine, which makes it, is measured too.
 const templateDir = await mkdtemp(join(tmpdir(), 'antq-start-template-'));
 try {
-  console.error(`Measuring npm start (${MAIN}) on ${cpus().length} cores, load ${loadavg()[0]!.toFixed(2)}; data in ${dataDir}`);
+  console.error(`Measuring npm start (node ${[...NODE_FLAGS, MAIN].join(' ')}) on ${cpus().length} cores, load ${loadavg()[0]!.toFixed(2)}; data in ${dataDir}`);
   const firstEver = await measureStart(dataDir, true, templateDir);
   const first = await measureStart(dataDir, true, templateDir);
   const later = await measureStart(dataDir, false, templateDir);

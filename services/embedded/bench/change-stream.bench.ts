@@ -25,6 +25,11 @@ const WRITERS = 4;
 /** Writes a second, paced (`--writes-per-second`); without it the writers write as fast as they are answered. */
 const RATE = option('writes-per-second') === undefined ? undefined : Number(option('writes-per-second'));
 
+/** The graph's young generation as measured: Node's default semi-space or the one NODE_OPTIONS gives (production's services run with 64 MB). */
+const youngGeneration = () => {
+  const flag = `${process.env.NODE_OPTIONS ?? ''} ${process.execArgv.join(' ')}`.match(/--max-semi-space-size=(\d+)/);
+  return flag ? `semi-space ${flag[1]} MB` : "Node's default semi-space";
+};
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 const progress = (line: string) => process.stderr.write(`… ${line}\n`);
 
@@ -40,7 +45,9 @@ function startSubscribers(): {
   ask: <K extends SubscriberReply['kind']>(command: SubscriberCommand, reply: K) => Promise<Extract<SubscriberReply, { kind: K }>>;
   child: ChildProcess;
 } {
-  const child = fork(fileURLToPath(new URL('./stream-subscribers.ts', import.meta.url)), { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  // The subscribers run on Node's defaults whatever flags the graph is measured with (NODE_OPTIONS).
+  const { NODE_OPTIONS: _flags, ...env } = process.env;
+  const child = fork(fileURLToPath(new URL('./stream-subscribers.ts', import.meta.url)), { execArgv: ['--import', 'tsx'], env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   child.on('message', (reply: SubscriberReply) => {
     if (reply.kind === 'error') progress(`subscriber error: ${reply.message}`);
   });
@@ -143,6 +150,6 @@ subscribers.child.kill();
 await graph.close();
 await rm(dataDir, { recursive: true, force: true });
 console.log(
-  `\nchange stream, one gateway, embedded mode, ${WRITES} writes per round${RATE === undefined ? '' : ` at ${RATE} a second`} (latency: change committed → event received; load average ${loadavg()[0]!.toFixed(1)})`,
+  `\nchange stream, one gateway, embedded mode, ${WRITES} writes per round${RATE === undefined ? '' : ` at ${RATE} a second`} (latency: change committed → event received; load average ${loadavg()[0]!.toFixed(1)}; ${youngGeneration()})`,
 );
 for (const line of results) console.log(line);

@@ -36,7 +36,10 @@ interface Block {
 
 const NOT_WALKED: readonly { readonly contains: string; readonly reason: string }[] = [
   { contains: 'npm ci && npm start', reason: 'installs, then starts a graph that runs until Ctrl-C on port 4000 — this test starts the same graph on a free port' },
-  { contains: '# One PostgreSQL database per agency', reason: 'production mode: five processes on PostgreSQL — services/gateway/test/production-start.test.ts runs exactly this' },
+  {
+    contains: '# One PostgreSQL database per agency',
+    reason: 'production mode: six processes on PostgreSQL and NATS — services/gateway/test/production-start.test.ts runs exactly this',
+  },
   { contains: 'npm run new-agency', reason: 'adds an agency to the repository — services/embedded/test/fifth-agency.test.ts runs it in a copy' },
   { contains: 'extend type CoastguardModel', reason: "an agency's own contract file, not an operation — packages/subgraph-kit/test/agency-contract.test.ts serves such a field" },
 ];

@@ -6,6 +6,7 @@ import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { connect } from 'nats';
 import { SignJWT, exportJWK, generateKeyPair, type CryptoKey } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStorage } from '@antq/subgraph-kit';
@@ -17,6 +18,7 @@ import { readPage } from '../src/audit/audit-log.js';
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const tsx = join(repoRoot, 'node_modules/.bin/tsx');
 const ISSUER = 'https://id.example.gov.vn/antq';
+const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 const AUDIENCE = 'antq-graph';
 
 type Database = Awaited<ReturnType<typeof createTestDatabase>>;
@@ -67,6 +69,42 @@ async function startMain(name: string, entry: string, args: string[], env: Recor
   return running;
 }
 
+/**
+ * The change stream's main (README: webhooks in PostgreSQL, fan-out through NATS JetStream), on a
+ * JetStream stream and subjects of its own so that runs do not share them.
+ */
+async function startStreamMain(agencies: readonly { name: string; url: string }[], signingKey: string) {
+  const database = await createTestDatabase();
+  const port = await freePort();
+  const suffix = randomBytes(4).toString('hex');
+  const natsStream = `ANTQ_PRODUCTION_TEST_${suffix}`;
+  const running = await startMain(
+    'stream',
+    'services/stream/src/main.ts',
+    [],
+    {
+      DATABASE_URL: database.url,
+      NATS_URL,
+      NATS_STREAM: natsStream,
+      NATS_SUBJECT_PREFIX: `antq.production-test.${suffix}`,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      ANTQ_SIGNING_KEY: signingKey,
+      ANTQ_AGENCY_URLS: agencies.map((agency) => `${agency.name}=${agency.url}`).join(','),
+      LOG_LEVEL: 'warn',
+    },
+    /stream subgraph listening on .*NATS JetStream/,
+  );
+  /** After the process has stopped: its JetStream stream and its database go. */
+  const remove = async () => {
+    const nc = await connect({ servers: NATS_URL });
+    await (await nc.jetstreamManager()).streams.delete(natsStream).catch(() => undefined);
+    await nc.close();
+    await database.drop();
+  };
+  return { running, url: `http://127.0.0.1:${port}/graphql`, remove };
+}
+
 /** SIGTERM, then the exit code; a main that shuts down cleanly exits 0. */
 async function stop(running: RunningProcess): Promise<number | null> {
   if (running.child.exitCode !== null) return running.child.exitCode;
@@ -96,8 +134,9 @@ async function sign(key: CryptoKey, kid: string, claims: Record<string, unknown>
  * the gateway's main on a supergraph file, tokens verified against an identity provider's JWKS,
  * the audit log in PostgreSQL. Every service is a separate process started from source.
  */
-describe('production mode: four subgraph processes on PostgreSQL and the gateway process with JWKS', () => {
+describe('production mode: four subgraph processes on PostgreSQL, the change stream and the gateway process with JWKS', () => {
   const databases: Database[] = [];
+  let stream: Awaited<ReturnType<typeof startStreamMain>> | undefined;
   const processes: RunningProcess[] = [];
   let auditDatabase: Database;
   let jwks: Server;
@@ -148,11 +187,15 @@ describe('production mode: four subgraph processes on PostgreSQL and the gateway
       }),
     );
 
+    stream = await startStreamMain(subgraphUrls, signingKey);
+    processes.push(stream.running);
+
     const supergraphFile = join(tempDir, 'supergraph.graphql');
     const schemaDir = join(repoRoot, 'schema');
+    const subgraphs = [...subgraphUrls, { name: 'stream', url: stream.url }];
     await writeFile(
       supergraphFile,
-      composeSupergraph(await Promise.all(subgraphUrls.map(async (subgraph) => ({ ...subgraph, sdl: await readFile(join(schemaDir, `${subgraph.name}.graphql`), 'utf8') })))),
+      composeSupergraph(await Promise.all(subgraphs.map(async (subgraph) => ({ ...subgraph, sdl: await readFile(join(schemaDir, `${subgraph.name}.graphql`), 'utf8') })))),
     );
 
     const gatewayPort = await freePort();
@@ -180,6 +223,7 @@ describe('production mode: four subgraph processes on PostgreSQL and the gateway
     await Promise.allSettled(processes.map((running) => stop(running)));
     await new Promise<void>((resolve) => (jwks ? jwks.close(() => resolve()) : resolve()));
     await Promise.allSettled([...databases, ...(auditDatabase ? [auditDatabase] : [])].map((database) => database.drop()));
+    await stream?.remove();
     if (tempDir) await rm(tempDir, { recursive: true, force: true });
   }, 60_000);
 
@@ -288,6 +332,8 @@ function itServesReadsAndWrites(ctx: ProductionContext): void {
     const { ask, kid, databases } = ctx;
     const editor = await sign(key, kid, { agency: 'police', organisation: 'police', jurisdiction: '80', roles: ['editor'], clearance: 'restricted' });
     const name = `Camera giám sát ${randomUUID()}`;
+    const cursorBefore = await ask<{ changesCursor: string }>('{ changesCursor }', editor);
+    expect(cursorBefore.errors).toBeUndefined();
     const created = await ask<{ createPoliceModel: { id: string; name: string } }>(
       'mutation ($input: SecurityModelInput!) { createPoliceModel(input: $input) { id name } }',
       editor,
@@ -295,6 +341,10 @@ function itServesReadsAndWrites(ctx: ProductionContext): void {
     );
     expect(created.errors).toBeUndefined();
     expect(created.data!.createPoliceModel.name).toBe(name);
+    // The change stream has read it from the police outbox: the cursor of "now" has moved on.
+    const cursorAfter = await ask<{ changesCursor: string }>('{ changesCursor }', editor);
+    expect(cursorAfter.errors).toBeUndefined();
+    expect(cursorAfter.data!.changesCursor).not.toBe(cursorBefore.data!.changesCursor);
 
     const reader = await sign(key, kid, { agency: 'front' });
     const listed = await ask<{ policeModels: { nodes: { id: string; name: string }[] } }>(`{ policeModels(filter: { area: "28177" }, first: 200) { nodes { id name } } }`, reader);
