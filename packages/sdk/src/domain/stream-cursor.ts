@@ -17,8 +17,24 @@ export function encodeStreamCursor(position: StreamPosition): string {
   return toBase64Url(`v1|${parts.join(',')}`);
 }
 
+/**
+ * Cursors read lately, frozen: every subscriber of a change stream is handed the same few cursors
+ * (one per change, mostly), and the gateway reads each one it passes on.
+ */
+const recentlyDecoded = new Map<string, StreamPosition>();
+const RECENTLY_DECODED_MAX = 1_024;
+
 /** Reads a cursor; anything else is BAD_USER_INPUT naming the `after` argument. */
 export function decodeStreamCursor(cursor: string): StreamPosition {
+  const known = recentlyDecoded.get(cursor);
+  if (known) return known;
+  const position = Object.freeze(parseStreamCursor(cursor));
+  if (recentlyDecoded.size >= RECENTLY_DECODED_MAX) recentlyDecoded.clear();
+  recentlyDecoded.set(cursor, position);
+  return position;
+}
+
+function parseStreamCursor(cursor: string): StreamPosition {
   const refuse = (why: string) =>
     new AntqError(ErrorCode.BAD_USER_INPUT, `"${cursor.slice(0, 80)}" is not a stream cursor (${why}). Pass the cursor of an event you received, or omit it to start from now.`, {
       issues: [{ path: 'after', message: 'expected a cursor from a StreamEvent' }],
