@@ -145,10 +145,7 @@ export async function startChangeHub(options: ChangeHubOptions): Promise<ChangeH
       return { ...held, ...(await readOutboxHeads(options.feeds, AbortSignal.timeout(2_000))) };
     },
     follow(after, signal) {
-      return mergeAgencies(
-        [...logs].map(([agency, log]) => followAgency(log, after[agency] ?? log.last, signal)),
-        signal,
-      );
+      return followAgencies(logs, after, signal);
     },
     async close() {
       stop.abort();
@@ -159,79 +156,57 @@ export async function startChangeHub(options: ChangeHubOptions): Promise<ChangeH
   };
 }
 
-/** One agency's changes after `after`: from its outbox while behind the window, then from the window as it grows. */
-async function* followAgency(log: AgencyLog, after: number, signal: AbortSignal): AsyncGenerator<StreamChange> {
-  let position = after;
+/**
+ * Every agency's changes after `after`, each agency in its own order: from its outbox while behind
+ * its window, then from the window as it grows. One generator per reader, taking what each agency
+ * has in turn: with thousands of readers, a generator per agency and a merge of them cost each
+ * change a handful of promise hops per reader.
+ */
+async function* followAgencies(logs: ReadonlyMap<Agency, AgencyLog>, after: StreamPosition, signal: AbortSignal): AsyncGenerator<StreamChange> {
+  const followed = [...logs].map(([agency, log]) => ({ log, position: after[agency] ?? log.last }));
   while (!signal.aborted) {
-    // The window holds every seq from its first to `log.last`, so the next change is found by its seq.
-    const oldest = log.window[0]?.seq ?? log.last + 1;
-    if (position < oldest - 1) {
-      // Behind the window: read the agency's own outbox.
-      const batch = await log.feed.read(position, 500, 0, signal);
-      for (const change of batch.changes) {
-        yield change;
-        position = change.seq;
+    let handedOut = false;
+    for (const agency of followed) {
+      const { log } = agency;
+      // The window holds every seq from its first to `log.last`, so the next change is found by its seq.
+      const oldest = log.window[0]?.seq ?? log.last + 1;
+      if (agency.position < oldest - 1) {
+        // Behind the window: read the agency's own outbox.
+        const batch = await log.feed.read(agency.position, 500, 0, signal);
+        for (const change of batch.changes) {
+          yield change;
+          agency.position = change.seq;
+        }
+        if (batch.changes.length > 0) {
+          handedOut = true;
+          continue;
+        }
       }
-      if (batch.changes.length > 0) continue;
+      // Behind the window with nothing more in the outbox: go on from the window's first change.
+      const next = log.window[Math.max(0, agency.position + 1 - (log.window[0]?.seq ?? log.last + 1))];
+      if (next) {
+        yield next;
+        agency.position = next.seq;
+        handedOut = true;
+      }
     }
-    // Behind the window with nothing more in the outbox: go on from the window's first change.
-    const next = log.window[Math.max(0, position + 1 - oldest)];
-    if (next) {
-      yield next;
-      position = next.seq;
-      continue;
-    }
-    await new Promise<void>((resolve) => {
-      const done = () => {
-        signal.removeEventListener('abort', done);
-        log.waiters.delete(done);
-        resolve();
-      };
-      log.waiters.add(done);
-      signal.addEventListener('abort', done, { once: true });
-    });
+    if (!handedOut)
+      await nextChange(
+        followed.map((agency) => agency.log),
+        signal,
+      );
   }
 }
 
-/**
- * Interleaves the agencies' changes as they come, keeping each agency's own order. Each source has
- * one read out at a time, and its result waits in a queue until handed out: racing the pending
- * reads again for every change would hang one more reaction on a quiet agency's read each time.
- */
-async function* mergeAgencies(sources: AsyncGenerator<StreamChange>[], signal: AbortSignal): AsyncGenerator<StreamChange> {
-  const ready: ({ index: number; result: IteratorResult<StreamChange> } | { index: number; error: unknown })[] = [];
-  let wake: (() => void) | undefined;
-  const arrived = () => {
-    wake?.();
-    wake = undefined;
-  };
-  const pull = (index: number) =>
-    sources[index]!.next()
-      .then(
-        (result) => void ready.push({ index, result }),
-        (error: unknown) => void ready.push({ index, error }),
-      )
-      .then(arrived);
-  sources.forEach((_, index) => pull(index));
-  let open = sources.length;
-  signal.addEventListener('abort', arrived, { once: true });
-  try {
-    while (open > 0 && !signal.aborted) {
-      const next = ready.shift();
-      if (!next) {
-        await new Promise<void>((resolve) => (wake = resolve));
-        continue;
-      }
-      if ('error' in next) throw next.error;
-      if (next.result.done) {
-        open -= 1;
-        continue;
-      }
-      yield next.result.value;
-      pull(next.index);
-    }
-  } finally {
-    signal.removeEventListener('abort', arrived);
-    await Promise.allSettled(sources.map((source) => source.return(undefined)));
-  }
+/** Resolves when any of the logs receives a change, or the signal aborts. */
+function nextChange(logs: readonly AgencyLog[], signal: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const done = () => {
+      for (const log of logs) log.waiters.delete(done);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    for (const log of logs) log.waiters.add(done);
+    signal.addEventListener('abort', done, { once: true });
+  });
 }
