@@ -14,12 +14,22 @@ export const requestNonceMigrations: readonly Migration[] = [
       CREATE INDEX request_nonces_expiry ON request_nonces (expires_at);
     `,
   },
+  {
+    // Every signed request inserts a nonce: logged, each insert was a WAL record and a flush
+    // before the request could run (PostgreSQL on this machine: 0.46 → 0.14 ms a claim). An
+    // unlogged table is emptied by crash recovery and is not copied to standbys, which reopens
+    // at most one replay window (35 s by default) after a crash or a failover: what a replica
+    // with its nonces in memory accepts after a restart.
+    version: 32,
+    name: 'request nonces without write-ahead log',
+    sql: `ALTER TABLE request_nonces SET UNLOGGED;`,
+  },
 ];
 
 /**
  * Nonces kept in the subgraph's own database, so a request replayed to another replica of the
- * same subgraph inside the window is refused too. One insert per signed request; expired rows
- * are deleted at most once a second.
+ * same subgraph inside the window is refused too. One insert per signed request, into an
+ * unlogged table; expired rows are deleted at most once a second.
  */
 export function createSqlNonceStore(db: SqlExecutor): NonceStore {
   let nextSweep = 0;
