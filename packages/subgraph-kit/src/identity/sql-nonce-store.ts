@@ -16,8 +16,8 @@ export const requestNonceMigrations: readonly Migration[] = [
   },
   {
     // Every signed request inserts a nonce: logged, each insert was a WAL record and a flush
-    // before the request could run (PostgreSQL on this machine: 0.46 → 0.14 ms a claim). An
-    // unlogged table is emptied by crash recovery and is not copied to standbys, which reopens
+    // before the request could run (PostgreSQL 15, fsync on, one claim at a time: 0.46 → 0.14 ms).
+    // An unlogged table is emptied by crash recovery and is not copied to standbys, which reopens
     // at most one replay window (35 s by default) after a crash or a failover: what a replica
     // with its nonces in memory accepts after a restart.
     version: 32,
