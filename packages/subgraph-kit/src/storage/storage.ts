@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { AntqError, ErrorCode } from '@antq/sdk';
+import { queryPglite } from './pglite-statements.js';
 import { newClusterSource } from './pristine-cluster.js';
 
 /** Runs SQL with `$1, $2 …` parameters and returns the rows. */
@@ -79,6 +80,14 @@ async function openPglite(dataDir: string | undefined): Promise<Storage> {
     ...(await newClusterSource(dataDir)),
     startParams: [...PGlite.defaultStartParams, ...PGLITE_SETTINGS.flatMap((setting) => ['-c', setting])],
   });
+  return pgliteStorage(db);
+}
+
+/**
+ * The kit's store over a PGlite instance opened elsewhere (e.g. from a dump with `loadDataDir`);
+ * closing the store closes the instance. `createStorage` opens one with the kit's settings.
+ */
+export function pgliteStorage(db: PGlite): Storage {
   // PGlite has one connection: every statement and transaction waits its turn, so nothing
   // can interleave with the statements of an open transaction.
   let queue: Promise<unknown> = Promise.resolve();
@@ -87,17 +96,17 @@ async function openPglite(dataDir: string | undefined): Promise<Storage> {
     queue = turn.catch(() => undefined);
     return turn;
   };
-  // Without parameters, `exec` runs several statements at once (migrations); with them, `query`.
-  const run = async <Row>(executor: Pick<PGlite, 'query' | 'exec'>, sql: string, params?: readonly unknown[]) =>
-    params && params.length > 0 ? (await executor.query<Row>(sql, params as unknown[])).rows : (((await executor.exec(sql)).at(-1)?.rows ?? []) as Row[]);
+  // Without parameters, `exec` runs several statements at once (migrations); with them, one exchange.
+  const run = async <Row>(executor: Pick<PGlite, 'exec'>, sql: string, params: readonly unknown[] | undefined, inTransaction: boolean) =>
+    params && params.length > 0 ? queryPglite<Row>(db, sql, params, inTransaction) : (((await executor.exec(sql)).at(-1)?.rows ?? []) as Row[]);
   const close = async () => {
     await queue;
     if (!db.closed) await db.close();
   };
   return {
     kind: 'pglite',
-    query: (sql, params) => exclusive(() => guarded(() => run(db, sql, params))),
-    transaction: (work) => exclusive(() => guarded(() => db.transaction((tx) => work({ query: (sql, params) => run(tx, sql, params) })))),
+    query: (sql, params) => exclusive(() => guarded(() => run(db, sql, params, false))),
+    transaction: (work) => exclusive(() => guarded(() => db.transaction((tx) => work({ query: (sql, params) => run(tx, sql, params, true) })))),
     listen: async (channel, onNotify) => {
       checkChannel(channel);
       const unlisten = await exclusive(() => db.listen(channel, onNotify));
