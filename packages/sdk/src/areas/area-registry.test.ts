@@ -104,6 +104,28 @@ describe('area registry: search by name', () => {
     expect(registry.search('   ')).toEqual([]);
     expect(registry.search('zzzz qqq')).toEqual([]);
   });
+
+  it('answers a search within a province as the country-wide search kept to that province', () => {
+    const codesOf = (units: readonly { code: string; name: string }[]) => units.map((unit) => `${unit.code} ${unit.name}`);
+    for (const provinceCode of ['80', '82', '91', '01', '79']) {
+      for (const [query, options] of [
+        ['2', { level: 'commune' as const, limit: 50 }],
+        ['an', { limit: 30 }],
+        ['phuong', { on: '2025-03-01', limit: 40 }],
+        ['tan', { allVersions: true, limit: 60 }],
+        ['lagi', { allVersions: true }],
+      ] as const) {
+        const withinProvince = registry.search(query, { ...options, provinceCode });
+        const countryWide = registry
+          .search(query, { ...options, limit: 100_000 })
+          .filter((unit) => unit.provinceCode === provinceCode)
+          .slice(0, options.limit ?? 20);
+        expect(codesOf(withinProvince)).toEqual(codesOf(countryWide));
+      }
+    }
+    expect(registry.search('2', { provinceCode: '80', level: 'commune', limit: 50 })).toHaveLength(50);
+    expect(registry.search('an', { provinceCode: '999' })).toEqual([]);
+  });
 });
 
 describe('area registry: lineage through the 2025 reform', () => {
