@@ -11,6 +11,7 @@ import {
   StorageConfigError,
   type Change,
   type Migration,
+  type SqlExecutor,
   type Storage,
 } from '../src/index.js';
 
@@ -136,6 +137,12 @@ forEachStorageDriver((driver) => {
         Promise.all(ids.map(async (id) => (await tx.query<{ id: string }>('INSERT INTO notes (id, body) VALUES ($1, $2) RETURNING id', [id, `body of ${id}`]))[0]!.id)),
       );
       expect(answers).toEqual(ids);
+      let kept: SqlExecutor | undefined;
+      await store.transaction(async (tx) => {
+        kept = tx;
+      });
+      await expect(kept!.query('INSERT INTO notes (id, body) VALUES ($1, $2)', ['late', 'after its transaction'])).rejects.toThrow();
+      expect(await store.query('SELECT id FROM notes WHERE id = $1', ['late'])).toEqual([]);
       expect(await store.query('SELECT id FROM notes WHERE body = ANY($1::text[]) ORDER BY id', [ids.map((id) => `body of ${id}`)])).toEqual(ids.map((id) => ({ id })));
     });
 

@@ -59,6 +59,11 @@ function mapDriverError(error: unknown): never {
   throw error;
 }
 
+/** A statement sent through a transaction's executor after the transaction ended: a bug in the caller. */
+function transactionEnded(): Error {
+  return new Error('This transaction has ended: run its statements inside its work (the function given to transaction).');
+}
+
 async function guarded<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
@@ -106,7 +111,17 @@ export function pgliteStorage(db: PGlite): Storage {
   return {
     kind: 'pglite',
     query: (sql, params) => exclusive(() => guarded(() => run(db, sql, params, false))),
-    transaction: (work) => exclusive(() => guarded(() => db.transaction((tx) => work({ query: (sql, params) => run(tx, sql, params, true) })))),
+    transaction: (work) =>
+      exclusive(() =>
+        guarded(() =>
+          db.transaction((tx) =>
+            work({
+              // Statements with parameters go to `db` itself: one kept past its transaction must not run outside it.
+              query: (sql, params) => (tx.closed ? Promise.reject(transactionEnded()) : run(tx, sql, params, true)),
+            }),
+          ),
+        ),
+      ),
     listen: async (channel, onNotify) => {
       checkChannel(channel);
       const unlisten = await exclusive(() => db.listen(channel, onNotify));
@@ -145,15 +160,23 @@ async function openPostgres(url: string, poolSize = 10): Promise<Storage> {
     transaction: (work) =>
       guarded(async () => {
         const client = await pool.connect();
+        let ended = false;
         try {
           await client.query('BEGIN');
-          const result = await work({ query: async (sql, params) => (await client.query(sql, params as unknown[])).rows });
+          const result = await work({
+            // The connection goes back to the pool: one kept past its transaction must not run outside it.
+            query: async (sql, params) => {
+              if (ended) throw transactionEnded();
+              return (await client.query(sql, params as unknown[])).rows;
+            },
+          });
           await client.query('COMMIT');
           return result;
         } catch (error) {
           await client.query('ROLLBACK').catch(() => undefined);
           throw error;
         } finally {
+          ended = true;
           client.release();
         }
       }),
