@@ -1,0 +1,64 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { forEachStorageDriver } from '@antq/testing';
+import { runMigrations, type Migration, type SqlExecutor, type Storage } from '../src/index.js';
+
+// Statements with parameters: on PGlite one exchange with its backend (`pglite-statements.ts`),
+// on PostgreSQL node-postgres; both must store and answer alike.
+const notes: Migration = { version: 100, name: 'notes', sql: 'CREATE TABLE notes (id text PRIMARY KEY, body text NOT NULL)' };
+
+forEachStorageDriver((driver) => {
+  describe(`statements with parameters on ${driver.name}`, () => {
+    let store: Storage;
+    beforeEach(async () => {
+      store = await driver.open();
+      await runMigrations(store, [notes]);
+    });
+    afterEach(async () => {
+      await driver.close(store);
+    });
+
+    it('stores and reads back each kind of parameter value alike on either store', async () => {
+      await store.query(`CREATE TABLE value_kinds (
+        id text PRIMARY KEY, n integer, amount numeric, flag boolean, day date, at timestamptz, body jsonb, tags text[], note text)`);
+      const at = new Date('2025-07-01T03:04:05.678Z');
+      const values = ['k1', 42, '1234.50', true, '2025-07-01', at, { linked: [{ agency: 'front', id: 'F-1' }], tên: 'Đồng Tháp' }, ['a', 'b "quoted"', 'c,d'], null];
+      await store.query('INSERT INTO value_kinds VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)', values);
+      const rows = await store.query('SELECT id, n, amount, flag, day::text AS day, at, body, tags, note FROM value_kinds WHERE id = ANY($1::text[]) AND n > $2', [
+        ['k1', 'k2'],
+        41,
+      ]);
+      expect(rows).toEqual([{ id: 'k1', n: 42, amount: '1234.50', flag: true, day: '2025-07-01', at, body: values[6], tags: values[7], note: null }]);
+      const counted = await store.query<{ n: number }>('SELECT count(*)::int AS n FROM value_kinds WHERE flag = $1 AND day <= $2::date', [false, '2025-07-01']);
+      expect(counted).toEqual([{ n: 0 }]);
+    });
+
+    it('answers a failed statement with its error, keeps nothing of its transaction, and goes on', async () => {
+      await store.query('INSERT INTO notes (id, body) VALUES ($1, $2)', ['n1', 'first']);
+      await expect(store.query('INSERT INTO notes (id, body) VALUES ($1, $2)', ['n1', 'again'])).rejects.toMatchObject({ code: 'CONFLICT' });
+      await expect(store.query('SELECT body FROM notes WHERE id = $1 AND', ['n1'])).rejects.toMatchObject({ code: '42601' });
+      await expect(
+        store.transaction(async (tx) => {
+          await tx.query('INSERT INTO notes (id, body) VALUES ($1, $2)', ['n2', 'in the transaction']);
+          await tx.query('INSERT INTO notes (id, body) VALUES ($1, $2)', ['n1', 'a duplicate']);
+        }),
+      ).rejects.toMatchObject({ code: 'CONFLICT' });
+      expect(await store.query('SELECT id, body FROM notes ORDER BY id')).toEqual([{ id: 'n1', body: 'first' }]);
+      expect(await store.query('SELECT body FROM notes WHERE id = $1', ['n1'])).toEqual([{ body: 'first' }]);
+    });
+
+    it('runs the statements a transaction starts together, each with its own answer', async () => {
+      const ids = Array.from({ length: 20 }, (_, index) => `t${String(index).padStart(2, '0')}`);
+      const answers = await store.transaction((tx) =>
+        Promise.all(ids.map(async (id) => (await tx.query<{ id: string }>('INSERT INTO notes (id, body) VALUES ($1, $2) RETURNING id', [id, `body of ${id}`]))[0]!.id)),
+      );
+      expect(answers).toEqual(ids);
+      let kept: SqlExecutor | undefined;
+      await store.transaction(async (tx) => {
+        kept = tx;
+      });
+      await expect(kept!.query('INSERT INTO notes (id, body) VALUES ($1, $2)', ['late', 'after its transaction'])).rejects.toThrow();
+      expect(await store.query('SELECT id FROM notes WHERE id = $1', ['late'])).toEqual([]);
+      expect(await store.query('SELECT id FROM notes WHERE body = ANY($1::text[]) ORDER BY id', [ids.map((id) => `body of ${id}`)])).toEqual(ids.map((id) => ({ id })));
+    });
+  });
+});
