@@ -35,7 +35,17 @@ export {
 } from './identity/index.js';
 
 // Storage, migrations and the change outbox.
-export { createStorage, pgliteStorage, runMigrations, storageFromEnv, StorageConfigError, type Migration, type SqlExecutor, type Storage, type StorageOptions } from './storage/index.js';
+export {
+  createStorage,
+  pgliteStorage,
+  runMigrations,
+  storageFromEnv,
+  StorageConfigError,
+  type Migration,
+  type SqlExecutor,
+  type Storage,
+  type StorageOptions,
+} from './storage/index.js';
 export { appendChange, latestSeq, outboxMigrations, readChanges, type Change, type ChangeKind, type StoredChange } from './outbox/index.js';
 export { changeCursor, createChangeSubscriptionResolvers, type ChangeEvent, type ChangeSubscriptionOptions } from './outbox/index.js';
 export { createAgencyFeed, readOutboxHeads, type AgencyFeed, type ChangeBatch, type StreamChange } from './outbox/index.js';
