@@ -52,13 +52,16 @@ forEachStorageDriver((driver) => {
         Promise.all(ids.map(async (id) => (await tx.query<{ id: string }>('INSERT INTO notes (id, body) VALUES ($1, $2) RETURNING id', [id, `body of ${id}`]))[0]!.id)),
       );
       expect(answers).toEqual(ids);
+      expect(await store.query('SELECT id FROM notes WHERE body = ANY($1::text[]) ORDER BY id', [ids.map((id) => `body of ${id}`)])).toEqual(ids.map((id) => ({ id })));
+    });
+
+    it("refuses a statement sent through a transaction's executor after the transaction ended", async () => {
       let kept: SqlExecutor | undefined;
       await store.transaction(async (tx) => {
         kept = tx;
       });
-      await expect(kept!.query('INSERT INTO notes (id, body) VALUES ($1, $2)', ['late', 'after its transaction'])).rejects.toThrow();
+      await expect(kept!.query('INSERT INTO notes (id, body) VALUES ($1, $2)', ['late', 'after its transaction'])).rejects.toThrow(/transaction has ended/);
       expect(await store.query('SELECT id FROM notes WHERE id = $1', ['late'])).toEqual([]);
-      expect(await store.query('SELECT id FROM notes WHERE body = ANY($1::text[]) ORDER BY id', [ids.map((id) => `body of ${id}`)])).toEqual(ids.map((id) => ({ id })));
     });
   });
 });

@@ -9,18 +9,6 @@ const SYNC = serialize.sync();
 const DESCRIBE_PORTAL = serialize.describe({ type: 'P' });
 const EXECUTE = serialize.execute({});
 
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  let length = 0;
-  for (const part of parts) length += part.length;
-  const message = new Uint8Array(length);
-  let offset = 0;
-  for (const part of parts) {
-    message.set(part, offset);
-    offset += part.length;
-  }
-  return message;
-}
-
 /**
  * Runs one statement with parameters on PGlite in a single exchange with its backend: parse, bind,
  * describe, execute and sync in one buffer, as node-postgres sends them to PostgreSQL. PGlite's own
@@ -31,7 +19,7 @@ function concat(parts: readonly Uint8Array[]): Uint8Array {
  * `inTransaction`: inside one, the data folder is written at COMMIT, not after each statement.
  */
 export async function queryPglite<Row>(db: PGlite, sql: string, params: readonly unknown[], inTransaction: boolean): Promise<Row[]> {
-  const message = concat([serialize.parse({ text: sql }), serialize.bind({ values: params.map((value) => prepareValue(value)) }), DESCRIBE_PORTAL, EXECUTE, SYNC]);
+  const message = Buffer.concat([serialize.parse({ text: sql }), serialize.bind({ values: params.map((value) => prepareValue(value)) }), DESCRIBE_PORTAL, EXECUTE, SYNC]);
   // The backend's replies are collected on the instance until the call returns: one exchange at a time.
   const replies = await db.runExclusive(() => db.execProtocolStream(message, { syncToFs: !inTransaction }));
   return (pgliteResults.parseResults(replies, db.parsers)[0]?.rows ?? []) as Row[];
