@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { AntqError } from '@antq/sdk';
-import { parse } from 'graphql';
+import { parse, stripIgnoredCharacters } from 'graphql';
 import { postGraphQL, postSignedGraphQL, signSubgraphRequest } from '@antq/testing';
 import { parseCallerClaims, requireCaller, type Caller } from '../src/identity/caller.js';
 import { createMemoryNonceStore, createSignatureVerifier, deriveSubgraphKey, signExecutionRequest, signRequestParams } from '../src/identity/gateway-signature.js';
@@ -98,6 +98,20 @@ describe('gateway signature on HTTP requests', () => {
     const res = await postGraphQL<{ widget: { id: string; name: string } }>(subgraph.url, { query, variables, extensions });
     expect(res.errors).toBeUndefined();
     expect(res.data?.widget).toEqual({ id: variables.id, name: subgraph.widgetName });
+  });
+
+  it("signs the document as the transport's printer gives it, when the gateway passes one", async () => {
+    await using subgraph = await startTinySubgraph();
+    const query = 'query Widget($id: ID!) { widget(id: $id) { id name } }';
+    const variables = { id: randomUUID() };
+    const sign = () =>
+      signExecutionRequest({ document: parse(query), variables }, { key: deriveSubgraphKey(subgraph.signingKey, 'police'), audience: 'police', print: () => query });
+    const asPrinted = await postGraphQL<{ widget: { id: string } }>(subgraph.url, { query, variables, extensions: sign() });
+    expect(asPrinted.errors).toBeUndefined();
+    expect(asPrinted.data?.widget.id).toBe(variables.id);
+    // The signature is over that text, not over the canonical form.
+    const canonical = await postGraphQL(subgraph.url, { query: stripIgnoredCharacters(query), variables, extensions: sign() });
+    expect(canonical.errors?.[0]?.extensions?.reason).toBe('INVALID_SIGNATURE');
   });
 
   it('still refuses a bad signature when unsigned requests are allowed', async () => {

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadAreaRegistry } from '@antq/sdk/areas';
 import { createAgencySubgraph, type AgencySubgraph } from '@antq/subgraph-kit';
+import { stripIgnoredCharacters } from 'graphql';
 import { composeSupergraph, createDevelopmentIssuer, createGateway, type Gateway } from '../src/index.js';
 
 /**
@@ -16,6 +17,8 @@ let gateway: Gateway;
 let recorder: Server;
 const captured: string[] = [];
 let editorToken: string;
+/** Bodies the recorder keeps from the subgraph (answering 502), so their nonces stay unused. */
+let withhold: ((body: string) => boolean) | undefined;
 
 async function post(url: string, body: string, headers: Record<string, string> = {}) {
   const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
@@ -35,6 +38,10 @@ beforeAll(async () => {
     request.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8');
       captured.push(body);
+      if (withhold?.(body)) {
+        response.writeHead(502).end();
+        return;
+      }
       void fetch(police.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body }).then(async (upstream) => {
         response.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json' });
         response.end(await upstream.text());
@@ -105,5 +112,22 @@ describe('a request captured between the gateway and a subgraph', () => {
     const forged = await post(police.url, JSON.stringify(body));
     expect(forged.status).toBe(401);
     expect(forged.body.errors?.[0]?.extensions?.reason).toBe('INVALID_SIGNATURE');
+  });
+
+  it('is signed over the query text as sent, which the subgraph verifies at its first check', async () => {
+    const first = 1 + Math.floor(Math.random() * 199);
+    withhold = (body) => body.includes(`"first":${first}`);
+    await viaGateway('query ($first: Int) { policeModels(filter: { area: "80" }, first: $first) { totalCount } }', { first });
+    withhold = undefined;
+    const body = JSON.parse(capturedWith(`"first":${first}`)) as { query: string };
+    // The planner's text keeps spaces the canonical form drops, so only one of the two can be signed.
+    expect(body.query).not.toBe(stripIgnoredCharacters(body.query));
+    // Signed over the canonical form, this would pass the subgraph's second check.
+    const canonical = await post(police.url, JSON.stringify({ ...body, query: stripIgnoredCharacters(body.query) }));
+    expect(canonical.status).toBe(401);
+    expect(canonical.body.errors?.[0]?.extensions?.reason).toBe('INVALID_SIGNATURE');
+    const asSent = await post(police.url, JSON.stringify(body));
+    expect(asSent.status).toBe(200);
+    expect(asSent.body.data).toMatchObject({ policeModels: { totalCount: expect.any(Number) } });
   });
 });

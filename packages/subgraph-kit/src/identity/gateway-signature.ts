@@ -31,9 +31,10 @@ import { parse, print, stripIgnoredCharacters, type DocumentNode } from 'graphql
  *   `nonce` (128 random bits) must not have been seen in that window.
  * - Every extension is covered: the forwarded caller (`jwt`), the idempotency key, anything a
  *   gateway plugin adds before signing.
- * - `query` is signed in its canonical form (`stripIgnoredCharacters(print(parse(query)))`), so the
- *   signature does not depend on how a transport prints the document; a subgraph accepts the
- *   text it received or that canonical form.
+ * - A subgraph accepts a signature over the `query` text it received or over that text's
+ *   canonical form (`stripIgnoredCharacters(print(parse(query)))`). A gateway that knows how its
+ *   transport prints a document signs that text, which verifies at the first check; otherwise
+ *   it signs the canonical form, which verifies however the transport prints.
  */
 
 /** The extension that carries the signature. */
@@ -134,16 +135,17 @@ function canonicalQueryOf(document: DocumentNode): string {
 
 /**
  * For the gateway: the signed extensions of an execution request bound for `audience`. The
- * document is signed in its canonical form; the transport may print it as it likes.
+ * document is signed as `print` gives it: pass the transport's own printer, so the subgraph
+ * verifies the text it receives at its first check instead of printing and checking twice.
+ * Without `print` it is signed in its canonical form, which the subgraph accepts however the
+ * transport prints.
  */
 export function signExecutionRequest(
   request: SignableExecutionRequest,
-  options: { readonly key: Buffer; readonly audience: string; readonly now?: number },
+  options: { readonly key: Buffer; readonly audience: string; readonly now?: number; readonly print?: (document: DocumentNode) => string },
 ): Record<string, unknown> {
-  return signRequestParams(
-    { query: canonicalQueryOf(request.document), operationName: request.operationName, variables: request.variables, extensions: request.extensions },
-    options,
-  ).extensions;
+  const query = (options.print ?? canonicalQueryOf)(request.document);
+  return signRequestParams({ query, operationName: request.operationName, variables: request.variables, extensions: request.extensions }, options).extensions;
 }
 
 /** Why a signature was refused. */
