@@ -82,6 +82,33 @@ describe('a list reads the columns its nodes ask for', () => {
   });
 });
 
+describe('lists of one request asking for different nodes', () => {
+  it('are read by one statement each, with its own columns and page size, the same on a second request', async () => {
+    const query = `{
+      a: area(code: "23235") { front { names: models(first: 1) { totalCount nodes { name } } sourced: models(first: 2) { nodes { sources { title } } } } }
+      b: area(code: "23235", on: "2026-01-01") { front { names: models(first: 1) { totalCount nodes { name } } } }
+    }`;
+    for (let round = 0; round < 2; round += 1) {
+      statements.length = 0;
+      const response = await postSignedGraphQL<Record<'a' | 'b', { front: Record<string, { totalCount?: number; nodes: Record<string, unknown>[] }> }>>(subgraph.url, {
+        query,
+        signingKey,
+        audience: 'front',
+        caller: { agency: 'front', clearance: 'shared' },
+      });
+      expect(response.errors).toBeUndefined();
+      const { a, b } = response.data!;
+      expect(a.front.names).toEqual({ totalCount: 2, nodes: [{ name: 'camera-a' }] });
+      expect(a.front.sourced!.nodes).toEqual([{ sources: [{ title: 'list-columns' }] }, { sources: [{ title: 'list-columns' }] }]);
+      expect(b.front.names).toEqual({ totalCount: 2, nodes: [{ name: 'camera-a' }] });
+      // The two unit versions' lists of names share a statement; the sourced list has its own.
+      const lists = statements.filter((sql) => /security_models r\b/.test(sql));
+      expect(lists).toHaveLength(2);
+      expect(lists.filter((sql) => /r\.\*|r\.details/.test(sql))).toHaveLength(1);
+    }
+  });
+});
+
 describe('a record by id reads the columns its selection asks for', () => {
   async function read(query: string, variables: Record<string, unknown>) {
     statements.length = 0;

@@ -97,6 +97,8 @@ function recordReads<Record extends { id: string; name: string }>(
 const batchKeys = new WeakMap<PageRequest, string>();
 /** Everything but the scope: requests that share it are answered by one statement. */
 function batchKey(request: PageRequest): string {
+  const plain = plainBatchKey(request);
+  if (plain !== undefined) return plain;
   let key = batchKeys.get(request);
   if (key === undefined) {
     const { area: _area, on: _on, ...filter } = request.filter;
@@ -104,6 +106,17 @@ function batchKey(request: PageRequest): string {
     batchKeys.set(request, key);
   }
   return key;
+}
+
+/**
+ * The key of a first page filtered by area alone (an overview's lists): a few strings joined,
+ * cheaper than keeping it per request. It starts with the field's name, so it never equals a
+ * key in JSON (which starts with `[`).
+ */
+function plainBatchKey(request: PageRequest): string | undefined {
+  if (request.after !== undefined) return undefined;
+  for (const name in request.filter) if (name !== 'area' && name !== 'on') return undefined;
+  return `${request.field}|${request.first}|${request.columns?.join(',') ?? '*'}`;
 }
 
 /** The kind of record (as the outbox names it) each list holds. */

@@ -13,7 +13,22 @@ export interface ConnectionArgs {
   readonly after?: string | null;
 }
 
-/** One page of an agency's list under an area (and its version on `on`), or of every area. */
+/** The columns a list's nodes need, by the field nodes that ask for them (one walk per document, not per area). */
+const columnsByFieldNodes = { models: new WeakMap<object, readonly string[] | undefined>(), forces: new WeakMap<object, readonly string[] | undefined>() };
+
+function nodeColumns(field: 'models' | 'forces', info: SelectionInfo | undefined): readonly string[] | undefined {
+  if (!info?.fieldNodes) return undefined;
+  const known = columnsByFieldNodes[field];
+  if (known.has(info.fieldNodes)) return known.get(info.fieldNodes);
+  const columns = recordTables[field].columnsFor(nodeFieldNames(info));
+  known.set(info.fieldNodes, columns);
+  return columns;
+}
+
+/**
+ * One page of an agency's list under an area (and its version on `on`), or of every area.
+ * An overview asks for one per area and list, so it is built as one object literal.
+ */
 export function pageRequest<Field extends PageRequest['field']>(
   ctx: AgencyContext,
   field: Field,
@@ -21,16 +36,13 @@ export function pageRequest<Field extends PageRequest['field']>(
   { area, on }: { area?: string | null; on?: string | null },
   info?: SelectionInfo,
 ): PageRequest & { readonly field: Field } {
-  const page = {
-    field,
-    filter: { ...args.filter },
-    first: checkPageSize(args.first, field === 'observations' ? 50 : 20),
-    after: decodeCursor(args.after),
-    ...(field === 'observations' ? {} : { columns: recordTables[field as 'models' | 'forces'].columnsFor(nodeFieldNames(info)) }),
-  };
-  if (area === undefined || area === null || area === '') return { ...page, scopeKey: '*', scope: ALL_AREAS };
+  const filter = args.filter ? { ...args.filter } : {};
+  const first = checkPageSize(args.first, field === 'observations' ? 50 : 20);
+  const after = decodeCursor(args.after);
+  const columns = field === 'observations' ? undefined : nodeColumns(field as 'models' | 'forces', info);
+  if (area === undefined || area === null || area === '') return { field, filter, first, after, columns, scopeKey: '*', scope: ALL_AREAS };
   const { codes, until } = ctx.scopes.listScopeOf(area, on ?? undefined);
-  return { ...page, scopeKey: on ? `${area}@${on}` : area, scope: codes, ...(until ? { until } : {}) };
+  return { field, filter, first, after, columns, scopeKey: on ? `${area}@${on}` : area, scope: codes, until };
 }
 
 function rootConnection<Field extends PageRequest['field']>(field: Field) {
