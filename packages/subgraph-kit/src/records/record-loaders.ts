@@ -42,6 +42,8 @@ export interface PageRequest {
   readonly after: PageCursor | undefined;
   /** Models and forces: the columns the nodes need (see `columnsFor`); undefined: every column. */
   readonly columns?: readonly string[] | undefined;
+  /** Everything but the scope (see `pageBatchKey`): requests that share it are answered by one statement. */
+  readonly batchKey: string;
 }
 
 export type { MetricRequest } from './metric-roll-up.js';
@@ -94,29 +96,15 @@ function recordReads<Record extends { id: string; name: string }>(
   );
 }
 
-const batchKeys = new WeakMap<PageRequest, string>();
-/** Everything but the scope: requests that share it are answered by one statement. */
-function batchKey(request: PageRequest): string {
-  const plain = plainBatchKey(request);
-  if (plain !== undefined) return plain;
-  let key = batchKeys.get(request);
-  if (key === undefined) {
-    const { area: _area, on: _on, ...filter } = request.filter;
-    key = JSON.stringify([request.field, filter, request.first, request.after ?? null, request.columns ?? null]);
-    batchKeys.set(request, key);
-  }
-  return key;
-}
-
 /**
- * The key of a first page filtered by area alone (an overview's lists): a few strings joined,
- * cheaper than keeping it per request. It starts with the field's name, so it never equals a
- * key in JSON (which starts with `[`).
+ * The batch key of a page request: everything but its scope. A first page filtered by area alone
+ * (an overview's lists, one per area) gets a few joined strings; it starts with the field's name,
+ * so it never equals a key in JSON (which starts with `[`).
  */
-function plainBatchKey(request: PageRequest): string | undefined {
-  if (request.after !== undefined) return undefined;
-  for (const name in request.filter) if (name !== 'area' && name !== 'on') return undefined;
-  return `${request.field}|${request.first}|${request.columns?.join(',') ?? '*'}`;
+export function pageBatchKey(request: Omit<PageRequest, 'batchKey' | 'scopeKey' | 'scope' | 'until'>): string {
+  const { area: _area, on: _on, ...filter } = request.filter;
+  if (request.after === undefined && Object.keys(filter).length === 0) return `${request.field}|${request.first}|${request.columns?.join(',') ?? '*'}`;
+  return JSON.stringify([request.field, filter, request.first, request.after ?? null, request.columns ?? null]);
 }
 
 /** The kind of record (as the outbox names it) each list holds. */
@@ -143,18 +131,18 @@ export function createRecordLoaders(options: {
       reads.noteRecords(kind, rows as ({ areaCode?: unknown } | undefined)[]);
       return rows;
     };
-  const cacheKeyFn = (request: PageRequest) => `${batchKey(request)}|${request.scopeKey}`;
+  const cacheKeyFn = (request: PageRequest) => `${request.batchKey}|${request.scopeKey}`;
 
   const page = new DataLoader<PageRequest, unknown, string>(
     async (requests) => {
       const groups = new Map<string, PageRequest[]>();
       for (const request of requests) {
-        const key = batchKey(request);
-        const group = groups.get(key);
+        const group = groups.get(request.batchKey);
         if (group) group.push(request);
-        else groups.set(key, [request]);
+        else groups.set(request.batchKey, [request]);
       }
-      const answers = new Map<string, unknown>();
+      // By request: the loader hands each cache key over once.
+      const answers = new Map<PageRequest, unknown>();
       for (const request of requests) reads.noteAreas(RECORD_KIND_OF_LIST[request.field], request.scope === ALL_AREAS ? '*' : request.scope);
       await Promise.all(
         [...groups.values()].map(async (group) => {
@@ -174,7 +162,7 @@ export function createRecordLoaders(options: {
             for (const request of group) {
               const list = lists.get(request.scopeKey)!;
               const rows = list.rows.map((row) => Object.assign(row, { name: (row as { sortKey?: string }).sortKey ?? '' }));
-              answers.set(cacheKeyFn(request), toPage(rows, request.first, list.totalCount));
+              answers.set(request, toPage(rows, request.first, list.totalCount));
             }
             return;
           }
@@ -182,11 +170,11 @@ export function createRecordLoaders(options: {
           const lists = await table.list(db, { scopes, until, filter: listFilter(sample.filter), size: sample.first, after: sample.after, columns: sample.columns });
           for (const request of group) {
             const list = lists.get(request.scopeKey)!;
-            answers.set(cacheKeyFn(request), toPage(list.rows, request.first, list.totalCount));
+            answers.set(request, toPage(list.rows, request.first, list.totalCount));
           }
         }),
       );
-      return requests.map((request) => answers.get(cacheKeyFn(request)));
+      return requests.map((request) => answers.get(request));
     },
     { cacheKeyFn },
   );

@@ -4,7 +4,7 @@ import type { AgencyContext } from './agency-context.js';
 import type { TemplateResolvers } from './agency-names.js';
 import { ALL_AREAS, checkPageSize, decodeCursor } from './page.js';
 import { nodeFieldNames, type SelectionInfo } from './node-selection.js';
-import { loadPage, readRecord, recordTables, type PageRequest } from './record-loaders.js';
+import { loadPage, pageBatchKey, readRecord, recordTables, type PageRequest } from './record-loaders.js';
 
 /** What every connection takes; `filter.area` and `filter.on` name the unit it lists under. */
 export interface ConnectionArgs {
@@ -40,9 +40,10 @@ export function pageRequest<Field extends PageRequest['field']>(
   const first = checkPageSize(args.first, field === 'observations' ? 50 : 20);
   const after = decodeCursor(args.after);
   const columns = field === 'observations' ? undefined : nodeColumns(field as 'models' | 'forces', info);
-  if (area === undefined || area === null || area === '') return { field, filter, first, after, columns, scopeKey: '*', scope: ALL_AREAS };
+  const batchKey = pageBatchKey({ field, filter, first, after, columns });
+  if (area === undefined || area === null || area === '') return { field, filter, first, after, columns, batchKey, scopeKey: '*', scope: ALL_AREAS };
   const { codes, until } = ctx.scopes.listScopeOf(area, on ?? undefined);
-  return { field, filter, first, after, columns, scopeKey: on ? `${area}@${on}` : area, scope: codes, until };
+  return { field, filter, first, after, columns, batchKey, scopeKey: on ? `${area}@${on}` : area, scope: codes, until };
 }
 
 function rootConnection<Field extends PageRequest['field']>(field: Field) {
