@@ -53,18 +53,19 @@ export interface Page<Row> {
 
 export function toPage<Row extends { name: string; id: string }>(rows: readonly Row[], size: number, totalCount: number): Page<Row> {
   const nodes = rows.slice(0, size);
-  const last = nodes.at(-1);
-  return {
-    nodes,
-    totalCount,
-    // Encoded when read: most lists of an overview never ask for their cursor.
-    pageInfo: {
-      hasNextPage: rows.length > size,
-      get endCursor() {
-        return last ? encodeCursor(last) : null;
-      },
-    },
-  };
+  return { nodes, totalCount, pageInfo: new PageInfo(rows.length > size, nodes.at(-1)) };
+}
+
+/** A page's `pageInfo`, its cursor encoded when read: most lists of an overview never ask for it. A class, so its getter costs nothing per page. */
+class PageInfo {
+  constructor(
+    readonly hasNextPage: boolean,
+    private readonly last: PageCursor | undefined,
+  ) {}
+
+  get endCursor(): string | null {
+    return this.last ? encodeCursor(this.last) : null;
+  }
 }
 
 /** Scope of a list that is not limited to an area. Compared by identity. */
