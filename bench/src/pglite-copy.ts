@@ -4,16 +4,11 @@
  * `apollo-stack` subgraphs and the monolith hold are loaded from a dump of them
  * (`dumpDataDir` → a tarball in a temporary folder → `loadDataDir`) instead of generated again.
  *
- * The store is the kit's (`pgliteStorage`) over a PGlite instance opened here with the kit's
- * start parameters (PGLITE_SETTINGS in packages/subgraph-kit/src/storage/storage.ts), so it can be
- * loaded from a dump and dumped.
+ * The store is the kit's (`openPgliteStorage`: its settings, its statement queue), opened from a
+ * dump or empty, with its PGlite instance at hand for the dump.
  */
 import { readFile, writeFile } from 'node:fs/promises';
-import { PGlite } from '@electric-sql/pglite';
-import { pgliteStorage, type Storage } from '@antq/subgraph-kit';
-
-/** The kit's settings of an embedded store (PGLITE_SETTINGS in its storage.ts). */
-const PGLITE_SETTINGS = ['shared_buffers=16MB', 'maintenance_work_mem=16MB'];
+import { openPgliteStorage, type Storage } from '@antq/subgraph-kit';
 
 export interface DumpableStorage {
   readonly storage: Storage;
@@ -24,11 +19,7 @@ export interface DumpableStorage {
 /** An in-memory PGlite store, empty or loaded from a dump file. */
 export async function openPgliteCopy(fromDump?: string): Promise<DumpableStorage> {
   const loadDataDir = fromDump ? new Blob([await readFile(fromDump)]) : undefined;
-  const db = await PGlite.create({
-    ...(loadDataDir ? { loadDataDir } : {}),
-    startParams: [...PGlite.defaultStartParams, ...PGLITE_SETTINGS.flatMap((setting) => ['-c', setting])],
-  });
-  const storage = pgliteStorage(db);
+  const { storage, db } = await openPgliteStorage(loadDataDir ? { loadDataDir } : {});
   return {
     storage,
     dump: async (file) => {

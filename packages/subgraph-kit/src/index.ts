@@ -37,7 +37,7 @@ export {
 // Storage, migrations and the change outbox.
 export {
   createStorage,
-  pgliteStorage,
+  openPgliteStorage,
   runMigrations,
   storageFromEnv,
   StorageConfigError,

@@ -107,6 +107,22 @@ describe('lists of one request asking for different nodes', () => {
       expect(lists.filter((sql) => /r\.\*|r\.details/.test(sql))).toHaveLength(1);
     }
   });
+
+  it('a list filtered by status (stopped) and the same list unfiltered keep their own statements and answers', async () => {
+    statements.length = 0;
+    const response = await postSignedGraphQL<{ area: { front: Record<string, { totalCount: number; nodes: { name: string }[] }> } }>(subgraph.url, {
+      query: `{ area(code: "23235") { front {
+        all: models(first: 1) { totalCount nodes { name } }
+        ended: models(first: 1, filter: { statuses: [STOPPED] }) { totalCount nodes { name } }
+      } } }`,
+      signingKey,
+      audience: 'front',
+      caller: { agency: 'front', clearance: 'shared' },
+    });
+    expect(response.errors).toBeUndefined();
+    expect(response.data!.area.front).toEqual({ all: { totalCount: 2, nodes: [{ name: 'camera-a' }] }, ended: { totalCount: 0, nodes: [] } });
+    expect(statements.filter((sql) => /security_models r\b/.test(sql))).toHaveLength(2);
+  });
 });
 
 describe('a record by id reads the columns its selection asks for', () => {

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { forEachStorageDriver } from '@antq/testing';
-import { runMigrations, type Migration, type SqlExecutor, type Storage } from '../src/index.js';
+import { openPgliteStorage, runMigrations, type Migration, type SqlExecutor, type Storage } from '../src/index.js';
 
 // Statements with parameters: on PGlite one exchange with its backend (`pglite-statements.ts`),
 // on PostgreSQL node-postgres; both must store and answer alike.
@@ -63,5 +63,26 @@ forEachStorageDriver((driver) => {
       await expect(kept!.query('INSERT INTO notes (id, body) VALUES ($1, $2)', ['late', 'after its transaction'])).rejects.toThrow(/transaction has ended/);
       expect(await store.query('SELECT id FROM notes WHERE id = $1', ['late'])).toEqual([]);
     });
+  });
+});
+
+describe('an embedded store opened with openPgliteStorage', () => {
+  it("runs with the kit's settings, and a dump of it opens as a store with the same rows", async () => {
+    const { storage, db } = await openPgliteStorage();
+    await runMigrations(storage, [notes]);
+    await storage.query('INSERT INTO notes (id, body) VALUES ($1, $2), ($3, $4)', ['n1', 'first', 'n2', 'second']);
+    expect(await storage.query('SHOW shared_buffers')).toEqual([{ shared_buffers: '16MB' }]);
+    await storage.query('CHECKPOINT');
+    const dump = await db.dumpDataDir('none');
+    await storage.close();
+    expect(db.closed).toBe(true);
+
+    const copy = await openPgliteStorage({ loadDataDir: dump });
+    expect(await copy.storage.query('SELECT id, body FROM notes ORDER BY id')).toEqual([
+      { id: 'n1', body: 'first' },
+      { id: 'n2', body: 'second' },
+    ]);
+    expect(await copy.storage.query('SHOW shared_buffers')).toEqual([{ shared_buffers: '16MB' }]);
+    await copy.storage.close();
   });
 });

@@ -13,15 +13,17 @@ export interface ConnectionArgs {
   readonly after?: string | null;
 }
 
-/** The columns a list's nodes need, by the field nodes that ask for them (one walk per document, not per area). */
-const columnsByFieldNodes = { models: new WeakMap<object, readonly string[] | undefined>(), forces: new WeakMap<object, readonly string[] | undefined>() };
+/**
+ * The columns a list's nodes need, by the field nodes that ask for them: one walk per document,
+ * not per area. Field nodes belong to one list field, so they also say which table.
+ */
+const columnsByFieldNodes = new WeakMap<object, readonly string[] | undefined>();
 
 function nodeColumns(field: 'models' | 'forces', info: SelectionInfo | undefined): readonly string[] | undefined {
   if (!info?.fieldNodes) return undefined;
-  const known = columnsByFieldNodes[field];
-  if (known.has(info.fieldNodes)) return known.get(info.fieldNodes);
+  if (columnsByFieldNodes.has(info.fieldNodes)) return columnsByFieldNodes.get(info.fieldNodes);
   const columns = recordTables[field].columnsFor(nodeFieldNames(info));
-  known.set(info.fieldNodes, columns);
+  columnsByFieldNodes.set(info.fieldNodes, columns);
   return columns;
 }
 

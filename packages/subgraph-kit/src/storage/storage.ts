@@ -1,5 +1,5 @@
 import { mkdir } from 'node:fs/promises';
-import { PGlite } from '@electric-sql/pglite';
+import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
 import pg from 'pg';
 import { AntqError, ErrorCode } from '@antq/sdk';
 import { queryPglite } from './pglite-statements.js';
@@ -80,19 +80,21 @@ const PGLITE_SETTINGS = ['shared_buffers=16MB', 'maintenance_work_mem=16MB'];
 
 async function openPglite(dataDir: string | undefined): Promise<Storage> {
   if (dataDir) await mkdir(dataDir, { recursive: true });
-  const db = await PGlite.create({
-    ...(dataDir ? { dataDir } : {}),
-    ...(await newClusterSource(dataDir)),
-    startParams: [...PGlite.defaultStartParams, ...PGLITE_SETTINGS.flatMap((setting) => ['-c', setting])],
-  });
-  return pgliteStorage(db);
+  return (await openPgliteStorage({ ...(dataDir ? { dataDir } : {}), ...(await newClusterSource(dataDir)) })).storage;
 }
 
 /**
- * The kit's store over a PGlite instance opened elsewhere (e.g. from a dump with `loadDataDir`);
- * closing the store closes the instance. `createStorage` opens one with the kit's settings.
+ * Opens PGlite with the kit's settings and `options` (e.g. `loadDataDir`, a dump of another
+ * store) and returns the kit's store over it. `db` is for what the store does not do — a dump,
+ * after a CHECKPOINT through the store; closing the store closes it.
  */
-export function pgliteStorage(db: PGlite): Storage {
+export async function openPgliteStorage(options: PGliteOptions = {}): Promise<{ readonly storage: Storage; readonly db: PGlite }> {
+  const db = await PGlite.create({ ...options, startParams: [...PGlite.defaultStartParams, ...PGLITE_SETTINGS.flatMap((setting) => ['-c', setting])] });
+  return { storage: pgliteStorage(db), db };
+}
+
+/** The kit's store over an open PGlite instance. */
+function pgliteStorage(db: PGlite): Storage {
   // PGlite has one connection: every statement and transaction waits its turn, so nothing
   // can interleave with the statements of an open transaction.
   let queue: Promise<unknown> = Promise.resolve();
