@@ -34,6 +34,15 @@ export const settings = {
   rounds: Number(option('rounds') ?? (quick ? 2 : 5)),
   seconds: Number(option('seconds') ?? (quick ? 1.6 : 10)),
   warmup: Number(option('warmup') ?? (quick ? 0.4 : 3)),
+  /**
+   * Before the rounds, each operation runs through each set of subgraphs (the shared ones, the
+   * apollo-stack's, the monolith) in unmeasured windows of this length until a window costs
+   * within `warmTolerance` of the one before (CPU per request, gateway and subgraphs), at most
+   * `warmWindows` of them.
+   */
+  warmStep: Number(option('warm-step') ?? 1),
+  warmTolerance: Number(option('warm-tolerance') ?? 0.15),
+  warmWindows: Number(option('warm-windows') ?? 8),
   connections: Number(option('connections') ?? 8),
   /** The roll-up costs the police subgraph ~0.35 s of CPU a request: fewer connections keep the queue (and the settling after each window) short. */
   rollupConnections: Number(option('rollup-connections') ?? 2),
