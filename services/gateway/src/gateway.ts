@@ -20,6 +20,7 @@ import { useChangeStreamGuards } from './plugins/use-change-stream-guards.js';
 import { useIdempotencyKey } from './plugins/use-idempotency-key.js';
 import { useTracing, type TracingOptions } from './plugins/use-tracing.js';
 import { useUpstreamSignature } from './plugins/use-upstream-signature.js';
+import { useAccessVerdicts } from './plugins/use-access-verdicts.js';
 import { useStableDocument } from './plugins/use-stable-document.js';
 import type { AuditLog } from './audit/audit-log.js';
 import { graphiqlOptions, type GraphiQLSettings } from './graphiql/graphiql-options.js';
@@ -115,6 +116,8 @@ function gatewayPlugins(options: GatewayOptions, parts: GatewayParts, log: Param
   return [
     // First: every plugin below sees the parsed document, not access control's copy of it.
     useStableDocument(),
+    // After it: a verdict is kept for the parsed document only, as it runs after access control.
+    useAccessVerdicts({ grants: parts.grants, metrics: metricsRegistry }),
     ...(metricsRegistry ? [useMetrics(metricsRegistry, log)] : []),
     ...(options.tracing ? [useTracing(options.tracing)] : []),
     useOperationLimits(parts.limits),

@@ -1,13 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAgencyFeed } from '@antq/subgraph-kit';
 import type { Gateway } from '../src/index.js';
-import { post, startTwoAgencyGraph, type TwoAgencyGraph } from './two-agency-graph.js';
+import { grantFrontPoliceAccess, post, revokePoliceAccess, startTwoAgencyGraph, type TwoAgencyGraph } from './two-agency-graph.js';
 
 /** Restricted police data in Tây Ninh (80): a front caller reads it only under a police grant. */
 const RESTRICTED = '{ area(code: "80") { police { complexAreaDesignations { id } } } }';
-const GRANT = 'mutation ($input: AccessGrantInput!) { grantPoliceAccess(input: $input) { id } }';
-const REVOKE = 'mutation ($id: ID!) { revokePoliceAccessGrant(id: $id) { active } }';
-
 let graph: TwoAgencyGraph;
 let gateway: Gateway;
 /** A second gateway on the same subgraphs, as another replica behind a load balancer. */
@@ -17,16 +14,8 @@ let frontRestricted: string;
 
 const readCode = async (through: Gateway) => (await post(through.url, RESTRICTED, frontRestricted)).body.errors?.[0]?.extensions?.code ?? 'shown';
 
-async function grant(through: Gateway): Promise<string> {
-  const input = { grantee: 'FRONT', areaCode: '80', validUntil: new Date(Date.now() + 3_600_000).toISOString() };
-  const granted = await post(through.url, GRANT, policeAdmin, { input });
-  expect(granted.body.errors).toBeUndefined();
-  return (granted.body.data as { grantPoliceAccess: { id: string } }).grantPoliceAccess.id;
-}
-
-async function revoke(through: Gateway, id: string): Promise<void> {
-  expect((await post(through.url, REVOKE, policeAdmin, { id })).body.errors).toBeUndefined();
-}
+const grant = (through: Gateway) => grantFrontPoliceAccess(through.url, policeAdmin);
+const revoke = (through: Gateway, id: string) => revokePoliceAccess(through.url, policeAdmin, id);
 
 /** Waits until `gateway` has heard of every police change written so far (its outbox head). */
 async function policeChangesHeard(): Promise<void> {

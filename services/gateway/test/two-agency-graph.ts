@@ -62,3 +62,19 @@ export async function post(url: string, query: string, token?: string, variables
   });
   return { status: response.status, body: (await response.json()) as Answer['body'] };
 }
+
+const GRANT = 'mutation ($input: AccessGrantInput!) { grantPoliceAccess(input: $input) { id } }';
+const REVOKE = 'mutation ($id: ID!) { revokePoliceAccessGrant(id: $id) { active } }';
+
+/** A police grant to the front over Tây Ninh (80) for an hour, made through `url` by a police admin; its id. */
+export async function grantFrontPoliceAccess(url: string, policeAdmin: string): Promise<string> {
+  const input = { grantee: 'FRONT', areaCode: '80', validUntil: new Date(Date.now() + 3_600_000).toISOString() };
+  const granted = await post(url, GRANT, policeAdmin, { input });
+  if (granted.body.errors) throw new Error(`The grant was refused: ${JSON.stringify(granted.body.errors)}`);
+  return (granted.body.data as { grantPoliceAccess: { id: string } }).grantPoliceAccess.id;
+}
+
+export async function revokePoliceAccess(url: string, policeAdmin: string, id: string): Promise<void> {
+  const revoked = await post(url, REVOKE, policeAdmin, { id });
+  if (revoked.body.errors) throw new Error(`The revocation was refused: ${JSON.stringify(revoked.body.errors)}`);
+}

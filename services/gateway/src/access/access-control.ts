@@ -18,6 +18,25 @@ interface ValidateParams {
   path: ReadonlyArray<string | number>;
 }
 
+/** The policies a caller holds: its own agency's, and with clearance RESTRICTED those of the agencies that granted it access. */
+function callerPolicies(user: Caller, grants: GrantDirectory): string[] | Promise<string[]> {
+  const own = restrictedPolicy(user.agency);
+  if (user.clearance !== Classification.RESTRICTED) return [own];
+  return grants.grantsFor(user.agency).then((held) => [own, ...new Set(held.map((grant) => restrictedPolicy(grant.owner)))]);
+}
+
+/**
+ * What access control's decision depends on about a caller, as text: signed in or not, its
+ * clearance (the scopes it holds), its policies. Callers with the same key are let through or
+ * refused alike on the same operation.
+ */
+export function callerAccessKey(user: Caller | undefined, grants: GrantDirectory): string | Promise<string> {
+  if (!user) return 'anonymous';
+  const key = (policies: string[]) => `${user.clearance}|${[...policies].sort().join(' ')}`;
+  const policies = callerPolicies(user, grants);
+  return Array.isArray(policies) ? key(policies) : policies.then(key);
+}
+
 const satisfied = (required: string[][] | undefined, held: string[]) => !required?.length || required.some((group) => group.every((item) => held.includes(item)));
 
 /**
@@ -34,13 +53,7 @@ export function accessControlOptions(grants: GrantDirectory) {
     rejectUnauthenticated: true,
     resolveUserFn: (context: unknown): Caller | null => callerOfContext(context) ?? null,
     extractScopes: (user: Caller | null) => (user ? clearanceScopes(user.clearance) : []),
-    extractPolicies: async (user: Caller | null) => {
-      if (!user) return [];
-      const policies = [restrictedPolicy(user.agency)];
-      if (user.clearance === Classification.RESTRICTED)
-        for (const owner of new Set((await grants.grantsFor(user.agency)).map((grant) => grant.owner))) policies.push(restrictedPolicy(owner));
-      return policies;
-    },
+    extractPolicies: (user: Caller | null) => (user ? callerPolicies(user, grants) : []),
     validateUser(params: ValidateParams): GraphQLError | undefined {
       const coordinate = `${params.parentType.name}.${params.fieldNode.name.value}`;
       const guarded =
