@@ -58,6 +58,14 @@ describe.each(['cached', 'uncached'] as const)('GraphQL over HTTP, response cach
     expect(body.errors![0]!.message).toMatch(/POST/);
   });
 
+  it('sends a JSON answer whole, with its length', async () => {
+    const response = await post(gateways[kind], JSON.stringify({ query: '{ __typename }' }));
+    const text = await response.text();
+    expect(JSON.parse(text)).toEqual({ data: { __typename: 'Query' } });
+    expect(response.headers.get('content-length')).toBe(String(Buffer.byteLength(text)));
+    expect(response.headers.get('transfer-encoding')).toBeNull();
+  });
+
   it('answers 400 to malformed parameters', async () => {
     for (const body of [
       JSON.stringify({ query: '{ __typename }', variables: 'x' }),
