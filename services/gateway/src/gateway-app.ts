@@ -44,9 +44,7 @@ export function createGatewayApp(options: GatewayAppOptions): FastifyInstance {
         void reply.header(key, value);
       });
       void reply.status(response.status);
-      // A JSON answer goes out whole, its length known, in one write; an event stream or an
-      // incremental delivery (multipart) is streamed as it comes.
-      reply.send(kept ?? ((response.headers.get('content-type') ?? '').includes('json') ? await response.text() : response.body));
+      reply.send(kept ?? response.body);
       return reply;
     },
   });
