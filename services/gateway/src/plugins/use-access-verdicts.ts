@@ -95,7 +95,8 @@ export function useAccessVerdicts(options: { grants: GrantDirectory; metrics?: R
         } else walked?.inc();
       };
       const callerKey = callerAccessKey(callerOfContext(context), options.grants);
-      return typeof callerKey === 'string' ? decide(callerKey) : callerKey.then(decide);
+      // Grants that cannot be read leave the walk to access control, which reads them too.
+      return typeof callerKey === 'string' ? decide(callerKey) : callerKey.then(decide, () => undefined);
     },
     onExecute({ args, context }) {
       // Reached only when access control let the operation through: a refusal stops execution first.
