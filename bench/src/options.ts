@@ -23,8 +23,11 @@ export const VARIANTS: readonly TargetKind[] = ['ours-no-audit', 'ours-no-metric
 export const PEERS: readonly TargetKind[] = ['hive', 'apollo', 'apollo-stack'];
 /** The peers with their own response caches (issue 16): compared with `ours` on the analyst day. */
 export const CACHED_PEERS: readonly TargetKind[] = ['hive-cached', 'apollo-cached'];
-/** Every target that answers repeated reads from a response cache (our gateway keeps one unless `-uncached`). */
-export const RESPONSE_CACHED: readonly TargetKind[] = ['ours', 'ours-open', 'ours-no-audit', 'ours-no-metrics', ...CACHED_PEERS];
+/**
+ * The targets without a response cache: every request reaches the subgraphs. A target not named
+ * here is taken to have one, so a new cached target is never mistaken for one that sends on.
+ */
+export const SENDS_EVERY_REQUEST: readonly TargetKind[] = ['ours-uncached', ...PEERS, 'monolith'];
 /** The targets the analyst day runs against: those in front of the shared subgraphs that take a writer's token. */
 export const DAY_TARGETS: readonly TargetKind[] = ['ours', 'ours-uncached', 'hive', 'hive-cached', 'apollo', 'apollo-cached'];
 export type Targets = Map<TargetKind, { child: Child; url: string }>;

@@ -5,7 +5,7 @@ import type { Child } from './ipc.js';
 import type { LoadResult, LoadWindow } from './load-host.js';
 import { checkQuiet, cpuUs, fmt, settle, tallyOf } from './measure.js';
 import { requestBody, type ReferenceOperation } from './operations.js';
-import { RESPONSE_CACHED, log, settings, type Targets } from './options.js';
+import { SENDS_EVERY_REQUEST, log, settings, type Targets } from './options.js';
 
 export async function checkAnswers(operations: readonly ReferenceOperation[], targets: Targets, subgraphsOf: (kind: TargetKind) => Child[], token: string) {
   log('Checking that every target answers every operation alike (and counting subgraph calls)');
@@ -112,7 +112,7 @@ export async function runRounds(input: {
 async function warmOperation(operation: ReferenceOperation, input: Parameters<typeof runRounds>[0]): Promise<void> {
   const { targets, subgraphsOf, tokens, load } = input;
   // Through a target that sends every request on (a cached one would answer from its cache), where the set has one.
-  const candidates = [...targets].sort(([a], [b]) => Number(RESPONSE_CACHED.includes(a)) - Number(RESPONSE_CACHED.includes(b)));
+  const candidates = [...targets].sort(([a], [b]) => Number(SENDS_EVERY_REQUEST.includes(b)) - Number(SENDS_EVERY_REQUEST.includes(a)));
   const warmed = new Set<Child | TargetKind>();
   for (const [kind, target] of candidates) {
     const subgraphs = subgraphsOf(kind);

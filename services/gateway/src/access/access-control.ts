@@ -25,15 +25,26 @@ function callerPolicies(user: Caller, grants: GrantDirectory): string[] | Promis
   return grants.grantsFor(user.agency).then((held) => [own, ...new Set(held.map((grant) => restrictedPolicy(grant.owner)))]);
 }
 
+// Once per request: access control's walk and the key its verdict is kept under must read the
+// same grants, even when a grant changes between the two.
+const policiesByRequest = new WeakMap<object, string[] | Promise<string[]>>();
+
+function requestPolicies(user: Caller, context: object, grants: GrantDirectory): string[] | Promise<string[]> {
+  let policies = policiesByRequest.get(context);
+  if (!policies) policiesByRequest.set(context, (policies = callerPolicies(user, grants)));
+  return policies;
+}
+
 /**
- * What access control's decision depends on about a caller, as text: signed in or not, its
- * clearance (the scopes it holds), its policies. Callers with the same key are let through or
- * refused alike on the same operation.
+ * What access control's decision on a request depends on about its caller, as text: signed in
+ * or not, its clearance (the scopes it holds), its policies — the very policies access control
+ * read for that request. Callers with the same key are let through or refused alike on the same
+ * operation.
  */
-export function callerAccessKey(user: Caller | undefined, grants: GrantDirectory): string | Promise<string> {
+export function callerAccessKey(user: Caller | undefined, context: object, grants: GrantDirectory): string | Promise<string> {
   if (!user) return 'anonymous';
   const key = (policies: string[]) => `${user.clearance}|${[...policies].sort().join(' ')}`;
-  const policies = callerPolicies(user, grants);
+  const policies = requestPolicies(user, context, grants);
   return Array.isArray(policies) ? key(policies) : policies.then(key);
 }
 
@@ -53,7 +64,7 @@ export function accessControlOptions(grants: GrantDirectory) {
     rejectUnauthenticated: true,
     resolveUserFn: (context: unknown): Caller | null => callerOfContext(context) ?? null,
     extractScopes: (user: Caller | null) => (user ? clearanceScopes(user.clearance) : []),
-    extractPolicies: (user: Caller | null) => (user ? callerPolicies(user, grants) : []),
+    extractPolicies: (user: Caller | null, context: object) => (user ? requestPolicies(user, context, grants) : []),
     validateUser(params: ValidateParams): GraphQLError | undefined {
       const coordinate = `${params.parentType.name}.${params.fieldNode.name.value}`;
       const guarded =

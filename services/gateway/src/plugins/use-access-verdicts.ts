@@ -76,7 +76,8 @@ export function useAccessVerdicts(options: { grants: GrantDirectory; metrics?: R
     let names = variablesRead.get(document);
     if (!names) variablesRead.set(document, (names = directiveVariables(document)));
     const variables = params.variables ?? {};
-    return `${params.operationName ?? ''}\n${callerKey}\n${names.length ? JSON.stringify(names.map((name) => variables[name] ?? null)) : ''}`;
+    // An absent variable ([]) apart from one sent as null ([null]): a default may stand for the first.
+    return `${params.operationName ?? ''}\n${callerKey}\n${names.length ? JSON.stringify(names.map((name) => (name in variables ? [variables[name]] : []))) : ''}`;
   };
 
   return {
@@ -94,7 +95,7 @@ export function useAccessVerdicts(options: { grants: GrantDirectory; metrics?: R
           kept?.inc();
         } else walked?.inc();
       };
-      const callerKey = callerAccessKey(callerOfContext(context), options.grants);
+      const callerKey = callerAccessKey(callerOfContext(context), context, options.grants);
       // Grants that cannot be read leave the walk to access control, which reads them too.
       return typeof callerKey === 'string' ? decide(callerKey) : callerKey.then(decide, () => undefined);
     },
