@@ -52,7 +52,8 @@ export async function queryPglite<Row>(db: PGlite, sql: string, params: readonly
   try {
     return await runPrepared<Row>(db, sql, values, inTransaction);
   } catch (error) {
-    // Inside a transaction the failure has aborted it: the caller's transaction fails and is run again.
+    // Inside a transaction the failure has aborted it: the caller's transaction fails with it, and
+    // the statement is parsed again when next run.
     if ((error as { code?: unknown }).code !== PLAN_CHANGED || inTransaction) throw error;
     return runPrepared<Row>(db, sql, values, inTransaction);
   }
