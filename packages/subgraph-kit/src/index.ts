@@ -43,6 +43,7 @@ export {
   StorageConfigError,
   type Migration,
   type SqlExecutor,
+  type StatementOptions,
   type Storage,
   type StorageOptions,
 } from './storage/index.js';

@@ -118,7 +118,7 @@ export interface ObservationListRequest {
 /** SQL for one agency's observations and their revision history. */
 export const observationStore = {
   async byIds(db: SqlExecutor, ids: readonly string[]): Promise<(StoredObservation | undefined)[]> {
-    const rows = await db.query<Row>('SELECT * FROM observations WHERE id = ANY($1::text[])', [ids]);
+    const rows = await db.query<Row>('SELECT * FROM observations WHERE id = ANY($1::text[])', [ids], { prepared: true });
     const byId = new Map(rows.map((row) => [String(row.id), observationFromRow(row)]));
     return ids.map((id) => byId.get(id));
   },

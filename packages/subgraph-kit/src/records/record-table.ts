@@ -285,7 +285,8 @@ export function createRecordTableAccess<Record extends { id: string; name: strin
 
     /** Records by id, with `columns` (see `columnsFor`) or every column. */
     async byIds(db: SqlExecutor, ids: readonly string[], columns?: readonly string[]): Promise<((Record & StoredRecordMeta) | undefined)[]> {
-      const rows = await db.query<Row>(`SELECT ${columns ? columns.join(', ') : '*'} FROM ${spec.table} WHERE id = ANY($1::text[])`, [ids]);
+      // By primary key: the same plan whatever the ids, so it is kept.
+      const rows = await db.query<Row>(`SELECT ${columns ? columns.join(', ') : '*'} FROM ${spec.table} WHERE id = ANY($1::text[])`, [ids], { prepared: true });
       const byId = new Map(rows.map((row) => [String(row.id), fromRow(row)]));
       return ids.map((id) => byId.get(id));
     },

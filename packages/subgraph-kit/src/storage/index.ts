@@ -1,2 +1,2 @@
-export { createStorage, openPgliteStorage, storageFromEnv, StorageConfigError, type SqlExecutor, type Storage, type StorageOptions } from './storage.js';
+export { createStorage, openPgliteStorage, storageFromEnv, StorageConfigError, type SqlExecutor, type StatementOptions, type Storage, type StorageOptions } from './storage.js';
 export { runMigrations, type Migration } from './migrations.js';

@@ -41,48 +41,53 @@ function preparedStatements(db: PGlite): PreparedStatements {
  * serialized by node-postgres's `prepareValue`, so both stores receive the same text for the same
  * value.
  *
- * Each text is parsed and planned once and kept as a named statement: later runs send only its
- * name and the values (a lookup by id 0.11 → 0.06 ms of CPU, 19 rows by id 0.37 → 0.33 ms).
- * Should a table change under a kept statement, it is parsed again.
+ * `prepared`: the text is parsed and planned once and kept as a named statement, later runs
+ * sending only its name and the values (a lookup by id 0.11 → 0.06 ms of CPU). Its plan is then
+ * generic: right for a read by primary key, far too dear for some reads over ranges of areas (see
+ * `StatementOptions`). Should a table change under a kept statement, it is parsed again.
  *
  * `inTransaction`: inside one, the data folder is written at COMMIT, not after each statement.
  */
-export async function queryPglite<Row>(db: PGlite, sql: string, params: readonly unknown[], inTransaction: boolean): Promise<Row[]> {
+export async function queryPglite<Row>(
+  db: PGlite,
+  sql: string,
+  params: readonly unknown[],
+  options: { readonly inTransaction: boolean; readonly prepared: boolean },
+): Promise<Row[]> {
   const values = params.map((value) => prepareValue(value));
+  if (!options.prepared) return runExchange<Row>(db, sql, values, options.inTransaction, undefined);
   try {
-    return await runPrepared<Row>(db, sql, values, inTransaction);
+    return await runExchange<Row>(db, sql, values, options.inTransaction, preparedStatements(db));
   } catch (error) {
     // Inside a transaction the failure has aborted it: the caller's transaction fails with it, and
     // the statement is parsed again when next run.
-    if ((error as { code?: unknown }).code !== PLAN_CHANGED || inTransaction) throw error;
-    return runPrepared<Row>(db, sql, values, inTransaction);
+    if ((error as { code?: unknown }).code !== PLAN_CHANGED || options.inTransaction) throw error;
+    return runExchange<Row>(db, sql, values, options.inTransaction, preparedStatements(db));
   }
 }
 
 // The exchange is built inside the instance's turn, so two callers never parse one text under two names.
-function runPrepared<Row>(db: PGlite, sql: string, values: ReturnType<typeof prepareValue>[], inTransaction: boolean): Promise<Row[]> {
+function runExchange<Row>(db: PGlite, sql: string, values: ReturnType<typeof prepareValue>[], inTransaction: boolean, prepared: PreparedStatements | undefined): Promise<Row[]> {
   return db.runExclusive(async () => {
-    const prepared = preparedStatements(db);
-    const parts: Uint8Array[] = prepared.toClose.splice(0).map((name) => serialize.close({ type: 'S', name }));
-    let name = prepared.byText.get(sql);
-    const parsed = name === undefined;
-    if (name === undefined) {
-      name = `antq_${prepared.next++}`;
-      parts.push(serialize.parse({ name, text: sql }));
-    } else {
-      prepared.byText.delete(sql);
-    }
+    const closes = (prepared ?? preparedOn.get(db))?.toClose.splice(0) ?? [];
+    const parts: Uint8Array[] = closes.map((name) => serialize.close({ type: 'S', name }));
+    // Unnamed ('') unless kept: parsed and planned for these values, and replaced by the next one.
+    let name = prepared ? prepared.byText.get(sql) : '';
+    const parsed = name === undefined || name === '';
+    if (name === undefined) name = `antq_${prepared!.next++}`;
+    else if (prepared) prepared.byText.delete(sql);
+    if (parsed) parts.push(serialize.parse({ name, text: sql }));
     parts.push(serialize.bind({ statement: name, values }), DESCRIBE_PORTAL, EXECUTE, SYNC);
     try {
       // The backend's replies are collected on the instance until the call returns: one exchange at a time.
       const replies = await db.execProtocolStream(Buffer.concat(parts), { syncToFs: !inTransaction });
-      keep(prepared, sql, name);
+      if (prepared) keep(prepared, sql, name);
       return (pgliteResults.parseResults(replies, db.parsers)[0]?.rows ?? []) as Row[];
     } catch (error) {
       // A kept statement that failed to run stays kept, unless its table changed under it; a new
       // one may have been parsed before the failure, so its name is closed in the next exchange.
-      if (!parsed && (error as { code?: unknown }).code !== PLAN_CHANGED) keep(prepared, sql, name);
-      else prepared.toClose.push(name);
+      if (prepared && !parsed && (error as { code?: unknown }).code !== PLAN_CHANGED) keep(prepared, sql, name);
+      else if (prepared) prepared.toClose.push(name);
       throw error;
     }
   });
