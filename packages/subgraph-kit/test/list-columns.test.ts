@@ -157,3 +157,18 @@ describe('a record by id reads the columns its selection asks for', () => {
     expect(data.frontModel).toEqual({ id: 'camera-a', sources: [{ title: 'list-columns' }] });
   });
 });
+
+describe('the statements an embedded store keeps prepared', () => {
+  it('are the reads by id, never a list’s, whose plan depends on its areas', async () => {
+    const response = await postSignedGraphQL<Record<string, unknown>>(subgraph.url, {
+      query: '{ frontModel(id: "camera-a") { id name } area(code: "23235") { front { models(first: 1) { totalCount nodes { name } } } } }',
+      signingKey,
+      audience: 'front',
+      caller: { agency: 'front', clearance: 'shared' },
+    });
+    expect(response.errors).toBeUndefined();
+    const kept = (await subgraph.storage.query<{ statement: string }>('SELECT statement FROM pg_prepared_statements WHERE name LIKE $1', ['antq\\_%'])).map((row) => row.statement);
+    expect(kept.some((sql) => /FROM security_models WHERE id = ANY/.test(sql))).toBe(true);
+    expect(kept.filter((sql) => /security_models r\b/.test(sql))).toEqual([]);
+  });
+});

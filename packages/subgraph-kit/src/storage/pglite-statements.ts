@@ -56,27 +56,34 @@ export async function queryPglite<Row>(
 ): Promise<Row[]> {
   const values = params.map((value) => prepareValue(value));
   if (!options.prepared) return runExchange<Row>(db, sql, values, options.inTransaction, undefined);
+  const prepared = preparedStatements(db);
   try {
-    return await runExchange<Row>(db, sql, values, options.inTransaction, preparedStatements(db));
+    return await runExchange<Row>(db, sql, values, options.inTransaction, prepared);
   } catch (error) {
-    // Inside a transaction the failure has aborted it: the caller's transaction fails with it, and
-    // the statement is parsed again when next run.
-    if ((error as { code?: unknown }).code !== PLAN_CHANGED || options.inTransaction) throw error;
-    return runExchange<Row>(db, sql, values, options.inTransaction, preparedStatements(db));
+    // Inside a transaction the failure has aborted it: the transaction fails with it, and the
+    // statement is parsed again when next run.
+    if (!planChanged.has(error as object) || options.inTransaction) throw error;
+    return runExchange<Row>(db, sql, values, options.inTransaction, prepared);
   }
 }
 
-// The exchange is built inside the instance's turn, so two callers never parse one text under two names.
+/** Failures of a kept statement whose table changed under it (0A000 also names other unsupported features). */
+const planChanged = new WeakSet<object>();
+
+/**
+ * One exchange: the closes left pending, then the statement, unnamed or, with `prepared`, under
+ * its kept name (parsed first when it has none). Built inside the instance's turn, so two callers
+ * never parse one text under two names.
+ */
 function runExchange<Row>(db: PGlite, sql: string, values: ReturnType<typeof prepareValue>[], inTransaction: boolean, prepared: PreparedStatements | undefined): Promise<Row[]> {
   return db.runExclusive(async () => {
-    const closes = (prepared ?? preparedOn.get(db))?.toClose.splice(0) ?? [];
-    const parts: Uint8Array[] = closes.map((name) => serialize.close({ type: 'S', name }));
-    // Unnamed ('') unless kept: parsed and planned for these values, and replaced by the next one.
-    let name = prepared ? prepared.byText.get(sql) : '';
-    const parsed = name === undefined || name === '';
-    if (name === undefined) name = `antq_${prepared!.next++}`;
-    else if (prepared) prepared.byText.delete(sql);
-    if (parsed) parts.push(serialize.parse({ name, text: sql }));
+    const pending = prepared ?? preparedOn.get(db);
+    const parts: Uint8Array[] = (pending?.toClose.splice(0) ?? []).map((name) => serialize.close({ type: 'S', name }));
+    const kept = prepared?.byText.get(sql);
+    // The unnamed statement ('') is planned for these values and replaced by the next one.
+    const name = kept ?? (prepared ? `antq_${prepared.next++}` : '');
+    if (kept === undefined) parts.push(serialize.parse({ name, text: sql }));
+    else prepared!.byText.delete(sql);
     parts.push(serialize.bind({ statement: name, values }), DESCRIBE_PORTAL, EXECUTE, SYNC);
     try {
       // The backend's replies are collected on the instance until the call returns: one exchange at a time.
@@ -86,7 +93,9 @@ function runExchange<Row>(db: PGlite, sql: string, values: ReturnType<typeof pre
     } catch (error) {
       // A kept statement that failed to run stays kept, unless its table changed under it; a new
       // one may have been parsed before the failure, so its name is closed in the next exchange.
-      if (prepared && !parsed && (error as { code?: unknown }).code !== PLAN_CHANGED) keep(prepared, sql, name);
+      const tableChanged = kept !== undefined && (error as { code?: unknown }).code === PLAN_CHANGED;
+      if (tableChanged) planChanged.add(error as object);
+      if (kept !== undefined && !tableChanged) keep(prepared!, sql, name);
       else if (prepared) prepared.toClose.push(name);
       throw error;
     }
