@@ -18,6 +18,8 @@ interface Statement {
   readonly agency: Agency;
   readonly sql: string;
   readonly params: readonly unknown[];
+  /** A read by primary key, kept prepared on PGlite as the kit keeps its own (`StatementOptions.prepared`). */
+  readonly prepared?: boolean;
 }
 
 /** The direct SQL of one operation: its statements and the median time of each (ms). */
@@ -109,6 +111,7 @@ async function nested(scopes: ReturnType<typeof createAreaScopes>, run: Run): Pr
         agency,
         sql: `SELECT id, name, ${kind === 'security_model' ? 'status' : 'units'}, area_code FROM ${TABLES[kind]} WHERE id = ANY($1::text[])`,
         params: [ids],
+        prepared: true,
       });
       if (kind !== 'security_model') continue;
       const view = NESTED_AREA_VIEW[agency]!;
@@ -129,7 +132,14 @@ async function nested(scopes: ReturnType<typeof createAreaScopes>, run: Run): Pr
 
 /** (4) One model by id, with the columns the lookup shows. */
 function lookup(operation: ReferenceOperation): Statement[] {
-  return [{ agency: 'police', sql: 'SELECT id, name, status, description, kind, area_code, started_on FROM security_models WHERE id = $1', params: [operation.variables.id] }];
+  return [
+    {
+      agency: 'police',
+      sql: 'SELECT id, name, status, description, kind, area_code, started_on FROM security_models WHERE id = $1',
+      params: [operation.variables.id],
+      prepared: true,
+    },
+  ];
 }
 
 /**
@@ -157,6 +167,7 @@ export async function measureDirectSql(input: {
     const result = await subgraphs[statement.agency].call<{ times: number[]; cpuMs?: number[]; kind?: string; rows: Record<string, unknown>[] }>('sql', {
       sql: statement.sql,
       params: statement.params,
+      prepared: statement.prepared === true,
       repeat: samples + 1,
     });
     // PGlite runs in the subgraph's process: its CPU time is the statement's time without the

@@ -97,14 +97,22 @@ export interface ChildOptions {
   /** Extra node flags, e.g. `--cpu-prof`. */
   readonly execArgv?: readonly string[];
   /**
-   * Load the workspace packages from their TypeScript sources instead of their builds. Only the
-   * monolith needs it (it imports the kit's internals by path, which must be the same module
-   * instances as its entry's); from sources a process spends about 3 s more CPU to start.
+   * Where the host's code comes from. `build` (default): its compiled script, with plain `node`.
+   * `typescript`: its source under tsx, the workspace packages still from their builds — for a
+   * host that imports the kit's sources by path (apollo-stack's subgraphs). `sources`: the
+   * workspace packages from their TypeScript sources too — the monolith, whose kit internals must
+   * be the same module instances as the kit's entry (a process spends about 3 s more CPU to start).
    */
-  readonly fromSources?: boolean;
+  readonly code?: 'build' | 'typescript' | 'sources';
   readonly onProgress?: (line: string) => void;
   readonly env?: NodeJS.ProcessEnv;
 }
+
+/**
+ * Whether this module runs compiled (`dist/`, as the npm scripts run the bench): the hosts then
+ * start with plain `node`. Under `tsx src/run.ts` they start from their sources too.
+ */
+const COMPILED = import.meta.url.endsWith('.js');
 
 /** A child process of the benchmark, reached by requests. */
 export class Child {
@@ -113,13 +121,18 @@ export class Child {
   readonly process: ChildProcess;
   private exited = false;
 
+  /** `host`: the script's name without extension (`gateway-host`), run compiled when the bench is. */
   constructor(
     readonly name: string,
-    script: string,
+    host: string,
     options: ChildOptions = {},
   ) {
-    this.process = fork(fileURLToPath(new URL(script, import.meta.url)), [name], {
-      execArgv: ['--import', 'tsx', ...(options.fromSources ? ['--conditions=@antq/source'] : []), ...(options.execArgv ?? [])],
+    const code = options.code ?? 'build';
+    const compiled = code === 'build' && COMPILED;
+    const script = fileURLToPath(new URL(compiled ? `./${host}.js` : `${COMPILED ? '../src/' : './'}${host}.ts`, import.meta.url));
+    const loader = compiled ? [] : ['--import', 'tsx', ...(code === 'sources' ? ['--conditions=@antq/source'] : [])];
+    this.process = fork(script, [name], {
+      execArgv: [...loader, ...(options.execArgv ?? [])],
       env: { ...process.env, ...options.env },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       serialization: 'advanced',
@@ -159,11 +172,14 @@ export class Child {
   async stop(ms = 10_000): Promise<void> {
     if (this.exited) return;
     const exited = new Promise<void>((resolve) => this.process.once('exit', () => resolve()));
-    await Promise.race([this.call('exit').catch(() => undefined), new Promise((resolve) => setTimeout(resolve, ms))]);
-    const timer = setTimeout(() => {
+    // Both timers are cleared: a pending one kept the orchestrator alive 10 s after its last line.
+    let answerTimer: NodeJS.Timeout | undefined;
+    await Promise.race([this.call('exit').catch(() => undefined), new Promise((resolve) => (answerTimer = setTimeout(resolve, ms)))]);
+    clearTimeout(answerTimer);
+    const killTimer = setTimeout(() => {
       if (!this.exited) this.process.kill('SIGKILL');
     }, ms);
     await exited;
-    clearTimeout(timer);
+    clearTimeout(killTimer);
   }
 }

@@ -87,14 +87,12 @@ async function startAll(run: Run) {
   log('Starting the four agency subgraphs and loading the dataset into their stores');
   const subgraphs = Object.fromEntries(
     AGENCIES.map((agency) => {
-      const child = new Child(agency, './subgraph-host.ts', { onProgress: (line) => log(`  ${line}`) });
+      const child = new Child(agency, 'subgraph-host', { onProgress: (line) => log(`  ${line}`) });
       children.push(child);
       return [agency, child];
     }),
   ) as Record<Agency, Child>;
-  const monolithChild = settings.targets.includes('monolith')
-    ? new Child('monolith', './gateway-host.ts', { fromSources: true, onProgress: (line) => log(`  ${line}`) })
-    : undefined;
+  const monolithChild = settings.targets.includes('monolith') ? new Child('monolith', 'gateway-host', { code: 'sources', onProgress: (line) => log(`  ${line}`) }) : undefined;
   if (monolithChild) children.push(monolithChild);
   // On PGlite the stores start from an earlier run's dumps when it had the same plan and code (dump-cache.ts).
   const cache = storages.shared ? undefined : await openDumpCache(plan);
@@ -129,7 +127,7 @@ async function startAll(run: Run) {
   if (monolithChild) await addMonolith(targets, monolithChild, monolithStart!);
   const freshUrl = await freshStart;
 
-  const load = new Child('load', './load-host.ts');
+  const load = new Child('load', 'load-host');
   children.push(load);
   await datasetLoaded;
   await stackSupergraph;

@@ -72,7 +72,7 @@ export function startStack(input: {
   const stackSubgraphs = settings.targets.includes('apollo-stack')
     ? (Object.fromEntries(
         AGENCIES.map((agency) => {
-          const child = new Child(`apollo-${agency}`, './subgraph-host.ts', { onProgress: (line) => log(`  apollo-stack ${line}`) });
+          const child = new Child(`apollo-${agency}`, 'subgraph-host', { code: 'typescript', onProgress: (line) => log(`  apollo-stack ${line}`) });
           children.push(child);
           return [agency, child];
         }),
@@ -120,7 +120,7 @@ export async function startGateways(input: {
     settings.targets
       .filter((target) => target !== 'monolith')
       .map(async (kind) => {
-        const child = new Child(kind, './gateway-host.ts', { onProgress: (line) => log(`  ${line}`) });
+        const child = new Child(kind, 'gateway-host', { onProgress: (line) => log(`  ${line}`) });
         children.push(child);
         const { url } = await child.call<{ url: string }>('start', {
           kind,
@@ -139,7 +139,7 @@ export async function startGateways(input: {
 
 /** The analyst day's fresh reads: a gateway without a response cache (stock Apollo Gateway) on the shared subgraphs. */
 export async function startFreshReader(input: { children: Child[]; supergraph: string; signingKey: string; identity: Identity }): Promise<string> {
-  const child = new Child('fresh', './gateway-host.ts');
+  const child = new Child('fresh', 'gateway-host');
   input.children.push(child);
   const { url } = await child.call<{ url: string }>('start', { kind: 'apollo', supergraph: input.supergraph, signingKey: input.signingKey, identity: input.identity });
   log(`  fresh reads (apollo, no cache) at ${url}`);

@@ -84,7 +84,7 @@ async function loaded() {
 }
 
 /**
- * Runs one statement `repeat` times; the time of each run in ms (in this process, on this store),
+ * Runs one statement `repeat` times (`prepared`: kept prepared, see `StatementOptions`); the time of each run in ms (in this process, on this store),
  * and this process's CPU time of each (on PGlite the statement's whole cost, whatever else the machine runs).
  */
 async function sql(request: Request) {
@@ -94,7 +94,7 @@ async function sql(request: Request) {
   for (let index = 0; index < Number(request.repeat ?? 1); index++) {
     const started = performance.now();
     const cpu = process.cpuUsage();
-    rows = await storage!.query(String(request.sql), request.params as unknown[]);
+    rows = await storage!.query(String(request.sql), request.params as unknown[], { prepared: request.prepared === true });
     const used = process.cpuUsage(cpu);
     times.push(performance.now() - started);
     cpuMs.push((used.user + used.system) / 1000);
