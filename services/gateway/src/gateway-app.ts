@@ -76,7 +76,7 @@ function setBodyErrorHandler(app: FastifyInstance, limits: OperationLimits): voi
         errors: [
           {
             message: tooLarge
-              ? `The request body is larger than ${limits.maxBodyBytes} bytes. Send a smaller operation, or use persisted documents.`
+              ? `The request body is larger than ${limits.maxBodyBytes} bytes. Split it into smaller requests: fewer records or values in each.`
               : status < 500
                 ? `The request could not be read: ${error.message}. Send a JSON body { "query": "…", "variables": { … } }.`
                 : 'Internal server error.',
