@@ -133,7 +133,9 @@ export class Child {
     const loader = compiled ? [] : ['--import', 'tsx', ...(code === 'sources' ? ['--conditions=@antq/source'] : [])];
     this.process = fork(script, [name], {
       execArgv: [...loader, ...(options.execArgv ?? [])],
-      env: { ...process.env, ...options.env },
+      // As the README's production commands run every process (graphql-js then skips its
+      // development checks; Apollo Server takes its production defaults).
+      env: { ...process.env, NODE_ENV: 'production', ...options.env },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       serialization: 'advanced',
     });

@@ -92,7 +92,14 @@ async function startAll(run: Run) {
       return [agency, child];
     }),
   ) as Record<Agency, Child>;
-  const monolithChild = settings.targets.includes('monolith') ? new Child('monolith', 'gateway-host', { code: 'sources', onProgress: (line) => log(`  ${line}`) }) : undefined;
+  const monolithChild = settings.targets.includes('monolith')
+    ? new Child('monolith', 'gateway-host', {
+        code: 'sources',
+        // It takes callers' requests unsigned, which the kit refuses to do in production.
+        env: { NODE_ENV: undefined },
+        onProgress: (line) => log(`  ${line}`),
+      })
+    : undefined;
   if (monolithChild) children.push(monolithChild);
   // On PGlite the stores start from an earlier run's dumps when it had the same plan and code (dump-cache.ts).
   const cache = storages.shared ? undefined : await openDumpCache(plan);
