@@ -87,4 +87,39 @@ describe.each(['pglite', 'postgres'] as const)('pages of lists under a few units
       expect(list.pageInfo.hasNextPage).toBe(false);
     }
   });
+
+  /** Pages of the commune's list alone, with a field kept in `details` (read in SQL, not paged in JavaScript). */
+  async function singleList(after: string | null) {
+    statements.length = 0;
+    const response = await postSignedGraphQL<{ area: { front: { models: ModelPage } } }>(subgraph.url, {
+      query: `query ($commune: ID!, $after: String) { area(code: $commune) { front { models(first: 2, after: $after) { totalCount pageInfo { hasNextPage endCursor } nodes { id name sources { title } } } } } }`,
+      variables: { commune, after },
+      signingKey,
+      audience: 'front',
+      caller: { agency: 'front', clearance: 'shared' },
+    });
+    expect(response.errors).toBeUndefined();
+    return { models: response.data!.area.front.models, statements: [...statements] };
+  }
+
+  it('a list alone is paged without numbering every row, to the same pages and totals as lists together', async () => {
+    const first = await singleList(null);
+    const paged = first.statements.filter((sql) => sql.includes('list_total'));
+    expect(paged).toHaveLength(1);
+    expect(paged[0]).not.toContain('row_number');
+    expect(first.models.nodes.map((node) => node.id)).toEqual([`${tag}-a`, `${tag}-b`]);
+    expect(first.models.totalCount).toBe(3);
+    expect(first.models.pageInfo.hasNextPage).toBe(true);
+
+    const next = await singleList(first.models.pageInfo.endCursor);
+    expect(next.models.nodes.map((node) => node.id)).toEqual([`${tag}-c`]);
+    expect(next.models.totalCount).toBe(3);
+    expect(next.models.pageInfo.hasNextPage).toBe(false);
+    expect(next.models.nodes[0]!).toMatchObject({ sources: [{ title: tag }] });
+
+    // Past the last page no row carries the total: it is counted again, still 3.
+    const past = await singleList(next.models.pageInfo.endCursor);
+    expect(past.models).toMatchObject({ totalCount: 3, nodes: [], pageInfo: { hasNextPage: false } });
+    expect(past.statements.filter((sql) => sql.includes('list_total')).every((sql) => !sql.includes('row_number'))).toBe(true);
+  });
 });

@@ -1,5 +1,5 @@
 import type { SqlExecutor } from '../storage/index.js';
-import { listSource, type PageCursor } from './page.js';
+import { listSource, pagedListsStatement, type PageCursor } from './page.js';
 
 type Row = Record<string, unknown>;
 
@@ -142,21 +142,16 @@ export const observationStore = {
       afterCondition = `WHERE (counted.sort_key, counted.id) > ($${params.length - 1}, $${params.length})`;
     }
     params.push(request.size + 1);
-    const rows = await db.query<Row>(
-      `SELECT * FROM (
-         SELECT counted.*, row_number() OVER (PARTITION BY counted.list_key ORDER BY counted.sort_key, counted.id) AS list_position
-         FROM (
-           SELECT scope.list_key, r.*, to_char(r.period_start, 'YYYY-MM-DD') || '|' || r.indicator AS sort_key,
-                  count(*) OVER (PARTITION BY scope.list_key) AS list_total
-           FROM ${source}
-           ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-         ) counted
-         ${afterCondition}
-       ) paged
-       WHERE paged.list_position <= $${params.length}
-       ORDER BY paged.list_key, paged.list_position`,
-      params,
-    );
+    const sql = pagedListsStatement(request.scopes.size, {
+      counted: (window) => `
+        SELECT scope.list_key, r.*, to_char(r.period_start, 'YYYY-MM-DD') || '|' || r.indicator AS sort_key, count(*) OVER (${window}) AS list_total
+        FROM ${source}
+        ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`,
+      order: 'counted.sort_key, counted.id',
+      after: afterCondition,
+      limit: `$${params.length}`,
+    });
+    const rows = await db.query<Row>(sql, params);
     const results = new Map<string, { rows: StoredObservation[]; totalCount: number; sortKeys: string[] }>();
     for (const key of request.scopes.keys()) results.set(key, { rows: [], totalCount: 0, sortKeys: [] });
     for (const row of rows) {

@@ -108,6 +108,28 @@ export function listSource(scopes: ReadonlyMap<string, readonly string[]>, table
 }
 
 /**
+ * The statement of pages of many lists in one: `counted(window)` selects the lists' rows
+ * (`counted.list_key`…) with `list_total` counted over `window`; each list's first `limit` rows
+ * in `order` that pass `after` (a condition on `counted`, or ''). One list needs no partitions:
+ * its page is a top-N of its counted rows, where numbering the rows of every list costs two
+ * more sorts of them all (a province's page of 20 models on PGlite: 2.5–3.0 → 1.7 ms).
+ */
+export function pagedListsStatement(
+  lists: number,
+  parts: { readonly counted: (window: string) => string; readonly order: string; readonly after: string; readonly limit: string },
+): string {
+  if (lists === 1) return `SELECT * FROM (${parts.counted('')}) counted ${parts.after} ORDER BY ${parts.order} LIMIT ${parts.limit}`;
+  return `
+    SELECT * FROM (
+      SELECT counted.*, row_number() OVER (PARTITION BY counted.list_key ORDER BY ${parts.order}) AS list_position
+      FROM (${parts.counted('PARTITION BY scope.list_key')}) counted
+      ${parts.after}
+    ) paged
+    WHERE paged.list_position <= ${parts.limit}
+    ORDER BY paged.list_key, paged.list_position`;
+}
+
+/**
  * The two parallel arrays (list key, area code) that `unnest($1::text[], $2::text[])` turns
  * into one row per code of each list's scope.
  */

@@ -1,5 +1,5 @@
 import type { SqlExecutor } from '../storage/index.js';
-import { ALL_AREAS, listSource, type PageCursor } from './page.js';
+import { ALL_AREAS, listSource, pagedListsStatement, type PageCursor } from './page.js';
 
 /**
  * How one kind of owned record (security model, volunteer force) maps onto its table:
@@ -242,18 +242,15 @@ async function listRecords<Record extends { id: string; name: string }>(
     afterCondition = `WHERE (counted.name, counted.id) > ($${params.length - 1}, $${params.length})`;
   }
   params.push(request.size + 1);
-  const sql = `
-    SELECT * FROM (
-      SELECT counted.*, row_number() OVER (PARTITION BY counted.list_key ORDER BY counted.name, counted.id) AS list_position
-      FROM (
-        SELECT scope.list_key, ${columns}, count(*) OVER (PARTITION BY scope.list_key) AS list_total
-        FROM ${source}
-        ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-      ) counted
-      ${afterCondition}
-    ) paged
-    WHERE paged.list_position <= $${params.length}
-    ORDER BY paged.list_key, paged.list_position`;
+  const sql = pagedListsStatement(request.scopes.size, {
+    counted: (window) => `
+      SELECT scope.list_key, ${columns}, count(*) OVER (${window}) AS list_total
+      FROM ${source}
+      ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`,
+    order: 'counted.name, counted.id',
+    after: afterCondition,
+    limit: `$${params.length}`,
+  });
   const rows = await db.query<Row>(sql, params);
   const results = new Map<string, RecordListResult<Record>>();
   for (const key of request.scopes.keys()) results.set(key, { rows: [], totalCount: 0 });
