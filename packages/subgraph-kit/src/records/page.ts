@@ -112,7 +112,8 @@ export function listSource(scopes: ReadonlyMap<string, readonly string[]>, table
  * (`counted.list_key`…) with `list_total` counted over `window`; each list's first `limit` rows
  * in `order` that pass `after` (a condition on `counted`, or ''). One list needs no partitions:
  * its page is a top-N of its counted rows, where numbering the rows of every list costs two
- * more sorts of them all (a province's page of 20 models on PGlite: 2.5–3.0 → 1.7 ms).
+ * more sorts of them all (a province's page of 20 models on the bench's PGlite store, four
+ * interleaved rounds of 300 runs: 2.2–3.0 → 1.8–2.3 ms of CPU).
  */
 export function pagedListsStatement(
   lists: number,
