@@ -136,20 +136,15 @@ export const observationStore = {
       params.push(request.within.start, request.within.end);
       where.push(`r.period_start >= $${params.length - 1}::date AND r.period_end <= $${params.length}::date`);
     }
-    let afterCondition = '';
-    if (request.after) {
-      params.push(request.after.name, request.after.id);
-      afterCondition = `WHERE (counted.sort_key, counted.id) > ($${params.length - 1}, $${params.length})`;
-    }
-    params.push(request.size + 1);
-    const sql = pagedListsStatement(request.scopes.size, {
+    // The cursor's name part is the period start and indicator (`sort_key`).
+    const sql = pagedListsStatement(request.scopes.size, params, {
       counted: (window) => `
         SELECT scope.list_key, r.*, to_char(r.period_start, 'YYYY-MM-DD') || '|' || r.indicator AS sort_key, count(*) OVER (${window}) AS list_total
         FROM ${source}
         ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`,
-      order: 'counted.sort_key, counted.id',
-      after: afterCondition,
-      limit: `$${params.length}`,
+      sortKey: 'sort_key',
+      after: request.after,
+      size: request.size,
     });
     const rows = await db.query<Row>(sql, params);
     const results = new Map<string, { rows: StoredObservation[]; totalCount: number; sortKeys: string[] }>();

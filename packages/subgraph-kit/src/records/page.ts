@@ -109,24 +109,34 @@ export function listSource(scopes: ReadonlyMap<string, readonly string[]>, table
 
 /**
  * The statement of pages of many lists in one: `counted(window)` selects the lists' rows
- * (`counted.list_key`…) with `list_total` counted over `window`; each list's first `limit` rows
- * in `order` that pass `after` (a condition on `counted`, or ''). One list needs no partitions:
- * its page is a top-N of its counted rows, where numbering the rows of every list costs two
- * more sorts of them all (a province's page of 20 models on the bench's PGlite store, four
- * interleaved rounds of 300 runs: 2.2–3.0 → 1.8–2.3 ms of CPU).
+ * (`counted.list_key`…) with `list_total` counted over `window`; each list's first `size + 1`
+ * rows in (`sortKey`, id) order after the cursor (the last row says whether a next page exists).
+ * Pushes the cursor's and the size's parameters onto `params`, after those of `counted`. One list
+ * needs no partitions: its page is a top-N of its counted rows, where numbering the rows of every
+ * list costs two more sorts of them all (a province's page of 20 models on the bench's PGlite
+ * store, four interleaved rounds of 300 runs: 2.2–3.0 → 1.8–2.3 ms of CPU).
  */
 export function pagedListsStatement(
   lists: number,
-  parts: { readonly counted: (window: string) => string; readonly order: string; readonly after: string; readonly limit: string },
+  params: unknown[],
+  page: { readonly counted: (window: string) => string; readonly sortKey: string; readonly after: PageCursor | undefined; readonly size: number },
 ): string {
-  if (lists === 1) return `SELECT * FROM (${parts.counted('')}) counted ${parts.after} ORDER BY ${parts.order} LIMIT ${parts.limit}`;
+  const order = `counted.${page.sortKey}, counted.id`;
+  let after = '';
+  if (page.after) {
+    params.push(page.after.name, page.after.id);
+    after = `WHERE (${order}) > ($${params.length - 1}, $${params.length})`;
+  }
+  params.push(page.size + 1);
+  const limit = `$${params.length}`;
+  if (lists === 1) return `SELECT * FROM (${page.counted('')}) counted ${after} ORDER BY ${order} LIMIT ${limit}`;
   return `
     SELECT * FROM (
-      SELECT counted.*, row_number() OVER (PARTITION BY counted.list_key ORDER BY ${parts.order}) AS list_position
-      FROM (${parts.counted('PARTITION BY scope.list_key')}) counted
-      ${parts.after}
+      SELECT counted.*, row_number() OVER (PARTITION BY counted.list_key ORDER BY ${order}) AS list_position
+      FROM (${page.counted('PARTITION BY scope.list_key')}) counted
+      ${after}
     ) paged
-    WHERE paged.list_position <= ${parts.limit}
+    WHERE paged.list_position <= ${limit}
     ORDER BY paged.list_key, paged.list_position`;
 }
 

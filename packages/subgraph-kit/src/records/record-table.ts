@@ -236,20 +236,14 @@ async function listRecords<Record extends { id: string; name: string }>(
   const params: unknown[] = [];
   const source = listSource(request.scopes, spec.table, params, request.until && { until: request.until, dated: `r.${spec.datedBy}` });
   const where = filterConditions(request.filter, params, 'status' in spec.columns);
-  let afterCondition = '';
-  if (request.after) {
-    params.push(request.after.name, request.after.id);
-    afterCondition = `WHERE (counted.name, counted.id) > ($${params.length - 1}, $${params.length})`;
-  }
-  params.push(request.size + 1);
-  const sql = pagedListsStatement(request.scopes.size, {
+  const sql = pagedListsStatement(request.scopes.size, params, {
     counted: (window) => `
       SELECT scope.list_key, ${columns}, count(*) OVER (${window}) AS list_total
       FROM ${source}
       ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`,
-    order: 'counted.name, counted.id',
-    after: afterCondition,
-    limit: `$${params.length}`,
+    sortKey: 'name',
+    after: request.after,
+    size: request.size,
   });
   const rows = await db.query<Row>(sql, params);
   const results = new Map<string, RecordListResult<Record>>();
