@@ -84,8 +84,9 @@ async function loaded() {
 }
 
 /**
- * Runs one statement `repeat` times (`prepared`: kept prepared, see `StatementOptions`); the time of each run in ms (in this process, on this store),
- * and this process's CPU time of each (on PGlite the statement's whole cost, whatever else the machine runs).
+ * Runs one statement `repeat` times (`prepared`: kept prepared, see `StatementOptions`); the time
+ * of each run in ms (in this process, on this store), and this process's CPU time of each (on
+ * PGlite the statement's whole cost, whatever else the machine runs).
  */
 async function sql(request: Request) {
   const times: number[] = [];
