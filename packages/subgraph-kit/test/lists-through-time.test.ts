@@ -105,6 +105,25 @@ describe('Area.<agency> lists under a unit as it was', () => {
   });
 });
 
+describe('an observation list read alone, page by page', () => {
+  it('gives each page in period order after its cursor, the same total on every page, and past the last an empty page', async () => {
+    type Page = Ids & { pageInfo: { hasNextPage: boolean; endCursor: string | null } };
+    const page = async (after: string | null) => {
+      const response = await ask<{ area: { front: { observations: Page } } }>(
+        'query ($after: String) { area(code: "23235") { front { observations(first: 1, after: $after) { totalCount pageInfo { hasNextPage endCursor } nodes { id } } } } }',
+        { after },
+      );
+      expect(response.errors).toBeUndefined();
+      return response.data!.area.front.observations;
+    };
+    const first = await page(null);
+    expect(first).toMatchObject({ totalCount: 2, nodes: [{ id: 'tan-an-2017' }], pageInfo: { hasNextPage: true } });
+    const second = await page(first.pageInfo.endCursor);
+    expect(second).toMatchObject({ totalCount: 2, nodes: [{ id: 'la-gi-2026-01' }], pageInfo: { hasNextPage: false } });
+    expect(await page(second.pageInfo.endCursor)).toMatchObject({ totalCount: 2, nodes: [], pageInfo: { hasNextPage: false } });
+  });
+});
+
 describe('the root lists take the same `on`', () => {
   it('frontModels(filter: { area, on }) lists the unit as it was; without `on`, the current unit', async () => {
     const query = 'query ($filter: ModelFilter) { frontModels(filter: $filter, first: 50) { totalCount nodes { id } } }';

@@ -137,11 +137,11 @@ export const observationStore = {
       where.push(`r.period_start >= $${params.length - 1}::date AND r.period_end <= $${params.length}::date`);
     }
     // The cursor's name part is the period start and indicator (`sort_key`).
-    const sql = pagedListsStatement(request.scopes.size, params, {
-      counted: (window) => `
-        SELECT scope.list_key, r.*, to_char(r.period_start, 'YYYY-MM-DD') || '|' || r.indicator AS sort_key, count(*) OVER (${window}) AS list_total
-        FROM ${source}
-        ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`,
+    const sql = pagedListsStatement(params, {
+      lists: request.scopes.size,
+      columns: `r.*, to_char(r.period_start, 'YYYY-MM-DD') || '|' || r.indicator AS sort_key`,
+      source,
+      where,
       sortKey: 'sort_key',
       after: request.after,
       size: request.size,

@@ -107,20 +107,35 @@ export function listSource(scopes: ReadonlyMap<string, readonly string[]>, table
     JOIN ${table} r ON r.area_code = scope.area_code AND (scope.until IS NULL OR ${bounds.dated} IS NULL OR ${bounds.dated} < scope.until)`;
 }
 
+/** One statement's lists (see `pagedListsStatement`): what each row carries, where from, which rows. */
+export interface PagedLists {
+  /** How many lists the statement answers (`scopes.size`). */
+  readonly lists: number;
+  /** The columns each row carries besides its list key and total (`r.*`, `r.id, r.name`…). */
+  readonly columns: string;
+  /** The FROM clause, `listSource`'s. */
+  readonly source: string;
+  readonly where: readonly string[];
+  /** The column ordering a list after its name part (`name`, or observations' `sort_key`), then `id`. */
+  readonly sortKey: string;
+  readonly after: PageCursor | undefined;
+  readonly size: number;
+}
+
 /**
- * The statement of pages of many lists in one: `counted(window)` selects the lists' rows
- * (`counted.list_key`…) with `list_total` counted over `window`; each list's first `size + 1`
- * rows in (`sortKey`, id) order after the cursor (the last row says whether a next page exists).
- * Pushes the cursor's and the size's parameters onto `params`, after those of `counted`. One list
- * needs no partitions: its page is a top-N of its counted rows, where numbering the rows of every
- * list costs two more sorts of them all (a province's page of 20 models on the bench's PGlite
- * store, four interleaved rounds of 300 runs: 2.2–3.0 → 1.8–2.3 ms of CPU).
+ * The statement of pages of many lists in one: each list's rows with `list_total`, and its first
+ * `size + 1` rows in (`sortKey`, id) order after the cursor (the last row says whether a next page
+ * exists). Pushes the cursor's and the size's parameters onto `params`, after those of `source`
+ * and `where`. One list needs no partitions: its page is a top-N of its counted rows, where
+ * numbering the rows of every list costs two more sorts of them all (a province's page of 20
+ * models on the bench's PGlite store, four interleaved rounds of 300 runs: 2.2–3.0 → 1.8–2.3 ms
+ * of CPU).
  */
-export function pagedListsStatement(
-  lists: number,
-  params: unknown[],
-  page: { readonly counted: (window: string) => string; readonly sortKey: string; readonly after: PageCursor | undefined; readonly size: number },
-): string {
+export function pagedListsStatement(params: unknown[], page: PagedLists): string {
+  const counted = (window: string) => `
+    SELECT scope.list_key, ${page.columns}, count(*) OVER (${window}) AS list_total
+    FROM ${page.source}
+    ${page.where.length ? `WHERE ${page.where.join(' AND ')}` : ''}`;
   const order = `counted.${page.sortKey}, counted.id`;
   let after = '';
   if (page.after) {
@@ -129,11 +144,11 @@ export function pagedListsStatement(
   }
   params.push(page.size + 1);
   const limit = `$${params.length}`;
-  if (lists === 1) return `SELECT * FROM (${page.counted('')}) counted ${after} ORDER BY ${order} LIMIT ${limit}`;
+  if (page.lists === 1) return `SELECT * FROM (${counted('')}) counted ${after} ORDER BY ${order} LIMIT ${limit}`;
   return `
     SELECT * FROM (
       SELECT counted.*, row_number() OVER (PARTITION BY counted.list_key ORDER BY ${order}) AS list_position
-      FROM (${page.counted('PARTITION BY scope.list_key')}) counted
+      FROM (${counted('PARTITION BY scope.list_key')}) counted
       ${after}
     ) paged
     WHERE paged.list_position <= ${limit}

@@ -236,15 +236,7 @@ async function listRecords<Record extends { id: string; name: string }>(
   const params: unknown[] = [];
   const source = listSource(request.scopes, spec.table, params, request.until && { until: request.until, dated: `r.${spec.datedBy}` });
   const where = filterConditions(request.filter, params, 'status' in spec.columns);
-  const sql = pagedListsStatement(request.scopes.size, params, {
-    counted: (window) => `
-      SELECT scope.list_key, ${columns}, count(*) OVER (${window}) AS list_total
-      FROM ${source}
-      ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`,
-    sortKey: 'name',
-    after: request.after,
-    size: request.size,
-  });
+  const sql = pagedListsStatement(params, { lists: request.scopes.size, columns, source, where, sortKey: 'name', after: request.after, size: request.size });
   const rows = await db.query<Row>(sql, params);
   const results = new Map<string, RecordListResult<Record>>();
   for (const key of request.scopes.keys()) results.set(key, { rows: [], totalCount: 0 });
