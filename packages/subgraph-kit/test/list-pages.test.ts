@@ -8,7 +8,8 @@ import { loadAgencyDataset } from '../src/records/agency-dataset.js';
 /*
  * First pages of lists under a few units are paged in JavaScript over one plain read (issue 16);
  * pages after a cursor are paged in SQL. Both must give the same order and the same totals, also
- * when one record belongs to several lists of the request (a commune and its province).
+ * when one record belongs to several lists of the request (a commune and its province). A page
+ * whose totalCount is not asked for counts nothing, and pages the same.
  */
 
 const signingKey = randomBytes(32).toString('base64');
@@ -121,5 +122,77 @@ describe.each(['pglite', 'postgres'] as const)('pages of lists under a few units
     const past = await singleList(next.models.pageInfo.endCursor);
     expect(past.models).toMatchObject({ totalCount: 3, nodes: [], pageInfo: { hasNextPage: false } });
     expect(past.statements.filter((sql) => sql.includes('list_total')).every((sql) => !sql.includes('row_number'))).toBe(true);
+  });
+
+  /** The same pages with a selection of the caller's (`{commune}` and `{province}`: the lists' own selections). */
+  async function ask<Lists extends string>(query: string, variables: Record<string, unknown>, lists: readonly Lists[]) {
+    statements.length = 0;
+    const response = await postSignedGraphQL<Record<Lists, { front: { models: Partial<ModelPage> } }>>(subgraph.url, {
+      query,
+      variables: { commune, ...variables },
+      signingKey,
+      audience: 'front',
+      caller: { agency: 'front', clearance: 'shared' },
+    });
+    expect(response.errors).toBeUndefined();
+    const pagesRead = statements.filter((sql) => /\b(FROM|JOIN) security_models r\b/.test(sql));
+    return { lists: Object.fromEntries(lists.map((list) => [list, response.data![list].front.models])) as Record<Lists, Partial<ModelPage>>, pagesRead };
+  }
+
+  it('a page whose totalCount is not asked for counts no row, and pages alike, alone or with other lists', async () => {
+    const alone = (after: string | null) =>
+      ask(
+        `query ($commune: ID!, $after: String) { commune: area(code: $commune) { front { models(first: 2, after: $after) { pageInfo { hasNextPage endCursor } nodes { id name } } } } }`,
+        { after },
+        ['commune'],
+      );
+    const first = await alone(null);
+    // In SQL, a top-N of the list's rows: not the read of every row that pages in JavaScript.
+    expect(first.pagesRead).toHaveLength(1);
+    expect(first.pagesRead[0]).not.toMatch(/count\(\*\)|row_number/);
+    expect(first.pagesRead[0]).toContain('LIMIT');
+    expect(first.lists.commune.nodes!.map((node) => node.id)).toEqual([`${tag}-a`, `${tag}-b`]);
+    expect(first.lists.commune.pageInfo!.hasNextPage).toBe(true);
+
+    const next = await alone(first.lists.commune.pageInfo!.endCursor!);
+    expect(next.pagesRead).toHaveLength(1);
+    expect(next.pagesRead[0]).not.toMatch(/count\(\*\)/);
+    expect(next.lists.commune.nodes!.map((node) => node.id)).toEqual([`${tag}-c`]);
+    expect(next.lists.commune.pageInfo!.hasNextPage).toBe(false);
+
+    // Past the last page nothing is counted again: one read, an empty page.
+    const past = await alone(next.lists.commune.pageInfo!.endCursor!);
+    expect(past.pagesRead).toHaveLength(1);
+    expect(past.lists.commune).toEqual({ pageInfo: { hasNextPage: false, endCursor: null }, nodes: [] });
+
+    // Two lists in one statement, partitioned, still without a count.
+    const together = await ask(
+      `query ($commune: ID!, $after: String) {
+        commune: area(code: $commune) { front { models(first: 2, after: $after) { pageInfo { hasNextPage } nodes { id } } } }
+        province: area(code: "80") { front { models(first: 2, after: $after) { pageInfo { hasNextPage } nodes { id } } } }
+      }`,
+      { after: first.lists.commune.pageInfo!.endCursor },
+      ['commune', 'province'],
+    );
+    expect(together.pagesRead).toHaveLength(1);
+    expect(together.pagesRead[0]).toContain('row_number');
+    expect(together.pagesRead[0]).not.toMatch(/count\(\*\)/);
+    for (const list of [together.lists.commune, together.lists.province]) expect(list).toEqual({ pageInfo: { hasNextPage: false }, nodes: [{ id: `${tag}-c` }] });
+  });
+
+  it('a totalCount asked through a fragment, or next to a list that does not ask it, is counted', async () => {
+    const { lists, pagesRead } = await ask(
+      `query ($commune: ID!) {
+        commune: area(code: $commune) { front { models(first: 1) { ...Total nodes { id } } } }
+        province: area(code: "80") { front { models(first: 1) { nodes { id } } } }
+      }
+      fragment Total on FrontModelConnection { ... on FrontModelConnection { totalCount } }`,
+      {},
+      ['commune', 'province'],
+    );
+    expect(lists.commune).toEqual({ totalCount: 3, nodes: [{ id: `${tag}-a` }] });
+    expect(lists.province).toEqual({ nodes: [{ id: `${tag}-a` }] });
+    // One page counted and one not: two batches.
+    expect(pagesRead).toHaveLength(2);
   });
 });

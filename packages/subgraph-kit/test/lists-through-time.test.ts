@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadAreaRegistry } from '@antq/sdk/areas';
-import { postSignedGraphQL } from '@antq/testing';
+import { postSignedGraphQL, recordStatements } from '@antq/testing';
 import { createAgencySubgraph, type AgencySubgraph } from '../src/index.js';
 import { loadAgencyDataset } from '../src/records/agency-dataset.js';
 
@@ -106,21 +106,34 @@ describe('Area.<agency> lists under a unit as it was', () => {
 });
 
 describe('an observation list read alone, page by page', () => {
+  type Page = { nodes: { id: string }[]; totalCount?: number; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
+  const page = async (after: string | null, counted = true) => {
+    const response = await ask<{ area: { front: { observations: Page } } }>(
+      `query ($after: String) { area(code: "23235") { front { observations(first: 1, after: $after) { ${counted ? 'totalCount' : ''} pageInfo { hasNextPage endCursor } nodes { id } } } } }`,
+      { after },
+    );
+    expect(response.errors).toBeUndefined();
+    return response.data!.area.front.observations;
+  };
+
   it('gives each page in period order after its cursor, the same total on every page, and past the last an empty page', async () => {
-    type Page = Ids & { pageInfo: { hasNextPage: boolean; endCursor: string | null } };
-    const page = async (after: string | null) => {
-      const response = await ask<{ area: { front: { observations: Page } } }>(
-        'query ($after: String) { area(code: "23235") { front { observations(first: 1, after: $after) { totalCount pageInfo { hasNextPage endCursor } nodes { id } } } } }',
-        { after },
-      );
-      expect(response.errors).toBeUndefined();
-      return response.data!.area.front.observations;
-    };
     const first = await page(null);
     expect(first).toMatchObject({ totalCount: 2, nodes: [{ id: 'tan-an-2017' }], pageInfo: { hasNextPage: true } });
     const second = await page(first.pageInfo.endCursor);
     expect(second).toMatchObject({ totalCount: 2, nodes: [{ id: 'la-gi-2026-01' }], pageInfo: { hasNextPage: false } });
     expect(await page(second.pageInfo.endCursor)).toMatchObject({ totalCount: 2, nodes: [], pageInfo: { hasNextPage: false } });
+  });
+
+  it('without totalCount, gives the same pages and counts no row', async () => {
+    const statements = recordStatements(subgraph.storage);
+    const first = await page(null, false);
+    expect(first).toEqual({ nodes: [{ id: 'tan-an-2017' }], pageInfo: { hasNextPage: true, endCursor: expect.any(String) } });
+    const second = await page(first.pageInfo.endCursor, false);
+    expect(second).toEqual({ nodes: [{ id: 'la-gi-2026-01' }], pageInfo: { hasNextPage: false, endCursor: expect.any(String) } });
+    expect(await page(second.pageInfo.endCursor, false)).toEqual({ nodes: [], pageInfo: { hasNextPage: false, endCursor: null } });
+    const pages = statements.filter((sql) => /JOIN observations r\b/.test(sql));
+    expect(pages).toHaveLength(3);
+    for (const sql of pages) expect(sql).not.toMatch(/count\(\*\)|row_number/);
   });
 });
 

@@ -5,7 +5,7 @@ import { usageError } from '../context/cli-error.js';
 import { connect, type GlobalOptions } from '../context/connection.js';
 import { checkAgencies, checkArea, checkIndicators, checkPeriod, collect } from '../context/domain-checks.js';
 import { ExitCode } from '../context/exit-codes.js';
-import { fetchObservationPage, observationRow, OBSERVATION_COLUMNS, type ObservationFilter } from '../context/observation-pages.js';
+import { countObservations, fetchObservationPage, observationRow, OBSERVATION_COLUMNS, type ObservationFilter } from '../context/observation-pages.js';
 import { BOM, csvLines, parseFormat, write } from '../context/output.js';
 import { createProgress } from '../context/progress.js';
 import { action } from '../context/run-action.js';
@@ -95,8 +95,8 @@ async function runExport(options: ExportOptions & GlobalOptions): Promise<ExitCo
   let file: FileHandle | undefined;
   const progress = createProgress({ label: 'exported', quiet: options.quiet });
   try {
-    const counts = await Promise.all(agencies.map((agency) => fetchObservationPage(connection.client, { agency, filter, first: 0 })));
-    const total = counts.reduce((sum, page) => sum + page.totalCount, 0);
+    const counts = await Promise.all(agencies.map((agency) => countObservations(connection.client, { agency, filter })));
+    const total = counts.reduce((sum, count) => sum + count, 0);
     if (options.out !== undefined) {
       file = await open(options.out, state.bytes === 0 ? 'w' : 'r+');
       await file.truncate(state.bytes); // drops a page written after the last saved state

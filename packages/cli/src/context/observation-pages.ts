@@ -2,10 +2,13 @@ import { graphql, type AntqClient, type ResultOf } from '@antq/client';
 import type { Agency } from '@antq/sdk';
 import { dataOrThrow } from './graph-request.js';
 
-/** One agency's observations, page by page; each agency's list is its own root field. */
+/**
+ * One agency's observations, page by page; each agency's list is its own root field. A page does
+ * not ask for `totalCount`: counting reads every row of the list, so an export that counted on
+ * every page would read its list once per page.
+ */
 const PAGE = graphql(`
   fragment AntqObservationPage on ObservationConnection @_unmask {
-    totalCount
     pageInfo {
       hasNextPage
       endCursor
@@ -77,6 +80,38 @@ const PAGES = {
   ),
 } as const;
 
+/** How many observations an agency's list holds: asked once, before the pages. */
+const COUNTS = {
+  police: graphql(`
+    query AntqPoliceObservationCount($filter: ObservationFilter) {
+      list: policeObservations(filter: $filter, first: 0) {
+        totalCount
+      }
+    }
+  `),
+  front: graphql(`
+    query AntqFrontObservationCount($filter: ObservationFilter) {
+      list: frontObservations(filter: $filter, first: 0) {
+        totalCount
+      }
+    }
+  `),
+  veterans: graphql(`
+    query AntqVeteransObservationCount($filter: ObservationFilter) {
+      list: veteransObservations(filter: $filter, first: 0) {
+        totalCount
+      }
+    }
+  `),
+  youth: graphql(`
+    query AntqYouthObservationCount($filter: ObservationFilter) {
+      list: youthObservations(filter: $filter, first: 0) {
+        totalCount
+      }
+    }
+  `),
+} as const;
+
 export type ObservationPage = ResultOf<typeof PAGE>;
 export type ObservationNode = ObservationPage['nodes'][number];
 
@@ -86,18 +121,28 @@ export interface ObservationFilter {
   readonly indicators?: readonly string[];
 }
 
-/** One page of an agency's observations (first: 0 counts them). */
+/** The filter as the graph's `ObservationFilter` takes it. */
+function filterInput(filter: ObservationFilter) {
+  return {
+    ...(filter.area ? { area: filter.area } : {}),
+    ...(filter.period ? { period: filter.period } : {}),
+    ...(filter.indicators?.length ? { indicators: [...filter.indicators] } : {}),
+  };
+}
+
+/** One page of an agency's observations. */
 export async function fetchObservationPage(
   client: AntqClient,
   request: { agency: Agency; filter: ObservationFilter; first: number; after?: string | undefined },
 ): Promise<ObservationPage> {
-  const filter = {
-    ...(request.filter.area ? { area: request.filter.area } : {}),
-    ...(request.filter.period ? { period: request.filter.period } : {}),
-    ...(request.filter.indicators?.length ? { indicators: [...request.filter.indicators] } : {}),
-  };
-  const data = dataOrThrow(await client.request(PAGES[request.agency], { filter, first: request.first, after: request.after ?? null }));
-  return (data as { page: ObservationPage | null }).page ?? { totalCount: 0, pageInfo: { hasNextPage: false, endCursor: null }, nodes: [] };
+  const data = dataOrThrow(await client.request(PAGES[request.agency], { filter: filterInput(request.filter), first: request.first, after: request.after ?? null }));
+  return (data as { page: ObservationPage | null }).page ?? { pageInfo: { hasNextPage: false, endCursor: null }, nodes: [] };
+}
+
+/** How many observations of an agency the filter selects. */
+export async function countObservations(client: AntqClient, request: { agency: Agency; filter: ObservationFilter }): Promise<number> {
+  const data = dataOrThrow(await client.request(COUNTS[request.agency], { filter: filterInput(request.filter) }));
+  return (data as { list: { totalCount: number } | null }).list?.totalCount ?? 0;
 }
 
 /** The CSV columns of an exported observation; `antq import observations` reads the same names. */

@@ -3,14 +3,24 @@ import { isAbstractType, type GraphQLResolveInfo, type NamedTypeNode, type Selec
 /** What a connection resolver reads of its `info`: the fields asked for and the document's fragments. */
 export type SelectionInfo = Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments'>;
 
+/** What a connection field's selection asks for (see `connectionSelection`). */
+export interface ConnectionSelection {
+  /** The fields asked for on its `nodes`; undefined when `info` does not say. */
+  readonly nodeFields: ReadonlySet<string> | undefined;
+  /** Whether `totalCount` is asked for (true when `info` does not say): counting a long list costs more than its page. */
+  readonly totalCount: boolean;
+}
+
 /**
- * The names of the fields asked for on the `nodes` of a connection (through inline fragments and
- * fragment spreads), or undefined when `info` does not say. A list reads from its table only
- * what its nodes need: a page of names and statuses need not carry every record's `details`.
+ * What is asked of a connection (through inline fragments and fragment spreads): the fields of its
+ * `nodes`, so a page of names and statuses need not carry every record's `details`, and whether
+ * its `totalCount`, so a page read without it does not count every row of the list. A field under
+ * `@skip` or `@include` counts as asked; a fragment the document lacks, as asking for everything.
  */
-export function nodeFieldNames(info: SelectionInfo | undefined): ReadonlySet<string> | undefined {
-  if (!info?.fieldNodes) return undefined;
-  const names = new Set<string>();
+export function connectionSelection(info: SelectionInfo | undefined): ConnectionSelection {
+  if (!info?.fieldNodes) return { nodeFields: undefined, totalCount: true };
+  const nodeFields = new Set<string>();
+  let totalCount = false;
   const fragments = info.fragments ?? {};
   const visit = (selectionSet: SelectionSetNode | undefined, into: (name: string, selectionSet: SelectionSetNode | undefined) => void, seen: Set<string>): void => {
     for (const selection of selectionSet?.selections ?? []) {
@@ -19,9 +29,8 @@ export function nodeFieldNames(info: SelectionInfo | undefined): ReadonlySet<str
       else if (!seen.has(selection.name.value)) {
         seen.add(selection.name.value);
         const fragment = fragments[selection.name.value];
-        if (!fragment)
-          names.add('…'); // an unknown fragment: take it as asking for everything
-        else visit(fragment.selectionSet, into, seen);
+        if (fragment) visit(fragment.selectionSet, into, seen);
+        else into('…', undefined);
       }
     }
   };
@@ -29,12 +38,18 @@ export function nodeFieldNames(info: SelectionInfo | undefined): ReadonlySet<str
     visit(
       fieldNode.selectionSet,
       (name, selectionSet) => {
-        if (name === 'nodes') visit(selectionSet, (field) => names.add(field), new Set());
+        if (name === 'nodes') visit(selectionSet, (field) => nodeFields.add(field), new Set());
+        else if (name === 'totalCount') totalCount = true;
+        else if (name === '…') {
+          // an unknown fragment: take it as asking for everything
+          nodeFields.add('…');
+          totalCount = true;
+        }
       },
       new Set(),
     );
   }
-  return names;
+  return { nodeFields, totalCount };
 }
 
 /**

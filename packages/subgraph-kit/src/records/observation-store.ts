@@ -113,6 +113,8 @@ export interface ObservationListRequest {
   readonly within?: { readonly start: string; readonly end: string };
   readonly size: number;
   readonly after: PageCursor | undefined;
+  /** Whether each list's total is counted (default true); without it a page reads only its own rows. */
+  readonly counted?: boolean;
 }
 
 /** SQL for one agency's observations and their revision history. */
@@ -124,7 +126,7 @@ export const observationStore = {
   },
 
   /** Pages for many lists at once, ordered by period then id (the cursor's name part is the period start). */
-  async list(db: SqlExecutor, request: ObservationListRequest): Promise<Map<string, { rows: StoredObservation[]; totalCount: number }>> {
+  async list(db: SqlExecutor, request: ObservationListRequest): Promise<Map<string, { rows: StoredObservation[]; totalCount: number | undefined }>> {
     const params: unknown[] = [];
     const source = listSource(request.scopes, 'observations', params, request.until && { until: request.until, dated: 'r.period_start' });
     const where: string[] = [];
@@ -136,6 +138,7 @@ export const observationStore = {
       params.push(request.within.start, request.within.end);
       where.push(`r.period_start >= $${params.length - 1}::date AND r.period_end <= $${params.length}::date`);
     }
+    const counted = request.counted !== false;
     // The cursor's name part is the period start and indicator (`sort_key`).
     const sql = pagedListsStatement(params, {
       lists: request.scopes.size,
@@ -145,18 +148,19 @@ export const observationStore = {
       sortKey: 'sort_key',
       after: request.after,
       size: request.size,
+      counted,
     });
     const rows = await db.query<Row>(sql, params);
-    const results = new Map<string, { rows: StoredObservation[]; totalCount: number; sortKeys: string[] }>();
-    for (const key of request.scopes.keys()) results.set(key, { rows: [], totalCount: 0, sortKeys: [] });
+    const results = new Map<string, { rows: StoredObservation[]; totalCount: number | undefined; sortKeys: string[] }>();
+    for (const key of request.scopes.keys()) results.set(key, { rows: [], totalCount: counted ? 0 : undefined, sortKeys: [] });
     for (const row of rows) {
       const result = results.get(String(row.list_key))!;
       result.rows.push(observationFromRow(row));
       result.sortKeys.push(String(row.sort_key));
-      result.totalCount = Number(row.list_total);
+      if (counted) result.totalCount = Number(row.list_total);
     }
     const emptied = [...results].filter(([, result]) => result.rows.length === 0).map(([key]) => key);
-    if (request.after && emptied.length > 0) {
+    if (counted && request.after && emptied.length > 0) {
       const scopes = new Map(emptied.map((key) => [key, request.scopes.get(key)!]));
       const counted = await observationStore.list(db, { ...request, scopes, size: 0, after: undefined });
       for (const [key, result] of counted) results.set(key, { rows: [], totalCount: result.totalCount, sortKeys: [] });

@@ -51,9 +51,22 @@ export interface Page<Row> {
   readonly pageInfo: { readonly hasNextPage: boolean; readonly endCursor: string | null };
 }
 
-export function toPage<Row extends { name: string; id: string }>(rows: readonly Row[], size: number, totalCount: number): Page<Row> {
+/**
+ * The page of `size` among `rows` (`size + 1` read: the last says whether a next page exists).
+ * Without `totalCount` (a list read without counting, its total not asked for) the page's
+ * `totalCount` throws rather than answer a wrong number.
+ */
+export function toPage<Row extends { name: string; id: string }>(rows: readonly Row[], size: number, totalCount: number | undefined): Page<Row> {
   const nodes = rows.slice(0, size);
-  return { nodes, totalCount, pageInfo: new PageInfo(rows.length > size, nodes.at(-1)) };
+  const pageInfo = new PageInfo(rows.length > size, nodes.at(-1));
+  if (totalCount !== undefined) return { nodes, totalCount, pageInfo };
+  return {
+    nodes,
+    pageInfo,
+    get totalCount(): number {
+      throw new Error('This page was read without counting its list: its request did not ask for totalCount.');
+    },
+  };
 }
 
 /** A page's `pageInfo`, its cursor encoded when read: most lists of an overview never ask for it. A class, so its getter costs nothing per page. */
@@ -120,23 +133,25 @@ export interface PagedLists {
   readonly sortKey: string;
   readonly after: PageCursor | undefined;
   readonly size: number;
+  /** Whether each row carries its list's total (`list_total`); without it a list read alone is only its page's rows. */
+  readonly counted: boolean;
 }
 
 /**
- * The statement of pages of many lists in one: each list's rows with `list_total`, and its first
- * `size + 1` rows in (`sortKey`, id) order after the cursor (the last row says whether a next page
- * exists). Pushes the cursor's and the size's parameters onto `params`, after those of `source`
- * and `where`. One list needs no partitions: its page is a top-N of its counted rows, where
- * numbering the rows of every list costs two more sorts of them all (a province's page of 20
- * models on the bench's PGlite store, four interleaved rounds of 300 runs: 2.2–3.0 → 1.8–2.3 ms
- * of CPU).
+ * The statement of pages of many lists in one: each list's first `size + 1` rows in (`sortKey`,
+ * id) order after the cursor (the last row says whether a next page exists), with the list's
+ * total as `list_total` when `counted`. Pushes the cursor's and the size's parameters onto
+ * `params`, after those of `source` and `where`. One list needs no partitions: its page is a
+ * top-N of its rows, where numbering the rows of every list costs two more sorts of them all (a
+ * province's page of 20 models on the bench's PGlite store, four interleaved rounds of 300 runs:
+ * 2.2–3.0 → 1.8–2.3 ms of CPU). Counting reads every row of the list whatever the page.
  */
 export function pagedListsStatement(params: unknown[], page: PagedLists): string {
-  const counted = (window: string) => `
-    SELECT scope.list_key, ${page.columns}, count(*) OVER (${window}) AS list_total
+  const listed = (window: string) => `
+    SELECT scope.list_key, ${page.columns}${page.counted ? `, count(*) OVER (${window}) AS list_total` : ''}
     FROM ${page.source}
     ${page.where.length ? `WHERE ${page.where.join(' AND ')}` : ''}`;
-  const order = `counted.${page.sortKey}, counted.id`;
+  const order = `listed.${page.sortKey}, listed.id`;
   let after = '';
   if (page.after) {
     params.push(page.after.name, page.after.id);
@@ -144,11 +159,11 @@ export function pagedListsStatement(params: unknown[], page: PagedLists): string
   }
   params.push(page.size + 1);
   const limit = `$${params.length}`;
-  if (page.lists === 1) return `SELECT * FROM (${counted('')}) counted ${after} ORDER BY ${order} LIMIT ${limit}`;
+  if (page.lists === 1) return `SELECT * FROM (${listed('')}) listed ${after} ORDER BY ${order} LIMIT ${limit}`;
   return `
     SELECT * FROM (
-      SELECT counted.*, row_number() OVER (PARTITION BY counted.list_key ORDER BY ${order}) AS list_position
-      FROM (${counted('PARTITION BY scope.list_key')}) counted
+      SELECT listed.*, row_number() OVER (PARTITION BY listed.list_key ORDER BY ${order}) AS list_position
+      FROM (${listed('PARTITION BY scope.list_key')}) listed
       ${after}
     ) paged
     WHERE paged.list_position <= ${limit}

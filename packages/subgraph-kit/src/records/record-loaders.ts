@@ -42,6 +42,8 @@ export interface PageRequest {
   readonly after: PageCursor | undefined;
   /** Models and forces: the columns the nodes need (see `columnsFor`); undefined: every column. */
   readonly columns?: readonly string[] | undefined;
+  /** Whether the page carries its list's total (`totalCount` asked for); counting a long list costs more than its page. */
+  readonly counted: boolean;
   /** Everything but the scope (see `pageBatchKey`): requests that share it are answered by one statement. */
   readonly batchKey: string;
 }
@@ -103,8 +105,9 @@ function recordReads<Record extends { id: string; name: string }>(
  */
 export function pageBatchKey(request: Omit<PageRequest, 'batchKey' | 'scopeKey' | 'scope' | 'until'>): string {
   const { area: _area, on: _on, ...filter } = request.filter;
-  if (request.after === undefined && Object.keys(filter).length === 0) return `${request.field}|${request.first}|${request.columns?.join(',') ?? '*'}`;
-  return JSON.stringify([request.field, filter, request.first, request.after ?? null, request.columns ?? null]);
+  if (request.after === undefined && Object.keys(filter).length === 0)
+    return `${request.field}|${request.first}|${request.columns?.join(',') ?? '*'}${request.counted ? '' : '|uncounted'}`;
+  return JSON.stringify([request.field, filter, request.first, request.after ?? null, request.columns ?? null, request.counted]);
 }
 
 /** The kind of record (as the outbox names it) each list holds. */
@@ -158,6 +161,7 @@ export function createRecordLoaders(options: {
               ...(within ? { within: { start: within.start, end: within.end } } : {}),
               size: sample.first,
               after: sample.after,
+              counted: sample.counted,
             });
             for (const request of group) {
               const list = lists.get(request.scopeKey)!;
@@ -167,7 +171,15 @@ export function createRecordLoaders(options: {
             return;
           }
           const table = recordTables[sample.field] as (typeof recordTables)['models'];
-          const lists = await table.list(db, { scopes, until, filter: listFilter(sample.filter), size: sample.first, after: sample.after, columns: sample.columns });
+          const lists = await table.list(db, {
+            scopes,
+            until,
+            filter: listFilter(sample.filter),
+            size: sample.first,
+            after: sample.after,
+            columns: sample.columns,
+            counted: sample.counted,
+          });
           for (const request of group) {
             const list = lists.get(request.scopeKey)!;
             answers.set(request, toPage(list.rows, request.first, list.totalCount));

@@ -3,7 +3,7 @@ import { FORCE_KINDS, INDICATORS, MODEL_KINDS } from '@antq/sdk';
 import type { AgencyContext } from './agency-context.js';
 import type { TemplateResolvers } from './agency-names.js';
 import { ALL_AREAS, checkPageSize, decodeCursor } from './page.js';
-import { nodeFieldNames, type SelectionInfo } from './node-selection.js';
+import { connectionSelection, type SelectionInfo } from './node-selection.js';
 import { loadPage, pageBatchKey, readRecord, recordTables, type PageRequest } from './record-loaders.js';
 
 /** What every connection takes; `filter.area` and `filter.on` name the unit it lists under. */
@@ -14,17 +14,26 @@ export interface ConnectionArgs {
 }
 
 /**
- * The columns a list's nodes need, by the field nodes that ask for them: one walk per document,
- * not per area. Field nodes belong to one list field, so they also say which table.
+ * What a list's statement reads for the field nodes that ask for it — the columns its nodes need,
+ * whether it counts — walked once per document, not per area. Field nodes belong to one list
+ * field, so they also say which table.
  */
-const columnsByFieldNodes = new WeakMap<object, readonly string[] | undefined>();
+const readsByFieldNodes = new WeakMap<object, ListReads>();
 
-function nodeColumns(field: 'models' | 'forces', info: SelectionInfo | undefined): readonly string[] | undefined {
-  if (!info?.fieldNodes) return undefined;
-  if (columnsByFieldNodes.has(info.fieldNodes)) return columnsByFieldNodes.get(info.fieldNodes);
-  const columns = recordTables[field].columnsFor(nodeFieldNames(info));
-  columnsByFieldNodes.set(info.fieldNodes, columns);
-  return columns;
+interface ListReads {
+  readonly columns: readonly string[] | undefined;
+  readonly counted: boolean;
+}
+
+function listReads(field: PageRequest['field'], info: SelectionInfo | undefined): ListReads {
+  if (!info?.fieldNodes) return { columns: undefined, counted: true };
+  let reads = readsByFieldNodes.get(info.fieldNodes);
+  if (!reads) {
+    const selection = connectionSelection(info);
+    reads = { columns: field === 'observations' ? undefined : recordTables[field].columnsFor(selection.nodeFields), counted: selection.totalCount };
+    readsByFieldNodes.set(info.fieldNodes, reads);
+  }
+  return reads;
 }
 
 /**
@@ -41,11 +50,11 @@ export function pageRequest<Field extends PageRequest['field']>(
   const filter = args.filter ? { ...args.filter } : {};
   const first = checkPageSize(args.first, field === 'observations' ? 50 : 20);
   const after = decodeCursor(args.after);
-  const columns = field === 'observations' ? undefined : nodeColumns(field as 'models' | 'forces', info);
-  const batchKey = pageBatchKey({ field, filter, first, after, columns });
-  if (area === undefined || area === null || area === '') return { field, filter, first, after, columns, batchKey, scopeKey: '*', scope: ALL_AREAS };
+  const { columns, counted } = listReads(field, info);
+  const batchKey = pageBatchKey({ field, filter, first, after, columns, counted });
+  if (area === undefined || area === null || area === '') return { field, filter, first, after, columns, counted, batchKey, scopeKey: '*', scope: ALL_AREAS };
   const { codes, until } = ctx.scopes.listScopeOf(area, on ?? undefined);
-  return { field, filter, first, after, columns, batchKey, scopeKey: on ? `${area}@${on}` : area, scope: codes, until };
+  return { field, filter, first, after, columns, counted, batchKey, scopeKey: on ? `${area}@${on}` : area, scope: codes, until };
 }
 
 function rootConnection<Field extends PageRequest['field']>(field: Field) {

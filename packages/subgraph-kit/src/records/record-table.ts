@@ -54,11 +54,14 @@ export interface RecordListRequest {
   readonly after: PageCursor | undefined;
   /** The columns the rows carry (see `columnsFor`); undefined: every column. */
   readonly columns?: readonly string[] | undefined;
+  /** Whether each list's total is counted (default true); without it a page reads only its own rows. */
+  readonly counted?: boolean;
 }
 
 export interface RecordListResult<Record> {
   readonly rows: (Record & StoredRecordMeta)[];
-  readonly totalCount: number;
+  /** Undefined when the request was not `counted`. */
+  readonly totalCount: number | undefined;
 }
 
 function toIsoDate(value: unknown): string | undefined {
@@ -171,11 +174,12 @@ const JS_PAGED_MAX_CODES = 1_000;
 
 /**
  * Each area code of the lists' scopes → the lists it belongs to; undefined when the lists are not
- * paged in JavaScript: a page after a cursor, lists of ended units, of every area, or of records
- * with their `details` (each row read would carry them all, where the SQL's page reads `size + 1`).
+ * paged in JavaScript: a page after a cursor, lists of ended units, of every area, of records
+ * with their `details` (each row read would carry them all, where the SQL's page reads `size + 1`)
+ * or not counted (the SQL's page then reads only its own rows).
  */
 function smallScopes(request: RecordListRequest): Map<string, string[]> | undefined {
-  if (request.after || (request.until && request.until.size > 0) || !request.columns || request.columns.includes('details')) return undefined;
+  if (request.after || request.counted === false || (request.until && request.until.size > 0) || !request.columns || request.columns.includes('details')) return undefined;
   const listsOfCode = new Map<string, string[]>();
   for (const [key, scope] of request.scopes) {
     if (scope === ALL_AREAS) return undefined;
@@ -236,18 +240,19 @@ async function listRecords<Record extends { id: string; name: string }>(
   const params: unknown[] = [];
   const source = listSource(request.scopes, spec.table, params, request.until && { until: request.until, dated: `r.${spec.datedBy}` });
   const where = filterConditions(request.filter, params, 'status' in spec.columns);
-  const sql = pagedListsStatement(params, { lists: request.scopes.size, columns, source, where, sortKey: 'name', after: request.after, size: request.size });
+  const counted = request.counted !== false;
+  const sql = pagedListsStatement(params, { lists: request.scopes.size, columns, source, where, sortKey: 'name', after: request.after, size: request.size, counted });
   const rows = await db.query<Row>(sql, params);
   const results = new Map<string, RecordListResult<Record>>();
-  for (const key of request.scopes.keys()) results.set(key, { rows: [], totalCount: 0 });
+  for (const key of request.scopes.keys()) results.set(key, { rows: [], totalCount: counted ? 0 : undefined });
   for (const row of rows) {
     const result = results.get(String(row.list_key))!;
     result.rows.push(fromRow(row));
-    results.set(String(row.list_key), { rows: result.rows, totalCount: Number(row.list_total) });
+    if (counted) results.set(String(row.list_key), { rows: result.rows, totalCount: Number(row.list_total) });
   }
   // Past the last page no row carries the total: count those lists without the cursor.
   const emptied = [...results].filter(([, result]) => result.rows.length === 0).map(([key]) => key);
-  if (request.after && emptied.length > 0) {
+  if (counted && request.after && emptied.length > 0) {
     const scopes = new Map(emptied.map((key) => [key, request.scopes.get(key)!]));
     const counted = await listRecords(db, spec, mapping, { ...request, scopes, size: 0, after: undefined });
     for (const [key, result] of counted) results.set(key, { rows: [], totalCount: result.totalCount });
