@@ -28,39 +28,42 @@ const model = (suffix: string) => ({
   sources: [{ title: tag, date: '2026-03-01' }],
 });
 
-describe.each(['pglite', 'postgres'] as const)('pages of lists under a few units (%s)', (kind) => {
-  let subgraph: AgencySubgraph;
-  let database: Awaited<ReturnType<typeof createTestDatabase>> | undefined;
-  let statements: string[] = [];
+interface ModelPage {
+  totalCount: number;
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  nodes: { id: string; name: string }[];
+}
 
+/** A front subgraph on `kind` with the three models, stored out of name order (the pages must follow the names); `statements` collects the SQL it runs. */
+function useSubgraphWithModels(kind: 'pglite' | 'postgres') {
+  const state = { subgraph: undefined as unknown as AgencySubgraph, statements: [] as string[] };
+  let database: Awaited<ReturnType<typeof createTestDatabase>> | undefined;
   beforeAll(async () => {
     database = kind === 'postgres' ? await createTestDatabase() : undefined;
     const registry = await loadAreaRegistry();
     const options = { level: 'commune', provinceCode: '80', on: registry.latestRegister, limit: 1 } as Parameters<AreaRegistry['search']>[1];
     commune = registry.search('2', options)[0]!.code;
-    subgraph = await createAgencySubgraph(
+    state.subgraph = await createAgencySubgraph(
       { agency: 'front' },
       { signingKey, registry, logLevel: 'silent', ...(database ? { storage: { kind: 'postgres' as const, url: database.url } } : {}) },
     );
-    // Stored out of name order: the pages must follow the names.
-    await loadAgencyDataset(subgraph.storage, registry, { agency: 'front', models: [model('c'), model('a'), model('b')], forces: [], observations: [] });
-    statements = recordStatements(subgraph.storage);
+    await loadAgencyDataset(state.subgraph.storage, registry, { agency: 'front', models: [model('c'), model('a'), model('b')], forces: [], observations: [] });
+    state.statements = recordStatements(state.subgraph.storage);
   }, 120_000);
   afterAll(async () => {
-    await subgraph?.close();
+    await state.subgraph?.close();
     await database?.drop();
   });
+  return state;
+}
 
-  interface ModelPage {
-    totalCount: number;
-    pageInfo: { hasNextPage: boolean; endCursor: string | null };
-    nodes: { id: string; name: string }[];
-  }
+describe.each(['pglite', 'postgres'] as const)('pages of lists under a few units (%s)', (kind) => {
+  const state = useSubgraphWithModels(kind);
 
   async function pages(after: string | null) {
-    statements.length = 0;
+    state.statements.length = 0;
     const page = `models(first: 2, after: $after) { totalCount pageInfo { hasNextPage endCursor } nodes { id name } }`;
-    const response = await postSignedGraphQL<{ commune: { front: { models: ModelPage } }; province: { front: { models: ModelPage } } }>(subgraph.url, {
+    const response = await postSignedGraphQL<{ commune: { front: { models: ModelPage } }; province: { front: { models: ModelPage } } }>(state.subgraph.url, {
       query: `query ($commune: ID!, $after: String) { commune: area(code: $commune) { front { ${page} } } province: area(code: "80") { front { ${page} } } }`,
       variables: { commune, after },
       signingKey,
@@ -68,7 +71,7 @@ describe.each(['pglite', 'postgres'] as const)('pages of lists under a few units
       caller: { agency: 'front', clearance: 'shared' },
     });
     expect(response.errors).toBeUndefined();
-    return { commune: response.data!.commune.front.models, province: response.data!.province.front.models, statements: [...statements] };
+    return { commune: response.data!.commune.front.models, province: response.data!.province.front.models, statements: [...state.statements] };
   }
 
   it('a first page in name order with its total, in a commune and its province alike, and the page after its cursor', async () => {
@@ -91,8 +94,8 @@ describe.each(['pglite', 'postgres'] as const)('pages of lists under a few units
 
   /** Pages of the commune's list alone, with a field kept in `details` (read in SQL, not paged in JavaScript). */
   async function singleList(after: string | null) {
-    statements.length = 0;
-    const response = await postSignedGraphQL<{ area: { front: { models: ModelPage } } }>(subgraph.url, {
+    state.statements.length = 0;
+    const response = await postSignedGraphQL<{ area: { front: { models: ModelPage } } }>(state.subgraph.url, {
       query: `query ($commune: ID!, $after: String) { area(code: $commune) { front { models(first: 2, after: $after) { totalCount pageInfo { hasNextPage endCursor } nodes { id name sources { title } } } } } }`,
       variables: { commune, after },
       signingKey,
@@ -100,7 +103,7 @@ describe.each(['pglite', 'postgres'] as const)('pages of lists under a few units
       caller: { agency: 'front', clearance: 'shared' },
     });
     expect(response.errors).toBeUndefined();
-    return { models: response.data!.area.front.models, statements: [...statements] };
+    return { models: response.data!.area.front.models, statements: [...state.statements] };
   }
 
   it('a list alone is paged without numbering every row, to the same pages and totals as lists together', async () => {
@@ -123,11 +126,15 @@ describe.each(['pglite', 'postgres'] as const)('pages of lists under a few units
     expect(past.models).toMatchObject({ totalCount: 3, nodes: [], pageInfo: { hasNextPage: false } });
     expect(past.statements.filter((sql) => sql.includes('list_total')).every((sql) => !sql.includes('row_number'))).toBe(true);
   });
+});
+
+describe.each(['pglite', 'postgres'] as const)('pages read without their total (%s)', (kind) => {
+  const state = useSubgraphWithModels(kind);
 
   /** The same pages with a selection of the caller's (`{commune}` and `{province}`: the lists' own selections). */
   async function ask<Lists extends string>(query: string, variables: Record<string, unknown>, lists: readonly Lists[]) {
-    statements.length = 0;
-    const response = await postSignedGraphQL<Record<Lists, { front: { models: Partial<ModelPage> } }>>(subgraph.url, {
+    state.statements.length = 0;
+    const response = await postSignedGraphQL<Record<Lists, { front: { models: Partial<ModelPage> } }>>(state.subgraph.url, {
       query,
       variables: { commune, ...variables },
       signingKey,
@@ -135,7 +142,7 @@ describe.each(['pglite', 'postgres'] as const)('pages of lists under a few units
       caller: { agency: 'front', clearance: 'shared' },
     });
     expect(response.errors).toBeUndefined();
-    const pagesRead = statements.filter((sql) => /\b(FROM|JOIN) security_models r\b/.test(sql));
+    const pagesRead = state.statements.filter((sql) => /\b(FROM|JOIN) security_models r\b/.test(sql));
     return { lists: Object.fromEntries(lists.map((list) => [list, response.data![list].front.models])) as Record<Lists, Partial<ModelPage>>, pagesRead };
   }
 
