@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadAreaRegistry } from '@antq/sdk/areas';
 import { postSignedGraphQL, recordStatements } from '@antq/testing';
-import { createAgencySubgraph, type AgencySubgraph } from '../src/index.js';
+import { createAgencySubgraph, encodeCursor, type AgencySubgraph } from '../src/index.js';
 import { loadAgencyDataset } from '../src/records/agency-dataset.js';
 
 /*
@@ -134,6 +134,15 @@ describe('an observation list read alone, page by page', () => {
     const pages = statements.filter((sql) => /JOIN observations r\b/.test(sql));
     expect(pages).toHaveLength(3);
     for (const sql of pages) expect(sql).not.toMatch(/count\(\*\)|row_number/);
+  });
+
+  it('refuses a cursor that names no period and indicator as bad input, and one of a day that does not exist', async () => {
+    for (const name of ['Phường Tân An', '2025-02-30|criminal_offences', '2025-07-01|']) {
+      const response = await ask(`query ($after: String) { area(code: "23235") { front { observations(first: 1, after: $after) { nodes { id } } } } }`, {
+        after: encodeCursor({ name, id: 'tan-an-2017' }),
+      });
+      expect(response.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field: 'after' } });
+    }
   });
 });
 

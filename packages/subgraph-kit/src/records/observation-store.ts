@@ -1,5 +1,5 @@
 import type { SqlExecutor } from '../storage/index.js';
-import { listSource, pagedListsStatement, type PageCursor } from './page.js';
+import { encodeCursor, invalidCursor, listSource, pagedListsStatement, type PageCursor } from './page.js';
 
 type Row = Record<string, unknown>;
 
@@ -117,6 +117,17 @@ export interface ObservationListRequest {
   readonly counted?: boolean;
 }
 
+/**
+ * Where a page of observations starts after `cursor`, whose name part carries the period start
+ * and indicator of the last row read (`sort_key`: `2025-07-01|criminal_offences`).
+ */
+function observationPosition(cursor: PageCursor): { values: [start: string, indicator: string]; id: string } {
+  const match = /^(\d{4}-\d{2}-\d{2})\|(.+)$/.exec(cursor.name);
+  const day = match ? new Date(`${match[1]}T00:00:00Z`) : undefined;
+  if (!match || !day || Number.isNaN(day.getTime()) || day.toISOString().slice(0, 10) !== match[1]) throw invalidCursor(encodeCursor(cursor));
+  return { values: [match[1]!, match[2]!], id: cursor.id };
+}
+
 /** SQL for one agency's observations and their revision history. */
 export const observationStore = {
   async byIds(db: SqlExecutor, ids: readonly string[]): Promise<(StoredObservation | undefined)[]> {
@@ -139,14 +150,17 @@ export const observationStore = {
       where.push(`r.period_start >= $${params.length - 1}::date AND r.period_end <= $${params.length}::date`);
     }
     const counted = request.counted !== false;
-    // The cursor's name part is the period start and indicator (`sort_key`).
+    // Ordered by the columns, not by the cursor's text (`sort_key`), which would be built for every row of the list.
     const sql = pagedListsStatement(params, {
       lists: request.scopes.size,
       columns: `r.*, to_char(r.period_start, 'YYYY-MM-DD') || '|' || r.indicator AS sort_key`,
       source,
       where,
-      sortKey: 'sort_key',
-      after: request.after,
+      sortBy: [
+        ['period_start', 'date'],
+        ['indicator', 'text'],
+      ],
+      after: request.after && observationPosition(request.after),
       size: request.size,
       counted,
     });

@@ -29,7 +29,12 @@ export function decodeCursor(text: string | null | undefined): PageCursor | unde
   } catch {
     // fall through to the typed error
   }
-  throw new AntqError(ErrorCode.BAD_USER_INPUT, `Invalid cursor "${text.slice(0, 40)}". Pass the endCursor of a previous page, or omit "after" to start at the beginning.`, {
+  throw invalidCursor(text);
+}
+
+/** The error of an `after` that is no page's endCursor. */
+export function invalidCursor(text: string): AntqError {
+  return new AntqError(ErrorCode.BAD_USER_INPUT, `Invalid cursor "${text.slice(0, 40)}". Pass the endCursor of a previous page, or omit "after" to start at the beginning.`, {
     details: { field: 'after' },
   });
 }
@@ -129,16 +134,17 @@ export interface PagedLists {
   /** The FROM clause, `listSource`'s. */
   readonly source: string;
   readonly where: readonly string[];
-  /** The column ordering a list after its name part (`name`, or observations' `sort_key`), then `id`. */
-  readonly sortKey: string;
-  readonly after: PageCursor | undefined;
+  /** The columns ordering a list before `id`, with their SQL types: records' `name`, observations' `period_start` and `indicator`. */
+  readonly sortBy: readonly (readonly [column: string, type: string])[];
+  /** The position to read after: the values of `sortBy`'s columns, and the id. */
+  readonly after: { readonly values: readonly string[]; readonly id: string } | undefined;
   readonly size: number;
   /** Whether each row carries its list's total (`list_total`); without it a list read alone is only its page's rows. */
   readonly counted: boolean;
 }
 
 /**
- * The statement of pages of many lists in one: each list's first `size + 1` rows in (`sortKey`,
+ * The statement of pages of many lists in one: each list's first `size + 1` rows in (`sortBy`,
  * id) order after the cursor (the last row says whether a next page exists), with the list's
  * total as `list_total` when `counted`. Pushes the cursor's and the size's parameters onto
  * `params`, after those of `source` and `where`. One list needs no partitions: its page is a
@@ -151,11 +157,15 @@ export function pagedListsStatement(params: unknown[], page: PagedLists): string
     SELECT scope.list_key, ${page.columns}${page.counted ? `, count(*) OVER (${window}) AS list_total` : ''}
     FROM ${page.source}
     ${page.where.length ? `WHERE ${page.where.join(' AND ')}` : ''}`;
-  const order = `listed.${page.sortKey}, listed.id`;
+  const order = [...page.sortBy.map(([column]) => `listed.${column}`), 'listed.id'].join(', ');
   let after = '';
   if (page.after) {
-    params.push(page.after.name, page.after.id);
-    after = `WHERE (${order}) > ($${params.length - 1}, $${params.length})`;
+    const values = page.sortBy.map(([, type], index) => {
+      params.push(page.after!.values[index]);
+      return `$${params.length}::${type}`;
+    });
+    params.push(page.after.id);
+    after = `WHERE (${order}) > (${[...values, `$${params.length}`].join(', ')})`;
   }
   params.push(page.size + 1);
   const limit = `$${params.length}`;

@@ -241,7 +241,16 @@ async function listRecords<Record extends { id: string; name: string }>(
   const source = listSource(request.scopes, spec.table, params, request.until && { until: request.until, dated: `r.${spec.datedBy}` });
   const where = filterConditions(request.filter, params, 'status' in spec.columns);
   const counted = request.counted !== false;
-  const sql = pagedListsStatement(params, { lists: request.scopes.size, columns, source, where, sortKey: 'name', after: request.after, size: request.size, counted });
+  const sql = pagedListsStatement(params, {
+    lists: request.scopes.size,
+    columns,
+    source,
+    where,
+    sortBy: [['name', 'text']],
+    after: request.after && { values: [request.after.name], id: request.after.id },
+    size: request.size,
+    counted,
+  });
   const rows = await db.query<Row>(sql, params);
   const results = new Map<string, RecordListResult<Record>>();
   for (const key of request.scopes.keys()) results.set(key, { rows: [], totalCount: counted ? 0 : undefined });
