@@ -101,14 +101,22 @@ export interface ScopeBounds {
 }
 
 /**
- * The FROM clause that pairs every list key with the rows of `table` in its scope, so one
- * statement answers many lists. Pushes its parameters onto `params`.
+ * The FROM clause that pairs every list key (`scope.list_key`) with the rows of `table` (`r`) in
+ * its scope, so one statement answers many lists. Pushes its parameters onto `params`.
  */
 export function listSource(scopes: ReadonlyMap<string, readonly string[]>, table: string, params: unknown[], bounds?: ScopeBounds): string {
   const whole = [...scopes].find(([, scope]) => scope === ALL_AREAS);
   if (whole) {
     params.push(whole[0]);
     return `(SELECT $${params.length}::text AS list_key) scope CROSS JOIN ${table} r`;
+  }
+  if (scopes.size === 1 && (!bounds || bounds.until.size === 0)) {
+    // One list: its codes as a condition on the rows. A page that walks an index in list order
+    // tests it per row; a join of the codes was scanned again for every row (on PostgreSQL, a
+    // page of 200 of 194,400 observations without its total: 202–243 → 3.6–4.3 ms).
+    const [key, scope] = [...scopes][0]!;
+    params.push(key, [...new Set(scope)]);
+    return `(SELECT $${params.length - 1}::text AS list_key) scope JOIN ${table} r ON r.area_code = ANY($${params.length}::text[])`;
   }
   const [keys, codes] = scopePairs(scopes);
   if (!bounds || bounds.until.size === 0) {
