@@ -102,6 +102,8 @@ describe('antq export observations', () => {
     expect(rows).toHaveLength(graph.length);
     expect(sum(rows.map((row) => Number(row.value)))).toBe(sum(graph.map((node) => node.value)));
     expect(new Set(rows.map((row) => row.id))).toEqual(new Set(graph.map((node) => node.id)));
+    // The agencies' lists are counted once, before the pages: every progress line has the whole total.
+    expect(new Set([...run.stderr.matchAll(/^exported \d+\/(\d+)$/gm)].map((match) => Number(match[1])))).toEqual(new Set([graph.length]));
     // The notes keep their quotes and diacritics through RFC 4180 quoting.
     expect(rows.some((row) => /^Báo cáo tháng, "số liệu" \d+$/.test(row.note ?? ''))).toBe(true);
   }, 300_000);

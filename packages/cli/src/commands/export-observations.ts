@@ -95,8 +95,7 @@ async function runExport(options: ExportOptions & GlobalOptions): Promise<ExitCo
   let file: FileHandle | undefined;
   const progress = createProgress({ label: 'exported', quiet: options.quiet });
   try {
-    const counts = await Promise.all(agencies.map((agency) => countObservations(connection.client, { agency, filter })));
-    const total = counts.reduce((sum, count) => sum + count, 0);
+    const total = await countObservations(connection.client, { agencies, filter });
     if (options.out !== undefined) {
       file = await open(options.out, state.bytes === 0 ? 'w' : 'r+');
       await file.truncate(state.bytes); // drops a page written after the last saved state

@@ -80,37 +80,23 @@ const PAGES = {
   ),
 } as const;
 
-/** How many observations an agency's list holds: asked once, before the pages. */
-const COUNTS = {
-  police: graphql(`
-    query AntqPoliceObservationCount($filter: ObservationFilter) {
-      list: policeObservations(filter: $filter, first: 0) {
-        totalCount
-      }
+/** How many observations each agency's list holds, the agencies asked for in one request: asked once, before the pages. */
+const COUNTS = graphql(`
+  query AntqObservationCounts($filter: ObservationFilter, $police: Boolean!, $front: Boolean!, $veterans: Boolean!, $youth: Boolean!) {
+    police: policeObservations(filter: $filter, first: 0) @include(if: $police) {
+      totalCount
     }
-  `),
-  front: graphql(`
-    query AntqFrontObservationCount($filter: ObservationFilter) {
-      list: frontObservations(filter: $filter, first: 0) {
-        totalCount
-      }
+    front: frontObservations(filter: $filter, first: 0) @include(if: $front) {
+      totalCount
     }
-  `),
-  veterans: graphql(`
-    query AntqVeteransObservationCount($filter: ObservationFilter) {
-      list: veteransObservations(filter: $filter, first: 0) {
-        totalCount
-      }
+    veterans: veteransObservations(filter: $filter, first: 0) @include(if: $veterans) {
+      totalCount
     }
-  `),
-  youth: graphql(`
-    query AntqYouthObservationCount($filter: ObservationFilter) {
-      list: youthObservations(filter: $filter, first: 0) {
-        totalCount
-      }
+    youth: youthObservations(filter: $filter, first: 0) @include(if: $youth) {
+      totalCount
     }
-  `),
-} as const;
+  }
+`);
 
 export type ObservationPage = ResultOf<typeof PAGE>;
 export type ObservationNode = ObservationPage['nodes'][number];
@@ -139,10 +125,19 @@ export async function fetchObservationPage(
   return (data as { page: ObservationPage | null }).page ?? { pageInfo: { hasNextPage: false, endCursor: null }, nodes: [] };
 }
 
-/** How many observations of an agency the filter selects. */
-export async function countObservations(client: AntqClient, request: { agency: Agency; filter: ObservationFilter }): Promise<number> {
-  const data = dataOrThrow(await client.request(COUNTS[request.agency], { filter: filterInput(request.filter) }));
-  return (data as { list: { totalCount: number } | null }).list?.totalCount ?? 0;
+/** How many observations the filter selects, summed over `agencies`. */
+export async function countObservations(client: AntqClient, request: { agencies: readonly Agency[]; filter: ObservationFilter }): Promise<number> {
+  const asked = new Set(request.agencies);
+  const data = dataOrThrow(
+    await client.request(COUNTS, {
+      filter: filterInput(request.filter),
+      police: asked.has('police'),
+      front: asked.has('front'),
+      veterans: asked.has('veterans'),
+      youth: asked.has('youth'),
+    }),
+  ) as Partial<Record<Agency, { totalCount: number } | null>>;
+  return request.agencies.reduce((sum, agency) => sum + (data[agency]?.totalCount ?? 0), 0);
 }
 
 /** The CSV columns of an exported observation; `antq import observations` reads the same names. */
