@@ -136,7 +136,7 @@ export const observationStore = {
     return ids.map((id) => byId.get(id));
   },
 
-  /** Pages for many lists at once, ordered by period then id (the cursor's name part is the period start). */
+  /** Pages for many lists at once, ordered by period start, indicator and id (the cursor's name part carries the first two). */
   async list(db: SqlExecutor, request: ObservationListRequest): Promise<Map<string, { rows: StoredObservation[]; totalCount: number | undefined }>> {
     const params: unknown[] = [];
     const source = listSource(request.scopes, 'observations', params, request.until && { until: request.until, dated: 'r.period_start' });
@@ -176,8 +176,8 @@ export const observationStore = {
     const emptied = [...results].filter(([, result]) => result.rows.length === 0).map(([key]) => key);
     if (counted && request.after && emptied.length > 0) {
       const scopes = new Map(emptied.map((key) => [key, request.scopes.get(key)!]));
-      const counted = await observationStore.list(db, { ...request, scopes, size: 0, after: undefined });
-      for (const [key, result] of counted) results.set(key, { rows: [], totalCount: result.totalCount, sortKeys: [] });
+      const totals = await observationStore.list(db, { ...request, scopes, size: 0, after: undefined });
+      for (const [key, result] of totals) results.set(key, { rows: [], totalCount: result.totalCount, sortKeys: [] });
     }
     return new Map(
       [...results].map(([key, { rows: listRows, totalCount, sortKeys }]) => [

@@ -263,8 +263,8 @@ async function listRecords<Record extends { id: string; name: string }>(
   const emptied = [...results].filter(([, result]) => result.rows.length === 0).map(([key]) => key);
   if (counted && request.after && emptied.length > 0) {
     const scopes = new Map(emptied.map((key) => [key, request.scopes.get(key)!]));
-    const counted = await listRecords(db, spec, mapping, { ...request, scopes, size: 0, after: undefined });
-    for (const [key, result] of counted) results.set(key, { rows: [], totalCount: result.totalCount });
+    const totals = await listRecords(db, spec, mapping, { ...request, scopes, size: 0, after: undefined });
+    for (const [key, result] of totals) results.set(key, { rows: [], totalCount: result.totalCount });
   }
   return results;
 }
