@@ -1,5 +1,5 @@
 import type { SqlExecutor } from '../storage/index.js';
-import { encodeCursor, invalidCursor, listSource, pagedListsStatement, type PageCursor } from './page.js';
+import { encodeCursor, invalidCursor, pagedListsStatement, pageSource, type PageCursor } from './page.js';
 
 type Row = Record<string, unknown>;
 
@@ -139,7 +139,8 @@ export const observationStore = {
   /** Pages for many lists at once, ordered by period start, indicator and id (the cursor's name part carries the first two). */
   async list(db: SqlExecutor, request: ObservationListRequest): Promise<Map<string, { rows: StoredObservation[]; totalCount: number | undefined }>> {
     const params: unknown[] = [];
-    const source = listSource(request.scopes, 'observations', params, request.until && { until: request.until, dated: 'r.period_start' });
+    const counted = request.counted !== false;
+    const source = pageSource(request.scopes, 'observations', params, request.until && { until: request.until, dated: 'r.period_start' }, counted);
     const where: string[] = [];
     if (request.indicators?.length) {
       params.push(request.indicators);
@@ -149,7 +150,6 @@ export const observationStore = {
       params.push(request.within.start, request.within.end);
       where.push(`r.period_start >= $${params.length - 1}::date AND r.period_end <= $${params.length}::date`);
     }
-    const counted = request.counted !== false;
     // Ordered by the columns, not by the cursor's text (`sort_key`), which would be built for every row of the list.
     const sql = pagedListsStatement(params, {
       lists: request.scopes.size,

@@ -1,5 +1,5 @@
 import type { SqlExecutor } from '../storage/index.js';
-import { ALL_AREAS, listSource, pagedListsStatement, type PageCursor } from './page.js';
+import { ALL_AREAS, pagedListsStatement, pageSource, type PageCursor } from './page.js';
 
 /**
  * How one kind of owned record (security model, volunteer force) maps onto its table:
@@ -238,9 +238,9 @@ async function listRecords<Record extends { id: string; name: string }>(
   const { fromRow } = mapping;
   const columns = request.columns ? request.columns.map((column) => `r.${column}`).join(', ') : 'r.*';
   const params: unknown[] = [];
-  const source = listSource(request.scopes, spec.table, params, request.until && { until: request.until, dated: `r.${spec.datedBy}` });
-  const where = filterConditions(request.filter, params, 'status' in spec.columns);
   const counted = request.counted !== false;
+  const source = pageSource(request.scopes, spec.table, params, request.until && { until: request.until, dated: `r.${spec.datedBy}` }, counted);
+  const where = filterConditions(request.filter, params, 'status' in spec.columns);
   const sql = pagedListsStatement(params, {
     lists: request.scopes.size,
     columns,
