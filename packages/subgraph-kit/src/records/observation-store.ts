@@ -1,3 +1,4 @@
+import { isCalendarDate } from '../server/scalars.js';
 import type { SqlExecutor } from '../storage/index.js';
 import { encodeCursor, invalidCursor, pagedListsStatement, pageSource, type PageCursor } from './page.js';
 
@@ -122,10 +123,9 @@ export interface ObservationListRequest {
  * and indicator of the last row read (`sort_key`: `2025-07-01|criminal_offences`).
  */
 function observationPosition(cursor: PageCursor): { values: [start: string, indicator: string]; id: string } {
-  const match = /^(\d{4}-\d{2}-\d{2})\|(.+)$/.exec(cursor.name);
-  const day = match ? new Date(`${match[1]}T00:00:00Z`) : undefined;
-  if (!match || !day || Number.isNaN(day.getTime()) || day.toISOString().slice(0, 10) !== match[1]) throw invalidCursor(encodeCursor(cursor));
-  return { values: [match[1]!, match[2]!], id: cursor.id };
+  const [start = '', indicator = ''] = cursor.name.split(/\|(.*)/s);
+  if (!isCalendarDate(start) || indicator === '') throw invalidCursor(encodeCursor(cursor));
+  return { values: [start, indicator], id: cursor.id };
 }
 
 /** SQL for one agency's observations and their revision history. */
