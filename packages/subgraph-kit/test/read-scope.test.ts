@@ -1,7 +1,7 @@
 import { mergeResolvers } from '@graphql-tools/merge';
 import { GraphQLScalarType } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { createReadScope, formatReadScope, markingWrites, parseReadScope, readingEverything, type ReadScope } from '../src/records/read-scope.js';
+import { READ_SCOPE_MAX_LENGTH, createReadScope, formatReadScope, markingWrites, parseReadScope, readingEverything, type ReadScope } from '../src/records/read-scope.js';
 
 const read = (scope: ReadScope) => formatReadScope(scope.value());
 
@@ -27,6 +27,25 @@ describe('a request read scope', () => {
     scope.noteEverything();
     scope.noteAreas('observation', ['28177']);
     expect(read(scope)).toBe('*');
+  });
+
+  it('stays within its length by saying every area for its longest lists, longest first', () => {
+    // Three provinces' lineages: about 1,300 codes of each kind a page lists, over 16 KiB in all.
+    const codes = (from: number, count: number) => Array.from({ length: count }, (_, index) => String(from + index));
+    const scope = createReadScope();
+    scope.noteAreas('security_model', codes(20_000, 1_300));
+    scope.noteAreas('volunteer_force', codes(30_000, 1_250));
+    scope.noteAreas('observation', codes(40_000, 10));
+    const text = read(scope);
+    expect(text.length).toBeLessThanOrEqual(READ_SCOPE_MAX_LENGTH);
+    const parsed = parseReadScope(text) as ReadonlyMap<string, '*' | ReadonlySet<string>>;
+    expect(parsed.get('security_model')).toBe('*');
+    // One kind widened is enough here; the short lists keep their codes.
+    expect(parsed.get('volunteer_force')).toEqual(new Set(codes(30_000, 1_250)));
+    expect(parsed.get('observation')).toEqual(new Set(codes(40_000, 10)));
+    expect(formatReadScope(scope.value(), 20)).toBe('security_model=*;volunteer_force=*;observation=*');
+    expect(formatReadScope(parseReadScope('security_model=28177,80'), 23)).toBe('security_model=28177,80');
+    expect(formatReadScope(parseReadScope('security_model=28177,80'), 22)).toBe('security_model=*');
   });
 
   it('parses its header back, and a missing or malformed header as everything', () => {

@@ -224,6 +224,24 @@ describe('the response cache through changes', () => {
     expect(count(after!)).toBe(before + 1);
   });
 
+  it('answers a read over several large provinces, and drops it when a record it counted changes', async () => {
+    // Their lineages are some 1,300 codes of each kind listed: noted in full, the subgraph's
+    // read-scope header passes the 16 KiB an HTTP client accepts, and the agency reads as down.
+    const provinces = ['01', '79', '80'];
+    const query = `{ ${provinces.map((code) => `p${code}: area(code: "${code}") { police { models { totalCount } forces { totalCount } } }`).join(' ')} }`;
+    const models = (result: Awaited<ReturnType<typeof post>>) => (result.body.data?.p80 as { police: { models: { totalCount: number } } }).police.models.totalCount;
+    await policeChangesHeard();
+    const first = await post(gateway, query, policeAnalyst);
+    expect(first.body.errors).toBeUndefined();
+    expect(await servedFromCache(() => post(gateway, query, policeAnalyst))).toBe(true);
+    await createPoliceModel(other, `Camera ${randomUUID()}`, OTHER_COMMUNE);
+    await policeChangesHeard();
+    let after: Awaited<ReturnType<typeof post>> | undefined;
+    expect(await servedFromCache(async () => (after = await post(gateway, query, policeAnalyst)))).toBe(false);
+    expect(after!.body.errors).toBeUndefined();
+    expect(models(after!)).toBe(models(first) + 1);
+  });
+
   it('does not keep an answer read before a change inside its scope that was heard while it was on its way', async () => {
     const query = '{ held: policeModels(filter: { area: "28177" }, first: 200) { nodes { name } } }';
     let hold: { reached: () => void; release: Promise<void> } | undefined;

@@ -16,8 +16,14 @@ export const READ_SCOPE_HEADER = 'antq-read-scope';
 /** The response header of a write: the agency's newest outbox seq once the write committed. */
 export const OUTBOX_HEAD_HEADER = 'antq-outbox-head';
 
-/** Past this many area codes of one kind, the scope says every area: the header stays small. */
+/** Past this many area codes of one kind, the scope says every area: a request's set stays small. */
 const MAX_CODES_PER_KIND = 2_000;
+/**
+ * The longest header text sent. HTTP clients refuse a response whose headers pass 16 KiB
+ * (Node's default), and the gateway would then report the agency as not answering; a read
+ * over a few large provinces notes that many codes of each kind it lists.
+ */
+export const READ_SCOPE_MAX_LENGTH = 8_192;
 
 /** What a request read: everything, or per kind of record every area ('*') or the area codes read. */
 export type ReadScopeValue = '*' | ReadonlyMap<string, '*' | ReadonlySet<string>>;
@@ -86,10 +92,21 @@ export function createReadScope(): ReadScope {
   };
 }
 
-/** The header's text: `*`, or `kind=code,code;kind=*` (empty when nothing of the store was read). */
-export function formatReadScope(value: ReadScopeValue): string {
+/**
+ * The header's text: `*`, or `kind=code,code;kind=*` (empty when nothing of the store was read),
+ * at most `maxLength` long: past it, the kinds with the longest lists say every area instead,
+ * longest first. A wider scope only drops more answers; it never says less than was read.
+ */
+export function formatReadScope(value: ReadScopeValue, maxLength = READ_SCOPE_MAX_LENGTH): string {
   if (value === '*') return '*';
-  return [...value].map(([kind, codes]) => `${kind}=${codes === '*' ? '*' : [...codes].join(',')}`).join(';');
+  const parts = [...value].map(([kind, codes]) => ({ kind, text: codes === '*' ? '*' : [...codes].join(',') }));
+  let length = parts.reduce((sum, part) => sum + part.kind.length + 1 + part.text.length, parts.length - 1);
+  for (const part of [...parts].sort((a, b) => b.text.length - a.text.length)) {
+    if (length <= maxLength) break;
+    length -= part.text.length - 1;
+    part.text = '*';
+  }
+  return parts.map((part) => `${part.kind}=${part.text}`).join(';');
 }
 
 /** Reads the header's text back; a missing or malformed header reads as everything. */
