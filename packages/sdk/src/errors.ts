@@ -53,9 +53,11 @@ export class AntqError extends Error {
   /** The `extensions` object of the GraphQL error that carries this failure. */
   toExtensions(): Record<string, unknown> {
     return {
-      code: this.code,
       ...this.details,
       ...(this.issues.length > 0 ? { issues: this.issues } : {}),
+      // Last: a detail named `code` must not pass for the error's code, which callers and the
+      // gateway read to tell one failure from another.
+      code: this.code,
     };
   }
 }

@@ -114,7 +114,7 @@ export function createCatalogueLookup<E extends CatalogueEntry, C extends string
       const suggestions = suggest(code);
       const message = unknownCodeMessage(noun, code, suggestions);
       throw new AntqError(options.errorCode ?? ErrorCode.BAD_USER_INPUT, message[0]!.toUpperCase() + message.slice(1), {
-        details: { catalogue: noun, code, suggestions },
+        details: { catalogue: noun, value: code, suggestions },
       });
     },
   };

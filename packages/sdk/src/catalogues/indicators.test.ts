@@ -113,6 +113,13 @@ describe('indicator catalogue', () => {
       expect(error).toBeInstanceOf(AntqError);
       expect((error as AntqError).code).toBe(ErrorCode.UNKNOWN_INDICATOR);
       expect((error as AntqError).message).toContain('"criminal_offences"');
+      // The GraphQL error keeps the error's code; the unknown code travels as `value`.
+      expect((error as AntqError).toExtensions()).toEqual({
+        code: ErrorCode.UNKNOWN_INDICATOR,
+        catalogue: 'indicator',
+        value: 'criminal_ofences',
+        suggestions: ['criminal_offences'],
+      });
     }
   });
 });

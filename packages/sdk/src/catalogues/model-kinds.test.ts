@@ -106,7 +106,7 @@ describe('model-kind catalogue', () => {
     expect(error).toBeInstanceOf(AntqError);
     expect((error as AntqError).code).toBe(ErrorCode.BAD_USER_INPUT);
     expect((error as AntqError).message).toContain('"security_camera"');
-    expect((error as AntqError).details).toMatchObject({ code: 'security_camra', suggestions: ['security_camera'] });
+    expect((error as AntqError).details).toMatchObject({ value: 'security_camra', suggestions: ['security_camera'] });
   });
 
   it('finds a kind by its Vietnamese name, with or without diacritics', () => {
