@@ -162,6 +162,22 @@ describe('the root lists take the same `on`', () => {
     expect(ids(response.data!.area.front.models)).toEqual(['tan-an-2017', 'undated-23235']);
   });
 
+  it('a filter naming an unknown kind or indicator is refused with the closest codes, where it would list nothing', async () => {
+    const cases = [
+      ['{ frontModels(filter: { kinds: ["residential_area_camra"] }) { totalCount } }', 'BAD_USER_INPUT', 'residential_area_camera'],
+      ['{ area(code: "23235") { front { forces(filter: { kinds: ["self_management_steering_bord"] }) { totalCount } } } }', 'BAD_USER_INPUT', 'self_management_steering_board'],
+      ['{ frontObservations(filter: { indicators: ["criminal_ofences"] }) { totalCount } }', 'UNKNOWN_INDICATOR', 'criminal_offences'],
+    ] as const;
+    for (const [query, code, closest] of cases) {
+      const response = await ask<unknown>(query);
+      expect(response.errors?.[0]?.extensions).toMatchObject({ code });
+      expect(response.errors?.[0]?.extensions?.suggestions).toContain(closest);
+    }
+    // Known codes still list what they match.
+    const known = await ask<{ frontModels: Ids }>('{ frontModels(filter: { area: "23235", kinds: ["residential_area_camera"] }, first: 50) { totalCount nodes { id } } }');
+    expect(ids(known.data!.frontModels)).toEqual(['la-gi-2026', 'tan-an-2017', 'undated-23235']);
+  });
+
   it('a date that is not a date is refused as bad input, with the field named', async () => {
     const response = await ask<unknown>('{ frontModels(filter: { area: "23235", on: "2025-13-40" }) { totalCount } }');
     expect(response.data ?? null).toBeNull();

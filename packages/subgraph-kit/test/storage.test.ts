@@ -213,6 +213,17 @@ function itRefusesConflictsAndKeepsMigrationsInStep(getStore: () => Storage): vo
     expect(await store.query('SELECT body FROM notes WHERE id = $1', [id])).toEqual([{ body: 'first' }]);
   });
 
+  it('refuses a text it cannot keep (U+0000) as BAD_USER_INPUT, in a read and in a write, storing nothing', async () => {
+    const store = getStore();
+    const id = randomUUID();
+    await expect(store.query('INSERT INTO notes (id, body) VALUES ($1, $2)', [id, 'a\u0000b'])).rejects.toMatchObject({
+      code: 'BAD_USER_INPUT',
+      message: expect.stringContaining('U+0000'),
+    });
+    await expect(store.query('SELECT body FROM notes WHERE id = $1', [`${id}\u0000`])).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
+    expect(await store.query('SELECT body FROM notes WHERE id = $1', [id])).toEqual([]);
+  });
+
   it('applies each migration once and is idempotent on restart', async () => {
     const store = getStore();
     expect(await runMigrations(store, [...outboxMigrations, notes])).toEqual([]);

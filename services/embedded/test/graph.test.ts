@@ -122,6 +122,7 @@ function itRefusesHostileInputAndSurvivesOutages(ctx: GraphContext): void {
       ['an unknown field', '{ area(code: "28159") { nosuchfield } }', 'GRAPHQL_VALIDATION_FAILED'],
       ['an unknown area code', '{ area(code: "99999") { name } }', 'UNKNOWN_AREA'],
       ['a malformed area code', '{ area(code: "79x") { name } }', 'BAD_USER_INPUT'],
+      ['a NUL character, which no store can keep', '{ policeModel(id: "camera\\u0000") { id } }', 'BAD_USER_INPUT'],
       ['an unknown indicator', '{ area(code: "28159") { police { metric(indicator: "criminal_ofences", period: "2025") { value } } } }', 'UNKNOWN_INDICATOR'],
     ])('%s', async (_name, query, code) => {
       const response = await ctx.ask(query, ctx.analyst());

@@ -34,18 +34,30 @@ const expected =
   (issue: { input?: unknown }): string =>
     `expected ${what}, got ${describeValue(issue.input)}`;
 
-/** A text that is not blank, at most `max` characters. */
+/** Control characters other than tab and line breaks: no text of a record means them, and PostgreSQL cannot store U+0000. */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const CONTROL_CHARACTER = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+
+/** `U+0000` for the first control character of a text. */
+function firstControlCharacter(value: unknown): string {
+  const found = CONTROL_CHARACTER.exec(String(value))?.[0] ?? '';
+  return `U+${found.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+}
+
+/** A text that is not blank, at most `max` characters, without control characters but tab and line breaks. */
 export function text(max = 500) {
   return z
     .string({ error: expected('text') })
     .refine((s) => s.trim().length > 0, { error: 'expected a non-empty text' })
-    .refine((s) => s.length <= max, { error: (issue) => `expected at most ${max} characters, got ${String(issue.input).length}` });
+    .refine((s) => s.length <= max, { error: (issue) => `expected at most ${max} characters, got ${String(issue.input).length}` })
+    .refine((s) => !CONTROL_CHARACTER.test(s), { error: (issue) => `expected text without control characters, got ${firstControlCharacter(issue.input)}` });
 }
 
-/** A stable id: 1–200 characters, no spaces. */
+/** A stable id: 1–200 characters, no spaces or control characters. */
 export const id = z
   .string({ error: expected('an id (text)') })
-  .regex(/^\S{1,200}$/, { error: (issue) => `expected an id of 1–200 characters without spaces, got ${describeValue(issue.input)}` });
+  // eslint-disable-next-line no-control-regex -- control characters are refused with the spaces
+  .regex(/^[^\s\u0000-\u001f\u007f]{1,200}$/, { error: (issue) => `expected an id of 1–200 characters without spaces, got ${describeValue(issue.input)}` });
 
 /** A real calendar date `YYYY-MM-DD`. */
 export const isoDate = z.string({ error: expected('a date as YYYY-MM-DD') }).refine(isCalendarDate, {

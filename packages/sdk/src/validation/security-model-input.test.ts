@@ -97,6 +97,24 @@ describe('validateSecurityModelInput', () => {
     for (const issue of error.issues) expect(error.message).toContain(issue.path);
   });
 
+  it('refuses control characters in texts and ids, keeping tabs and line breaks', () => {
+    const error = failure(() =>
+      validateSecurityModelInput({
+        ...cameraModel(),
+        name: 'Camera\u0000',
+        description: 'bell\u0007',
+        linkedRecords: [{ agency: 'front', kind: 'security_model', id: 'a\u0000' }],
+      }),
+    );
+    expect(error.issues).toEqual([
+      { path: 'name', message: 'expected text without control characters, got U+0000' },
+      { path: 'description', message: 'expected text without control characters, got U+0007' },
+      { path: 'linkedRecords.0.id', message: expect.stringContaining('expected an id of 1–200 characters') },
+    ]);
+    const lines = { ...cameraModel(), description: 'Hai dòng:\r\n\tmột\n\thai' };
+    expect(validateSecurityModelInput(lines)).toMatchObject({ description: lines.description });
+  });
+
   it('refuses missing required fields and a missing input', () => {
     const error = failure(() => validateSecurityModelInput({ name: 'x' }));
     expect(error.issues.map((i) => i.path).sort()).toEqual(['areaCode', 'kind', 'status']);

@@ -1,5 +1,5 @@
 import { getNamedType } from 'graphql';
-import { FORCE_KINDS, INDICATORS, MODEL_KINDS } from '@antq/sdk';
+import { FORCE_KINDS, INDICATORS, MODEL_KINDS, requireForceKind, requireIndicator, requireModelKind } from '@antq/sdk';
 import type { AgencyContext } from './agency-context.js';
 import type { TemplateResolvers } from './agency-names.js';
 import { ALL_AREAS, checkPageSize, decodeCursor } from './page.js';
@@ -36,6 +36,20 @@ function listReads(field: PageRequest['field'], info: SelectionInfo | undefined)
   return reads;
 }
 
+/** The filter field of each list that names catalogue codes, and the lookup that refuses an unknown one. */
+const FILTER_CODES = {
+  models: ['kinds', requireModelKind],
+  forces: ['kinds', requireForceKind],
+  observations: ['indicators', requireIndicator],
+} as const satisfies Record<PageRequest['field'], readonly [string, (code: string) => unknown]>;
+
+/** An unknown code in a filter is a typo that would list nothing: refused, naming the closest codes. */
+function checkFilterCodes(field: PageRequest['field'], filter: Readonly<Record<string, unknown>>): void {
+  const [name, requireCode] = FILTER_CODES[field];
+  const codes = filter[name];
+  if (Array.isArray(codes)) for (const code of codes) requireCode(String(code));
+}
+
 /**
  * One page of an agency's list under an area (and its version on `on`), or of every area.
  * An overview asks for one per area and list, so it is built as one object literal.
@@ -48,6 +62,7 @@ export function pageRequest<Field extends PageRequest['field']>(
   info?: SelectionInfo,
 ): PageRequest & { readonly field: Field } {
   const filter = args.filter ? { ...args.filter } : {};
+  checkFilterCodes(field, filter);
   const first = checkPageSize(args.first, field === 'observations' ? 50 : 20);
   const after = decodeCursor(args.after);
   const { columns, counted } = listReads(field, info);

@@ -67,6 +67,16 @@ function mapDriverError(error: unknown): never {
       cause: error,
     });
   }
+  // character_not_in_repertoire, untranslatable_character: a text value no PostgreSQL text can hold (U+0000).
+  if (code === '22021' || code === '22P05') {
+    throw new AntqError(
+      ErrorCode.BAD_USER_INPUT,
+      'A text in the request holds a character the store cannot keep (U+0000, the NUL character). Remove it and send the request again.',
+      {
+        cause: error,
+      },
+    );
+  }
   throw error;
 }
 
