@@ -6,7 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { loadAreaRegistry } from '@antq/sdk/areas';
 import type { Agency } from '@antq/sdk';
 import { createStorage, type AgencySubgraph, type AgencySubgraphOptions, type Storage } from '@antq/subgraph-kit';
-import { createStreamSubgraph, type StreamSubgraph } from '@antq/stream';
+import { ALLOWED_NETWORKS_ENV, createStreamSubgraph, parseAllowedNetworks, type StreamSubgraph } from '@antq/stream';
 import {
   auditKeyFromEnv,
   auditLocationsIn,
@@ -102,6 +102,8 @@ export async function startEmbeddedGraph(options: EmbeddedGraphOptions): Promise
       storage: { kind: 'pglite', dataDir: join(dataDir, 'stream') },
       port: 0,
       logLevel: 'warn',
+      // A partner's receiver on this machine, as in development, and the networks an operator names.
+      webhookDestinations: { allowedNetworks: ['127.0.0.0/8', '::1', ...parseAllowedNetworks(process.env[ALLOWED_NETWORKS_ENV])] },
     });
     progress('Composing the supergraph');
     const supergraph = composeSupergraph([

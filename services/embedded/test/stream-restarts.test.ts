@@ -140,6 +140,7 @@ async function startParts(cleanup: (() => Promise<unknown>)[]): Promise<Parts> {
       port: ports.stream,
       storage: { kind: 'pglite', dataDir: join(dataDir, 'stream') },
       logLevel: 'silent',
+      webhookDestinations: { allowedNetworks: ['127.0.0.1'] },
     });
   };
   await startStream();

@@ -91,6 +91,7 @@ async function startStreamMain(agencies: readonly { name: string; url: string }[
       HOST: '127.0.0.1',
       ANTQ_SIGNING_KEY: signingKey,
       ANTQ_AGENCY_URLS: agencies.map((agency) => `${agency.name}=${agency.url}`).join(','),
+      ANTQ_WEBHOOK_ALLOWED_NETWORKS: '10.20.0.0/16,192.168.5.7',
       LOG_LEVEL: 'warn',
     },
     /stream subgraph listening on .*NATS JetStream/,

@@ -16,3 +16,4 @@ export {
   type SignWebhookOptions,
 } from './webhooks/signature.js';
 export type { WebhookPayload } from './webhooks/webhook-delivery.js';
+export { ALLOWED_NETWORKS_ENV, parseAllowedNetworks, type WebhookDestinationOptions } from './webhooks/webhook-destinations.js';

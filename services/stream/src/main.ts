@@ -9,6 +9,8 @@
 //                        without it the instance delivers only what it reads itself
 //   NATS_STREAM, NATS_SUBJECT_PREFIX   default ANTQ_CHANGES and antq.changes
 //   LOG_LEVEL            default info
+//   ANTQ_WEBHOOK_ALLOWED_NETWORKS   internal networks webhooks may deliver to, e.g. 10.20.0.0/16,192.168.5.7
+//                        (default none: loopback, private, link-local … addresses are refused)
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { AGENCIES, AGENCY_CODES, isAgencyCode, type Agency } from '@antq/sdk';
@@ -17,6 +19,7 @@ import { z } from 'zod';
 import type { ChangeBus } from './change-hub.js';
 import { createNatsBus } from './nats-bus.js';
 import { createStreamSubgraph, type StreamSubgraph } from './stream-subgraph.js';
+import { ALLOWED_NETWORKS_ENV, parseAllowedNetworks } from './webhooks/webhook-destinations.js';
 
 // Each agency's subgraph on this machine, at its default port from the registry.
 const DEFAULT_AGENCY_URLS = AGENCIES.map((agency) => `${agency.code}=http://127.0.0.1:${agency.defaultPort}/graphql`).join(',');
@@ -60,6 +63,17 @@ const config = (() => {
         NATS_URL: z.string().optional(),
         NATS_STREAM: z.string().optional(),
         NATS_SUBJECT_PREFIX: z.string().optional(),
+        [ALLOWED_NETWORKS_ENV]: z
+          .string()
+          .optional()
+          .transform((text, context) => {
+            try {
+              return parseAllowedNetworks(text);
+            } catch (error) {
+              context.addIssue({ code: 'custom', message: (error as Error).message });
+              return z.NEVER;
+            }
+          }),
       }),
     );
   } catch (error) {
@@ -91,6 +105,7 @@ const stream: StreamSubgraph = await createStreamSubgraph({
   logLevel,
   ...(bus ? { bus } : {}),
   webhookLease: { owner: instance },
+  webhookDestinations: { allowedNetworks: config[ALLOWED_NETWORKS_ENV] },
 }).catch(async (error: unknown) => {
   await bus?.close().catch(() => undefined);
   const code = (error as NodeJS.ErrnoException).code;

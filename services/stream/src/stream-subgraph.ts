@@ -18,7 +18,7 @@ import {
 import type { LevelWithSilent } from 'pino';
 import { startChangeHub, type ChangeBus, type ChangeHub } from './change-hub.js';
 import { followChanges, readChangeFilter, toStreamEvent } from './follow-changes.js';
-import { startWebhooks, type WebhookLeaseOptions } from './webhooks/index.js';
+import { startWebhooks, type WebhookDestinationOptions, type WebhookLeaseOptions } from './webhooks/index.js';
 import type { Resolvers } from './generated/resolver-types.js';
 
 // The stream's contract is in this package; the kit adds the registry's Agency enum.
@@ -39,6 +39,8 @@ export interface StreamSubgraphOptions {
   readonly storage?: Storage | StorageOptions;
   /** Webhook leases, when several instances share the webhooks' store (defaults: 30 s lease, renewed every 10 s). */
   readonly webhookLease?: WebhookLeaseOptions;
+  /** Internal networks webhooks may deliver to; default none, public addresses only (see `webhook-destinations.ts`). */
+  readonly webhookDestinations?: WebhookDestinationOptions;
 }
 
 export interface StreamSubgraph extends SubgraphServer {
@@ -61,6 +63,7 @@ export async function createStreamSubgraph(options: StreamSubgraphOptions): Prom
     grantsFor: (agency) => grants.grantsFor(agency),
     ...(options.storage ? { storage: options.storage } : {}),
     ...(options.webhookLease ? { lease: options.webhookLease } : {}),
+    ...(options.webhookDestinations ? { destinations: options.webhookDestinations } : {}),
   }).catch(async (error: unknown) => {
     await hub.close();
     throw error;

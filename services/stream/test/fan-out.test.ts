@@ -202,6 +202,7 @@ function fanOutHelpers(f: FanOutState) {
       storage: { kind: 'postgres', url: f.database.url },
       bus: await createNatsBus({ servers: NATS_URL, stream: streamName, subjectPrefix }),
       webhookLease: { owner: `${name}-${run}`, ttlMs: 3_000, renewMs: 1_000, retryMs: 300, rescanMs: 300 },
+      webhookDestinations: { allowedNetworks: ['127.0.0.1'] },
     });
 
   const startGateway = async (stream: string) => {

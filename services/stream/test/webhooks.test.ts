@@ -243,12 +243,16 @@ describe('webhooks', () => {
   describe('several instances on one store', () => {
     severalInstancesTests(w);
   });
+  describe('destinations', () => {
+    destinationTests(w);
+  });
 });
 
 /** The service and partner endpoints the webhook tests use, over the state in w (set by the hooks, read when called). */
 function webhookHelpers(w: WebhooksState) {
   const { receivers } = w;
-  const open = (timeoutMs = 10_000, lease?: WebhookLeaseOptions) =>
+  // The partners' endpoints of these tests listen on this machine.
+  const open = (timeoutMs = 10_000, lease?: WebhookLeaseOptions, allowedNetworks: readonly string[] = ['127.0.0.1']) =>
     startWebhooks({
       ...(lease ? { lease } : {}),
       storage: w.storage,
@@ -259,6 +263,7 @@ function webhookHelpers(w: WebhooksState) {
       backoffBaseMs: 20,
       backoffMaxMs: 200,
       timeoutMs,
+      destinations: { allowedNetworks },
     });
   const newReceiver = async (answer?: Parameters<typeof receiver>[0]) => {
     const created = await receiver(answer);
@@ -676,4 +681,52 @@ interface WebhooksState {
   hub: ChangeHub;
   storage: Storage;
   service: WebhookService;
+}
+
+/** Internal addresses: refused when registered, and on every delivery's own connection. */
+function destinationTests(w: WebhooksState): void {
+  const { open, newReceiver, register, deliveries } = webhookHelpers(w);
+
+  it('refuses a URL naming an internal address outside the allowed networks, storing nothing', async () => {
+    const who = caller('police');
+    const refused = [
+      ['http://169.254.169.254/latest/meta-data/', /link-local/],
+      ['http://10.1.2.3/hook', /private network/],
+      ['http://0.0.0.0:5432/', /unspecified/],
+      // Only 127.0.0.1 is allowed here: not the rest of the loopback network, in either notation.
+      ['http://127.0.0.2:6379/', /loopback/],
+      ['http://[::1]:4222/', /loopback/],
+      ['http://[::ffff:127.0.0.2]/', /loopback/],
+    ] as const;
+    for (const [url, why] of refused) {
+      const error = await register(who, { url }).then(
+        () => undefined,
+        (thrown: unknown) => thrown as Error,
+      );
+      expect(codeOf(error), url).toBe('BAD_USER_INPUT');
+      expect(error!.message).toMatch(why);
+      expect(error!.message).toContain('ANTQ_WEBHOOK_ALLOWED_NETWORKS');
+    }
+    expect(await w.service.resolvers.Query.webhooks({}, {}, { caller: who })).toEqual([]);
+    // A name resolves as the check runs: localhost is 127.0.0.1 here.
+    const target = await newReceiver();
+    await expect(register(who, { url: target.url.replace('127.0.0.1', 'localhost') })).resolves.toMatchObject({ active: true });
+  });
+
+  it('delivers nothing once an address is no longer allowed, and logs why, looking the name up as it connects', async () => {
+    const target = await newReceiver();
+    const who = caller('police');
+    const byAddress = await register(who, { url: target.url });
+    const byName = await register(who, { url: target.url.replace('127.0.0.1', 'localhost') });
+    w.police.append();
+    await until(() => target.requests.length === 2);
+    // The operator narrows the networks: the same store, the same webhooks, no internal network allowed.
+    await w.service.close();
+    w.service = await open(10_000, undefined, []);
+    w.police.append();
+    const refused = async (id: string) => until(async () => (await deliveries(who, id)).find((delivery) => delivery.error !== null));
+    expect((await refused(byAddress.id)).error).toMatch(/could not be reached: 127\.0\.0\.1 is a loopback address/);
+    expect((await refused(byName.id)).error).toMatch(/could not be reached: localhost resolves to (127\.0\.0\.1|::1) is a loopback address/);
+    expect(target.requests).toHaveLength(2);
+  });
 }

@@ -4,6 +4,7 @@ import { createStorage, type AreaScopes, type Storage, type StorageOptions } fro
 import type { ChangeHub } from '../change-hub.js';
 import type { GrantInForce } from '@antq/subgraph-kit';
 import { createWebhookDispatcher, type WebhookDispatcher, type WebhookLeaseOptions } from './webhook-delivery.js';
+import { createWebhookDestinations, type WebhookDestinationOptions } from './webhook-destinations.js';
 import { createWebhookResolvers } from './webhook-resolvers.js';
 import { createWebhookStore, type WebhookStore } from './webhook-store.js';
 
@@ -15,6 +16,7 @@ export {
   type WebhookLeaseOptions,
   type WebhookPayload,
 } from './webhook-delivery.js';
+export { ALLOWED_NETWORKS_ENV, createWebhookDestinations, parseAllowedNetworks, type WebhookDestinationOptions, type WebhookDestinations } from './webhook-destinations.js';
 export { createWebhookResolvers, toWebhookObject } from './webhook-resolvers.js';
 export { createWebhookStore, webhookMigrations, WebhookLeaseLostError, type DeliveryRecord, type WebhookRecord, type WebhookStore } from './webhook-store.js';
 export {
@@ -44,6 +46,8 @@ export interface WebhookServiceOptions {
   readonly onError?: (webhookId: string, error: unknown) => void;
   /** Several stream instances on one store: each webhook is delivered by the holder of its lease. */
   readonly lease?: WebhookLeaseOptions;
+  /** Internal networks webhooks may deliver to (default none: public addresses only). */
+  readonly destinations?: WebhookDestinationOptions;
 }
 
 export interface WebhookService {
@@ -64,7 +68,9 @@ export async function startWebhooks(options: WebhookServiceOptions): Promise<Web
   try {
     const store = createWebhookStore(storage);
     await store.migrate();
+    const destinations = createWebhookDestinations(options.destinations);
     const dispatcher = createWebhookDispatcher({
+      destinations,
       store,
       hub: options.hub,
       scopes: options.scopes,
@@ -76,7 +82,7 @@ export async function startWebhooks(options: WebhookServiceOptions): Promise<Web
       ...(options.lease === undefined ? {} : { lease: options.lease }),
     });
     await dispatcher.start();
-    const resolvers = createWebhookResolvers({ store, hub: options.hub, registry: options.registry, dispatcher });
+    const resolvers = createWebhookResolvers({ store, hub: options.hub, registry: options.registry, dispatcher, destinations });
     return {
       store,
       dispatcher,

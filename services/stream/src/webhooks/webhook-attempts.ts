@@ -1,5 +1,10 @@
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { isIP } from 'node:net';
+import { finished } from 'node:stream/promises';
 import { retryUntilDone, type StreamChange } from '@antq/subgraph-kit';
 import { signWebhook, WEBHOOK_ID_HEADER, webhookMessageId } from './signature.js';
+import { WebhookDestinationRefused } from './webhook-destinations.js';
 import { toWebhookPayload } from './webhook-payload.js';
 import type { WebhookRecord } from './webhook-store.js';
 import type { WebhookWorkerContext } from './webhook-worker-context.js';
@@ -23,22 +28,15 @@ async function attempt(context: WebhookWorkerContext, input: DeliveryInput, body
   // The same on every attempt at this change, so the partner can tell a retry from a new change.
   const messageId = webhookMessageId(webhook.id, change.agency, change.seq);
   const started = performance.now();
+  const signal = AbortSignal.any([input.interrupt, AbortSignal.timeout(context.timeoutMs)]);
   try {
-    const response = await fetch(webhook.url, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        [WEBHOOK_ID_HEADER]: webhook.id,
-        // Signed afresh per attempt: webhook-timestamp is when this attempt left.
-        ...signWebhook({ secret: webhook.secret, messageId, body }),
-      },
-      body,
-      redirect: 'manual',
-      signal: AbortSignal.any([input.interrupt, AbortSignal.timeout(context.timeoutMs)]),
-    });
-    const status = response.status;
-    // Read (and drop) the answer so the connection is free again; it still counts against the timeout.
-    await response.arrayBuffer().catch(() => undefined);
+    const headers = {
+      'content-type': 'application/json',
+      [WEBHOOK_ID_HEADER]: webhook.id,
+      // Signed afresh per attempt: webhook-timestamp is when this attempt left.
+      ...signWebhook({ secret: webhook.secret, messageId, body }),
+    };
+    const status = await post(context, new URL(webhook.url), headers, body, signal);
     return { status, error: status < 200 || status >= 300 ? `The endpoint answered HTTP ${status}; only a 2xx status counts as delivered.` : null };
   } catch (cause) {
     if (input.interrupt.aborted) {
@@ -56,13 +54,32 @@ async function attempt(context: WebhookWorkerContext, input: DeliveryInput, body
         .catch((failure: unknown) => context.report(webhook.id, failure));
       return undefined;
     }
-    const name = (cause as Error).name;
-    const error =
-      name === 'TimeoutError' || name === 'AbortError'
-        ? `The endpoint did not answer within ${context.timeoutMs} ms.`
-        : `The endpoint could not be reached: ${describeFetchError(cause)}`;
+    const error = signal.aborted ? `The endpoint did not answer within ${context.timeoutMs} ms.` : `The endpoint could not be reached: ${describeRequestError(cause)}`;
     return { status: null, error };
   }
+}
+
+/**
+ * POSTs one delivery and answers its status once the answer was read (and dropped, so the
+ * connection is free again; reading it counts against the timeout). The connection goes only
+ * where the destination policy allows: an address in the URL is checked here, a name as it
+ * resolves for this very connection. Redirects are not followed.
+ */
+async function post(context: WebhookWorkerContext, url: URL, headers: Record<string, string>, body: string, signal: AbortSignal): Promise<number> {
+  // A name is checked as it resolves (the lookup below); an address in the URL is never looked up.
+  const address = url.hostname.replace(/^\[(.*)\]$/, '$1');
+  const { connections } = context;
+  const refused = isIP(address) === 0 ? undefined : connections.destinations.refusal(address);
+  if (refused !== undefined) throw new WebhookDestinationRefused(refused);
+  const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  const response = await new Promise<IncomingMessage>((resolve, reject) => {
+    const request = send(url, { method: 'POST', headers: { ...headers, 'content-length': Buffer.byteLength(body) }, signal, agent: connections.agentFor(url) }, resolve);
+    request.on('error', reject);
+    request.end(body);
+  });
+  response.resume();
+  await finished(response);
+  return response.statusCode ?? 0;
 }
 
 /** An attempt the endpoint did not accept: logged, and tried again after the backoff. */
@@ -100,7 +117,8 @@ export async function deliverChange(context: WebhookWorkerContext, input: Delive
   }
 }
 
-function describeFetchError(error: unknown): string {
-  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-  return cause?.code ?? cause?.message ?? (error as Error).message ?? String(error);
+function describeRequestError(error: unknown): string {
+  if (error instanceof WebhookDestinationRefused) return error.message;
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' ? code : ((error as Error).message ?? String(error));
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Agency } from '@antq/sdk';
 import type { AreaScopes, GrantInForce } from '@antq/subgraph-kit';
 import type { ChangeHub } from '../change-hub.js';
+import { createDeliveryConnections, createWebhookDestinations, type WebhookDestinations } from './webhook-destinations.js';
 import type { WebhookRecord, WebhookStore } from './webhook-store.js';
 import { runWebhookWorker } from './webhook-worker.js';
 import type { WebhookWorkerContext } from './webhook-worker-context.js';
@@ -40,6 +41,8 @@ export interface WebhookDispatcherOptions {
   readonly timeoutMs?: number;
   readonly onError?: (webhookId: string, error: unknown) => void;
   readonly lease?: WebhookLeaseOptions;
+  /** Where deliveries may connect (default: public addresses only). */
+  readonly destinations?: WebhookDestinations;
 }
 
 export interface WebhookDispatcher {
@@ -81,6 +84,7 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
     leaseRenewMs: options.lease?.renewMs ?? 10_000,
     leaseRetryMs: options.lease?.retryMs ?? 10_000,
     timeoutMs,
+    connections: createDeliveryConnections(options.destinations ?? createWebhookDestinations()),
     backoffMaxMs,
     backoff: (attempt) => Math.min(backoffBaseMs * 2 ** Math.min(attempt - 1, 40), backoffMaxMs),
     report: (id, error) => {
@@ -149,6 +153,7 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
       clearTimeout(grace);
       for (const worker of all) worker.stop.abort();
       await ended;
+      context.connections.close();
     },
   };
 }

@@ -5,6 +5,7 @@ import { AntqError, ErrorCode, decodeStreamCursor as decodeCursor, encodeStreamC
 import { readChangeFilter } from '../follow-changes.js';
 import { generateWebhookSecret, MAX_SECRET_KEY_BYTES, MIN_LEGACY_SECRET_LENGTH, MIN_SECRET_KEY_BYTES, standardSecretKey, toStandardSecret } from './signature.js';
 import type { WebhookDispatcher } from './webhook-delivery.js';
+import type { WebhookDestinations } from './webhook-destinations.js';
 import type { DeliveryRecord, StoredWebhookFilter, WebhookRecord, WebhookStore } from './webhook-store.js';
 import type { MutationResolvers, QueryResolvers, Webhook, WebhookFilter } from '../generated/resolver-types.js';
 import type { StreamContext } from '../resolver-parents.js';
@@ -18,6 +19,7 @@ export interface WebhookResolverOptions {
   readonly hub: ChangeHub;
   readonly registry: AreaRegistry;
   readonly dispatcher: WebhookDispatcher;
+  readonly destinations: WebhookDestinations;
 }
 
 type Context = StreamContext;
@@ -52,8 +54,18 @@ function requireCaller(ctx: Context): Caller {
   return ctx.caller;
 }
 
-function checkUrl(value: unknown): string {
-  const issue = (message: string) => new AntqError(ErrorCode.BAD_USER_INPUT, `The webhook URL is not usable: ${message}`, { issues: [{ path: 'input.url', message }] });
+const urlIssue = (message: string) => new AntqError(ErrorCode.BAD_USER_INPUT, `The webhook URL is not usable: ${message}`, { issues: [{ path: 'input.url', message }] });
+
+/** The URL as stored, once its form is right and its host may receive deliveries (see `webhook-destinations.ts`). */
+async function checkUrl(value: unknown, destinations: WebhookDestinations): Promise<string> {
+  const url = parseUrl(value);
+  const refused = await destinations.check(url);
+  if (refused !== undefined) throw urlIssue(`${refused}. Give the partner's own address, or ask the operator to allow its network.`);
+  return url.toString();
+}
+
+function parseUrl(value: unknown): URL {
+  const issue = urlIssue;
   if (typeof value !== 'string' || value.trim() === '') throw issue('give the http(s) URL that will receive the deliveries.');
   const text = value.trim();
   if (text.length > MAX_URL_LENGTH) throw issue(`at most ${MAX_URL_LENGTH} characters.`);
@@ -64,7 +76,7 @@ function checkUrl(value: unknown): string {
     throw issue(`"${text.slice(0, 80)}" is not an absolute URL; use one like https://partner.example/antq-hook.`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw issue(`the scheme must be http or https, not ${url.protocol.replace(/:$/, '')}.`);
-  return url.toString();
+  return url;
 }
 
 /**
@@ -127,7 +139,7 @@ export function createWebhookResolvers(options: WebhookResolverOptions) {
       async registerWebhook(_, args, ctx) {
         const caller = requireCaller(ctx);
         const input = args.input ?? ({} as typeof args.input);
-        const url = checkUrl(input.url);
+        const url = await checkUrl(input.url, options.destinations);
         const secret = checkSecret(input.secret);
         const filter = readChangeFilter(registry, input.filter);
         // Every agency's position, so a restart resumes each one where it stopped, not at "now".

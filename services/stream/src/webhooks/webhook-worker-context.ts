@@ -1,6 +1,7 @@
 import type { Agency } from '@antq/sdk';
 import type { AreaScopes, GrantInForce } from '@antq/subgraph-kit';
 import type { ChangeHub } from '../change-hub.js';
+import type { DeliveryConnections } from './webhook-destinations.js';
 import type { WebhookStore } from './webhook-store.js';
 
 /** What every webhook worker of one dispatcher shares: the store, the hub and the dispatcher's settings. */
@@ -16,6 +17,8 @@ export interface WebhookWorkerContext {
   readonly leaseRetryMs: number;
   /** Per-request timeout. */
   readonly timeoutMs: number;
+  /** The deliveries' connections, only where the destination policy allows. */
+  readonly connections: DeliveryConnections;
   /** The wait before retry number `attempt` (1 for the first retry). */
   backoff(attempt: number): number;
   /** The longest wait between two attempts. */
