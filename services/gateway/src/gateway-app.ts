@@ -44,6 +44,8 @@ export function createGatewayApp(options: GatewayAppOptions): FastifyInstance {
         void reply.header(key, value);
       });
       void reply.status(response.status);
+      // The runtime refuses some requests with no body at all (an unsupported content type): say why.
+      if (response.body === null && response.status >= 400) return reply.type('application/json; charset=utf-8').send(bodilessRefusal(response.status));
       reply.send(kept ?? response.body);
       return reply;
     },
@@ -66,6 +68,15 @@ export function createGatewayApp(options: GatewayAppOptions): FastifyInstance {
   return app;
 }
 
+const NOT_JSON = 'The request body is not in a form GraphQL is read from. Send it as JSON with content-type: application/json, { "query": "…", "variables": { … } }.';
+
+/** A GraphQL error for a refusal the runtime sent without a body. */
+function bodilessRefusal(status: number) {
+  const message =
+    status === 415 ? NOT_JSON : `The request was refused (HTTP ${status}). Send a JSON body { "query": "…", "variables": { … } } in a POST, or a query as URL parameters of a GET.`;
+  return { errors: [{ message, extensions: { code: ErrorCode.BAD_USER_INPUT } }] };
+}
+
 /** Errors Fastify raises before GraphQL runs (oversized or malformed bodies), answered as GraphQL errors. */
 function setBodyErrorHandler(app: FastifyInstance, limits: OperationLimits): void {
   app.setErrorHandler((error: { statusCode?: number; code?: string; message: string }, request, reply) => {
@@ -77,9 +88,11 @@ function setBodyErrorHandler(app: FastifyInstance, limits: OperationLimits): voi
           {
             message: tooLarge
               ? `The request body is larger than ${limits.maxBodyBytes} bytes. Split it into smaller requests: fewer records or values in each.`
-              : status < 500
-                ? `The request could not be read: ${error.message}. Send a JSON body { "query": "…", "variables": { … } }.`
-                : 'Internal server error.',
+              : status === 415
+                ? NOT_JSON
+                : status < 500
+                  ? `The request could not be read: ${error.message}. Send a JSON body { "query": "…", "variables": { … } }.`
+                  : 'Internal server error.',
             extensions: { code: tooLarge ? ErrorCode.PAYLOAD_TOO_LARGE : status < 500 ? ErrorCode.BAD_USER_INPUT : ErrorCode.INTERNAL_SERVER_ERROR },
           },
         ],

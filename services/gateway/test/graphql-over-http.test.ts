@@ -66,6 +66,14 @@ describe.each(['cached', 'uncached'] as const)('GraphQL over HTTP, response cach
     expect(response.headers.get('transfer-encoding')).toBeNull();
   });
 
+  it('answers 415 with a typed error to a body that is not JSON: text, a form', async () => {
+    for (const contentType of ['text/plain', 'application/x-www-form-urlencoded']) {
+      const response = await fetch(gateways[kind].url, { method: 'POST', headers: { 'content-type': contentType, accept: GRAPHQL_RESPONSE }, body: '{"query":"{ __typename }"}' });
+      const body = await expectError(response, 415, 'BAD_USER_INPUT');
+      expect(body.errors![0]!.message).toMatch(/application\/json/);
+    }
+  });
+
   it('answers 400 to malformed parameters', async () => {
     for (const body of [
       JSON.stringify({ query: '{ __typename }', variables: 'x' }),
