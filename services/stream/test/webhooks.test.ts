@@ -650,6 +650,15 @@ function severalInstancesTests(w: WebhooksState): void {
     }
   });
 
+  it('gives a lease up when stopped while taking it, so that another instance need not wait for it to run out', async () => {
+    const target = await newReceiver();
+    // Registering starts the webhook's worker, whose first statement takes the lease; closing at once abandons it.
+    const webhook = await register(caller('police'), { url: target.url });
+    await w.service.close();
+    expect(await w.service.store.lease(webhook.id)).toEqual({ owner: null, until: null });
+    w.service = await open();
+  });
+
   it('stops the worker of a webhook removed through another instance', async () => {
     await w.service.close();
     w.service = await open(10_000, lease('first'));

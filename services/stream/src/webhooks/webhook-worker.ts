@@ -16,9 +16,13 @@ export async function runWebhookWorker(context: WebhookWorkerContext, webhookId:
   const report = (error: unknown) => {
     if (!signal.aborted) context.report(webhookId, error);
   };
+  // The attempt at the lease in flight: stopping abandons it, but its statement may still commit.
+  let taking: Promise<unknown> = Promise.resolve();
   // The lease, or 'removed' for a webhook removed (perhaps through another instance).
   const takeLease = async (): Promise<WebhookRecord | 'removed' | undefined> => {
-    const taken = await store.takeLease(webhookId, leaseOwner, context.leaseTtlMs);
+    const attempt = store.takeLease(webhookId, leaseOwner, context.leaseTtlMs);
+    taking = attempt.catch(() => undefined);
+    const taken = await attempt;
     if (taken) return taken;
     const stored = await store.get(webhookId);
     return !stored || stored.removedAt !== null ? 'removed' : undefined;
@@ -28,7 +32,11 @@ export async function runWebhookWorker(context: WebhookWorkerContext, webhookId:
     const webhook = await retryUntilDone(takeLease, { minDelayMs: Math.min(context.backoff(1), retryMaxMs), maxDelayMs: retryMaxMs, signal, onFailure: report }).catch(
       () => 'removed' as const,
     );
-    if (webhook === 'removed') return; // or stopped
+    if (webhook === 'removed') {
+      // Or stopped, perhaps with the lease taken all the same: given up, another instance need not wait for it to run out.
+      if (signal.aborted) await taking.then(() => store.releaseLease(webhookId, leaseOwner)).catch((error: unknown) => context.report(webhookId, error));
+      return;
+    }
     if (!webhook) {
       // Another instance delivers it; take over if its lease runs out.
       await sleep(context.leaseRetryMs, signal);
