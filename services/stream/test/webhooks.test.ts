@@ -10,7 +10,7 @@ import { startChangeHub, type ChangeHub } from '../src/change-hub.js';
 import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 import { generateWebhookSecret, signWebhook, signWebhookBody, toStandardSecret, verifyLegacyWebhookSignature, verifyWebhookSignature, webhookMessageId } from '../src/index.js';
 import { decodeStreamCursor as decodeCursor, encodeStreamCursor as encodeCursor } from '@antq/sdk';
-import { startWebhooks, WebhookLeaseLostError, type WebhookLeaseOptions, type WebhookService } from '../src/webhooks/index.js';
+import { createWebhookDestinations, parseAllowedNetworks, startWebhooks, WebhookLeaseLostError, type WebhookLeaseOptions, type WebhookService } from '../src/webhooks/index.js';
 
 const SECRET = 'a-partner-secret-of-at-least-32-characters';
 
@@ -695,6 +695,16 @@ interface WebhooksState {
 /** Internal addresses: refused when registered, and on every delivery's own connection. */
 function destinationTests(w: WebhooksState): void {
   const { open, newReceiver, register, deliveries } = webhookHelpers(w);
+
+  it('reads the allowed networks as addresses and CIDR blocks, and lets public addresses through', () => {
+    expect(parseAllowedNetworks(' 10.20.0.0/16, 192.168.5.7 ,fd00::/8,')).toEqual(['10.20.0.0/16', '192.168.5.7', 'fd00::/8']);
+    for (const wrong of ['10.0.0.0/33', 'partner.example', '10.0.0/8', '::1/129'])
+      expect(() => parseAllowedNetworks(wrong)).toThrow(/ANTQ_WEBHOOK_ALLOWED_NETWORKS: .* is not a network/);
+    const destinations = createWebhookDestinations({ allowedNetworks: ['10.20.0.0/16'] });
+    for (const open of ['10.20.3.4', '8.8.8.8', '2001:4860:4860::8888']) expect(destinations.refusal(open), open).toBeUndefined();
+    expect(destinations.refusal('10.21.0.1')).toMatch(/private network/);
+    expect(destinations.refusal('::ffff:169.254.169.254')).toMatch(/link-local/);
+  });
 
   it('refuses a URL naming an internal address outside the allowed networks, storing nothing', async () => {
     const who = caller('police');

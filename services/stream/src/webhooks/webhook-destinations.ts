@@ -93,18 +93,19 @@ export function createWebhookDestinations(options: WebhookDestinationOptions = {
     return what === undefined ? undefined : `${address} is ${what}; deliveries go to public addresses and to the networks in ${ALLOWED_NETWORKS_ENV}`;
   };
 
-  const resolve = (hostname: string) =>
-    new Promise<LookupAddress[]>((done, fail) => dnsLookup(hostname, { all: true }, (error, addresses) => (error ? fail(error) : done(addresses))));
+  const resolve = (hostname: string, family: number) =>
+    new Promise<LookupAddress[]>((done, fail) => dnsLookup(hostname, { all: true, family }, (error, addresses) => (error ? fail(error) : done(addresses))));
 
-  /** The addresses of `hostname` webhooks may reach, or why there is none. */
-  const reachable = async (hostname: string): Promise<LookupAddress[] | string> => {
-    const addresses = await resolve(hostname);
+  /** The addresses of `hostname` (of one IP family, or 0 for both) webhooks may reach, or why there is none. */
+  const reachable = async (hostname: string, family = 0): Promise<LookupAddress[] | string> => {
+    const addresses = await resolve(hostname, family);
     const open = addresses.filter((entry) => refusal(entry.address) === undefined);
     return open.length > 0 ? open : `${hostname} resolves to ${refusal(addresses[0]!.address)}`;
   };
 
   const lookup: LookupFunction = (hostname, options, callback) => {
-    reachable(hostname).then(
+    const family = options.family === 'IPv4' ? 4 : options.family === 'IPv6' ? 6 : (options.family ?? 0);
+    reachable(hostname, family).then(
       (found) => {
         if (typeof found === 'string') return callback(new WebhookDestinationRefused(found), '', 0);
         if (options.all) return callback(null, found);
