@@ -101,10 +101,12 @@ export function formatReadScope(value: ReadScopeValue, maxLength = READ_SCOPE_MA
   if (value === '*') return '*';
   const parts = [...value].map(([kind, codes]) => ({ kind, text: codes === '*' ? '*' : [...codes].join(',') }));
   let length = parts.reduce((sum, part) => sum + part.kind.length + 1 + part.text.length, parts.length - 1);
-  for (const part of [...parts].sort((a, b) => b.text.length - a.text.length)) {
-    if (length <= maxLength) break;
-    length -= part.text.length - 1;
-    part.text = '*';
+  if (length > maxLength) {
+    for (const part of [...parts].sort((a, b) => b.text.length - a.text.length)) {
+      if (length <= maxLength) break;
+      length -= part.text.length - 1;
+      part.text = '*';
+    }
   }
   return parts.map((part) => `${part.kind}=${part.text}`).join(';');
 }
