@@ -47,7 +47,7 @@ export {
   type Storage,
   type StorageOptions,
 } from './storage/index.js';
-export { appendChange, latestSeq, outboxMigrations, readChanges, type Change, type ChangeKind, type StoredChange } from './outbox/index.js';
+export { appendChange, CHANGE_KINDS, latestSeq, outboxMigrations, readChanges, type Change, type ChangeKind, type StoredChange } from './outbox/index.js';
 export { changeCursor, createChangeSubscriptionResolvers, type ChangeEvent, type ChangeSubscriptionOptions } from './outbox/index.js';
 export { createAgencyFeed, readOutboxHeads, type AgencyFeed, type ChangeBatch, type StreamChange } from './outbox/index.js';
 

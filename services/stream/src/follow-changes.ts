@@ -1,6 +1,6 @@
-import { encodeStreamCursor, isAgencyCode, type Agency, type StreamPosition } from '@antq/sdk';
+import { AntqError, encodeStreamCursor, ErrorCode, isAgencyCode, type Agency, type StreamPosition } from '@antq/sdk';
 import type { AreaRegistry } from '@antq/sdk/areas';
-import { mayReadChange, type AreaScopes, type Caller, type StreamChange } from '@antq/subgraph-kit';
+import { CHANGE_KINDS, mayReadChange, type AreaScopes, type Caller, type StreamChange } from '@antq/subgraph-kit';
 import type { ChangeHub } from './change-hub.js';
 import type { StreamEvent } from './generated/resolver-types.js';
 
@@ -22,8 +22,18 @@ export function readChangeFilter(registry: AreaRegistry, input: Record<string, u
     ...(typeof input.area === 'string' && input.area !== '' ? { area: registry.require(input.area).code } : {}),
     ...(agencies ? { agencies: new Set(agencies) } : {}),
     ...(list(input.recordKinds) ? { recordKinds: list(input.recordKinds)! } : {}),
-    ...(list(input.changes) ? { changes: list(input.changes)! } : {}),
+    ...(list(input.changes) ? { changes: knownChanges(list(input.changes)!) } : {}),
   };
+}
+
+/** A change kind the outbox never writes is a typo that would select nothing, forever. */
+function knownChanges(changes: Set<string>): Set<string> {
+  for (const change of changes) {
+    if ((CHANGE_KINDS as readonly string[]).includes(change)) continue;
+    const message = `unknown change "${change.slice(0, 40)}"; the changes are ${CHANGE_KINDS.join(', ')}`;
+    throw new AntqError(ErrorCode.BAD_USER_INPUT, `Invalid filter: ${message}.`, { issues: [{ path: 'filter.changes', message }] });
+  }
+  return changes;
 }
 
 export function matchesFilter(filter: ChangeFilter, change: StreamChange, scopes: AreaScopes): boolean {

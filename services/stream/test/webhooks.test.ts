@@ -305,7 +305,7 @@ function resolverTests(w: WebhooksState): void {
     await expectCode(w.service.resolvers.Query.webhooks({}, {}, { caller: undefined }), 'UNAUTHENTICATED');
   });
 
-  it('refuses a URL that is not http(s), a short or malformed secret, a bad cursor', async () => {
+  it('refuses a URL that is not http(s), a short or malformed secret, a bad cursor, an unknown change', async () => {
     const who = caller('police');
     await expectCode(register(who, { url: 'ftp://partner.example/hook' }), 'BAD_USER_INPUT');
     await expectCode(register(who, { url: 'not a url' }), 'BAD_USER_INPUT');
@@ -315,6 +315,8 @@ function resolverTests(w: WebhooksState): void {
       await expectCode(register(who, { url: 'https://partner.example/hook', secret: bad }), 'BAD_USER_INPUT');
     }
     await expectCode(register(who, { url: 'https://partner.example/hook', after: 'garbage' }), 'BAD_USER_INPUT');
+    // A change kind the outbox never writes would select nothing, forever.
+    await expectCode(register(who, { url: 'https://partner.example/hook', filter: { changes: ['create'] } }), 'BAD_USER_INPUT');
     expect(await w.service.resolvers.Query.webhooks({}, {}, { caller: who })).toEqual([]);
   });
 

@@ -1,8 +1,10 @@
 import type { Agency } from '@antq/sdk';
 import type { Migration, SqlExecutor } from '../storage/index.js';
 
+/** What can happen to a record. */
+export const CHANGE_KINDS = ['created', 'updated', 'retired', 'reported', 'corrected'] as const;
 /** What happened to a record. */
-export type ChangeKind = 'created' | 'updated' | 'retired' | 'reported' | 'corrected';
+export type ChangeKind = (typeof CHANGE_KINDS)[number];
 
 /** One change of one record, as written to the outbox with the data. */
 export interface Change {
