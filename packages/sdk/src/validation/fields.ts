@@ -57,7 +57,7 @@ export function text(max = 500) {
 export const id = z
   .string({ error: expected('an id (text)') })
   // eslint-disable-next-line no-control-regex -- control characters are refused with the spaces
-  .regex(/^[^\s\u0000-\u001f\u007f]{1,200}$/, { error: (issue) => `expected an id of 1–200 characters without spaces, got ${describeValue(issue.input)}` });
+  .regex(/^[^\s\u0000-\u001f\u007f]{1,200}$/, { error: (issue) => `expected an id of 1–200 characters without spaces or control characters, got ${describeValue(issue.input)}` });
 
 /** A real calendar date `YYYY-MM-DD`. */
 export const isoDate = z.string({ error: expected('a date as YYYY-MM-DD') }).refine(isCalendarDate, {
