@@ -11,6 +11,7 @@
 //   LOG_LEVEL            default info
 //   ANTQ_WEBHOOK_ALLOWED_NETWORKS   internal networks webhooks may deliver to, e.g. 10.20.0.0/16,192.168.5.7
 //                        (default none: loopback, private, link-local … addresses are refused)
+//   ANTQ_WEBHOOKS_PER_AGENCY   active webhooks an agency may hold at once (default 100)
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { AGENCIES, AGENCY_CODES, isAgencyCode, type Agency } from '@antq/sdk';
@@ -63,17 +64,11 @@ const config = (() => {
         NATS_URL: z.string().optional(),
         NATS_STREAM: z.string().optional(),
         NATS_SUBJECT_PREFIX: z.string().optional(),
-        [ALLOWED_NETWORKS_ENV]: z
-          .string()
-          .optional()
-          .transform((text, context) => {
-            try {
-              return parseAllowedNetworks(text);
-            } catch (error) {
-              context.addIssue({ code: 'custom', message: (error as Error).message });
-              return z.NEVER;
-            }
-          }),
+        ANTQ_WEBHOOKS_PER_AGENCY: z.coerce
+          .number({ error: 'must be a whole number of webhooks, 1 or more' })
+          .int('must be a whole number of webhooks, 1 or more')
+          .min(1, 'must be 1 or more')
+          .default(100),
       }),
     );
   } catch (error) {
@@ -81,6 +76,13 @@ const config = (() => {
   }
 })();
 const { PORT: port, LOG_LEVEL: logLevel } = config;
+const allowedNetworks = (() => {
+  try {
+    return parseAllowedNetworks(process.env[ALLOWED_NETWORKS_ENV]);
+  } catch (error) {
+    return fail((error as Error).message);
+  }
+})();
 const instance = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
 
 let bus: ChangeBus | undefined;
@@ -105,7 +107,8 @@ const stream: StreamSubgraph = await createStreamSubgraph({
   logLevel,
   ...(bus ? { bus } : {}),
   webhookLease: { owner: instance },
-  webhookDestinations: { allowedNetworks: config[ALLOWED_NETWORKS_ENV] },
+  webhookDestinations: { allowedNetworks },
+  webhooksPerAgency: config.ANTQ_WEBHOOKS_PER_AGENCY,
 }).catch(async (error: unknown) => {
   await bus?.close().catch(() => undefined);
   const code = (error as NodeJS.ErrnoException).code;

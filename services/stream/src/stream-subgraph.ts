@@ -41,6 +41,8 @@ export interface StreamSubgraphOptions {
   readonly webhookLease?: WebhookLeaseOptions;
   /** Internal networks webhooks may deliver to; default none, public addresses only (see `webhook-destinations.ts`). */
   readonly webhookDestinations?: WebhookDestinationOptions;
+  /** Active webhooks an agency may hold at once (default 100). */
+  readonly webhooksPerAgency?: number;
 }
 
 export interface StreamSubgraph extends SubgraphServer {
@@ -64,6 +66,7 @@ export async function createStreamSubgraph(options: StreamSubgraphOptions): Prom
     ...(options.storage ? { storage: options.storage } : {}),
     ...(options.webhookLease ? { lease: options.webhookLease } : {}),
     ...(options.webhookDestinations ? { destinations: options.webhookDestinations } : {}),
+    ...(options.webhooksPerAgency ? { maxActivePerAgency: options.webhooksPerAgency } : {}),
   }).catch(async (error: unknown) => {
     await hub.close();
     throw error;

@@ -320,6 +320,36 @@ function resolverTests(w: WebhooksState): void {
     expect(await w.service.resolvers.Query.webhooks({}, {}, { caller: who })).toEqual([]);
   });
 
+  it('refuses a registration past the agency’s limit of active webhooks, until the agency removes one', async () => {
+    const limited = await startWebhooks({
+      storage: w.storage,
+      hub: w.hub,
+      registry: w.registry,
+      scopes: createAreaScopes(w.registry),
+      grantsFor: async () => [],
+      maxActivePerAgency: 2,
+    });
+    try {
+      const add = (who: Caller) => limited.resolvers.Mutation.registerWebhook({}, { input: { url: 'https://partner.example/hook' } }, { caller: who });
+      const police = caller('police');
+      const first = await add(police);
+      await add(police);
+      const refused = await add(police).then(
+        () => undefined,
+        (thrown: unknown) => thrown as Error,
+      );
+      expect(codeOf(refused)).toBe('CONFLICT');
+      expect(refused!.message).toMatch(/already has 2 active webhooks/);
+      // Another agency has room of its own; a removed webhook frees its place.
+      await expect(add(caller('front'))).resolves.toMatchObject({ active: true });
+      await limited.resolvers.Mutation.removeWebhook({}, { id: first.id }, { caller: police });
+      await expect(add(police)).resolves.toMatchObject({ active: true });
+      expect((await limited.resolvers.Query.webhooks({}, {}, { caller: police })).filter((webhook) => webhook.active)).toHaveLength(2);
+    } finally {
+      await limited.close();
+    }
+  });
+
   it('registers from the hub head, lists per agency, and lets only the registering agency remove', async () => {
     w.police.append();
     await until(() => w.hub.head().police === 1);

@@ -48,6 +48,8 @@ export interface WebhookServiceOptions {
   readonly lease?: WebhookLeaseOptions;
   /** Internal networks webhooks may deliver to (default none: public addresses only). */
   readonly destinations?: WebhookDestinationOptions;
+  /** Active webhooks an agency may hold at once (default 100). */
+  readonly maxActivePerAgency?: number;
 }
 
 export interface WebhookService {
@@ -82,7 +84,8 @@ export async function startWebhooks(options: WebhookServiceOptions): Promise<Web
       ...(options.lease === undefined ? {} : { lease: options.lease }),
     });
     await dispatcher.start();
-    const resolvers = createWebhookResolvers({ store, hub: options.hub, registry: options.registry, dispatcher, destinations });
+    const maxActivePerAgency = options.maxActivePerAgency ?? 100;
+    const resolvers = createWebhookResolvers({ store, hub: options.hub, registry: options.registry, dispatcher, destinations, maxActivePerAgency });
     return {
       store,
       dispatcher,

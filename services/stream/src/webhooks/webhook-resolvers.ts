@@ -20,6 +20,8 @@ export interface WebhookResolverOptions {
   readonly registry: AreaRegistry;
   readonly dispatcher: WebhookDispatcher;
   readonly destinations: WebhookDestinations;
+  /** Active webhooks an agency may hold at once: each is a worker following every change. */
+  readonly maxActivePerAgency: number;
 }
 
 type Context = StreamContext;
@@ -118,6 +120,17 @@ export function createWebhookResolvers(options: WebhookResolverOptions) {
     return webhook;
   }
 
+  /** An agency at its limit of active webhooks registers no more until it removes one. */
+  async function checkRoomFor(agency: Caller['agency']): Promise<void> {
+    const active = await store.countActive(agency);
+    if (active < options.maxActivePerAgency) return;
+    throw new AntqError(
+      ErrorCode.CONFLICT,
+      `The ${agency} already has ${active} active webhooks, its limit: remove one it no longer uses (removeWebhook; the webhooks query lists them), or ask the operator to raise the limit.`,
+      { details: { limit: options.maxActivePerAgency, active } },
+    );
+  }
+
   return {
     Query: {
       async webhooks(_, __, ctx) {
@@ -140,6 +153,7 @@ export function createWebhookResolvers(options: WebhookResolverOptions) {
         const caller = requireCaller(ctx);
         const input = args.input ?? ({} as typeof args.input);
         const url = await checkUrl(input.url, options.destinations);
+        await checkRoomFor(caller.agency);
         const secret = checkSecret(input.secret);
         const filter = readChangeFilter(registry, input.filter);
         // Every agency's position, so a restart resumes each one where it stopped, not at "now".

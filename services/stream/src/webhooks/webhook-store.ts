@@ -223,6 +223,12 @@ export function createWebhookStore(storage: Storage) {
       return rows.map(toWebhook);
     },
 
+    /** How many webhooks of an agency are active (not removed). */
+    async countActive(agency: Agency): Promise<number> {
+      const [row] = await storage.query<{ active: number | string }>('SELECT count(*) AS active FROM webhooks WHERE agency = $1 AND removed_at IS NULL', [agency]);
+      return Number(row?.active ?? 0);
+    },
+
     async listActive(): Promise<WebhookRecord[]> {
       const rows = await storage.query<WebhookRow>(`SELECT ${WEBHOOK_COLUMNS} FROM webhooks WHERE removed_at IS NULL ORDER BY created_at, id`);
       return rows.map(toWebhook);
