@@ -203,7 +203,11 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const { runtime, graphiqlPage } = await createRuntime(options, { limits, metricsRegistry, grants, watch, analyse, responseCache, model });
   const app = createGatewayApp({ runtime, limits, responseCache, metricsRegistry, graphiqlPage, dashboard: options.dashboard });
   // Clients subscribe over graphql-ws at the GraphQL path too (SSE is served by the route above).
-  const webSocket = attachGraphQLWebSocket(app.server, runtime, { path: runtime.graphqlEndpoint, maxPayloadBytes: limits.maxBodyBytes });
+  const webSocket = attachGraphQLWebSocket(app.server, runtime, {
+    path: runtime.graphqlEndpoint,
+    maxPayloadBytes: limits.maxBodyBytes,
+    maxOperations: limits.maxOperationsPerConnection,
+  });
   try {
     // Partners' subscribers reconnect all at once after a restart: a queue of pending connections
     // longer than Node's 511 keeps them from being reset while the first ones are set up.

@@ -14,6 +14,8 @@ export interface OperationLimits {
   readonly maxBodyBytes: number;
   /** How long one subgraph call may take, in milliseconds. */
   readonly upstreamTimeoutMs: number;
+  /** Operations (subscriptions, mostly) one websocket may have running at once: each is followed upstream and run per event. */
+  readonly maxOperationsPerConnection: number;
 }
 
 export const DEFAULT_LIMITS: OperationLimits = {
@@ -24,4 +26,5 @@ export const DEFAULT_LIMITS: OperationLimits = {
   maxDirectives: 20,
   maxBodyBytes: 256 * 1024,
   upstreamTimeoutMs: 10_000,
+  maxOperationsPerConnection: 100,
 };

@@ -1,7 +1,9 @@
 import { createRequire } from 'node:module';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { ErrorCode } from '@antq/sdk';
 import { getGraphQLWSOptions } from '@graphql-hive/gateway-runtime';
+import { GraphQLError } from 'graphql';
 import type { Context } from 'graphql-ws';
 import { useServer, type Extra } from 'graphql-ws/use/ws';
 
@@ -51,6 +53,12 @@ function headersOf(request: IncomingMessage, connectionParams: Readonly<Record<s
   return headers;
 }
 
+function tooManyOperations(limit: number): GraphQLError {
+  return new GraphQLError(`This connection already runs ${limit} operations, its limit: complete one it no longer needs, or open another connection.`, {
+    extensions: { code: ErrorCode.RATE_LIMITED, limit: 'operationsPerConnection', max: limit },
+  });
+}
+
 /**
  * Đăng ký qua websocket — clients subscribe to the gateway over graphql-ws (graphql-transport-ws)
  * at the GraphQL path, on the same HTTP server as Fastify. Each operation runs through the
@@ -61,7 +69,13 @@ function headersOf(request: IncomingMessage, connectionParams: Readonly<Record<s
 export function attachGraphQLWebSocket(
   server: Server,
   runtime: GatewayRuntimeLike,
-  options: { readonly path: string; /** Largest message accepted, like the HTTP body limit. */ readonly maxPayloadBytes: number },
+  options: {
+    readonly path: string;
+    /** Largest message accepted, like the HTTP body limit. */
+    readonly maxPayloadBytes: number;
+    /** Operations one connection may have running at once. */
+    readonly maxOperations: number;
+  },
 ): GraphQLWebSocket {
   const { path } = options;
   const WebSocketServer = (require('ws') as { WebSocketServer: WsServerConstructor }).WebSocketServer;
@@ -77,21 +91,27 @@ export function attachGraphQLWebSocket(
   };
   server.on('upgrade', onUpgrade);
 
+  const serverOptions = getGraphQLWSOptions<Record<string, unknown>, Extra>(runtime, async (ctx: Context<Record<string, unknown> | undefined, Extra>) => {
+    // An operation run before the supergraph is loaded would meet no schema at all.
+    await runtime.getSchema();
+    const upgrade = ctx.extra.request;
+    return {
+      req: upgrade,
+      socket: ctx.extra.socket,
+      // A fixed origin: the client's Host header has no say in the URL.
+      request: new Request(new URL(upgrade.url ?? path, 'http://localhost'), {
+        method: 'POST',
+        headers: headersOf(upgrade, ctx.connectionParams ?? undefined),
+      }),
+    };
+  });
   const cleanup = useServer(
-    getGraphQLWSOptions<Record<string, unknown>, Extra>(runtime, async (ctx: Context<Record<string, unknown> | undefined, Extra>) => {
-      // An operation run before the supergraph is loaded would meet no schema at all.
-      await runtime.getSchema();
-      const upgrade = ctx.extra.request;
-      return {
-        req: upgrade,
-        socket: ctx.extra.socket,
-        // A fixed origin: the client's Host header has no say in the URL.
-        request: new Request(new URL(upgrade.url ?? path, 'http://localhost'), {
-          method: 'POST',
-          headers: headersOf(upgrade, ctx.connectionParams ?? undefined),
-        }),
-      };
-    }),
+    {
+      ...serverOptions,
+      // The operation being subscribed is already among the connection's.
+      onSubscribe: (ctx, id, payload) =>
+        Object.keys(ctx.subscriptions).length > options.maxOperations ? [tooManyOperations(options.maxOperations)] : serverOptions.onSubscribe?.(ctx, id, payload),
+    },
     wsServer as never,
   );
 

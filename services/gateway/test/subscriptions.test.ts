@@ -63,9 +63,9 @@ async function createPoliceModel(): Promise<string> {
   return id;
 }
 
-function wsClient(token: string | undefined): Client {
+function wsClient(token: string | undefined, target: Gateway = gateway): Client {
   const client = createClient({
-    url: gateway.url.replace(/^http/, 'ws'),
+    url: target.url.replace(/^http/, 'ws'),
     webSocketImpl: WebSocket,
     connectionParams: token ? { authorization: `Bearer ${token}` } : {},
     retryAttempts: 0,
@@ -338,6 +338,26 @@ describe('change subscriptions with authentication off (development)', () => {
     } finally {
       await iterator.return?.();
     }
+  });
+});
+
+describe('operations per connection', () => {
+  it('refuses an operation past the connection’s limit with RATE_LIMITED, and takes one again once another completes', async () => {
+    const identity = { keys: { kind: 'key' as const, publicKeyPem: issuer.publicKeyPem }, issuer: issuer.issuer, audience: issuer.audience };
+    await using limited = await createGateway({ supergraph, port: 0, signingKey, metrics: false, responseCache: false, limits: { maxOperationsPerConnection: 2 }, identity });
+    const client = wsClient(analyst, limited);
+    const subscribe = () => client.iterate<{ policeChanges: ChangeEvent }>({ query: `subscription { policeChanges(afterSeq: 0) { ${CHANGE_FIELDS} } }` });
+    const [first, second] = [subscribe(), subscribe()];
+    for (const running of [first, second]) expect((await nextWithin(running)).data!.policeChanges.seq).toBe(1);
+    const refused = await nextWithin(subscribe()).then(
+      (result) => result.errors,
+      (error: unknown) => (Array.isArray(error) ? error : [error]) as FormattedExecutionResult['errors'],
+    );
+    expect(refused?.[0]?.extensions, JSON.stringify(refused)).toMatchObject({ code: 'RATE_LIMITED', max: 2 });
+    await first.return?.();
+    const again = subscribe();
+    expect((await nextWithin(again)).data!.policeChanges.seq).toBe(1);
+    await Promise.all([second.return?.(), again.return?.()]);
   });
 });
 
