@@ -233,6 +233,7 @@ describe('webhooks', () => {
 
   describe('resolvers', () => {
     resolverTests(w);
+    limitTests(w);
   });
 
   describe('delivery', () => {
@@ -318,36 +319,6 @@ function resolverTests(w: WebhooksState): void {
     // A change kind the outbox never writes would select nothing, forever.
     await expectCode(register(who, { url: 'https://partner.example/hook', filter: { changes: ['create'] } }), 'BAD_USER_INPUT');
     expect(await w.service.resolvers.Query.webhooks({}, {}, { caller: who })).toEqual([]);
-  });
-
-  it('refuses a registration past the agency’s limit of active webhooks, until the agency removes one', async () => {
-    const limited = await startWebhooks({
-      storage: w.storage,
-      hub: w.hub,
-      registry: w.registry,
-      scopes: createAreaScopes(w.registry),
-      grantsFor: async () => [],
-      maxActivePerAgency: 2,
-    });
-    try {
-      const add = (who: Caller) => limited.resolvers.Mutation.registerWebhook({}, { input: { url: 'https://partner.example/hook' } }, { caller: who });
-      const police = caller('police');
-      const first = await add(police);
-      await add(police);
-      const refused = await add(police).then(
-        () => undefined,
-        (thrown: unknown) => thrown as Error,
-      );
-      expect(codeOf(refused)).toBe('CONFLICT');
-      expect(refused!.message).toMatch(/already has 2 active webhooks/);
-      // Another agency has room of its own; a removed webhook frees its place.
-      await expect(add(caller('front'))).resolves.toMatchObject({ active: true });
-      await limited.resolvers.Mutation.removeWebhook({}, { id: first.id }, { caller: police });
-      await expect(add(police)).resolves.toMatchObject({ active: true });
-      expect((await limited.resolvers.Query.webhooks({}, {}, { caller: police })).filter((webhook) => webhook.active)).toHaveLength(2);
-    } finally {
-      await limited.close();
-    }
   });
 
   it('registers from the hub head, lists per agency, and lets only the registering agency remove', async () => {
@@ -779,5 +750,38 @@ function destinationTests(w: WebhooksState): void {
     expect((await refused(byAddress.id)).error).toMatch(/could not be reached: 127\.0\.0\.1 is a loopback address/);
     expect((await refused(byName.id)).error).toMatch(/could not be reached: localhost resolves to (127\.0\.0\.1|::1) is a loopback address/);
     expect(target.requests).toHaveLength(2);
+  });
+}
+
+/** How many webhooks an agency may hold at once. */
+function limitTests(w: WebhooksState): void {
+  it('refuses a registration past the agency’s limit of active webhooks, until the agency removes one', async () => {
+    const limited = await startWebhooks({
+      storage: w.storage,
+      hub: w.hub,
+      registry: w.registry,
+      scopes: createAreaScopes(w.registry),
+      grantsFor: async () => [],
+      maxActivePerAgency: 2,
+    });
+    try {
+      const add = (who: Caller) => limited.resolvers.Mutation.registerWebhook({}, { input: { url: 'https://partner.example/hook' } }, { caller: who });
+      const police = caller('police');
+      const first = await add(police);
+      await add(police);
+      const refused = await add(police).then(
+        () => undefined,
+        (thrown: unknown) => thrown as Error,
+      );
+      expect(codeOf(refused)).toBe('CONFLICT');
+      expect(refused!.message).toMatch(/already has 2 active webhooks/);
+      // Another agency has room of its own; a removed webhook frees its place.
+      await expect(add(caller('front'))).resolves.toMatchObject({ active: true });
+      await limited.resolvers.Mutation.removeWebhook({}, { id: first.id }, { caller: police });
+      await expect(add(police)).resolves.toMatchObject({ active: true });
+      expect((await limited.resolvers.Query.webhooks({}, {}, { caller: police })).filter((webhook) => webhook.active)).toHaveLength(2);
+    } finally {
+      await limited.close();
+    }
   });
 }
