@@ -751,6 +751,19 @@ function destinationTests(w: WebhooksState): void {
     expect((await refused(byName.id)).error).toMatch(/could not be reached: localhost resolves to (127\.0\.0\.1|::1) is a loopback address/);
     expect(target.requests).toHaveLength(2);
   });
+
+  it('holds https endpoints to the same policy, by address and through the https pool’s lookup', async () => {
+    const who = caller('police');
+    // Nothing listens on port 9: a connection let through would fail with ECONNREFUSED, not the policy's reason.
+    const byAddress = await register(who, { url: 'https://127.0.0.1:9/hook' });
+    const byName = await register(who, { url: 'https://localhost:9/hook' });
+    await w.service.close();
+    w.service = await open(10_000, undefined, []);
+    w.police.append();
+    const refused = async (id: string) => until(async () => (await deliveries(who, id)).find((delivery) => /loopback/.test(delivery.error ?? '')));
+    expect((await refused(byAddress.id)).error).toMatch(/could not be reached: 127\.0\.0\.1 is a loopback address/);
+    expect((await refused(byName.id)).error).toMatch(/could not be reached: localhost resolves to (127\.0\.0\.1|::1) is a loopback address/);
+  });
 }
 
 /** How many webhooks an agency may hold at once. */

@@ -1,6 +1,5 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { isIP } from 'node:net';
 import { finished } from 'node:stream/promises';
 import { retryUntilDone, type StreamChange } from '@antq/subgraph-kit';
 import { signWebhook, WEBHOOK_ID_HEADER, webhookMessageId } from './signature.js';
@@ -66,10 +65,8 @@ async function attempt(context: WebhookWorkerContext, input: DeliveryInput, body
  * resolves for this very connection. Redirects are not followed.
  */
 async function post(context: WebhookWorkerContext, url: URL, headers: Record<string, string>, body: string, signal: AbortSignal): Promise<number> {
-  // A name is checked as it resolves (the lookup below); an address in the URL is never looked up.
-  const address = url.hostname.replace(/^\[(.*)\]$/, '$1');
   const { connections } = context;
-  const refused = isIP(address) === 0 ? undefined : connections.destinations.refusal(address);
+  const refused = connections.destinations.addressRefusal(url);
   if (refused !== undefined) throw new WebhookDestinationRefused(refused);
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
   const response = await new Promise<IncomingMessage>((resolve, reject) => {

@@ -35,6 +35,8 @@ export interface WebhookDestinationOptions {
 export interface WebhookDestinations {
   /** Why webhooks may not deliver to this address, or undefined when they may. */
   refusal(address: string): string | undefined;
+  /** Why the address written in a URL is refused; undefined for an allowed one and for a name, which `lookup` checks as it resolves (Node never looks an address up). */
+  addressRefusal(url: URL): string | undefined;
   /** Why a URL's host may not receive deliveries as it resolves now; undefined when it may, or when it does not resolve yet. */
   check(url: URL): Promise<string | undefined>;
   /** `dns.lookup` without the refused addresses, failing when none is left: the delivery's connection uses it. */
@@ -60,17 +62,20 @@ function addBlock(list: BlockList, block: string): boolean {
   return true;
 }
 
+/** Adds an allowed network, or throws saying how to write one. */
+function allow(list: BlockList, entry: string): void {
+  if (!addBlock(list, entry)) {
+    throw new Error(`${ALLOWED_NETWORKS_ENV}: "${entry}" is not a network; write addresses or CIDR blocks separated by commas, e.g. 10.20.0.0/16,127.0.0.1`);
+  }
+}
+
 /** Reads `10.20.0.0/16, 127.0.0.1` as the networks to allow; throws naming an entry that is not one. */
 export function parseAllowedNetworks(text: string | undefined): string[] {
   const entries = (text ?? '')
     .split(',')
     .map((entry) => entry.trim())
     .filter(Boolean);
-  for (const entry of entries) {
-    if (!addBlock(new BlockList(), entry)) {
-      throw new Error(`${ALLOWED_NETWORKS_ENV}: "${entry}" is not a network; write addresses or CIDR blocks separated by commas, e.g. 10.20.0.0/16,127.0.0.1`);
-    }
-  }
+  for (const entry of entries) allow(new BlockList(), entry);
   return entries;
 }
 
@@ -78,7 +83,7 @@ const ipType = (address: string) => (isIP(address) === 6 ? 'ipv6' : 'ipv4');
 
 export function createWebhookDestinations(options: WebhookDestinationOptions = {}): WebhookDestinations {
   const allowed = new BlockList();
-  for (const entry of parseAllowedNetworks(options.allowedNetworks?.join(','))) addBlock(allowed, entry);
+  for (const entry of options.allowedNetworks ?? []) allow(allowed, entry.trim());
   const internal = INTERNAL_NETWORKS.map(([what, blocks]) => {
     const list = new BlockList();
     for (const block of blocks) addBlock(list, block);
@@ -115,14 +120,18 @@ export function createWebhookDestinations(options: WebhookDestinationOptions = {
     );
   };
 
+  /** The host of a URL as an address or a name (an IPv6 address without its brackets). */
+  const hostOf = (url: URL) => url.hostname.replace(/^\[(.*)\]$/, '$1');
+  const addressRefusal = (url: URL) => (isIP(hostOf(url)) === 0 ? undefined : refusal(hostOf(url)));
+
   return {
     refusal,
+    addressRefusal,
     lookup,
     async check(url) {
-      const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
-      if (isIP(host) !== 0) return refusal(host);
+      if (isIP(hostOf(url)) !== 0) return addressRefusal(url);
       // A name that does not resolve yet is left to the deliveries, which check it as they connect.
-      const found = await reachable(host).catch(() => undefined);
+      const found = await reachable(hostOf(url)).catch(() => undefined);
       return typeof found === 'string' ? found : undefined;
     },
   };
