@@ -98,7 +98,7 @@ describe('antq import observations from xlsx', () => {
     const refused = await runCli(['import', 'observations', path], test.env);
     expect(refused.code).toBe(6);
     expect([...refused.stderr.matchAll(/^line (\d+): (.*)$/gm)].map((match) => [Number(match[1]), match[2]])).toEqual([
-      [3, expect.stringMatching(/^area 28168 \(Xã Long Hậu\) did not exist in 2036-03 .*Xã Cần Giuộc \(28159\)/)],
+      [3, expect.stringMatching(/^Invalid observation: 1 problem — areaCode: area 28168 \(Xã Long Hậu\) did not exist in 2036-03 .*Xã Cần Giuộc \(28159\)/)],
     ]);
 
     await workbook(path, good);

@@ -68,6 +68,23 @@ describe('the graph through the gateway', () => {
     expect(listed.data!.policeModels.nodes.filter((node) => node.name === name)).toHaveLength(1);
   });
 
+  it('refuses a figure for a time after its unit ended, names the unit that took it over, and stores nothing', async () => {
+    // Xã Long Hậu (28168) ended on 2025-07-01, merged into Xã Cần Giuộc (28159).
+    const report = (period: string) =>
+      ask<{ reportPoliceObservation: { id: string } }>('mutation ($input: ObservationInput!) { reportPoliceObservation(input: $input) { id } }', policeEditor, {
+        input: { indicator: 'fights_prevented', areaCode: '28168', period, value: 2 },
+      });
+    const refused = await report('2026-02');
+    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', issues: [{ path: 'areaCode' }] });
+    expect(refused.errors?.[0]?.message).toMatch(/did not exist in 2026-02 .*Xã Cần Giuộc \(28159\)/);
+    const stored = await ask<{ policeObservations: { totalCount: number } }>(
+      '{ policeObservations(filter: { area: "28168", period: "2026-02", indicators: ["fights_prevented"] }, first: 0) { totalCount } }',
+      analyst,
+    );
+    expect(stored.data!.policeObservations.totalCount).toBe(0);
+    expect((await report('2025-06')).errors).toBeUndefined();
+  });
+
   it('audits every write and every cross-agency read in a chain that verifies', async () => {
     const before = (await graph.audit.list({ limit: 10_000 })).length;
     const name = `Audited ${randomUUID()}`;

@@ -1,4 +1,4 @@
-import { REGISTER_DATES, isAntqError, parsePeriod, validateObservationInput, type Agency, type ObservationInput } from '@antq/sdk';
+import { isAntqError, validateObservationInput, type Agency, type ObservationInput } from '@antq/sdk';
 import type { AreaRegistry } from '@antq/sdk/areas';
 import { usageError } from './cli-error.js';
 import type { SheetRow } from './read-table-file.js';
@@ -54,23 +54,6 @@ function flag(text: string): boolean | undefined {
   return /^(true|yes|1|x|có)$/i.test(text);
 }
 
-/**
- * Whether a version of the unit stood during the period. The register starts at its first date:
- * a unit there already may be older, so an earlier period is accepted for it.
- */
-function standsDuring(registry: AreaRegistry, code: string, period: { start: string; end: string }): boolean {
-  return registry
-    .versions(code)
-    .some((version) => (version.validFrom === REGISTER_DATES[0] || version.validFrom <= period.end) && (version.validTo === undefined || version.validTo > period.start));
-}
-
-function notInPeriod(registry: AreaRegistry, code: string, periodText: string): string {
-  const versions = registry.versions(code);
-  const span = `${versions[0]!.validFrom} – ${versions.at(-1)!.validTo ?? 'now'}`;
-  const now = registry.currentOf(code).map((unit) => `${registry.get(unit.code)?.fullName ?? ''} (${unit.code})`);
-  return `area ${code} (${versions.at(-1)!.fullName}) did not exist in ${periodText} (it stood ${span})${now.length > 0 ? `; for later periods report under ${now.join(', ')}` : ''}`;
-}
-
 /** One row checked with the SDK, or its problem in words. */
 function checkRow(row: SheetRow, context: { agency: Agency; registry: AreaRegistry }): GoodRow | BadRow {
   const valueText = cell(row, 'value').replace(/\s/g, '');
@@ -95,7 +78,6 @@ function checkRow(row: SheetRow, context: { agency: Agency; registry: AreaRegist
     if (isAntqError(error)) return { line: row.line, problem: error.message };
     throw error;
   }
-  if (!standsDuring(context.registry, input.areaCode, parsePeriod(input.period))) return { line: row.line, problem: notInPeriod(context.registry, input.areaCode, input.period) };
   return { line: row.line, input, key: naturalKey(input) };
 }
 

@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { COMPLEX_AREA_LISTS, COMPLEX_AREA_PROBLEM_TYPES, type ComplexAreaProblemType } from '../catalogues/labelled-enums.js';
 import type { Agency, ComplexAreaDesignation, Organisation } from '../domain/types.js';
 import { agencyCode, areaCode, id, labelledCode, list, organisationCode, residentialAreaId, sourceRef, text, year } from './fields.js';
-import { checkOwner, checkResidentialArea, runValidation, type InputSpec, type ValidationOptions } from './run-validation.js';
+import { checkOwner, checkResidentialArea, runValidation, type InputSpec, type ValidationOptions, yearTime } from './run-validation.js';
 
 /**
  * What a client sends to designate a key complex area (địa bàn trọng điểm, phức tạp): a
@@ -43,7 +43,7 @@ const spec: InputSpec<ComplexAreaDesignationInput> = {
       if (value.problemTypes.indexOf(type) !== i) issues.add(`problemTypes.${i}`, `expected each problem type once, got "${type}" again`);
     });
   },
-  areaCodes: (value) => [{ path: 'areaCode', code: value.areaCode }],
+  areaCodes: (value) => [{ path: 'areaCode', code: value.areaCode, during: yearTime(value.year) }],
 };
 
 /**

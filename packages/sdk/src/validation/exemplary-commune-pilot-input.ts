@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import type { Agency, ExemplaryCommunePilot, Organisation } from '../domain/types.js';
 import { agencyCode, communeCode, count, id, list, organisationCode, positiveCount, residentialAreaId, sourceRef, text, year } from './fields.js';
-import { checkOwner, checkResidentialArea, runValidation, type InputSpec, type ValidationOptions } from './run-validation.js';
+import { checkOwner, checkResidentialArea, runValidation, type InputSpec, type ValidationOptions, yearTime } from './run-validation.js';
 
 /**
  * What a client sends to record an exemplary-commune pilot (xã điển hình về phong trào
@@ -41,7 +41,7 @@ const spec: InputSpec<ExemplaryCommunePilotInput> = {
       if (value.focusModelIds?.indexOf(modelId) !== i) issues.add(`focusModelIds.${i}`, `expected each model once, got "${modelId}" again`);
     });
   },
-  areaCodes: (value) => [{ path: 'areaCode', code: value.areaCode }],
+  areaCodes: (value) => [{ path: 'areaCode', code: value.areaCode, during: yearTime(value.year) }],
 };
 
 /**

@@ -1,6 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadAreaRegistry, type AreaRegistry } from '../areas/index.js';
 import { AntqError, ErrorCode } from '../errors.js';
+import { validateExemplaryCommunePilotInput } from './exemplary-commune-pilot-input.js';
 import { validateObservationCorrectionInput, validateObservationInput } from './observation-input.js';
+import { validateSecurityModelInput } from './security-model-input.js';
+import { validateVolunteerForceInput } from './volunteer-force-input.js';
 
 function failure(call: () => unknown): AntqError {
   try {
@@ -78,6 +82,57 @@ describe('validateObservationInput', () => {
     expect(validateObservationInput(input, { agency: 'front', areas: new Set([input.areaCode]) }).organisation).toBe('farmers_union');
     expect(failure(() => validateObservationInput(input, { agency: 'police' })).issues[0]?.path).toBe('organisation');
     expect(failure(() => validateObservationInput(input, { agency: 'front', areas: new Set(['00000']) })).code).toBe(ErrorCode.UNKNOWN_AREA);
+  });
+});
+
+describe('an area code during the time an input speaks of (with a registry)', () => {
+  let registry: AreaRegistry;
+  beforeAll(async () => {
+    registry = await loadAreaRegistry();
+  });
+  const longHau = (period: string) => ({ indicator: 'criminal_offences', areaCode: '28168', period, value: 1 });
+
+  it('accepts a period while the unit stood, or that it ended in, and a code that passed to another unit', () => {
+    for (const period of ['2017', '2024-05', '2025', '2025-Q2', '2025-06-01/2025-07-31'])
+      expect(validateObservationInput(longHau(period), { areas: registry }).period).toBe(period);
+    // 23235 was Phường Tân An until 2025-07-01 and is Phường La Gi since.
+    for (const period of ['2017', '2026']) expect(validateObservationInput({ ...longHau(period), areaCode: '23235' }, { areas: registry }).areaCode).toBe('23235');
+  });
+
+  it('refuses a period after the unit ended, naming the unit that took it over', () => {
+    for (const period of ['2025-07', '2025-Q3', '2026']) {
+      const error = failure(() => validateObservationInput(longHau(period), { areas: registry }));
+      expect(error.code).toBe(ErrorCode.BAD_USER_INPUT);
+      expect(error.issues).toEqual([
+        {
+          path: 'areaCode',
+          message: `area 28168 (Xã Long Hậu) did not exist in ${period} (it stood until 2025-07-01); report that time under Xã Cần Giuộc (28159), which took it over`,
+        },
+      ]);
+    }
+    // A set of codes knows nothing of time: only the code is checked.
+    expect(validateObservationInput(longHau('2026'), { areas: new Set(['28168']) }).areaCode).toBe('28168');
+  });
+
+  it('refuses a period before a unit that came into being after the register began', () => {
+    // Xã Ba Chẽ (06978) stands from the register of 2025-07-01.
+    expect(validateObservationInput({ ...longHau('2025-Q3'), areaCode: '06978' }, { areas: registry }).period).toBe('2025-Q3');
+    expect(failure(() => validateObservationInput({ ...longHau('2024'), areaCode: '06978' }, { areas: registry })).issues).toEqual([
+      { path: 'areaCode', message: 'area 06978 (Xã Ba Chẽ) did not exist in 2024 (it stood 2025-07-01 – now)' },
+    ]);
+  });
+
+  it('holds for records by their dates and for yearly designations by their year', () => {
+    const model = { kind: 'security_camera', name: 'Camera an ninh', status: 'active', areaCode: '28168' };
+    expect(validateSecurityModelInput({ ...model, startedOn: '2020-03-01' }, { agency: 'police', areas: registry }).startedOn).toBe('2020-03-01');
+    expect(validateSecurityModelInput(model, { agency: 'police', areas: registry }).areaCode).toBe('28168');
+    expect(failure(() => validateSecurityModelInput({ ...model, startedOn: '2026-01-10' }, { agency: 'police', areas: registry })).issues[0]?.message).toMatch(
+      /^area 28168 \(Xã Long Hậu\) did not exist on or after 2026-01-10 .*Xã Cần Giuộc \(28159\)/,
+    );
+    const force = { kind: 'civil_defence_team', name: 'Đội dân phòng', areaCode: '28168', units: 1, members: 10, establishedOn: '2025-08-01' };
+    expect(failure(() => validateVolunteerForceInput(force, { agency: 'police', areas: registry })).issues[0]?.path).toBe('areaCode');
+    const pilot = { areaCode: '28168', year: 2026, criteriaMet: 5, criteriaTotal: 5 };
+    expect(failure(() => validateExemplaryCommunePilotInput(pilot, { agency: 'police', areas: registry })).issues[0]?.message).toMatch(/did not exist in 2026 /);
   });
 });
 

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { getIndicator, INDICATORS, requireIndicator, suggestIndicators, type IndicatorCode } from '../catalogues/indicators.js';
+import { parsePeriod } from '../periods/period.js';
 import type { Agency, IndicatorUnit, Observation, Organisation } from '../domain/types.js';
 import { agencyCode, areaCode, boolean, catalogueCode, finiteNumber, id, list, organisationCode, period, residentialAreaId, sourceRef, text } from './fields.js';
 import { checkOwner, checkResidentialArea, runValidation, type InputSpec, type IssueList, type ValidationOptions } from './run-validation.js';
@@ -80,7 +81,10 @@ const observationSpec: InputSpec<ObservationInput> = {
       issues.add('approximate', 'expected either atLeast ("more than") or approximate ("about"), not both');
     }
   },
-  areaCodes: (value) => [{ path: 'areaCode', code: value.areaCode }],
+  areaCodes: (value) => {
+    const { start, end } = parsePeriod(value.period);
+    return [{ path: 'areaCode', code: value.areaCode, during: { start, end, text: `in ${value.period}` } }];
+  },
 };
 
 /**

@@ -2,6 +2,7 @@
  * Runs one input schema and turns what is wrong into one `AntqError`. Internal to the SDK.
  */
 import type * as z from 'zod';
+import type { AreaRegistry } from '../areas/area-registry-types.js';
 import { agencyCarriesOrganisation, getAgencyOrganisations, getOrganisation } from '../catalogues/agencies.js';
 import type { Agency, Organisation } from '../domain/types.js';
 import { AntqError, ErrorCode, type FieldIssue } from '../errors.js';
@@ -11,9 +12,11 @@ import { describeValue } from './fields.js';
 export interface ValidationOptions {
   /**
    * Which area codes exist. Without it only the format of codes is checked; with it an unknown
-   * code fails with `UNKNOWN_AREA`. An area registry, or a plain `Set<string>`, will do.
+   * code fails with `UNKNOWN_AREA`. An area registry, or a plain `Set<string>`, will do; with a
+   * registry, a code must also name a unit during the time the input speaks of (a figure for
+   * 2026 under a commune that ended in 2025 fails with `BAD_USER_INPUT`).
    */
-  readonly areas?: { has(code: string): boolean };
+  readonly areas?: { has(code: string): boolean } | AreaRegistry;
   /**
    * The agency whose subgraph receives the input. The input's `organisation` must be one this
    * agency carries, and an `agency` in the input must match it.
@@ -36,8 +39,34 @@ export interface InputSpec<T> {
   readonly schema: z.ZodType<T>;
   /** Checks across fields and against options, on a value the schema accepted. */
   readonly check?: (value: T, issues: IssueList, options: ValidationOptions) => void;
-  /** Area codes in the value that must exist, with the path of each. */
-  readonly areaCodes?: (value: T) => readonly { path: string; code: string }[];
+  /** Area codes in the value that must exist, with the path of each and the time it speaks of. */
+  readonly areaCodes?: (value: T) => readonly AreaReference[];
+}
+
+/** An area code in an input, and the time the input speaks of it (its period, or a record's dates). */
+export interface AreaReference {
+  readonly path: string;
+  readonly code: string;
+  readonly during?: InputTime;
+}
+
+/** A span of days (ISO dates, both inclusive; no end: open), and how a message names it ("in 2026"). */
+export interface InputTime {
+  readonly start: string;
+  readonly end?: string;
+  readonly text: string;
+}
+
+/** The time of a yearly figure or designation. */
+export function yearTime(year: number): InputTime {
+  const padded = String(year).padStart(4, '0');
+  return { start: `${padded}-01-01`, end: `${padded}-12-31`, text: `in ${padded}` };
+}
+
+/** The time of a record that started (or was established) on `start` and may have ended. */
+export function datesTime(start: string | undefined, end?: string): InputTime | undefined {
+  if (start === undefined) return undefined;
+  return end === undefined ? { start, text: `on or after ${start}` } : { start, end, text: `between ${start} and ${end}` };
 }
 
 const MAX_LISTED = 5;
@@ -53,10 +82,46 @@ export function runValidation<T>(spec: InputSpec<T>, input: unknown, options: Va
 
   const areas = options.areas;
   if (areas !== undefined && spec.areaCodes !== undefined) {
-    const unknown = spec.areaCodes(result.data).filter(({ code }) => !areas.has(code));
+    const references = spec.areaCodes(result.data);
+    const unknown = references.filter(({ code }) => !areas.has(code));
     if (unknown.length > 0) throw unknownAreas(unknown);
+    if (isRegistry(areas)) checkUnitsStood(spec.noun, references, areas);
   }
   return result.data;
+}
+
+function isRegistry(areas: { has(code: string): boolean }): areas is AreaRegistry {
+  return typeof (areas as Partial<AreaRegistry>).versions === 'function';
+}
+
+/**
+ * Đơn vị còn tồn tại — a code must name a unit during the time the input speaks of: a figure for
+ * 2026 under Xã Long Hậu (28168, ended 2025-07-01) belongs under Xã Cần Giuộc (28159). The
+ * register starts at its first date, so a unit in the first register stood before it too.
+ */
+function checkUnitsStood(noun: string, references: readonly AreaReference[], registry: AreaRegistry): void {
+  const issues = new IssueList();
+  for (const { path, code, during } of references) {
+    if (during !== undefined && !standsDuring(registry, code, during)) issues.add(path, notDuring(registry, code, during));
+  }
+  if (issues.items.length > 0) throw invalid(noun, issues.items);
+}
+
+function standsDuring(registry: AreaRegistry, code: string, time: InputTime): boolean {
+  const first = registry.registers[0];
+  return registry
+    .versions(code)
+    .some((version) => (version.validFrom === first || time.end === undefined || version.validFrom <= time.end) && (version.validTo === undefined || version.validTo > time.start));
+}
+
+function notDuring(registry: AreaRegistry, code: string, time: InputTime): string {
+  const versions = registry.versions(code);
+  const first = versions[0]!;
+  const last = versions.at(-1)!;
+  const span = first.validFrom === registry.registers[0] ? `until ${last.validTo}` : `${first.validFrom} – ${last.validTo ?? 'now'}`;
+  const after = last.validTo !== undefined && time.start >= last.validTo;
+  const now = after ? registry.currentOf(code).map((unit) => `${registry.get(unit.code)?.fullName ?? ''} (${unit.code})`) : [];
+  return `area ${code} (${last.fullName}) did not exist ${time.text} (it stood ${span})${now.length > 0 ? `; report that time under ${now.join(', ')}, which took it over` : ''}`;
 }
 
 /**

@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { SAFETY_UNIT_KINDS } from '../catalogues/labelled-enums.js';
 import type { Agency, Organisation, SafetyRecognition } from '../domain/types.js';
 import { agencyCode, areaCode, boolean, id, labelledCode, list, organisationCode, residentialAreaId, sourceRef, text, year } from './fields.js';
-import { checkOwner, checkResidentialArea, runValidation, type InputSpec, type ValidationOptions } from './run-validation.js';
+import { checkOwner, checkResidentialArea, runValidation, type InputSpec, type ValidationOptions, yearTime } from './run-validation.js';
 
 /**
  * What a client sends to record a yearly "safe for security and order" recognition (công nhận
@@ -42,7 +42,7 @@ const spec: InputSpec<SafetyRecognitionInput> = {
       issues.add('areaCode', `expected a commune code of 5 digits (unitKind is "commune"), got "${value.areaCode}"`);
     }
   },
-  areaCodes: (value) => [{ path: 'areaCode', code: value.areaCode }],
+  areaCodes: (value) => [{ path: 'areaCode', code: value.areaCode, during: yearTime(value.year) }],
 };
 
 /**

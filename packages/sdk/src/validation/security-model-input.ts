@@ -22,7 +22,7 @@ import {
   type ReplicationInput,
   type ResourceInput,
 } from './fields.js';
-import { checkDateOrder, checkOwner, checkResidentialArea, runValidation, type InputSpec, type IssueList, type ValidationOptions } from './run-validation.js';
+import { checkDateOrder, checkOwner, checkResidentialArea, datesTime, runValidation, type InputSpec, type IssueList, type ValidationOptions } from './run-validation.js';
 
 /**
  * What a client sends to create a security model (mô hình): a {@link SecurityModel} without the
@@ -125,7 +125,10 @@ const spec: InputSpec<SecurityModelInput> = {
     checkDateOrder({ path: 'startedOn', date: value.startedOn }, { path: 'endedOn', date: value.endedOn }, issues);
     checkCommendations(value.commendations, issues);
   },
-  areaCodes: (value) => [{ path: 'areaCode', code: value.areaCode }, ...(value.replication?.areaCodes ?? []).map((code, i) => ({ path: `replication.areaCodes.${i}`, code }))],
+  areaCodes: (value) => [
+    { path: 'areaCode', code: value.areaCode, during: datesTime(value.startedOn, value.endedOn) },
+    ...(value.replication?.areaCodes ?? []).map((code, i) => ({ path: `replication.areaCodes.${i}`, code })),
+  ],
 };
 
 const patchSpec: InputSpec<SecurityModelPatch> = {

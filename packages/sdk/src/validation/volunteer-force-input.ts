@@ -19,7 +19,7 @@ import {
   text,
   type ResourceInput,
 } from './fields.js';
-import { checkOwner, checkResidentialArea, runValidation, type InputSpec, type ValidationOptions } from './run-validation.js';
+import { checkOwner, checkResidentialArea, datesTime, runValidation, type InputSpec, type ValidationOptions } from './run-validation.js';
 
 /**
  * What a client sends to record a volunteer force (lực lượng quần chúng): a
@@ -110,7 +110,7 @@ const spec: InputSpec<VolunteerForceInput> = {
       issues.add('establishedOn', `expected a date on or after ${kind.inForceFrom}, when "${kind.code}" came into being, got "${on}"`);
     }
   },
-  areaCodes: (value) => [{ path: 'areaCode', code: value.areaCode }],
+  areaCodes: (value) => [{ path: 'areaCode', code: value.areaCode, during: datesTime(value.establishedOn) }],
 };
 
 /**

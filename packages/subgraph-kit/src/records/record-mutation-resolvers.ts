@@ -1,4 +1,13 @@
-import { AntqError, ErrorCode, requireAgency, validateObservationInput, validateSecurityModelInput, validateVolunteerForceInput, type Agency } from '@antq/sdk';
+import {
+  AntqError,
+  ErrorCode,
+  requireAgency,
+  validateObservationCorrectionInput,
+  validateObservationInput,
+  validateSecurityModelInput,
+  validateVolunteerForceInput,
+  type Agency,
+} from '@antq/sdk';
 import type { GraphQLResolveInfo } from 'graphql';
 import { appendChange } from '../outbox/change-outbox.js';
 import type { SqlExecutor } from '../storage/index.js';
@@ -139,15 +148,13 @@ function createObservationMutations(options: AgencyResolverOptions): Pick<Mutati
           throw new AntqError(ErrorCode.NOT_FOUND, `No observation "${args.id}" of the ${agency}. List them with ${agency}Observations.`, { details: { id: args.id } });
         }
         const caller = requireWriter(ctx, { agency, areaCode: current.areaCode });
-        validateObservationInput(normaliseInput({ indicator: current.indicator, areaCode: current.areaCode, period: current.period, value: input.value, note: input.note }), {
-          agency,
-          areas: registry,
-        });
         if (!input.note?.trim()) {
           throw new AntqError(ErrorCode.BAD_USER_INPUT, 'A correction needs a note saying why the figure changed.', {
             issues: [{ path: 'input.note', message: 'expected a non-empty reason' }],
           });
         }
+        // The value against its indicator only: a figure stored before a rule on its area or period came in stays correctable.
+        validateObservationCorrectionInput(normaliseInput({ value: input.value, note: input.note }), { indicator: current.indicator });
         const stored = await observationStore.correct(tx, { id: current.id, value: input.value, note: input.note, reportedBy: caller.subject });
         await appendChange(tx, { agency, recordKind: 'observation', recordId: current.id, change: 'corrected', areaCode: current.areaCode, payload: stored });
         return stored!; // read in this transaction just above
