@@ -68,23 +68,6 @@ describe('the graph through the gateway', () => {
     expect(listed.data!.policeModels.nodes.filter((node) => node.name === name)).toHaveLength(1);
   });
 
-  it('refuses a figure for a time after its unit ended, names the unit that took it over, and stores nothing', async () => {
-    // Xã Long Hậu (28168) ended on 2025-07-01, merged into Xã Cần Giuộc (28159).
-    const report = (period: string) =>
-      ask<{ reportPoliceObservation: { id: string } }>('mutation ($input: ObservationInput!) { reportPoliceObservation(input: $input) { id } }', policeEditor, {
-        input: { indicator: 'fights_prevented', areaCode: '28168', period, value: 2 },
-      });
-    const refused = await report('2026-02');
-    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', issues: [{ path: 'areaCode' }] });
-    expect(refused.errors?.[0]?.message).toMatch(/did not exist in 2026-02 .*Xã Cần Giuộc \(28159\)/);
-    const stored = await ask<{ policeObservations: { totalCount: number } }>(
-      '{ policeObservations(filter: { area: "28168", period: "2026-02", indicators: ["fights_prevented"] }, first: 0) { totalCount } }',
-      analyst,
-    );
-    expect(stored.data!.policeObservations.totalCount).toBe(0);
-    expect((await report('2025-06')).errors).toBeUndefined();
-  });
-
   it('audits every write and every cross-agency read in a chain that verifies', async () => {
     const before = (await graph.audit.list({ limit: 10_000 })).length;
     const name = `Audited ${randomUUID()}`;
@@ -111,6 +94,7 @@ describe('the graph through the gateway', () => {
   });
 
   itRefusesHostileInputAndSurvivesOutages({ ask, graph: () => graph, analyst: () => analyst });
+  itRefusesFiguresAfterTheirUnitEnded({ ask, graph: () => graph, analyst: () => analyst });
 });
 
 // Forged tokens, hostile input, direct calls and a subgraph down; the graph and token are read when the tests run.
@@ -176,6 +160,27 @@ function itRefusesHostileInputAndSurvivesOutages(ctx: GraphContext): void {
     expect(response.data?.area.name).toBe('Cần Giuộc');
     expect(response.data?.area.police.agency).toBe('POLICE');
     expect(response.errors?.some((error) => error.extensions?.agency === 'youth')).toBe(true);
+  });
+}
+
+// A figure's area must have stood during its period.
+function itRefusesFiguresAfterTheirUnitEnded(ctx: GraphContext): void {
+  it('refuses a figure for a time after its unit ended, names the unit that took it over, and stores nothing', async () => {
+    // Xã Long Hậu (28168) ended on 2025-07-01, merged into Xã Cần Giuộc (28159).
+    const policeEditor = await ctx.graph().issuer.mint({ agency: 'police', jurisdiction: '80', roles: ['editor'] });
+    const report = (period: string) =>
+      ctx.ask<{ reportPoliceObservation: { id: string } }>('mutation ($input: ObservationInput!) { reportPoliceObservation(input: $input) { id } }', policeEditor, {
+        input: { indicator: 'fights_prevented', areaCode: '28168', period, value: 2 },
+      });
+    const refused = await report('2026-02');
+    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', issues: [{ path: 'areaCode' }] });
+    expect(refused.errors?.[0]?.message).toMatch(/did not exist in 2026-02 .*Xã Cần Giuộc \(28159\)/);
+    const stored = await ctx.ask<{ policeObservations: { totalCount: number } }>(
+      '{ policeObservations(filter: { area: "28168", period: "2026-02", indicators: ["fights_prevented"] }, first: 0) { totalCount } }',
+      ctx.analyst(),
+    );
+    expect(stored.data!.policeObservations.totalCount).toBe(0);
+    expect((await report('2025-06')).errors).toBeUndefined();
   });
 }
 
