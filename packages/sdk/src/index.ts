@@ -105,6 +105,7 @@ export { validateSafetyRecognitionInput, type SafetyRecognitionInput } from './v
 export { validateExemplaryCommunePilotInput, type ExemplaryCommunePilotInput } from './validation/exemplary-commune-pilot-input.js';
 export { validateMovementRatingInput, type MovementRatingInput } from './validation/movement-rating-input.js';
 export { toResidentialAreaId, validateResidentialAreaInput, type ResidentialAreaInput } from './validation/residential-area-input.js';
+export { validateAccessGrantInput, type AccessGrantInput } from './validation/access-grant-input.js';
 
 // Periods: months, quarters, years and date ranges.
 export {

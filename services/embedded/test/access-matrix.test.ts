@@ -172,6 +172,20 @@ describe('access matrix: agency × role × classification × grant', () => {
     expect((await grant(admins.get('police'), { ...input, areaCode: '99999' })).errors?.[0]?.extensions?.code).toBe('UNKNOWN_AREA');
   });
 
+  it('refuses a grant whose note no store should keep, and stores nothing', async () => {
+    const count = async () =>
+      ((await ask('{ policeAccessGrants(includeInactive: true) { id } }', admins.get('police'))).data as { policeAccessGrants: unknown[] }).policeAccessGrants.length;
+    const before = await count();
+    const validUntil = new Date(Date.now() + 60_000).toISOString();
+    for (const note of ['a\u0007b', 'x'.repeat(2001)]) {
+      const response = await ask('mutation ($input: AccessGrantInput!) { grantPoliceAccess(input: $input) { id } }', admins.get('police'), {
+        input: { grantee: 'FRONT', areaCode: '80', validUntil, note },
+      });
+      expect(response.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', issues: [{ path: 'note' }] });
+    }
+    expect(await count()).toBe(before);
+  });
+
   it('hides the grant look-up the gateway uses from clients', async () => {
     const response = await ask('{ _policeActiveGrants(grantee: FRONT) { id } }', admins.get('front'));
     expect(response.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');

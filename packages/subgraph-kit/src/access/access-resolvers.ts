@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { AntqError, ErrorCode, NATIONAL_JURISDICTION, isAgencyCode, jurisdictionCovers, requireAgency, type Agency } from '@antq/sdk';
+import { AntqError, ErrorCode, NATIONAL_JURISDICTION, jurisdictionCovers, requireAgency, validateAccessGrantInput, type Agency } from '@antq/sdk';
 import { appendChange } from '../outbox/index.js';
 import type { AgencyContext } from '../records/agency-context.js';
 import { forAgency, type TemplateResolvers } from '../records/agency-names.js';
@@ -40,12 +40,9 @@ function requireGrantor(ctx: AgencyContext, owner: Agency, areaCode: string | nu
   return caller;
 }
 
-function parseTime(value: unknown, path: string): Date {
-  const date = new Date(String(value));
-  if (Number.isNaN(date.getTime())) {
-    throw new AntqError(ErrorCode.BAD_USER_INPUT, `${path} is not a date-time.`, { issues: [{ path, message: 'expected an ISO 8601 date-time' }] });
-  }
-  return date;
+/** A DateTime argument (a `Date` from the scalar, or text) as ISO text for the SDK's validation. */
+function isoTime(value: unknown): unknown {
+  return value instanceof Date && !Number.isNaN(value.getTime()) ? value.toISOString() : (value ?? undefined);
 }
 
 /** Query and mutation resolvers for an agency's data-sharing grants. */
@@ -75,25 +72,29 @@ export function createAccessGrantResolvers(agency: Agency, store: AccessGrantSto
     Mutation: {
       grantTemplateAccess: async (_, args, ctx, info) => {
         const { input } = args;
-        const { grantee } = input;
-        if (!isAgencyCode(grantee) || grantee === agency) {
-          throw new AntqError(ErrorCode.BAD_USER_INPUT, `A grant goes to another agency, not the ${agency} itself.`, {
-            issues: [{ path: 'input.grantee', message: 'expected another agency' }],
-          });
-        }
-        const areaCode = input.areaCode ? ctx.registry.require(String(input.areaCode)).code : null;
+        const valid = validateAccessGrantInput(
+          {
+            grantee: input.grantee,
+            areaCode: input.areaCode ?? undefined,
+            validFrom: isoTime(input.validFrom),
+            validUntil: isoTime(input.validUntil),
+            note: input.note ?? undefined,
+          },
+          { agency, areas: ctx.registry },
+        );
+        const areaCode = valid.areaCode ?? null;
         const caller = requireGrantor(ctx, agency, areaCode);
-        const validFrom = input.validFrom ? parseTime(input.validFrom, 'input.validFrom') : new Date();
-        const validUntil = parseTime(input.validUntil, 'input.validUntil');
+        const validFrom = valid.validFrom === undefined ? new Date() : new Date(valid.validFrom);
+        const validUntil = new Date(valid.validUntil);
         const write = async (tx: SqlExecutor) => {
           const grant = await store.create(tx, {
             id: `${agency}-grant-${randomUUID()}`,
-            grantee,
+            grantee: valid.grantee,
             areaCode,
             validFrom,
             validUntil,
             grantedBy: caller.subject,
-            note: typeof input.note === 'string' ? input.note : null,
+            note: valid.note ?? null,
           });
           await appendChange(tx, grantChange(grant, 'created'));
           return grant;

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { AntqError, ErrorCode } from '../errors.js';
+import { validateAccessGrantInput } from './access-grant-input.js';
+
+function failure(call: () => unknown): AntqError {
+  try {
+    call();
+  } catch (error) {
+    if (error instanceof AntqError) return error;
+    throw error;
+  }
+  throw new Error('expected the call to throw an AntqError');
+}
+
+const nextYear = `${new Date().getUTCFullYear() + 1}-01-01T00:00:00Z`;
+
+describe('validateAccessGrantInput', () => {
+  it('returns a good grant as it was given, a past window included (it gives no access)', () => {
+    const grant = { grantee: 'front', areaCode: '80', validUntil: nextYear, note: 'Phối hợp rà soát mô hình' };
+    expect(validateAccessGrantInput(grant, { agency: 'police', areas: new Set(['80']) })).toEqual(grant);
+    const past = { grantee: 'front', validFrom: '2020-01-01T00:00:00Z', validUntil: '2021-01-01T00:00:00+07:00' };
+    expect(validateAccessGrantInput(past, { agency: 'police' })).toEqual(past);
+  });
+
+  it('refuses a grant to the owner itself, a window that ends before it starts, and a note no store should keep', () => {
+    const error = failure(() =>
+      validateAccessGrantInput(
+        { grantee: 'police', validFrom: '2027-01-01T00:00:00Z', validUntil: '2026-01-01T00:00:00Z', note: `a\u0007${'x'.repeat(10)}` },
+        { agency: 'police' },
+      ),
+    );
+    expect(error.code).toBe(ErrorCode.BAD_USER_INPUT);
+    expect(error.issues.map((issue) => issue.path)).toEqual(['note']);
+    expect(error.issues[0]!.message).toBe('expected text without control characters, got U+0007');
+    expect(failure(() => validateAccessGrantInput({ grantee: 'front', validUntil: nextYear, note: 'x'.repeat(2001) })).issues[0]!.message).toBe(
+      'expected at most 2000 characters, got 2001',
+    );
+    expect(
+      failure(() => validateAccessGrantInput({ grantee: 'police', validFrom: '2027-01-01T00:00:00Z', validUntil: '2026-01-01T00:00:00Z' }, { agency: 'police' })).issues,
+    ).toEqual([
+      { path: 'grantee', message: 'expected another agency than the police, which owns the data' },
+      { path: 'validUntil', message: 'expected a time after 2027-01-01T00:00:00.000Z, when the grant starts' },
+    ]);
+    expect(failure(() => validateAccessGrantInput({ grantee: 'front', validUntil: '2020-01-01T00:00:00Z' })).issues[0]!.path).toBe('validUntil');
+  });
+
+  it('refuses times that are not ISO 8601 and unknown agencies and areas', () => {
+    expect(failure(() => validateAccessGrantInput({ grantee: 'front', validUntil: 'next year' })).issues[0]).toEqual({
+      path: 'validUntil',
+      message: 'expected an ISO 8601 date-time (2026-01-31T00:00:00Z), got "next year"',
+    });
+    expect(failure(() => validateAccessGrantInput({ grantee: 'coastguard', validUntil: nextYear })).issues[0]!.path).toBe('grantee');
+    expect(failure(() => validateAccessGrantInput({ grantee: 'front', areaCode: '99999', validUntil: nextYear }, { areas: new Set(['80']) })).code).toBe(ErrorCode.UNKNOWN_AREA);
+  });
+});

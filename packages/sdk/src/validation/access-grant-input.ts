@@ -1,0 +1,49 @@
+import * as z from 'zod';
+import type { Agency } from '../domain/types.js';
+import { agencyCode, areaCode, text } from './fields.js';
+import { runValidation, type InputSpec, type ValidationOptions } from './run-validation.js';
+
+/**
+ * What an owning agency's administrator sends to let another agency read its restricted data
+ * (chia sẻ dữ liệu): for an area with its subtree (none: the whole country) and a time window.
+ */
+export interface AccessGrantInput {
+  readonly grantee: Agency;
+  readonly areaCode?: string;
+  /** ISO 8601 date-time; default: now. */
+  readonly validFrom?: string;
+  /** ISO 8601 date-time, after `validFrom`. */
+  readonly validUntil: string;
+  readonly note?: string;
+}
+
+const dateTime = z.iso.datetime({ offset: true, error: (issue) => `expected an ISO 8601 date-time (2026-01-31T00:00:00Z), got ${JSON.stringify(issue.input)}` });
+
+const schema: z.ZodType<AccessGrantInput> = z.strictObject({
+  grantee: agencyCode,
+  areaCode: areaCode.optional(),
+  validFrom: dateTime.optional(),
+  validUntil: dateTime,
+  note: text(2000).optional(),
+});
+
+const spec: InputSpec<AccessGrantInput> = {
+  noun: 'access grant',
+  schema,
+  check(value, issues, options) {
+    if (options.agency !== undefined && value.grantee === options.agency) issues.add('grantee', `expected another agency than the ${options.agency}, which owns the data`);
+    const from = value.validFrom === undefined ? new Date() : new Date(value.validFrom);
+    if (!(new Date(value.validUntil) > from)) issues.add('validUntil', `expected a time after ${from.toISOString()}, when the grant starts`);
+  },
+  areaCodes: (value) => (value.areaCode === undefined ? [] : [{ path: 'areaCode', code: value.areaCode }]),
+};
+
+/**
+ * Validates a grant of read access. Returns it parsed, or throws `AntqError` with code
+ * `BAD_USER_INPUT` (every problem in `issues`) or `UNKNOWN_AREA`. A grant goes to another agency
+ * than `options.agency` (the owner), and its window ends after it starts (without `validFrom`:
+ * after now). A window already over is kept, as a record of what was agreed; it gives no access.
+ */
+export function validateAccessGrantInput(input: unknown, options?: ValidationOptions): AccessGrantInput {
+  return runValidation(spec, input, options);
+}
