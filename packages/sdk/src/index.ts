@@ -106,6 +106,7 @@ export { validateExemplaryCommunePilotInput, type ExemplaryCommunePilotInput } f
 export { validateMovementRatingInput, type MovementRatingInput } from './validation/movement-rating-input.js';
 export { toResidentialAreaId, validateResidentialAreaInput, type ResidentialAreaInput } from './validation/residential-area-input.js';
 export { validateAccessGrantInput, type AccessGrantInput } from './validation/access-grant-input.js';
+export { validateRetirementReason } from './validation/retirement-input.js';
 
 // Periods: months, quarters, years and date ranges.
 export {

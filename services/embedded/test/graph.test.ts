@@ -94,7 +94,7 @@ describe('the graph through the gateway', () => {
   });
 
   itRefusesHostileInputAndSurvivesOutages({ ask, graph: () => graph, analyst: () => analyst });
-  itRefusesFiguresAfterTheirUnitEnded({ ask, graph: () => graph, analyst: () => analyst });
+  itRefusesWritesThatCannotStand({ ask, graph: () => graph, analyst: () => analyst });
 });
 
 // Forged tokens, hostile input, direct calls and a subgraph down; the graph and token are read when the tests run.
@@ -163,8 +163,8 @@ function itRefusesHostileInputAndSurvivesOutages(ctx: GraphContext): void {
   });
 }
 
-// A figure's area must have stood during its period.
-function itRefusesFiguresAfterTheirUnitEnded(ctx: GraphContext): void {
+// Writes whose input cannot stand: refused with a typed error, nothing stored.
+function itRefusesWritesThatCannotStand(ctx: GraphContext): void {
   it('refuses a figure for a time after its unit ended, names the unit that took it over, and stores nothing', async () => {
     // Xã Long Hậu (28168) ended on 2025-07-01, merged into Xã Cần Giuộc (28159).
     const policeEditor = await ctx.graph().issuer.mint({ agency: 'police', jurisdiction: '80', roles: ['editor'] });
@@ -181,6 +181,20 @@ function itRefusesFiguresAfterTheirUnitEnded(ctx: GraphContext): void {
     );
     expect(stored.data!.policeObservations.totalCount).toBe(0);
     expect((await report('2025-06')).errors).toBeUndefined();
+  });
+
+  it('refuses a retirement reason of 2,001 characters, and the record stays open', async () => {
+    const policeEditor = await ctx.graph().issuer.mint({ agency: 'police', jurisdiction: '80', roles: ['editor'] });
+    const created = await ctx.ask<{ createPoliceModel: { id: string } }>(
+      'mutation { createPoliceModel(input: { kind: "security_camera", status: ACTIVE, areaCode: "28177", name: "Camera ngã ba" }) { id } }',
+      policeEditor,
+    );
+    const { id } = created.data!.createPoliceModel;
+    const retire = (reason: string) => ctx.ask('mutation ($id: ID!, $reason: String!) { retirePoliceModel(id: $id, reason: $reason) { id } }', policeEditor, { id, reason });
+    expect((await retire('x'.repeat(2001))).errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', issues: [{ path: 'reason' }] });
+    const model = await ctx.ask<{ policeModel: { retired: boolean } }>('query ($id: ID!) { policeModel(id: $id) { retired } }', ctx.analyst(), { id });
+    expect(model.data!.policeModel.retired).toBe(false);
+    expect((await retire('Đã thay bằng camera mới')).errors).toBeUndefined();
   });
 }
 

@@ -4,6 +4,7 @@ import {
   requireAgency,
   validateObservationCorrectionInput,
   validateObservationInput,
+  validateRetirementReason,
   validateSecurityModelInput,
   validateVolunteerForceInput,
   type Agency,
@@ -54,13 +55,6 @@ function normaliseInput(input: Args): Args {
 
 async function reloadObservation(db: SqlExecutor, id: string): Promise<StoredObservation | undefined> {
   return (await observationStore.byIds(db, [id]))[0];
-}
-
-function requireReason(reason: unknown): string {
-  if (typeof reason !== 'string' || reason.trim() === '') {
-    throw new AntqError(ErrorCode.BAD_USER_INPUT, 'Retiring a record needs a reason.', { issues: [{ path: 'reason', message: 'expected a non-empty reason' }] });
-  }
-  return reason.trim();
 }
 
 async function createRecord<Kind extends RecordKind>(
@@ -201,7 +195,7 @@ export function createRecordMutations(options: AgencyResolverOptions): MutationR
         kind: 'models',
         id: args.id,
         change: 'retired',
-        apply: (tx) => recordTables.models.retire(tx, args.id, requireReason(args.reason)),
+        apply: (tx) => recordTables.models.retire(tx, args.id, validateRetirementReason(args.reason)),
       }),
     retireTemplateForce: (_, args, ctx, info) =>
       changeRecord(agency, ctx, {
@@ -210,7 +204,7 @@ export function createRecordMutations(options: AgencyResolverOptions): MutationR
         kind: 'forces',
         id: args.id,
         change: 'retired',
-        apply: (tx) => recordTables.forces.retire(tx, args.id, requireReason(args.reason)),
+        apply: (tx) => recordTables.forces.retire(tx, args.id, validateRetirementReason(args.reason)),
       }),
     ...createObservationMutations(options),
   };
