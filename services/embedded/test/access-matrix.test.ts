@@ -172,6 +172,17 @@ describe('access matrix: agency × role × classification × grant', () => {
     expect((await grant(admins.get('police'), { ...input, areaCode: '99999' })).errors?.[0]?.extensions?.code).toBe('UNKNOWN_AREA');
   });
 
+  it('gives a token whose jurisdiction names no unit no right to write or grant anywhere (FORBIDDEN, not the area of the request)', async () => {
+    const editor = await graph.issuer.mint({ agency: 'police', roles: ['editor', 'admin'], clearance: 'restricted', jurisdiction: '99' });
+    const report = await ask('mutation { reportPoliceObservation(input: { indicator: "fights_prevented", areaCode: "28177", period: "2026-04", value: 1 }) { id } }', editor);
+    expect(report.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', jurisdiction: '99', areaCode: '28177' });
+    const validUntil = new Date(Date.now() + 60_000).toISOString();
+    const grant = await ask('mutation ($input: AccessGrantInput!) { grantPoliceAccess(input: $input) { id } }', editor, {
+      input: { grantee: 'FRONT', areaCode: '80', validUntil },
+    });
+    expect(grant.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', jurisdiction: '99' });
+  });
+
   it('refuses a grant whose note no store should keep, and stores nothing', async () => {
     const count = async () =>
       ((await ask('{ policeAccessGrants(includeInactive: true) { id } }', admins.get('police'))).data as { policeAccessGrants: unknown[] }).policeAccessGrants.length;

@@ -114,6 +114,8 @@ export function createAreaScopes(registry: AreaRegistry): AreaScopes {
     covers(outer, inner) {
       let set = setCache.get(outer);
       if (!set) {
+        // A jurisdiction naming no unit (a token's claim, say) covers nothing; it is not the request's unknown area.
+        if (!registry.has(outer)) return false;
         set = new Set(scopeOf(outer));
         setCache.set(outer, set);
       }
