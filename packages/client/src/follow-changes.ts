@@ -83,6 +83,18 @@ export class ChangeFollowError extends Error {
   }
 }
 
+/** The gateway ends a subscription when the token it was made with expires (reason TOKEN_EXPIRED). */
+function isTokenExpiry(error: ClientGraphQLError): boolean {
+  return error.code === 'UNAUTHENTICATED' && error.extensions.reason === 'TOKEN_EXPIRED';
+}
+
+/** A subscription ended by its token's expiry: resumed at once, not counted as a failure. */
+class TokenExpired extends Error {
+  constructor(readonly errors: readonly ClientGraphQLError[]) {
+    super(errors[0]?.message ?? 'The token expired.');
+  }
+}
+
 /**
  * Theo dõi thay đổi — follows the change stream and resumes from the last saved cursor after any
  * disconnect, so each change reaches `onEvent` once, in order — the guarantee the stream gives,
@@ -114,6 +126,9 @@ export function followChanges(client: AntqClient, options: FollowChangesOptions)
             const event = result.data.changes as ChangeEvent;
             await options.onEvent(event);
             await store.save(event.cursor);
+          } else if (result.errors.some(isTokenExpiry)) {
+            // The subscription ended with its token: again at once, with the token the client gives now.
+            throw new TokenExpired(result.errors);
           } else if (result.errors.some((error) => FATAL.has(String(error.code)))) {
             throw new ChangeFollowError(result.errors);
           } else if (result.errors.length > 0) {
@@ -125,6 +140,10 @@ export function followChanges(client: AntqClient, options: FollowChangesOptions)
       } catch (error) {
         if (stopping.signal.aborted) return;
         if (error instanceof ChangeFollowError) throw error;
+        if (error instanceof TokenExpired) {
+          options.onReconnect?.(attempt + 1, error);
+          continue;
+        }
         // The socket itself refused (graphql-ws 4401/4403): the same token would be refused again.
         if (error instanceof AntqClientError && FATAL.has(error.code)) throw new ChangeFollowError([{ message: error.message, code: error.code, extensions: {} }]);
         attempt += 1;

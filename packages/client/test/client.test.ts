@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest'
 import WebSocket from 'ws';
 import { encodeStreamCursor } from '@antq/sdk';
 import { startEmbeddedGraph, type EmbeddedGraph } from '@antq/embedded';
-import { AntqClientError, createAntqClient, followChanges, graphql, memoryCursorStore, type ChangeEvent, type ResultOf } from '../src/index.js';
+import { AntqClientError, ChangeFollowError, createAntqClient, followChanges, graphql, memoryCursorStore, type ChangeEvent, type ResultOf } from '../src/index.js';
 
 let graph: EmbeddedGraph;
 let dataDir: string;
@@ -219,4 +219,53 @@ describe('following changes', () => {
     expect(connected).toBe(1);
     await client.close();
   });
+});
+
+describe('following changes across token expiries', () => {
+  it('follows on across token expiries with a token provider, each change once; with a fixed token it stops and says why', async () => {
+    const writer = createAntqClient({ url: graph.gateway.url, token: editor });
+    const tag = randomUUID();
+    const write = async (n: number) => (await writer.request(CREATE, { input: modelInput(`Renew ${tag} ${n}`) })).data!.createPoliceModel.id;
+    // Each connection gets a token that lives 3 seconds: the gateway ends the subscription with it.
+    const shortLived = () => graph.issuer.mint({ agency: 'police', roles: ['analyst'], clearance: 'shared', expiresIn: '3s' });
+    const client = createAntqClient({ url: graph.gateway.url, token: shortLived, webSocketImpl: WebSocket });
+    const seen: string[] = [];
+    const renewals: unknown[] = [];
+    let renewedNow: () => void = () => undefined;
+    const renewed = new Promise<void>((resolve) => (renewedNow = resolve));
+    let waiting: { id: string; resolve: () => void } | undefined;
+    const follower = followChanges(client, {
+      filter: { agencies: ['POLICE'], recordKinds: ['security_model'] },
+      after: encodeStreamCursor({ police: 0 }),
+      onEvent: (event) => {
+        seen.push(event.recordId);
+        if (event.recordId === waiting?.id) waiting.resolve();
+      },
+      onReconnect: (_attempt, reason) => {
+        renewals.push(reason);
+        renewedNow();
+      },
+    });
+    const delivered = (id: string) => new Promise<void>((resolve) => (seen.includes(id) ? resolve() : (waiting = { id, resolve })));
+    try {
+      const ids = [await write(1)];
+      await delivered(ids[0]!);
+      // Written after the first token's expiry has ended its subscription.
+      await renewed;
+      ids.push(await write(2));
+      await delivered(ids[1]!);
+      expect(renewals[0]).toMatchObject({ errors: [{ code: 'UNAUTHENTICATED', extensions: { reason: 'TOKEN_EXPIRED' } }] });
+      expect(seen.filter((id) => ids.includes(id))).toEqual(ids);
+    } finally {
+      await follower.stop();
+      await client.close();
+    }
+
+    const fixed = createAntqClient({ url: graph.gateway.url, token: await shortLived(), webSocketImpl: WebSocket });
+    const stopped = followChanges(fixed, { after: encodeStreamCursor({ police: 0 }), onEvent: () => undefined });
+    const failure = await stopped.done.catch((error: unknown) => error);
+    await fixed.close();
+    expect(failure).toBeInstanceOf(ChangeFollowError);
+    expect((failure as ChangeFollowError).errors[0]?.code).toBe('UNAUTHENTICATED');
+  }, 60_000);
 });

@@ -104,6 +104,7 @@ describe('the change stream', () => {
 
   itGuardsTheStreamAndServesSSE({ graph: () => graph, clients, tokens });
   itStartsWhereTheSubscriberAsks({ graph: () => graph, clients, tokens });
+  itEndsASubscriptionWithItsToken({ graph: () => graph, clients, tokens });
 });
 
 interface StreamContext {
@@ -241,12 +242,35 @@ function itGuardsTheStreamAndServesSSE(ctx: StreamContext): void {
   });
 }
 
+/** A subscription lasts as long as the token it was made with. */
+function itEndsASubscriptionWithItsToken(ctx: StreamContext): void {
+  const { subscribe, until } = streamHelpers(ctx);
+  const { subscribeOverSSE } = sseHelpers(ctx);
+
+  it('ends a subscription when its token expires, with UNAUTHENTICATED, over graphql-ws and SSE', async () => {
+    const token = await ctx.graph().issuer.mint({ agency: 'front', roles: ['analyst'], clearance: 'shared', expiresIn: '5s' });
+    const exp = (JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { exp: number }).exp * 1000;
+    const overWebSocket = subscribe(token);
+    const overSSE = await subscribeOverSSE({ query: CHANGES }, AbortSignal.timeout(60_000), token);
+    expect(overSSE.status).toBe(200);
+    // The whole event stream, to its end: it ends at exp.
+    const sseText = new Response(overSSE.body).text();
+    await until(() => overWebSocket.errors.length > 0, 'the expiry over graphql-ws', 30_000);
+    expect(Date.now()).toBeGreaterThanOrEqual(exp);
+    expect(overWebSocket.errors[0]).toMatchObject({ extensions: { code: 'UNAUTHENTICATED', reason: 'TOKEN_EXPIRED' } });
+    const text = await sseText;
+    expect(text).toContain('"reason":"TOKEN_EXPIRED"');
+    expect(text).toMatch(/event: complete/);
+    overWebSocket.close();
+  }, 60_000);
+}
+
 /** Subscriptions over SSE, as the Fatherland Front's analyst (clearance shared). */
 function sseHelpers(ctx: StreamContext) {
-  const subscribeOverSSE = (request: { query: string; variables?: Record<string, unknown> }, signal: AbortSignal) =>
+  const subscribeOverSSE = (request: { query: string; variables?: Record<string, unknown> }, signal: AbortSignal, token = ctx.tokens.frontShared) =>
     fetch(ctx.graph().gateway.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${ctx.tokens.frontShared}` },
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${token}` },
       body: JSON.stringify(request),
       signal,
     });

@@ -17,6 +17,7 @@ import { useAuditLog } from './plugins/use-audit-log.js';
 import { accessControlOptions } from './access/access-control.js';
 import { createGatewayGrantDirectory } from './access/grant-directory.js';
 import { useChangeStreamGuards } from './plugins/use-change-stream-guards.js';
+import { useTokenLifetime } from './plugins/use-token-lifetime.js';
 import { useIdempotencyKey } from './plugins/use-idempotency-key.js';
 import { useTracing, type TracingOptions } from './plugins/use-tracing.js';
 import { useUpstreamSignature } from './plugins/use-upstream-signature.js';
@@ -121,7 +122,8 @@ function gatewayPlugins(options: GatewayOptions, parts: GatewayParts, log: Param
     ...(metricsRegistry ? [useMetrics(metricsRegistry, log)] : []),
     ...(options.tracing ? [useTracing(options.tracing)] : []),
     useOperationLimits(parts.limits),
-    ...('disabled' in options.identity ? [useUnverifiedIdentity()] : useCallerIdentity(options.identity)),
+    // A subscription ends when the verified token it was made with expires.
+    ...('disabled' in options.identity ? [useUnverifiedIdentity()] : [...useCallerIdentity(options.identity), useTokenLifetime()]),
     useChangeStreamGuards({ agencyUrls: parts.model.agencyUrls, signingKey: options.signingKey }),
     useIdempotencyKey(),
     ...(options.audit ? [useAuditLog({ log: options.audit, supergraph: parts.model, ...(responseCache ? { onReadEntry: responseCache.recordAudit } : {}) })] : []),
