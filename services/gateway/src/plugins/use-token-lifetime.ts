@@ -72,7 +72,6 @@ export async function* untilTokenExpires(source: AsyncIterable<ExecutionResult>,
   }
 }
 
-
 /** Calls `reached` at `until` (re-armed past the longest timer Node holds); unref'd, cancellable. */
 function timerAt(until: number, reached: () => void): { cancel(): void } {
   let timer: NodeJS.Timeout | undefined;
