@@ -47,6 +47,8 @@ export async function offlinePage(browser: Browser, options: { token?: string; i
     });
   }
   page.on('pageerror', (error) => pageErrors.push(error.message));
+  // What the page's Content-Security-Policy refused is an error of the page too.
+  page.on('console', (message) => void (message.type() === 'error' && message.text().includes('Content Security Policy') && pageErrors.push(message.text())));
   await context.addInitScript(() => {
     // Cumulative layout shift not caused by input (Chromium's layout-shift entries): what moves as data arrives.
     const shift = { total: 0 };

@@ -55,6 +55,7 @@ describe('GraphiQL without the internet', () => {
     });
     const pageErrors: string[] = [];
     page.on('pageerror', (error) => pageErrors.push(error.message));
+    page.on('console', (message) => void (message.type() === 'error' && message.text().includes('Content Security Policy') && pageErrors.push(message.text())));
 
     await page.goto(graph.gateway.url, { waitUntil: 'load', timeout: 120_000 });
     // The editor: GraphiQL's container, the example operations' tabs and a Monaco editor.

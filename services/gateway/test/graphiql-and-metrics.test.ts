@@ -103,3 +103,27 @@ describe('GraphiQL with the analysts’ example operations', () => {
     }
   });
 });
+
+describe('security headers on every answer', () => {
+  it('forbids framing and sniffing everywhere; pages load only the gateway’s own files, GraphiQL its two inline scripts too', async () => {
+    const gateway = await startGateway({ graphiql: true });
+    try {
+      const page = await fetch(gateway.url, { headers: { accept: 'text/html' } });
+      const json = await fetch(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ __typename }' }) });
+      const health = await fetch(`${base(gateway)}/health`);
+      const missing = await fetch(`${base(gateway)}/no-such-page`);
+      for (const response of [page, json, health, missing]) {
+        expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+        expect(response.headers.get('x-frame-options')).toBe('DENY');
+        expect(response.headers.get('referrer-policy')).toBe('no-referrer');
+        expect(response.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+        expect(response.headers.get('strict-transport-security')).toBeNull();
+      }
+      expect(health.headers.get('content-security-policy')).toContain("script-src 'self';");
+      expect(page.headers.get('content-security-policy')).toContain("script-src 'self' 'unsafe-inline';");
+      expect((await json.json()) as unknown).toEqual({ data: { __typename: 'Query' } });
+    } finally {
+      await gateway.close();
+    }
+  });
+});
