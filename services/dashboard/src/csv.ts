@@ -51,7 +51,8 @@ export function csvRecords(rows: readonly FigureRow[]): (string | number | null)
 /** Loaded on the first download only: the first view does not carry it. */
 export async function toCsv(rows: readonly FigureRow[]): Promise<string> {
   const { stringify } = await import('csv-stringify/browser/esm/sync');
-  return `\uFEFF${stringify([[...CSV_COLUMNS], ...csvRecords(rows)], { record_delimiter: 'windows' })}`;
+  // A text a spreadsheet would run as a formula (a unit name, an article's notation) gets a leading "'"; numbers stay numbers.
+  return `\uFEFF${stringify([[...CSV_COLUMNS], ...csvRecords(rows)], { record_delimiter: 'windows', escape_formulas: true })}`;
 }
 
 export async function downloadCsv(rows: readonly FigureRow[], fileName: string): Promise<void> {

@@ -26,11 +26,15 @@ export function cellText(value: unknown): string {
   return String(value);
 }
 
-/** CSV lines (RFC 4180: quotes where needed, CRLF) of rows, with the header when asked. */
+/**
+ * CSV lines (RFC 4180: quotes where needed, CRLF) of rows, with the header when asked. A text
+ * that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab or CR first: a name another
+ * agency wrote, say) is written with a leading `'`; numbers stay numbers, negative ones too.
+ */
 export function csvLines(rows: readonly Row[], columns: readonly string[], header: boolean): string {
   return stringify(
-    rows.map((row) => columns.map((column) => cellText(row[column]))),
-    { header, columns: [...columns], record_delimiter: 'windows' },
+    rows.map((row) => columns.map((column) => (typeof row[column] === 'number' ? row[column] : cellText(row[column])))),
+    { header, columns: [...columns], record_delimiter: 'windows', escape_formulas: true },
   );
 }
 
