@@ -216,7 +216,7 @@ describe('the response cache through changes', () => {
     await createPoliceModel(gateway, `Camera ${randomUUID()}`);
     expect(await servedFromCache(() => post(gateway, query, policeAnalyst))).toBe(true);
     const reported = await post(gateway, 'mutation ($input: ObservationInput!) { reportPoliceObservation(input: $input) { id } }', policeEditor, {
-      input: { indicator: 'criminal_offences', areaCode: '28183', period: '2025-08', value: 3 },
+      input: { indicator: 'criminal_offences', areaCode: '28183', period: '2025-05', value: 3 },
     });
     expect(reported.body.errors).toBeUndefined();
     let after: Awaited<ReturnType<typeof post>> | undefined;

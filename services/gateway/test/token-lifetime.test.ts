@@ -81,12 +81,22 @@ describe('a subscription ends when the token it was made with expires', () => {
     expect(((await stream.next()).value as ExecutionResult).errors?.[0]?.extensions?.reason).toBe('TOKEN_EXPIRED');
   });
 
+  it('ends the upstream at once when the subscriber leaves a quiet stream, its wait answered as done', async () => {
+    const source = upstream();
+    const stream = untilTokenExpires(source.iterator, Date.now() + 60_000);
+    const waiting = stream.next();
+    await stream.return!();
+    expect(source.state.ended).toBe(true);
+    expect(await waiting).toEqual({ value: undefined, done: true });
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
   it('ends the upstream when the subscriber leaves first', async () => {
     const source = upstream();
     const stream = untilTokenExpires(source.iterator, Date.now() + 60_000);
     source.push(6);
     await stream.next();
-    await stream.return(undefined);
+    await stream.return!();
     expect(source.state.ended).toBe(true);
     expect(vi.getTimerCount()).toBe(0);
   });

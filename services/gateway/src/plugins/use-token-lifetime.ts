@@ -36,41 +36,61 @@ export function useTokenLifetime(): GatewayPlugin {
   };
 }
 
-/** The events of `source` until `until` (ms since the epoch), then the expiry's error; none after it. */
-export async function* untilTokenExpires(source: AsyncIterable<ExecutionResult>, until: number): AsyncGenerator<ExecutionResult> {
-  const iterator = source[Symbol.asyncIterator]();
-  // The deadline wakes the one wait in progress; racing a long-lived promise would pile a reaction on it per event.
-  let wake: ((value: typeof EXPIRED) => void) | undefined;
+/**
+ * The events of `source` until `until` (ms since the epoch), then the expiry's error; none after
+ * it. An iterator of its own, not an async generator: a generator's `return()` waits for the
+ * event it is waiting on, so a subscriber that leaves a quiet stream would keep its upstream
+ * subscription (and the subgraph's reads) alive until the next change.
+ */
+export function untilTokenExpires(source: AsyncIterable<ExecutionResult>, until: number): AsyncIterableIterator<ExecutionResult> {
+  const upstream = source[Symbol.asyncIterator]();
+  const ended: IteratorReturnResult<undefined> = { value: undefined, done: true };
+  let finished = false;
   let passed = false;
+  // The one wait in progress; the deadline or the subscriber's leaving wakes it.
+  let wake: ((step: typeof EXPIRED | typeof LEFT) => void) | undefined;
   const deadline = timerAt(until, () => {
     passed = true;
     wake?.(EXPIRED);
   });
-  let expired = false;
-  try {
-    for (;;) {
-      const step = passed
-        ? EXPIRED
-        : await new Promise<IteratorResult<ExecutionResult> | typeof EXPIRED>((resolve, reject) => {
-            wake = resolve;
-            iterator.next().then(resolve, reject);
-          });
-      wake = undefined;
-      if (step === EXPIRED || Date.now() >= until) {
-        expired = true;
-        yield tokenExpired(until);
-        return;
-      }
-      if (step.done) return;
-      yield step.value;
-    }
-  } finally {
+  const finish = () => {
+    finished = true;
     deadline.cancel();
-    // Ended by the deadline, the upstream may still be waiting for its next event: end it without waiting.
-    if (expired) void Promise.resolve(iterator.return?.()).catch(() => undefined);
-    else await iterator.return?.();
-  }
+    wake?.(LEFT);
+  };
+  const expire = (): IteratorResult<ExecutionResult> => {
+    finish();
+    // The upstream may still be waiting for its next event: end it without waiting.
+    void Promise.resolve(upstream.return?.()).catch(() => undefined);
+    return { value: tokenExpired(until), done: false };
+  };
+  const iterator: AsyncIterableIterator<ExecutionResult> = {
+    [Symbol.asyncIterator]: () => iterator,
+    async next() {
+      if (finished) return ended;
+      if (passed || Date.now() >= until) return expire();
+      const step = await new Promise<IteratorResult<ExecutionResult> | typeof EXPIRED | typeof LEFT>((resolve, reject) => {
+        wake = resolve;
+        upstream.next().then(resolve, reject);
+      });
+      wake = undefined;
+      if (step === LEFT || finished) return ended;
+      if (step === EXPIRED || Date.now() >= until) return expire();
+      if (step.done) finish();
+      return step;
+    },
+    async return() {
+      if (!finished) {
+        finish();
+        await upstream.return?.();
+      }
+      return ended;
+    },
+  };
+  return iterator;
 }
+
+const LEFT = Symbol('left');
 
 /** Calls `reached` at `until` (re-armed past the longest timer Node holds); unref'd, cancellable. */
 function timerAt(until: number, reached: () => void): { cancel(): void } {
