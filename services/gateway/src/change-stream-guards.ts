@@ -1,5 +1,6 @@
 import { decodeStreamCursor, encodeStreamCursor, type Agency, type StreamPosition } from '@antq/sdk';
 import type { ExecutionResult } from 'graphql';
+import { subscriptionEvents } from './subscription-events.js';
 
 /** Each agency at the later of two positions; `position` itself when it is nowhere behind `delivered`. */
 function furthest(delivered: StreamPosition, position: StreamPosition): StreamPosition {
@@ -25,26 +26,25 @@ export interface ChangeSelection {
  * its cursors lag in the agencies it has not caught up with yet: resuming from such a cursor
  * would bring those agencies' changes a second time.
  */
-export async function* withoutRepeats(source: AsyncIterable<ExecutionResult>, selection: ChangeSelection, from: StreamPosition = {}): AsyncGenerator<ExecutionResult> {
+export function withoutRepeats(source: AsyncIterable<ExecutionResult>, selection: ChangeSelection, from: StreamPosition = {}): AsyncIterableIterator<ExecutionResult> {
   const seen = new Map<string, number>();
   let delivered = from;
-  for await (const result of source) {
-    const event = (result.data as Record<string, Record<string, unknown> | null> | null | undefined)?.[selection.field];
-    if (typeof event?.agency === 'string' && typeof event.seq === 'number') {
-      if (event.seq <= (seen.get(event.agency) ?? -1)) continue;
-      seen.set(event.agency, event.seq);
-    }
-    const cursor = selection.cursor === undefined ? undefined : event?.[selection.cursor];
-    if (typeof cursor !== 'string') {
-      yield result;
-      continue;
-    }
-    const position = decodeStreamCursor(cursor);
-    delivered = furthest(delivered, position);
-    // The usual case: upstream's own cursor already covers everything delivered.
-    if (delivered === position) yield result;
-    else yield { ...result, data: { ...result.data, [selection.field]: { ...event, [selection.cursor!]: encodeStreamCursor(delivered) } } };
-  }
+  return subscriptionEvents(source, {
+    step(result) {
+      const event = (result.data as Record<string, Record<string, unknown> | null> | null | undefined)?.[selection.field];
+      if (typeof event?.agency === 'string' && typeof event.seq === 'number') {
+        if (event.seq <= (seen.get(event.agency) ?? -1)) return undefined;
+        seen.set(event.agency, event.seq);
+      }
+      const cursor = selection.cursor === undefined ? undefined : event?.[selection.cursor];
+      if (typeof cursor !== 'string') return result;
+      const position = decodeStreamCursor(cursor);
+      delivered = furthest(delivered, position);
+      // The usual case: upstream's own cursor already covers everything delivered.
+      if (delivered === position) return result;
+      return { ...result, data: { ...result.data, [selection.field]: { ...event, [selection.cursor!]: encodeStreamCursor(delivered) } } };
+    },
+  });
 }
 
 /**

@@ -50,6 +50,24 @@ describe('the change stream guard at the gateway', () => {
     expect(passed[0]!.at).toEqual({ police: 8, youth: 40 });
   });
 
+  it('ends the upstream at once when the subscriber leaves a quiet stream', async () => {
+    let ended = false;
+    // An upstream with nothing to say until it is ended.
+    const quiet: AsyncIterableIterator<ExecutionResult> = {
+      next: () => new Promise<IteratorResult<ExecutionResult>>(() => undefined),
+      return: () => {
+        ended = true;
+        return Promise.resolve({ value: undefined, done: true });
+      },
+      [Symbol.asyncIterator]: () => quiet,
+    };
+    const stream = withoutRepeats(quiet, { field: 'changes', cursor: 'at' });
+    const waiting = stream.next();
+    await stream.return!();
+    expect(ended).toBe(true);
+    expect(await waiting).toEqual({ value: undefined, done: true });
+  });
+
   it('shares the reads of "now" among the subscribers that come while one is out, each read starting after its callers came', async () => {
     const finish: (() => void)[] = [];
     const read = vi.fn(() => new Promise<number>((resolve) => finish.push(() => resolve(finish.length))));
