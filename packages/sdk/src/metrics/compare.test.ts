@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { AntqError, ErrorCode } from '../errors.js';
+import { ErrorCode } from '../errors.js';
 import { comparePeriods, parseRatio } from './compare.js';
-
-function caught(fn: () => unknown): AntqError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(AntqError);
-    return error as AntqError;
-  }
-  throw new Error('expected an AntqError, nothing was thrown');
-}
+import { thrownAntqError as caught } from '../testing/thrown-antq-error.js';
 
 describe('comparePeriods — the figures of phường Tân An (001_dd7c2b3e7725a3b0)', () => {
   it('criminal offences 13/37: down 64.9 %', () => {

@@ -8,6 +8,7 @@ import { rollUpObservations, rollUpPartialOf, unitValueRange, type RollUpResult 
 import { rollUpGroups, type RollUpGroup } from './roll-up-groups.js';
 import { rollUpPlaces } from './roll-up-place.js';
 import { seededRandom } from '@antq/testing';
+import { thrownAntqError as caught } from '../testing/thrown-antq-error.js';
 
 /*
  * A small hand-built area graph with three registers:
@@ -151,16 +152,6 @@ function expectAccountedFor(result: RollUpResult, observations: readonly Observa
 
 function sum(...observations: Observation[]): number {
   return observations.reduce((total, o) => total + o.value, 0);
-}
-
-function caught(fn: () => unknown): AntqError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(AntqError);
-    return error as AntqError;
-  }
-  throw new Error('expected an AntqError, nothing was thrown');
 }
 
 function reasonOf(result: RollUpResult, id: string) {

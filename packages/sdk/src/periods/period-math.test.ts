@@ -1,17 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { AntqError, ErrorCode } from '../errors.js';
+import { ErrorCode } from '../errors.js';
 import { formatPeriod } from './period.js';
 import { periodContains, periodDays, periodsEqual, periodsOverlap, previousPeriod, splitPeriod } from './period-math.js';
-
-function caught(fn: () => unknown): AntqError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(AntqError);
-    return error as AntqError;
-  }
-  throw new Error('expected an AntqError, nothing was thrown');
-}
+import { thrownAntqError as caught } from '../testing/thrown-antq-error.js';
 
 describe('periodDays', () => {
   it.each([

@@ -1,18 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { AntqError, ErrorCode } from '../errors.js';
+import { ErrorCode } from '../errors.js';
 import { formatPeriod, isPeriodString, monthPeriod, parsePeriod, periodOfDate, quarterPeriod, rangePeriod, toPeriod, yearPeriod } from './period.js';
+import { thrownAntqError as caught } from '../testing/thrown-antq-error.js';
 
 /** Runs `fn` and returns the AntqError it throws (fails the test if it throws nothing else). */
-function caught(fn: () => unknown): AntqError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(AntqError);
-    return error as AntqError;
-  }
-  throw new Error('expected an AntqError, nothing was thrown');
-}
-
 /** A random year, so a hard-coded result cannot pass. */
 const someYear = 2000 + Math.floor(Math.random() * 50);
 

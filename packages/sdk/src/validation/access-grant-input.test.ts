@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { AntqError, ErrorCode } from '../errors.js';
+import { ErrorCode } from '../errors.js';
 import { validateAccessGrantInput } from './access-grant-input.js';
-
-function failure(call: () => unknown): AntqError {
-  try {
-    call();
-  } catch (error) {
-    if (error instanceof AntqError) return error;
-    throw error;
-  }
-  throw new Error('expected the call to throw an AntqError');
-}
+import { thrownAntqError as failure } from '../testing/thrown-antq-error.js';
 
 const nextYear = `${new Date().getUTCFullYear() + 1}-01-01T00:00:00Z`;
 

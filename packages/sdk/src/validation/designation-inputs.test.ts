@@ -4,23 +4,14 @@
  * the residential areas they may point at. Each case comes from a seed article.
  */
 import { describe, expect, it } from 'vitest';
-import { AntqError, ErrorCode } from '../errors.js';
+import { ErrorCode } from '../errors.js';
 import { validateComplexAreaDesignationInput } from './complex-area-designation-input.js';
 import { validateExemplaryCommunePilotInput } from './exemplary-commune-pilot-input.js';
 import { validateMovementRatingInput } from './movement-rating-input.js';
 import { toResidentialAreaId, validateResidentialAreaInput } from './residential-area-input.js';
 import { validateSafetyRecognitionInput } from './safety-recognition-input.js';
 import { validateTransformationResultInput } from './transformation-result-input.js';
-
-function failure(call: () => unknown): AntqError {
-  try {
-    call();
-  } catch (error) {
-    if (error instanceof AntqError) return error;
-    throw error;
-  }
-  throw new Error('expected the call to throw an AntqError');
-}
+import { thrownAntqError as failure } from '../testing/thrown-antq-error.js';
 
 const randomCommune = () => String(10_000 + Math.floor(Math.random() * 89_999));
 const randomYear = () => 2000 + Math.floor(Math.random() * 30);

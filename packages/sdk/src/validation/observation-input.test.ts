@@ -1,20 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadAreaRegistry, type AreaRegistry } from '../areas/index.js';
-import { AntqError, ErrorCode } from '../errors.js';
+import { ErrorCode } from '../errors.js';
 import { validateExemplaryCommunePilotInput } from './exemplary-commune-pilot-input.js';
 import { validateObservationCorrectionInput, validateObservationInput } from './observation-input.js';
 import { validateSecurityModelInput } from './security-model-input.js';
 import { validateVolunteerForceInput } from './volunteer-force-input.js';
-
-function failure(call: () => unknown): AntqError {
-  try {
-    call();
-  } catch (error) {
-    if (error instanceof AntqError) return error;
-    throw error;
-  }
-  throw new Error('expected the call to throw an AntqError');
-}
+import { thrownAntqError as failure } from '../testing/thrown-antq-error.js';
 
 const randomCommune = () => String(10_000 + Math.floor(Math.random() * 89_999));
 

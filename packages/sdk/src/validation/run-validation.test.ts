@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { AntqError, ErrorCode, isAntqError } from '../errors.js';
+import { ErrorCode, isAntqError } from '../errors.js';
 import { validateSecurityModelInput } from './security-model-input.js';
-
-function failure(call: () => unknown): AntqError {
-  try {
-    call();
-  } catch (error) {
-    if (error instanceof AntqError) return error;
-    throw error;
-  }
-  throw new Error('expected the call to throw an AntqError');
-}
+import { thrownAntqError as failure } from '../testing/thrown-antq-error.js';
 
 const model = (extra: Record<string, unknown> = {}) => ({ kind: 'alarm_bell', name: 'Tiếng chuông cảnh báo', status: 'active', areaCode: '68', ...extra });
 

@@ -1,18 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { AntqError, ErrorCode } from '../errors.js';
+import { ErrorCode } from '../errors.js';
 import { validateSecurityModelInput, validateSecurityModelPatch } from './security-model-input.js';
+import { thrownAntqError as failure } from '../testing/thrown-antq-error.js';
 
 /** The error a call throws; fails the test when it throws none or something else. */
-function failure(call: () => unknown): AntqError {
-  try {
-    call();
-  } catch (error) {
-    if (error instanceof AntqError) return error;
-    throw error;
-  }
-  throw new Error('expected the call to throw an AntqError');
-}
-
 const random = () => Math.random().toString(36).slice(2, 10);
 const randomCommune = () => String(10_000 + Math.floor(Math.random() * 89_999));
 

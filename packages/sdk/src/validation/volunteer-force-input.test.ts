@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { AntqError, ErrorCode } from '../errors.js';
+import { ErrorCode } from '../errors.js';
 import { validateVolunteerForceInput, validateVolunteerForcePatch } from './volunteer-force-input.js';
-
-function failure(call: () => unknown): AntqError {
-  try {
-    call();
-  } catch (error) {
-    if (error instanceof AntqError) return error;
-    throw error;
-  }
-  throw new Error('expected the call to throw an AntqError');
-}
+import { thrownAntqError as failure } from '../testing/thrown-antq-error.js';
 
 const randomCommune = () => String(10_000 + Math.floor(Math.random() * 89_999));
 
