@@ -172,33 +172,43 @@ describe('access matrix: agency × role × classification × grant', () => {
     expect((await grant(admins.get('police'), { ...input, areaCode: '99999' })).errors?.[0]?.extensions?.code).toBe('UNKNOWN_AREA');
   });
 
-  it('gives a token whose jurisdiction names no unit no right to write or grant anywhere (FORBIDDEN, not the area of the request)', async () => {
-    const editor = await graph.issuer.mint({ agency: 'police', roles: ['editor', 'admin'], clearance: 'restricted', jurisdiction: '99' });
-    const report = await ask('mutation { reportPoliceObservation(input: { indicator: "fights_prevented", areaCode: "28177", period: "2026-04", value: 1 }) { id } }', editor);
-    expect(report.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', jurisdiction: '99', areaCode: '28177' });
-    const validUntil = new Date(Date.now() + 60_000).toISOString();
-    const grant = await ask('mutation ($input: AccessGrantInput!) { grantPoliceAccess(input: $input) { id } }', editor, {
-      input: { grantee: 'FRONT', areaCode: '80', validUntil },
-    });
-    expect(grant.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', jurisdiction: '99' });
-  });
-
-  it('refuses a grant whose note no store should keep, and stores nothing', async () => {
-    const count = async () =>
-      ((await ask('{ policeAccessGrants(includeInactive: true) { id } }', admins.get('police'))).data as { policeAccessGrants: unknown[] }).policeAccessGrants.length;
-    const before = await count();
-    const validUntil = new Date(Date.now() + 60_000).toISOString();
-    for (const note of ['a\u0007b', 'x'.repeat(2001)]) {
-      const response = await ask('mutation ($input: AccessGrantInput!) { grantPoliceAccess(input: $input) { id } }', admins.get('police'), {
-        input: { grantee: 'FRONT', areaCode: '80', validUntil, note },
-      });
-      expect(response.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', issues: [{ path: 'note' }] });
-    }
-    expect(await count()).toBe(before);
-  });
+  itRefusesGrantsThatCannotStand({ ask, graph: () => graph, policeAdmin: () => admins.get('police')! });
 
   it('hides the grant look-up the gateway uses from clients', async () => {
     const response = await ask('{ _policeActiveGrants(grantee: FRONT) { id } }', admins.get('front'));
     expect(response.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
   });
 });
+
+/** Writes and grants whose caller or input cannot stand: refused, nothing stored. */
+function itRefusesGrantsThatCannotStand(ctx: { ask: Ask; graph: () => EmbeddedGraph; policeAdmin: () => string }): void {
+  it('gives a token whose jurisdiction names no unit no right to write or grant anywhere (FORBIDDEN, not the area of the request)', async () => {
+    const editor = await ctx.graph().issuer.mint({ agency: 'police', roles: ['editor', 'admin'], clearance: 'restricted', jurisdiction: '99' });
+    const report = await ctx.ask('mutation { reportPoliceObservation(input: { indicator: "fights_prevented", areaCode: "28177", period: "2026-04", value: 1 }) { id } }', editor);
+    expect(report.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', jurisdiction: '99', areaCode: '28177' });
+    const validUntil = new Date(Date.now() + 60_000).toISOString();
+    const grant = await ctx.ask('mutation ($input: AccessGrantInput!) { grantPoliceAccess(input: $input) { id } }', editor, {
+      input: { grantee: 'FRONT', areaCode: '80', validUntil },
+    });
+    expect(grant.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', jurisdiction: '99' });
+  });
+
+  it('refuses a grant whose note no store should keep, or whose window ends before it starts, and stores nothing', async () => {
+    const count = async () =>
+      ((await ctx.ask('{ policeAccessGrants(includeInactive: true) { id } }', ctx.policeAdmin())).data as { policeAccessGrants: unknown[] }).policeAccessGrants.length;
+    const before = await count();
+    const validUntil = new Date(Date.now() + 60_000).toISOString();
+    const refused: [Record<string, unknown>, string][] = [
+      ...['a\u0007b', 'x'.repeat(2001)].map((note): [Record<string, unknown>, string] => [{ validUntil, note }, 'note']),
+      // The one check of a grant's window is the SDK's validation.
+      [{ validFrom: new Date(Date.now() + 120_000).toISOString(), validUntil }, 'validUntil'],
+    ];
+    for (const [fields, path] of refused) {
+      const response = await ctx.ask('mutation ($input: AccessGrantInput!) { grantPoliceAccess(input: $input) { id } }', ctx.policeAdmin(), {
+        input: { grantee: 'FRONT', areaCode: '80', ...fields },
+      });
+      expect(response.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', issues: [{ path }] });
+    }
+    expect(await count()).toBe(before);
+  });
+}

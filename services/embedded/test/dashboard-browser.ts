@@ -23,6 +23,14 @@ export async function launchChromium(): Promise<Browser> {
   });
 }
 
+/** The page's uncaught errors as they happen, and what its Content-Security-Policy refused (an error of the page too). */
+export function pageErrorsOf(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('console', (message) => void (message.type() === 'error' && message.text().includes('Content Security Policy') && errors.push(message.text())));
+  return errors;
+}
+
 /**
  * A page on which every request to a host other than 127.0.0.1 is aborted and recorded: nothing may
  * come from the internet. With `intercept: false` (the measurement) requests are only watched, not
@@ -35,7 +43,7 @@ export async function offlinePage(browser: Browser, options: { token?: string; i
   if (options.token) await context.addInitScript((value) => sessionStorage.setItem('antq.token', value), options.token);
   const page = await context.newPage();
   const elsewhere: string[] = [];
-  const pageErrors: string[] = [];
+  const pageErrors = pageErrorsOf(page);
   const local = (url: URL) => url.hostname === '127.0.0.1' || url.protocol === 'data:' || url.protocol === 'blob:';
   if (options.intercept === false) {
     page.on('request', (request) => void (!local(new URL(request.url())) && elsewhere.push(request.url())));
@@ -47,9 +55,6 @@ export async function offlinePage(browser: Browser, options: { token?: string; i
       return route.abort('blockedbyclient');
     });
   }
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  // What the page's Content-Security-Policy refused is an error of the page too.
-  page.on('console', (message) => void (message.type() === 'error' && message.text().includes('Content Security Policy') && pageErrors.push(message.text())));
   await context.addInitScript(() => {
     // Cumulative layout shift not caused by input (Chromium's layout-shift entries): what moves as data arrives.
     const shift = { total: 0 };

@@ -1,15 +1,14 @@
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Request } from 'playwright-core';
+import type { Browser, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXAMPLE_OPERATIONS } from '@antq/gateway';
 import { startEmbeddedGraph, type EmbeddedGraph } from '../src/index.js';
+import { launchChromium, pageErrorsOf } from './dashboard-browser.js';
 
 /** The system's Chromium (`apt-get install chromium`; .ci/run installs it when missing). */
-const CHROMIUM = process.env.ANTQ_CHROMIUM ?? '/usr/bin/chromium';
 const outputDir = fileURLToPath(new URL('../test-results/', import.meta.url));
 
 /**
@@ -23,15 +22,8 @@ describe('GraphiQL without the internet', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: apt-get install -y chromium (or set ANTQ_CHROMIUM).`);
     dataDir = await mkdtemp(join(tmpdir(), 'antq-graphiql-'));
-    [graph, browser] = await Promise.all([
-      startEmbeddedGraph({ dataDir, port: 0 }),
-      chromium.launch({
-        executablePath: CHROMIUM,
-        args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-      }),
-    ]);
+    [graph, browser] = await Promise.all([startEmbeddedGraph({ dataDir, port: 0 }), launchChromium()]);
   }, 600_000);
 
   afterAll(async () => {
@@ -53,9 +45,7 @@ describe('GraphiQL without the internet', () => {
       elsewhere.push(url.href);
       return route.abort('blockedbyclient');
     });
-    const pageErrors: string[] = [];
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    page.on('console', (message) => void (message.type() === 'error' && message.text().includes('Content Security Policy') && pageErrors.push(message.text())));
+    const pageErrors = pageErrorsOf(page);
 
     await page.goto(graph.gateway.url, { waitUntil: 'load', timeout: 120_000 });
     // The editor: GraphiQL's container, the example operations' tabs and a Monaco editor.

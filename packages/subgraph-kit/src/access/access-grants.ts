@@ -1,4 +1,4 @@
-import { AntqError, ErrorCode, type Agency } from '@antq/sdk';
+import type { Agency } from '@antq/sdk';
 import type { Migration, SqlExecutor } from '../storage/index.js';
 
 /**
@@ -85,11 +85,6 @@ export function createAccessGrantStore(owner: Agency) {
       tx: SqlExecutor,
       input: { id: string; grantee: Agency; areaCode: string | null; validFrom: Date; validUntil: Date; grantedBy: string; note: string | null },
     ): Promise<AccessGrant> {
-      if (!(input.validUntil > input.validFrom)) {
-        throw new AntqError(ErrorCode.BAD_USER_INPUT, 'A grant must end after it starts.', {
-          issues: [{ path: 'input.validUntil', message: `expected a time after ${input.validFrom.toISOString()}` }],
-        });
-      }
       const [row] = await tx.query<GrantRow>(
         `INSERT INTO access_grants (id, grantee, area_code, valid_from, valid_until, granted_by, note)
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *`,

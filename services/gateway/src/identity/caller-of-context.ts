@@ -6,6 +6,11 @@ interface JwtContext {
   readonly jwt?: { readonly payload?: unknown };
 }
 
+/** The verified token's payload in a request's context, as the identity plugins put it there. */
+export function tokenPayloadOf(context: unknown): unknown {
+  return (context as JwtContext | undefined)?.jwt?.payload;
+}
+
 // One reading per payload, so every plugin of a request sees the same caller.
 const parsedPayloads = new WeakMap<object, ParsedCaller>();
 
@@ -26,7 +31,7 @@ export function parsePayload(payload: object): ParsedCaller {
  * `identityProblem`).
  */
 export function callerOfContext(context: unknown): Caller | undefined {
-  const payload = (context as JwtContext | undefined)?.jwt?.payload;
+  const payload = tokenPayloadOf(context);
   if (typeof payload !== 'object' || payload === null) return undefined;
   const parsed = parsePayload(payload);
   return parsed.ok ? parsed.caller : undefined;
@@ -53,7 +58,7 @@ export function unauthenticatedResponse(message: string, reason: string, fetchAP
 
 /** What is wrong with the claims of the token payload in a context; undefined when they parse or there is none. */
 export function identityProblem(context: unknown): string | undefined {
-  const payload = (context as JwtContext | undefined)?.jwt?.payload;
+  const payload = tokenPayloadOf(context);
   if (payload === undefined || payload === null) return undefined;
   if (typeof payload !== 'object') return 'the JWT payload is not an object';
   const parsed = parsePayload(payload);

@@ -1,12 +1,8 @@
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import { ErrorCode } from '@antq/sdk';
 import { GraphQLError, type ExecutionResult } from 'graphql';
+import { tokenPayloadOf } from '../identity/caller-of-context.js';
 import { subscriptionEvents } from '../subscription-events.js';
-
-/** Where the verified token's payload sits in a request's context (Hive's `useJWT`). */
-interface JwtContext {
-  readonly jwt?: { readonly payload?: { readonly exp?: unknown } };
-}
 
 /**
  * Hết hạn thì dừng — a subscription lasts as long as the token it was made with. A token is
@@ -20,7 +16,7 @@ interface JwtContext {
 export function useTokenLifetime(): GatewayPlugin {
   return {
     onSubscribe({ args }) {
-      const exp = (args.contextValue as JwtContext).jwt?.payload?.exp;
+      const exp = (tokenPayloadOf(args.contextValue) as { readonly exp?: unknown } | undefined)?.exp;
       if (typeof exp !== 'number' || !Number.isFinite(exp)) return undefined;
       const until = exp * 1000;
       return {

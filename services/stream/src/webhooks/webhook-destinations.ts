@@ -129,9 +129,10 @@ export function createWebhookDestinations(options: WebhookDestinationOptions = {
     addressRefusal,
     lookup,
     async check(url) {
-      if (isIP(hostOf(url)) !== 0) return addressRefusal(url);
+      const host = hostOf(url);
+      if (isIP(host) !== 0) return refusal(host);
       // A name that does not resolve yet is left to the deliveries, which check it as they connect.
-      const found = await reachable(hostOf(url)).catch(() => undefined);
+      const found = await reachable(host).catch(() => undefined);
       return typeof found === 'string' ? found : undefined;
     },
   };
