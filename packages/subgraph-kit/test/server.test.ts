@@ -118,6 +118,16 @@ describe('scalars', () => {
     });
     expect(ok.errors).toBeUndefined();
     expect(ok.data).toEqual({ echoAmount: amount, echoDate: '2025-07-01', echoTime: '2025-07-01T08:00:00+07:00' });
+    // Years below 100 are dates too (Date.UTC would read 0099 as 1999).
+    for (const date of ['0099-12-31', '0001-01-01']) {
+      const early = await postSignedGraphQL(subgraph.url, {
+        query: 'query($d: Date!) { echoDate(date: $d) }',
+        variables: { d: date },
+        signingKey: subgraph.signingKey,
+        audience: 'police',
+      });
+      expect(early.data, date).toEqual({ echoDate: date });
+    }
 
     for (const [name, value] of [
       ['Vnd', 1.5],

@@ -196,6 +196,29 @@ function itRefusesWritesThatCannotStand(ctx: GraphContext): void {
     expect(model.data!.policeModel.retired).toBe(false);
     expect((await retire('Đã thay bằng camera mới')).errors).toBeUndefined();
   });
+
+  it('stores a name typed as combining marks as the same text as one typed precomposed, and refuses one that displays reversed', async () => {
+    const policeEditor = await ctx.graph().issuer.mint({ agency: 'police', jurisdiction: '80', roles: ['editor'] });
+    const create = (name: string) =>
+      ctx.ask<{ createPoliceModel: { id: string; name: string } }>('mutation ($input: SecurityModelInput!) { createPoliceModel(input: $input) { id name } }', policeEditor, {
+        input: { kind: 'security_camera', status: 'ACTIVE', areaCode: '28177', name },
+      });
+    const name = 'Camera an ninh tổ dân phố số 5';
+    const created = await create(`${name.normalize('NFD')} `);
+    expect(created.data!.createPoliceModel.name).toBe(name.normalize('NFC'));
+    const stored = await ctx.ask<{ policeModel: { name: string } }>('query ($id: ID!) { policeModel(id: $id) { name } }', ctx.analyst(), {
+      id: created.data!.createPoliceModel.id,
+    });
+    expect(stored.data!.policeModel.name).toBe(name.normalize('NFC'));
+
+    const count = async () =>
+      (await ctx.ask<{ policeModels: { totalCount: number } }>('{ policeModels(filter: { area: "28177" }, first: 0) { totalCount } }', ctx.analyst())).data!.policeModels
+        .totalCount;
+    const before = await count();
+    const refused = await create('Camera \u202e5 ốs ốhp nâd ổt');
+    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', issues: [{ path: 'name', message: expect.stringContaining('U+202E') }] });
+    expect(await count()).toBe(before);
+  });
 }
 
 interface GraphContext {

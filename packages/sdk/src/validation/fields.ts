@@ -38,26 +38,49 @@ const expected =
 // eslint-disable-next-line no-control-regex -- finding control characters is the point
 const CONTROL_CHARACTER = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 
-/** `U+0000` for the first control character of a text. */
-function firstControlCharacter(value: unknown): string {
-  const found = CONTROL_CHARACTER.exec(String(value))?.[0] ?? '';
-  return `U+${found.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+/** `U+0007` for a character. */
+function codePointOf(character = ''): string {
+  return `U+${(character.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
 }
 
-/** A text that is not blank, at most `max` characters, without control characters but tab and line breaks. */
+/** `U+0000` for the first control character of a text. */
+function firstControlCharacter(value: unknown): string {
+  return codePointOf(CONTROL_CHARACTER.exec(String(value))?.[0]);
+}
+
+/**
+ * Bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069): they make a
+ * text display in another order than it is stored ("Trojan Source"), and no Vietnamese text needs them.
+ */
+const BIDI_CONTROL = /[\u202a-\u202e\u2066-\u2069]/;
+
+/** A character that shows something: not a space and not a format character (U+200B, U+FEFF …). */
+const VISIBLE_CHARACTER = /[^\s\p{Cf}]/u;
+
+/**
+ * A text that shows something, at most `max` characters, without control characters but tab and
+ * line breaks, nor bidirectional controls. Stored in NFC without surrounding spaces: Vietnamese typed
+ * as combining marks ("Unicode tổ hợp") and as precomposed letters is then the same text, as other
+ * agencies compare and sort it.
+ */
 export function text(max = 500) {
   return z
     .string({ error: expected('text') })
-    .refine((s) => s.trim().length > 0, { error: 'expected a non-empty text' })
+    .normalize('NFC')
+    .trim()
+    .refine((s) => VISIBLE_CHARACTER.test(s), { error: 'expected a non-empty text (spaces and invisible characters alone do not count)' })
     .refine((s) => s.length <= max, { error: (issue) => `expected at most ${max} characters, got ${String(issue.input).length}` })
-    .refine((s) => !CONTROL_CHARACTER.test(s), { error: (issue) => `expected text without control characters, got ${firstControlCharacter(issue.input)}` });
+    .refine((s) => !CONTROL_CHARACTER.test(s), { error: (issue) => `expected text without control characters, got ${firstControlCharacter(issue.input)}` })
+    .refine((s) => !BIDI_CONTROL.test(s), {
+      error: (issue) =>
+        `expected text without bidirectional controls (they make it display in another order than it is stored), got ${codePointOf(BIDI_CONTROL.exec(String(issue.input))?.[0])}`,
+    });
 }
 
-/** A stable id: 1–200 characters, no spaces or control characters. */
-export const id = z
-  .string({ error: expected('an id (text)') })
-  // eslint-disable-next-line no-control-regex -- control characters are refused with the spaces
-  .regex(/^[^\s\u0000-\u001f\u007f]{1,200}$/, { error: (issue) => `expected an id of 1–200 characters without spaces or control characters, got ${describeValue(issue.input)}` });
+/** A stable id: 1–200 characters, no spaces, control or format characters (an id that looks like another is refused). */
+export const id = z.string({ error: expected('an id (text)') }).regex(/^[^\s\p{Cc}\p{Cf}]{1,200}$/u, {
+  error: (issue) => `expected an id of 1–200 characters without spaces, control or invisible characters, got ${describeValue(issue.input)}`,
+});
 
 /** A real calendar date `YYYY-MM-DD`. */
 export const isoDate = z.string({ error: expected('a date as YYYY-MM-DD') }).refine(isCalendarDate, {

@@ -9,9 +9,9 @@ const spec: InputSpec<{ readonly reason: string }> = {
 
 /**
  * Validates why a model or force is retired (ngừng theo dõi): a text of at most 2,000 characters
- * without control characters. Returns it trimmed, or throws `AntqError` `BAD_USER_INPUT` with the
+ * without control characters, in NFC. Returns it trimmed, or throws `AntqError` `BAD_USER_INPUT` with the
  * problem under `reason`.
  */
 export function validateRetirementReason(reason: unknown): string {
-  return runValidation(spec, { reason }).reason.trim();
+  return runValidation(spec, { reason }).reason;
 }

@@ -33,7 +33,9 @@ describe('validation errors', () => {
   });
 
   it('does not accept text that is blank or too long', () => {
-    expect(failure(() => validateSecurityModelInput(model({ name: '   ' }))).issues).toEqual([{ path: 'name', message: 'expected a non-empty text' }]);
+    expect(failure(() => validateSecurityModelInput(model({ name: '   ' }))).issues).toEqual([
+      { path: 'name', message: 'expected a non-empty text (spaces and invisible characters alone do not count)' },
+    ]);
     expect(failure(() => validateSecurityModelInput(model({ name: 'x'.repeat(301) }))).issues).toEqual([{ path: 'name', message: 'expected at most 300 characters, got 301' }]);
   });
 });

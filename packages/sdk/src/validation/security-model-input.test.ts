@@ -114,6 +114,7 @@ describe('validateSecurityModelInput', () => {
   });
 
   itChecksAreasDatesAndOrganisations();
+  itKeepsTextsComparable();
 });
 
 describe('validateSecurityModelPatch', () => {
@@ -127,6 +128,39 @@ describe('validateSecurityModelPatch', () => {
     expect(failure(() => validateSecurityModelPatch({})).message).toContain('expected at least one field to change');
   });
 });
+
+// Texts other agencies compare, sort and show: one form of each letter, nothing hidden.
+function itKeepsTextsComparable(): void {
+  it('stores texts in NFC without surrounding spaces, so Vietnamese typed either way is the same text', () => {
+    const typed = 'Tổ tự quản an ninh trật tự';
+    const valid = validateSecurityModelInput({ ...cameraModel(), name: `  ${typed.normalize('NFD')}\n`, outcomes: [` ${typed.normalize('NFD')}`] });
+    expect(typed.normalize('NFD')).not.toBe(typed);
+    expect(valid.name).toBe(typed.normalize('NFC'));
+    expect(valid.outcomes).toEqual([typed.normalize('NFC')]);
+    // 300 characters once composed, though 340 as sent.
+    expect(validateSecurityModelInput({ ...cameraModel(), name: 'ộ'.repeat(300).normalize('NFD') }).name).toHaveLength(300);
+  });
+
+  it('refuses a text of invisible characters only, bidirectional controls, and ids with invisible characters', () => {
+    const error = failure(() =>
+      validateSecurityModelInput({
+        ...cameraModel(),
+        name: '\u200b\ufeff \u2060',
+        description: 'Mô hình \u202eeman ot txet',
+        outcomes: ['a\u2066b\u2069'],
+        linkedRecords: [{ agency: 'front', kind: 'security_model', id: 'front-model-1\u200b' }],
+      }),
+    );
+    expect(error.issues).toEqual([
+      { path: 'name', message: 'expected a non-empty text (spaces and invisible characters alone do not count)' },
+      { path: 'description', message: expect.stringMatching(/^expected text without bidirectional controls .*, got U\+202E$/) },
+      { path: 'outcomes.0', message: expect.stringMatching(/got U\+2066$/) },
+      { path: 'linkedRecords.0.id', message: expect.stringContaining('without spaces, control or invisible characters') },
+    ]);
+    // A zero-width joiner inside a text that shows something is kept.
+    expect(validateSecurityModelInput({ ...cameraModel(), name: 'Camera \u200d an ninh' }).name).toBe('Camera \u200d an ninh');
+  });
+}
 
 // The checks that need the area registry or cross-field rules.
 function itChecksAreasDatesAndOrganisations(): void {
