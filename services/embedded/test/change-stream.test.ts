@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { decodeStreamCursor, encodeStreamCursor } from '@antq/sdk';
 import { postGraphQL } from '@antq/testing';
 import { startEmbeddedGraph, type EmbeddedGraph } from '../src/index.js';
 
@@ -197,7 +198,7 @@ function streamHelpers(ctx: StreamContext) {
 
 /** Clearance, refusals and SSE: the stream as those who may not read everything see it. */
 function itGuardsTheStreamAndServesSSE(ctx: StreamContext): void {
-  const { createPoliceModel, designateComplexArea, subscribe, until, whenLive } = streamHelpers(ctx);
+  const { ask, createPoliceModel, designateComplexArea, subscribe, until, whenLive } = streamHelpers(ctx);
   const { subscribeOverSSE, readUntil } = sseHelpers(ctx);
 
   it('shows a subscriber only changes it may read: restricted and shared records stay with those cleared', async () => {
@@ -225,6 +226,46 @@ function itGuardsTheStreamAndServesSSE(ctx: StreamContext): void {
     const bad = subscribe(ctx.tokens.frontShared, { after: 'not-a-cursor' });
     await until(() => bad.errors.length > 0, 'the refusal');
     expect(JSON.stringify(bad.errors)).toContain('BAD_USER_INPUT');
+  });
+
+  it('tells a subscriber why the stream refused its filter, with the stream’s own code and message', async () => {
+    const unknownChange = subscribe(ctx.tokens.frontShared, { filter: { changes: ['create'] } });
+    const unknownArea = subscribe(ctx.tokens.frontShared, { filter: { area: '99999' } });
+    await until(() => unknownChange.errors.length > 0 && unknownArea.errors.length > 0, 'the refusals');
+    expect(unknownChange.errors[0]).toMatchObject({
+      message: expect.stringContaining('unknown change "create"; the changes are created, updated'),
+      extensions: { code: 'BAD_USER_INPUT', issues: [{ path: 'filter.changes' }] },
+    });
+    expect(unknownArea.errors[0]).toMatchObject({ message: expect.stringContaining('Unknown area code "99999"'), extensions: { code: 'UNKNOWN_AREA', areaCode: '99999' } });
+    unknownChange.close();
+    unknownArea.close();
+  });
+
+  it('refuses a cursor past the end of an agency’s changes, which would skip every change up to it, for a subscription and a webhook', async () => {
+    // A cursor from another graph, or from before the police's store was restored from a backup.
+    const { changesCursor } = await ask<{ changesCursor: string }>('{ changesCursor }', ctx.tokens.frontShared!);
+    const now = decodeStreamCursor(changesCursor);
+    const past = encodeStreamCursor({ ...now, police: now.police! + 1000 });
+    const subscription = subscribe(ctx.tokens.frontShared, { after: past });
+    await until(() => subscription.errors.length > 0, 'the refusal');
+    expect(subscription.errors[0]).toMatchObject({
+      message: expect.stringContaining(`the police's at ${now.police! + 1000}, where its newest change is ${now.police}`),
+      extensions: { code: 'BAD_USER_INPUT', reason: 'CURSOR_PAST_THE_END' },
+    });
+    subscription.close();
+    const webhook = await postGraphQL(
+      ctx.graph().gateway.url,
+      { query: 'mutation ($after: String) { registerWebhook(input: { url: "http://127.0.0.1:9/hook", after: $after }) { id } }', variables: { after: past } },
+      { headers: { authorization: `Bearer ${ctx.tokens.frontShared}` } },
+    );
+    expect(webhook.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'CURSOR_PAST_THE_END' });
+    const registered = await ask<{ webhooks: unknown[] }>('{ webhooks { id } }', ctx.tokens.frontShared!);
+    expect(registered.webhooks).toEqual([]);
+    // The cursor of this moment is not past the end.
+    const fromNow = subscribe(ctx.tokens.frontShared, { after: changesCursor });
+    const id = await createPoliceModel();
+    await until(() => fromNow.events.some((event) => event.recordId === id), 'the change after the cursor');
+    fromNow.close();
   });
 
   it('serves the same stream over SSE', async () => {

@@ -1,5 +1,5 @@
 import { ErrorCode, isAgencyCode } from '@antq/sdk';
-import { GraphQLError, type ExecutionResult } from 'graphql';
+import { GraphQLError, type ExecutionResult, type GraphQLFormattedError } from 'graphql';
 
 /** Whether a subgraph is an agency's (the others, such as the change stream, are the graph's own): agency subgraphs are named by their code. */
 export const isAgencySubgraph = (subgraphName: string): boolean => isAgencyCode(subgraphName);
@@ -48,6 +48,11 @@ function maskAgencyError(error: unknown, message: string, upstreamTimeoutMs: num
   if (!(error instanceof GraphQLError)) return new GraphQLError(message, { extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } });
   const extensions = (error.extensions ?? {}) as Record<string, unknown>;
   const agency = agencyOf(error);
+  const refusal = subscriptionRefusal(error);
+  if (refusal) {
+    const { message: why, path, extensions: its } = refusal;
+    return new GraphQLError(why, { nodes: error.nodes, path: path ?? error.path, extensions: { ...its, ...(agency ? { agency } : {}) } });
+  }
   if (extensions.code === ErrorCode.GATEWAY_TIMEOUT) {
     const who = agency ? `The ${agency} service` : 'An agency service';
     return new GraphQLError(
@@ -59,7 +64,7 @@ function maskAgencyError(error: unknown, message: string, upstreamTimeoutMs: num
       },
     );
   }
-  if (extensions.code === 'SUBREQUEST_HTTP_ERROR' || (agency && !KNOWN_CODES.has(String(extensions.code)))) {
+  if (extensions.code === 'SUBREQUEST_HTTP_ERROR' || (agency && !KNOWN_CODES.has(String(extensions.code))) || !error.message) {
     return new GraphQLError(`The ${agency ?? 'upstream'} service did not answer, so its fields are missing from this answer. The rest stands; try again later.`, {
       nodes: error.nodes,
       path: error.path,
@@ -71,6 +76,21 @@ function maskAgencyError(error: unknown, message: string, upstreamTimeoutMs: num
   const visible = Object.fromEntries(Object.entries(extensions).filter(([key, value]) => !INTERNAL_EXTENSIONS.has(key) || (key === 'http' && !agency && isRequestStatus(value))));
   if (Object.keys(visible).length === Object.keys(extensions).length) return error;
   return new GraphQLError(error.message, { nodes: error.nodes, path: error.path, extensions: { ...visible, ...(agency ? { agency } : {}) } });
+}
+
+/**
+ * A subscription a subgraph refused when it started (a filter naming an unknown area, a cursor
+ * past the end of the changes): graphql-ws carries the subgraph's errors as one `error` message,
+ * which the runtime hands on as one error without a message, the list as its `originalError`.
+ * The first of them with one of our codes is what the subscriber is told.
+ */
+function subscriptionRefusal(error: GraphQLError): (GraphQLFormattedError & { extensions: Record<string, unknown> }) | undefined {
+  const upstream: unknown = error.originalError;
+  if (!Array.isArray(upstream)) return undefined;
+  return upstream.find(
+    (item): item is GraphQLFormattedError & { extensions: Record<string, unknown> } =>
+      typeof (item as GraphQLFormattedError | null)?.message === 'string' && KNOWN_CODES.has(String((item as GraphQLFormattedError).extensions?.code)),
+  );
 }
 
 export const isPromise = <T>(value: unknown): value is Promise<T> => typeof (value as { then?: unknown } | null)?.then === 'function';

@@ -48,6 +48,12 @@ export interface ChangeHub {
    * changes yet); where an agency does not answer within 2 s, the hub's own head, which is no later.
    */
   now(): Promise<StreamPosition>;
+  /**
+   * Where `position` is past the end of an agency's outbox, read at this moment: a cursor from
+   * another graph, or from before the agency's store was restored from a backup. Following it
+   * would skip every change up to it. An agency that does not answer within 2 s is not judged.
+   */
+  pastTheEnd(position: StreamPosition): Promise<readonly { agency: Agency; cursor: number; head: number }[]>;
   /** Every change after `after`, per agency in sequence order with no gap, until `signal` aborts. */
   follow(after: StreamPosition, signal: AbortSignal): AsyncIterable<StreamChange>;
   close(): Promise<void>;
@@ -143,6 +149,16 @@ export async function startChangeHub(options: ChangeHubOptions): Promise<ChangeH
       // The hub's own head is taken first: where an agency does not answer, it is no later than this moment.
       const held = head();
       return { ...held, ...(await readOutboxHeads(options.feeds, AbortSignal.timeout(2_000))) };
+    },
+    async pastTheEnd(position) {
+      // The hub's head is never past the outbox's: only a cursor past the hub's is read further.
+      const unheard = options.feeds.filter((feed) => (position[feed.agency] ?? 0) > (logs.get(feed.agency)?.last ?? 0));
+      if (unheard.length === 0) return [];
+      const heads = await readOutboxHeads(unheard, AbortSignal.timeout(2_000));
+      return unheard.flatMap(({ agency }) => {
+        const [cursor, head] = [position[agency] ?? 0, heads[agency]];
+        return head !== undefined && cursor > head ? [{ agency, cursor, head }] : [];
+      });
     },
     follow(after, signal) {
       return followAgencies(logs, after, signal);

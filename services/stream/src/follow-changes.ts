@@ -60,6 +60,21 @@ export function toStreamEvent(change: StreamChange, cursor: string): StreamEvent
 }
 
 /**
+ * Refuses a cursor past the end of an agency's changes, which a subscriber or a webhook would
+ * otherwise follow in silence, skipping every change made until the agency's sequence reached it.
+ */
+export async function refuseCursorPastTheEnd(hub: ChangeHub, after: StreamPosition): Promise<void> {
+  const past = await hub.pastTheEnd(after);
+  if (past.length === 0) return;
+  const where = past.map(({ agency, cursor, head }) => `the ${agency}'s at ${cursor}, where its newest change is ${head}`).join('; ');
+  throw new AntqError(
+    ErrorCode.BAD_USER_INPUT,
+    `The cursor is past the end of the changes (${where}): it comes from another graph, or the agency's store was restored from a backup, and following it would skip every change up to it. Read changesCursor, read again the records you keep, and follow from that cursor.`,
+    { details: { reason: 'CURSOR_PAST_THE_END', pastTheEnd: past }, issues: [{ path: 'after', message: 'expected a cursor of this graph, at most its newest change' }] },
+  );
+}
+
+/**
  * Follows the hub for one reader — a subscriber or a webhook — from a position, keeping the
  * position of everything seen (filtered out or not) in the cursor of each event it hands out.
  */

@@ -17,7 +17,7 @@ import {
 } from '@antq/subgraph-kit';
 import type { LevelWithSilent } from 'pino';
 import { startChangeHub, type ChangeBus, type ChangeHub } from './change-hub.js';
-import { followChanges, readChangeFilter, toStreamEvent } from './follow-changes.js';
+import { followChanges, readChangeFilter, refuseCursorPastTheEnd, toStreamEvent } from './follow-changes.js';
 import { startWebhooks, type WebhookDestinationOptions, type WebhookLeaseOptions } from './webhooks/index.js';
 import type { Resolvers } from './generated/resolver-types.js';
 
@@ -94,6 +94,7 @@ export async function createStreamSubgraph(options: StreamSubgraphOptions): Prom
           const reader = requireCaller(ctx.caller);
           const after = args.after ? decodeStreamCursor(args.after) : {};
           const filter = readChangeFilter(registry, args.filter);
+          await refuseCursorPastTheEnd(hub, after);
           const stop = new AbortController();
           const events = followChanges({ hub, after, filter, reader, scopes, grantsFor: (agency) => grants.grantsFor(agency), signal: stop.signal });
           const iterator: AsyncIterableIterator<{ changes: ReturnType<typeof toStreamEvent> }> = {

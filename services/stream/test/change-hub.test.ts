@@ -78,4 +78,26 @@ describe('the change hub', () => {
     police.append();
     expect(await hub.now()).toEqual({ police: 4, front: 2 });
   });
+
+  it('tells where a position is past the end of an agency’s outbox, judging only the agencies that answer', async () => {
+    const police = memoryFeed('police');
+    const front = memoryFeed('front');
+    let frontDown = false;
+    const flakyFront = {
+      ...front.feed,
+      read: (...args: Parameters<typeof front.feed.read>) => (frontDown ? Promise.reject(new Error('front is down')) : front.feed.read(...args)),
+    };
+    hub = await startChangeHub({ feeds: [police.feed, flakyFront], waitMs: 50 });
+    for (let index = 0; index < 3; index++) police.append();
+    await take({ police: 0 }, 3);
+    expect(await hub.pastTheEnd({ police: 3, front: 0 })).toEqual([]);
+    expect(await hub.pastTheEnd({ police: 1003, front: 7 })).toEqual([
+      { agency: 'police', cursor: 1003, head: 3 },
+      { agency: 'front', cursor: 7, head: 0 },
+    ]);
+    // Up to the outbox's newest change is not past the end, whether the hub has heard of it yet or not.
+    frontDown = true;
+    police.append();
+    expect(await hub.pastTheEnd({ police: 4, front: 7 })).toEqual([]);
+  });
 });

@@ -2,7 +2,7 @@ import type { AreaRegistry } from '@antq/sdk/areas';
 import type { Caller } from '@antq/subgraph-kit';
 import type { ChangeHub } from '../change-hub.js';
 import { AntqError, ErrorCode, decodeStreamCursor as decodeCursor, encodeStreamCursor as encodeCursor } from '@antq/sdk';
-import { readChangeFilter } from '../follow-changes.js';
+import { readChangeFilter, refuseCursorPastTheEnd } from '../follow-changes.js';
 import { generateWebhookSecret, MAX_SECRET_KEY_BYTES, MIN_LEGACY_SECRET_LENGTH, MIN_SECRET_KEY_BYTES, standardSecretKey, toStandardSecret } from './signature.js';
 import type { WebhookDispatcher } from './webhook-delivery.js';
 import type { WebhookDestinations } from './webhook-destinations.js';
@@ -157,7 +157,9 @@ export function createWebhookResolvers(options: WebhookResolverOptions) {
         const secret = checkSecret(input.secret);
         const filter = readChangeFilter(registry, input.filter);
         // Every agency's position, so a restart resumes each one where it stopped, not at "now".
-        const position = { ...hub.head(), ...(input.after ? decodeCursor(input.after) : {}) };
+        const after = input.after ? decodeCursor(input.after) : {};
+        await refuseCursorPastTheEnd(hub, after);
+        const position = { ...hub.head(), ...after };
         const webhook = await store.insert({
           agency: caller.agency,
           createdBy: caller.subject,
