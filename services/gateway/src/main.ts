@@ -11,7 +11,7 @@
 //                            or ANTQ_AUDIT_KEY_FILE)
 //   ANTQ_AUDIT_ANCHOR_DIR    append-only folder of signed checkpoints (default <ANTQ_DATA_DIR>/audit-anchors)
 //   ANTQ_AUDIT_ANCHOR_NATS_URL  also anchor checkpoints in a NATS JetStream stream (optional)
-//   ANTQ_GRAPHIQL=true, ANTQ_INTROSPECTION=false, ANTQ_AUTH=off (development only),
+//   ANTQ_GRAPHIQL=true, ANTQ_INTROSPECTION=false, ANTQ_AUTH=off (development only: refused with NODE_ENV=production),
 //   ANTQ_DASHBOARD_DIR=<services/dashboard/dist> (the analysts' dashboard at /dashboard)
 //   ANTQ_METRICS=false       turns off Prometheus metrics at GET /metrics (on by default)
 //   ANTQ_RESPONSE_CACHE=false turns off the response cache (on by default)
@@ -74,7 +74,15 @@ const { values } = parseArgs({
 });
 
 async function identityFromConfig(): Promise<CallerIdentityOptions | { disabled: true }> {
-  if (config.ANTQ_AUTH === 'off') return { disabled: true };
+  if (config.ANTQ_AUTH === 'off') {
+    // As the kit refuses a subgraph that takes unsigned requests: a setting copied from a laptop must not open production.
+    if (process.env.NODE_ENV === 'production') {
+      return fail(
+        "ANTQ_AUTH=off is refused when NODE_ENV is production: anyone could act as any agency. Unset it, and set ANTQ_JWKS_URL (or ANTQ_JWT_PUBLIC_KEY[_FILE]) to your identity provider's keys.",
+      );
+    }
+    return { disabled: true };
+  }
   const issuer = config.ANTQ_JWT_ISSUER;
   const audience = config.ANTQ_JWT_AUDIENCE;
   if (config.ANTQ_JWKS_URL) return { keys: { kind: 'jwks', url: config.ANTQ_JWKS_URL }, issuer, audience };
