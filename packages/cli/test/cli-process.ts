@@ -45,6 +45,9 @@ export function spawnCli(args: readonly string[], env: NodeJS.ProcessEnv, option
   return spawn(process.execPath, [BIN, ...args], { env, cwd: options.cwd ?? process.cwd(), stdio: ['pipe', 'pipe', 'pipe'] });
 }
 
+/** Longer than any run of a test takes; a run past it is stopped and named, instead of holding its test to the test's own limit. */
+const RUN_LIMIT_MS = 100_000;
+
 /** Runs antq to its end. */
 export async function runCli(args: readonly string[], env: NodeJS.ProcessEnv, options: { input?: string; cwd?: string } = {}): Promise<CliRun> {
   const child = spawnCli(args, env, options);
@@ -53,7 +56,12 @@ export async function runCli(args: readonly string[], env: NodeJS.ProcessEnv, op
   child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   child.stdin!.end(options.input ?? '');
-  const [code] = (await once(child, 'close')) as [number | null];
+  const limit = setTimeout(() => child.kill('SIGKILL'), RUN_LIMIT_MS);
+  const [code, signal] = (await once(child, 'close')) as [number | null, NodeJS.Signals | null];
+  clearTimeout(limit);
+  if (signal === 'SIGKILL') {
+    throw new Error(`antq ${args.join(' ')} did not end within ${RUN_LIMIT_MS / 1000} s (pid ${child.pid}).\nstdout: ${stdout.slice(-2000)}\nstderr: ${stderr.slice(-2000)}`);
+  }
   return { code, stdout, stderr };
 }
 
