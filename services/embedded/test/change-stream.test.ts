@@ -106,7 +106,29 @@ describe('the change stream', () => {
   itGuardsTheStreamAndServesSSE({ graph: () => graph, clients, tokens });
   itStartsWhereTheSubscriberAsks({ graph: () => graph, clients, tokens });
   itEndsASubscriptionWithItsToken({ graph: () => graph, clients, tokens });
+  itAuditsSubscriptions({ graph: () => graph, clients, tokens });
 });
+
+/** A subscription that reads an agency's data with each change is in the audit log, as every such query is. */
+function itAuditsSubscriptions(ctx: StreamContext): void {
+  const { subscribe, whenLive } = streamHelpers(ctx);
+
+  it('records a subscription that reads another agency’s data when it starts, with the caller and the owners', async () => {
+    const audit = ctx.graph().audit;
+    const seen = (await audit.list({ limit: 100_000 })).length;
+    const withPoliceView = subscribe(ctx.tokens.frontShared, {}, 'subscription { changes { cursor recordId area { code police { agency } } } }');
+    await whenLive(withPoliceView);
+    withPoliceView.close();
+    const changesOnly = subscribe(ctx.tokens.frontShared);
+    await whenLive(changesOnly);
+    changesOnly.close();
+    await audit.flush();
+    const subscriptions = (await audit.list({ after: 0, limit: 100_000 })).slice(seen).filter((entry) => entry.operationType === 'subscription');
+    expect(subscriptions).toEqual([
+      expect.objectContaining({ agency: 'front', result: 'ok', fields: expect.arrayContaining(['Subscription.changes', 'Area.police']), owners: ['police'], records: [] }),
+    ]);
+  });
+}
 
 interface StreamContext {
   graph: () => EmbeddedGraph;
@@ -148,7 +170,7 @@ function streamHelpers(ctx: StreamContext) {
     ).designateComplexArea.id;
 
   /** A graphql-ws subscription to `changes`, its events as a queue. */
-  function subscribe(token: string | undefined, variables: Record<string, unknown> = {}) {
+  function subscribe(token: string | undefined, variables: Record<string, unknown> = {}, query = CHANGES) {
     const client = createClient({
       url: ctx.graph().gateway.url.replace(/^http/, 'ws'),
       webSocketImpl: WebSocket,
@@ -159,7 +181,7 @@ function streamHelpers(ctx: StreamContext) {
     const events: StreamEvent[] = [];
     const errors: unknown[] = [];
     const dispose = client.subscribe<{ changes: StreamEvent }>(
-      { query: CHANGES, variables },
+      { query, variables },
       {
         next: (result) => {
           if (result.errors) errors.push(...result.errors);

@@ -36,9 +36,8 @@ export interface ChangeStreamGuardOptions {
  *   `after`. Without this, "now" would be when the stream subgraph heard of the subscription,
  *   later than the client's go-ahead, and a change made in between would never come. The same
  *   position serves when the gateway has to subscribe again after a stream restart;
- * - the cursor is checked before the subscription goes upstream: an error raised when a
- *   subscription starts in a subgraph reaches the client without its code, so a malformed
- *   cursor is answered here with BAD_USER_INPUT;
+ * - the cursor is read before the subscription goes upstream (the replay guard below needs its
+ *   position), so a malformed one is answered here with BAD_USER_INPUT, with no upstream call;
  * - when the stream subgraph restarts, the gateway's websocket client subscribes again with the
  *   client's original cursor; what it replays that the client already had is dropped here
  *   (by agency and seq, when the client selected both), and the cursors passed on never go
