@@ -30,6 +30,25 @@ export function createLocalBus(): ChangeBus {
   };
 }
 
+/**
+ * An agency's outbox ends before changes the stream has already carried: its store was restored
+ * from a backup (or replaced). The changes it numbers again up to what was carried reach nobody
+ * until the stream is restarted; subscribers resuming from a cursor past its end are then refused
+ * (CURSOR_PAST_THE_END) and read again.
+ */
+export class OutboxRewoundError extends Error {
+  constructor(
+    readonly agency: Agency,
+    readonly head: number,
+    readonly carried: number,
+  ) {
+    super(
+      `The ${agency}'s outbox ends at ${head}, behind the ${carried} changes the stream has carried: was its store restored from a backup? The changes it numbers again from ${head + 1} to ${carried} reach no subscriber nor webhook until the stream is restarted; then subscribers resuming past ${head} are told to read again (CURSOR_PAST_THE_END). Webhooks registered before the restore skip those changes: tell their partners to read the ${agency}'s records again.`,
+    );
+    this.name = 'OutboxRewoundError';
+  }
+}
+
 export interface ChangeHubOptions {
   readonly feeds: readonly AgencyFeed[];
   readonly bus?: ChangeBus;
@@ -123,8 +142,13 @@ export async function startChangeHub(options: ChangeHubOptions): Promise<ChangeH
   // One reader per agency: long polls the outbox and publishes; retries with backoff while the subgraph is away.
   const readers = [...logs.values()].map(async (log) => {
     let readFrom = log.last;
+    let rewindReported = -1;
     const readAndPublish = async () => {
       const batch = await log.feed.read(readFrom, 500, waitMs, stop.signal);
+      if (batch.head < readFrom && rewindReported !== readFrom) {
+        rewindReported = readFrom;
+        options.onError?.(log.feed.agency, new OutboxRewoundError(log.feed.agency, batch.head, readFrom));
+      }
       for (const change of batch.changes) {
         await bus.publish(change);
         readFrom = change.seq;

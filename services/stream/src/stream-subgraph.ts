@@ -15,8 +15,8 @@ import {
   type StorageOptions,
   type SubgraphServer,
 } from '@antq/subgraph-kit';
-import type { LevelWithSilent } from 'pino';
-import { startChangeHub, type ChangeBus, type ChangeHub } from './change-hub.js';
+import { pino, type LevelWithSilent } from 'pino';
+import { OutboxRewoundError, startChangeHub, type ChangeBus, type ChangeHub } from './change-hub.js';
 import { followChanges, readChangeFilter, refuseCursorPastTheEnd, toStreamEvent } from './follow-changes.js';
 import { startWebhooks, type WebhookDestinationOptions, type WebhookLeaseOptions } from './webhooks/index.js';
 import type { Resolvers } from './generated/resolver-types.js';
@@ -57,9 +57,17 @@ export async function createStreamSubgraph(options: StreamSubgraphOptions): Prom
   const scopes = createAreaScopes(registry);
   const feeds = (Object.entries(options.agencies) as [Agency, string][]).map(([agency, url]) => createAgencyFeed({ agency, url, signingKey: options.signingKey }));
   const grants = createGrantDirectory({ owners: options.agencies, signingKey: options.signingKey });
-  const hub = await startChangeHub({ feeds, ...(options.bus ? { bus: options.bus } : {}) });
+  const log = pino({ level: options.logLevel ?? 'info', name: 'antq-stream-subgraph' });
+  const hub = await startChangeHub({
+    feeds,
+    ...(options.bus ? { bus: options.bus } : {}),
+    // An outbox read that failed is retried with backoff; one that went back is the operator's to repair.
+    onError: (agency, error) =>
+      error instanceof OutboxRewoundError ? log.error({ agency }, error.message) : log.warn({ agency, err: error }, `the ${agency}'s outbox could not be read; retrying`),
+  });
   const webhooks = await startWebhooks({
     hub,
+    onError: (webhookId, error) => log.warn({ webhookId, err: error }, 'a webhook worker failed; it goes on'),
     registry,
     scopes,
     grantsFor: (agency) => grants.grantsFor(agency),
@@ -125,7 +133,7 @@ export async function createStreamSubgraph(options: StreamSubgraphOptions): Prom
     transformSchema: (schema) => void enforceFieldClassification(schema),
     ...(options.port === undefined ? {} : { port: options.port }),
     ...(options.host === undefined ? {} : { host: options.host }),
-    ...(options.logLevel === undefined ? {} : { logLevel: options.logLevel }),
+    logger: log,
     // Last first: the webhook workers stop before the hub they follow.
     onClose: [() => hub.close(), () => webhooks.close()],
   });

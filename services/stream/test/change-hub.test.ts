@@ -1,7 +1,7 @@
 import type { StreamPosition } from '@antq/sdk';
 import type { StreamChange } from '@antq/subgraph-kit';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startChangeHub, type ChangeHub } from '../src/change-hub.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { OutboxRewoundError, startChangeHub, type ChangeHub } from '../src/change-hub.js';
 import { memoryFeed } from './memory-feed.js';
 
 /** The hub's own order and completeness, on outboxes in memory (the agencies' real outboxes are in fan-out.test.ts). */
@@ -77,6 +77,23 @@ describe('the change hub', () => {
     front.append();
     police.append();
     expect(await hub.now()).toEqual({ police: 4, front: 2 });
+  });
+
+  it('reports an outbox that went back behind what it carried (a store restored from a backup), once', async () => {
+    const police = memoryFeed('police');
+    const reported: unknown[] = [];
+    hub = await startChangeHub({ feeds: [police.feed], waitMs: 50, onError: (_, error) => reported.push(error) });
+    for (let index = 0; index < 5; index++) police.append();
+    await take({ police: 0 }, 5);
+    police.restore(2);
+    police.append();
+    await vi.waitFor(() => expect(reported).toHaveLength(1));
+    expect(reported[0]).toBeInstanceOf(OutboxRewoundError);
+    expect(reported[0]).toMatchObject({ agency: 'police', head: 3, carried: 5, message: expect.stringContaining('restored from a backup') });
+    // The reader goes on while the outbox numbers its changes again: one report, and seqs 4 and 5 are skipped (what a restart repairs).
+    for (let index = 0; index < 3; index++) police.append();
+    await vi.waitFor(() => expect(hub!.head().police).toBe(6));
+    expect(reported).toHaveLength(1);
   });
 
   it('tells where a position is past the end of an agency’s outbox, judging only the agencies that answer', async () => {

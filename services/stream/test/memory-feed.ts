@@ -44,5 +44,9 @@ export function memoryFeed(agency: Agency) {
       for (const waiter of [...waiters]) waiter();
       return event;
     },
+    /** The outbox as a backup held it: every change after `seq` gone, and its numbers free again. */
+    restore(seq: number): void {
+      changes.splice(seq);
+    },
   };
 }
