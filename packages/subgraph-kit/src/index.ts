@@ -10,7 +10,15 @@ export { runAgencySubgraphMain } from './run-agency-subgraph-main.js';
 export { retryUntilDone, type RetryOptions } from './process/retry.js';
 export { ConfigError, envFlag, envLogLevel, envPort, envRequired, readConfig } from './process/config.js';
 export { handleShutdownSignals, type GracefulShutdownOptions, type ShutdownStep } from './process/shutdown.js';
-export { createSubgraphServer, GRAPHQL_PATH, SubgraphConfigError, type SubgraphServer, type SubgraphServerOptions, type SubgraphContext } from './server/index.js';
+export {
+  createSubgraphLogger,
+  createSubgraphServer,
+  GRAPHQL_PATH,
+  SubgraphConfigError,
+  type SubgraphServer,
+  type SubgraphServerOptions,
+  type SubgraphContext,
+} from './server/index.js';
 export { antqScalars, DateScalar, DateTimeScalar, VndScalar } from './server/index.js';
 
 // Caller identity: only requests the gateway signed get in.

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { openSubscriptionSocket, signSubgraphRequest, type SocketMessage, type SubscriptionSocket, type TestCaller } from '@antq/testing';
+import { createSubgraphLogger } from '../src/server/subgraph-logger.js';
 import { randomKey, startTinySubgraph, TICK_TOPIC } from './fixtures/tiny-subgraph.js';
 
 type TinySubgraph = Awaited<ReturnType<typeof startTinySubgraph>>;
@@ -127,5 +129,28 @@ describe('subscriptions over the websocket', () => {
     socket.subscribe(id, signedPayload(subgraph, { query: 'subscription { failing { label } }' }));
     const refused = await expectRefused(socket, id, 'INTERNAL_SERVER_ERROR');
     expect(JSON.stringify(refused)).not.toContain('secret broker password');
+  });
+
+  it('logs a subscription its resolver refused on an info line, and a failing one as an error', async () => {
+    const lines: { level: number; msg: string }[] = [];
+    const destination = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) lines.push(JSON.parse(line) as { level: number; msg: string });
+        done();
+      },
+    });
+    await using subgraph = await startTinySubgraph({ subscription: true, logger: createSubgraphLogger({ name: 'police', destination }) });
+    await using socket = await openSubscriptionSocket(subgraph.url);
+    await socket.init();
+    const refused = randomUUID();
+    const prefix = `p-${randomUUID().slice(0, 6)}`;
+    socket.subscribe(refused, signedPayload(subgraph, { query: 'subscription ($p: String!) { refusing(prefix: $p) { label } }', variables: { p: prefix } }));
+    await expectRefused(socket, refused, 'BAD_USER_INPUT');
+    const failing = randomUUID();
+    socket.subscribe(failing, signedPayload(subgraph, { query: 'subscription { failing { label } }' }));
+    await expectRefused(socket, failing, 'INTERNAL_SERVER_ERROR');
+    const about = (text: string) => lines.filter((line) => JSON.stringify(line).includes(text));
+    expect(about(prefix).map((line) => [line.level, line.msg])).toEqual([[30, `BAD_USER_INPUT: Check the name: no ticks start with ${prefix}.`]]);
+    expect(about('secret broker password').map((line) => line.level)).toContain(50);
   });
 });

@@ -7,6 +7,7 @@ import {
   createAgencyFeed,
   createAreaScopes,
   createGrantDirectory,
+  createSubgraphLogger,
   createSubgraphServer,
   enforceFieldClassification,
   SCHEMA_ENUM_VALUES,
@@ -15,7 +16,7 @@ import {
   type StorageOptions,
   type SubgraphServer,
 } from '@antq/subgraph-kit';
-import { pino, type LevelWithSilent } from 'pino';
+import type { LevelWithSilent } from 'pino';
 import { OutboxRewoundError, startChangeHub, type ChangeBus, type ChangeHub } from './change-hub.js';
 import { followChanges, readChangeFilter, refuseCursorPastTheEnd, toStreamEvent } from './follow-changes.js';
 import { startWebhooks, type WebhookDestinationOptions, type WebhookLeaseOptions } from './webhooks/index.js';
@@ -57,7 +58,7 @@ export async function createStreamSubgraph(options: StreamSubgraphOptions): Prom
   const scopes = createAreaScopes(registry);
   const feeds = (Object.entries(options.agencies) as [Agency, string][]).map(([agency, url]) => createAgencyFeed({ agency, url, signingKey: options.signingKey }));
   const grants = createGrantDirectory({ owners: options.agencies, signingKey: options.signingKey });
-  const log = pino({ level: options.logLevel ?? 'info', name: 'antq-stream-subgraph' });
+  const log = createSubgraphLogger({ name: 'stream', ...(options.logLevel === undefined ? {} : { level: options.logLevel }) });
   const hub = await startChangeHub({
     feeds,
     ...(options.bus ? { bus: options.bus } : {}),

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import mercurius, { type MercuriusCommonOptions } from 'mercurius';
-import { pino, type LevelWithSilent } from 'pino';
+import type { LevelWithSilent } from 'pino';
 import { parse, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { Agency } from '@antq/sdk';
@@ -13,6 +13,7 @@ import { runCloseHooks, trackConnectionsForClose } from './graceful-close.js';
 import { registerHealthRoutes } from './health.js';
 import { maskSubscriptionErrors } from './mask-subscription-errors.js';
 import { attachScalarResolvers, type SubgraphResolvers } from './scalars.js';
+import { createSubgraphLogger } from './subgraph-logger.js';
 import type { ContextInput, SubgraphContext, SubgraphOwner } from './subgraph-context.js';
 import { createSubscriptionGuard } from './subscription-guard.js';
 
@@ -181,7 +182,7 @@ export async function createSubgraphServer<TExtra extends object = Record<never,
   const maxTokens = options.maxTokens ?? 20_000;
   const host = options.host ?? '127.0.0.1';
   const onCloseHooks = options.onClose === undefined ? [] : typeof options.onClose === 'function' ? [options.onClose] : [...options.onClose];
-  const log: FastifyBaseLogger = options.logger ?? pino({ level: options.logLevel ?? 'info', name: `antq-${agency}-subgraph` });
+  const log: FastifyBaseLogger = options.logger ?? createSubgraphLogger({ name: agency, ...(options.logLevel === undefined ? {} : { level: options.logLevel }) });
 
   let app: FastifyInstance | undefined;
   try {

@@ -143,12 +143,30 @@ const SERVER_FAULTS = new Set<string>([ErrorCode.INTERNAL_SERVER_ERROR, ErrorCod
  * caller, and an operator needs the code and the field, not a stack. Server faults were logged as
  * errors, with their stack, where they were masked.
  */
-function logClientErrors(log: FastifyBaseLogger, classified: readonly Classified[], requestId: string | undefined): void {
+function logClientErrors(log: Pick<FastifyBaseLogger, 'info'>, classified: readonly Pick<Classified, 'error'>[], requestId: string | undefined): void {
   for (const { error } of classified) {
     const code = String(error.extensions?.code);
     if (SERVER_FAULTS.has(code)) continue;
     log.info({ code, ...(error.path ? { path: error.path.join('.') } : {}), ...(requestId !== undefined ? { requestId } : {}) }, `${code}: ${error.message}`);
   }
+}
+
+/**
+ * Logs `errors` as client errors, one `info` line each, when every one of them has a code that is
+ * not a server fault; otherwise leaves them to the caller and returns false. Mercurius logs a
+ * subscription its resolver refused (a filter naming an unknown area) as an error, with the list
+ * of the refusal's errors, though the subscriber is told.
+ */
+export function logAsClientErrors(log: Pick<FastifyBaseLogger, 'info'>, errors: unknown): boolean {
+  if (!Array.isArray(errors) || errors.length === 0) return false;
+  const known = errors.every((error) => isGraphQLError(error) && typeof error.extensions?.code === 'string' && !SERVER_FAULTS.has(error.extensions.code));
+  if (!known) return false;
+  logClientErrors(
+    log,
+    (errors as GraphQLFormattedError[]).map((error) => ({ error })),
+    undefined,
+  );
+  return true;
 }
 
 /**
