@@ -131,6 +131,11 @@ describe('subscriptions over the websocket', () => {
     expect(JSON.stringify(refused)).not.toContain('secret broker password');
   });
 
+  itLogsRefusalsAsClientErrors();
+});
+
+/** A refusal is the caller's business: an info line with its code, where a failure stays an error. */
+function itLogsRefusalsAsClientErrors(): void {
   it('logs a subscription its resolver refused on an info line, and a failing one as an error', async () => {
     const lines: { level: number; msg: string }[] = [];
     const destination = new Writable({
@@ -153,4 +158,4 @@ describe('subscriptions over the websocket', () => {
     expect(about(prefix).map((line) => [line.level, line.msg])).toEqual([[30, `BAD_USER_INPUT: Check the name: no ticks start with ${prefix}.`]]);
     expect(about('secret broker password').map((line) => line.level)).toContain(50);
   });
-});
+}

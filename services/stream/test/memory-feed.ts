@@ -8,9 +8,11 @@ import type { AgencyFeed, ChangeBatch, StreamChange } from '@antq/subgraph-kit';
 export function memoryFeed(agency: Agency) {
   const changes: StreamChange[] = [];
   const waiters = new Set<() => void>();
+  let down = false;
   const feed = {
     agency,
     async read(afterSeq: number, limit: number, waitMs: number, signal?: AbortSignal): Promise<ChangeBatch> {
+      if (down) throw new Error(`the ${agency} is down`);
       const page = () => changes.filter((change) => change.seq > afterSeq).slice(0, limit);
       if (page().length === 0 && waitMs > 0 && limit > 0 && !signal?.aborted) {
         await new Promise<void>((resolve) => {
@@ -43,6 +45,10 @@ export function memoryFeed(agency: Agency) {
       changes.push(event);
       for (const waiter of [...waiters]) waiter();
       return event;
+    },
+    /** The agency's subgraph stops answering (true) or answers again. */
+    setDown(value: boolean): void {
+      down = value;
     },
     /** The outbox as a backup held it: every change after `seq` gone, and its numbers free again. */
     restore(seq: number): void {

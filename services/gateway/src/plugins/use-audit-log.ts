@@ -53,71 +53,7 @@ export function useAuditLog(options: AuditPluginOptions): GatewayPlugin {
   const onError = options.onError ?? ((error: unknown) => console.error('audit: an entry could not be written', error));
   const analyse = createOperationAnalyser(ownership);
 
-  /** How the operation of `args` is recorded, or nothing when it is a read of the caller's own agency only. */
-  const auditOf = (args: ExecutionArgs) => {
-    const operation = getOperationAST(args.document, args.operationName ?? undefined);
-    const analysis = analyse(args.schema, args.document, args.operationName);
-    // A document without a matching operation fails anyway.
-    if (!operation || !analysis) return undefined;
-    const isMutation = operation.operation === 'mutation';
-    const caller = callerOf(args.contextValue);
-    const { coordinates, fieldOwners } = analysis;
-    const foreign = (owners: readonly string[]) => owners.some((owner) => owner !== caller.agency);
-    if (!isMutation && !foreign(fieldOwners)) return undefined;
-
-    const entryFor = (result: ExecutionResult): AuditEntryInput => {
-      const owners = new Set(fieldOwners);
-      // Decided once per type: an overview's entry holds hundreds of records of a few types.
-      const keptTypes = new Map<string, boolean>();
-      const records = resultRecords(args.schema, args.document, args.operationName, result.data).filter((record) => {
-        let kept = keptTypes.get(record.typename);
-        if (kept === undefined) {
-          const typeOwners = ownership.typeOwners(record.typename);
-          // A write's own records are its subject; a read is about the other agencies' records.
-          kept = typeOwners.length > 0 && (isMutation || foreign(typeOwners));
-          keptTypes.set(record.typename, kept);
-          if (kept) for (const owner of typeOwners) owners.add(owner);
-        }
-        return kept;
-      });
-      const codes = errorCodes(result);
-      return {
-        ...caller,
-        operationType: operation.operation,
-        operationName: operation.name?.value ?? null,
-        fields: [...coordinates],
-        records,
-        owners: [...owners].sort(),
-        result: codes.some((code) => REFUSAL_CODES.has(code)) ? 'refused' : result.errors?.length ? 'error' : 'ok',
-        errorCodes: codes,
-      };
-    };
-
-    const record = async (result: ExecutionResult, setResult: (result: ExecutionResult) => void) => {
-      const entry = entryFor(result);
-      const appended = options.log.append(entry);
-      if (!isMutation) {
-        if (operation.operation === 'query') options.onReadEntry?.(args.contextValue, entry);
-        appended.catch(onError);
-        return;
-      }
-      try {
-        await appended;
-      } catch (error) {
-        onError(error);
-        // Withholding the answer is the lesser harm: an unaudited write must not look like a normal one.
-        setResult({
-          errors: [
-            new GraphQLError(
-              'The change may have been applied, but its audit entry could not be written, so the gateway does not confirm it. Read the record to see whether it changed, and report the audit failure to the gateway operators.',
-              { extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } },
-            ),
-          ],
-        });
-      }
-    };
-    return { operation, record };
-  };
+  const auditOf = (args: ExecutionArgs) => operationAudit(args, { options, ownership, analyse, onError });
 
   return {
     onExecute({ args }) {
@@ -150,6 +86,79 @@ export function useAuditLog(options: AuditPluginOptions): GatewayPlugin {
       };
     },
   };
+}
+
+interface OperationAuditContext {
+  readonly options: AuditPluginOptions;
+  readonly ownership: SupergraphModel['ownership'];
+  readonly analyse: ReturnType<typeof createOperationAnalyser>;
+  readonly onError: (error: unknown) => void;
+}
+
+/** How the operation of `args` is recorded, or nothing when it is a read of the caller's own agency only. */
+function operationAudit(args: ExecutionArgs, { options, ownership, analyse, onError }: OperationAuditContext) {
+  const operation = getOperationAST(args.document, args.operationName ?? undefined);
+  const analysis = analyse(args.schema, args.document, args.operationName);
+  // A document without a matching operation fails anyway.
+  if (!operation || !analysis) return undefined;
+  const isMutation = operation.operation === 'mutation';
+  const caller = callerOf(args.contextValue);
+  const { coordinates, fieldOwners } = analysis;
+  const foreign = (owners: readonly string[]) => owners.some((owner) => owner !== caller.agency);
+  if (!isMutation && !foreign(fieldOwners)) return undefined;
+
+  const entryFor = (result: ExecutionResult): AuditEntryInput => {
+    const owners = new Set(fieldOwners);
+    // Decided once per type: an overview's entry holds hundreds of records of a few types.
+    const keptTypes = new Map<string, boolean>();
+    const records = resultRecords(args.schema, args.document, args.operationName, result.data).filter((record) => {
+      let kept = keptTypes.get(record.typename);
+      if (kept === undefined) {
+        const typeOwners = ownership.typeOwners(record.typename);
+        // A write's own records are its subject; a read is about the other agencies' records.
+        kept = typeOwners.length > 0 && (isMutation || foreign(typeOwners));
+        keptTypes.set(record.typename, kept);
+        if (kept) for (const owner of typeOwners) owners.add(owner);
+      }
+      return kept;
+    });
+    const codes = errorCodes(result);
+    return {
+      ...caller,
+      operationType: operation.operation,
+      operationName: operation.name?.value ?? null,
+      fields: [...coordinates],
+      records,
+      owners: [...owners].sort(),
+      result: codes.some((code) => REFUSAL_CODES.has(code)) ? 'refused' : result.errors?.length ? 'error' : 'ok',
+      errorCodes: codes,
+    };
+  };
+
+  const record = async (result: ExecutionResult, setResult: (result: ExecutionResult) => void) => {
+    const entry = entryFor(result);
+    const appended = options.log.append(entry);
+    if (!isMutation) {
+      if (operation.operation === 'query') options.onReadEntry?.(args.contextValue, entry);
+      appended.catch(onError);
+      return;
+    }
+    try {
+      await appended;
+    } catch (error) {
+      onError(error);
+      // Withholding the answer is the lesser harm: an unaudited write must not look like a normal one.
+      setResult({
+        errors: [
+          new GraphQLError(
+            'The change may have been applied, but its audit entry could not be written, so the gateway does not confirm it. Read the record to see whether it changed, and report the audit failure to the gateway operators.',
+            { extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } },
+          ),
+        ],
+      });
+    }
+  };
+  return { operation, record };
 }
 
 function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
