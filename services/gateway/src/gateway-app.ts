@@ -1,3 +1,4 @@
+import cors from '@fastify/cors';
 import Fastify, { type FastifyInstance } from 'fastify';
 import helmet, { type HelmetOptions } from 'helmet';
 import type { createGatewayRuntime } from '@graphql-hive/gateway-runtime';
@@ -17,6 +18,8 @@ export interface GatewayAppOptions {
   readonly graphiqlPage: { serveGraphiQLAssets(app: FastifyInstance): void } | undefined;
   /** The analysts' dashboard's static build, when it is served here. */
   readonly dashboard?: DashboardSettings | undefined;
+  /** Origins whose pages may call the graph (see `GatewayOptions.corsOrigins`). */
+  readonly corsOrigins: readonly string[];
 }
 
 /**
@@ -74,9 +77,16 @@ export function createGatewayApp(options: GatewayAppOptions): FastifyInstance {
   app.addHook('onRequest', (request, reply, done) => {
     (request.routeOptions.url === runtime.graphqlEndpoint ? graphiqlHeaders : pageHeaders)(request.raw, reply.raw, (error) => done(error as Error | undefined));
   });
+  // Only the origins named: no credentials (tokens travel in Authorization), preflights answered here.
+  void app.register(cors, {
+    origin: options.corsOrigins.length > 0 ? [...options.corsOrigins] : false,
+    methods: ['GET', 'POST'],
+    allowedHeaders: ['authorization', 'content-type', 'accept', 'x-request-id'],
+    maxAge: 600,
+  });
   app.route({
     url: runtime.graphqlEndpoint,
-    method: ['GET', 'POST', 'OPTIONS'],
+    method: ['GET', 'POST'],
     handler: async (req, reply) => {
       const cached = responseCache?.serve(req);
       if (cached) return reply.status(200).header('content-type', cached.contentType).send(cached.body);

@@ -59,6 +59,13 @@ export interface GatewayOptions {
   readonly graphiql?: boolean | GraphiQLSettings;
   /** The analysts' dashboard's static build, served at `/dashboard` (see `DashboardSettings`). */
   readonly dashboard?: DashboardSettings;
+  /**
+   * Origins (`https://host[:port]`) whose pages may call the graph from a browser: a dashboard
+   * served from another host, a partner's web application. Default none: the gateway's own pages
+   * (the dashboard, GraphiQL) are of its origin and need no CORS, and a page of any other site
+   * may not read the graph through an analyst's browser, from inside a closed network.
+   */
+  readonly corsOrigins?: readonly string[];
   /** Prometheus metrics at GET /metrics, in a registry of this gateway's own (default on). */
   readonly metrics?: boolean;
   /** Schema introspection (on in the embedded mode). */
@@ -159,6 +166,8 @@ async function createRuntime(options: GatewayOptions, parts: GatewayParts) {
       },
     },
     landingPage: false,
+    // The Fastify app answers CORS for every answer, cached ones included (gateway-app.ts); the runtime's own would allow any origin.
+    cors: false,
     graphiql: graphiqlSettings ? () => graphiqlOptions(graphiqlSettings) : false,
     ...(graphiqlPage ? { renderGraphiQL: graphiqlPage.renderOfflineGraphiQL } : {}),
     disableIntrospection: options.introspection === false ? { disableIf: () => true } : undefined,
@@ -203,7 +212,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
           ...(metricsRegistry ? { metrics: metricsRegistry } : {}),
         });
   const { runtime, graphiqlPage } = await createRuntime(options, { limits, metricsRegistry, grants, watch, analyse, responseCache, model });
-  const app = createGatewayApp({ runtime, limits, responseCache, metricsRegistry, graphiqlPage, dashboard: options.dashboard });
+  const app = createGatewayApp({ runtime, limits, responseCache, metricsRegistry, graphiqlPage, dashboard: options.dashboard, corsOrigins: options.corsOrigins ?? [] });
   // Clients subscribe over graphql-ws at the GraphQL path too (SSE is served by the route above).
   const webSocket = attachGraphQLWebSocket(app.server, runtime, {
     path: runtime.graphqlEndpoint,

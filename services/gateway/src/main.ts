@@ -13,6 +13,7 @@
 //   ANTQ_AUDIT_ANCHOR_NATS_URL  also anchor checkpoints in a NATS JetStream stream (optional)
 //   ANTQ_GRAPHIQL=true, ANTQ_INTROSPECTION=false, ANTQ_AUTH=off (development only: refused with NODE_ENV=production),
 //   ANTQ_DASHBOARD_DIR=<services/dashboard/dist> (the analysts' dashboard at /dashboard)
+//   ANTQ_CORS_ORIGINS        origins whose pages may call the graph, comma-separated (default none)
 //   ANTQ_METRICS=false       turns off Prometheus metrics at GET /metrics (on by default)
 //   ANTQ_RESPONSE_CACHE=false turns off the response cache (on by default)
 import { readFile } from 'node:fs/promises';
@@ -27,6 +28,16 @@ import { createGateway } from './gateway.js';
 import { DEVELOPMENT_ISSUER, GRAPH_AUDIENCE } from './identity/development-issuer.js';
 import type { CallerIdentityOptions } from './identity/caller-identity-options.js';
 import { loadSupergraph } from './supergraph-source.js';
+
+/** `https://host[:port]` and nothing more: what a browser sends as `Origin`. */
+function isOrigin(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === text;
+  } catch {
+    return false;
+  }
+}
 
 function fail(message: string): never {
   console.error(`antq-gateway: ${message}`);
@@ -53,6 +64,18 @@ const GATEWAY_ENV = z.object({
   OTEL_SERVICE_NAME: z.string().optional(),
   ANTQ_GRAPHIQL: envFlag(false),
   ANTQ_DASHBOARD_DIR: z.string().optional(),
+  ANTQ_CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform((text) =>
+      text
+        .split(',')
+        .map((origin) => origin.trim())
+        .filter(Boolean),
+    )
+    .refine((origins) => origins.every(isOrigin), {
+      error: 'must list origins, comma-separated, each a scheme and a host with no path, e.g. https://dashboard.example.gov.vn,http://10.20.0.5:8080',
+    }),
   ANTQ_INTROSPECTION: envFlag(true),
   ANTQ_METRICS: envFlag(true),
   ANTQ_RESPONSE_CACHE: envFlag(true),
@@ -118,6 +141,7 @@ const gateway = await createGateway({
   graphiql: config.ANTQ_GRAPHIQL,
   // The dashboard's static build at /dashboard: sign-in by pasted token only (no development identities here).
   ...(config.ANTQ_DASHBOARD_DIR ? { dashboard: { root: config.ANTQ_DASHBOARD_DIR } } : {}),
+  corsOrigins: config.ANTQ_CORS_ORIGINS,
   introspection: config.ANTQ_INTROSPECTION,
   metrics: config.ANTQ_METRICS,
   ...(config.ANTQ_RESPONSE_CACHE ? {} : { responseCache: false as const }),

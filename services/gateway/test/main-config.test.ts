@@ -26,4 +26,10 @@ describe("the gateway's main", () => {
     expect(run.stderr).toContain('antq-gateway: ANTQ_AUTH=off is refused when NODE_ENV is production');
     expect(run.stderr).toContain('ANTQ_JWKS_URL');
   }, 60_000);
+
+  it('refuses CORS origins that are not origins, saying what one looks like', async () => {
+    const run = await runGatewayMain({ ANTQ_CORS_ORIGINS: 'https://dashboard.example.gov.vn,https://partner.example/app', ANTQ_SIGNING_KEY: 'a-signing-key-for-this-test' });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('ANTQ_CORS_ORIGINS: must list origins, comma-separated, each a scheme and a host with no path');
+  }, 60_000);
 });

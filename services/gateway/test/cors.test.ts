@@ -1,0 +1,65 @@
+import { readFile } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createGateway, type Gateway } from '../src/index.js';
+
+// Which pages may read the graph from a browser: the gateway's own (same origin), and the origins
+// an operator names. Any other site's page, open in an analyst's browser inside a closed network,
+// must not read the graph through it.
+
+const supergraph = await readFile(new URL('../../../schema/supergraph.graphql', import.meta.url), 'utf8');
+const DASHBOARD = 'https://dashboard.example.gov.vn';
+const ELSEWHERE = 'https://elsewhere.example';
+const gateways = {} as Record<'closed' | 'named', Gateway>;
+
+beforeAll(async () => {
+  const options = { supergraph, port: 0, signingKey: 'test-signing-key', identity: { disabled: true as const }, logLevel: false as const };
+  gateways.closed = await createGateway(options);
+  gateways.named = await createGateway({ ...options, corsOrigins: [DASHBOARD] });
+}, 300_000);
+
+afterAll(async () => {
+  await Promise.all(Object.values(gateways).map((gateway) => gateway.close()));
+}, 120_000);
+
+const ask = (gateway: Gateway, origin: string) =>
+  fetch(gateway.url, { method: 'POST', headers: { origin, 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ __typename }' }) });
+/** Answers served from the response cache, so far. */
+const hits = async (gateway: Gateway) =>
+  Number(/^antq_response_cache_requests\{result="hit"\} (\d+)/m.exec(await (await fetch(gateway.url.replace(/\/graphql$/, '/metrics'))).text())?.[1] ?? 0);
+const preflight = (gateway: Gateway, origin: string) =>
+  fetch(gateway.url, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' } });
+
+describe('CORS', () => {
+  it('lets no other site’s page read the graph by default, cached answers included', async () => {
+    const before = await hits(gateways.closed);
+    for (let round = 0; round < 2; round++) {
+      const answer = await ask(gateways.closed, ELSEWHERE);
+      expect(await answer.json()).toEqual({ data: { __typename: 'Query' } });
+      expect(answer.headers.get('access-control-allow-origin')).toBeNull();
+    }
+    expect(await hits(gateways.closed)).toBe(before + 1);
+    const refused = await preflight(gateways.closed, ELSEWHERE);
+    expect(refused.headers.get('access-control-allow-origin')).toBeNull();
+    expect(refused.headers.get('access-control-allow-headers')).toBeNull();
+  });
+
+  it('lets a named origin’s page read and send a token, without credentials, on first answers and cached ones alike', async () => {
+    const allowed = await preflight(gateways.named, DASHBOARD);
+    expect(allowed.status).toBe(204);
+    expect(allowed.headers.get('access-control-allow-origin')).toBe(DASHBOARD);
+    expect(allowed.headers.get('access-control-allow-headers')).toContain('authorization');
+    expect(allowed.headers.get('access-control-allow-methods')).toBe('GET, POST');
+    expect(allowed.headers.get('access-control-allow-credentials')).toBeNull();
+    const before = await hits(gateways.named);
+    for (let round = 0; round < 2; round++) {
+      const answer = await ask(gateways.named, DASHBOARD);
+      expect(await answer.json()).toEqual({ data: { __typename: 'Query' } });
+      expect(answer.headers.get('access-control-allow-origin'), `round ${round}`).toBe(DASHBOARD);
+      expect(answer.headers.get('vary')).toContain('Origin');
+    }
+    // The second was served from the cache, before the GraphQL pipeline.
+    expect(await hits(gateways.named)).toBe(before + 1);
+    expect((await ask(gateways.named, ELSEWHERE)).headers.get('access-control-allow-origin')).toBeNull();
+    expect((await preflight(gateways.named, ELSEWHERE)).headers.get('access-control-allow-origin')).toBeNull();
+  });
+});
