@@ -218,6 +218,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     path: runtime.graphqlEndpoint,
     maxPayloadBytes: limits.maxBodyBytes,
     maxOperations: limits.maxOperationsPerConnection,
+    corsOrigins: options.corsOrigins ?? [],
   });
   try {
     // Partners' subscribers reconnect all at once after a restart: a queue of pending connections

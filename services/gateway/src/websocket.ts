@@ -53,6 +53,24 @@ function headersOf(request: IncomingMessage, connectionParams: Readonly<Record<s
   return headers;
 }
 
+/**
+ * Browsers open a websocket to any site, sending the page's origin, and no CORS applies: a page of
+ * another site, open in an analyst's browser inside a closed network, could otherwise read the
+ * graph through it. The gateway's own pages are of its origin; clients that are not pages send none.
+ */
+function isOwnOrigin(origin: string, host: string | undefined): boolean {
+  try {
+    return host !== undefined && new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+}
+
+function refuseUpgrade(socket: Duplex, message: string): void {
+  const body = JSON.stringify({ errors: [{ message, extensions: { code: ErrorCode.FORBIDDEN } }] });
+  socket.end(`HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+}
+
 function tooManyOperations(limit: number): GraphQLError {
   return new GraphQLError(`This connection already runs ${limit} operations, its limit: complete one it no longer needs, or open another connection.`, {
     extensions: { code: ErrorCode.RATE_LIMITED, limit: 'operationsPerConnection', max: limit },
@@ -75,6 +93,8 @@ export function attachGraphQLWebSocket(
     readonly maxPayloadBytes: number;
     /** Operations one connection may have running at once. */
     readonly maxOperations: number;
+    /** Other sites whose pages may connect (`GatewayOptions.corsOrigins`). */
+    readonly corsOrigins: readonly string[];
   },
 ): GraphQLWebSocket {
   const { path } = options;
@@ -85,6 +105,11 @@ export function attachGraphQLWebSocket(
     const pathname = new URL(request.url ?? '/', 'http://localhost').pathname;
     if (pathname !== path) {
       socket.destroy();
+      return;
+    }
+    const origin = request.headers.origin;
+    if (origin !== undefined && !isOwnOrigin(origin, request.headers.host) && !options.corsOrigins.includes(origin)) {
+      refuseUpgrade(socket, `Pages of ${origin} may not connect to the graph: ask its operator to name that origin in ANTQ_CORS_ORIGINS.`);
       return;
     }
     wsServer.handleUpgrade(request, socket, head, (client) => wsServer.emit('connection', client, request));

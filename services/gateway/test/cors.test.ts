@@ -1,4 +1,6 @@
 import { readFile } from 'node:fs/promises';
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGateway, type Gateway } from '../src/index.js';
 
@@ -62,4 +64,46 @@ describe('CORS', () => {
     expect((await ask(gateways.named, ELSEWHERE)).headers.get('access-control-allow-origin')).toBeNull();
     expect((await preflight(gateways.named, ELSEWHERE)).headers.get('access-control-allow-origin')).toBeNull();
   });
+
+  it('lets the same pages open the websocket: the gateway’s own, a named origin’s, and clients that are not pages', async () => {
+    const own = new URL(gateways.closed.url).origin;
+    expect(await overWebSocket(gateways.closed, own)).toEqual({ data: { __typename: 'Query' } });
+    expect(await overWebSocket(gateways.closed, undefined)).toEqual({ data: { __typename: 'Query' } });
+    expect(await overWebSocket(gateways.named, DASHBOARD)).toEqual({ data: { __typename: 'Query' } });
+    for (const gateway of [gateways.closed, gateways.named]) {
+      expect(await overWebSocket(gateway, ELSEWHERE)).toEqual({ refused: 403, body: expect.stringContaining(`Pages of ${ELSEWHERE} may not connect to the graph`) });
+    }
+  });
 });
+
+/** `{ __typename }` over graphql-ws from a page of `origin` (none: a client that is not a page), or how the upgrade was refused. */
+async function overWebSocket(gateway: Gateway, origin: string | undefined): Promise<unknown> {
+  const url = gateway.url.replace(/^http/, 'ws');
+  const headers = origin ? { origin } : {};
+  const upgrade = new WebSocket(url, 'graphql-transport-ws', { headers });
+  const refusal = await new Promise<{ refused: number; body: string } | undefined>((resolve, reject) => {
+    upgrade.once('open', () => resolve(undefined));
+    upgrade.once('error', reject);
+    upgrade.once('unexpected-response', (_request, response) => {
+      let body = '';
+      response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      response.on('end', () => resolve({ refused: response.statusCode ?? 0, body }));
+    });
+  });
+  upgrade.terminate();
+  if (refusal) return refusal;
+  class PageSocket extends WebSocket {
+    constructor(address: string, protocols?: string | string[]) {
+      super(address, protocols, { headers });
+    }
+  }
+  const client = createClient({ url, webSocketImpl: PageSocket, retryAttempts: 0 });
+  try {
+    return await new Promise((resolve, reject) => {
+      let result: unknown;
+      client.subscribe({ query: '{ __typename }' }, { next: (value) => (result = value), complete: () => resolve(result), error: reject });
+    });
+  } finally {
+    await client.dispose();
+  }
+}
