@@ -175,7 +175,7 @@ export async function startChangeHub(options: ChangeHubOptions): Promise<ChangeH
       return { ...held, ...(await readOutboxHeads(options.feeds, AbortSignal.timeout(2_000))) };
     },
     async pastTheEnd(position) {
-      // The hub's head is never past the outbox's: only a cursor past the hub's is read further.
+      // The hub's head is not past the outbox's (unless the outbox went back, which the reader reports): only a cursor past the hub's is read further.
       const unheard = options.feeds.filter((feed) => (position[feed.agency] ?? 0) > (logs.get(feed.agency)?.last ?? 0));
       if (unheard.length === 0) return [];
       const heads = await readOutboxHeads(unheard, AbortSignal.timeout(2_000));
