@@ -1,5 +1,6 @@
 // npm start — the whole graph on embedded defaults with the example data.
 import { parseArgs } from 'node:util';
+import { parseAllowedHosts } from '@antq/gateway';
 import { startEmbeddedGraph } from './start-embedded-graph.js';
 import { DEVELOPMENT_TOKENS } from './development-tokens.js';
 
@@ -19,6 +20,7 @@ const graph = await startEmbeddedGraph({
   fresh: values.fresh,
   port: Number(values.port),
   host: values.host,
+  allowedHosts: parseAllowedHosts(process.env.ANTQ_ALLOWED_HOSTS) ?? [],
   authDisabled: process.env.ANTQ_AUTH === 'off',
   responseCache: process.env.ANTQ_RESPONSE_CACHE !== 'false',
   onProgress: (line) => console.log(`… ${line}`),

@@ -40,6 +40,12 @@ export interface EmbeddedGraphOptions {
   /** Gateway port; 0 picks a free one. */
   readonly port?: number;
   readonly host?: string;
+  /**
+   * Host names the graph answers to besides IP addresses and localhost (ANTQ_ALLOWED_HOSTS): its
+   * dashboard and GraphiQL hand out development tokens, which a page that rebinds its own name to
+   * this machine must not reach.
+   */
+  readonly allowedHosts?: readonly string[];
   /** Local development only: read tokens without verifying them (ANTQ_AUTH=off). */
   readonly authDisabled?: boolean;
   /** The gateway's response cache (on unless false; ANTQ_RESPONSE_CACHE=false). */
@@ -125,6 +131,7 @@ export async function startEmbeddedGraph(options: EmbeddedGraphOptions): Promise
       supergraph,
       port: options.port ?? 4000,
       host: options.host ?? '127.0.0.1',
+      allowedHosts: [...(options.allowedHosts ?? []), options.host ?? '127.0.0.1'],
       signingKey,
       // Opens with a police editor's token in the Headers pane, minted for each page load.
       graphiql: { headers: async () => ({ Authorization: `Bearer ${await issuer.mint(GRAPHIQL_CALLER)}` }) },

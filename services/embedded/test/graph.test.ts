@@ -1,4 +1,5 @@
 import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -146,6 +147,16 @@ function itRefusesHostileInputAndSurvivesOutages(ctx: GraphContext): void {
     });
   });
 
+  it('hands its development tokens to no page that rebound its own name to this machine', async () => {
+    const { port } = new URL(ctx.graph().gateway.url);
+    const graphiql = (host: string) => getWithHost(ctx.graph().gateway.url, host, 'text/html');
+    expect(await graphiql(`127.0.0.1:${port}`)).toMatchObject({ status: 200, body: expect.stringContaining('Bearer ') });
+    const rebound = await graphiql(`rebound.example:${port}`);
+    expect(rebound.status).toBe(403);
+    expect(rebound.body).not.toContain('Bearer ');
+    expect(rebound.body).toContain('does not answer to the host name');
+  });
+
   it('a direct call to a subgraph, past the gateway, is refused', async () => {
     const response = await postGraphQL(ctx.graph().subgraphs.police.url, '{ area(code: "28159") { name } }');
     expect(response.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
@@ -218,6 +229,20 @@ function itRefusesWritesThatCannotStand(ctx: GraphContext): void {
     const refused = await create('Camera \u202e5 ốs ốhp nâd ổt');
     expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', issues: [{ path: 'name', message: expect.stringContaining('U+202E') }] });
     expect(await count()).toBe(before);
+  });
+}
+
+/** A GET with a `Host` header of our choosing (fetch sends the URL's). */
+function getWithHost(url: string, host: string, accept: string): Promise<{ status: number; body: string }> {
+  const target = new URL(url);
+  return new Promise((resolve, reject) => {
+    const request = httpRequest({ host: target.hostname, port: target.port, path: target.pathname, headers: { host, accept } }, (response) => {
+      let body = '';
+      response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+    });
+    request.once('error', reject);
+    request.end();
   });
 }
 

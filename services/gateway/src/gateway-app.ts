@@ -6,6 +6,7 @@ import type { Registry } from 'prom-client';
 import { ErrorCode } from '@antq/sdk';
 import type { OperationLimits } from './limits.js';
 import { discardUpload } from './oversized-body.js';
+import { hostRefusal } from './allowed-hosts.js';
 import type { ResponseCache } from './response-cache/response-cache.js';
 import { serveDashboard, type DashboardSettings } from './dashboard/serve-dashboard.js';
 
@@ -20,6 +21,8 @@ export interface GatewayAppOptions {
   readonly dashboard?: DashboardSettings | undefined;
   /** Origins whose pages may call the graph (see `GatewayOptions.corsOrigins`). */
   readonly corsOrigins: readonly string[];
+  /** Whether the gateway answers to a `Host` (see `GatewayOptions.allowedHosts`). */
+  readonly hostAllowed: (host: string | undefined) => boolean;
 }
 
 /**
@@ -76,6 +79,10 @@ export function createGatewayApp(options: GatewayAppOptions): FastifyInstance {
   const graphiqlHeaders = helmet(securityHeaders(GRAPHIQL_PAGE_POLICY));
   app.addHook('onRequest', (request, reply, done) => {
     (request.routeOptions.url === runtime.graphqlEndpoint ? graphiqlHeaders : pageHeaders)(request.raw, reply.raw, (error) => done(error as Error | undefined));
+  });
+  app.addHook('onRequest', (request, reply, done) => {
+    if (options.hostAllowed(request.headers.host)) return done();
+    void reply.status(403).send({ errors: [{ message: hostRefusal(request.headers.host), extensions: { code: ErrorCode.FORBIDDEN } }] });
   });
   // Only the origins named: no credentials (tokens travel in Authorization), preflights answered here.
   void app.register(cors, {

@@ -26,6 +26,7 @@ import { useStableDocument } from './plugins/use-stable-document.js';
 import type { AuditLog } from './audit/audit-log.js';
 import { graphiqlOptions, type GraphiQLSettings } from './graphiql/graphiql-options.js';
 import { attachGraphQLWebSocket } from './websocket.js';
+import { createHostCheck } from './allowed-hosts.js';
 import { createResponseCache, type ResponseCache, type ResponseCacheOptions } from './response-cache/response-cache.js';
 import { watchAgencyChanges, type ChangeWatch } from './response-cache/change-watch.js';
 import { createOperationAnalyser, type OperationAnalyser } from './operation-analysis.js';
@@ -66,6 +67,12 @@ export interface GatewayOptions {
    * may not read the graph through an analyst's browser, from inside a closed network.
    */
   readonly corsOrigins?: readonly string[];
+  /**
+   * Host names the gateway answers to, besides IP addresses and `localhost`; given, a request for
+   * any other `Host` is refused with 403, as a page that rebinds its own name to the gateway's
+   * address would send (see `allowed-hosts.ts`). Unset: every host (behind a proxy that checks it).
+   */
+  readonly allowedHosts?: readonly string[];
   /** Prometheus metrics at GET /metrics, in a registry of this gateway's own (default on). */
   readonly metrics?: boolean;
   /** Schema introspection (on in the embedded mode). */
@@ -212,13 +219,24 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
           ...(metricsRegistry ? { metrics: metricsRegistry } : {}),
         });
   const { runtime, graphiqlPage } = await createRuntime(options, { limits, metricsRegistry, grants, watch, analyse, responseCache, model });
-  const app = createGatewayApp({ runtime, limits, responseCache, metricsRegistry, graphiqlPage, dashboard: options.dashboard, corsOrigins: options.corsOrigins ?? [] });
+  const hostAllowed = options.allowedHosts ? createHostCheck(options.allowedHosts) : () => true;
+  const app = createGatewayApp({
+    runtime,
+    limits,
+    responseCache,
+    metricsRegistry,
+    graphiqlPage,
+    dashboard: options.dashboard,
+    corsOrigins: options.corsOrigins ?? [],
+    hostAllowed,
+  });
   // Clients subscribe over graphql-ws at the GraphQL path too (SSE is served by the route above).
   const webSocket = attachGraphQLWebSocket(app.server, runtime, {
     path: runtime.graphqlEndpoint,
     maxPayloadBytes: limits.maxBodyBytes,
     maxOperations: limits.maxOperationsPerConnection,
     corsOrigins: options.corsOrigins ?? [],
+    hostAllowed,
   });
   try {
     // Partners' subscribers reconnect all at once after a restart: a queue of pending connections

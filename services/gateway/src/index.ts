@@ -1,4 +1,5 @@
 export { createGateway, type Gateway, type GatewayOptions } from './gateway.js';
+export { parseAllowedHosts } from './allowed-hosts.js';
 export {
   AGENCY_SUBGRAPHS,
   GATEWAY_DEFAULT_PORT,

@@ -14,6 +14,7 @@
 //   ANTQ_GRAPHIQL=true, ANTQ_INTROSPECTION=false, ANTQ_AUTH=off (development only: refused with NODE_ENV=production),
 //   ANTQ_DASHBOARD_DIR=<services/dashboard/dist> (the analysts' dashboard at /dashboard)
 //   ANTQ_CORS_ORIGINS        origins whose pages may call the graph, comma-separated (default none)
+//   ANTQ_ALLOWED_HOSTS       host names it answers to besides IP addresses and localhost (default any)
 //   ANTQ_METRICS=false       turns off Prometheus metrics at GET /metrics (on by default)
 //   ANTQ_RESPONSE_CACHE=false turns off the response cache (on by default)
 import { readFile } from 'node:fs/promises';
@@ -25,6 +26,7 @@ import { createAuditLog } from './audit/audit-log.js';
 import { auditKeyFromEnv } from './audit/audit-key.js';
 import { auditLocationsIn } from './audit/audit-locations.js';
 import { createGateway } from './gateway.js';
+import { parseAllowedHosts } from './allowed-hosts.js';
 import { DEVELOPMENT_ISSUER, GRAPH_AUDIENCE } from './identity/development-issuer.js';
 import type { CallerIdentityOptions } from './identity/caller-identity-options.js';
 import { loadSupergraph } from './supergraph-source.js';
@@ -64,6 +66,7 @@ const GATEWAY_ENV = z.object({
   OTEL_SERVICE_NAME: z.string().optional(),
   ANTQ_GRAPHIQL: envFlag(false),
   ANTQ_DASHBOARD_DIR: z.string().optional(),
+  ANTQ_ALLOWED_HOSTS: z.string().optional().transform(parseAllowedHosts),
   ANTQ_CORS_ORIGINS: z
     .string()
     .default('')
@@ -142,6 +145,7 @@ const gateway = await createGateway({
   // The dashboard's static build at /dashboard: sign-in by pasted token only (no development identities here).
   ...(config.ANTQ_DASHBOARD_DIR ? { dashboard: { root: config.ANTQ_DASHBOARD_DIR } } : {}),
   corsOrigins: config.ANTQ_CORS_ORIGINS,
+  ...(config.ANTQ_ALLOWED_HOSTS ? { allowedHosts: config.ANTQ_ALLOWED_HOSTS } : {}),
   introspection: config.ANTQ_INTROSPECTION,
   metrics: config.ANTQ_METRICS,
   ...(config.ANTQ_RESPONSE_CACHE ? {} : { responseCache: false as const }),

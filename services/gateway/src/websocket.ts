@@ -6,6 +6,7 @@ import { getGraphQLWSOptions } from '@graphql-hive/gateway-runtime';
 import { GraphQLError } from 'graphql';
 import type { Context } from 'graphql-ws';
 import { useServer, type Extra } from 'graphql-ws/use/ws';
+import { hostRefusal } from './allowed-hosts.js';
 
 /** The part of `ws`'s WebSocketServer used here (the package ships no types). */
 interface WsServer {
@@ -95,6 +96,8 @@ export function attachGraphQLWebSocket(
     readonly maxOperations: number;
     /** Other sites whose pages may connect (`GatewayOptions.corsOrigins`). */
     readonly corsOrigins: readonly string[];
+    /** Whether the gateway answers to a `Host` (`GatewayOptions.allowedHosts`). */
+    readonly hostAllowed: (host: string | undefined) => boolean;
   },
 ): GraphQLWebSocket {
   const { path } = options;
@@ -105,6 +108,10 @@ export function attachGraphQLWebSocket(
     const pathname = new URL(request.url ?? '/', 'http://localhost').pathname;
     if (pathname !== path) {
       socket.destroy();
+      return;
+    }
+    if (!options.hostAllowed(request.headers.host)) {
+      refuseUpgrade(socket, hostRefusal(request.headers.host));
       return;
     }
     const origin = request.headers.origin;

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,12 +12,13 @@ import { createGateway, type Gateway } from '../src/index.js';
 const supergraph = await readFile(new URL('../../../schema/supergraph.graphql', import.meta.url), 'utf8');
 const DASHBOARD = 'https://dashboard.example.gov.vn';
 const ELSEWHERE = 'https://elsewhere.example';
-const gateways = {} as Record<'closed' | 'named', Gateway>;
+const gateways = {} as Record<'closed' | 'named' | 'hosts', Gateway>;
 
 beforeAll(async () => {
   const options = { supergraph, port: 0, signingKey: 'test-signing-key', identity: { disabled: true as const }, logLevel: false as const };
   gateways.closed = await createGateway(options);
   gateways.named = await createGateway({ ...options, corsOrigins: [DASHBOARD] });
+  gateways.hosts = await createGateway({ ...options, allowedHosts: ['graph.example.gov.vn'] });
 }, 300_000);
 
 afterAll(async () => {
@@ -75,6 +77,42 @@ describe('CORS', () => {
     }
   });
 });
+
+describe('allowed hosts', () => {
+  it('answers to IP addresses, localhost and the names given, and refuses a rebound name over HTTP and the websocket', async () => {
+    const { port } = new URL(gateways.hosts.url);
+    for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `graph.example.gov.vn:${port}`, 'GRAPH.example.gov.vn']) {
+      expect(await withHost(gateways.hosts, host), host).toMatchObject({ status: 200, body: { data: { __typename: 'Query' } } });
+    }
+    for (const host of ['rebound.example', `rebound.example:${port}`, 'localhost.rebound.example']) {
+      expect(await withHost(gateways.hosts, host), host).toMatchObject({
+        status: 403,
+        body: { errors: [{ message: expect.stringContaining(`does not answer to the host name "${host}"`), extensions: { code: 'FORBIDDEN' } }] },
+      });
+      expect(await withHost(gateways.closed, host), `${host}, no hosts named`).toMatchObject({ status: 200 });
+    }
+    const upgrade = await new Promise<number>((resolve, reject) => {
+      const socket = new WebSocket(gateways.hosts.url.replace(/^http/, 'ws'), 'graphql-transport-ws', { headers: { host: 'rebound.example' } });
+      socket.once('open', () => reject(new Error('the upgrade was taken')));
+      socket.once('unexpected-response', (_request, response) => resolve(response.statusCode ?? 0));
+    });
+    expect(upgrade).toBe(403);
+  });
+});
+
+/** `{ __typename }` POSTed with a `Host` header of our choosing (fetch sends the URL's). */
+function withHost(gateway: Gateway, host: string): Promise<{ status: number; body: unknown }> {
+  const url = new URL(gateway.url);
+  return new Promise((resolve, reject) => {
+    const request = httpRequest({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { host, 'content-type': 'application/json' } }, (response) => {
+      let body = '';
+      response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body: JSON.parse(body) as unknown }));
+    });
+    request.once('error', reject);
+    request.end(JSON.stringify({ query: '{ __typename }' }));
+  });
+}
 
 /** `{ __typename }` over graphql-ws from a page of `origin` (none: a client that is not a page), or how the upgrade was refused. */
 async function overWebSocket(gateway: Gateway, origin: string | undefined): Promise<unknown> {
