@@ -16,7 +16,7 @@ import {
   type StorageOptions,
   type SubgraphServer,
 } from '@antq/subgraph-kit';
-import type { LevelWithSilent } from 'pino';
+import type { LevelWithSilent, Logger } from 'pino';
 import { OutboxRewoundError, startChangeHub, type ChangeBus, type ChangeHub } from './change-hub.js';
 import { followChanges, readChangeFilter, refuseCursorPastTheEnd, toStreamEvent } from './follow-changes.js';
 import { startWebhooks, type WebhookDestinationOptions, type WebhookLeaseOptions } from './webhooks/index.js';
@@ -36,6 +36,8 @@ export interface StreamSubgraphOptions {
   /** Fan-out between stream instances (NATS JetStream); default: this process only. */
   readonly bus?: ChangeBus;
   readonly logLevel?: LevelWithSilent;
+  /** Where its log lines go; default the kit's subgraph logger at `logLevel`. */
+  readonly logger?: Logger;
   /** The webhooks' own store (not an agency's); default PGlite in memory. A Storage given is not closed. */
   readonly storage?: Storage | StorageOptions;
   /** Webhook leases, when several instances share the webhooks' store (defaults: 30 s lease, renewed every 10 s). */
@@ -58,7 +60,7 @@ export async function createStreamSubgraph(options: StreamSubgraphOptions): Prom
   const scopes = createAreaScopes(registry);
   const feeds = (Object.entries(options.agencies) as [Agency, string][]).map(([agency, url]) => createAgencyFeed({ agency, url, signingKey: options.signingKey }));
   const grants = createGrantDirectory({ owners: options.agencies, signingKey: options.signingKey });
-  const log = createSubgraphLogger({ name: 'stream', ...(options.logLevel === undefined ? {} : { level: options.logLevel }) });
+  const log = options.logger ?? createSubgraphLogger({ name: 'stream', ...(options.logLevel === undefined ? {} : { level: options.logLevel }) });
   const hub = await startChangeHub({
     feeds,
     ...(options.bus ? { bus: options.bus } : {}),
