@@ -23,6 +23,7 @@ export type {
   Indicator,
   IndicatorUnit,
   Label,
+  LinkedRecordKind,
   ModelKind,
   ModelStatus,
   MovementRating,

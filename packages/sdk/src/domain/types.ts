@@ -150,12 +150,17 @@ export interface Replication {
   readonly note?: string;
 }
 
-/** A reference to a record owned by any agency, resolved through the gateway. */
+/**
+ * A link to a security model or a volunteer force of any agency, resolved through the gateway at
+ * its owner (the graph's `LinkedRecord`). The record must exist when the link is written.
+ */
 export interface RecordRef {
   readonly agency: Agency;
-  readonly kind: RecordKind;
+  readonly kind: LinkedRecordKind;
   readonly id: string;
 }
+/** The kinds of record a link may name: what `LinkedRecord` answers. */
+export type LinkedRecordKind = 'security_model' | 'volunteer_force';
 export type RecordKind =
   | 'security_model'
   | 'volunteer_force'

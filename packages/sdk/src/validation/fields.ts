@@ -223,6 +223,6 @@ export const replication: z.ZodType<ReplicationInput> = z.strictObject({
 
 export const recordRef: z.ZodType<RecordRef> = z.strictObject({
   agency: agencyCode,
-  kind: labelledCode('record kind', RECORD_KINDS),
+  kind: labelledCode('linked record kind', { security_model: RECORD_KINDS.security_model, volunteer_force: RECORD_KINDS.volunteer_force }),
   id,
 });

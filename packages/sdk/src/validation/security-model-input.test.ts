@@ -3,7 +3,6 @@ import { ErrorCode } from '../errors.js';
 import { validateSecurityModelInput, validateSecurityModelPatch } from './security-model-input.js';
 import { thrownAntqError as failure } from '../testing/thrown-antq-error.js';
 
-/** The error a call throws; fails the test when it throws none or something else. */
 const random = () => Math.random().toString(36).slice(2, 10);
 const randomCommune = () => String(10_000 + Math.floor(Math.random() * 89_999));
 
@@ -105,6 +104,8 @@ describe('validateSecurityModelInput', () => {
     const lines = { ...cameraModel(), description: 'Hai dòng:\r\n\tmột\n\thai' };
     expect(validateSecurityModelInput(lines)).toMatchObject({ description: lines.description });
   });
+
+  itLinksOnlyModelsAndForces();
 
   it('refuses missing required fields and a missing input', () => {
     const error = failure(() => validateSecurityModelInput({ name: 'x' }));
@@ -213,5 +214,20 @@ function itChecksAreasDatesAndOrganisations(): void {
     expect(validateSecurityModelInput({ ...input, replication: { areaCodes: [input.areaCode] } }, { areas }).areaCode).toBe(input.areaCode);
     // A format problem comes first, as BAD_USER_INPUT.
     expect(failure(() => validateSecurityModelInput({ ...input, areaCode: '1234' }, { areas })).code).toBe(ErrorCode.BAD_USER_INPUT);
+  });
+}
+
+function itLinksOnlyModelsAndForces(): void {
+  it('links only models and forces, what the graph answers as a linked record', () => {
+    const error = failure(() =>
+      validateSecurityModelInput({
+        ...cameraModel(),
+        linkedRecords: [
+          { agency: 'front', kind: 'volunteer_force', id: 'front-force-1' },
+          { agency: 'front', kind: 'observation', id: 'front-observation-1' },
+        ],
+      }),
+    );
+    expect(error.issues).toEqual([{ path: 'linkedRecords.1.kind', message: expect.stringContaining('unknown linked record kind "observation"') }]);
   });
 }

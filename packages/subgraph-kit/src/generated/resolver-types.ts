@@ -654,7 +654,10 @@ export type SourceRefInput = {
   readonly url?: InputMaybe<Scalars['String']['input']>;
 };
 
-/** A reference to a record of any agency. */
+/**
+ * A link to a security model or a volunteer force of any agency. The record must exist at its
+ * owner when the link is written: the gateway asks the owner and refuses the write otherwise.
+ */
 export type RecordRefInput = {
   readonly agency: Agency;
   /** security_model or volunteer_force. */

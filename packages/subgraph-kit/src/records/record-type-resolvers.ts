@@ -1,4 +1,4 @@
-import { getForceKind, getIndicator, getModelKind, type Agency, type Resource } from '@antq/sdk';
+import { AntqError, ErrorCode, getForceKind, getIndicator, getModelKind, type Agency, type Resource } from '@antq/sdk';
 import type { AreaRegistry } from '@antq/sdk/areas';
 import { AGENCY_TYPE_PREFIX, type AgencyContext, type AgencyResolverOptions } from './agency-context.js';
 import type { TemplateResolvers } from './agency-names.js';
@@ -13,6 +13,20 @@ const resources = (list: readonly Resource[] | undefined) => (list ?? []).map((r
 
 type RecordParent = ModelParent | ForceParent;
 
+const LINKED_KINDS: ReadonlySet<string> = new Set(['security_model', 'volunteer_force']);
+
+/**
+ * A record another agency's link names and this agency does not hold: an error at the link, not a
+ * null the gateway's runtime would leave as an object without its fields. Links are checked when
+ * written (the gateway's linked-record check); one that points at nothing was written before, or
+ * outlived a restore of this store from an older backup.
+ */
+function notHeld(agency: Agency, noun: string, id: unknown): never {
+  throw new AntqError(ErrorCode.NOT_FOUND, `${agency} has no ${noun} ${JSON.stringify(id)}: a link to it points at nothing. Correct the linking record's linkedRecords.`, {
+    details: { id },
+  });
+}
+
 /** The fields models and forces share, their links to other records among them. */
 function sharedRecordFields(agency: Agency, registry: AreaRegistry) {
   return {
@@ -24,6 +38,8 @@ function sharedRecordFields(agency: Agency, registry: AreaRegistry) {
     linkedRecords: (record: RecordParent, _: unknown, ctx: AgencyContext) =>
       Promise.all(
         (record.linkedRecords ?? []).map(async (link): Promise<ModelParent | ForceParent | RecordReference | null> => {
+          // Links to other kinds were accepted before links were limited to models and forces; LinkedRecord cannot answer them.
+          if (!LINKED_KINDS.has(link.kind)) return null;
           const typename = `${AGENCY_TYPE_PREFIX[link.agency]}${link.kind === 'volunteer_force' ? 'Force' : 'Model'}`;
           if (link.agency !== agency) return { __typename: typename, id: link.id };
           const own = await (link.kind === 'volunteer_force' ? ctx.loaders.forces : ctx.loaders.models).load(link.id);
@@ -64,7 +80,10 @@ export function createRecordTypeResolvers({
     LinkedRecord: { __resolveType: (record) => (record as { __typename: string }).__typename as 'TemplateModel' },
 
     TemplateModel: {
-      __resolveReference: (reference, ctx, info) => readRecord(ctx.loaders.modelReads, recordTables.models, { id: reference.id, typeName: String(reference.__typename), info }),
+      __resolveReference: (reference, ctx, info) =>
+        readRecord(ctx.loaders.modelReads, recordTables.models, { id: reference.id, typeName: String(reference.__typename), info }).then(
+          (model) => model ?? notHeld(agency, 'security model', reference.id),
+        ),
       ...recordFields,
       kind: (model) => labelled(getModelKind(model.kind), model.kind),
       resources: (model) => resources(model.resources),
@@ -75,7 +94,10 @@ export function createRecordTypeResolvers({
     },
 
     TemplateForce: {
-      __resolveReference: (reference, ctx, info) => readRecord(ctx.loaders.forceReads, recordTables.forces, { id: reference.id, typeName: String(reference.__typename), info }),
+      __resolveReference: (reference, ctx, info) =>
+        readRecord(ctx.loaders.forceReads, recordTables.forces, { id: reference.id, typeName: String(reference.__typename), info }).then(
+          (force) => force ?? notHeld(agency, 'volunteer force', reference.id),
+        ),
       ...recordFields,
       kind: (force) => labelled(getForceKind(force.kind), force.kind),
       equipment: (force) => resources(force.equipment),
