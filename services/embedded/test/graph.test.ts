@@ -194,6 +194,35 @@ function itRefusesWritesThatCannotStand(ctx: GraphContext): void {
     expect((await report('2025-06')).errors).toBeUndefined();
   });
 
+  it("refuses another agency's model or figure of a residential area the police have not registered, and takes a registered one", async () => {
+    const policeEditor = await ctx.graph().issuer.mint({ agency: 'police', jurisdiction: '80', roles: ['editor'] });
+    const frontEditor = await ctx.graph().issuer.mint({ agency: 'front', jurisdiction: '80', roles: ['editor'] });
+    const registered = await ctx.ask<{ registerResidentialArea: { id: string } }>(
+      'mutation ($input: ResidentialAreaInput!) { registerResidentialArea(input: $input) { id } }',
+      policeEditor,
+      { input: { slug: `ap-${randomUUID().slice(0, 8)}`, communeCode: '28177', name: 'Ấp mới', localKind: 'ap' } },
+    );
+    expect(registered.errors).toBeUndefined();
+    const unregistered = '28177:ap-nowhere';
+    const frontModelOf = (residentialAreaId: string) =>
+      ctx.ask<{ createFrontModel: { residentialArea: { id: string } | null } }>(
+        'mutation ($input: SecurityModelInput!) { createFrontModel(input: $input) { residentialArea { id } } }',
+        frontEditor,
+        { input: { kind: 'security_camera', status: 'ACTIVE', areaCode: '28177', name: `Camera ${randomUUID()}`, organisation: 'FATHERLAND_FRONT', residentialAreaId } },
+      );
+    const refused = await frontModelOf(unregistered);
+    expect(refused.errors?.[0]?.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      issues: [{ path: 'residentialAreaId', message: expect.stringContaining(`police has no residential area "${unregistered}"; register it with registerResidentialArea`) }],
+    });
+    const figure = await ctx.ask('mutation ($input: ObservationInput!) { reportFrontObservation(input: $input) { id } }', frontEditor, {
+      input: { indicator: 'self_management_groups', areaCode: '28177', period: '2025', value: 1, residentialAreaId: unregistered },
+    });
+    expect(figure.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', input: 'observation', issues: [{ path: 'residentialAreaId' }] });
+    const id = registered.data!.registerResidentialArea.id;
+    expect((await frontModelOf(id)).data!.createFrontModel.residentialArea).toEqual({ id });
+  });
+
   it('refuses a retirement reason of 2,001 characters, and the record stays open', async () => {
     const policeEditor = await ctx.graph().issuer.mint({ agency: 'police', jurisdiction: '80', roles: ['editor'] });
     const created = await ctx.ask<{ createPoliceModel: { id: string } }>(

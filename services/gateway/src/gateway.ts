@@ -33,7 +33,7 @@ import { createOperationAnalyser, type OperationAnalyser } from './operation-ana
 import { readSupergraphModel, type SupergraphModel } from './supergraph-model.js';
 import { createGatewayApp } from './gateway-app.js';
 import type { DashboardSettings } from './dashboard/serve-dashboard.js';
-import { useLinkedRecordCheck } from './plugins/use-linked-record-check.js';
+import { useRecordReferenceCheck } from './plugins/use-record-reference-check.js';
 import { useMetrics } from './plugins/use-metrics.js';
 import { useChangeWatchWrites } from './plugins/use-change-watch-writes.js';
 import { createGatewayLogger } from './gateway-logger.js';
@@ -143,7 +143,7 @@ function gatewayPlugins(options: GatewayOptions, parts: GatewayParts, log: Param
     useIdempotencyKey(),
     ...(options.audit ? [useAuditLog({ log: options.audit, supergraph: parts.model, ...(responseCache ? { onReadEntry: responseCache.recordAudit } : {}) })] : []),
     // After the audit log, so a write it refuses is audited like any other refusal.
-    useLinkedRecordCheck({ agencyUrls: parts.model.agencyUrls, signingKey: options.signingKey }),
+    useRecordReferenceCheck({ agencyUrls: parts.model.agencyUrls, ownership: parts.model.ownership, signingKey: options.signingKey }),
     useChangeWatchWrites({ watch: parts.watch, analyse: parts.analyse, agencyUrls: parts.model.agencyUrls }),
     ...(responseCache ? [responseCache.plugin()] : []),
     ...(options.plugins ?? []),

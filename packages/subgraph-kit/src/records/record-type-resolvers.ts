@@ -18,7 +18,7 @@ const LINKED_KINDS: ReadonlySet<string> = new Set(['security_model', 'volunteer_
 /**
  * A record another agency's link names and this agency does not hold: an error at the link, not a
  * null the gateway's runtime would leave as an object without its fields. Links are checked when
- * written (the gateway's linked-record check); one that points at nothing was written before, or
+ * written (the gateway's record reference check); one that points at nothing was written before, or
  * outlived a restore of this store from an older backup.
  */
 function notHeld(agency: Agency, noun: string, id: unknown): never {

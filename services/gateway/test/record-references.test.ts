@@ -4,8 +4,10 @@ import type { AgencySubgraph } from '@antq/subgraph-kit';
 import type { Gateway } from '../src/index.js';
 import { post, startTwoAgencyGraph, type Answer, type TwoAgencyGraph } from './two-agency-graph.js';
 
-// A record links only to records that exist at their owners (use-linked-record-check.ts); one
-// that points at nothing, written before the check, reads back with an error at the link.
+// A write names only records that exist at their owners (use-record-reference-check.ts); a link
+// that points at nothing, written before the check, reads back with an error at the link. The
+// residential areas, which the police subgraph's own resolvers register, are tested on the whole
+// graph (services/embedded/test/graph.test.ts).
 
 const CREATE_POLICE_MODEL = 'mutation ($input: SecurityModelInput!) { createPoliceModel(input: $input) { id } }';
 const UPDATE_POLICE_MODEL = 'mutation ($id: ID!, $input: SecurityModelPatch!) { updatePoliceModel(id: $id, input: $input) { id } }';
@@ -169,7 +171,10 @@ describe('an owner that does not answer', () => {
     await front.close();
     const answer = await post(gateway.url, CREATE_POLICE_MODEL, policeEditor, { input: modelInput([{ agency: 'FRONT', kind: 'security_model', id: frontModel.id }]) });
     expect(answer.body.errors).toEqual([
-      expect.objectContaining({ message: expect.stringContaining('could not be checked'), extensions: { code: 'DOWNSTREAM_SERVICE_ERROR', agency: 'front' } }),
+      expect.objectContaining({
+        message: expect.stringContaining('could not be checked: front did not answer'),
+        extensions: { code: 'DOWNSTREAM_SERVICE_ERROR', agency: 'front' },
+      }),
     ]);
     expect(await policeModelCount()).toBe(before);
     const own = await post(gateway.url, CREATE_POLICE_MODEL, policeEditor, { input: modelInput([]) });
