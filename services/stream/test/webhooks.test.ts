@@ -49,8 +49,8 @@ async function receiver(answer: (request: Received, index: number) => number | n
   };
 }
 
-function caller(agency: Agency, clearance = 'restricted', sub = `${agency}-officer`): Caller {
-  const parsed = parseCallerClaims({ sub, agency, clearance, roles: ['editor'], exp: Math.floor(Date.now() / 1000) + 3600 });
+function caller(agency: Agency, clearance = 'restricted', sub = `${agency}-officer`, roles = ['editor']): Caller {
+  const parsed = parseCallerClaims({ sub, agency, clearance, roles, exp: Math.floor(Date.now() / 1000) + 3600 });
   if (!parsed.ok) throw new Error(parsed.problem);
   return parsed.caller;
 }
@@ -321,7 +321,7 @@ function resolverTests(w: WebhooksState): void {
     expect(await w.service.resolvers.Query.webhooks({}, {}, { caller: who })).toEqual([]);
   });
 
-  it('registers from the hub head, lists per agency, and lets only the registering agency remove', async () => {
+  it('registers from the hub head, and lets only its registrant and the agency admins list, read and remove it', async () => {
     w.police.append();
     await until(() => w.hub.head().police === 1);
     const target = await newReceiver();
@@ -348,7 +348,15 @@ function resolverTests(w: WebhooksState): void {
     await expectCode(deliveries(caller('front'), webhook.id), 'NOT_OWNING_AGENCY');
     await expectCode(deliveries(who, 'no-such-webhook'), 'NOT_FOUND');
 
-    const removed = await w.service.resolvers.Mutation.removeWebhook({}, { id: webhook.id }, { caller: caller('police', 'public', 'another-police-officer') });
+    // Another officer of the police neither sees it nor removes it; an admin of the police does both.
+    const another = caller('police', 'public', 'another-police-officer');
+    expect(await w.service.resolvers.Query.webhooks({}, {}, { caller: another })).toEqual([]);
+    await expectCode(deliveries(another, webhook.id), 'FORBIDDEN');
+    await expectCode(w.service.resolvers.Mutation.removeWebhook({}, { id: webhook.id }, { caller: another }), 'FORBIDDEN');
+    expect(w.service.dispatcher.running()).toEqual([webhook.id]);
+    const admin = caller('police', 'restricted', 'police-admin', ['admin']);
+    expect((await w.service.resolvers.Query.webhooks({}, {}, { caller: admin })).map((hook) => hook.id)).toEqual([webhook.id]);
+    const removed = await w.service.resolvers.Mutation.removeWebhook({}, { id: webhook.id }, { caller: admin });
     expect(removed.active).toBe(false);
     expect(w.service.dispatcher.running()).toEqual([]);
     // Removed webhooks stay listed, with their log.

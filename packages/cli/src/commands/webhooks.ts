@@ -144,7 +144,7 @@ export function registerWebhooks(program: Command): void {
       }),
     );
 
-  common(webhooks.command('list').description("The webhooks of the caller's agency"))
+  common(webhooks.command('list').description('The webhooks the caller registered (an admin: every webhook of its agency)'))
     .addHelpText('after', '\nExample:\n  npx antq webhooks list --agency police')
     .action(
       action<WebhookOptions>(async (_args, options) => {

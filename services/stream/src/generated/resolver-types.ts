@@ -36,9 +36,9 @@ export type Query = {
    * to date, then subscribe with it: nothing made in between is missed.
    */
   readonly changesCursor: Scalars['String']['output'];
-  /** The webhooks the caller's agency registered. */
+  /** The webhooks the caller registered; for an admin, every webhook of the caller's agency. */
   readonly webhooks: ReadonlyArray<Webhook>;
-  /** Deliveries of one webhook, newest first. */
+  /** Deliveries of one webhook, newest first (its registrant, or an admin of its agency). */
   readonly webhookDeliveries: ReadonlyArray<WebhookDelivery>;
 };
 
@@ -61,7 +61,7 @@ export type Mutation = {
    * time the secret is shown.
    */
   readonly registerWebhook: Webhook;
-  /** Stops deliveries to a webhook; its delivery log is kept. */
+  /** Stops deliveries to a webhook (its registrant, or an admin of its agency); its delivery log is kept. */
   readonly removeWebhook: Webhook;
 };
 

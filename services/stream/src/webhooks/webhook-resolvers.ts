@@ -56,6 +56,16 @@ function requireCaller(ctx: Context): Caller {
   return ctx.caller;
 }
 
+/**
+ * Who manages a webhook: the caller who registered it, and the admins of its agency. Any officer
+ * of an agency may register one (it delivers what that officer may read); without this rule any
+ * of them could also read the others' URLs (partners put credentials in them) and remove the
+ * agency's partner deliveries.
+ */
+function manages(caller: Caller, webhook: WebhookRecord): boolean {
+  return webhook.agency === caller.agency && (webhook.createdBy === caller.subject || caller.roles.includes('admin'));
+}
+
 const urlIssue = (message: string) => new AntqError(ErrorCode.BAD_USER_INPUT, `The webhook URL is not usable: ${message}`, { issues: [{ path: 'input.url', message }] });
 
 /** The URL as stored, once its form is right and its host may receive deliveries (see `webhook-destinations.ts`). */
@@ -117,6 +127,13 @@ export function createWebhookResolvers(options: WebhookResolverOptions) {
         { details: { owner: webhook.agency, callerAgency: caller.agency, kind: 'Webhook', id } },
       );
     }
+    if (!manages(caller, webhook)) {
+      throw new AntqError(
+        ErrorCode.FORBIDDEN,
+        `Only the caller who registered this Webhook (${webhook.createdBy}) or an admin of the ${webhook.agency} may see its deliveries or remove it.`,
+        { details: { kind: 'Webhook', id } },
+      );
+    }
     return webhook;
   }
 
@@ -135,7 +152,7 @@ export function createWebhookResolvers(options: WebhookResolverOptions) {
     Query: {
       async webhooks(_, __, ctx) {
         const caller = requireCaller(ctx);
-        return (await store.listByAgency(caller.agency)).map(toWebhookObject);
+        return (await store.listByAgency(caller.agency)).filter((webhook) => manages(caller, webhook)).map(toWebhookObject);
       },
       async webhookDeliveries(_, args, ctx) {
         const caller = requireCaller(ctx);
