@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { access, cp, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { access, cp, lstat, mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -8,8 +8,8 @@ import { PGlite } from '@electric-sql/pglite';
 /*
  * Cụm mới — a new embedded cluster without initdb. initdb in WebAssembly takes seconds, a first
  * `npm start` opens six stores and every test opens its own, so the kit runs it once per machine
- * and PGlite version: the result is kept, closed and never opened again, in the system's temporary
- * folder (ANTQ_PGLITE_TEMPLATE_DIR names another). A folder store starts as a copy of it (a file
+ * and PGlite version: the result is kept, closed and never opened again, in a folder of the
+ * account's own under the system's temporary folder (ANTQ_PGLITE_TEMPLATE_DIR names another). A folder store starts as a copy of it (a file
  * copy, milliseconds); a store in memory loads it as a tarball (PGlite's `loadDataDir`).
  */
 
@@ -24,7 +24,24 @@ function pgliteVersion(): string {
   }
 }
 
-const templateRoot = () => process.env.ANTQ_PGLITE_TEMPLATE_DIR ?? tmpdir();
+let root: Promise<string | undefined> | undefined;
+/**
+ * Where the templates are kept: a folder of this account's own, open to it alone. Every new store
+ * is a copy of what is there, so a folder another account could write (the shared temporary
+ * folder at a name anyone can guess) would let it plant tables, rows or triggers in every store.
+ * One that is not this account's alone is not used: new stores are then made by initdb, as
+ * PGlite does without a template.
+ */
+function templateRoot(): Promise<string | undefined> {
+  root ??= (async () => {
+    const uid = process.getuid?.();
+    const folder = process.env.ANTQ_PGLITE_TEMPLATE_DIR ?? join(tmpdir(), `antq-pglite-templates${uid === undefined ? '' : `-${uid}`}`);
+    await mkdir(folder, { recursive: true, mode: 0o700 });
+    const found = await lstat(folder);
+    return uid === undefined || (found.isDirectory() && found.uid === uid && (found.mode & 0o022) === 0) ? folder : undefined;
+  })();
+  return root;
+}
 const exists = (path: string) =>
   access(path).then(
     () => true,
@@ -43,9 +60,9 @@ async function publish(from: string, to: string): Promise<void> {
 
 let pristineFolder: Promise<string> | undefined;
 /** The folder of a cluster as initdb left it, made on first use. */
-function pristineCluster(): Promise<string> {
+function pristineCluster(root: string): Promise<string> {
   pristineFolder ??= (async () => {
-    const folder = join(templateRoot(), `antq-pglite-${pgliteVersion()}`);
+    const folder = join(root, `antq-pglite-${pgliteVersion()}`);
     if (await exists(join(folder, COMPLETE))) return folder;
     // Without its mark it is not one this kit finished (a cleaner may have emptied it): made again.
     await rm(folder, { recursive: true, force: true });
@@ -65,12 +82,12 @@ function pristineCluster(): Promise<string> {
 
 let pristineTarball: Promise<Blob> | undefined;
 /** The same cluster as a tarball, for stores in memory. */
-function pristineTar(): Promise<Blob> {
+function pristineTar(root: string): Promise<Blob> {
   pristineTarball ??= (async () => {
-    const file = join(templateRoot(), `antq-pglite-${pgliteVersion()}.tar`);
+    const file = join(root, `antq-pglite-${pgliteVersion()}.tar`);
     if (!(await exists(file))) {
       const building = await mkdtemp(`${file}.building-`);
-      await cp(await pristineCluster(), join(building, 'cluster'), { recursive: true });
+      await cp(await pristineCluster(root), join(building, 'cluster'), { recursive: true });
       const db = await PGlite.create({ dataDir: join(building, 'cluster') });
       const tar = await db.dumpDataDir('none');
       await db.close();
@@ -91,9 +108,11 @@ function pristineTar(): Promise<Blob> {
  * the pristine cluster first; a store in memory, the tarball. An existing store is opened as it is.
  */
 export async function newClusterSource(dataDir: string | undefined): Promise<{ loadDataDir?: Blob }> {
-  if (!dataDir) return { loadDataDir: await pristineTar() };
+  const root = await templateRoot();
+  if (root === undefined) return {};
+  if (!dataDir) return { loadDataDir: await pristineTar(root) };
   if ((await readdir(dataDir)).length === 0) {
-    await cp(await pristineCluster(), dataDir, { recursive: true });
+    await cp(await pristineCluster(root), dataDir, { recursive: true });
     await rm(join(dataDir, COMPLETE), { force: true });
   }
   return {};

@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { chmod, mkdir } from 'node:fs/promises';
 import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
 import pg from 'pg';
 import { AntqError, ErrorCode } from '@antq/sdk';
@@ -94,13 +94,24 @@ async function guarded<T>(work: () => Promise<T>): Promise<T> {
 }
 
 /**
+ * The folder of an embedded store, open to its owner alone: PGlite writes its files world-readable
+ * and world-writable (0666), so on a shared machine any local account could read an agency's
+ * restricted records or rewrite them past every check. PostgreSQL refuses a data directory
+ * others can enter for the same reason. A folder made before this is closed too.
+ */
+async function ownerOnlyFolder(path: string): Promise<void> {
+  await mkdir(path, { recursive: true, mode: 0o700 });
+  await chmod(path, 0o700);
+}
+
+/**
  * An embedded store holds one agency's data, and its WebAssembly memory never shrinks: PostgreSQL's
  * 128 MB of shared buffers, four times over, were most of `npm start`'s memory at rest.
  */
 const PGLITE_SETTINGS = ['shared_buffers=16MB', 'maintenance_work_mem=16MB'];
 
 async function openPglite(dataDir: string | undefined): Promise<Storage> {
-  if (dataDir) await mkdir(dataDir, { recursive: true });
+  if (dataDir) await ownerOnlyFolder(dataDir);
   return (await openPgliteStorage({ ...(dataDir ? { dataDir } : {}), ...(await newClusterSource(dataDir)) })).storage;
 }
 
