@@ -109,33 +109,34 @@ function checkSecret(value: unknown): string {
   return value;
 }
 
+/** A webhook the caller manages, or the error that says why not. */
+async function managedWebhook(store: WebhookStore, caller: Caller, id: string): Promise<WebhookRecord> {
+  const webhook = await store.get(id);
+  if (!webhook) {
+    throw new AntqError(ErrorCode.NOT_FOUND, `No Webhook with id "${id}". Check the id, or list the Webhook records with a query to find it.`, {
+      details: { kind: 'Webhook', id },
+    });
+  }
+  if (webhook.agency !== caller.agency) {
+    throw new AntqError(
+      ErrorCode.NOT_OWNING_AGENCY,
+      `Only the ${webhook.agency} may change this Webhook; the caller belongs to the ${caller.agency}. Write to your own agency's records, or ask the ${webhook.agency} to make the change.`,
+      { details: { owner: webhook.agency, callerAgency: caller.agency, kind: 'Webhook', id } },
+    );
+  }
+  if (!manages(caller, webhook)) {
+    throw new AntqError(
+      ErrorCode.FORBIDDEN,
+      `Only the caller who registered this Webhook (${webhook.createdBy}) or an admin of the ${webhook.agency} may see its deliveries or remove it.`,
+      { details: { kind: 'Webhook', id } },
+    );
+  }
+  return webhook;
+}
+
 /** Resolvers of Query.webhooks, Query.webhookDeliveries, Mutation.registerWebhook, Mutation.removeWebhook. */
 export function createWebhookResolvers(options: WebhookResolverOptions) {
   const { store, hub, registry, dispatcher } = options;
-
-  async function ownedWebhook(caller: Caller, id: string): Promise<WebhookRecord> {
-    const webhook = await store.get(id);
-    if (!webhook) {
-      throw new AntqError(ErrorCode.NOT_FOUND, `No Webhook with id "${id}". Check the id, or list the Webhook records with a query to find it.`, {
-        details: { kind: 'Webhook', id },
-      });
-    }
-    if (webhook.agency !== caller.agency) {
-      throw new AntqError(
-        ErrorCode.NOT_OWNING_AGENCY,
-        `Only the ${webhook.agency} may change this Webhook; the caller belongs to the ${caller.agency}. Write to your own agency's records, or ask the ${webhook.agency} to make the change.`,
-        { details: { owner: webhook.agency, callerAgency: caller.agency, kind: 'Webhook', id } },
-      );
-    }
-    if (!manages(caller, webhook)) {
-      throw new AntqError(
-        ErrorCode.FORBIDDEN,
-        `Only the caller who registered this Webhook (${webhook.createdBy}) or an admin of the ${webhook.agency} may see its deliveries or remove it.`,
-        { details: { kind: 'Webhook', id } },
-      );
-    }
-    return webhook;
-  }
 
   /** An agency at its limit of active webhooks registers no more until it removes one. */
   async function checkRoomFor(agency: Caller['agency']): Promise<void> {
@@ -161,7 +162,7 @@ export function createWebhookResolvers(options: WebhookResolverOptions) {
           const message = `first must be between 1 and ${MAX_DELIVERIES_PAGE}.`;
           throw new AntqError(ErrorCode.BAD_USER_INPUT, message, { issues: [{ path: 'first', message }] });
         }
-        const webhook = await ownedWebhook(caller, args.webhookId);
+        const webhook = await managedWebhook(store, caller, args.webhookId);
         return (await store.deliveries(webhook.id, first)).map(toDeliveryObject);
       },
     },
@@ -203,7 +204,7 @@ export function createWebhookResolvers(options: WebhookResolverOptions) {
       },
       async removeWebhook(_, args, ctx) {
         const caller = requireCaller(ctx);
-        await ownedWebhook(caller, args.id);
+        await managedWebhook(store, caller, args.id);
         const removed = await store.remove(args.id);
         await dispatcher.remove(args.id);
         return toWebhookObject(removed!);
