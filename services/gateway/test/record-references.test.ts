@@ -119,6 +119,33 @@ describe('links to other records, when written', () => {
     expect(await policeModelCount()).toBe(before);
   });
 
+  it('finds the write inside an inline fragment and a named one, and not where @skip leaves it out', async () => {
+    const before = await policeModelCount();
+    const input = modelInput([{ agency: 'FRONT', kind: 'security_model', id: 'front-model-nowhere' }]);
+    const inline = await post(gateway.url, 'mutation ($input: SecurityModelInput!) { ... on Mutation { created: createPoliceModel(input: $input) { id } } }', policeEditor, {
+      input,
+    });
+    expect(inline.body.errors?.[0]).toMatchObject({ path: ['created'], extensions: { code: 'BAD_USER_INPUT', issues: [{ path: 'linkedRecords.0' }] } });
+    const named = await post(
+      gateway.url,
+      'mutation ($input: SecurityModelInput!) { ...Write } fragment Write on Mutation { createPoliceModel(input: $input) { id } }',
+      policeEditor,
+      {
+        input,
+      },
+    );
+    expect(named.body.errors?.[0]).toMatchObject({ path: ['createPoliceModel'], extensions: { code: 'BAD_USER_INPUT' } });
+    expect(await policeModelCount()).toBe(before);
+    const skipped = await post(
+      gateway.url,
+      'mutation ($input: SecurityModelInput!, $good: SecurityModelInput!) { bad: createPoliceModel(input: $input) @skip(if: true) { id } good: createPoliceModel(input: $good) { id } }',
+      policeEditor,
+      { input, good: modelInput([]) },
+    );
+    expect(skipped.body.errors).toBeUndefined();
+    expect(await policeModelCount()).toBe(before + 1);
+  });
+
   it('refuses a patch that links to nothing, and the record keeps its links', async () => {
     const id = await created(
       await post(gateway.url, CREATE_POLICE_MODEL, policeEditor, { input: modelInput([{ agency: 'FRONT', kind: 'security_model', id: frontModel.id }]) }),

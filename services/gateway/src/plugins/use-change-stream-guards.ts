@@ -14,6 +14,7 @@ import {
   type VariableDefinitionNode,
 } from 'graphql';
 import { sharedReads, withoutRepeats, type ChangeSelection } from '../change-stream-guards.js';
+import { rootFields } from '../operation-fields.js';
 
 /** What an `onSubscribe` hook may return, read off the gateway's own plugin type. */
 type SubscribeHookResult = Exclude<Awaited<ReturnType<NonNullable<GatewayPlugin['onSubscribe']>>>, void>;
@@ -50,7 +51,8 @@ export function useChangeStreamGuards(options: ChangeStreamGuardOptions): Gatewa
   return {
     async onSubscribe({ args, setResultAndStopExecution }) {
       const operation = getOperationAST(args.document, args.operationName);
-      const field = operation?.selectionSet.selections.find((selection): selection is FieldNode => selection.kind === Kind.FIELD && selection.name.value === 'changes');
+      // Also where the client wrapped it in a fragment.
+      const field = operation ? rootFields(args.document, operation.selectionSet, args.variableValues ?? {}).find((selection) => selection.name.value === 'changes') : undefined;
       if (!field) return undefined;
       const cursorField = field.selectionSet?.selections.find((selection): selection is FieldNode => selection.kind === Kind.FIELD && selection.name.value === 'cursor');
       const selection: ChangeSelection = {

@@ -3,11 +3,11 @@ import { postSignedSystemRequest } from '@antq/subgraph-kit';
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import {
   GraphQLError,
-  Kind,
   getArgumentValues,
   getNamedType,
   getOperationAST,
   isInputObjectType,
+  type DocumentNode,
   type FieldNode,
   type GraphQLField,
   type GraphQLInputType,
@@ -15,6 +15,7 @@ import {
   type OperationDefinitionNode,
 } from 'graphql';
 import type { GraphOwnership } from '../audit/ownership.js';
+import { rootFields } from '../operation-fields.js';
 
 /** How long an owner may take to say which of its records exist. */
 const OWNER_TIMEOUT_MS = 5_000;
@@ -91,7 +92,7 @@ export function useRecordReferenceCheck(options: RecordReferenceCheckOptions): G
     async onExecute({ args, setResultAndStopExecution }) {
       const operation = getOperationAST(args.document, args.operationName);
       if (operation?.operation !== 'mutation') return;
-      const references = writtenReferences(args.schema, operation, args.variableValues ?? {});
+      const references = writtenReferences(args.schema, args.document, operation, args.variableValues ?? {});
       if (references.length === 0) return;
       const errors = await absentReferenceErrors(references, options);
       if (errors.length > 0) setResultAndStopExecution({ errors });
@@ -100,12 +101,11 @@ export function useRecordReferenceCheck(options: RecordReferenceCheckOptions): G
 }
 
 /** The references in the arguments of a mutation's root fields (arguments of an input type with one of the fields above). */
-function writtenReferences(schema: GraphQLSchema, operation: OperationDefinitionNode, variables: Readonly<Record<string, unknown>>): Reference[] {
+function writtenReferences(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Readonly<Record<string, unknown>>): Reference[] {
   const mutation = schema.getMutationType();
   if (!mutation) return [];
   const references: Reference[] = [];
-  for (const selection of operation.selectionSet.selections) {
-    if (selection.kind !== Kind.FIELD) continue;
+  for (const selection of rootFields(document, operation.selectionSet, variables)) {
     const field = mutation.getFields()[selection.name.value];
     if (field?.args.some((argument) => referringFields(argument.type).length > 0)) references.push(...fieldReferences(field, selection, variables));
   }
