@@ -12,6 +12,7 @@
 //   ANTQ_WEBHOOK_ALLOWED_NETWORKS   internal networks webhooks may deliver to, e.g. 10.20.0.0/16,192.168.5.7
 //                        (default none: loopback, private, link-local … addresses are refused)
 //   ANTQ_WEBHOOKS_PER_AGENCY   active webhooks an agency may hold at once (default 100)
+//   ANTQ_WEBHOOK_LOG_DAYS      days the webhooks' delivery log keeps an attempt (default 90)
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { AGENCIES, AGENCY_CODES, isAgencyCode, type Agency } from '@antq/sdk';
@@ -69,6 +70,7 @@ const config = (() => {
           .int('must be a whole number of webhooks, 1 or more')
           .min(1, 'must be 1 or more')
           .default(100),
+        ANTQ_WEBHOOK_LOG_DAYS: z.coerce.number({ error: 'must be a number of days, more than 0' }).positive('must be a number of days, more than 0').default(90),
       }),
     );
   } catch (error) {
@@ -109,6 +111,7 @@ const stream: StreamSubgraph = await createStreamSubgraph({
   webhookLease: { owner: instance },
   webhookDestinations: { allowedNetworks },
   webhooksPerAgency: config.ANTQ_WEBHOOKS_PER_AGENCY,
+  webhookLogDays: config.ANTQ_WEBHOOK_LOG_DAYS,
 }).catch(async (error: unknown) => {
   await bus?.close().catch(() => undefined);
   const code = (error as NodeJS.ErrnoException).code;

@@ -46,6 +46,8 @@ export interface StreamSubgraphOptions {
   readonly webhookDestinations?: WebhookDestinationOptions;
   /** Active webhooks an agency may hold at once (default 100). */
   readonly webhooksPerAgency?: number;
+  /** How many days the webhooks' delivery log keeps an attempt (default 90). */
+  readonly webhookLogDays?: number;
 }
 
 export interface StreamSubgraph extends SubgraphServer {
@@ -78,6 +80,7 @@ export async function createStreamSubgraph(options: StreamSubgraphOptions): Prom
     ...(options.webhookLease ? { lease: options.webhookLease } : {}),
     ...(options.webhookDestinations ? { destinations: options.webhookDestinations } : {}),
     ...(options.webhooksPerAgency ? { maxActivePerAgency: options.webhooksPerAgency } : {}),
+    ...(options.webhookLogDays ? { deliveryLogDays: options.webhookLogDays } : {}),
   }).catch(async (error: unknown) => {
     await hub.close();
     throw error;

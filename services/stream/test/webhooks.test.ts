@@ -532,6 +532,21 @@ function deliveryAfterFailuresTests(w: WebhooksState): void {
     await until(() => target.requests.length >= 5);
     expect(target.bodies().map((body) => body.seq)).toEqual([1, 2, 3, 4, 5]);
   });
+
+  it('keeps its delivery log for 90 days: older attempts are deleted when the service starts', async () => {
+    const target = await newReceiver();
+    const who = caller('police');
+    const webhook = await register(who, { url: target.url });
+    w.police.append();
+    w.police.append();
+    await until(async () => (await deliveries(who, webhook.id)).length === 2);
+    await w.service.close();
+    await w.storage.query("UPDATE webhook_deliveries SET delivered_at = now() - interval '91 days' WHERE id = (SELECT min(id) FROM webhook_deliveries WHERE webhook_id = $1)", [
+      webhook.id,
+    ]);
+    w.service = await open();
+    expect((await deliveries(who, webhook.id)).map((delivery) => decodeCursor(delivery.cursor).police)).toEqual([2]);
+  });
 }
 
 /** Delivery: webhook-ids across restarts, filters and clearance, removal. */

@@ -50,6 +50,8 @@ export interface WebhookServiceOptions {
   readonly destinations?: WebhookDestinationOptions;
   /** Active webhooks an agency may hold at once (default 100). */
   readonly maxActivePerAgency?: number;
+  /** How many days the delivery log keeps an attempt (default 90). */
+  readonly deliveryLogDays?: number;
 }
 
 export interface WebhookService {
@@ -82,6 +84,7 @@ export async function startWebhooks(options: WebhookServiceOptions): Promise<Web
       ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
       ...(options.onError === undefined ? {} : { onError: options.onError }),
       ...(options.lease === undefined ? {} : { lease: options.lease }),
+      ...(options.deliveryLogDays === undefined ? {} : { deliveryLogDays: options.deliveryLogDays }),
     });
     await dispatcher.start();
     const maxActivePerAgency = options.maxActivePerAgency ?? 100;

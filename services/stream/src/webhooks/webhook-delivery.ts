@@ -43,6 +43,8 @@ export interface WebhookDispatcherOptions {
   readonly lease?: WebhookLeaseOptions;
   /** Where deliveries may connect (default: public addresses only). */
   readonly destinations?: WebhookDestinations;
+  /** How many days the delivery log keeps an attempt (default 90); older ones are deleted at start and every hour. */
+  readonly deliveryLogDays?: number;
 }
 
 export interface WebhookDispatcher {
@@ -55,6 +57,29 @@ export interface WebhookDispatcher {
   /** The ids of the webhooks whose worker runs. */
   running(): string[];
   close(): Promise<void>;
+}
+
+/** Deletes the delivery log beyond its days, a batch at a time, at start and every hour (another instance on the store may too). */
+function deliveryLogPruner(store: WebhookStore, days: number, report: (webhookId: string, error: unknown) => void) {
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  async function prune(): Promise<void> {
+    try {
+      for (let batch = 0; batch < 100 && !stopped && (await store.pruneDeliveries(days)) > 0; batch++);
+    } catch (error) {
+      report('', error);
+    }
+  }
+  return {
+    async start() {
+      await prune();
+      if (!stopped) timer ??= setInterval(() => void prune(), 3_600_000).unref();
+    },
+    stop() {
+      stopped = true;
+      clearInterval(timer);
+    },
+  };
 }
 
 /**
@@ -109,8 +134,11 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
     workers.set(webhook.id, { stop, finish, done });
   }
 
+  const pruner = deliveryLogPruner(store, options.deliveryLogDays ?? 90, report);
+
   return {
     async start() {
+      await pruner.start();
       for (const webhook of await store.listActive()) add(webhook);
       // Webhooks registered through another instance get a worker here too (which waits for the lease).
       const rescan = () => {
@@ -143,6 +171,7 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
     async close() {
       closed = true;
       clearTimeout(rescanTimer);
+      pruner.stop();
       const all = [...workers.values()];
       // Requests on their way get a short grace to end and be logged (a planned stop, e.g. a rolling
       // restart, then hands over without a second copy); what still hangs after it is cut short.

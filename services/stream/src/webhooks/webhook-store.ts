@@ -52,6 +52,12 @@ export const webhookMigrations: readonly Migration[] = [
       ALTER TABLE webhooks ADD COLUMN lease_until timestamptz;
     `,
   },
+  {
+    version: 4,
+    name: 'webhook_delivery_age',
+    // The delivery log is kept for a number of days (pruneDeliveries), oldest first.
+    sql: `CREATE INDEX webhook_deliveries_delivered_at ON webhook_deliveries (delivered_at);`,
+  },
 ];
 
 /** The instance holding a webhook's lease no longer does (it expired and another took it, or the webhook was removed). */
@@ -264,6 +270,13 @@ export function createWebhookStore(storage: Storage) {
 
     ...leaseQueries(storage),
 
+    ...deliveryLogQueries(storage),
+  };
+}
+
+/** The delivery log's queries: what a worker counts on after a restart, what callers read, what is pruned. */
+function deliveryLogQueries(storage: Storage) {
+  return {
     /** The number of the last attempt logged for one event (0: none), so a restart counts on. */
     async lastAttempt(webhookId: string, cursor: string): Promise<number> {
       const [row] = await storage.query<{ attempt: number | null }>('SELECT max(attempt) AS attempt FROM webhook_deliveries WHERE webhook_id = $1 AND cursor = $2', [
@@ -271,6 +284,17 @@ export function createWebhookStore(storage: Storage) {
         cursor,
       ]);
       return Number(row?.attempt ?? 0);
+    },
+
+    /** Deletes up to `limit` logged attempts older than `keepDays`, oldest first; answers how many. */
+    async pruneDeliveries(keepDays: number, limit = 10_000): Promise<number> {
+      const rows = await storage.query<{ id: string }>(
+        `DELETE FROM webhook_deliveries WHERE id IN (
+           SELECT id FROM webhook_deliveries WHERE delivered_at < now() - $1::double precision * interval '1 day' ORDER BY delivered_at LIMIT $2)
+         RETURNING id`,
+        [keepDays, limit],
+      );
+      return rows.length;
     },
 
     /** Newest first. */
