@@ -46,6 +46,15 @@ export type StorageOptions =
   /** Embedded PostgreSQL in WebAssembly: in memory without `dataDir`, else kept in that folder. */
   { readonly kind: 'pglite'; readonly dataDir?: string } | { readonly kind: 'postgres'; readonly url: string; readonly poolSize?: number };
 
+/**
+ * PostgreSQL's `date`, read as the day it holds ('2025-07-01'). Both drivers would otherwise make it
+ * a Date: node-postgres at local midnight, which printed in UTC is the day before on a server on
+ * Vietnam's time (UTC+7), and PGlite at UTC midnight, a Date built to be printed back.
+ */
+const DATE_OID = 1082;
+const dateAsText = (value: string) => value;
+const pgTypes = { getTypeParser: (oid: number, format?: 'text' | 'binary') => (oid === DATE_OID ? dateAsText : pg.types.getTypeParser(oid, format)) };
+
 /** A configuration error at start-up: a plain Error with a stable code, never a GraphQL error. */
 export class StorageConfigError extends Error {
   override readonly name = 'StorageConfigError';
@@ -121,7 +130,11 @@ async function openPglite(dataDir: string | undefined): Promise<Storage> {
  * after a CHECKPOINT through the store; closing the store closes it.
  */
 export async function openPgliteStorage(options: PGliteOptions = {}): Promise<{ readonly storage: Storage; readonly db: PGlite }> {
-  const db = await PGlite.create({ ...options, startParams: [...PGlite.defaultStartParams, ...PGLITE_SETTINGS.flatMap((setting) => ['-c', setting])] });
+  const db = await PGlite.create({
+    ...options,
+    parsers: { [DATE_OID]: dateAsText, ...options.parsers },
+    startParams: [...PGlite.defaultStartParams, ...PGLITE_SETTINGS.flatMap((setting) => ['-c', setting])],
+  });
   return { storage: pgliteStorage(db), db };
 }
 
@@ -169,7 +182,7 @@ function pgliteStorage(db: PGlite): Storage {
 }
 
 async function openPostgres(url: string, poolSize = 10): Promise<Storage> {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, types: pgTypes });
   pool.on('error', () => undefined); // an idle client's error; the next query reports it
   try {
     await pool.query('SELECT 1');
@@ -233,7 +246,7 @@ function createPostgresListener(url: string) {
   let lostOnce = false;
 
   const connect = (): Promise<pg.Client> => {
-    const next = new pg.Client({ connectionString: url });
+    const next = new pg.Client({ connectionString: url, types: pgTypes });
     const lost = () => {
       lostOnce = true;
       if (client === connecting) client = undefined;
