@@ -12,6 +12,7 @@
 //   ANTQ_WEBHOOK_ALLOWED_NETWORKS   internal networks webhooks may deliver to, e.g. 10.20.0.0/16,192.168.5.7
 //                        (default none: loopback, private, link-local … addresses are refused)
 //   ANTQ_WEBHOOKS_PER_AGENCY   active webhooks an agency may hold at once (default 100)
+//   ANTQ_WEBHOOKS_PER_CALLER   active webhooks one caller who is not an admin may register (default 10)
 //   ANTQ_WEBHOOK_LOG_DAYS      days the webhooks' delivery log keeps an attempt (default 90)
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -25,6 +26,9 @@ import { ALLOWED_NETWORKS_ENV, parseAllowedNetworks } from './webhooks/webhook-d
 
 // Each agency's subgraph on this machine, at its default port from the registry.
 const DEFAULT_AGENCY_URLS = AGENCIES.map((agency) => `${agency.code}=http://127.0.0.1:${agency.defaultPort}/graphql`).join(',');
+
+const webhookCount = (byDefault: number) =>
+  z.coerce.number({ error: 'must be a whole number of webhooks, 1 or more' }).int('must be a whole number of webhooks, 1 or more').min(1, 'must be 1 or more').default(byDefault);
 
 function fail(message: string): never {
   console.error(`antq-stream: ${message}`);
@@ -65,11 +69,8 @@ const config = (() => {
         NATS_URL: z.string().optional(),
         NATS_STREAM: z.string().optional(),
         NATS_SUBJECT_PREFIX: z.string().optional(),
-        ANTQ_WEBHOOKS_PER_AGENCY: z.coerce
-          .number({ error: 'must be a whole number of webhooks, 1 or more' })
-          .int('must be a whole number of webhooks, 1 or more')
-          .min(1, 'must be 1 or more')
-          .default(100),
+        ANTQ_WEBHOOKS_PER_AGENCY: webhookCount(100),
+        ANTQ_WEBHOOKS_PER_CALLER: webhookCount(10),
         ANTQ_WEBHOOK_LOG_DAYS: z.coerce.number({ error: 'must be a number of days, more than 0' }).positive('must be a number of days, more than 0').default(90),
       }),
     );
@@ -111,6 +112,7 @@ const stream: StreamSubgraph = await createStreamSubgraph({
   webhookLease: { owner: instance },
   webhookDestinations: { allowedNetworks },
   webhooksPerAgency: config.ANTQ_WEBHOOKS_PER_AGENCY,
+  webhooksPerCaller: config.ANTQ_WEBHOOKS_PER_CALLER,
   webhookLogDays: config.ANTQ_WEBHOOK_LOG_DAYS,
 }).catch(async (error: unknown) => {
   await bus?.close().catch(() => undefined);

@@ -46,6 +46,8 @@ export interface StreamSubgraphOptions {
   readonly webhookDestinations?: WebhookDestinationOptions;
   /** Active webhooks an agency may hold at once (default 100). */
   readonly webhooksPerAgency?: number;
+  /** Active webhooks one caller who is not an admin may register (default 10). */
+  readonly webhooksPerCaller?: number;
   /** How many days the webhooks' delivery log keeps an attempt (default 90). */
   readonly webhookLogDays?: number;
 }
@@ -80,6 +82,7 @@ export async function createStreamSubgraph(options: StreamSubgraphOptions): Prom
     ...(options.webhookLease ? { lease: options.webhookLease } : {}),
     ...(options.webhookDestinations ? { destinations: options.webhookDestinations } : {}),
     ...(options.webhooksPerAgency ? { maxActivePerAgency: options.webhooksPerAgency } : {}),
+    ...(options.webhooksPerCaller ? { maxActivePerCaller: options.webhooksPerCaller } : {}),
     ...(options.webhookLogDays ? { deliveryLogDays: options.webhookLogDays } : {}),
   }).catch(async (error: unknown) => {
     await hub.close();

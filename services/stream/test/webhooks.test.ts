@@ -820,4 +820,39 @@ function limitTests(w: WebhooksState): void {
       await limited.close();
     }
   });
+
+  it('refuses a caller who is not an admin past the limit for one caller, leaving the agency’s room to the others', async () => {
+    const limited = await startWebhooks({
+      storage: w.storage,
+      hub: w.hub,
+      registry: w.registry,
+      scopes: createAreaScopes(w.registry),
+      grantsFor: async () => [],
+      maxActivePerCaller: 2,
+    });
+    const refusal = (attempt: Promise<unknown>) =>
+      attempt.then(
+        () => undefined,
+        (thrown: unknown) => thrown as Error,
+      );
+    try {
+      const add = (who: Caller) => limited.resolvers.Mutation.registerWebhook({}, { input: { url: 'https://partner.example/hook' } }, { caller: who });
+      const officer = caller('youth', 'restricted', 'youth-busy-officer');
+      const first = await add(officer);
+      await add(officer);
+      const before = await w.storage.query<{ n: string }>('SELECT count(*) AS n FROM webhooks');
+      const refused = await refusal(add(officer));
+      expect(codeOf(refused)).toBe('CONFLICT');
+      expect(refused!.message).toMatch(/You already have 2 active webhooks, the limit for one caller/);
+      expect(await w.storage.query<{ n: string }>('SELECT count(*) AS n FROM webhooks')).toEqual(before);
+      // A colleague and an admin of the agency still register; the officer again once one of theirs is removed.
+      await expect(add(caller('youth', 'restricted', 'youth-colleague'))).resolves.toMatchObject({ active: true });
+      const admin = caller('youth', 'restricted', 'youth-admin', ['admin']);
+      for (let i = 0; i < 3; i += 1) await expect(add(admin)).resolves.toMatchObject({ active: true });
+      await limited.resolvers.Mutation.removeWebhook({}, { id: first.id }, { caller: officer });
+      await expect(add(officer)).resolves.toMatchObject({ active: true });
+    } finally {
+      await limited.close();
+    }
+  });
 }

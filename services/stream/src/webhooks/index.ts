@@ -50,6 +50,8 @@ export interface WebhookServiceOptions {
   readonly destinations?: WebhookDestinationOptions;
   /** Active webhooks an agency may hold at once (default 100). */
   readonly maxActivePerAgency?: number;
+  /** Active webhooks one caller who is not an admin may register (default 10). */
+  readonly maxActivePerCaller?: number;
   /** How many days the delivery log keeps an attempt (default 90). */
   readonly deliveryLogDays?: number;
 }
@@ -87,8 +89,15 @@ export async function startWebhooks(options: WebhookServiceOptions): Promise<Web
       ...(options.deliveryLogDays === undefined ? {} : { deliveryLogDays: options.deliveryLogDays }),
     });
     await dispatcher.start();
-    const maxActivePerAgency = options.maxActivePerAgency ?? 100;
-    const resolvers = createWebhookResolvers({ store, hub: options.hub, registry: options.registry, dispatcher, destinations, maxActivePerAgency });
+    const resolvers = createWebhookResolvers({
+      store,
+      hub: options.hub,
+      registry: options.registry,
+      dispatcher,
+      destinations,
+      maxActivePerAgency: options.maxActivePerAgency ?? 100,
+      maxActivePerCaller: options.maxActivePerCaller ?? 10,
+    });
     return {
       store,
       dispatcher,

@@ -22,6 +22,8 @@ export interface WebhookResolverOptions {
   readonly destinations: WebhookDestinations;
   /** Active webhooks an agency may hold at once: each is a worker following every change. */
   readonly maxActivePerAgency: number;
+  /** Active webhooks one caller may register, so one officer cannot take the agency's room; its admins are bound by the agency's limit alone. */
+  readonly maxActivePerCaller: number;
 }
 
 type Context = StreamContext;
@@ -138,15 +140,23 @@ async function managedWebhook(store: WebhookStore, caller: Caller, id: string): 
 export function createWebhookResolvers(options: WebhookResolverOptions) {
   const { store, hub, registry, dispatcher } = options;
 
-  /** An agency at its limit of active webhooks registers no more until it removes one. */
-  async function checkRoomFor(agency: Caller['agency']): Promise<void> {
-    const active = await store.countActive(agency);
-    if (active < options.maxActivePerAgency) return;
-    throw new AntqError(
-      ErrorCode.CONFLICT,
-      `The ${agency} already has ${active} active webhooks, its limit: remove one it no longer uses (removeWebhook; the webhooks query lists them), or ask the operator to raise the limit.`,
-      { details: { limit: options.maxActivePerAgency, active } },
-    );
+  /** An agency, or a caller who is not its admin, at the limit of active webhooks registers no more until it removes one. */
+  async function checkRoomFor(caller: Caller): Promise<void> {
+    const active = await store.countActive(caller.agency, caller.subject);
+    if (active.agency >= options.maxActivePerAgency) {
+      throw new AntqError(
+        ErrorCode.CONFLICT,
+        `The ${caller.agency} already has ${active.agency} active webhooks, its limit: remove one it no longer uses (removeWebhook; the webhooks query lists them), or ask the operator to raise the limit.`,
+        { details: { limit: options.maxActivePerAgency, active: active.agency } },
+      );
+    }
+    if (active.caller >= options.maxActivePerCaller && !caller.roles.includes('admin')) {
+      throw new AntqError(
+        ErrorCode.CONFLICT,
+        `You already have ${active.caller} active webhooks, the limit for one caller: remove one you no longer use (removeWebhook; the webhooks query lists yours), or ask an admin of the ${caller.agency} to register it.`,
+        { details: { limit: options.maxActivePerCaller, active: active.caller } },
+      );
+    }
   }
 
   return {
@@ -171,7 +181,7 @@ export function createWebhookResolvers(options: WebhookResolverOptions) {
         const caller = requireCaller(ctx);
         const input = args.input ?? ({} as typeof args.input);
         const url = await checkUrl(input.url, options.destinations);
-        await checkRoomFor(caller.agency);
+        await checkRoomFor(caller);
         const secret = checkSecret(input.secret);
         const filter = readChangeFilter(registry, input.filter);
         // Every agency's position, so a restart resumes each one where it stopped, not at "now".

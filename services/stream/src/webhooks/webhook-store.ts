@@ -230,9 +230,13 @@ export function createWebhookStore(storage: Storage) {
     },
 
     /** How many webhooks of an agency are active (not removed). */
-    async countActive(agency: Agency): Promise<number> {
-      const [row] = await storage.query<{ active: number | string }>('SELECT count(*) AS active FROM webhooks WHERE agency = $1 AND removed_at IS NULL', [agency]);
-      return Number(row?.active ?? 0);
+    /** Active webhooks of an agency, and how many of them one caller registered. */
+    async countActive(agency: Agency, createdBy: string): Promise<{ agency: number; caller: number }> {
+      const [row] = await storage.query<{ agency: number | string; caller: number | string }>(
+        'SELECT count(*) AS agency, count(*) FILTER (WHERE created_by = $2) AS caller FROM webhooks WHERE agency = $1 AND removed_at IS NULL',
+        [agency, createdBy],
+      );
+      return { agency: Number(row?.agency ?? 0), caller: Number(row?.caller ?? 0) };
     },
 
     async listActive(): Promise<WebhookRecord[]> {
