@@ -8,7 +8,7 @@
 export { AntqError, ErrorCode, isAntqError, type FieldIssue } from './errors.js';
 
 // Domain types.
-export { Agency, Organisation } from './domain/types.js';
+export { Agency, LINKED_RECORD_KINDS, Organisation } from './domain/types.js';
 export type {
   AdministrativeUnit,
   AreaLevel,
@@ -90,7 +90,7 @@ export {
 
 // Validation of every input shape.
 export type { ValidationOptions } from './validation/run-validation.js';
-export type { ReplicationInput, ResourceInput } from './validation/fields.js';
+export { isRecordId, type ReplicationInput, type ResourceInput } from './validation/fields.js';
 export { validateSecurityModelInput, validateSecurityModelPatch, type SecurityModelInput, type SecurityModelPatch } from './validation/security-model-input.js';
 export { validateVolunteerForceInput, validateVolunteerForcePatch, type VolunteerForceInput, type VolunteerForcePatch } from './validation/volunteer-force-input.js';
 export {

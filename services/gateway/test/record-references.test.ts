@@ -106,6 +106,8 @@ describe('links to other records, when written', () => {
         // A force's id named as a model: the front hold no model of that id.
         { agency: 'FRONT', kind: 'security_model', id: frontForce.id },
         { agency: 'POLICE', kind: 'volunteer_force', id: 'police-force-nowhere' },
+        // 150 characters outside the Basic Multilingual Plane: a valid id (the SDK counts code points), 300 UTF-16 units long.
+        { agency: 'FRONT', kind: 'security_model', id: '𝔸'.repeat(150) },
       ]),
     });
     expect(answer.body.data ?? null).toBeNull();
@@ -113,7 +115,12 @@ describe('links to other records, when written', () => {
     const [error] = answer.body.errors!;
     expect(error!.path).toEqual(['createPoliceModel']);
     expect(error!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', input: 'security model' });
-    expect((error!.extensions!.issues as { path: string; message: string }[]).map((issue) => issue.path)).toEqual(['linkedRecords.1', 'linkedRecords.2', 'linkedRecords.3']);
+    expect((error!.extensions!.issues as { path: string; message: string }[]).map((issue) => issue.path)).toEqual([
+      'linkedRecords.1',
+      'linkedRecords.2',
+      'linkedRecords.3',
+      'linkedRecords.4',
+    ]);
     expect(error!.message).toContain(`front has no security model "${frontForce.id}"`);
     expect(error!.message).toContain('police has no volunteer force "police-force-nowhere"; link a record that exists (look it up with policeForce(id:))');
     expect(await policeModelCount()).toBe(before);

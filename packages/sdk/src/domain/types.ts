@@ -160,7 +160,8 @@ export interface RecordRef {
   readonly id: string;
 }
 /** The kinds of record a link may name: what `LinkedRecord` answers. */
-export type LinkedRecordKind = 'security_model' | 'volunteer_force';
+export const LINKED_RECORD_KINDS = ['security_model', 'volunteer_force'] as const;
+export type LinkedRecordKind = (typeof LINKED_RECORD_KINDS)[number];
 export type RecordKind =
   | 'security_model'
   | 'volunteer_force'

@@ -78,7 +78,14 @@ export function text(max = 500) {
 }
 
 /** A stable id: 1–200 characters, no spaces, control or format characters (an id that looks like another is refused). */
-export const id = z.string({ error: expected('an id (text)') }).regex(/^[^\s\p{Cc}\p{Cf}]{1,200}$/u, {
+const RECORD_ID = /^[^\s\p{Cc}\p{Cf}]{1,200}$/u;
+
+/** Whether `value` is an id a record may have: 1–200 characters (code points) without spaces, control or invisible characters. */
+export function isRecordId(value: unknown): value is string {
+  return typeof value === 'string' && RECORD_ID.test(value);
+}
+
+export const id = z.string({ error: expected('an id (text)') }).regex(RECORD_ID, {
   error: (issue) => `expected an id of 1–200 characters without spaces, control or invisible characters, got ${describeValue(issue.input)}`,
 });
 

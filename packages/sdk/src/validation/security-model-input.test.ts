@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCode } from '../errors.js';
+import { isRecordId } from './fields.js';
 import { validateSecurityModelInput, validateSecurityModelPatch } from './security-model-input.js';
 import { thrownAntqError as failure } from '../testing/thrown-antq-error.js';
 
@@ -229,5 +230,22 @@ function itLinksOnlyModelsAndForces(): void {
       }),
     );
     expect(error.issues).toEqual([{ path: 'linkedRecords.1.kind', message: expect.stringContaining('unknown linked record kind "observation"') }]);
+  });
+
+  it('takes the ids isRecordId takes, which the gateway checks at their owners, and no other', () => {
+    const ids = ['front-model-1', '𝔸'.repeat(200), '𝔸'.repeat(201), 'x'.repeat(201), '', 'two words', 'zero\u200bwidth', 7];
+    for (const id of ids) {
+      const input = { ...cameraModel(), linkedRecords: [{ agency: 'front', kind: 'security_model', id }] };
+      const taken = (() => {
+        try {
+          validateSecurityModelInput(input);
+          return true;
+        } catch {
+          return false;
+        }
+      })();
+      expect([id, taken]).toEqual([id, isRecordId(id)]);
+    }
+    expect(ids.map(isRecordId)).toEqual([true, true, false, false, false, false, false, false]);
   });
 }

@@ -1,4 +1,4 @@
-import { AntqError, ErrorCode, getForceKind, getIndicator, getModelKind, type Agency, type Resource } from '@antq/sdk';
+import { AntqError, ErrorCode, getForceKind, getIndicator, getModelKind, LINKED_RECORD_KINDS, type Agency, type Resource } from '@antq/sdk';
 import type { AreaRegistry } from '@antq/sdk/areas';
 import { AGENCY_TYPE_PREFIX, type AgencyContext, type AgencyResolverOptions } from './agency-context.js';
 import type { TemplateResolvers } from './agency-names.js';
@@ -13,7 +13,7 @@ const resources = (list: readonly Resource[] | undefined) => (list ?? []).map((r
 
 type RecordParent = ModelParent | ForceParent;
 
-const LINKED_KINDS: ReadonlySet<string> = new Set(['security_model', 'volunteer_force']);
+const LINKED_KINDS: ReadonlySet<string> = new Set(LINKED_RECORD_KINDS);
 
 /**
  * A record another agency's link names and this agency does not hold: an error at the link, not a

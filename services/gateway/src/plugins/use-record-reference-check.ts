@@ -1,4 +1,4 @@
-import { ErrorCode, getAgency, isAgencyCode, type Agency } from '@antq/sdk';
+import { ErrorCode, getAgency, isAgencyCode, isRecordId, LINKED_RECORD_KINDS, type Agency } from '@antq/sdk';
 import { postSignedSystemRequest } from '@antq/subgraph-kit';
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import {
@@ -42,7 +42,7 @@ const REFERENCE_FIELDS: Readonly<Record<string, (value: unknown, path: string) =
     (Array.isArray(value) ? (value as { agency?: unknown; kind?: unknown; id?: unknown }[]) : []).flatMap((link, index) => {
       const agency = String(link.agency).toLowerCase();
       // What the SDK refuses anyway (an unknown agency or kind, a malformed id) it names in its own issues.
-      if (!isAgencyCode(agency) || (link.kind !== 'security_model' && link.kind !== 'volunteer_force') || !isPlainId(link.id)) return [];
+      if (!isAgencyCode(agency) || !(LINKED_RECORD_KINDS as readonly unknown[]).includes(link.kind) || !isRecordId(link.id)) return [];
       const typeName = `${getAgency(agency)!.typePrefix}${link.kind === 'volunteer_force' ? 'Force' : 'Model'}`;
       const noun = link.kind === 'volunteer_force' ? 'volunteer force' : 'security model';
       return [
@@ -56,7 +56,7 @@ const REFERENCE_FIELDS: Readonly<Record<string, (value: unknown, path: string) =
     }),
   // The residential area (ấp, thôn, tổ dân phố) a record is about, registered by its owner.
   residentialAreaId: (value, path) =>
-    isPlainId(value)
+    isRecordId(value)
       ? [
           {
             path,
@@ -135,11 +135,6 @@ function fieldReferences(field: GraphQLField<unknown, unknown>, node: FieldNode,
     }
   }
   return references;
-}
-
-/** An id the owner can look up: 1–200 characters, no spaces, control or format characters (the SDK's rule). */
-function isPlainId(id: unknown): id is string {
-  return typeof id === 'string' && id.length > 0 && id.length <= 200 && !/[\s\p{Cc}\p{Cf}]/u.test(id);
 }
 
 /** `SecurityModelPatch` → "security model", `ObservationInput` → "observation". */
