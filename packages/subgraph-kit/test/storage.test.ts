@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, forEachStorageDriver } from '@antq/testing';
+import pg from 'pg';
 import {
   appendChange,
   createStorage,
@@ -124,7 +125,35 @@ describe('storage configuration', () => {
       message: expect.stringContaining('DATABASE_URL'),
     });
   });
+
+  it('refuses a database that sends dates in another style than ISO, saying what to set', async () => {
+    const database = await createTestDatabase();
+    try {
+      await setDateStyle(database.url, 'SQL, DMY');
+      await expect(createStorage({ kind: 'postgres', url: database.url })).rejects.toMatchObject({
+        code: 'ANTQ_ERR_DATABASE_SETTINGS',
+        message: expect.stringContaining("ALTER DATABASE <name> SET DateStyle = 'ISO, DMY'"),
+      });
+      await setDateStyle(database.url, 'ISO, DMY');
+      const store = await createStorage({ kind: 'postgres', url: database.url });
+      expect(await store.query(`SELECT '2025-07-01'::date AS day`)).toEqual([{ day: '2025-07-01' }]);
+      await store.close();
+    } finally {
+      await database.drop();
+    }
+  });
 });
+
+/** Sets the DateStyle of the database at `url` for its next sessions. */
+async function setDateStyle(url: string, style: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(`ALTER DATABASE "${new URL(url).pathname.slice(1)}" SET DateStyle = '${style}'`);
+  } finally {
+    await client.end();
+  }
+}
 
 // PostgreSQL only: LISTEN after a lost connection, commit order, concurrent migrations. The store is opened per test, so it is read inside each.
 function itListensAndNumbersInCommitOrderOnPostgres(getStore: () => Storage, change: (id: string) => Change): void {

@@ -59,7 +59,7 @@ const pgTypes = { getTypeParser: (oid: number, format?: 'text' | 'binary') => (o
 export class StorageConfigError extends Error {
   override readonly name = 'StorageConfigError';
   constructor(
-    readonly code: 'ANTQ_ERR_DATABASE_UNREACHABLE' | 'ANTQ_ERR_DATABASE_NEWER' | 'ANTQ_ERR_MIGRATION_CHANGED',
+    readonly code: 'ANTQ_ERR_DATABASE_UNREACHABLE' | 'ANTQ_ERR_DATABASE_SETTINGS' | 'ANTQ_ERR_DATABASE_NEWER' | 'ANTQ_ERR_MIGRATION_CHANGED',
     message: string,
     options?: { cause?: unknown },
   ) {
@@ -184,14 +184,23 @@ function pgliteStorage(db: PGlite): Storage {
 async function openPostgres(url: string, poolSize = 10): Promise<Storage> {
   const pool = new pg.Pool({ connectionString: url, max: poolSize, types: pgTypes });
   pool.on('error', () => undefined); // an idle client's error; the next query reports it
+  let dateStyle: string;
   try {
-    await pool.query('SELECT 1');
+    dateStyle = String((await pool.query<{ DateStyle: string }>('SHOW DateStyle')).rows[0]?.DateStyle);
   } catch (cause) {
     await pool.end();
     throw new StorageConfigError(
       'ANTQ_ERR_DATABASE_UNREACHABLE',
       `Cannot reach PostgreSQL at ${url.replace(/\/\/[^@]*@/, '//***@')}: ${(cause as Error).message}. Check DATABASE_URL, or unset it to use the embedded store.`,
       { cause },
+    );
+  }
+  // Dates and times are read in ISO form (a date as its 'YYYY-MM-DD'); 'SQL, DMY' would send 01/07/2025.
+  if (!/^ISO\b/i.test(dateStyle)) {
+    await pool.end();
+    throw new StorageConfigError(
+      'ANTQ_ERR_DATABASE_SETTINGS',
+      `PostgreSQL sends dates in the '${dateStyle}' style; the graph reads them in ISO form. Set it for this database: ALTER DATABASE <name> SET DateStyle = 'ISO, DMY'; (or in postgresql.conf), then start again.`,
     );
   }
   let closed = false;
