@@ -108,6 +108,39 @@ describe('antq import observations from xlsx', () => {
     const again = await runCli(['import', 'observations', path, '--dry-run'], test.env);
     expect(again.stderr).toMatch(/would write 0; 2 already in the graph \(0 with another value\)/);
   });
+
+  it('reads a period Excel made a date as the month or year the cell shows', async () => {
+    // Excel turns "07/2037" typed in a cell into 1 July 2037 shown as a month: read as that day, the row was refused.
+    const path = join(test.dataDir, 'dated-periods.xlsx');
+    const dated = async (cells: readonly (readonly [Date, string])[]) => {
+      const book = new ExcelJS.Workbook();
+      const sheet = book.addWorksheet('Số liệu');
+      sheet.addRow(['Indicator', 'Area', 'Period', 'Value']);
+      for (const [date, format] of cells) sheet.addRow(['fights_prevented', '28159', date, 5]).getCell(3).numFmt = format;
+      await book.xlsx.writeFile(path);
+      return runCli(['import', 'observations', path], test.env);
+    };
+    const months = [
+      [new Date(Date.UTC(2037, 6, 1)), 'mm/yyyy'],
+      [new Date(Date.UTC(2037, 7, 1)), '[$-42A]mmm-yy'],
+      [new Date(Date.UTC(2038, 0, 1)), 'yyyy'],
+    ] as const;
+    // A day is no period: that row is refused by its line, with the day it read.
+    const withDay = await dated([...months, [new Date(Date.UTC(2037, 8, 15)), 'dd/mm/yyyy']]);
+    expect(withDay.code).toBe(6);
+    expect(withDay.stderr).toMatch(/^line 5: Invalid observation: 1 problem — period: expected a period as .*got "2037-09-15"$/m);
+    expect(withDay.stderr).not.toMatch(/^line [234]:/m);
+
+    const run = await dated(months);
+    expect(run.stderr).toMatch(/3 rows for the police: 3 written/);
+    expect(run.code).toBe(0);
+    const read = await runCli(['query', '-', '--format', 'json'], test.env, {
+      input: '{ policeObservations(filter: { area: "28159", indicators: ["fights_prevented"], period: "2037-07-01/2038-12-31" }, first: 10) { nodes { period } } }',
+    });
+    expect(read.code).toBe(0);
+    const periods = (JSON.parse(read.stdout) as { policeObservations: { nodes: { period: string }[] } }).policeObservations.nodes.map((node) => node.period);
+    expect(periods.sort()).toEqual(['2037-07', '2037-08', '2038']);
+  });
 });
 
 describe('antq changes follow', () => {

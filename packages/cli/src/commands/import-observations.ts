@@ -125,7 +125,8 @@ export function registerImportObservations(program: Command): void {
 Checks, before anything is written: a known indicator, an area code of the register that stood in
 the row's period (old codes are fine for the periods they existed), a period that parses, a value
 that fits the indicator's unit, no row twice. A figure already in the graph (same indicator, area
-and period) is not written again, so the same file can be imported twice.
+and period) is not written again, so the same file can be imported twice. A period Excel made a
+date (07/2025 typed in a cell) is read as the month or year the cell shows.
 
 Example:
   npx antq import observations police-2025.xlsx --agency police --dry-run`,

@@ -37,13 +37,28 @@ async function readCsv(path: string): Promise<SheetRow[]> {
   return rows;
 }
 
-/** A cell of exceljs as text: formulas by their result, rich text joined, dates as YYYY-MM-DD. */
-function cellText(value: unknown): string {
+/**
+ * A date cell as the period it shows. Excel turns "07/2025" or "2025-07" typed in a cell into the
+ * date 1 July 2025 shown as a month (`mm/yyyy`, `mmm-yy`): read as its day, a month's figure
+ * would be stored as one day's, and counted again beside the same month sent as text. So a
+ * format without days gives the month (YYYY-MM), one with years alone the year; any other, the
+ * day (YYYY-MM-DD). exceljs reads a date cell at UTC midnight of its day.
+ */
+function datePeriod(date: Date, numberFormat: string | undefined): string {
+  const day = date.toISOString().slice(0, 10);
+  // The format's own letters: not its [locale or colour] tags, "quoted text" or \escaped characters.
+  const tokens = (numberFormat ?? '').replace(/\[[^\]]*\]|"[^"]*"|\\./g, '').toLowerCase();
+  if (!/[ymd]/.test(tokens) || /[dhs]/.test(tokens)) return day;
+  return /m/.test(tokens) ? day.slice(0, 7) : day.slice(0, 4);
+}
+
+/** A cell of exceljs as text: formulas by their result, rich text joined, dates as the period they show (see `datePeriod`). */
+function cellText(value: unknown, numberFormat?: string): string {
   if (value === null || value === undefined) return '';
-  if (value instanceof Date) return value.toISOString().slice(0, 10);
+  if (value instanceof Date) return datePeriod(value, numberFormat);
   if (typeof value === 'object') {
     const cell = value as { result?: unknown; richText?: { text: string }[]; text?: unknown };
-    if ('result' in cell) return cellText(cell.result);
+    if ('result' in cell) return cellText(cell.result, numberFormat);
     if (cell.richText) return cell.richText.map((part) => part.text).join('');
     if (cell.text !== undefined) return cellText(cell.text);
     return '';
@@ -68,7 +83,7 @@ async function readXlsx(path: string, sheetName: string | undefined): Promise<Sh
   let header: string[] | undefined;
   const rows: SheetRow[] = [];
   sheet.eachRow((row, rowNumber) => {
-    const values = (row.values as unknown[]).slice(1).map(cellText);
+    const values = (row.values as unknown[]).slice(1).map((value, index) => cellText(value, row.getCell(index + 1).numFmt));
     if (header === undefined) {
       header = values.map((name) => name.toLowerCase());
       return;
