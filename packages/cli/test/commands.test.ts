@@ -109,6 +109,44 @@ describe('antq import observations from xlsx', () => {
     expect(again.stderr).toMatch(/would write 0; 2 already in the graph \(0 with another value\)/);
   });
 
+  it('reads an area code Excel made a number as the code the register knows, and refuses one it cannot tell', async () => {
+    // 00031 typed in a cell not formatted as text is stored as 31: Hải Phòng's code, and Bắc Mê's as 031.
+    const path = join(test.dataDir, 'numbered-areas.xlsx');
+    const numbered = async (cells: readonly (readonly [number, string])[]) => {
+      const book = new ExcelJS.Workbook();
+      const sheet = book.addWorksheet('Số liệu');
+      sheet.addRow(['Indicator', 'Area', 'Period', 'Value']);
+      for (const [area, format] of cells) sheet.addRow(['fights_prevented', area, '2024-05', 7]).getCell(2).numFmt = format;
+      await book.xlsx.writeFile(path);
+      return runCli(['import', 'observations', path], test.env);
+    };
+    const readable = [
+      [31, '00000'], // shown as 00031: Phường Giảng Võ
+      [226, 'General'], // only 00226 is a code: Văn Miếu - Quốc Tử Giám
+      [28159, 'General'], // five digits: nothing dropped
+    ] as const;
+    const refused = await numbered([...readable, [31, 'General']]);
+    expect(refused.code).toBe(6);
+    expect(refused.stderr).toMatch(
+      /^line 5: area 31 is a number in the sheet, .* it may be 31 \(Hải Phòng\), 031 \(Bắc Mê\), 00031 \(Giảng Võ\)\. Format the area column as Text/m,
+    );
+    expect(refused.stderr).not.toMatch(/^line [234]:/m);
+
+    const run = await numbered(readable);
+    expect(run.code).toBe(0);
+    const read = await runCli(['query', '-', '--format', 'json'], test.env, {
+      input: '{ policeObservations(filter: { indicators: ["fights_prevented"], period: "2024-05" }, first: 50) { nodes { area { code } value } } }',
+    });
+    expect(read.code).toBe(0);
+    const stored = (JSON.parse(read.stdout) as { policeObservations: { nodes: { area: { code: string }; value: number }[] } }).policeObservations.nodes;
+    expect(
+      stored
+        .filter((node) => node.value === 7)
+        .map((node) => node.area.code)
+        .sort(),
+    ).toEqual(['00031', '00226', '28159']);
+  });
+
   it('reads a period Excel made a date as the month or year the cell shows', async () => {
     // Excel turns "07/2037" typed in a cell into 1 July 2037 shown as a month: read as that day, the row was refused.
     const path = join(test.dataDir, 'dated-periods.xlsx');

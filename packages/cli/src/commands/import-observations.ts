@@ -126,7 +126,9 @@ Checks, before anything is written: a known indicator, an area code of the regis
 the row's period (old codes are fine for the periods they existed), a period that parses, a value
 that fits the indicator's unit, no row twice. A figure already in the graph (same indicator, area
 and period) is not written again, so the same file can be imported twice. A period Excel made a
-date (07/2025 typed in a cell) is read as the month or year the cell shows.
+date (07/2025 typed in a cell) is read as the month or year the cell shows; an area code Excel
+made a number (00031 typed as 31) as the one code the register knows among 31, 031 and 00031, and
+refused when there are several: format the column as Text.
 
 Example:
   npx antq import observations police-2025.xlsx --agency police --dry-run`,

@@ -54,15 +54,32 @@ function flag(text: string): boolean | undefined {
   return /^(true|yes|1|x|có)$/i.test(text);
 }
 
+/**
+ * The area code of a row whose area cell is a number without leading zeros (see `SheetRow.numbers`):
+ * 31 was typed as 31 (Hải Phòng), 031 or 00031 (Phường Giảng Võ). The one of those the register
+ * knows, or a problem naming them all; read as written, a commune's figures went to a province.
+ */
+function areaOfNumberCell(text: string, registry: AreaRegistry): { code: string } | { problem: string } {
+  if (!/^\d{1,4}$/.test(text)) return { code: text };
+  const candidates = [...new Set([2, 3, 5].filter((width) => width >= text.length).map((width) => text.padStart(width, '0')))].filter((code) => registry.has(code));
+  if (candidates.length <= 1) return { code: candidates[0] ?? text };
+  const named = candidates.map((code) => `${code} (${registry.versions(code).at(-1)!.name})`).join(', ');
+  return {
+    problem: `area ${text} is a number in the sheet, and Excel drops the leading zeros of a code typed in such a cell: it may be ${named}. Format the area column as Text and type the codes as the register writes them.`,
+  };
+}
+
 /** One row checked with the SDK, or its problem in words. */
 function checkRow(row: SheetRow, context: { agency: Agency; registry: AreaRegistry }): GoodRow | BadRow {
   const valueText = cell(row, 'value').replace(/\s/g, '');
   const value = valueText === '' ? Number.NaN : Number(valueText);
   if (!Number.isFinite(value))
     return { line: row.line, problem: valueText === '' ? 'value is empty' : `value "${valueText}" is not a number (write 1234.5, no thousands separators)` };
+  const area = COLUMNS.areaCode.some((name) => row.numbers?.has(name)) ? areaOfNumberCell(cell(row, 'areaCode'), context.registry) : { code: cell(row, 'areaCode') };
+  if ('problem' in area) return { line: row.line, problem: area.problem };
   const raw = {
     indicator: cell(row, 'indicator'),
-    areaCode: cell(row, 'areaCode'),
+    areaCode: area.code,
     period: cell(row, 'period'),
     value,
     atLeast: flag(cell(row, 'atLeast')),

@@ -9,6 +9,11 @@ export interface SheetRow {
   readonly line: number;
   /** Cells by lower-cased header; empty cells are "". */
   readonly cells: Readonly<Record<string, string>>;
+  /**
+   * The (lower-cased) columns whose cell an xlsx holds as a number shown without leading zeros:
+   * Excel drops them from a code typed in a cell not formatted as text (00031 becomes 31).
+   */
+  readonly numbers?: ReadonlySet<string>;
 }
 
 /** Reads a CSV (RFC 4180, UTF-8 with or without BOM) or the first (or named) sheet of an xlsx file; the first row names the columns. */
@@ -52,10 +57,17 @@ function datePeriod(date: Date, numberFormat: string | undefined): string {
   return /m/.test(tokens) ? day.slice(0, 7) : day.slice(0, 4);
 }
 
-/** A cell of exceljs as text: formulas by their result, rich text joined, dates as the period they show (see `datePeriod`). */
+/** A whole number shown with leading zeros (`00000`), as shown: 31 in such a cell reads 00031. */
+function zeroPadded(value: number, numberFormat: string | undefined): string | undefined {
+  const width = /^0+$/.exec(numberFormat ?? '')?.[0].length;
+  return width !== undefined && Number.isSafeInteger(value) && value >= 0 ? String(value).padStart(width, '0') : undefined;
+}
+
+/** A cell of exceljs as text: formulas by their result, rich text joined, dates as the period they show (see `datePeriod`), numbers as shown. */
 function cellText(value: unknown, numberFormat?: string): string {
   if (value === null || value === undefined) return '';
   if (value instanceof Date) return datePeriod(value, numberFormat);
+  if (typeof value === 'number') return zeroPadded(value, numberFormat) ?? String(value);
   if (typeof value === 'object') {
     const cell = value as { result?: unknown; richText?: { text: string }[]; text?: unknown };
     if ('result' in cell) return cellText(cell.result, numberFormat);
@@ -64,6 +76,13 @@ function cellText(value: unknown, numberFormat?: string): string {
     return '';
   }
   return String(value).trim();
+}
+
+/** A cell's number, a formula's result included. */
+function numberOf(value: unknown): number | undefined {
+  if (typeof value === 'number') return value;
+  const result = (value as { result?: unknown } | null)?.result;
+  return typeof result === 'number' ? result : undefined;
 }
 
 async function readXlsx(path: string, sheetName: string | undefined): Promise<SheetRow[]> {
@@ -83,13 +102,16 @@ async function readXlsx(path: string, sheetName: string | undefined): Promise<Sh
   let header: string[] | undefined;
   const rows: SheetRow[] = [];
   sheet.eachRow((row, rowNumber) => {
-    const values = (row.values as unknown[]).slice(1).map((value, index) => cellText(value, row.getCell(index + 1).numFmt));
+    const raw = (row.values as unknown[]).slice(1);
+    const formats = raw.map((_, index) => row.getCell(index + 1).numFmt);
+    const values = raw.map((value, index) => cellText(value, formats[index]));
     if (header === undefined) {
       header = values.map((name) => name.toLowerCase());
       return;
     }
     if (values.every((value) => value === '')) return;
-    rows.push({ line: rowNumber, cells: Object.fromEntries(header.map((name, i) => [name, values[i] ?? ''])) });
+    const numbers = new Set(header.filter((_, i) => typeof numberOf(raw[i]) === 'number' && zeroPadded(numberOf(raw[i])!, formats[i]) === undefined));
+    rows.push({ line: rowNumber, cells: Object.fromEntries(header.map((name, i) => [name, values[i] ?? ''])), ...(numbers.size > 0 ? { numbers } : {}) });
   });
   return rows;
 }
