@@ -108,7 +108,9 @@ describe('antq import observations from xlsx', () => {
     const again = await runCli(['import', 'observations', path, '--dry-run'], test.env);
     expect(again.stderr).toMatch(/would write 0; 2 already in the graph \(0 with another value\)/);
   });
+});
 
+describe('antq import observations: what Excel made of typed cells', () => {
   it('reads an area code Excel made a number as the code the register knows, and refuses one it cannot tell', async () => {
     // 00031 typed in a cell not formatted as text is stored as 31: Hải Phòng's code, and Bắc Mê's as 031.
     const path = join(test.dataDir, 'numbered-areas.xlsx');
