@@ -281,8 +281,18 @@ describe('the signature scheme', () => {
     const signed = signRequestParams(params, { key, audience: 'police' });
     expect((await verify(signed)).ok).toBe(true);
     expect(await verify(signed)).toEqual({ ok: false, problem: 'REPLAYED_SIGNATURE' });
-    expect(await verify(signRequestParams(params, { key, audience: 'police', now: Date.now() - 11_000 }))).toEqual({ ok: false, problem: 'STALE_SIGNATURE' });
-    expect(await verify(signRequestParams(params, { key, audience: 'police', now: Date.now() + 3_000 }))).toEqual({ ok: false, problem: 'STALE_SIGNATURE' });
+    expect(await verify(signRequestParams(params, { key, audience: 'police', now: Date.now() - 11_000 }))).toEqual({
+      ok: false,
+      problem: 'STALE_SIGNATURE',
+      detail: expect.stringMatching(/^signed 1[12] s behind this subgraph's clock, which takes 10 s behind and 2 s ahead; .* keep them in sync \(NTP\)$/),
+    });
+    expect(await verify(signRequestParams(params, { key, audience: 'police', now: Date.now() + 3_000 }))).toMatchObject({ ok: false, problem: 'STALE_SIGNATURE' });
+    // A gateway whose clock runs 20 s ahead: every request refused, saying so.
+    expect(await verify(signRequestParams(params, { key, audience: 'police', now: Date.now() + 20_000 }))).toEqual({
+      ok: false,
+      problem: 'STALE_SIGNATURE',
+      detail: expect.stringMatching(/^signed (19|20) s ahead of this subgraph's clock/),
+    });
     expect((await verify(signRequestParams(params, { key, audience: 'police', now: Date.now() - 9_000 }))).ok).toBe(true);
     const forFront = signRequestParams(params, { key: deriveSubgraphKey(randomKey(), 'front'), audience: 'front' });
     expect(await verify(forFront)).toEqual({ ok: false, problem: 'WRONG_AUDIENCE' });

@@ -35,13 +35,15 @@ export interface AdmittedRequest {
 export interface RefusedRequest {
   readonly ok: false;
   readonly problem: GatewaySignatureProblem;
+  /** What the problem is in this request (a stale signature's distance from this clock, the caller's wrong claim). */
+  readonly detail?: string;
   readonly error: GraphQLError;
 }
 
 export type GatewayRequestVerdict = AdmittedRequest | RefusedRequest;
 
 function refuse(problem: GatewaySignatureProblem, detail?: string): RefusedRequest {
-  return { ok: false, problem, error: gatewaySignatureError(problem, detail) };
+  return { ok: false, problem, ...(detail === undefined ? {} : { detail }), error: gatewaySignatureError(problem, detail) };
 }
 
 /**
@@ -66,7 +68,7 @@ export function createGatewayRequestVerifier(options: GatewayRequestVerifierOpti
   return async (params) => {
     const check = await checkSignature(params);
     const unsignedAllowed = !check.ok && check.problem === 'MISSING_SIGNATURE' && allowUnsigned;
-    if (!check.ok && !unsignedAllowed) return refuse(check.problem);
+    if (!check.ok && !unsignedAllowed) return refuse(check.problem, check.detail);
 
     const extensions = params.extensions;
     const jwt = typeof extensions === 'object' && extensions !== null ? (extensions as Record<string, unknown>)[JWT_EXTENSION] : undefined;

@@ -148,11 +148,21 @@ export function signExecutionRequest(
   return signRequestParams({ query, operationName: request.operationName, variables: request.variables, extensions: request.extensions }, options).extensions;
 }
 
+/** How far a stale signature's date is from this clock, and what to do when every request is refused so. */
+function staleDetail(offsetMs: number, maxAgeMs: number, skewMs: number): string {
+  const seconds = Math.round(Math.abs(offsetMs) / 1000);
+  const when = offsetMs > 0 ? `${seconds} s ahead of` : `${seconds} s behind`;
+  return `signed ${when} this subgraph's clock, which takes ${maxAgeMs / 1000} s behind and ${skewMs / 1000} s ahead; if every request is refused so, the gateway's and this subgraph's clocks are out of step: keep them in sync (NTP)`;
+}
+
 /** Why a signature was refused. */
 export type SignatureProblem = 'MISSING_SIGNATURE' | 'INVALID_SIGNATURE' | 'WRONG_AUDIENCE' | 'STALE_SIGNATURE' | 'REPLAYED_SIGNATURE';
 
 /** What a signature check found. */
-export type SignatureCheck = { readonly ok: true; readonly signature: RequestSignature } | { readonly ok: false; readonly problem: SignatureProblem };
+export type SignatureCheck =
+  | { readonly ok: true; readonly signature: RequestSignature }
+  /** `detail`: for a stale signature, how far its date is from this clock, which tells a replay from clocks out of step. */
+  | { readonly ok: false; readonly problem: SignatureProblem; readonly detail?: string };
 
 /**
  * Nonces seen inside the replay window. `claim` answers false when the nonce was seen before
@@ -263,7 +273,7 @@ export function createSignatureVerifier(options: SignatureVerifierOptions): (par
     if (!valid) return { ok: false, problem: 'INVALID_SIGNATURE' };
     const createdMs = signature.created * 1000;
     const now = Date.now();
-    if (createdMs < now - maxAgeMs || createdMs > now + skewMs) return { ok: false, problem: 'STALE_SIGNATURE' };
+    if (createdMs < now - maxAgeMs || createdMs > now + skewMs) return { ok: false, problem: 'STALE_SIGNATURE', detail: staleDetail(createdMs - now, maxAgeMs, skewMs) };
     if (!(await nonces.claim(signature.nonce, createdMs + maxAgeMs + skewMs))) return { ok: false, problem: 'REPLAYED_SIGNATURE' };
     return { ok: true, signature };
   };

@@ -55,7 +55,10 @@ export function createAdmission(options: AdmissionOptions) {
           : {};
     const verdict = await verify(params);
     if (!verdict.ok) {
-      request.log.warn({ problem: verdict.problem, remoteAddress: request.ip }, 'Refused a request the gateway did not sign');
+      request.log.warn(
+        { problem: verdict.problem, ...(verdict.detail ? { detail: verdict.detail } : {}), remoteAddress: request.ip },
+        'Refused a request the gateway did not sign',
+      );
       return reply
         .code(401)
         .type('application/json; charset=utf-8')
