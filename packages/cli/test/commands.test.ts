@@ -111,6 +111,27 @@ describe('antq import observations from xlsx', () => {
 });
 
 describe('antq import observations: what Excel made of typed cells', () => {
+  it('reads the CSV Excel saves where the comma is the decimal mark: semicolons between cells, 87,5 for 87.5', async () => {
+    const path = join(test.dataDir, 'vi-settings.csv');
+    const rows = (value: string) => `\uFEFFIndicator;Area;Period;Value;Note\r\nsafe_residential_areas_percent;28159;2039-01;${value};"Cần Giuộc; tháng 1"\r\n`;
+    // A dot in such a file groups thousands: refused, not read as a decimal.
+    const grouped = await (async () => {
+      await writeFile(path, rows('1.234'));
+      return runCli(['import', 'observations', path], test.env);
+    })();
+    expect(grouped.code).toBe(6);
+    expect(grouped.stderr).toMatch(/^line 2: value "1\.234" is not a number \(write 1234,5, no thousands separators\)$/m);
+
+    await writeFile(path, rows('87,5'));
+    const run = await runCli(['import', 'observations', path], test.env);
+    expect(run.stderr).toMatch(/1 rows for the police: 1 written/);
+    expect(run.code).toBe(0);
+    const read = await runCli(['query', '-', '--format', 'json'], test.env, {
+      input: '{ policeObservations(filter: { area: "28159", indicators: ["safe_residential_areas_percent"], period: "2039-01" }) { nodes { period value note } } }',
+    });
+    expect(JSON.parse(read.stdout)).toEqual({ policeObservations: { nodes: [{ period: '2039-01', value: 87.5, note: 'Cần Giuộc; tháng 1' }] } });
+  });
+
   it('reads an area code Excel made a number as the code the register knows, and refuses one it cannot tell', async () => {
     // 00031 typed in a cell not formatted as text is stored as 31: Hải Phòng's code, and Bắc Mê's as 031.
     const path = join(test.dataDir, 'numbered-areas.xlsx');

@@ -69,12 +69,21 @@ function areaOfNumberCell(text: string, registry: AreaRegistry): { code: string 
   };
 }
 
+/** A value as written: with a decimal comma (4,5) in a file that writes decimals so, where a dot can only group thousands (1.234) and is refused. */
+function numberIn(text: string, decimalComma: boolean): number {
+  if (text === '') return Number.NaN;
+  if (!decimalComma) return Number(text);
+  return /^[-+]?\d+(,\d+)?$/.test(text) ? Number(text.replace(',', '.')) : Number.NaN;
+}
+
 /** One row checked with the SDK, or its problem in words. */
 function checkRow(row: SheetRow, context: { agency: Agency; registry: AreaRegistry }): GoodRow | BadRow {
   const valueText = cell(row, 'value').replace(/\s/g, '');
-  const value = valueText === '' ? Number.NaN : Number(valueText);
-  if (!Number.isFinite(value))
-    return { line: row.line, problem: valueText === '' ? 'value is empty' : `value "${valueText}" is not a number (write 1234.5, no thousands separators)` };
+  const value = numberIn(valueText, row.decimalComma === true);
+  if (!Number.isFinite(value)) {
+    const plain = row.decimalComma ? '1234,5' : '1234.5';
+    return { line: row.line, problem: valueText === '' ? 'value is empty' : `value "${valueText}" is not a number (write ${plain}, no thousands separators)` };
+  }
   const area = COLUMNS.areaCode.some((name) => row.numbers?.has(name)) ? areaOfNumberCell(cell(row, 'areaCode'), context.registry) : { code: cell(row, 'areaCode') };
   if ('problem' in area) return { line: row.line, problem: area.problem };
   const raw = {

@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { access } from 'node:fs/promises';
+import { access, open } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { parse } from 'csv-parse';
 import { usageError } from './cli-error.js';
@@ -14,6 +14,8 @@ export interface SheetRow {
    * Excel drops them from a code typed in a cell not formatted as text (00031 becomes 31).
    */
   readonly numbers?: ReadonlySet<string>;
+  /** The file writes decimals with a comma (4,5): a CSV separated by semicolons, as Excel saves one where the comma is the decimal mark (Vietnamese settings among them). */
+  readonly decimalComma?: boolean;
 }
 
 /** Reads a CSV (RFC 4180, UTF-8 with or without BOM) or the first (or named) sheet of an xlsx file; the first row names the columns. */
@@ -27,14 +29,42 @@ export async function readTableFile(path: string, options: { sheet?: string } = 
   throw usageError(`"${path}" is neither .csv nor .xlsx: save the spreadsheet as CSV (UTF-8) or Excel workbook.`);
 }
 
+/**
+ * The CSV's separator, from its header line: a semicolon when the header has semicolons and no
+ * comma (Excel's "CSV" where the comma is the decimal mark, as on Vietnamese settings), else a comma.
+ */
+async function csvDelimiter(path: string): Promise<',' | ';'> {
+  const file = await open(path);
+  try {
+    const { buffer, bytesRead } = await file.read({ buffer: Buffer.alloc(64 * 1024), position: 0 });
+    const header = buffer
+      .subarray(0, bytesRead)
+      .toString('utf8')
+      .split(/\r?\n/, 1)[0]!
+      .replace(/"[^"]*"/g, '');
+    return header.includes(';') && !header.includes(',') ? ';' : ',';
+  } finally {
+    await file.close();
+  }
+}
+
 async function readCsv(path: string): Promise<SheetRow[]> {
   const rows: SheetRow[] = [];
+  const delimiter = await csvDelimiter(path);
   const parser = createReadStream(path).pipe(
-    parse({ bom: true, columns: (header: string[]) => header.map((name) => name.trim().toLowerCase()), skip_empty_lines: true, trim: true, info: true, relax_column_count: true }),
+    parse({
+      bom: true,
+      delimiter,
+      columns: (header: string[]) => header.map((name) => name.trim().toLowerCase()),
+      skip_empty_lines: true,
+      trim: true,
+      info: true,
+      relax_column_count: true,
+    }),
   );
   try {
     for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
-      rows.push({ line: info.lines, cells: record });
+      rows.push({ line: info.lines, cells: record, ...(delimiter === ';' ? { decimalComma: true } : {}) });
     }
   } catch (error) {
     throw usageError(`${path} is not readable CSV: ${(error as Error).message}`);
