@@ -110,7 +110,37 @@ describe('antq import observations from xlsx', () => {
   });
 });
 
-describe('antq import observations: what Excel made of typed cells', () => {
+describe('antq and Excel: workbooks out, and CSV as Excel saves it on Vietnamese settings', () => {
+  it('exports to an Excel workbook whose codes stay text, and which imports back as the same figures', async () => {
+    const csv = join(test.dataDir, 'for-the-workbook.csv');
+    await writeFile(csv, 'indicator,area,period,value,note\r\nfights_prevented,00004,2041-02,3,=1+1\r\nfights_prevented,28159,2041-02,2,\r\n');
+    expect((await runCli(['import', 'observations', csv], test.env)).code).toBe(0);
+    const out = join(test.dataDir, 'figures.xlsx');
+    const args = ['export', 'observations', '--period', '2041-02', '--indicator', 'fights_prevented', '--agency', 'police', '--format', 'xlsx'];
+    const withoutFile = await runCli(args, test.env);
+    expect(withoutFile.code).toBe(2);
+    expect(withoutFile.stderr).toMatch(/--format xlsx needs --out <file\.xlsx>/);
+
+    const run = await runCli([...args, '--out', out], test.env);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/exported 2 observations to .*figures\.xlsx/);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.readFile(out);
+    const sheet = book.worksheets[0]!;
+    const header = (sheet.getRow(1).values as unknown[]).slice(1);
+    expect(header.slice(0, 5)).toEqual(['agency', 'id', 'indicator', 'area', 'area_name']);
+    const cells = (row: number, column: string) => sheet.getRow(row).getCell(header.indexOf(column) + 1).value;
+    const rows = [2, 3].map((row) => ({ area: cells(row, 'area'), period: cells(row, 'period'), value: cells(row, 'value'), note: cells(row, 'note') }));
+    // The code keeps its zeros as text, the period is no date, the value a number, the note's "=" no formula.
+    expect(rows.sort((a, b) => String(a.area).localeCompare(String(b.area)))).toEqual([
+      { area: '00004', period: '2041-02', value: 3, note: '=1+1' },
+      { area: '28159', period: '2041-02', value: 2, note: null },
+    ]);
+    const again = await runCli(['import', 'observations', out, '--dry-run'], test.env);
+    expect(again.code).toBe(0);
+    expect(again.stderr).toMatch(/would write 0; 2 already in the graph \(0 with another value\)/);
+  });
+
   it('reads the CSV Excel saves where the comma is the decimal mark: semicolons between cells, 87,5 for 87.5', async () => {
     const path = join(test.dataDir, 'vi-settings.csv');
     const rows = (value: string) => `\uFEFFIndicator;Area;Period;Value;Note\r\nsafe_residential_areas_percent;28159;2039-01;${value};"Cần Giuộc; tháng 1"\r\n`;
@@ -131,7 +161,9 @@ describe('antq import observations: what Excel made of typed cells', () => {
     });
     expect(JSON.parse(read.stdout)).toEqual({ policeObservations: { nodes: [{ period: '2039-01', value: 87.5, note: 'Cần Giuộc; tháng 1' }] } });
   });
+});
 
+describe('antq import observations: what Excel made of typed cells', () => {
   it('reads an area code Excel made a number as the code the register knows, and refuses one it cannot tell', async () => {
     // 00031 typed in a cell not formatted as text is stored as 31: Hải Phòng's code, and Bắc Mê's as 031.
     const path = join(test.dataDir, 'numbered-areas.xlsx');

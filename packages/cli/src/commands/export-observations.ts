@@ -8,6 +8,7 @@ import { ExitCode } from '../context/exit-codes.js';
 import { countObservations, fetchObservationPage, observationRow, OBSERVATION_COLUMNS, type ObservationFilter } from '../context/observation-pages.js';
 import { BOM, csvLines, parseFormat, write } from '../context/output.js';
 import { createProgress } from '../context/progress.js';
+import { openXlsxSheet, XLSX_MAX_ROWS, type XlsxSheetWriter } from '../context/xlsx-sheet.js';
 import { action } from '../context/run-action.js';
 
 interface ExportOptions {
@@ -78,10 +79,50 @@ async function startingState(options: ExportOptions, request: ExportState['reque
   return saved;
 }
 
+/**
+ * An export to an xlsx file: every page into one worksheet, the file at its name once whole. It
+ * is not resumed (an xlsx file ends with what its rows need); one interrupted is started again.
+ */
+async function runXlsxExport(options: ExportOptions & GlobalOptions, request: { agencies: readonly Agency[]; filter: ObservationFilter; pageSize: number }): Promise<ExitCode> {
+  const out = options.out;
+  if (out === undefined) throw usageError('--format xlsx needs --out <file.xlsx>: a workbook is a file, not text for stdout.');
+  if (options.resume) throw usageError('An xlsx export is not resumed: run it again without --resume (or export to CSV, which is).');
+  const { agencies, filter } = request;
+  const connection = await connect(options, { role: 'analyst', ...(agencies.length === 1 ? { agency: agencies[0] } : {}) });
+  const progress = createProgress({ label: 'exported', quiet: options.quiet });
+  let sheet: XlsxSheetWriter | undefined;
+  try {
+    const total = await countObservations(connection.client, { agencies, filter });
+    if (total > XLSX_MAX_ROWS) {
+      throw usageError(`${total} observations match, more than an Excel sheet holds (${XLSX_MAX_ROWS}): narrow --area, --period or --indicator, or export to CSV.`);
+    }
+    sheet = await openXlsxSheet(out, 'observations', OBSERVATION_COLUMNS);
+    let rows = 0;
+    progress.update(0, total);
+    for (const agency of agencies) {
+      for (let after: string | undefined, more = true; more;) {
+        const page = await fetchObservationPage(connection.client, { agency, filter, first: request.pageSize, after });
+        sheet.add(page.nodes.map(observationRow));
+        [after, more, rows] = [page.pageInfo.endCursor ?? after, page.pageInfo.hasNextPage, rows + page.nodes.length];
+        progress.update(rows, Math.max(total, rows));
+      }
+    }
+    await sheet.finish();
+    sheet = undefined;
+    progress.stop();
+    if (!options.quiet) process.stderr.write(`antq: exported ${rows} observations to ${out}\n`);
+    return ExitCode.OK;
+  } finally {
+    progress.stop();
+    await sheet?.abandon();
+    await connection.close();
+  }
+}
+
 async function runExport(options: ExportOptions & GlobalOptions): Promise<ExitCode> {
   if (options.area !== undefined) await checkArea(options.area);
   if (options.period !== undefined) checkPeriod(options.period);
-  const format = parseFormat(options.format, ['csv', 'ndjson']);
+  const format = parseFormat(options.format, ['csv', 'ndjson', 'xlsx']);
   const pageSize = Number(options.pageSize);
   if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 200) throw usageError(`--page-size takes 1 to 200, got "${options.pageSize}".`);
   const agencies = options.agency?.length ? checkAgencies(options.agency) : [...AGENCY_CODES];
@@ -90,6 +131,7 @@ async function runExport(options: ExportOptions & GlobalOptions): Promise<ExitCo
     ...(options.period ? { period: options.period } : {}),
     ...(options.indicator?.length ? { indicators: checkIndicators(options.indicator) } : {}),
   };
+  if (format === 'xlsx') return runXlsxExport(options, { agencies, filter, pageSize });
   const state = await startingState(options, { filter, agencies, format, bom: options.bom ?? false });
   const connection = await connect(options, { role: 'analyst', ...(agencies.length === 1 ? { agency: agencies[0] } : {}) });
   let file: FileHandle | undefined;
@@ -132,14 +174,14 @@ async function runExport(options: ExportOptions & GlobalOptions): Promise<ExitCo
 export function registerExportObservations(program: Command): void {
   program
     .command('export')
-    .description('Export records page by page to CSV or NDJSON')
+    .description('Export records page by page to CSV, NDJSON or an Excel workbook')
     .command('observations')
     .description('Export observations (số liệu): every page, with a progress bar, to stdout or --out; --resume goes on after an interruption')
     .option('--area <code>', 'an area and everything under it, its pre-2025 units included (e.g. 80)')
     .option('--period <period>', 'observations whose period lies within it: 2025, 2025-Q3, 2025-07 or 2025-01-01/2025-06-30')
     .option('--indicator <code>', 'only these indicators (repeat, or a comma list)', collect)
     .option('--agency <code>', `only these agencies (repeat, or a comma list; default all: ${AGENCY_CODES.join(', ')})`, collect)
-    .option('--format <format>', 'csv | ndjson', 'csv')
+    .option('--format <format>', 'csv | ndjson | xlsx (an Excel workbook: codes kept as text, needs --out)', 'csv')
     .option('--bom', 'start the CSV with a byte-order mark, so Excel reads Vietnamese diacritics correctly')
     .option('--out <file>', 'write to a file (needed for --resume)')
     .option('--resume', 'go on with an interrupted export of --out: no row twice, none missed')
@@ -149,8 +191,9 @@ export function registerExportObservations(program: Command): void {
       `
 Columns: ${OBSERVATION_COLUMNS.join(', ')} (the ones antq import observations reads).
 
-Example:
-  npx antq export observations --area 80 --period 2025 --format csv --bom --out tay-ninh-2025.csv`,
+Examples:
+  npx antq export observations --area 80 --period 2025 --format csv --bom --out tay-ninh-2025.csv
+  npx antq export observations --area 80 --period 2025 --format xlsx --out tay-ninh-2025.xlsx`,
     )
     .action(action<ExportOptions>((_args, options) => runExport(options)));
 }

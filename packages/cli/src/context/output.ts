@@ -8,9 +8,9 @@ export const FORMATS = ['table', 'json', 'ndjson', 'csv'] as const;
 export type Format = (typeof FORMATS)[number];
 
 /** Checks a --format value against the formats a command offers. */
-export function parseFormat(value: string, allowed: readonly Format[] = FORMATS): Format {
+export function parseFormat<Allowed extends string = Format>(value: string, allowed: readonly Allowed[] = FORMATS as readonly string[] as readonly Allowed[]): Allowed {
   if (!(allowed as readonly string[]).includes(value)) throw usageError(`Unknown --format "${value}": use ${allowed.join(', ')}.`);
-  return value as Format;
+  return value as Allowed;
 }
 
 export type Row = Record<string, unknown>;
