@@ -163,18 +163,25 @@ describe('antq and Excel: workbooks out, and CSV as Excel saves it on Vietnamese
   });
 });
 
+/** Imports a workbook of rows (indicator, area, period, value), one cell of each in a number format: what Excel keeps of a typed cell. */
+async function importCells(name: string, rows: readonly (readonly [readonly (string | number | Date)[], number, string])[]) {
+  const path = join(test.dataDir, name);
+  const book = new ExcelJS.Workbook();
+  const sheet = book.addWorksheet('Số liệu');
+  sheet.addRow(['Indicator', 'Area', 'Period', 'Value']);
+  for (const [values, column, format] of rows) sheet.addRow([...values]).getCell(column).numFmt = format;
+  await book.xlsx.writeFile(path);
+  return runCli(['import', 'observations', path], test.env);
+}
+
 describe('antq import observations: what Excel made of typed cells', () => {
   it('reads an area code Excel made a number as the code the register knows, and refuses one it cannot tell', async () => {
     // 00031 typed in a cell not formatted as text is stored as 31: Hải Phòng's code, and Bắc Mê's as 031.
-    const path = join(test.dataDir, 'numbered-areas.xlsx');
-    const numbered = async (cells: readonly (readonly [number, string])[]) => {
-      const book = new ExcelJS.Workbook();
-      const sheet = book.addWorksheet('Số liệu');
-      sheet.addRow(['Indicator', 'Area', 'Period', 'Value']);
-      for (const [area, format] of cells) sheet.addRow(['fights_prevented', area, '2024-05', 7]).getCell(2).numFmt = format;
-      await book.xlsx.writeFile(path);
-      return runCli(['import', 'observations', path], test.env);
-    };
+    const numbered = (cells: readonly (readonly [number, string])[]) =>
+      importCells(
+        'numbered-areas.xlsx',
+        cells.map(([area, format]) => [['fights_prevented', area, '2024-05', 7], 2, format]),
+      );
     const readable = [
       [31, '00000'], // shown as 00031: Phường Giảng Võ
       [226, 'General'], // only 00226 is a code: Văn Miếu - Quốc Tử Giám
@@ -204,15 +211,11 @@ describe('antq import observations: what Excel made of typed cells', () => {
 
   it('reads a period Excel made a date as the month or year the cell shows', async () => {
     // Excel turns "07/2037" typed in a cell into 1 July 2037 shown as a month: read as that day, the row was refused.
-    const path = join(test.dataDir, 'dated-periods.xlsx');
-    const dated = async (cells: readonly (readonly [Date, string])[]) => {
-      const book = new ExcelJS.Workbook();
-      const sheet = book.addWorksheet('Số liệu');
-      sheet.addRow(['Indicator', 'Area', 'Period', 'Value']);
-      for (const [date, format] of cells) sheet.addRow(['fights_prevented', '28159', date, 5]).getCell(3).numFmt = format;
-      await book.xlsx.writeFile(path);
-      return runCli(['import', 'observations', path], test.env);
-    };
+    const dated = (cells: readonly (readonly [Date, string])[]) =>
+      importCells(
+        'dated-periods.xlsx',
+        cells.map(([date, format]) => [['fights_prevented', '28159', date, 5], 3, format]),
+      );
     const months = [
       [new Date(Date.UTC(2037, 6, 1)), 'mm/yyyy'],
       [new Date(Date.UTC(2037, 7, 1)), '[$-42A]mmm-yy'],

@@ -791,15 +791,11 @@ function destinationTests(w: WebhooksState): void {
 
 /** How many webhooks an agency may hold at once. */
 function limitTests(w: WebhooksState): void {
+  const withLimits = (limits: { maxActivePerAgency?: number; maxActivePerCaller?: number }) =>
+    startWebhooks({ storage: w.storage, hub: w.hub, registry: w.registry, scopes: createAreaScopes(w.registry), grantsFor: async () => [], ...limits });
+
   it('refuses a registration past the agency’s limit of active webhooks, until the agency removes one', async () => {
-    const limited = await startWebhooks({
-      storage: w.storage,
-      hub: w.hub,
-      registry: w.registry,
-      scopes: createAreaScopes(w.registry),
-      grantsFor: async () => [],
-      maxActivePerAgency: 2,
-    });
+    const limited = await withLimits({ maxActivePerAgency: 2 });
     try {
       const add = (who: Caller) => limited.resolvers.Mutation.registerWebhook({}, { input: { url: 'https://partner.example/hook' } }, { caller: who });
       const police = caller('police');
@@ -822,14 +818,7 @@ function limitTests(w: WebhooksState): void {
   });
 
   it('refuses a caller who is not an admin past the limit for one caller, leaving the agency’s room to the others', async () => {
-    const limited = await startWebhooks({
-      storage: w.storage,
-      hub: w.hub,
-      registry: w.registry,
-      scopes: createAreaScopes(w.registry),
-      grantsFor: async () => [],
-      maxActivePerCaller: 2,
-    });
+    const limited = await withLimits({ maxActivePerCaller: 2 });
     const refusal = (attempt: Promise<unknown>) =>
       attempt.then(
         () => undefined,
