@@ -153,6 +153,7 @@ export { Classification, classOfRecordKind, clearanceScopes, ownerOfPolicy, rest
 // Who calls: the one reading of a caller's token claims, and the national jurisdiction.
 export {
   Clearance,
+  DEFAULT_CLOCK_SKEW_SECONDS,
   NATIONAL_JURISDICTION,
   isNationalJurisdiction,
   jurisdictionCovers,

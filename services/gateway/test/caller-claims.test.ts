@@ -127,6 +127,28 @@ describe('a verified token whose claims do not parse', () => {
   });
 });
 
+describe('the identity provider’s clock and the gateway’s', () => {
+  // Tokens dated by another machine's clock: a few seconds apart are the same moment, as the subgraphs' claim parser holds too.
+  const now = () => Math.floor(Date.now() / 1000);
+  const claims = (times: Record<string, number>) => ({ sub: subject(), agency: 'police', clearance: 'shared', ...times });
+
+  it('takes a token issued by a clock a few seconds ahead (nbf and iat a little in the future) or just past its exp', async () => {
+    for (const token of [await sign(claims({ nbf: now() + 10, iat: now() + 10 })), await sign(claims({}), { exp: now() - 10 })]) {
+      const answer = await post(freshPublicQuery(), token);
+      expect(answer.body.errors).toBeUndefined();
+      expect(answer.status).toBe(200);
+    }
+  });
+
+  it('refuses one not valid for a minute yet, or expired a minute ago', async () => {
+    for (const token of [await sign(claims({ nbf: now() + 60 })), await sign(claims({}), { exp: now() - 60 })]) {
+      const answer = await post(freshPublicQuery(), token);
+      expect(answer.status).toBe(401);
+      expect(answer.body.errors?.map((error) => error.extensions?.code)).toEqual(['UNAUTHENTICATED']);
+    }
+  });
+});
+
 describe('with authentication off (development)', () => {
   it('reads an unverified token with the same parser: good claims pass, malformed ones get 401', async () => {
     await using unverified = await createGateway({ supergraph, port: 0, signingKey, metrics: false, responseCache: false, identity: { disabled: true } });

@@ -80,7 +80,8 @@ describe('tokens kept by the gateway', () => {
       signingKey: 'test-signing-key',
       logLevel: false,
       responseCache: false,
-      identity: { keys: { kind: 'key', publicKeyPem: issuer.publicKeyPem }, issuer: issuer.issuer, audience: issuer.audience },
+      // No tolerance of another clock: the token is refused the second after its exp.
+      identity: { keys: { kind: 'key', publicKeyPem: issuer.publicKeyPem }, issuer: issuer.issuer, audience: issuer.audience, clockToleranceSeconds: 0 },
     });
   });
   afterAll(async () => {

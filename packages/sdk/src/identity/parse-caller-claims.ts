@@ -78,7 +78,8 @@ const AGENCY_CODES: readonly Agency[] = AGENCIES.map((agency) => agency.code);
 const CLEARANCES = new Set<string>(Object.values(Clearance));
 /** GSO area codes (province, district, commune) or the national root. */
 const JURISDICTION = new RegExp(`^(?:${NATIONAL_JURISDICTION}|\\d{2}|\\d{3}|\\d{5})$`);
-const DEFAULT_CLOCK_SKEW_SECONDS = 30;
+/** How far the identity provider's clock and a reader's may disagree, for a token's `exp` and `nbf`: the gateway's and the subgraphs' tolerance. */
+export const DEFAULT_CLOCK_SKEW_SECONDS = 30;
 
 type Claims = Record<string, unknown>;
 type Checked<T> = { readonly value: T } | { readonly problem: string };

@@ -16,7 +16,10 @@ export interface GatewayRequestVerifierOptions {
   readonly allowUnsigned?: boolean;
   /** How old a signature may be, in seconds (default 30). */
   readonly maxAgeSeconds?: number;
-  /** Tolerance for clocks ahead of this one, for signatures and the caller's `exp`/`nbf` (default 5 s). */
+  /**
+   * Tolerance for the gateway's clock ahead of this one, for signatures (default 5 s). A caller's
+   * `exp` and `nbf`, dated by the identity provider's clock, take the SDK's tolerance (30 s), as at the gateway.
+   */
   readonly clockSkewSeconds?: number;
   /** Where nonces seen inside the window are kept (default: this process's memory). */
   readonly nonces?: NonceStore;
@@ -74,7 +77,7 @@ export function createGatewayRequestVerifier(options: GatewayRequestVerifierOpti
     const jwt = typeof extensions === 'object' && extensions !== null ? (extensions as Record<string, unknown>)[JWT_EXTENSION] : undefined;
     const payload = typeof jwt === 'object' && jwt !== null ? (jwt as { payload?: unknown }).payload : undefined;
     if (payload === undefined || payload === null) return { ok: true, signed: check.ok, caller: undefined };
-    const parsed = parseCallerClaims(payload, { clockSkewSeconds: skewSeconds });
+    const parsed = parseCallerClaims(payload);
     if (!parsed.ok) return refuse(parsed.outsideLifetime ? 'EXPIRED_CALLER' : 'INVALID_CALLER', parsed.problem);
     return { ok: true, signed: check.ok, caller: parsed.caller };
   };

@@ -13,4 +13,9 @@ export interface CallerIdentityOptions {
   readonly audience: string;
   /** The cache of tokens already verified (see `verified-tokens.ts`): bounds, and a clock for tests. */
   readonly verifiedTokens?: VerifiedTokenOptions;
+  /**
+   * How far the identity provider's clock may be from the gateway's, in seconds, for a token's
+   * `nbf` and `exp` (default 30, as the subgraphs' reading of the claims).
+   */
+  readonly clockToleranceSeconds?: number;
 }

@@ -1,6 +1,6 @@
 import { createInlineSigningKeyProvider, createRemoteJwksSigningKeyProvider, useJWT } from '@graphql-mesh/plugin-jwt-auth';
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
-import { ErrorCode } from '@antq/sdk';
+import { DEFAULT_CLOCK_SKEW_SECONDS, ErrorCode } from '@antq/sdk';
 import { GraphQLError } from 'graphql';
 import type { CallerIdentityOptions } from '../identity/caller-identity-options.js';
 import { identityProblem, malformedIdentityError, malformedIdentityResponse, unauthenticatedResponse } from '../identity/caller-of-context.js';
@@ -25,6 +25,8 @@ export function useCallerIdentity(options: CallerIdentityOptions): GatewayPlugin
       issuer: options.issuer,
       audience: options.audience,
       algorithms: ['ES256', 'RS256', 'PS256'],
+      // The identity provider dates tokens by its own clock: a few seconds apart from ours is the same moment.
+      clockTolerance: options.clockToleranceSeconds ?? DEFAULT_CLOCK_SKEW_SECONDS,
     },
     reject: { missingToken: false, invalidToken: true },
     forward: { payload: true, token: false, extensionsFieldName: 'jwt' },
