@@ -111,6 +111,20 @@ describe('antq import observations from xlsx', () => {
 });
 
 describe('antq and Excel: workbooks out, and CSV as Excel saves it on Vietnamese settings', () => {
+  it('refuses a CSV that is not UTF-8, as Excel saves one in the Windows code page or as Unicode Text, saying how to save it', async () => {
+    const path = join(test.dataDir, 'not-utf8.csv');
+    const header = 'indicator,area,period,value,note\r\n';
+    // "Cần Giuộc" in Windows-1258: â (0xE2) then a combining grave (0xCC), no UTF-8 sequence.
+    await writeFile(path, Buffer.concat([Buffer.from(`${header}fights_prevented,28159,2042-01,1,C`), Buffer.from([0xe2, 0xcc]), Buffer.from('n Giu\r\n')]));
+    const codePage = await runCli(['import', 'observations', path], test.env);
+    expect(codePage.code).toBe(2);
+    expect(codePage.stderr).toMatch(/not-utf8\.csv is not UTF-8 text \(line 2 is not\): save it from Excel as "CSV UTF-8 \(Comma delimited\)"/);
+    await writeFile(path, Buffer.from(`\uFEFF${header.replaceAll(',', '\t')}`, 'utf16le'));
+    const unicodeText = await runCli(['import', 'observations', path], test.env);
+    expect(unicodeText.code).toBe(2);
+    expect(unicodeText.stderr).toMatch(/not-utf8\.csv is UTF-16 text: save it from Excel as "CSV UTF-8/);
+  });
+
   it('exports to an Excel workbook whose codes stay text, and which imports back as the same figures', async () => {
     const csv = join(test.dataDir, 'for-the-workbook.csv');
     await writeFile(csv, 'indicator,area,period,value,note\r\nfights_prevented,00004,2041-02,3,=1+1\r\nfights_prevented,28159,2041-02,2,\r\n');

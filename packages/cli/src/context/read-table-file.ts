@@ -1,7 +1,6 @@
-import { createReadStream } from 'node:fs';
-import { access, open } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { parse } from 'csv-parse';
+import { parse } from 'csv-parse/sync';
 import { usageError } from './cli-error.js';
 
 /** One data row of a spreadsheet, with the line (CSV) or row (xlsx) number a person sees. */
@@ -30,29 +29,52 @@ export async function readTableFile(path: string, options: { sheet?: string } = 
 }
 
 /**
- * The CSV's separator, from its header line: a semicolon when the header has semicolons and no
- * comma (Excel's "CSV" where the comma is the decimal mark, as on Vietnamese settings), else a comma.
+ * A CSV file's text, which must be UTF-8: Excel's plain "CSV" is in the Windows code page
+ * (Vietnamese: Windows-1258) and its "Unicode Text" in UTF-16, which read as UTF-8 would store
+ * notes and names as mojibake. Refused, saying how to save it.
  */
-async function csvDelimiter(path: string): Promise<',' | ';'> {
-  const file = await open(path);
+async function csvText(path: string): Promise<string> {
+  const bytes = await readFile(path);
+  const saveAs = 'save it from Excel as "CSV UTF-8 (Comma delimited)", or as an Excel workbook (.xlsx)';
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) throw usageError(`${path} is UTF-16 text: ${saveAs}.`);
   try {
-    const { buffer, bytesRead } = await file.read({ buffer: Buffer.alloc(64 * 1024), position: 0 });
-    const header = buffer
-      .subarray(0, bytesRead)
-      .toString('utf8')
-      .split(/\r?\n/, 1)[0]!
-      .replace(/"[^"]*"/g, '');
-    return header.includes(';') && !header.includes(',') ? ';' : ',';
-  } finally {
-    await file.close();
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw usageError(`${path} is not UTF-8 text (line ${firstLineNotUtf8(bytes)} is not): ${saveAs}.`);
   }
 }
 
+/** The number of the first line that is not UTF-8 (a newline byte is never inside a character). */
+function firstLineNotUtf8(bytes: Uint8Array): number {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  let start = 0;
+  for (let line = 1; ; line++) {
+    const end = bytes.indexOf(0x0a, start);
+    try {
+      decoder.decode(bytes.subarray(start, end === -1 ? bytes.length : end));
+    } catch {
+      return line;
+    }
+    if (end === -1) return line;
+    start = end + 1;
+  }
+}
+
+/**
+ * The CSV's separator, from its header line: a semicolon when the header has semicolons and no
+ * comma (Excel's "CSV" where the comma is the decimal mark, as on Vietnamese settings), else a comma.
+ */
+function csvDelimiter(text: string): ',' | ';' {
+  const header = text.split(/\r?\n/, 1)[0]!.replace(/"[^"]*"/g, '');
+  return header.includes(';') && !header.includes(',') ? ';' : ',';
+}
+
 async function readCsv(path: string): Promise<SheetRow[]> {
-  const rows: SheetRow[] = [];
-  const delimiter = await csvDelimiter(path);
-  const parser = createReadStream(path).pipe(
-    parse({
+  const text = await csvText(path);
+  const delimiter = csvDelimiter(text);
+  let records: { record: Record<string, string>; info: { lines: number } }[];
+  try {
+    records = parse(text, {
       bom: true,
       delimiter,
       columns: (header: string[]) => header.map((name) => name.trim().toLowerCase()),
@@ -60,16 +82,11 @@ async function readCsv(path: string): Promise<SheetRow[]> {
       trim: true,
       info: true,
       relax_column_count: true,
-    }),
-  );
-  try {
-    for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
-      rows.push({ line: info.lines, cells: record, ...(delimiter === ';' ? { decimalComma: true } : {}) });
-    }
+    }) as typeof records;
   } catch (error) {
     throw usageError(`${path} is not readable CSV: ${(error as Error).message}`);
   }
-  return rows;
+  return records.map(({ record, info }) => ({ line: info.lines, cells: record, ...(delimiter === ';' ? { decimalComma: true } : {}) }));
 }
 
 /**
