@@ -54,6 +54,12 @@ function firstControlCharacter(value: unknown): string {
  */
 const BIDI_CONTROL = /[\u202a-\u202e\u2066-\u2069]/;
 
+/**
+ * U+FFFD, which a decoder puts where it could not read a character (a Windows-1258 file read as
+ * UTF-8), and a surrogate without its pair, which is no character and is stored as U+FFFD.
+ */
+const LOST_CHARACTER = /\ufffd|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
 /** A character that shows something: not a space and not a format character (U+200B, U+FEFF …). */
 const VISIBLE_CHARACTER = /[^\s\p{Cf}]/u;
 
@@ -74,13 +80,17 @@ export function text(max = 500) {
     .refine((s) => !BIDI_CONTROL.test(s), {
       error: (issue) =>
         `expected text without bidirectional controls (they make it display in another order than it is stored), got ${codePointOf(BIDI_CONTROL.exec(String(issue.input))?.[0])}`,
+    })
+    .refine((s) => !LOST_CHARACTER.test(s), {
+      error: (issue) =>
+        `expected text whose every character was read, got ${codePointOf(LOST_CHARACTER.exec(String(issue.input))?.[0])} (a character lost in decoding): send the text as UTF-8, as it was typed`,
     });
 }
 
 /** A stable id: 1–200 characters, no spaces, control or format characters (an id that looks like another is refused). */
-const RECORD_ID = /^[^\s\p{Cc}\p{Cf}]{1,200}$/u;
+const RECORD_ID = /^[^\s\p{Cc}\p{Cf}\p{Cs}\ufffd]{1,200}$/u;
 
-/** Whether `value` is an id a record may have: 1–200 characters (code points) without spaces, control or invisible characters. */
+/** Whether `value` is an id a record may have: 1–200 characters (code points) without spaces, control or invisible characters, nor one lost in decoding. */
 export function isRecordId(value: unknown): value is string {
   return typeof value === 'string' && RECORD_ID.test(value);
 }
