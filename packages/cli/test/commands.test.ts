@@ -223,6 +223,28 @@ describe('antq import observations: what Excel made of typed cells', () => {
     ).toEqual(['00031', '00226', '28159']);
   });
 
+  it('reads a percentage typed in a percentage cell as the percentage shown, and a ratio as the ratio', async () => {
+    // Excel keeps 87.5 % as 0.875: read as written, the figure was a hundredth of what was typed.
+    const run = await importCells('percent-cells.xlsx', [
+      [['safe_residential_areas_percent', '28159', '2043-01', 0.875], 4, '0.0%'],
+      [['safe_residential_areas_percent', '28159', '2043-02', 0.07], 4, '0%'],
+      [['safe_residential_areas_percent', '28159', '2043-03', 91.5], 4, 'General'],
+      [['residential_group_camera_coverage', '28159', '2043-01', 0.8], 4, '0%'],
+    ]);
+    expect(run.code).toBe(0);
+    const read = await runCli(['query', '-', '--format', 'json'], test.env, {
+      input: `{ policeObservations(filter: { area: "28159", indicators: ["safe_residential_areas_percent", "residential_group_camera_coverage"], period: "2043" }) {
+        nodes { indicator { code } period value } } }`,
+    });
+    const figures = (JSON.parse(read.stdout) as { policeObservations: { nodes: { indicator: { code: string }; period: string; value: number }[] } }).policeObservations.nodes;
+    expect(figures.map((node) => `${node.indicator.code} ${node.period} ${node.value}`).sort()).toEqual([
+      'residential_group_camera_coverage 2043-01 0.8',
+      'safe_residential_areas_percent 2043-01 87.5',
+      'safe_residential_areas_percent 2043-02 7',
+      'safe_residential_areas_percent 2043-03 91.5',
+    ]);
+  });
+
   it('reads a period Excel made a date as the month or year the cell shows', async () => {
     // Excel turns "07/2037" typed in a cell into 1 July 2037 shown as a month: read as that day, the row was refused.
     const dated = (cells: readonly (readonly [Date, string])[]) =>

@@ -128,7 +128,8 @@ that fits the indicator's unit, no row twice. A figure already in the graph (sam
 and period) is not written again, so the same file can be imported twice. A period Excel made a
 date (07/2025 typed in a cell) is read as the month or year the cell shows; an area code Excel
 made a number (00031 typed as 31) as the one code the register knows among 31, 031 and 00031, and
-refused when there are several: format the column as Text. A CSV separated by semicolons, as Excel
+refused when there are several: format the column as Text. A percentage typed in a percentage
+cell (87.5 %, kept by Excel as 0.875) is read as shown for an indicator counted in percent. A CSV separated by semicolons, as Excel
 saves one on Vietnamese settings, writes decimals with a comma (87,5).
 
 Example:

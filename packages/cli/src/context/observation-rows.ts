@@ -1,4 +1,4 @@
-import { isAntqError, validateObservationInput, type Agency, type ObservationInput } from '@antq/sdk';
+import { getIndicator, isAntqError, validateObservationInput, type Agency, type ObservationInput } from '@antq/sdk';
 import type { AreaRegistry } from '@antq/sdk/areas';
 import { usageError } from './cli-error.js';
 import type { SheetRow } from './read-table-file.js';
@@ -76,6 +76,16 @@ function numberIn(text: string, decimalComma: boolean): number {
   return /^[-+]?\d+(,\d+)?$/.test(text) ? Number(text.replace(',', '.')) : Number.NaN;
 }
 
+/**
+ * A value typed in a percentage cell as the percentage shown, for an indicator counted in percent:
+ * Excel keeps 87.5 % as 0.875, which read as written is a hundredth of the figure. A ratio's cell
+ * shown as a percentage holds the ratio itself (80 % is 0.8), and stays as it is.
+ */
+function percentShown(row: SheetRow, indicator: string, value: number): number {
+  if (!COLUMNS.value.some((name) => row.percents?.has(name)) || getIndicator(indicator)?.unit !== 'percent') return value;
+  return Number((value * 100).toPrecision(15));
+}
+
 /** One row checked with the SDK, or its problem in words. */
 function checkRow(row: SheetRow, context: { agency: Agency; registry: AreaRegistry }): GoodRow | BadRow {
   const valueText = cell(row, 'value').replace(/\s/g, '');
@@ -90,7 +100,7 @@ function checkRow(row: SheetRow, context: { agency: Agency; registry: AreaRegist
     indicator: cell(row, 'indicator'),
     areaCode: area.code,
     period: cell(row, 'period'),
-    value,
+    value: percentShown(row, cell(row, 'indicator'), value),
     atLeast: flag(cell(row, 'atLeast')),
     approximate: flag(cell(row, 'approximate')),
     note: cell(row, 'note') || undefined,

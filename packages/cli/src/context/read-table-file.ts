@@ -13,6 +13,8 @@ export interface SheetRow {
    * Excel drops them from a code typed in a cell not formatted as text (00031 becomes 31).
    */
   readonly numbers?: ReadonlySet<string>;
+  /** The columns whose cell an xlsx holds as a number shown as a percentage: 87.5 % is the number 0.875. */
+  readonly percents?: ReadonlySet<string>;
   /** The file writes decimals with a comma (4,5): a CSV separated by semicolons, as Excel saves one where the comma is the decimal mark (Vietnamese settings among them). */
   readonly decimalComma?: boolean;
 }
@@ -104,6 +106,11 @@ function datePeriod(date: Date, numberFormat: string | undefined): string {
   return /m/.test(tokens) ? day.slice(0, 7) : day.slice(0, 4);
 }
 
+/** Whether a number format shows its number as a percentage (`0.0%`), not counting a "%" in quoted text. */
+function isPercentFormat(numberFormat: string | undefined): boolean {
+  return (numberFormat ?? '').replace(/\[[^\]]*\]|"[^"]*"|\\./g, '').includes('%');
+}
+
 /** A whole number shown with leading zeros (`00000`), as shown: 31 in such a cell reads 00031. */
 function zeroPadded(value: number, numberFormat: string | undefined): string | undefined {
   const width = /^0+$/.exec(numberFormat ?? '')?.[0].length;
@@ -157,8 +164,18 @@ async function readXlsx(path: string, sheetName: string | undefined): Promise<Sh
       return;
     }
     if (values.every((value) => value === '')) return;
-    const numbers = new Set(header.filter((_, i) => typeof numberOf(raw[i]) === 'number' && zeroPadded(numberOf(raw[i])!, formats[i]) === undefined));
-    rows.push({ line: rowNumber, cells: Object.fromEntries(header.map((name, i) => [name, values[i] ?? ''])), ...(numbers.size > 0 ? { numbers } : {}) });
+    const numbered = header.flatMap((name, i) => {
+      const number = numberOf(raw[i]);
+      return number === undefined ? [] : [{ name, number, format: formats[i] }];
+    });
+    const numbers = new Set(numbered.filter((cell) => zeroPadded(cell.number, cell.format) === undefined).map((cell) => cell.name));
+    const percents = new Set(numbered.filter((cell) => isPercentFormat(cell.format)).map((cell) => cell.name));
+    rows.push({
+      line: rowNumber,
+      cells: Object.fromEntries(header.map((name, i) => [name, values[i] ?? ''])),
+      ...(numbers.size > 0 ? { numbers } : {}),
+      ...(percents.size > 0 ? { percents } : {}),
+    });
   });
   return rows;
 }
