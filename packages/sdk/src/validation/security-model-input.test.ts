@@ -106,27 +106,7 @@ describe('validateSecurityModelInput', () => {
     expect(validateSecurityModelInput(lines)).toMatchObject({ description: lines.description });
   });
 
-  it('refuses texts and ids with a character lost in decoding, and takes those whose characters pair', () => {
-    const error = failure(() =>
-      validateSecurityModelInput({
-        ...cameraModel(),
-        // "Cần Giuộc" from a Windows-1258 file read as UTF-8; a surrogate without its pair (JSON "\ud83d").
-        name: 'C\ufffd\ufffdn Giu',
-        description: 'broken \ud83d emoji',
-        outcomes: ['\udc00 first'],
-        linkedRecords: [{ agency: 'front', kind: 'security_model', id: 'model-\ud800' }],
-      }),
-    );
-    expect(error.issues).toEqual([
-      { path: 'name', message: expect.stringMatching(/^expected text whose every character was read, got U\+FFFD .*send the text as UTF-8/) },
-      { path: 'description', message: expect.stringContaining('got U+D83D') },
-      { path: 'outcomes.0', message: expect.stringContaining('got U+DC00') },
-      { path: 'linkedRecords.0.id', message: expect.stringContaining('expected an id of 1–200 characters') },
-    ]);
-    expect(isRecordId('model-\ud800')).toBe(false);
-    const paired = { ...cameraModel(), name: 'Camera 📷', linkedRecords: [{ agency: 'front', kind: 'security_model', id: 'model-📷' }] };
-    expect(validateSecurityModelInput(paired)).toMatchObject({ name: 'Camera 📷', linkedRecords: [{ id: 'model-📷' }] });
-  });
+  itRefusesCharactersLostInDecoding();
 
   itLinksOnlyModelsAndForces();
 
@@ -269,5 +249,29 @@ function itLinksOnlyModelsAndForces(): void {
       expect([id, taken]).toEqual([id, isRecordId(id)]);
     }
     expect(ids.map(isRecordId)).toEqual([true, true, false, false, false, false, false, false]);
+  });
+}
+
+function itRefusesCharactersLostInDecoding(): void {
+  it('refuses texts and ids with a character lost in decoding, and takes those whose characters pair', () => {
+    const error = failure(() =>
+      validateSecurityModelInput({
+        ...cameraModel(),
+        // "Cần Giuộc" from a Windows-1258 file read as UTF-8; a surrogate without its pair (JSON "\ud83d").
+        name: 'C\ufffd\ufffdn Giu',
+        description: 'broken \ud83d emoji',
+        outcomes: ['\udc00 first'],
+        linkedRecords: [{ agency: 'front', kind: 'security_model', id: 'model-\ud800' }],
+      }),
+    );
+    expect(error.issues).toEqual([
+      { path: 'name', message: expect.stringMatching(/^expected text whose every character was read, got U\+FFFD .*send the text as UTF-8/) },
+      { path: 'description', message: expect.stringContaining('got U+D83D') },
+      { path: 'outcomes.0', message: expect.stringContaining('got U+DC00') },
+      { path: 'linkedRecords.0.id', message: expect.stringContaining('expected an id of 1–200 characters') },
+    ]);
+    expect(isRecordId('model-\ud800')).toBe(false);
+    const paired = { ...cameraModel(), name: 'Camera 📷', linkedRecords: [{ agency: 'front', kind: 'security_model', id: 'model-📷' }] };
+    expect(validateSecurityModelInput(paired)).toMatchObject({ name: 'Camera 📷', linkedRecords: [{ id: 'model-📷' }] });
   });
 }
