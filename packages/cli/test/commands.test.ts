@@ -168,7 +168,7 @@ describe('antq and Excel: workbooks out, and CSV as Excel saves it on Vietnamese
 
     await writeFile(path, rows('87,5'));
     const run = await runCli(['import', 'observations', path], test.env);
-    expect(run.stderr).toMatch(/1 rows for the police: 1 written/);
+    expect(run.stderr).toMatch(/1 row for the police: 1 written/);
     expect(run.code).toBe(0);
     const read = await runCli(['query', '-', '--format', 'json'], test.env, {
       input: '{ policeObservations(filter: { area: "28159", indicators: ["safe_residential_areas_percent"], period: "2039-01" }) { nodes { period value note } } }',

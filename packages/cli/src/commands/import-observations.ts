@@ -33,6 +33,8 @@ function owningAgency(options: ImportOptions, rows: readonly { cells: Readonly<R
   );
 }
 
+const rowCount = (count: number) => `${count} ${count === 1 ? 'row' : 'rows'}`;
+
 function reportBad(bad: readonly BadRow[]): void {
   for (const row of bad) process.stderr.write(`line ${row.line}: ${row.problem}\n`);
 }
@@ -46,7 +48,10 @@ async function runImport(file: string, options: ImportOptions & GlobalOptions): 
   const { good, bad } = checkRows(rows, { agency, registry: await loadAreaRegistry() });
   if (bad.length > 0) {
     reportBad(bad);
-    say(options, `antq: ${bad.length} of ${rows.length} rows are wrong (listed above); nothing was written. Fix those lines and run the import again.`);
+    say(
+      options,
+      `antq: ${bad.length} of ${rowCount(rows.length)} ${bad.length === 1 ? 'is' : 'are'} wrong (listed above); nothing was written. Fix those lines and run the import again.`,
+    );
     return ExitCode.INVALID_ROWS;
   }
   const connection = await connect(options, { role: 'editor', agency });
@@ -65,7 +70,7 @@ async function runImport(file: string, options: ImportOptions & GlobalOptions): 
     if (options.dryRun) {
       say(
         options,
-        `antq: dry run — ${rows.length} rows valid for the ${agency}: would write ${toWrite.length}; ${already} already in the graph (${differ.length} with another value).`,
+        `antq: dry run — ${rowCount(rows.length)} valid for the ${agency}: would write ${toWrite.length}; ${already} already in the graph (${differ.length} with another value).`,
       );
       return ExitCode.OK;
     }
@@ -102,7 +107,7 @@ async function writeRows(
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   say(
     context,
-    `antq: ${context.total} rows for the ${context.agency}: ${written} written in ${seconds} s, ${context.already + raced} already in the graph` +
+    `antq: ${rowCount(context.total)} for the ${context.agency}: ${written} written in ${seconds} s, ${context.already + raced} already in the graph` +
       `${context.differ > 0 ? ` (${context.differ} with another value, left as they are)` : ''}${failed.length > 0 ? `, ${failed.length} refused (listed above)` : ''}.`,
   );
   return failed.length > 0 ? ExitCode.FAILED : ExitCode.OK;
