@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCode } from '../errors.js';
+import { loadAreaRegistry } from '../areas/index.js';
 import { validateAccessGrantInput } from './access-grant-input.js';
 import { thrownAntqError as failure } from '../testing/thrown-antq-error.js';
 
@@ -33,6 +34,25 @@ describe('validateAccessGrantInput', () => {
       { path: 'validUntil', message: 'expected a time after 2027-01-01T00:00:00.000Z, when the grant starts' },
     ]);
     expect(failure(() => validateAccessGrantInput({ grantee: 'front', validUntil: '2020-01-01T00:00:00Z' })).issues[0]!.path).toBe('validUntil');
+  });
+
+  it('refuses a unit that has ended for a grant in force after it, naming the units that took it over', async () => {
+    const areas = await loadAreaRegistry();
+    // Tỉnh Tây Ninh (72) went into the new Tỉnh Tây Ninh (80) on 2025-07-01: a grant under 72 from now would cover only what was reported before.
+    const error = failure(() => validateAccessGrantInput({ grantee: 'front', areaCode: '72', validUntil: nextYear }, { agency: 'police', areas }));
+    expect(error.code).toBe(ErrorCode.BAD_USER_INPUT);
+    expect(error.issues).toEqual([
+      {
+        path: 'areaCode',
+        message: expect.stringMatching(
+          /^area 72 \(Tỉnh Tây Ninh\) did not exist while the grant is in force \(.*\) \(it stood until 2025-07-01\); grant access under Tỉnh Tây Ninh \(80\), which took it over$/,
+        ),
+      },
+    ]);
+    // A grant of 2024, kept as a record of what was agreed, names the unit of its time.
+    const agreed = { grantee: 'front', areaCode: '72', validFrom: '2024-01-01T00:00:00Z', validUntil: '2024-12-31T00:00:00Z' };
+    expect(validateAccessGrantInput(agreed, { agency: 'police', areas })).toEqual(agreed);
+    expect(validateAccessGrantInput({ grantee: 'front', areaCode: '80', validUntil: nextYear }, { agency: 'police', areas })).toMatchObject({ areaCode: '80' });
   });
 
   it('refuses times that are not ISO 8601 and unknown agencies and areas', () => {

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import type { Agency } from '../domain/types.js';
 import { agencyCode, areaCode, text } from './fields.js';
-import { runValidation, type InputSpec, type ValidationOptions } from './run-validation.js';
+import { runValidation, type InputSpec, type InputTime, type ValidationOptions } from './run-validation.js';
 
 /**
  * What an owning agency's administrator sends to let another agency read its restricted data
@@ -27,6 +27,18 @@ const schema: z.ZodType<AccessGrantInput> = z.strictObject({
   note: text(2000).optional(),
 });
 
+/** The days a grant is in force, from `validFrom` (default now) to `validUntil`. */
+function grantTime(value: AccessGrantInput): InputTime {
+  const start = (value.validFrom === undefined ? new Date() : new Date(value.validFrom)).toISOString().slice(0, 10);
+  const end = new Date(value.validUntil).toISOString().slice(0, 10);
+  return {
+    start,
+    end,
+    text: `while the grant is in force (${start} – ${end})`,
+    instead: (successors) => `grant access under ${successors}, which took it over`,
+  };
+}
+
 const spec: InputSpec<AccessGrantInput> = {
   noun: 'access grant',
   schema,
@@ -35,7 +47,8 @@ const spec: InputSpec<AccessGrantInput> = {
     const from = value.validFrom === undefined ? new Date() : new Date(value.validFrom);
     if (!(new Date(value.validUntil) > from)) issues.add('validUntil', `expected a time after ${from.toISOString()}, when the grant starts`);
   },
-  areaCodes: (value) => (value.areaCode === undefined ? [] : [{ path: 'areaCode', code: value.areaCode }]),
+  // The unit must stand while the grant is in force: a grant on an ended one (Tỉnh Long An's districts, say) covers only what was reported under it.
+  areaCodes: (value) => (value.areaCode === undefined ? [] : [{ path: 'areaCode', code: value.areaCode, during: grantTime(value) }]),
 };
 
 /**

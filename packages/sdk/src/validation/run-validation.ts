@@ -55,6 +55,8 @@ export interface InputTime {
   readonly start: string;
   readonly end?: string;
   readonly text: string;
+  /** What to do under the units that took an ended one over (default: report that time under them). */
+  readonly instead?: (successors: string) => string;
 }
 
 /** The time of a yearly figure or designation. */
@@ -121,7 +123,8 @@ function notDuring(registry: AreaRegistry, code: string, time: InputTime): strin
   const span = first.validFrom === registry.registers[0] ? `until ${last.validTo}` : `${first.validFrom} – ${last.validTo ?? 'now'}`;
   const after = last.validTo !== undefined && time.start >= last.validTo;
   const now = after ? registry.currentOf(code).map((unit) => `${registry.get(unit.code)?.fullName ?? ''} (${unit.code})`) : [];
-  return `area ${code} (${last.fullName}) did not exist ${time.text} (it stood ${span})${now.length > 0 ? `; report that time under ${now.join(', ')}, which took it over` : ''}`;
+  const instead = time.instead ?? ((successors: string) => `report that time under ${successors}, which took it over`);
+  return `area ${code} (${last.fullName}) did not exist ${time.text} (it stood ${span})${now.length > 0 ? `; ${instead(now.join(', '))}` : ''}`;
 }
 
 /**
