@@ -130,12 +130,14 @@ export function registerImportObservations(program: Command): void {
 Checks, before anything is written: a known indicator, an area code of the register that stood in
 the row's period (old codes are fine for the periods they existed), a period that parses, a value
 that fits the indicator's unit, no row twice. A figure already in the graph (same indicator, area
-and period) is not written again, so the same file can be imported twice. A period Excel made a
-date (07/2025 typed in a cell) is read as the month or year the cell shows; an area code Excel
-made a number (00031 typed as 31) as the one code the register knows among 31, 031 and 00031, and
-refused when there are several: format the column as Text. A percentage typed in a percentage
-cell (87.5 %, kept by Excel as 0.875) is read as shown for an indicator counted in percent. A CSV separated by semicolons, as Excel
-saves one on Vietnamese settings, writes decimals with a comma (87,5).
+and period) is not written again, so the same file can be imported twice.
+
+What Excel made of typed cells is read as it was typed: a period made a date (07/2025) as the
+month or year the cell shows; an area code made a number (00031 kept as 31) as the one code among
+31, 031 and 00031 the register knows, refused when there are several (format the column as
+Text); a percentage in a percentage cell (87.5 %, kept as 0.875) as shown, for an indicator
+counted in percent. A CSV separated by semicolons, as Excel saves one on Vietnamese settings,
+writes decimals with a comma (87,5); a CSV must be UTF-8 ("CSV UTF-8" in Excel's Save as).
 
 Example:
   npx antq import observations police-2025.xlsx --agency police --dry-run`,

@@ -91,25 +91,25 @@ async function readCsv(path: string): Promise<SheetRow[]> {
   return records.map(({ record, info }) => ({ line: info.lines, cells: record, ...(delimiter === ';' ? { decimalComma: true } : {}) }));
 }
 
+/** A number format's own codes: without its [locale or colour] tags, "quoted text" or \escaped characters. */
+const formatCodes = (numberFormat: string | undefined) => (numberFormat ?? '').replace(/\[[^\]]*\]|"[^"]*"|\\./g, '').toLowerCase();
+
 /**
  * A date cell as the period it shows. Excel turns "07/2025" or "2025-07" typed in a cell into the
- * date 1 July 2025 shown as a month (`mm/yyyy`, `mmm-yy`): read as its day, a month's figure
- * would be stored as one day's, and counted again beside the same month sent as text. So a
- * format without days gives the month (YYYY-MM), one with years alone the year; any other, the
- * day (YYYY-MM-DD). exceljs reads a date cell at UTC midnight of its day.
+ * date 1 July 2025 shown as a month (`mm/yyyy`, `mmm-yy`): read as that day, the row was refused
+ * (a day is no period) until the cells were formatted as text and typed again. So a format
+ * without days gives the month (YYYY-MM), one with years alone the year; any other, the day
+ * (YYYY-MM-DD). exceljs reads a date cell at UTC midnight of its day.
  */
 function datePeriod(date: Date, numberFormat: string | undefined): string {
   const day = date.toISOString().slice(0, 10);
-  // The format's own letters: not its [locale or colour] tags, "quoted text" or \escaped characters.
-  const tokens = (numberFormat ?? '').replace(/\[[^\]]*\]|"[^"]*"|\\./g, '').toLowerCase();
-  if (!/[ymd]/.test(tokens) || /[dhs]/.test(tokens)) return day;
-  return /m/.test(tokens) ? day.slice(0, 7) : day.slice(0, 4);
+  const codes = formatCodes(numberFormat);
+  if (!/[ymd]/.test(codes) || /[dhs]/.test(codes)) return day;
+  return /m/.test(codes) ? day.slice(0, 7) : day.slice(0, 4);
 }
 
 /** Whether a number format shows its number as a percentage (`0.0%`), not counting a "%" in quoted text. */
-function isPercentFormat(numberFormat: string | undefined): boolean {
-  return (numberFormat ?? '').replace(/\[[^\]]*\]|"[^"]*"|\\./g, '').includes('%');
-}
+const isPercentFormat = (numberFormat: string | undefined) => formatCodes(numberFormat).includes('%');
 
 /** A whole number shown with leading zeros (`00000`), as shown: 31 in such a cell reads 00031. */
 function zeroPadded(value: number, numberFormat: string | undefined): string | undefined {
