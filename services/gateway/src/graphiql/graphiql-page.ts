@@ -16,7 +16,21 @@ interface Asset {
   readonly body: string | Buffer;
 }
 
+/**
+ * The page's own scripts, as files, so that its policy allows scripts of the gateway's alone
+ * ('self', no 'unsafe-inline'): where Monaco finds its workers (beside this file), and the start,
+ * which reads the page's options from a JSON block, a data block no policy runs.
+ */
+const MONACO_ENVIRONMENT = `const here = new URL('.', document.currentScript.src);
+const workers = { editorWorkerService: 'editor.worker.js', json: 'json.worker.js', graphql: 'graphql.worker.js' };
+self.MonacoEnvironment = { globalAPI: false, getWorkerUrl: (_moduleId, label) => new URL(workers[label], here).href };
+`;
+const START = `YogaGraphiQL.renderYogaGraphiQL(document.querySelector('#root'), JSON.parse(document.getElementById('graphiql-options').textContent));
+`;
+
 const ASSETS: readonly Asset[] = [
+  { name: 'monaco-environment.js', type: 'text/javascript; charset=utf-8', body: MONACO_ENVIRONMENT },
+  { name: 'start.js', type: 'text/javascript; charset=utf-8', body: START },
   { name: 'graphiql.css', type: 'text/css; charset=utf-8', body: css },
   { name: 'yoga-graphiql.js', type: 'text/javascript; charset=utf-8', body: js },
   { name: 'editor.worker.js', type: 'text/javascript; charset=utf-8', body: editorWorkerService },
@@ -26,7 +40,7 @@ const ASSETS: readonly Asset[] = [
 ];
 
 /** Where the assets are served: a hash of the bundle in the path, so they can be kept for good. */
-export const GRAPHIQL_ASSET_BASE = `/graphiql-assets/${createHash('sha256').update(js).update(css).digest('hex').slice(0, 12)}`;
+export const GRAPHIQL_ASSET_BASE = `/graphiql-assets/${createHash('sha256').update(js).update(css).update(MONACO_ENVIRONMENT).update(START).digest('hex').slice(0, 12)}`;
 
 /** Serves the GraphiQL assets from the gateway. */
 export function serveGraphiQLAssets(app: FastifyInstance): void {
@@ -37,7 +51,7 @@ export function serveGraphiQLAssets(app: FastifyInstance): void {
   }
 }
 
-/** JSON safe inside an inline <script>: no `</script>` or `<!--` can end it early. */
+/** JSON safe inside a <script> data block: no `</script>` or `<!--` can end it early. */
 const scriptJson = (value: unknown): string => JSON.stringify(value ?? {}).replace(/</g, '\\u003c');
 const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 
@@ -55,14 +69,10 @@ export function renderOfflineGraphiQL(options: { title?: string } & Record<strin
   <body id="body" class="no-focus-outline">
     <noscript>GraphiQL needs JavaScript.</noscript>
     <div id="root"></div>
-    <script>
-      const workers = { editorWorkerService: '${base}/editor.worker.js', json: '${base}/json.worker.js', graphql: '${base}/graphql.worker.js' };
-      self.MonacoEnvironment = { globalAPI: false, getWorkerUrl: (_moduleId, label) => workers[label] };
-    </script>
+    <script type="application/json" id="graphiql-options">${scriptJson(options)}</script>
+    <script src="${base}/monaco-environment.js"></script>
     <script src="${base}/yoga-graphiql.js"></script>
-    <script>
-      YogaGraphiQL.renderYogaGraphiQL(document.querySelector('#root'), ${scriptJson(options)});
-    </script>
+    <script src="${base}/start.js"></script>
   </body>
 </html>
 `;
