@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import cors from '@fastify/cors';
 import Fastify, { type FastifyInstance } from 'fastify';
 import helmet, { type HelmetOptions } from 'helmet';
@@ -15,6 +16,8 @@ export interface GatewayAppOptions {
   readonly limits: OperationLimits;
   readonly responseCache: ResponseCache | undefined;
   readonly metricsRegistry: Registry | undefined;
+  /** The bearer token GET /metrics asks for (see `GatewayOptions.metricsToken`). */
+  readonly metricsToken?: string;
   /** The GraphiQL page's module, when the page is on: it serves its own assets. */
   readonly graphiqlPage: { serveGraphiQLAssets(app: FastifyInstance): void } | undefined;
   /** The analysts' dashboard's static build, when it is served here. */
@@ -59,6 +62,13 @@ function securityHeaders(policy: typeof PAGE_POLICY): HelmetOptions {
     referrerPolicy: { policy: 'no-referrer' },
     strictTransportSecurity: false,
   };
+}
+
+/** Whether an Authorization header carries the metrics token (any header when there is none), compared in constant time. */
+function metricsAuthorisation(token: string | undefined): (header: string | undefined) => boolean {
+  if (token === undefined) return () => true;
+  const expected = createHash('sha256').update(`Bearer ${token}`).digest();
+  return (header) => header !== undefined && timingSafeEqual(createHash('sha256').update(header.trim()).digest(), expected);
 }
 
 /** The Fastify half of the gateway: the GraphQL route (with the response cache in front), metrics, health and readiness. */
@@ -111,7 +121,18 @@ export function createGatewayApp(options: GatewayAppOptions): FastifyInstance {
     },
   });
   if (metricsRegistry) {
-    app.get('/metrics', async (_request, reply) => reply.header('content-type', metricsRegistry.contentType).send(await metricsRegistry.metrics()));
+    const authorised = metricsAuthorisation(options.metricsToken);
+    app.get('/metrics', async (request, reply) => {
+      if (!authorised(request.headers.authorization)) {
+        const message = 'GET /metrics needs the metrics token: Authorization: Bearer <ANTQ_METRICS_TOKEN> (in Prometheus, authorization.credentials of the scrape job).';
+        return reply
+          .code(401)
+          .header('www-authenticate', 'Bearer')
+          .type('application/json; charset=utf-8')
+          .send({ errors: [{ message, extensions: { code: 'UNAUTHENTICATED' } }] });
+      }
+      return reply.header('content-type', metricsRegistry.contentType).send(await metricsRegistry.metrics());
+    });
   }
   options.graphiqlPage?.serveGraphiQLAssets(app);
   if (options.dashboard) serveDashboard(app, options.dashboard, runtime.graphqlEndpoint);

@@ -76,6 +76,8 @@ export interface GatewayOptions {
   readonly allowedHosts?: readonly string[];
   /** Prometheus metrics at GET /metrics, in a registry of this gateway's own (default on). */
   readonly metrics?: boolean;
+  /** When set, GET /metrics answers only `Authorization: Bearer <metricsToken>` (Prometheus's `authorization.credentials`). */
+  readonly metricsToken?: string;
   /** Schema introspection (on in the embedded mode). */
   readonly introspection?: boolean;
   /** OpenTelemetry tracing over OTLP/HTTP; off when absent. */
@@ -232,6 +234,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     dashboard: options.dashboard,
     corsOrigins: options.corsOrigins ?? [],
     hostAllowed,
+    ...(options.metricsToken ? { metricsToken: options.metricsToken } : {}),
   });
   // Clients subscribe over graphql-ws at the GraphQL path too (SSE is served by the route above).
   const webSocket = attachGraphQLWebSocket(app.server, runtime, {

@@ -16,6 +16,7 @@
 //   ANTQ_CORS_ORIGINS        origins whose pages may call the graph, comma-separated (default none)
 //   ANTQ_ALLOWED_HOSTS       host names it answers to besides IP addresses and localhost (default any)
 //   ANTQ_METRICS=false       turns off Prometheus metrics at GET /metrics (on by default)
+//   ANTQ_METRICS_TOKEN       the bearer token GET /metrics asks for (16 characters or more); unset: open to anyone who reaches the port
 //   ANTQ_RESPONSE_CACHE=false turns off the response cache (on by default)
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -81,6 +82,7 @@ const GATEWAY_ENV = z.object({
     }),
   ANTQ_INTROSPECTION: envFlag(true),
   ANTQ_METRICS: envFlag(true),
+  ANTQ_METRICS_TOKEN: z.string().min(16, 'must be 16 characters or more, e.g. `openssl rand -hex 24`').optional(),
   ANTQ_RESPONSE_CACHE: envFlag(true),
 });
 
@@ -148,11 +150,15 @@ const gateway = await createGateway({
   ...(config.ANTQ_ALLOWED_HOSTS ? { allowedHosts: config.ANTQ_ALLOWED_HOSTS } : {}),
   introspection: config.ANTQ_INTROSPECTION,
   metrics: config.ANTQ_METRICS,
+  ...(config.ANTQ_METRICS_TOKEN ? { metricsToken: config.ANTQ_METRICS_TOKEN } : {}),
   ...(config.ANTQ_RESPONSE_CACHE ? {} : { responseCache: false as const }),
 }).catch((error: unknown) =>
   fail(`${(error as Error).message}${(error as NodeJS.ErrnoException).code === 'EADDRINUSE' ? ` — port ${values.port} is taken: pass --port <another>.` : ''}`),
 );
 console.log(`ANTQ gateway listening on ${gateway.url}`);
+if (config.ANTQ_METRICS && !config.ANTQ_METRICS_TOKEN) {
+  console.warn('antq-gateway: GET /metrics is open to anyone who reaches this port: set ANTQ_METRICS_TOKEN (the scrape job sends it as a bearer token), or ANTQ_METRICS=false.');
+}
 handleShutdownSignals({
   program: 'antq-gateway',
   steps: [

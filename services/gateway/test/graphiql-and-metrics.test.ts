@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { transformSupergraphToPublicSchema } from '@theguild/federation-composition';
 import { buildASTSchema, parse, validate } from 'graphql';
@@ -64,6 +65,26 @@ describe('Prometheus metrics at /metrics', () => {
     const off = gateways[2]!;
     expect((await fetch(`${base(off)}/metrics`)).status).toBe(404);
     expect(off.metricsRegistry).toBeUndefined();
+  });
+
+  it('answers only the metrics token when it has one', async () => {
+    const token = randomBytes(24).toString('hex');
+    const guarded = await startGateway({ metricsToken: token });
+    try {
+      const scrape = (authorization?: string) => fetch(`${base(guarded)}/metrics`, { headers: authorization ? { authorization } : {} });
+      for (const refused of [await scrape(), await scrape(`Bearer ${token.slice(1)}`), await scrape(`Bearer ${token}x`), await scrape(token)]) {
+        expect(refused.status).toBe(401);
+        expect(refused.headers.get('www-authenticate')).toBe('Bearer');
+        expect(((await refused.json()) as { errors: { message: string }[] }).errors[0]!.message).toMatch(/needs the metrics token: Authorization: Bearer <ANTQ_METRICS_TOKEN>/);
+      }
+      const answered = await scrape(`Bearer ${token}`);
+      expect(answered.status).toBe(200);
+      expect(await answered.text()).toContain('# TYPE graphql_envelop_request_duration histogram');
+      // The graph itself asks nothing of the kind.
+      expect(await ask(guarded, '{ __typename }')).toEqual({ data: { __typename: 'Query' } });
+    } finally {
+      await guarded.close();
+    }
   });
 });
 

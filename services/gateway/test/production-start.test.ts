@@ -20,6 +20,7 @@ const tsx = join(repoRoot, 'node_modules/.bin/tsx');
 const ISSUER = 'https://id.example.gov.vn/antq';
 const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 const AUDIENCE = 'antq-graph';
+const METRICS_TOKEN = randomBytes(24).toString('hex');
 
 type Database = Awaited<ReturnType<typeof createTestDatabase>>;
 
@@ -213,6 +214,7 @@ describe('production mode: four subgraph processes on PostgreSQL, the change str
           AUDIT_DATABASE_URL: auditDatabase.url,
           ANTQ_AUDIT_KEY: auditKey,
           ANTQ_DATA_DIR: join(tempDir, 'gateway'),
+          ANTQ_METRICS_TOKEN: METRICS_TOKEN,
         },
         /ANTQ gateway listening on/,
       ),
@@ -269,7 +271,7 @@ function itRefusesBadTokensAndStopsCleanly(ctx: ProductionContext): void {
 
   it('counts requests and subgraph calls in /metrics', async () => {
     const { gatewayUrl } = ctx.state();
-    const metrics = await (await fetch(gatewayUrl.replace(/\/graphql$/, '/metrics'))).text();
+    const metrics = await (await fetch(gatewayUrl.replace(/\/graphql$/, '/metrics'), { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
     expect(metrics).toMatch(/graphql_envelop_request_duration_count\{[^}]*\} [1-9]/);
     expect(metrics).toMatch(/graphql_gateway_subgraph_execute_duration_count\{[^}]*subgraphName="police"[^}]*\} [1-9]/);
     expect(metrics).toMatch(/graphql_gateway_fetch_duration_count\{[^}]*\} [1-9]/);
@@ -305,7 +307,9 @@ function itServesReadsAndWrites(ctx: ProductionContext): void {
     const base = gatewayUrl.replace(/\/graphql$/, '');
     expect((await fetch(`${base}/health`)).status).toBe(200);
     expect((await fetch(`${base}/readiness`)).status).toBe(200);
-    const metrics = await fetch(`${base}/metrics`);
+    // Scraped with ANTQ_METRICS_TOKEN, refused without it.
+    expect((await fetch(`${base}/metrics`)).status).toBe(401);
+    const metrics = await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
     expect(metrics.status).toBe(200);
     expect(metrics.headers.get('content-type')).toMatch(/^text\/plain/);
   });
