@@ -87,7 +87,8 @@ beforeAll(async () => {
   issuer = await createDevelopmentIssuer();
   auditStorage = await createStorage({ kind: 'pglite' });
   audit = await createAuditLog(auditStorage);
-  const identity = { keys: { kind: 'key' as const, publicKeyPem: issuer.publicKeyPem }, issuer: issuer.issuer, audience: issuer.audience };
+  // No tolerance of another clock: a token is refused the second after its exp, cached answer or not.
+  const identity = { keys: { kind: 'key' as const, publicKeyPem: issuer.publicKeyPem }, issuer: issuer.issuer, audience: issuer.audience, clockToleranceSeconds: 0 };
   gateway = await createGateway({ supergraph, port: 0, signingKey, identity, audit });
   other = await createGateway({ supergraph, port: 0, signingKey, identity, metrics: false });
   policeAnalyst = await issuer.mint({ agency: 'police', roles: ['analyst'], clearance: 'shared' });
