@@ -111,6 +111,17 @@ describe('antq import observations from xlsx', () => {
 });
 
 describe('antq and Excel: workbooks out, and CSV as Excel saves it on Vietnamese settings', () => {
+  it('reads a sheet whose columns are named in Vietnamese', async () => {
+    const path = join(test.dataDir, 'tieng-viet.csv');
+    await writeFile(path, '\uFEFFChỉ tiêu,Mã địa bàn,Kỳ báo cáo,Giá trị,Ghi chú\r\nfights_prevented,28159,2044-01,6,Tháng 1\r\n');
+    const run = await runCli(['import', 'observations', path], test.env);
+    expect(run.stderr).toMatch(/1 row for the police: 1 written/);
+    const read = await runCli(['query', '-', '--format', 'json'], test.env, {
+      input: '{ policeObservations(filter: { area: "28159", indicators: ["fights_prevented"], period: "2044-01" }) { nodes { value note } } }',
+    });
+    expect(JSON.parse(read.stdout)).toEqual({ policeObservations: { nodes: [{ value: 6, note: 'Tháng 1' }] } });
+  });
+
   it('refuses a CSV that is not UTF-8, as Excel saves one in the Windows code page or as Unicode Text, saying how to save it', async () => {
     const path = join(test.dataDir, 'not-utf8.csv');
     const header = 'indicator,area,period,value,note\r\n';

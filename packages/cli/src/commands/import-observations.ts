@@ -6,10 +6,10 @@ import { connect, type GlobalOptions } from '../context/connection.js';
 import { checkAgencies } from '../context/domain-checks.js';
 import { ExitCode } from '../context/exit-codes.js';
 import pMap from 'p-map';
-import { checkColumns, checkRows, type BadRow, type GoodRow } from '../context/observation-rows.js';
+import { checkColumns, checkRows, indicatorOf, type BadRow, type GoodRow } from '../context/observation-rows.js';
 import { existingFigures, writeBatch } from '../context/observation-writer.js';
 import { createProgress } from '../context/progress.js';
-import { readTableFile } from '../context/read-table-file.js';
+import { readTableFile, type SheetRow } from '../context/read-table-file.js';
 import { action } from '../context/run-action.js';
 
 interface ImportOptions {
@@ -24,9 +24,9 @@ const say = (options: GlobalOptions, text: string) => {
 };
 
 /** The agency whose subgraph receives the rows: --agency, else the one that reports every indicator of the file. */
-function owningAgency(options: ImportOptions, rows: readonly { cells: Readonly<Record<string, string>> }[]): Agency {
+function owningAgency(options: ImportOptions, rows: readonly SheetRow[]): Agency {
   if (options.agency !== undefined) return checkAgencies([options.agency])[0]!;
-  const agencies = new Set(rows.map((row) => getIndicator(row.cells.indicator ?? '')?.reportedBy).filter((agency) => agency !== undefined));
+  const agencies = new Set(rows.map((row) => getIndicator(indicatorOf(row))?.reportedBy).filter((agency) => agency !== undefined));
   if (agencies.size === 1) return [...agencies][0]!;
   throw usageError(
     `Say which agency's subgraph receives these figures: --agency ${agencies.size > 1 ? [...agencies].join('|') : '<agency>'} (the file's indicators do not name one agency).`,
@@ -131,6 +131,8 @@ Checks, before anything is written: a known indicator, an area code of the regis
 the row's period (old codes are fine for the periods they existed), a period that parses, a value
 that fits the indicator's unit, no row twice. A figure already in the graph (same indicator, area
 and period) is not written again, so the same file can be imported twice.
+
+The columns may be named in Vietnamese too (chỉ tiêu, mã địa bàn, kỳ báo cáo, giá trị, ghi chú).
 
 What Excel made of typed cells is read as it was typed: a period made a date (07/2025) as the
 month or year the cell shows; an area code made a number (00031 kept as 31) as the one code among

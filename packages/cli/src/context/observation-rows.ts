@@ -16,17 +16,17 @@ export interface BadRow {
   readonly problem: string;
 }
 
-/** The header names each input field is read from (lower case; the export's names first). */
+/** The column names each input field is read from, as `columnName` folds a header: the export's names first, then the Vietnamese ones officers' sheets use. */
 const COLUMNS = {
-  indicator: ['indicator'],
-  areaCode: ['area', 'area_code', 'areacode'],
-  period: ['period'],
-  value: ['value'],
-  atLeast: ['at_least', 'atleast'],
-  approximate: ['approximate'],
-  note: ['note'],
-  residentialAreaId: ['residential_area', 'residentialareaid'],
-  organisation: ['organisation', 'organization'],
+  indicator: ['indicator', 'chi_tieu', 'ma_chi_tieu'],
+  areaCode: ['area', 'area_code', 'areacode', 'dia_ban', 'ma_dia_ban', 'ma_don_vi'],
+  period: ['period', 'ky', 'ky_bao_cao'],
+  value: ['value', 'gia_tri', 'so_lieu'],
+  atLeast: ['at_least', 'atleast', 'it_nhat'],
+  approximate: ['approximate', 'uoc_tinh'],
+  note: ['note', 'ghi_chu'],
+  residentialAreaId: ['residential_area', 'residentialareaid', 'khu_dan_cu'],
+  organisation: ['organisation', 'organization', 'to_chuc'],
 } as const;
 const REQUIRED = ['indicator', 'areaCode', 'period', 'value'] as const;
 
@@ -39,10 +39,13 @@ export function checkColumns(rows: readonly SheetRow[]): void {
   const missing = REQUIRED.filter((field) => !COLUMNS[field].some((name) => present.has(name)));
   if (rows.length > 0 && missing.length > 0) {
     throw usageError(
-      `The file has no column ${missing.map((field) => `"${COLUMNS[field][0]}"`).join(', ')}. The first row must name the columns: indicator, area, period, value (and optionally at_least, approximate, note).`,
+      `The file has no column ${missing.map((field) => `"${COLUMNS[field][0]}"`).join(', ')}. The first row must name the columns: indicator, area, period, value (and optionally at_least, approximate, note), or in Vietnamese chỉ tiêu, địa bàn, kỳ, giá trị (ghi chú).`,
     );
   }
 }
+
+/** The indicator a row names, under any of its column's names. */
+export const indicatorOf = (row: SheetRow): string => cell(row, 'indicator');
 
 function cell(row: SheetRow, field: keyof typeof COLUMNS): string {
   for (const name of COLUMNS[field]) if (row.cells[name] !== undefined && row.cells[name] !== '') return row.cells[name]!;

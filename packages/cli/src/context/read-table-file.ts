@@ -1,12 +1,13 @@
 import { access, readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { parse } from 'csv-parse/sync';
+import { normaliseName } from '@antq/sdk/areas';
 import { usageError } from './cli-error.js';
 
 /** One data row of a spreadsheet, with the line (CSV) or row (xlsx) number a person sees. */
 export interface SheetRow {
   readonly line: number;
-  /** Cells by lower-cased header; empty cells are "". */
+  /** Cells by their column's name as `columnName` folds it; empty cells are "". */
   readonly cells: Readonly<Record<string, string>>;
   /**
    * The (lower-cased) columns whose cell an xlsx holds as a number shown without leading zeros:
@@ -18,6 +19,9 @@ export interface SheetRow {
   /** The file writes decimals with a comma (4,5): a CSV separated by semicolons, as Excel saves one where the comma is the decimal mark (Vietnamese settings among them). */
   readonly decimalComma?: boolean;
 }
+
+/** A header as the import names its column: no diacritics, lower case, words joined by "_" ("Mã địa bàn" → ma_dia_ban, "Area code" → area_code). */
+const columnName = (header: string): string => normaliseName(header).replace(/[\s_-]+/g, '_');
 
 /** Reads a CSV (RFC 4180, UTF-8 with or without BOM) or the first (or named) sheet of an xlsx file; the first row names the columns. */
 export async function readTableFile(path: string, options: { sheet?: string } = {}): Promise<SheetRow[]> {
@@ -79,7 +83,7 @@ async function readCsv(path: string): Promise<SheetRow[]> {
     records = parse(text, {
       bom: true,
       delimiter,
-      columns: (header: string[]) => header.map((name) => name.trim().toLowerCase()),
+      columns: (header: string[]) => header.map(columnName),
       skip_empty_lines: true,
       trim: true,
       info: true,
@@ -160,7 +164,7 @@ async function readXlsx(path: string, sheetName: string | undefined): Promise<Sh
     const formats = raw.map((_, index) => row.getCell(index + 1).numFmt);
     const values = raw.map((value, index) => cellText(value, formats[index]));
     if (header === undefined) {
-      header = values.map((name) => name.toLowerCase());
+      header = values.map(columnName);
       return;
     }
     if (values.every((value) => value === '')) return;
