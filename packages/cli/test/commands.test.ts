@@ -111,15 +111,23 @@ describe('antq import observations from xlsx', () => {
 });
 
 describe('antq and Excel: workbooks out, and CSV as Excel saves it on Vietnamese settings', () => {
-  it('reads a sheet whose columns are named in Vietnamese', async () => {
+  it('reads a sheet whose columns are named in Vietnamese, and periods as officers write them', async () => {
     const path = join(test.dataDir, 'tieng-viet.csv');
-    await writeFile(path, '\uFEFFChỉ tiêu,Mã địa bàn,Kỳ báo cáo,Giá trị,Ghi chú\r\nfights_prevented,28159,2044-01,6,Tháng 1\r\n');
+    // Periods as officers write them: a month, a quarter, a year.
+    const rows = [
+      'fights_prevented,28159,2044-01,6,Tháng 1',
+      'fights_prevented,28159,Tháng 2/2044,7,',
+      'fights_prevented,28159,Quý 2/2044,8,',
+      'fights_prevented,28159,Năm 2045,9,',
+    ];
+    await writeFile(path, `\uFEFFChỉ tiêu,Mã địa bàn,Kỳ báo cáo,Giá trị,Ghi chú\r\n${rows.join('\r\n')}\r\n`);
     const run = await runCli(['import', 'observations', path], test.env);
-    expect(run.stderr).toMatch(/1 row for the police: 1 written/);
+    expect(run.stderr).toMatch(/4 rows for the police: 4 written/);
     const read = await runCli(['query', '-', '--format', 'json'], test.env, {
-      input: '{ policeObservations(filter: { area: "28159", indicators: ["fights_prevented"], period: "2044-01" }) { nodes { value note } } }',
+      input: '{ policeObservations(filter: { area: "28159", indicators: ["fights_prevented"], period: "2044-01-01/2045-12-31" }) { nodes { period value } } }',
     });
-    expect(JSON.parse(read.stdout)).toEqual({ policeObservations: { nodes: [{ value: 6, note: 'Tháng 1' }] } });
+    const figures = (JSON.parse(read.stdout) as { policeObservations: { nodes: { period: string; value: number }[] } }).policeObservations.nodes;
+    expect(figures.map((node) => `${node.period} ${node.value}`).sort()).toEqual(['2044-01 6', '2044-02 7', '2044-Q2 8', '2045 9']);
   });
 
   it('refuses a CSV that is not UTF-8, as Excel saves one in the Windows code page or as Unicode Text, saying how to save it', async () => {

@@ -132,7 +132,8 @@ the row's period (old codes are fine for the periods they existed), a period tha
 that fits the indicator's unit, no row twice. A figure already in the graph (same indicator, area
 and period) is not written again, so the same file can be imported twice.
 
-The columns may be named in Vietnamese too (chỉ tiêu, mã địa bàn, kỳ báo cáo, giá trị, ghi chú).
+The columns may be named in Vietnamese too (chỉ tiêu, mã địa bàn, kỳ báo cáo, giá trị, ghi chú),
+and periods written as officers write them: Tháng 7/2025 or 07/2025, Quý 3/2025, Năm 2025.
 
 What Excel made of typed cells is read as it was typed: a period made a date (07/2025) as the
 month or year the cell shows; an area code made a number (00031 kept as 31) as the one code among

@@ -1,5 +1,5 @@
 import { getIndicator, isAntqError, validateObservationInput, type Agency, type ObservationInput } from '@antq/sdk';
-import type { AreaRegistry } from '@antq/sdk/areas';
+import { normaliseName, type AreaRegistry } from '@antq/sdk/areas';
 import { usageError } from './cli-error.js';
 import type { SheetRow } from './read-table-file.js';
 
@@ -89,6 +89,21 @@ function percentShown(row: SheetRow, indicator: string, value: number): number {
   return Number((value * 100).toPrecision(15));
 }
 
+/**
+ * A period as officers write it, in the SDK's form: "Tháng 7/2025", "T7/2025" or "07/2025" is
+ * 2025-07, "Quý 3/2025" or "Q3/2025" is 2025-Q3, "Năm 2025" is 2025. Anything else as written,
+ * for the SDK to check.
+ */
+function periodOf(text: string): string {
+  const folded = normaliseName(text).replace(/\s+/g, '');
+  const month = /^(?:thang|t)?(\d{1,2})[/.-](\d{4})$/.exec(folded);
+  if (month && Number(month[1]) >= 1 && Number(month[1]) <= 12) return `${month[2]}-${month[1]!.padStart(2, '0')}`;
+  const quarter = /^(?:quy|q)([1-4])[/.-]?(\d{4})$/.exec(folded);
+  if (quarter) return `${quarter[2]}-Q${quarter[1]}`;
+  const year = /^nam(\d{4})$/.exec(folded);
+  return year ? year[1]! : text;
+}
+
 /** One row checked with the SDK, or its problem in words. */
 function checkRow(row: SheetRow, context: { agency: Agency; registry: AreaRegistry }): GoodRow | BadRow {
   const valueText = cell(row, 'value').replace(/\s/g, '');
@@ -102,7 +117,7 @@ function checkRow(row: SheetRow, context: { agency: Agency; registry: AreaRegist
   const raw = {
     indicator: cell(row, 'indicator'),
     areaCode: area.code,
-    period: cell(row, 'period'),
+    period: periodOf(cell(row, 'period')),
     value: percentShown(row, cell(row, 'indicator'), value),
     atLeast: flag(cell(row, 'atLeast')),
     approximate: flag(cell(row, 'approximate')),
