@@ -533,7 +533,7 @@ function deliveryAfterFailuresTests(w: WebhooksState): void {
     expect(target.bodies().map((body) => body.seq)).toEqual([1, 2, 3, 4, 5]);
   });
 
-  it('keeps its delivery log for 90 days: older attempts are deleted when the service starts', async () => {
+  it('keeps its delivery log for 90 days: older attempts are deleted once the service has started', async () => {
     const target = await newReceiver();
     const who = caller('police');
     const webhook = await register(who, { url: target.url });
@@ -545,6 +545,8 @@ function deliveryAfterFailuresTests(w: WebhooksState): void {
       webhook.id,
     ]);
     w.service = await open();
+    // Pruned in the background, so that a start does not wait for months of attempts.
+    await until(async () => (await deliveries(who, webhook.id)).length === 1);
     expect((await deliveries(who, webhook.id)).map((delivery) => decodeCursor(delivery.cursor).police)).toEqual([2]);
   });
 }

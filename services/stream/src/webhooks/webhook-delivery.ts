@@ -59,10 +59,15 @@ export interface WebhookDispatcher {
   close(): Promise<void>;
 }
 
-/** Deletes the delivery log beyond its days, a batch at a time, at start and every hour (another instance on the store may too). */
+/**
+ * Deletes the delivery log beyond its days, a batch at a time, from start and every hour (another
+ * instance on the store may too). In the background: a first start after a long time without it
+ * has months of attempts to delete, and deliveries need not wait for that.
+ */
 function deliveryLogPruner(store: WebhookStore, days: number, report: (webhookId: string, error: unknown) => void) {
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
+  let pruning: Promise<void> = Promise.resolve();
   async function prune(): Promise<void> {
     try {
       for (let batch = 0; batch < 100 && !stopped && (await store.pruneDeliveries(days)) > 0; batch++);
@@ -70,14 +75,19 @@ function deliveryLogPruner(store: WebhookStore, days: number, report: (webhookId
       report('', error);
     }
   }
+  const run = () => {
+    pruning = pruning.then(prune);
+  };
   return {
-    async start() {
-      await prune();
-      if (!stopped) timer ??= setInterval(() => void prune(), 3_600_000).unref();
+    start() {
+      run();
+      timer ??= setInterval(run, 3_600_000).unref();
     },
-    stop() {
+    /** Stops the timer and waits for a batch under way, so that the store is not closed under it. */
+    async stop() {
       stopped = true;
       clearInterval(timer);
+      await pruning;
     },
   };
 }
@@ -138,7 +148,7 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
 
   return {
     async start() {
-      await pruner.start();
+      pruner.start();
       for (const webhook of await store.listActive()) add(webhook);
       // Webhooks registered through another instance get a worker here too (which waits for the lease).
       const rescan = () => {
@@ -171,7 +181,7 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
     async close() {
       closed = true;
       clearTimeout(rescanTimer);
-      pruner.stop();
+      await pruner.stop();
       const all = [...workers.values()];
       // Requests on their way get a short grace to end and be logged (a planned stop, e.g. a rolling
       // restart, then hands over without a second copy); what still hangs after it is cut short.
