@@ -80,6 +80,27 @@ async function startingState(options: ExportOptions, request: ExportState['reque
 }
 
 /**
+ * Every page of the agencies' observations in turn, from an agency's cursor (where an interrupted
+ * export stopped) on: each with its agency's place, the cursor after it, and whether it is that agency's last.
+ */
+async function* observationPages(
+  client: Parameters<typeof fetchObservationPage>[0],
+  request: { readonly agencies: readonly Agency[]; readonly filter: ObservationFilter; readonly first: number },
+  from: { readonly agencyIndex: number; readonly after: string | null } = { agencyIndex: 0, after: null },
+) {
+  const start = { ...from };
+  for (let agencyIndex = start.agencyIndex; agencyIndex < request.agencies.length; agencyIndex++) {
+    let after = agencyIndex === start.agencyIndex ? (start.after ?? undefined) : undefined;
+    for (let more = true; more;) {
+      const page = await fetchObservationPage(client, { agency: request.agencies[agencyIndex]!, filter: request.filter, first: request.first, after });
+      after = page.pageInfo.endCursor ?? after;
+      more = page.pageInfo.hasNextPage;
+      yield { agencyIndex, nodes: page.nodes, after: after ?? null, last: !more };
+    }
+  }
+}
+
+/**
  * An export to an xlsx file: every page into one worksheet, the file at its name once whole. It
  * is not resumed (an xlsx file ends with what its rows need); one interrupted is started again.
  */
@@ -99,13 +120,10 @@ async function runXlsxExport(options: ExportOptions & GlobalOptions, request: { 
     sheet = await openXlsxSheet(out, 'observations', OBSERVATION_COLUMNS);
     let rows = 0;
     progress.update(0, total);
-    for (const agency of agencies) {
-      for (let after: string | undefined, more = true; more;) {
-        const page = await fetchObservationPage(connection.client, { agency, filter, first: request.pageSize, after });
-        sheet.add(page.nodes.map(observationRow));
-        [after, more, rows] = [page.pageInfo.endCursor ?? after, page.pageInfo.hasNextPage, rows + page.nodes.length];
-        progress.update(rows, Math.max(total, rows));
-      }
+    for await (const page of observationPages(connection.client, { agencies, filter, first: request.pageSize })) {
+      sheet.add(page.nodes.map(observationRow));
+      rows += page.nodes.length;
+      progress.update(rows, Math.max(total, rows));
     }
     await sheet.finish();
     sheet = undefined;
@@ -143,22 +161,17 @@ async function runExport(options: ExportOptions & GlobalOptions): Promise<ExitCo
       await file.truncate(state.bytes); // drops a page written after the last saved state
     }
     progress.update(state.rows, Math.max(total, state.rows));
-    for (; state.agencyIndex < agencies.length; state.agencyIndex++, state.after = null) {
-      const agency = agencies[state.agencyIndex]!;
-      for (let more = true; more;) {
-        const page = await fetchObservationPage(connection.client, { agency, filter, first: pageSize, after: state.after ?? undefined });
-        const text = render(page.nodes.map(observationRow), state);
-        const bytes = Buffer.byteLength(text);
-        if (file) await file.write(text, state.bytes);
-        else await write(process.stdout, text);
-        Object.assign(state, { after: page.pageInfo.endCursor ?? state.after, rows: state.rows + page.nodes.length, bytes: state.bytes + bytes });
-        more = page.pageInfo.hasNextPage;
-        if (file) {
-          await file.sync();
-          await saveState(options.out!, { ...state, ...(more ? {} : { agencyIndex: state.agencyIndex + 1, after: null }) });
-        }
-        progress.update(state.rows, Math.max(total, state.rows));
+    for await (const page of observationPages(connection.client, { agencies, filter, first: pageSize }, state)) {
+      const text = render(page.nodes.map(observationRow), state);
+      const bytes = Buffer.byteLength(text);
+      if (file) await file.write(text, state.bytes);
+      else await write(process.stdout, text);
+      Object.assign(state, { agencyIndex: page.agencyIndex, after: page.after, rows: state.rows + page.nodes.length, bytes: state.bytes + bytes });
+      if (file) {
+        await file.sync();
+        await saveState(options.out!, { ...state, ...(page.last ? { agencyIndex: page.agencyIndex + 1, after: null } : {}) });
       }
+      progress.update(state.rows, Math.max(total, state.rows));
     }
     progress.stop();
     if (options.out !== undefined) await rm(stateFile(options.out), { force: true });

@@ -79,15 +79,15 @@ function numberIn(text: string, decimalComma: boolean): number {
   return /^[-+]?\d+(,\d+)?$/.test(text) ? Number(text.replace(',', '.')) : Number.NaN;
 }
 
+/** Whether a field's column is among `columns` (a row's `numbers` or `percents`), under any of its names. */
+const heldIn = (columns: ReadonlySet<string> | undefined, field: keyof typeof COLUMNS): boolean => COLUMNS[field].some((name) => columns?.has(name) === true);
+
 /**
- * A value typed in a percentage cell as the percentage shown, for an indicator counted in percent:
+ * A value typed in a percentage cell, as the percentage shown, for an indicator counted in percent:
  * Excel keeps 87.5 % as 0.875, which read as written is a hundredth of the figure. A ratio's cell
  * shown as a percentage holds the ratio itself (80 % is 0.8), and stays as it is.
  */
-function percentShown(row: SheetRow, indicator: string, value: number): number {
-  if (!COLUMNS.value.some((name) => row.percents?.has(name)) || getIndicator(indicator)?.unit !== 'percent') return value;
-  return Number((value * 100).toPrecision(15));
-}
+const percentShown = (value: number): number => Number((value * 100).toPrecision(15));
 
 /**
  * A period as officers write it, in the SDK's form: "Tháng 7/2025", "T7/2025" or "07/2025" is
@@ -112,13 +112,14 @@ function checkRow(row: SheetRow, context: { agency: Agency; registry: AreaRegist
     const plain = row.decimalComma ? '1234,5' : '1234.5';
     return { line: row.line, problem: valueText === '' ? 'value is empty' : `value "${valueText}" is not a number (write ${plain}, no thousands separators)` };
   }
-  const area = COLUMNS.areaCode.some((name) => row.numbers?.has(name)) ? areaOfNumberCell(cell(row, 'areaCode'), context.registry) : { code: cell(row, 'areaCode') };
+  const area = heldIn(row.numbers, 'areaCode') ? areaOfNumberCell(cell(row, 'areaCode'), context.registry) : { code: cell(row, 'areaCode') };
   if ('problem' in area) return { line: row.line, problem: area.problem };
+  const indicator = cell(row, 'indicator');
   const raw = {
-    indicator: cell(row, 'indicator'),
+    indicator,
     areaCode: area.code,
     period: periodOf(cell(row, 'period')),
-    value: percentShown(row, cell(row, 'indicator'), value),
+    value: heldIn(row.percents, 'value') && getIndicator(indicator)?.unit === 'percent' ? percentShown(value) : value,
     atLeast: flag(cell(row, 'atLeast')),
     approximate: flag(cell(row, 'approximate')),
     note: cell(row, 'note') || undefined,
