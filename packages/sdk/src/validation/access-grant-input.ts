@@ -27,9 +27,12 @@ const schema: z.ZodType<AccessGrantInput> = z.strictObject({
   note: text(2000).optional(),
 });
 
-/** The days a grant is in force, from `validFrom` (default now) to `validUntil`. */
+/** When a grant starts: its `validFrom`, else now. */
+const grantStart = (value: AccessGrantInput): Date => (value.validFrom === undefined ? new Date() : new Date(value.validFrom));
+
+/** The days a grant is in force, from its start to `validUntil`. */
 function grantTime(value: AccessGrantInput): InputTime {
-  const start = (value.validFrom === undefined ? new Date() : new Date(value.validFrom)).toISOString().slice(0, 10);
+  const start = grantStart(value).toISOString().slice(0, 10);
   const end = new Date(value.validUntil).toISOString().slice(0, 10);
   return {
     start,
@@ -44,7 +47,7 @@ const spec: InputSpec<AccessGrantInput> = {
   schema,
   check(value, issues, options) {
     if (options.agency !== undefined && value.grantee === options.agency) issues.add('grantee', `expected another agency than the ${options.agency}, which owns the data`);
-    const from = value.validFrom === undefined ? new Date() : new Date(value.validFrom);
+    const from = grantStart(value);
     if (!(new Date(value.validUntil) > from)) issues.add('validUntil', `expected a time after ${from.toISOString()}, when the grant starts`);
   },
   // The unit must stand while the grant is in force: a grant on an ended one (Tỉnh Long An's districts, say) covers only what was reported under it.
