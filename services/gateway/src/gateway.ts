@@ -10,6 +10,7 @@ import { DEFAULT_LIMITS, type OperationLimits } from './limits.js';
 import { useOperationLimits } from './plugins/use-operation-limits.js';
 import { agencyErrorMask } from './agency-errors.js';
 import { useAgencyErrors } from './plugins/use-agency-errors.js';
+import { useSubgraphCallSignal } from './plugins/use-subgraph-call-signal.js';
 import type { CallerIdentityOptions } from './identity/caller-identity-options.js';
 import { useCallerIdentity } from './plugins/use-caller-identity.js';
 import { useUnverifiedIdentity } from './plugins/use-unverified-identity.js';
@@ -150,6 +151,7 @@ function gatewayPlugins(options: GatewayOptions, parts: GatewayParts, log: Param
     ...(responseCache ? [responseCache.plugin()] : []),
     ...(options.plugins ?? []),
     useAgencyErrors(),
+    useSubgraphCallSignal(isSubscription),
     // Last, so the signature covers everything the plugins above put into the request.
     useUpstreamSignature({ signingKey: options.signingKey }),
     // The runtime's declarations include two copies of its logger type, so plugins typed by
