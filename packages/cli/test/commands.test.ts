@@ -68,13 +68,13 @@ describe('reading the graph', () => {
 
   it('rolls an indicator up over a province with the previous period and its "13/37" text', async () => {
     const communes = ['28159', '28177'];
-    await report({ indicator: 'snatch_thefts', areaCode: communes[0]!, period: '2031', value: 10 });
-    await report({ indicator: 'snatch_thefts', areaCode: communes[1]!, period: '2031', value: 3 });
-    await report({ indicator: 'snatch_thefts', areaCode: communes[0]!, period: '2030', value: 37 });
-    const run = await runCli(['rollup', '--area', '80', '--period', '2031', '--indicators', 'snatch_thefts', '--compare', 'previous', '--format', 'json'], test.env);
+    await report({ indicator: 'snatch_thefts', areaCode: communes[0]!, period: '1991', value: 10 });
+    await report({ indicator: 'snatch_thefts', areaCode: communes[1]!, period: '1991', value: 3 });
+    await report({ indicator: 'snatch_thefts', areaCode: communes[0]!, period: '1990', value: 37 });
+    const run = await runCli(['rollup', '--area', '80', '--period', '1991', '--indicators', 'snatch_thefts', '--compare', 'previous', '--format', 'json'], test.env);
     expect(run.code).toBe(0);
     const [row] = JSON.parse(run.stdout) as Record<string, unknown>[];
-    expect(row).toMatchObject({ indicator: 'snatch_thefts', period: '2031', value: 13, previous_period: '2030', previous: 37, change: -24 });
+    expect(row).toMatchObject({ indicator: 'snatch_thefts', period: '1991', value: 13, previous_period: '1990', previous: 37, change: -24 });
     expect(row!.text).toMatch(/^13\/37 \(−64\.9\s?%\)$/);
   });
 });
@@ -91,14 +91,14 @@ describe('antq import observations from xlsx', () => {
   it('reports a bad row by its row number, accepts an old code for a period it existed, and writes nothing twice', async () => {
     const path = join(test.dataDir, 'figures.xlsx');
     const good = [
-      ['fights_prevented', '28177', 2036, 4, 'Mỹ Lộc'],
+      ['fights_prevented', '28177', 1996, 4, 'Mỹ Lộc'],
       ['fights_prevented', '28168', '2024-05', 6, 'Long Hậu, before the 2025 reform'],
     ] as const;
-    await workbook(path, [good[0], ['fights_prevented', '28168', '2036-03', 2, 'Long Hậu, after it ended'], good[1]]);
+    await workbook(path, [good[0], ['fights_prevented', '28168', '2025-09', 2, 'Long Hậu, after it ended'], good[1]]);
     const refused = await runCli(['import', 'observations', path], test.env);
     expect(refused.code).toBe(6);
     expect([...refused.stderr.matchAll(/^line (\d+): (.*)$/gm)].map((match) => [Number(match[1]), match[2]])).toEqual([
-      [3, expect.stringMatching(/^Invalid observation: 1 problem — areaCode: area 28168 \(Xã Long Hậu\) did not exist in 2036-03 .*Xã Cần Giuộc \(28159\)/)],
+      [3, expect.stringMatching(/^Invalid observation: 1 problem — areaCode: area 28168 \(Xã Long Hậu\) did not exist in 2025-09 .*Xã Cần Giuộc \(28159\)/)],
     ]);
 
     await workbook(path, good);
@@ -115,26 +115,26 @@ describe('antq and Excel: workbooks out, and CSV as Excel saves it on Vietnamese
     const path = join(test.dataDir, 'tieng-viet.csv');
     // Periods as officers write them: a month, a quarter, a year.
     const rows = [
-      'fights_prevented,28159,2044-01,6,Tháng 1',
-      'fights_prevented,28159,Tháng 2/2044,7,',
-      'fights_prevented,28159,Quý 2/2044,8,',
-      'fights_prevented,28159,Năm 2045,9,',
+      'fights_prevented,28159,2004-01,6,Tháng 1',
+      'fights_prevented,28159,Tháng 2/2004,7,',
+      'fights_prevented,28159,Quý 2/2004,8,',
+      'fights_prevented,28159,Năm 2005,9,',
     ];
     await writeFile(path, `\uFEFFChỉ tiêu,Mã địa bàn,Kỳ báo cáo,Giá trị,Ghi chú\r\n${rows.join('\r\n')}\r\n`);
     const run = await runCli(['import', 'observations', path], test.env);
     expect(run.stderr).toMatch(/4 rows for the police: 4 written/);
     const read = await runCli(['query', '-', '--format', 'json'], test.env, {
-      input: '{ policeObservations(filter: { area: "28159", indicators: ["fights_prevented"], period: "2044-01-01/2045-12-31" }) { nodes { period value } } }',
+      input: '{ policeObservations(filter: { area: "28159", indicators: ["fights_prevented"], period: "2004-01-01/2005-12-31" }) { nodes { period value } } }',
     });
     const figures = (JSON.parse(read.stdout) as { policeObservations: { nodes: { period: string; value: number }[] } }).policeObservations.nodes;
-    expect(figures.map((node) => `${node.period} ${node.value}`).sort()).toEqual(['2044-01 6', '2044-02 7', '2044-Q2 8', '2045 9']);
+    expect(figures.map((node) => `${node.period} ${node.value}`).sort()).toEqual(['2004-01 6', '2004-02 7', '2004-Q2 8', '2005 9']);
   });
 
   it('refuses a CSV that is not UTF-8, as Excel saves one in the Windows code page or as Unicode Text, saying how to save it', async () => {
     const path = join(test.dataDir, 'not-utf8.csv');
     const header = 'indicator,area,period,value,note\r\n';
     // "Cần Giuộc" in Windows-1258: â (0xE2) then a combining grave (0xCC), no UTF-8 sequence.
-    await writeFile(path, Buffer.concat([Buffer.from(`${header}fights_prevented,28159,2042-01,1,C`), Buffer.from([0xe2, 0xcc]), Buffer.from('n Giu\r\n')]));
+    await writeFile(path, Buffer.concat([Buffer.from(`${header}fights_prevented,28159,2002-01,1,C`), Buffer.from([0xe2, 0xcc]), Buffer.from('n Giu\r\n')]));
     const codePage = await runCli(['import', 'observations', path], test.env);
     expect(codePage.code).toBe(2);
     expect(codePage.stderr).toMatch(/not-utf8\.csv is not UTF-8 text \(line 2 is not\): save it from Excel as "CSV UTF-8 \(Comma delimited\)"/);
@@ -146,10 +146,10 @@ describe('antq and Excel: workbooks out, and CSV as Excel saves it on Vietnamese
 
   it('exports to an Excel workbook whose codes stay text, and which imports back as the same figures', async () => {
     const csv = join(test.dataDir, 'for-the-workbook.csv');
-    await writeFile(csv, 'indicator,area,period,value,note\r\nfights_prevented,00004,2041-02,3,=1+1\r\nfights_prevented,28159,2041-02,2,\r\n');
+    await writeFile(csv, 'indicator,area,period,value,note\r\nfights_prevented,00004,2001-02,3,=1+1\r\nfights_prevented,28159,2001-02,2,\r\n');
     expect((await runCli(['import', 'observations', csv], test.env)).code).toBe(0);
     const out = join(test.dataDir, 'figures.xlsx');
-    const args = ['export', 'observations', '--period', '2041-02', '--indicator', 'fights_prevented', '--agency', 'police', '--format', 'xlsx'];
+    const args = ['export', 'observations', '--period', '2001-02', '--indicator', 'fights_prevented', '--agency', 'police', '--format', 'xlsx'];
     const withoutFile = await runCli(args, test.env);
     expect(withoutFile.code).toBe(2);
     expect(withoutFile.stderr).toMatch(/--format xlsx needs --out <file\.xlsx>/);
@@ -166,8 +166,8 @@ describe('antq and Excel: workbooks out, and CSV as Excel saves it on Vietnamese
     const rows = [2, 3].map((row) => ({ area: cells(row, 'area'), period: cells(row, 'period'), value: cells(row, 'value'), note: cells(row, 'note') }));
     // The code keeps its zeros as text, the period is no date, the value a number, the note's "=" no formula.
     expect(rows.sort((a, b) => String(a.area).localeCompare(String(b.area)))).toEqual([
-      { area: '00004', period: '2041-02', value: 3, note: '=1+1' },
-      { area: '28159', period: '2041-02', value: 2, note: null },
+      { area: '00004', period: '2001-02', value: 3, note: '=1+1' },
+      { area: '28159', period: '2001-02', value: 2, note: null },
     ]);
     const again = await runCli(['import', 'observations', out, '--dry-run'], test.env);
     expect(again.code).toBe(0);
@@ -176,7 +176,7 @@ describe('antq and Excel: workbooks out, and CSV as Excel saves it on Vietnamese
 
   it('reads the CSV Excel saves where the comma is the decimal mark: semicolons between cells, 87,5 for 87.5', async () => {
     const path = join(test.dataDir, 'vi-settings.csv');
-    const rows = (value: string) => `\uFEFFIndicator;Area;Period;Value;Note\r\nsafe_residential_areas_percent;28159;2039-01;${value};"Cần Giuộc; tháng 1"\r\n`;
+    const rows = (value: string) => `\uFEFFIndicator;Area;Period;Value;Note\r\nsafe_residential_areas_percent;28159;1999-01;${value};"Cần Giuộc; tháng 1"\r\n`;
     // A dot in such a file groups thousands: refused, not read as a decimal.
     const grouped = await (async () => {
       await writeFile(path, rows('1.234'));
@@ -190,9 +190,9 @@ describe('antq and Excel: workbooks out, and CSV as Excel saves it on Vietnamese
     expect(run.stderr).toMatch(/1 row for the police: 1 written/);
     expect(run.code).toBe(0);
     const read = await runCli(['query', '-', '--format', 'json'], test.env, {
-      input: '{ policeObservations(filter: { area: "28159", indicators: ["safe_residential_areas_percent"], period: "2039-01" }) { nodes { period value note } } }',
+      input: '{ policeObservations(filter: { area: "28159", indicators: ["safe_residential_areas_percent"], period: "1999-01" }) { nodes { period value note } } }',
     });
-    expect(JSON.parse(read.stdout)).toEqual({ policeObservations: { nodes: [{ period: '2039-01', value: 87.5, note: 'Cần Giuộc; tháng 1' }] } });
+    expect(JSON.parse(read.stdout)).toEqual({ policeObservations: { nodes: [{ period: '1999-01', value: 87.5, note: 'Cần Giuộc; tháng 1' }] } });
   });
 });
 
@@ -245,52 +245,52 @@ describe('antq import observations: what Excel made of typed cells', () => {
   it('reads a percentage typed in a percentage cell as the percentage shown, and a ratio as the ratio', async () => {
     // Excel keeps 87.5 % as 0.875: read as written, the figure was a hundredth of what was typed.
     const run = await importCells('percent-cells.xlsx', [
-      [['safe_residential_areas_percent', '28159', '2043-01', 0.875], 4, '0.0%'],
-      [['safe_residential_areas_percent', '28159', '2043-02', 0.07], 4, '0%'],
-      [['safe_residential_areas_percent', '28159', '2043-03', 91.5], 4, 'General'],
-      [['residential_group_camera_coverage', '28159', '2043-01', 0.8], 4, '0%'],
+      [['safe_residential_areas_percent', '28159', '2003-01', 0.875], 4, '0.0%'],
+      [['safe_residential_areas_percent', '28159', '2003-02', 0.07], 4, '0%'],
+      [['safe_residential_areas_percent', '28159', '2003-03', 91.5], 4, 'General'],
+      [['residential_group_camera_coverage', '28159', '2003-01', 0.8], 4, '0%'],
     ]);
     expect(run.code).toBe(0);
     const read = await runCli(['query', '-', '--format', 'json'], test.env, {
-      input: `{ policeObservations(filter: { area: "28159", indicators: ["safe_residential_areas_percent", "residential_group_camera_coverage"], period: "2043" }) {
+      input: `{ policeObservations(filter: { area: "28159", indicators: ["safe_residential_areas_percent", "residential_group_camera_coverage"], period: "2003" }) {
         nodes { indicator { code } period value } } }`,
     });
     const figures = (JSON.parse(read.stdout) as { policeObservations: { nodes: { indicator: { code: string }; period: string; value: number }[] } }).policeObservations.nodes;
     expect(figures.map((node) => `${node.indicator.code} ${node.period} ${node.value}`).sort()).toEqual([
-      'residential_group_camera_coverage 2043-01 0.8',
-      'safe_residential_areas_percent 2043-01 87.5',
-      'safe_residential_areas_percent 2043-02 7',
-      'safe_residential_areas_percent 2043-03 91.5',
+      'residential_group_camera_coverage 2003-01 0.8',
+      'safe_residential_areas_percent 2003-01 87.5',
+      'safe_residential_areas_percent 2003-02 7',
+      'safe_residential_areas_percent 2003-03 91.5',
     ]);
   });
 
   it('reads a period Excel made a date as the month or year the cell shows', async () => {
-    // Excel turns "07/2037" typed in a cell into 1 July 2037 shown as a month: read as that day, the row was refused.
+    // Excel turns "07/1997" typed in a cell into 1 July 1997 shown as a month: read as that day, the row was refused.
     const dated = (cells: readonly (readonly [Date, string])[]) =>
       importCells(
         'dated-periods.xlsx',
         cells.map(([date, format]) => [['fights_prevented', '28159', date, 5], 3, format]),
       );
     const months = [
-      [new Date(Date.UTC(2037, 6, 1)), 'mm/yyyy'],
-      [new Date(Date.UTC(2037, 7, 1)), '[$-42A]mmm-yy'],
-      [new Date(Date.UTC(2038, 0, 1)), 'yyyy'],
+      [new Date(Date.UTC(1997, 6, 1)), 'mm/yyyy'],
+      [new Date(Date.UTC(1997, 7, 1)), '[$-42A]mmm-yy'],
+      [new Date(Date.UTC(1998, 0, 1)), 'yyyy'],
     ] as const;
     // A day is no period: that row is refused by its line, with the day it read.
-    const withDay = await dated([...months, [new Date(Date.UTC(2037, 8, 15)), 'dd/mm/yyyy']]);
+    const withDay = await dated([...months, [new Date(Date.UTC(1997, 8, 15)), 'dd/mm/yyyy']]);
     expect(withDay.code).toBe(6);
-    expect(withDay.stderr).toMatch(/^line 5: Invalid observation: 1 problem — period: expected a period as .*got "2037-09-15"$/m);
+    expect(withDay.stderr).toMatch(/^line 5: Invalid observation: 1 problem — period: expected a period as .*got "1997-09-15"$/m);
     expect(withDay.stderr).not.toMatch(/^line [234]:/m);
 
     const run = await dated(months);
     expect(run.stderr).toMatch(/3 rows for the police: 3 written/);
     expect(run.code).toBe(0);
     const read = await runCli(['query', '-', '--format', 'json'], test.env, {
-      input: '{ policeObservations(filter: { area: "28159", indicators: ["fights_prevented"], period: "2037-07-01/2038-12-31" }, first: 10) { nodes { period } } }',
+      input: '{ policeObservations(filter: { area: "28159", indicators: ["fights_prevented"], period: "1997-07-01/1998-12-31" }, first: 10) { nodes { period } } }',
     });
     expect(read.code).toBe(0);
     const periods = (JSON.parse(read.stdout) as { policeObservations: { nodes: { period: string }[] } }).policeObservations.nodes.map((node) => node.period);
-    expect(periods.sort()).toEqual(['2037-07', '2037-08', '2038']);
+    expect(periods.sort()).toEqual(['1997-07', '1997-08', '1998']);
   });
 });
 
@@ -307,9 +307,9 @@ describe('antq changes follow', () => {
     const written: string[] = [];
     let writing = true;
     const writer = (async () => {
-      // Months of 2060–2099: distinct figures, periods the SDK accepts (years up to 2100).
+      // Months of 1950–1989: distinct figures, periods the SDK accepts (from 1945 until the month under way).
       for (let i = 0; writing && i < 480; i++) {
-        const period = `${2060 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`;
+        const period = `${1950 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`;
         written.push(await report({ indicator: 'fights_prevented', areaCode: '28159', period, value: i % 7 }));
       }
     })();
@@ -430,7 +430,7 @@ describe('errors say what to do next, with their exit codes', () => {
 
   it('says which role is needed when the token may not write (exit 5)', async () => {
     const file = join(test.dataDir, 'one-row.csv');
-    await writeFile(file, 'indicator,area,period,value\nfights_prevented,28177,2035,4\n');
+    await writeFile(file, 'indicator,area,period,value\nfights_prevented,28177,1995,4\n');
     const analyst = await test.graph.issuer.mint({ agency: 'police', jurisdiction: '80', roles: ['analyst'] });
     const run = await runCli(['import', 'observations', file], { ...test.env, ANTQ_TOKEN: analyst });
     expect(run.code).toBe(5);

@@ -48,7 +48,7 @@ function probe(owner: Agency, classification: Classification): string {
     case 'restricted':
       return owner === 'police'
         ? '{ area(code: "80") { police { complexAreaDesignations { id } } } }'
-        : `{ ${owner}Observations(filter: { area: "80", period: "2031" }, first: 5) { nodes { ... on ${P}Observation { id history { revision } } } } }`;
+        : `{ ${owner}Observations(filter: { area: "80", period: "1991" }, first: 5) { nodes { ... on ${P}Observation { id history { revision } } } } }`;
   }
 }
 
@@ -127,7 +127,7 @@ describe('access matrix: agency × role × classification × grant', () => {
     for (const agency of AGENCIES) {
       const indicator = INDICATORS.find((candidate) => candidate.reportedBy === agency)!;
       const reported = await ask(`mutation ($input: ObservationInput!) { report${PREFIX[agency]}Observation(input: $input) { id } }`, tokens.get(`${agency} editor (restricted)`), {
-        input: { indicator: indicator.code, areaCode: '28177', period: '2031', value: 1 },
+        input: { indicator: indicator.code, areaCode: '28177', period: '1991', value: 1 },
       });
       expect(reported.errors).toBeUndefined();
     }

@@ -282,7 +282,7 @@ function itMakesEveryPoliceWriteOncePerKey(ctx: WritesContext): void {
     const { graph, gateway, editor, admin } = ctx.state();
     const { create } = ctx;
     const model = (await create(modelInput())).data!.createPoliceModel.id;
-    const period = `${2040 + Math.floor(Math.random() * 50)}-${String(1 + Math.floor(Math.random() * 12)).padStart(2, '0')}`;
+    const period = `${1950 + Math.floor(Math.random() * 50)}-${String(1 + Math.floor(Math.random() * 12)).padStart(2, '0')}`;
     const observation = await send<{ reportPoliceObservation: { id: string } }>(gateway, {
       query: 'mutation ($input: ObservationInput!) { reportPoliceObservation(input: $input) { id } }',
       variables: { input: { indicator: 'criminal_offences', areaCode: '28177', period, value: 3 } },

@@ -171,7 +171,7 @@ function readmeWalker(graph: () => EmbeddedGraph, state: WalkState) {
   }
 
   /** Years no block has reported a figure for: the same figure reported twice is a CONFLICT. */
-  let freshYear = 2040;
+  let freshYear = 1950;
 
   /**
    * Follows a subscription over SSE until its first event, reporting the README's figure — for a

@@ -90,6 +90,14 @@ export function fromDayNumber(dayNumber: number): CalendarDate {
   return { year: yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day };
 }
 
+/** Vietnam's clock runs 7 hours ahead of UTC, with no daylight saving. */
+const VIETNAM_OFFSET_MS = 7 * 3_600_000;
+
+/** The date in Vietnam at `now` (YYYY-MM-DD): where the agencies report, whatever the server's time zone. */
+export function dateInVietnam(now: Date = new Date()): string {
+  return new Date(now.getTime() + VIETNAM_OFFSET_MS).toISOString().slice(0, 10);
+}
+
 /** Day number of an ISO date already known to be valid. */
 export function dayNumberOf(isoDate: string): number {
   const date = readCalendarDate(isoDate);

@@ -15,7 +15,7 @@ function offences(extra: Record<string, unknown> = {}) {
 }
 
 describe('validateObservationInput', () => {
-  it.each(['2023', '2023-Q2', '2023-05', '2023-01-15/2023-06-30', '2024-02-29/2024-02-29', '1945', '2100-Q4'])('accepts the period %s', (period) => {
+  it.each(['2023', '2023-Q2', '2023-05', '2023-01-15/2023-06-30', '2024-02-29/2024-02-29', '1945', '2025-Q4'])('accepts the period %s', (period) => {
     expect(validateObservationInput(offences({ period })).period).toBe(period);
   });
 
@@ -29,6 +29,23 @@ describe('validateObservationInput', () => {
     ['2023-06-30/2023-01-15', 'the range ends (2023-01-15) before it starts (2023-06-30), got "2023-06-30/2023-01-15"'],
   ])('refuses the period %s', (period, message) => {
     expect(failure(() => validateObservationInput(offences({ period }))).issues).toEqual([{ path: 'period', message }]);
+  });
+
+  it('refuses a period that has not begun in Vietnam, and takes the one under way', () => {
+    // Today in Vietnam as the time-zone database has it, whatever this machine's zone.
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh' }).format(new Date());
+    const thisMonth = today.slice(0, 7);
+    const next = new Date(Date.UTC(Number(today.slice(0, 4)), Number(today.slice(5, 7)), 1)).toISOString().slice(0, 7);
+    expect(validateObservationInput(offences({ period: thisMonth })).period).toBe(thisMonth);
+    expect(validateObservationInput(offences({ period: thisMonth.slice(0, 4) })).period).toBe(thisMonth.slice(0, 4));
+    const issues = failure(() => validateObservationInput(offences({ period: next }))).issues;
+    expect(issues).toEqual([
+      {
+        path: 'period',
+        message: expect.stringMatching(new RegExp(`^expected a period that has begun \\(today is ${today} in Vietnam\\), got "${next}", which starts on ${next}-01$`)),
+      },
+    ]);
+    expect(failure(() => validateObservationInput(offences({ period: '2100-Q4' }))).issues[0]?.path).toBe('period');
   });
 
   it('wants a value that fits the indicator’s unit', () => {

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { getIndicator, INDICATORS, requireIndicator, suggestIndicators, type IndicatorCode } from '../catalogues/indicators.js';
+import { dateInVietnam } from '../periods/calendar-date.js';
 import { parsePeriod } from '../periods/period.js';
 import type { Agency, IndicatorUnit, Observation, Organisation } from '../domain/types.js';
 import { agencyCode, areaCode, boolean, catalogueCode, finiteNumber, id, list, organisationCode, period, residentialAreaId, sourceRef, text } from './fields.js';
@@ -70,6 +71,13 @@ function checkValueFitsUnit(indicatorCode: string, value: number, issues: IssueL
   }
 }
 
+/** A figure is counted over a time that has begun: one for a month still to come is a mistyped year or month. */
+function checkPeriodBegun(period: string, issues: IssueList): void {
+  const today = dateInVietnam();
+  const { start } = parsePeriod(period);
+  if (start > today) issues.add('period', `expected a period that has begun (today is ${today} in Vietnam), got "${period}", which starts on ${start}`);
+}
+
 const observationSpec: InputSpec<ObservationInput> = {
   noun: 'observation',
   schema: observationSchema,
@@ -80,6 +88,7 @@ const observationSpec: InputSpec<ObservationInput> = {
     if (value.atLeast === true && value.approximate === true) {
       issues.add('approximate', 'expected either atLeast ("more than") or approximate ("about"), not both');
     }
+    checkPeriodBegun(value.period, issues);
   },
   areaCodes: (value) => {
     const { start, end } = parsePeriod(value.period);
@@ -90,7 +99,8 @@ const observationSpec: InputSpec<ObservationInput> = {
 /**
  * Validates an observation report. Returns it parsed, or throws `AntqError` with code
  * `BAD_USER_INPUT` (every problem in `issues`) or `UNKNOWN_AREA`. The value must fit the
- * indicator's unit: counts and VND are whole numbers, percentages lie in 0–100.
+ * indicator's unit: counts and VND are whole numbers, percentages lie in 0–100. The period must
+ * have begun by today's date in Vietnam (a figure for a month still to come is refused).
  */
 export function validateObservationInput(input: unknown, options?: ValidationOptions): ObservationInput {
   return runValidation(observationSpec, input, options);
