@@ -1,4 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
 import cors from '@fastify/cors';
 import Fastify, { type FastifyInstance } from 'fastify';
 import helmet, { type HelmetOptions } from 'helmet';
@@ -84,6 +85,7 @@ export function createGatewayApp(options: GatewayAppOptions): FastifyInstance {
     });
   }
   setBodyErrorHandler(app, limits);
+  const followEventStream = cutEventStreamsOnClose(app);
   // Before any route: every answer carries them.
   const pageHeaders = helmet(securityHeaders(PAGE_POLICY));
   const graphiqlHeaders = helmet(securityHeaders(GRAPHIQL_PAGE_POLICY));
@@ -109,6 +111,7 @@ export function createGatewayApp(options: GatewayAppOptions): FastifyInstance {
       if (cached) return reply.status(200).header('content-type', cached.contentType).send(cached.body);
       responseCache?.track(req);
       const response = await runtime.handleNodeRequestAndResponse(req, reply, { req, reply });
+      if (response.headers.get('content-type')?.startsWith('text/event-stream')) followEventStream(reply.raw);
       const kept = await responseCache?.keep(req, response);
       response.headers.forEach((value, key) => {
         void reply.header(key, value);
@@ -147,6 +150,24 @@ export function createGatewayApp(options: GatewayAppOptions): FastifyInstance {
     return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready' });
   });
   return app;
+}
+
+/**
+ * An SSE subscription never ends on its own, so closing the server would wait for it forever (and
+ * a shutdown would give up on the audit log's last checkpoint). On close each one is cut, as the
+ * websockets are: a client reconnects from its last cursor (a `complete` event would tell it the
+ * subscription is over). Returns what registers a stream.
+ */
+function cutEventStreamsOnClose(app: FastifyInstance): (response: ServerResponse) => void {
+  const open = new Set<ServerResponse>();
+  app.addHook('preClose', (done) => {
+    for (const response of open) response.destroy();
+    done();
+  });
+  return (response) => {
+    open.add(response);
+    response.once('close', () => open.delete(response));
+  };
 }
 
 const NOT_JSON = 'The request body is not in a form GraphQL is read from. Send it as JSON with content-type: application/json, { "query": "…", "variables": { … } }.';

@@ -259,13 +259,16 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
-  const close = async () => {
-    grants.close();
-    await watch.close();
-    await webSocket.close();
-    await app.close();
-    await runtime.dispose();
-  };
+  let closed: Promise<void> | undefined;
+  // Once: a second close (a signal during shutdown, a test's cleanup) waits for the first.
+  const close = () =>
+    (closed ??= (async () => {
+      grants.close();
+      await watch.close();
+      await webSocket.close();
+      await app.close();
+      await runtime.dispose();
+    })());
   return {
     url: `http://${options.host ?? '127.0.0.1'}:${port}${runtime.graphqlEndpoint}`,
     app,
