@@ -64,7 +64,9 @@ function maskAgencyError(error: unknown, message: string, upstreamTimeoutMs: num
       },
     );
   }
-  if (extensions.code === 'SUBREQUEST_HTTP_ERROR' || (agency && !KNOWN_CODES.has(String(extensions.code))) || !error.message) {
+  // The planner's runtime names a failed call DOWNSTREAM_SERVICE_ERROR with the failure's own words ("connect ECONNREFUSED 10.0.3.7:4001"): the subgraph's address stays here.
+  const callFailed = extensions.code === ErrorCode.DOWNSTREAM_SERVICE_ERROR && raisedBelowGraphQL(error);
+  if (extensions.code === 'SUBREQUEST_HTTP_ERROR' || callFailed || (agency && !KNOWN_CODES.has(String(extensions.code))) || !error.message) {
     return new GraphQLError(`The ${agency ?? 'upstream'} service did not answer, so its fields are missing from this answer. The rest stands; try again later.`, {
       nodes: error.nodes,
       path: error.path,
@@ -91,6 +93,17 @@ function subscriptionRefusal(error: GraphQLError): (GraphQLFormattedError & { ex
     (item): item is GraphQLFormattedError & { extensions: Record<string, unknown> } =>
       typeof (item as GraphQLFormattedError | null)?.message === 'string' && KNOWN_CODES.has(String((item as GraphQLFormattedError).extensions?.code)),
   );
+}
+
+/**
+ * Whether an error began below GraphQL — a refused connection, a reset socket — rather than in a
+ * subgraph's answer: none of the errors it wraps carries a code (every answer of ours does).
+ */
+function raisedBelowGraphQL(error: GraphQLError): boolean {
+  let cause: unknown = error.originalError;
+  if (cause === undefined) return false;
+  for (; cause instanceof GraphQLError; cause = cause.originalError) if (cause.extensions?.code !== undefined) return false;
+  return true;
 }
 
 export const isPromise = <T>(value: unknown): value is Promise<T> => typeof (value as { then?: unknown } | null)?.then === 'function';

@@ -29,7 +29,7 @@ afterAll(async () => {
   await graph?.close();
 });
 
-describe('subscriptions when the gateway stops', () => {
+describe('subscriptions when a part of the graph stops', () => {
   it('are cut, over SSE and graphql-ws, without a complete, and the gateway closes', async () => {
     const query = 'subscription { policeChanges { seq } }';
     const client = createClient({ url: gateway.url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` }, retryAttempts: 0 });
@@ -56,5 +56,33 @@ describe('subscriptions when the gateway stops', () => {
     expect(await overSse).toBe('terminated');
     expect(await overWebSocket).toBe('error');
     await client.dispose();
+  });
+
+  it("end with the agency's DOWNSTREAM_SERVICE_ERROR when its subgraph goes away, not with the subgraph's address", async () => {
+    const own = await startTwoAgencyGraph();
+    try {
+      const ownGateway = await own.gateway({ responseCache: false });
+      const reader = await own.issuer.mint({ agency: 'front', organisation: 'fatherland_front', roles: ['analyst'], jurisdiction: 'VN', clearance: 'shared' });
+      const sse = await fetch(ownGateway.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${reader}` },
+        body: JSON.stringify({ query: 'subscription { policeChanges { seq } }' }),
+      });
+      const events = sse.text();
+      await own.subgraphs.find((subgraph) => subgraph.agency === 'police')!.close();
+      const data = (await events)
+        .split('\n')
+        .filter((line) => line.startsWith('data: {'))
+        .map((line) => JSON.parse(line.slice(6)) as { errors?: { message: string; extensions: Record<string, unknown> }[] });
+      expect(data.flatMap((event) => event.errors ?? [])).toEqual([
+        {
+          message: 'The police service did not answer, so its fields are missing from this answer. The rest stands; try again later.',
+          path: ['policeChanges'],
+          extensions: { code: 'DOWNSTREAM_SERVICE_ERROR', agency: 'police' },
+        },
+      ]);
+    } finally {
+      await own.close();
+    }
   });
 });
