@@ -31,7 +31,7 @@ describe('idempotent writes of an agency subgraph', () => {
   // A month not used before in this store (the validator accepts years 1945–2100).
   const periods = new Set<string>();
   const period = (): string => {
-    const candidate = `${1950 + Math.floor(Math.random() * 150)}-${String(1 + Math.floor(Math.random() * 12)).padStart(2, '0')}`;
+    const candidate = `${1950 + Math.floor(Math.random() * 70)}-${String(1 + Math.floor(Math.random() * 12)).padStart(2, '0')}`;
     return periods.has(candidate) ? period() : (periods.add(candidate), candidate);
   };
 
