@@ -1,4 +1,5 @@
 import { isCalendarDate } from '../server/scalars.js';
+import { idCondition } from './id-condition.js';
 import type { SqlExecutor } from '../storage/index.js';
 import { encodeCursor, invalidCursor, pagedListsStatement, pageSource, type PageCursor } from './page.js';
 
@@ -131,9 +132,10 @@ function observationPosition(cursor: PageCursor): { values: [start: string, indi
 /** SQL for one agency's observations and their revision history. */
 export const observationStore = {
   async byIds(db: SqlExecutor, ids: readonly string[]): Promise<(StoredObservation | undefined)[]> {
-    const rows = await db.query<Row>('SELECT * FROM observations WHERE id = ANY($1::text[])', [ids], { prepared: true });
-    const byId = new Map(rows.map((row) => [String(row.id), observationFromRow(row)]));
-    return ids.map((id) => byId.get(id));
+    const byId = idCondition(ids, 1);
+    const rows = await db.query<Row>(`SELECT * FROM observations WHERE ${byId.sql}`, [byId.param], { prepared: true });
+    const found = new Map(rows.map((row) => [String(row.id), observationFromRow(row)]));
+    return ids.map((id) => found.get(id));
   },
 
   /** Pages for many lists at once, ordered by period start, indicator and id (the cursor's name part carries the first two). */

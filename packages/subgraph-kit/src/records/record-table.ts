@@ -1,4 +1,5 @@
 import type { SqlExecutor } from '../storage/index.js';
+import { idCondition } from './id-condition.js';
 import { ALL_AREAS, pagedListsStatement, pageSource, type PageCursor } from './page.js';
 
 /**
@@ -283,9 +284,10 @@ export function createRecordTableAccess<Record extends { id: string; name: strin
     /** Records by id, with `columns` (see `columnsFor`) or every column. */
     async byIds(db: SqlExecutor, ids: readonly string[], columns?: readonly string[]): Promise<((Record & StoredRecordMeta) | undefined)[]> {
       // By primary key: the same plan whatever the ids, so it is kept.
-      const rows = await db.query<Row>(`SELECT ${columns ? columns.join(', ') : '*'} FROM ${spec.table} WHERE id = ANY($1::text[])`, [ids], { prepared: true });
-      const byId = new Map(rows.map((row) => [String(row.id), fromRow(row)]));
-      return ids.map((id) => byId.get(id));
+      const byId = idCondition(ids, 1);
+      const rows = await db.query<Row>(`SELECT ${columns ? columns.join(', ') : '*'} FROM ${spec.table} WHERE ${byId.sql}`, [byId.param], { prepared: true });
+      const found = new Map(rows.map((row) => [String(row.id), fromRow(row)]));
+      return ids.map((id) => found.get(id));
     },
 
     /** Pages of records for many lists in one statement (see `listRecords`). */
