@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import WebSocket from 'ws';
 import { encodeStreamCursor } from '@antq/sdk';
-import { startEmbeddedGraph, type EmbeddedGraph } from '@antq/embedded';
-import { AntqClientError, ChangeFollowError, createAntqClient, followChanges, graphql, memoryCursorStore, type ChangeEvent, type ResultOf } from '../src/index.js';
+import { startEmbeddedGraph, type EmbeddedGraph } from '../src/index.js';
+import { AntqClientError, ChangeFollowError, createAntqClient, followChanges, graphql, memoryCursorStore, type ChangeEvent, type ResultOf } from '@antq/client';
 
 let graph: EmbeddedGraph;
 let dataDir: string;
