@@ -14,7 +14,7 @@ import { validateTransformationResultInput } from './transformation-result-input
 import { thrownAntqError as failure } from '../testing/thrown-antq-error.js';
 
 const randomCommune = () => String(10_000 + Math.floor(Math.random() * 89_999));
-const randomYear = () => 2000 + Math.floor(Math.random() * 30);
+const randomYear = () => 2000 + Math.floor(Math.random() * 25);
 
 describe('validateComplexAreaDesignationInput', () => {
   it('accepts Mỹ Lộc on the Ministry list (seed 000)', () => {
@@ -110,6 +110,26 @@ describe('validateMovementRatingInput', () => {
       { path: 'rating', message: expect.stringContaining('unknown movement rating class "excelent"') },
       { path: 'score', message: 'expected a score of 0 or more, got -1' },
     ]);
+  });
+});
+
+describe('a recognition or a rating for a year not begun', () => {
+  // This year in Vietnam as the time-zone database has it, whatever this machine's zone.
+  const thisYear = Number(new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh', year: 'numeric' }).format(new Date()));
+  const recognition = (year: number) => ({ areaCode: randomCommune(), unitKind: 'commune', year, recognised: true, standard: 'Thông tư 124/2021/TT-BCA' });
+  const rating = (year: number) => ({ areaCode: randomCommune(), year, rating: 'good' });
+
+  it('is refused, naming the year', () => {
+    const year = `expected a year that has begun (today is ${thisYear}-`;
+    expect(failure(() => validateSafetyRecognitionInput(recognition(thisYear + 1))).issues).toEqual([{ path: 'year', message: expect.stringContaining(year) }]);
+    expect(failure(() => validateMovementRatingInput(rating(thisYear + 1))).issues).toEqual([
+      { path: 'year', message: expect.stringMatching(new RegExp(`in Vietnam\\), got ${thisYear + 1}, which starts on ${thisYear + 1}-01-01$`)) },
+    ]);
+  });
+
+  it('is taken for the year under way', () => {
+    expect(validateSafetyRecognitionInput(recognition(thisYear)).year).toBe(thisYear);
+    expect(validateMovementRatingInput(rating(thisYear)).year).toBe(thisYear);
   });
 });
 

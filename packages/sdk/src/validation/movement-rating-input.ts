@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { MOVEMENT_RATING_CLASSES } from '../catalogues/labelled-enums.js';
 import type { Agency, MovementRating, Organisation } from '../domain/types.js';
 import { agencyCode, areaCode, finiteNumber, id, labelledCode, list, organisationCode, residentialAreaId, sourceRef, text, year } from './fields.js';
-import { checkOwner, checkResidentialArea, runValidation, type InputSpec, type ValidationOptions, yearTime } from './run-validation.js';
+import { checkBegun, checkOwner, checkResidentialArea, runValidation, type InputSpec, type ValidationOptions, yearTime } from './run-validation.js';
 
 /**
  * What a client sends to record the yearly rating of the movement in a unit (xếp loại phong
@@ -33,6 +33,7 @@ const spec: InputSpec<MovementRatingInput> = {
   check(value, issues, options) {
     checkOwner(value, issues, options);
     checkResidentialArea(value, issues);
+    checkBegun({ path: 'year', noun: 'year', given: String(value.year), start: yearTime(value.year).start }, issues);
   },
   areaCodes: (value) => [{ path: 'areaCode', code: value.areaCode, during: yearTime(value.year) }],
 };

@@ -1,10 +1,9 @@
 import * as z from 'zod';
 import { getIndicator, INDICATORS, requireIndicator, suggestIndicators, type IndicatorCode } from '../catalogues/indicators.js';
-import { dateInVietnam } from '../periods/calendar-date.js';
 import { parsePeriod } from '../periods/period.js';
 import type { Agency, IndicatorUnit, Observation, Organisation } from '../domain/types.js';
 import { agencyCode, areaCode, boolean, catalogueCode, finiteNumber, id, list, organisationCode, period, residentialAreaId, sourceRef, text } from './fields.js';
-import { checkOwner, checkResidentialArea, runValidation, type InputSpec, type IssueList, type ValidationOptions } from './run-validation.js';
+import { checkBegun, checkOwner, checkResidentialArea, runValidation, type InputSpec, type IssueList, type ValidationOptions } from './run-validation.js';
 
 /**
  * What a client sends to report a figure (số liệu): an {@link Observation} without the fields
@@ -71,13 +70,6 @@ function checkValueFitsUnit(indicatorCode: string, value: number, issues: IssueL
   }
 }
 
-/** A figure is counted over a time that has begun: one for a month still to come is a mistyped year or month. */
-function checkPeriodBegun(period: string, issues: IssueList): void {
-  const today = dateInVietnam();
-  const { start } = parsePeriod(period);
-  if (start > today) issues.add('period', `expected a period that has begun (today is ${today} in Vietnam), got "${period}", which starts on ${start}`);
-}
-
 const observationSpec: InputSpec<ObservationInput> = {
   noun: 'observation',
   schema: observationSchema,
@@ -88,7 +80,7 @@ const observationSpec: InputSpec<ObservationInput> = {
     if (value.atLeast === true && value.approximate === true) {
       issues.add('approximate', 'expected either atLeast ("more than") or approximate ("about"), not both');
     }
-    checkPeriodBegun(value.period, issues);
+    checkBegun({ path: 'period', noun: 'period', given: `"${value.period}"`, start: parsePeriod(value.period).start }, issues);
   },
   areaCodes: (value) => {
     const { start, end } = parsePeriod(value.period);

@@ -2,6 +2,7 @@
  * Runs one input schema and turns what is wrong into one `AntqError`. Internal to the SDK.
  */
 import type * as z from 'zod';
+import { dateInVietnam } from '../periods/calendar-date.js';
 import type { AreaRegistry } from '../areas/area-registry-types.js';
 import { agencyCarriesOrganisation, getAgencyOrganisations, getOrganisation } from '../catalogues/agencies.js';
 import type { Agency, Organisation } from '../domain/types.js';
@@ -157,6 +158,15 @@ export function checkResidentialArea(value: { readonly areaCode: string; readonl
       `expected a residential area of commune ${describeValue(value.areaCode)} (the areaCode), got one of commune "${commune}"; set areaCode to the residential area's commune`,
     );
   }
+}
+
+/**
+ * Checks that the time an input records has begun by today's date in Vietnam: a figure counted, a
+ * recognition given or a rating made for a month or year still to come is a mistyped date.
+ */
+export function checkBegun(time: { readonly path: string; readonly noun: string; readonly given: string; readonly start: string }, issues: IssueList): void {
+  const today = dateInVietnam();
+  if (time.start > today) issues.add(time.path, `expected a ${time.noun} that has begun (today is ${today} in Vietnam), got ${time.given}, which starts on ${time.start}`);
 }
 
 /** Checks that an end date is not before a start date. */

@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { SAFETY_UNIT_KINDS } from '../catalogues/labelled-enums.js';
 import type { Agency, Organisation, SafetyRecognition } from '../domain/types.js';
 import { agencyCode, areaCode, boolean, id, labelledCode, list, organisationCode, residentialAreaId, sourceRef, text, year } from './fields.js';
-import { checkOwner, checkResidentialArea, runValidation, type InputSpec, type ValidationOptions, yearTime } from './run-validation.js';
+import { checkBegun, checkOwner, checkResidentialArea, runValidation, type InputSpec, type ValidationOptions, yearTime } from './run-validation.js';
 
 /**
  * What a client sends to record a yearly "safe for security and order" recognition (công nhận
@@ -35,6 +35,7 @@ const spec: InputSpec<SafetyRecognitionInput> = {
   check(value, issues, options) {
     checkOwner(value, issues, options);
     checkResidentialArea(value, issues);
+    checkBegun({ path: 'year', noun: 'year', given: String(value.year), start: yearTime(value.year).start }, issues);
     if (value.unitKind === 'residential_area' && value.residentialAreaId === undefined) {
       issues.add('residentialAreaId', 'expected the residential area recognised (unitKind is "residential_area"), got nothing');
     }
