@@ -4,13 +4,13 @@ import { unifiedGraphHandler } from '@graphql-hive/router-runtime';
 import http from '@graphql-mesh/transport-http';
 import ws from '@graphql-mesh/transport-ws';
 import { Registry } from 'prom-client';
-import { getOperationAST, type DocumentNode } from 'graphql';
 import type { GrantDirectory } from '@antq/subgraph-kit';
 import { DEFAULT_LIMITS, type OperationLimits } from './limits.js';
 import { useOperationLimits } from './plugins/use-operation-limits.js';
 import { agencyErrorMask } from './agency-errors.js';
 import { useAgencyErrors } from './plugins/use-agency-errors.js';
 import { useSubgraphCallSignal } from './plugins/use-subgraph-call-signal.js';
+import { isSubscription } from './operation-fields.js';
 import type { CallerIdentityOptions } from './identity/caller-identity-options.js';
 import { useCallerIdentity } from './plugins/use-caller-identity.js';
 import { useUnverifiedIdentity } from './plugins/use-unverified-identity.js';
@@ -113,11 +113,6 @@ const LISTEN_BACKLOG = 4_096;
 
 type RuntimePlugins = ReturnType<NonNullable<Parameters<typeof createGatewayRuntime>[0]['plugins']>>;
 
-function isSubscription(request: { operationType?: string; document: DocumentNode; operationName?: string } | undefined): boolean {
-  if (!request) return false;
-  return (request.operationType ?? getOperationAST(request.document, request.operationName)?.operation) === 'subscription';
-}
-
 /** What the runtime's plugins share with the rest of the gateway. */
 interface GatewayParts {
   readonly limits: OperationLimits;
@@ -151,7 +146,7 @@ function gatewayPlugins(options: GatewayOptions, parts: GatewayParts, log: Param
     ...(responseCache ? [responseCache.plugin()] : []),
     ...(options.plugins ?? []),
     useAgencyErrors(),
-    useSubgraphCallSignal(isSubscription),
+    useSubgraphCallSignal(),
     // Last, so the signature covers everything the plugins above put into the request.
     useUpstreamSignature({ signingKey: options.signingKey }),
     // The runtime's declarations include two copies of its logger type, so plugins typed by

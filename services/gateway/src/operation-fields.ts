@@ -3,12 +3,19 @@ import {
   GraphQLSkipDirective,
   Kind,
   getDirectiveValues,
+  getOperationAST,
   type DocumentNode,
   type FieldNode,
   type FragmentDefinitionNode,
   type SelectionNode,
   type SelectionSetNode,
 } from 'graphql';
+
+/** Whether a request (of a client, or of the gateway to a subgraph) is a subscription. */
+export function isSubscription(request: { readonly operationType?: string; readonly document: DocumentNode; readonly operationName?: string } | undefined): boolean {
+  if (!request) return false;
+  return (request.operationType ?? getOperationAST(request.document, request.operationName)?.operation) === 'subscription';
+}
 
 /** The root fields an operation runs: through inline fragments and named ones, without those `@skip`/`@include` leave out. */
 export function rootFields(document: DocumentNode, selectionSet: SelectionSetNode, variables: Readonly<Record<string, unknown>>): FieldNode[] {

@@ -32,4 +32,10 @@ describe("the gateway's main", () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('ANTQ_CORS_ORIGINS: must list origins, comma-separated, each a scheme and a host with no path');
   }, 60_000);
+
+  it('refuses a metrics token too short to keep /metrics to its scrapers', async () => {
+    const run = await runGatewayMain({ ANTQ_METRICS_TOKEN: 'short-token', ANTQ_SIGNING_KEY: 'a-signing-key-for-this-test' });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('ANTQ_METRICS_TOKEN: must be 16 characters or more');
+  }, 60_000);
 });

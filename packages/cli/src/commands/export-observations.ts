@@ -88,6 +88,7 @@ async function* observationPages(
   request: { readonly agencies: readonly Agency[]; readonly filter: ObservationFilter; readonly first: number },
   from: { readonly agencyIndex: number; readonly after: string | null } = { agencyIndex: 0, after: null },
 ) {
+  // A copy: the caller's resume state is `from`, and it moves on with every page.
   const start = { ...from };
   for (let agencyIndex = start.agencyIndex; agencyIndex < request.agencies.length; agencyIndex++) {
     let after = agencyIndex === start.agencyIndex ? (start.after ?? undefined) : undefined;

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import type { Agency } from '../domain/types.js';
+import { dateInVietnam } from '../periods/calendar-date.js';
 import { agencyCode, areaCode, text } from './fields.js';
 import { runValidation, type InputSpec, type InputTime, type ValidationOptions } from './run-validation.js';
 
@@ -30,10 +31,10 @@ const schema: z.ZodType<AccessGrantInput> = z.strictObject({
 /** When a grant starts: its `validFrom`, else now. */
 const grantStart = (value: AccessGrantInput): Date => (value.validFrom === undefined ? new Date() : new Date(value.validFrom));
 
-/** The days a grant is in force, from its start to `validUntil`. */
+/** The days a grant is in force, from its start to `validUntil`, in Vietnam's calendar (the register's). */
 function grantTime(value: AccessGrantInput): InputTime {
-  const start = grantStart(value).toISOString().slice(0, 10);
-  const end = new Date(value.validUntil).toISOString().slice(0, 10);
+  const start = dateInVietnam(grantStart(value));
+  const end = dateInVietnam(new Date(value.validUntil));
   return {
     start,
     end,

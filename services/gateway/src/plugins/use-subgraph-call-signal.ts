@@ -1,8 +1,6 @@
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
-import type { DocumentNode } from 'graphql';
 import { isPromise } from '../agency-errors.js';
-
-type SubgraphRequest = { operationType?: string; document: DocumentNode; operationName?: string } | undefined;
+import { isSubscription } from '../operation-fields.js';
 
 /**
  * Each subgraph call gets an abort signal of its own, aborted when the call has answered. The HTTP
@@ -11,7 +9,7 @@ type SubgraphRequest = { operationType?: string; document: DocumentNode; operati
  * the timeout's timer (10 s), a busy gateway held thousands of listeners and the requests they
  * reach, and Node warned of a leak after ten calls. Subscriptions keep theirs: they end on their own.
  */
-export function useSubgraphCallSignal(isSubscription: (request: SubgraphRequest) => boolean): GatewayPlugin {
+export function useSubgraphCallSignal(): GatewayPlugin {
   return {
     onSubgraphExecute({ executionRequest, executor, setExecutor }) {
       if (isSubscription(executionRequest)) return;
