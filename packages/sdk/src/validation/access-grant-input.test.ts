@@ -53,6 +53,10 @@ describe('validateAccessGrantInput', () => {
     const agreed = { grantee: 'front', areaCode: '72', validFrom: '2024-01-01T00:00:00Z', validUntil: '2024-12-31T00:00:00Z' };
     expect(validateAccessGrantInput(agreed, { agency: 'police', areas })).toEqual(agreed);
     expect(validateAccessGrantInput({ grantee: 'front', areaCode: '80', validUntil: nextYear }, { agency: 'police', areas })).toMatchObject({ areaCode: '80' });
+    // Its days are Vietnam's: from half past midnight on 2025-07-01 there (still 30 June in UTC), 72 had ended.
+    expect(failure(() => validateAccessGrantInput({ ...agreed, validFrom: '2025-07-01T00:30:00+07:00', validUntil: nextYear }, { agency: 'police', areas })).issues[0]?.path).toBe(
+      'areaCode',
+    );
   });
 
   it('refuses times that are not ISO 8601 and unknown agencies and areas', () => {
