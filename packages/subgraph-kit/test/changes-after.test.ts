@@ -42,6 +42,14 @@ describe('_<agency>ChangesAfter, the change stream’s read of an outbox', () =>
     expect(await waiting).toMatchObject({ head: third.seq, events: [{ seq: third.seq, recordId: third.recordId }] });
   });
 
+  it('answers a long poll after a seq past its head at once (a store restored from a backup): nothing is waited for', async () => {
+    const last = await append();
+    const started = performance.now();
+    // A 20 s wait the test's 30 s limit would cut short were the poll held.
+    expect(await read({ afterSeq: last.seq + 5, waitMs: 20_000 })).toEqual({ head: last.seq, events: [] });
+    expect(performance.now() - started).toBeLessThan(10_000);
+  });
+
   it('while the subgraph closes, answers the changes there are with the true head — not an empty page', async () => {
     const before = await append();
     const after = await append();

@@ -29,7 +29,8 @@ export function createChangesAfterResolver(agency: Agency, storage: () => SqlExe
       const rows = limit > 0 && head > args.afterSeq ? await readChanges(db, { afterSeq: args.afterSeq, limit }) : [];
       // A subgraph shutting down ends its long polls with what they have — the changes there are
       // and the true head, never an empty page that a reader would take for "nothing after this seq".
-      if (rows.length > 0 || limit === 0 || Date.now() >= deadline || closing()) {
+      // An outbox that ends before `afterSeq` (its store restored from a backup) is said at once.
+      if (rows.length > 0 || limit === 0 || head < args.afterSeq || Date.now() >= deadline || closing()) {
         return {
           head,
           events: rows.map((row) => ({
