@@ -1,4 +1,4 @@
-import type { Agency } from '@antq/sdk';
+import { AntqError, ErrorCode, type Agency } from '@antq/sdk';
 import { readOutboxHeads, retryUntilDone, type AgencyFeed, type StreamChange } from '@antq/subgraph-kit';
 import type { StreamPosition } from '@antq/sdk';
 
@@ -31,22 +31,51 @@ export function createLocalBus(): ChangeBus {
 }
 
 /**
- * An agency's outbox ends before changes the stream has already carried: its store was restored
- * from a backup (or replaced). The changes it numbers again up to what was carried reach nobody
- * until the stream is restarted; subscribers resuming from a cursor past its end are then refused
- * (CURSOR_PAST_THE_END) and read again.
+ * An agency's outbox no longer holds changes the stream has carried: its store was restored from
+ * a backup (or replaced). The hub follows it again from the last change both still share; the
+ * subscribers and webhooks that had gone past it are told to read again (CURSOR_PAST_THE_END).
  */
 export class OutboxRewoundError extends Error {
   constructor(
     readonly agency: Agency,
-    readonly head: number,
     readonly carried: number,
+    readonly kept: number,
   ) {
     super(
-      `The ${agency}'s outbox ends at ${head}, behind the ${carried} changes the stream has carried: was its store restored from a backup? The changes it numbers again from ${head + 1} to ${carried} reach no subscriber nor webhook until the stream is restarted; then subscribers resuming past ${head} are told to read again (CURSOR_PAST_THE_END). Webhooks registered before the restore skip those changes: tell their partners to read the ${agency}'s records again.`,
+      `The ${agency}'s outbox no longer holds the changes after ${kept} that the stream carried (up to ${carried}): was its store restored from a backup? The stream follows it again from ${kept}; subscribers and webhooks that had received changes after ${kept} are told to read the ${agency}'s records again (CURSOR_PAST_THE_END), and those webhooks are removed.`,
     );
     this.name = 'OutboxRewoundError';
   }
+}
+
+/** An agency's outbox went back: the changes after `kept` that the stream had carried are undone. */
+export interface OutboxRewind {
+  readonly agency: Agency;
+  readonly kept: number;
+  readonly carried: number;
+}
+
+/**
+ * The error a reader gets whose position is past the changes an agency still holds: the same
+ * refusal (BAD_USER_INPUT, reason CURSOR_PAST_THE_END) as a cursor past the end when subscribing,
+ * so a partner handles both alike — read the records again, then follow from `changesCursor`.
+ */
+export function cursorPastTheEnd(message: string, past: readonly { agency: Agency; cursor: number; head: number }[]): AntqError {
+  return new AntqError(ErrorCode.BAD_USER_INPUT, message, {
+    details: { reason: 'CURSOR_PAST_THE_END', pastTheEnd: past },
+    issues: [{ path: 'after', message: 'expected a cursor of this graph, at most its newest change' }],
+  });
+}
+
+export function isCursorPastTheEnd(error: unknown): boolean {
+  return error instanceof AntqError && (error.details as { reason?: unknown } | undefined)?.reason === 'CURSOR_PAST_THE_END';
+}
+
+function rewoundCursor(agency: Agency, position: number, kept: number): AntqError {
+  return cursorPastTheEnd(
+    `The ${agency}'s changes after ${kept} were undone (its store was restored from a backup) and are numbered again: the events after ${agency} ${kept} you received (up to ${position}) are no longer its record. Read the ${agency}'s records you keep again, read changesCursor, and follow from that cursor.`,
+    [{ agency, cursor: position, head: kept }],
+  );
 }
 
 export interface ChangeHubOptions {
@@ -57,6 +86,11 @@ export interface ChangeHubOptions {
   /** How long a feed's long poll waits for a new change (default 25 s, the subgraph's cap). */
   readonly waitMs?: number;
   readonly onError?: (agency: Agency, error: unknown) => void;
+  /**
+   * Told when an agency's outbox went back, after the hub has cut what it undid and before its
+   * readers hear of it: the webhooks past it are removed first, so none delivers past the cut.
+   */
+  readonly onRewound?: (rewind: OutboxRewind) => Promise<void>;
 }
 
 export interface ChangeHub {
@@ -74,7 +108,12 @@ export interface ChangeHub {
    */
   pastTheEnd(position: StreamPosition): Promise<readonly { agency: Agency; cursor: number; head: number }[]>;
   /** Every change after `after`, per agency in sequence order with no gap, until `signal` aborts. */
-  follow(after: StreamPosition, signal: AbortSignal): AsyncIterable<StreamChange>;
+  /**
+   * `takes`: the agencies whose changes the reader wants (every agency when undefined). When an
+   * agency's outbox goes back, a reader past the cut that takes that agency is stopped
+   * (CURSOR_PAST_THE_END: it may hold undone changes); one that does not is moved back to the cut.
+   */
+  follow(after: StreamPosition, signal: AbortSignal, takes?: ReadonlySet<Agency>): AsyncIterable<StreamChange>;
   close(): Promise<void>;
 }
 
@@ -86,6 +125,8 @@ interface AgencyLog {
   waiters: Set<() => void>;
   /** Serialises deliveries so the window stays contiguous. */
   delivering: Promise<void>;
+  /** Where the outbox went back to, each time it did (rare: a store restored from a backup). */
+  readonly rewinds: number[];
 }
 
 /**
@@ -104,11 +145,7 @@ export async function startChangeHub(options: ChangeHubOptions): Promise<ChangeH
 
   for (const feed of options.feeds) {
     const { head } = await feed.read(0, 0, 0);
-    logs.set(feed.agency, { feed, last: head, window: [], waiters: new Set(), delivering: Promise.resolve() });
-  }
-
-  function wake(log: AgencyLog) {
-    for (const waiter of [...log.waiters]) waiter();
+    logs.set(feed.agency, { feed, last: head, window: [], waiters: new Set(), delivering: Promise.resolve(), rewinds: [] });
   }
 
   function append(log: AgencyLog, change: StreamChange) {
@@ -123,7 +160,8 @@ export async function startChangeHub(options: ChangeHubOptions): Promise<ChangeH
     if (!log) return;
     log.delivering = log.delivering.then(async () => {
       if (change.seq <= log.last) return; // a copy
-      const readGap = () => log.feed.read(log.last, Math.min(500, change.seq - log.last - 1), 0, stop.signal);
+      // Up to the change itself: the outbox's copy is the record (a late copy from the bus may predate a restore).
+      const readGap = () => log.feed.read(log.last, Math.min(500, change.seq - log.last), 0, stop.signal);
       const onFailure = (error: unknown) => {
         if (!stop.signal.aborted) options.onError?.(change.agency, error);
       };
@@ -140,31 +178,7 @@ export async function startChangeHub(options: ChangeHubOptions): Promise<ChangeH
   await bus.subscribe(receive);
 
   // One reader per agency: long polls the outbox and publishes; retries with backoff while the subgraph is away.
-  const readers = [...logs.values()].map(async (log) => {
-    let readFrom = log.last;
-    let rewindReported = -1;
-    const readAndPublish = async () => {
-      const batch = await log.feed.read(readFrom, 500, waitMs, stop.signal);
-      if (batch.head < readFrom && rewindReported !== readFrom) {
-        rewindReported = readFrom;
-        options.onError?.(log.feed.agency, new OutboxRewoundError(log.feed.agency, batch.head, readFrom));
-      }
-      for (const change of batch.changes) {
-        await bus.publish(change);
-        readFrom = change.seq;
-      }
-    };
-    const onFailure = (error: unknown) => {
-      if (!stop.signal.aborted) options.onError?.(log.feed.agency, error);
-    };
-    while (!stop.signal.aborted) {
-      try {
-        await retryUntilDone(readAndPublish, { minDelayMs: 250, maxDelayMs: 5_000, signal: stop.signal, onFailure });
-      } catch {
-        return; // closed
-      }
-    }
-  });
+  const readers = [...logs.values()].map((log) => readOutbox(log, { bus, waitMs, signal: stop.signal, options }));
 
   const head = (): StreamPosition => Object.fromEntries([...logs].map(([agency, log]) => [agency, log.last]));
   return {
@@ -184,8 +198,8 @@ export async function startChangeHub(options: ChangeHubOptions): Promise<ChangeH
         return head !== undefined && cursor > head ? [{ agency, cursor, head }] : [];
       });
     },
-    follow(after, signal) {
-      return followAgencies(logs, after, signal);
+    follow(after, signal, takes) {
+      return followAgencies(logs, after, signal, takes);
     },
     async close() {
       stop.abort();
@@ -196,18 +210,114 @@ export async function startChangeHub(options: ChangeHubOptions): Promise<ChangeH
   };
 }
 
+/** Wakes the readers waiting on an agency's log. */
+function wake(log: AgencyLog): void {
+  for (const waiter of [...log.waiters]) waiter();
+}
+
+/** One agency's reader: long polls its outbox and publishes each change; retries with backoff while the subgraph is away. */
+async function readOutbox(log: AgencyLog, hub: { bus: ChangeBus; waitMs: number; signal: AbortSignal; options: ChangeHubOptions }): Promise<void> {
+  const { bus, waitMs, signal, options } = hub;
+  const agency = log.feed.agency;
+  let readFrom = log.last;
+  const goBack = async (head: number) => {
+    const carried = Math.max(readFrom, log.last);
+    const kept = await rewind(log, { head, carried }, options, signal);
+    options.onError?.(agency, new OutboxRewoundError(agency, carried, kept));
+    readFrom = kept;
+  };
+  const readAndPublish = async () => {
+    const batch = await log.feed.read(readFrom, 500, waitMs, signal);
+    if (batch.head < readFrom) return goBack(batch.head);
+    // A store restored from a backup may already be written past `readFrom`: before handing the
+    // page on, the outbox's change at `readFrom` must still be the one carried (read after the
+    // page, so a restore during the long poll is seen too). One read a page, a PK lookup.
+    const held = changeAt(log, readFrom);
+    if (held) {
+      const check = await log.feed.read(readFrom - 1, 1, 0, signal);
+      if (!sameChange(check.changes[0], held)) return goBack(check.head);
+    }
+    for (const change of batch.changes) {
+      await bus.publish(change);
+      readFrom = change.seq;
+    }
+  };
+  const onFailure = (error: unknown) => {
+    if (!signal.aborted) options.onError?.(agency, error);
+  };
+  while (!signal.aborted) {
+    try {
+      await retryUntilDone(readAndPublish, { minDelayMs: 250, maxDelayMs: 5_000, signal, onFailure });
+    } catch {
+      return; // closed
+    }
+  }
+}
+
+/**
+ * An agency's outbox went back behind `carried`: cuts the window to what it still holds, tells
+ * `onRewound`, then wakes the readers, which see the cut (and those past it stop). In delivery
+ * order, so no change read before the cut lands after it. Resolves with the seq kept.
+ */
+function rewind(log: AgencyLog, at: { head: number; carried: number }, options: ChangeHubOptions, signal: AbortSignal): Promise<number> {
+  const agency = log.feed.agency;
+  const cut = log.delivering.then(async () => {
+    const kept = await lastSharedSeq(log, Math.min(at.head, at.carried), signal);
+    log.window.splice(Math.max(0, kept + 1 - (log.window[0]?.seq ?? kept + 1)));
+    log.last = Math.min(log.last, kept);
+    log.rewinds.push(kept);
+    await options.onRewound?.({ agency, kept, carried: at.carried }).catch((error: unknown) => options.onError?.(agency, error));
+    wake(log);
+    return kept;
+  });
+  log.delivering = cut.then(
+    () => undefined,
+    () => undefined,
+  );
+  return cut;
+}
+
+/**
+ * The newest seq at or below `upTo` whose change the outbox still holds as the hub carried it.
+ * A backup holds a beginning of the outbox, so below the first match everything matches: read
+ * from the newest down, a page at a time, over the window. Nothing carried to compare: `upTo`;
+ * even the window's oldest change gone (the restore went back further than the hub can check): 0.
+ */
+async function lastSharedSeq(log: AgencyLog, upTo: number, signal: AbortSignal): Promise<number> {
+  const oldest = log.window[0]?.seq;
+  if (oldest === undefined) return upTo;
+  let top = Math.min(upTo, log.last);
+  while (top >= oldest) {
+    const from = Math.max(oldest - 1, top - 500);
+    const { changes } = await log.feed.read(from, top - from, 0, signal);
+    for (let index = changes.length - 1; index >= 0; index--) {
+      const change = changes[index]!;
+      if (change.seq <= top && sameChange(change, changeAt(log, change.seq))) return change.seq;
+    }
+    top = from;
+  }
+  return 0;
+}
+
 /**
  * Every agency's changes after `after`, each agency in its own order: from its outbox while behind
  * its window, then from the window as it grows. One generator per reader, taking what each agency
  * has in turn: with thousands of readers, a generator per agency and a merge of them cost each
  * change a handful of promise hops per reader.
  */
-async function* followAgencies(logs: ReadonlyMap<Agency, AgencyLog>, after: StreamPosition, signal: AbortSignal): AsyncGenerator<StreamChange> {
-  const followed = [...logs].map(([agency, log]) => ({ log, position: after[agency] ?? log.last }));
+async function* followAgencies(logs: ReadonlyMap<Agency, AgencyLog>, after: StreamPosition, signal: AbortSignal, takes?: ReadonlySet<Agency>): AsyncGenerator<StreamChange> {
+  const followed = [...logs].map(([agency, log]) => ({ log, position: after[agency] ?? log.last, rewindsSeen: log.rewinds.length }));
   while (!signal.aborted) {
     let handedOut = false;
     for (const agency of followed) {
       const { log } = agency;
+      if (agency.rewindsSeen < log.rewinds.length) {
+        // The outbox went back: a reader past where it went back to holds changes that were undone.
+        const kept = Math.min(...log.rewinds.slice(agency.rewindsSeen));
+        agency.rewindsSeen = log.rewinds.length;
+        if (agency.position > kept && takes && !takes.has(log.feed.agency)) agency.position = kept;
+        else if (agency.position > kept) throw rewoundCursor(log.feed.agency, agency.position, kept);
+      }
       // The window holds every seq from its first to `log.last`, so the next change is found by its seq.
       const oldest = log.window[0]?.seq ?? log.last + 1;
       if (agency.position < oldest - 1) {
@@ -236,6 +346,26 @@ async function* followAgencies(logs: ReadonlyMap<Agency, AgencyLog>, after: Stre
         signal,
       );
   }
+}
+
+/** The change the hub holds at `seq`, if its window still does. */
+function changeAt(log: AgencyLog, seq: number): StreamChange | undefined {
+  const index = seq - (log.window[0]?.seq ?? seq + 1);
+  return index >= 0 ? log.window[index] : undefined;
+}
+
+/** The same change of the outbox: a restored store numbers other changes with the same seqs. */
+function sameChange(a: StreamChange | undefined, b: StreamChange | undefined): boolean {
+  return (
+    a !== undefined &&
+    b !== undefined &&
+    a.seq === b.seq &&
+    a.recordKind === b.recordKind &&
+    a.recordId === b.recordId &&
+    a.change === b.change &&
+    a.areaCode === b.areaCode &&
+    a.occurredAt === b.occurredAt
+  );
 }
 
 /** Resolves when any of the logs receives a change, or the signal aborts. */

@@ -1,7 +1,7 @@
 import { AntqError, encodeStreamCursor, ErrorCode, isAgencyCode, type Agency, type StreamPosition } from '@antq/sdk';
 import type { AreaRegistry } from '@antq/sdk/areas';
 import { CHANGE_KINDS, mayReadChange, type AreaScopes, type Caller, type StreamChange } from '@antq/subgraph-kit';
-import type { ChangeHub } from './change-hub.js';
+import { cursorPastTheEnd, type ChangeHub } from './change-hub.js';
 import type { StreamEvent } from './generated/resolver-types.js';
 
 /** What a subscriber asked for. */
@@ -67,10 +67,9 @@ export async function refuseCursorPastTheEnd(hub: ChangeHub, after: StreamPositi
   const past = await hub.pastTheEnd(after);
   if (past.length === 0) return;
   const where = past.map(({ agency, cursor, head }) => `the ${agency}'s at ${cursor}, where its newest change is ${head}`).join('; ');
-  throw new AntqError(
-    ErrorCode.BAD_USER_INPUT,
+  throw cursorPastTheEnd(
     `The cursor is past the end of the changes (${where}): it comes from another graph, or the agency's store was restored from a backup, and following it would skip every change up to it. Read changesCursor, read again the records you keep, and follow from that cursor.`,
-    { details: { reason: 'CURSOR_PAST_THE_END', pastTheEnd: past }, issues: [{ path: 'after', message: 'expected a cursor of this graph, at most its newest change' }] },
+    past,
   );
 }
 
@@ -88,7 +87,7 @@ export async function* followChanges(input: {
   signal: AbortSignal;
 }): AsyncGenerator<{ change: StreamChange; cursor: string }> {
   const position: Record<string, number> = { ...input.hub.head(), ...input.after };
-  for await (const change of input.hub.follow(input.after, input.signal)) {
+  for await (const change of input.hub.follow(input.after, input.signal, input.filter.agencies)) {
     position[change.agency] = change.seq;
     if (!matchesFilter(input.filter, change, input.scopes)) continue;
     // Grants are read per event (cached briefly), so a revocation closes the stream too.

@@ -75,8 +75,9 @@ async function ensureStream(jsm: JetStreamManager, name: string, subjects: strin
 /**
  * Đường truyền NATS — the change bus through NATS JetStream, for several stream instances.
  * Every instance reads the agencies' outboxes and publishes each change to
- * `<prefix>.<agency>` with the message id `<agency>:<seq>`: the broker keeps the first copy and
- * drops the others (within the duplicate window). Each instance follows the stream with an
+ * `<prefix>.<agency>` with the message id `<agency>:<seq>:<occurredAt>`: the broker keeps the first
+ * copy and drops the others (within the duplicate window), and a change an agency numbers again
+ * after its store was restored from a backup is not taken for a copy of the one it replaces. Each instance follows the stream with an
  * ordered consumer from new messages only — the hub reads anything older, and any gap, from the
  * agencies' outboxes itself. A publish the broker drops as a copy is handed to this instance's
  * own handlers too, so a change this instance read is never missing from it (the hub drops copies).
@@ -135,7 +136,7 @@ export async function createNatsBus(options: NatsBusOptions): Promise<NatsBus> {
 
     async publish(change) {
       if (closed) throw new Error('The NATS change bus is closed.');
-      const ack = await js.publish(`${prefix}.${change.agency}`, encoder.encode(JSON.stringify(change)), { msgID: `${change.agency}:${change.seq}` });
+      const ack = await js.publish(`${prefix}.${change.agency}`, encoder.encode(JSON.stringify(change)), { msgID: `${change.agency}:${change.seq}:${change.occurredAt}` });
       // Another instance published it first: the broker keeps that copy, which this consumer may
       // have started too late to see.
       if (ack.duplicate) deliver(change);

@@ -19,7 +19,7 @@ import {
 import type { LevelWithSilent, Logger } from 'pino';
 import { OutboxRewoundError, startChangeHub, type ChangeBus, type ChangeHub } from './change-hub.js';
 import { followChanges, readChangeFilter, refuseCursorPastTheEnd, toStreamEvent } from './follow-changes.js';
-import { startWebhooks, type WebhookDestinationOptions, type WebhookLeaseOptions } from './webhooks/index.js';
+import { startWebhooks, type WebhookDestinationOptions, type WebhookLeaseOptions, type WebhookService } from './webhooks/index.js';
 import type { Resolvers } from './generated/resolver-types.js';
 
 // The stream's contract is in this package; the kit adds the registry's Agency enum.
@@ -65,12 +65,15 @@ export async function createStreamSubgraph(options: StreamSubgraphOptions): Prom
   const feeds = (Object.entries(options.agencies) as [Agency, string][]).map(([agency, url]) => createAgencyFeed({ agency, url, signingKey: options.signingKey }));
   const grants = createGrantDirectory({ owners: options.agencies, signingKey: options.signingKey });
   const log = options.logger ?? createSubgraphLogger({ name: 'stream', ...(options.logLevel === undefined ? {} : { level: options.logLevel }) });
+  // The webhooks start on the hub: an outbox that goes back meanwhile is theirs to hear of once they run.
+  const started: { webhooks?: WebhookService } = {};
   const hub = await startChangeHub({
     feeds,
     ...(options.bus ? { bus: options.bus } : {}),
-    // An outbox read that failed is retried with backoff; one that went back is the operator's to repair.
+    // An outbox read that failed is retried with backoff; one that went back is followed again from what it kept.
     onError: (agency, error) =>
       error instanceof OutboxRewoundError ? log.error({ agency }, error.message) : log.warn({ agency, err: error }, `the ${agency}'s outbox could not be read; retrying`),
+    onRewound: async (rewind) => started.webhooks?.removePastRewind(rewind),
   });
   const webhooks = await startWebhooks({
     hub,
@@ -88,6 +91,7 @@ export async function createStreamSubgraph(options: StreamSubgraphOptions): Prom
     await hub.close();
     throw error;
   });
+  started.webhooks = webhooks;
 
   const requireCaller = (caller: Caller | undefined): Caller => {
     if (!caller) throw new AntqError(ErrorCode.UNAUTHENTICATED, 'The change stream needs a signed-in caller. Send a bearer token.');

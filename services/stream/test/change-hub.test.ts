@@ -1,7 +1,7 @@
-import type { StreamPosition } from '@antq/sdk';
+import type { Agency, StreamPosition } from '@antq/sdk';
 import type { StreamChange } from '@antq/subgraph-kit';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { OutboxRewoundError, startChangeHub, type ChangeHub, type ChangeHubOptions } from '../src/change-hub.js';
+import { isCursorPastTheEnd, OutboxRewoundError, startChangeHub, type ChangeHub, type ChangeHubOptions, type OutboxRewind } from '../src/change-hub.js';
 import { memoryFeed } from './memory-feed.js';
 
 /** The hub's own order and completeness, on outboxes in memory (the agencies' real outboxes are in fan-out.test.ts). */
@@ -67,6 +67,29 @@ describe('the change hub', () => {
   });
 });
 
+/** What a reader from `after` gets until the hub stops it with an error (the test's limit otherwise). */
+async function readUntilError(hub: ChangeHub, after: StreamPosition): Promise<{ received: string[]; error: unknown }> {
+  const received: string[] = [];
+  try {
+    for await (const change of hub.follow(after, AbortSignal.timeout(10_000))) received.push(`${change.agency}:${change.seq}`);
+  } catch (error) {
+    return { received, error };
+  }
+  return { received, error: undefined };
+}
+
+/** The first `count` changes after `after`, whole. */
+async function takeChanges(hub: ChangeHub, after: StreamPosition, count: number, takes?: ReadonlySet<Agency>): Promise<StreamChange[]> {
+  const taken: StreamChange[] = [];
+  const stop = new AbortController();
+  for await (const change of hub.follow(after, stop.signal, takes)) {
+    taken.push(change);
+    if (taken.length === count) break;
+  }
+  stop.abort();
+  return taken;
+}
+
 /** "Now", a position past an outbox's end, an outbox that went back: the hub's head against the outboxes'. */
 function itComparesPositionsWithTheOutboxes({
   start,
@@ -88,21 +111,53 @@ function itComparesPositionsWithTheOutboxes({
     expect(await hub.now()).toEqual({ police: 4, front: 2 });
   });
 
-  it('reports an outbox that went back behind what it carried (a store restored from a backup), once', async () => {
+  it('follows an outbox that went back (a store restored from a backup) from what it kept, and stops the readers past it', async () => {
+    const police = memoryFeed('police');
+    const reported: unknown[] = [];
+    const rewinds: OutboxRewind[] = [];
+    const hub = await start({ feeds: [police.feed], waitMs: 50, onError: (_, error) => reported.push(error), onRewound: async (rewind) => void rewinds.push(rewind) });
+    for (let index = 0; index < 5; index++) police.append();
+    await take({ police: 0 }, 5);
+    const pastTheCut = readUntilError(hub, { police: 5 });
+    // A reader taking only the front's changes has received none of the police's undone ones.
+    const notTakingPolice = takeChanges(hub, { police: 5 }, 3, new Set(['front']));
+    police.restore(2);
+    const redone = [police.append(), police.append(), police.append()];
+    await vi.waitFor(() => expect(rewinds).toEqual([{ agency: 'police', kept: 2, carried: 5 }]));
+    expect(reported).toEqual([expect.any(OutboxRewoundError)]);
+    expect(reported[0]).toMatchObject({ agency: 'police', kept: 2, carried: 5, message: expect.stringContaining('restored from a backup') });
+    const stopped = await pastTheCut;
+    expect(stopped.received).toEqual([]);
+    expect(isCursorPastTheEnd(stopped.error)).toBe(true);
+    expect(stopped.error).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      message: expect.stringContaining("The police's changes after 2 were undone"),
+      details: { reason: 'CURSOR_PAST_THE_END', pastTheEnd: [{ agency: 'police', cursor: 5, head: 2 }] },
+    });
+    // A reader at the cut gets the changes numbered again, these and not the ones they replace.
+    expect(await takeChanges(hub, { police: 2 }, 3)).toEqual(redone);
+    expect(await notTakingPolice).toEqual(redone);
+    expect(hub.head()).toEqual({ police: 5 });
+  });
+
+  it('finds a restored outbox written past what it carried, the agency away meanwhile', async () => {
     const police = memoryFeed('police');
     const reported: unknown[] = [];
     const hub = await start({ feeds: [police.feed], waitMs: 50, onError: (_, error) => reported.push(error) });
     for (let index = 0; index < 5; index++) police.append();
     await take({ police: 0 }, 5);
-    police.restore(2);
-    police.append();
+    const pastTheCut = readUntilError(hub, { police: 5 });
+    // The agency goes away, comes back on a backup holding 3 changes, and takes 4 writes before the hub reads again.
+    police.setDown(true);
     await vi.waitFor(() => expect(reported).toHaveLength(1));
-    expect(reported[0]).toBeInstanceOf(OutboxRewoundError);
-    expect(reported[0]).toMatchObject({ agency: 'police', head: 3, carried: 5, message: expect.stringContaining('restored from a backup') });
-    // The reader goes on while the outbox numbers its changes again: one report, and seqs 4 and 5 are skipped (what a restart repairs).
-    for (let index = 0; index < 3; index++) police.append();
-    await vi.waitFor(() => expect(hub.head().police).toBe(6));
-    expect(reported).toHaveLength(1);
+    police.restore(3);
+    const redone = [police.append(), police.append(), police.append(), police.append()];
+    police.setDown(false);
+    const stopped = await pastTheCut;
+    expect(stopped.received).toEqual([]);
+    expect(stopped.error).toMatchObject({ details: { pastTheEnd: [{ agency: 'police', cursor: 5, head: 3 }] } });
+    expect(reported[1]).toMatchObject({ agency: 'police', kept: 3, carried: 5 });
+    expect(await takeChanges(hub, { police: 3 }, 4)).toEqual(redone);
   });
 
   it('tells where a position is past the end of an agency’s outbox, judging only the agencies that answer', async () => {

@@ -303,8 +303,9 @@ function itFansOutAndResumes(f: FanOutState): void {
     const stored = await storedMessages();
     expect(stored.count).toBe(written.length);
     expect(new Set(stored.ids).size).toBe(stored.ids.length);
-    const everySeen = [...occurrences(onA.events).keys()];
-    for (const key of everySeen) expect(stored.ids).toContain(key);
+    // Message ids are `<agency>:<seq>:<occurredAt>`.
+    const storedChanges = stored.ids.map((id) => id.split(':').slice(0, 2).join(':'));
+    for (const key of occurrences(onA.events).keys()) expect(storedChanges).toContain(key);
     await onA.close();
     await onB.close();
   }, 60_000);

@@ -7,6 +7,8 @@ import type { AgencyFeed, ChangeBatch, StreamChange } from '@antq/subgraph-kit';
  */
 export function memoryFeed(agency: Agency) {
   const changes: StreamChange[] = [];
+  // Records are numbered apart from seqs: a change numbered again after a restore is another change.
+  let made = 0;
   const waiters = new Set<() => void>();
   let down = false;
   const feed = {
@@ -37,7 +39,7 @@ export function memoryFeed(agency: Agency) {
         agency,
         seq: changes.length + 1,
         recordKind,
-        recordId: `${agency}-${changes.length + 1}`,
+        recordId: `${agency}-${++made}`,
         change,
         areaCode,
         occurredAt: new Date().toISOString(),

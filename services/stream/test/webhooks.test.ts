@@ -555,6 +555,30 @@ function deliveryAfterFailuresTests(w: WebhooksState): void {
 function deliveryIdsFiltersAndRemovalTests(w: WebhooksState): void {
   const { open, newReceiver, register, standardHeaders, deliveries, laterChangeDelivered } = webhookHelpers(w);
 
+  it('removes the webhooks that delivered past where an outbox went back, logging why, and keeps the others', async () => {
+    const who = caller('police');
+    const [ahead, behind] = [await newReceiver(), await newReceiver()];
+    const past = await register(who, { url: ahead.url });
+    // Following the front only: whatever its cursor says of the police, it delivered none of its changes.
+    const kept = await register(who, { url: behind.url, filter: { agencies: ['front'] } });
+    w.police.append();
+    w.police.append();
+    w.front.append();
+    await until(() => ahead.requests.length === 3 && behind.requests.length === 1);
+    // The police's outbox went back to 1; the stream wires the hub's onRewound to this (stream-subgraph.ts).
+    await w.service.removePastRewind({ agency: 'police', kept: 1, carried: 2 });
+    const listed = await w.service.resolvers.Query.webhooks({}, {}, { caller: who });
+    expect(listed.map((hook) => [hook.id, hook.active])).toEqual(
+      expect.arrayContaining([
+        [past.id, false],
+        [kept.id, true],
+      ]),
+    );
+    await until(() => !w.service.dispatcher.running().includes(past.id));
+    expect((await deliveries(who, past.id))[0]).toMatchObject({ status: null, error: expect.stringContaining("Removed: the police's changes after 1 were undone") });
+    expect((await deliveries(who, kept.id)).every((delivery) => delivery.error === null)).toBe(true);
+  });
+
   it('keeps a change’s webhook-id when its retries go on after a restart', async () => {
     let failing = true;
     const target = await newReceiver(() => (failing ? 503 : 200));

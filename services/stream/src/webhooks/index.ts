@@ -1,7 +1,7 @@
-import type { Agency } from '@antq/sdk';
+import { decodeStreamCursor, type Agency } from '@antq/sdk';
 import type { AreaRegistry } from '@antq/sdk/areas';
 import { createStorage, type AreaScopes, type Storage, type StorageOptions } from '@antq/subgraph-kit';
-import type { ChangeHub } from '../change-hub.js';
+import type { ChangeHub, OutboxRewind } from '../change-hub.js';
 import type { GrantInForce } from '@antq/subgraph-kit';
 import { createWebhookDispatcher, type WebhookDispatcher, type WebhookLeaseOptions } from './webhook-delivery.js';
 import { createWebhookDestinations, type WebhookDestinationOptions } from './webhook-destinations.js';
@@ -60,6 +60,12 @@ export interface WebhookService {
   readonly store: WebhookStore;
   readonly dispatcher: WebhookDispatcher;
   readonly resolvers: ReturnType<typeof createWebhookResolvers>;
+  /**
+   * An agency's outbox went back (`ChangeHubOptions.onRewound`): a webhook taking that agency's
+   * changes whose cursor is past the cut may have delivered undone changes, and its cursor names
+   * changes numbered again. It is removed, with a last entry in its log saying why and what to do.
+   */
+  removePastRewind(rewind: OutboxRewind): Promise<void>;
   /** Stops every worker, then closes the store if it was opened here. */
   close(): Promise<void>;
 }
@@ -102,6 +108,25 @@ export async function startWebhooks(options: WebhookServiceOptions): Promise<Web
       store,
       dispatcher,
       resolvers,
+      async removePastRewind({ agency, kept }) {
+        for (const webhook of await store.listActive()) {
+          const through = decodeStreamCursor(webhook.deliveredThrough)[agency] ?? 0;
+          if (through <= kept) continue;
+          // One that takes none of the agency's changes delivered none that were undone.
+          if (webhook.filter.agencies && !webhook.filter.agencies.includes(agency)) continue;
+          await store.recordFailure({
+            webhookId: webhook.id,
+            cursor: webhook.deliveredThrough,
+            attempt: 0,
+            status: null,
+            error: `Removed: the ${agency}'s changes after ${kept} were undone (its store was restored from a backup), and this webhook had delivered them up to ${through}. Read the ${agency}'s records again, read changesCursor, and register the webhook again with it as after.`,
+            durationMs: 0,
+          });
+          await store.remove(webhook.id);
+          // Its worker stops now; the hub waits for this before going on, so not for its request in flight too.
+          void dispatcher.remove(webhook.id);
+        }
+      },
       async close() {
         await dispatcher.close();
         if (owned) await storage.close();

@@ -1,5 +1,6 @@
 import { decodeStreamCursor as decodeCursor } from '@antq/sdk';
 import { retryUntilDone } from '@antq/subgraph-kit';
+import { isCursorPastTheEnd } from '../change-hub.js';
 import { followChanges } from '../follow-changes.js';
 import { deliverChange } from './webhook-attempts.js';
 import { toChangeFilter } from './webhook-payload.js';
@@ -106,7 +107,8 @@ async function followWebhook(context: WebhookWorkerContext, webhook: WebhookReco
         maxDelayMs: context.backoffMaxMs,
         signal,
         onFailure,
-        retryIf: (error) => !(error instanceof WebhookLeaseLostError),
+        // A webhook past an outbox's cut is removed (`removePastRewind`): nothing to retry.
+        retryIf: (error) => !(error instanceof WebhookLeaseLostError) && !isCursorPastTheEnd(error),
       }).catch(() => false); // stopped, or the lease lost
       if (!delivered) return;
     }
