@@ -1,12 +1,14 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { EventEmitter, once } from 'node:events';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { cp, mkdtemp, readFile, rename, rm } from 'node:fs/promises';
+import { createServer as createHttpServer } from 'node:http';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { postGraphQL } from '@antq/testing';
 import { encodeStreamCursor, type Agency } from '@antq/sdk';
 import { loadAreaRegistry } from '@antq/sdk/areas';
 import { latestSeq, readChanges, type AgencySubgraph } from '@antq/subgraph-kit';
@@ -102,8 +104,124 @@ describe('the change stream across restarts', () => {
   }, 300_000);
 });
 
+describe('an agency’s store restored from a backup while the stream runs', () => {
+  const cleanup: (() => Promise<unknown>)[] = [];
+  afterAll(async () => {
+    for (const step of cleanup.reverse()) await step().catch(() => undefined);
+  });
+
+  it('tells the subscribers and webhooks past the restore to read again, and carries the changes numbered again', async () => {
+    const parts = await startParts(cleanup);
+    const police = join(parts.dataDir, 'police');
+    const editor = await parts.issuer.mint({ agency: 'police', jurisdiction: '80', roles: ['editor'], clearance: 'restricted' });
+    const reader = await parts.issuer.mint({ agency: 'youth', roles: ['analyst'], clearance: 'shared' });
+    const ask = async <T>(query: string, variables?: Record<string, unknown>) => {
+      const response = await postGraphQL<T>(parts.gateway().url, { query, ...(variables ? { variables } : {}) }, { headers: { authorization: `Bearer ${editor}` } });
+      expect(response.errors).toBeUndefined();
+      return response.data!;
+    };
+    const createModel = async () =>
+      (
+        await ask<{ createPoliceModel: { id: string } }>('mutation ($input: SecurityModelInput!) { createPoliceModel(input: $input) { id } }', {
+          input: { kind: 'security_camera', status: 'ACTIVE', areaCode: '28177', name: `Camera ${randomUUID()}` },
+        })
+      ).createPoliceModel.id;
+    const restartPolice = async (onItsStore: () => Promise<unknown>) => {
+      await parts.subgraphs.police!.close();
+      await onItsStore();
+      await parts.startAgency('police');
+    };
+
+    // The backup: the police's store as it stands now, one change in its outbox that the stream has carried.
+    const before = subscribeToChanges(parts, reader, encodeStreamCursor({ police: await latestSeq(parts.subgraphs.police!.storage) }), cleanup);
+    const kept = await createModel();
+    await vi.waitFor(() => expect(before.events.map((event) => event.recordId)).toEqual([kept]), { timeout: 15_000 });
+    const backupSeq = await latestSeq(parts.subgraphs.police!.storage);
+    await restartPolice(() => cp(police, `${police}-backup`, { recursive: true }));
+    const partner = await webhookReceiver(cleanup);
+    const { registerWebhook: webhook } = await ask<{ registerWebhook: { id: string } }>('mutation ($url: String!) { registerWebhook(input: { url: $url }) { id } }', {
+      url: partner.url,
+    });
+    const following = subscribeToChanges(parts, reader, encodeStreamCursor({ police: backupSeq }), cleanup);
+    const undone = [await createModel(), await createModel()];
+    await vi.waitFor(() => expect(following.events.map((event) => event.recordId)).toEqual(undone), { timeout: 15_000 });
+    await vi.waitFor(() => expect(partner.recordIds()).toEqual(undone), { timeout: 15_000 });
+
+    // The restore, and a write on the restored store: numbered as the first undone change was.
+    await restartPolice(async () => {
+      await rm(police, { recursive: true, force: true });
+      await rename(`${police}-backup`, police);
+    });
+    const redone = await createModel();
+
+    await vi.waitFor(() => expect(following.errors).toHaveLength(1), { timeout: 15_000 });
+    expect(following.errors[0]).toMatchObject({
+      message: expect.stringContaining(`The police's changes after ${backupSeq} were undone (its store was restored from a backup)`),
+      extensions: { code: 'BAD_USER_INPUT', reason: 'CURSOR_PAST_THE_END' },
+    });
+    // From where the backup ends, the change numbered again comes, in place of the undone one.
+    const fromTheBackup = subscribeToChanges(parts, reader, encodeStreamCursor({ police: backupSeq }), cleanup);
+    await vi.waitFor(() => expect(fromTheBackup.events).toMatchObject([{ recordId: redone, seq: backupSeq + 1 }]), { timeout: 15_000 });
+    // The webhook had delivered undone changes: removed, its log saying why; it delivers nothing more.
+    const { webhooks } = await ask<{ webhooks: { id: string; active: boolean }[] }>('{ webhooks { id active } }');
+    expect(webhooks).toEqual([{ id: webhook.id, active: false }]);
+    const { webhookDeliveries } = await ask<{ webhookDeliveries: { error: string | null }[] }>('query ($id: ID!) { webhookDeliveries(webhookId: $id) { error } }', {
+      id: webhook.id,
+    });
+    expect(webhookDeliveries[0]!.error).toContain(`Removed: the police's changes after ${backupSeq} were undone`);
+    expect(partner.recordIds()).toEqual(undone);
+    // The subscriber from before the backup had received the undone changes too.
+    expect(before.events.map((event) => event.recordId)).toEqual([kept, ...undone]);
+    expect(before.errors).toMatchObject([{ extensions: { reason: 'CURSOR_PAST_THE_END' } }]);
+  }, 120_000);
+});
+
+/** A partner's webhook endpoint on this machine: the record ids of what it received. */
+async function webhookReceiver(cleanup: (() => Promise<unknown>)[]) {
+  const bodies: { recordId?: string }[] = [];
+  const server = createHttpServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      bodies.push(JSON.parse(Buffer.concat(chunks).toString('utf8')) as { recordId?: string });
+      response.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  cleanup.push(() => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}/hook`, recordIds: () => bodies.map((body) => body.recordId) };
+}
+
+/** A graphql-ws subscription to `changes` from `after`, its events and errors as they come. */
+function subscribeToChanges(parts: Parts, token: string, after: string, cleanup: (() => Promise<unknown>)[]) {
+  const events: { recordId: string; seq: number }[] = [];
+  const errors: unknown[] = [];
+  const client = createClient({
+    url: parts.gateway().url.replace(/^http/, 'ws'),
+    webSocketImpl: WebSocket,
+    connectionParams: { authorization: `Bearer ${token}` },
+    retryAttempts: 0,
+  });
+  cleanup.push(async () => client.dispose());
+  client.subscribe<{ changes: { recordId: string; seq: number } }>(
+    { query: 'subscription ($after: String) { changes(after: $after, filter: { agencies: [POLICE] }) { cursor agency seq recordId } }', variables: { after } },
+    {
+      next: (result) => {
+        if (result.errors) errors.push(...result.errors);
+        if (result.data) events.push(result.data.changes);
+      },
+      error: (error) => errors.push(error),
+      complete: () => undefined,
+    },
+  );
+  return { events, errors };
+}
+
 /** The two agency subgraphs, the stream and the gateway, each with a way to start it again. */
 interface Parts {
+  /** Each part's PGlite store is a folder in it, named after the part. */
+  dataDir: string;
   issuer: Awaited<ReturnType<typeof createDevelopmentIssuer>>;
   subgraphs: Partial<Record<Agency, AgencySubgraph>>;
   startAgency: (agency: (typeof AGENCIES)[number]) => Promise<void>;
@@ -177,7 +295,7 @@ async function startParts(cleanup: (() => Promise<unknown>)[]): Promise<Parts> {
     await stream.close();
     for (const agency of AGENCIES) await subgraphs[agency]?.close();
   });
-  return { issuer, subgraphs, startAgency, stream: () => stream, startStream, gateway: () => gateway, startGateway, stopGateway, gatewayUp: () => up };
+  return { dataDir, issuer, subgraphs, startAgency, stream: () => stream, startStream, gateway: () => gateway, startGateway, stopGateway, gatewayUp: () => up };
 }
 
 /** The subscriber: reconnects to whatever gateway is up, always from its last cursor. */

@@ -10,6 +10,7 @@ import { useOperationLimits } from './plugins/use-operation-limits.js';
 import { agencyErrorMask } from './agency-errors.js';
 import { useAgencyErrors } from './plugins/use-agency-errors.js';
 import { useSubgraphCallSignal } from './plugins/use-subgraph-call-signal.js';
+import { useSubscriptionErrors } from './plugins/use-subscription-errors.js';
 import { isSubscription } from './operation-fields.js';
 import type { CallerIdentityOptions } from './identity/caller-identity-options.js';
 import { useCallerIdentity } from './plugins/use-caller-identity.js';
@@ -147,6 +148,7 @@ function gatewayPlugins(options: GatewayOptions, parts: GatewayParts, log: Param
     ...(options.plugins ?? []),
     useAgencyErrors(),
     useSubgraphCallSignal(),
+    useSubscriptionErrors(),
     // Last, so the signature covers everything the plugins above put into the request.
     useUpstreamSignature({ signingKey: options.signingKey }),
     // The runtime's declarations include two copies of its logger type, so plugins typed by
