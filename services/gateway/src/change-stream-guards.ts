@@ -33,8 +33,7 @@ export function withoutRepeats(source: AsyncIterable<ExecutionResult>, selection
     step(result) {
       const event = (result.data as Record<string, Record<string, unknown> | null> | null | undefined)?.[selection.field];
       if (typeof event?.agency === 'string' && typeof event.seq === 'number') {
-        // The runtime hands a subgraph's closing errors on beside the last event's data: the errors pass, not the repeat.
-        if (event.seq <= (seen.get(event.agency) ?? -1)) return result.errors?.length ? { errors: result.errors, data: null } : undefined;
+        if (event.seq <= (seen.get(event.agency) ?? -1)) return undefined;
         seen.set(event.agency, event.seq);
       }
       const cursor = selection.cursor === undefined ? undefined : event?.[selection.cursor];

@@ -11,7 +11,8 @@ function isFormattedErrors(value: unknown): value is readonly GraphQLFormattedEr
  * A subscription a subgraph ends with errors of its own (the stream's CURSOR_PAST_THE_END, say)
  * reaches the subscriber as those errors. Thrown from the upstream iterator, the runtime would
  * turn them into a DOWNSTREAM_SERVICE_ERROR without their message or code, beside the previous
- * event's data; yielded as the last result, they pass like a subgraph's errors on a query.
+ * event's data (it keeps a subscription's data from one event to the next unless an event brings
+ * some): yielded as the last result, with empty data, they pass alone, like a subgraph's errors on a query.
  */
 export function useSubscriptionErrors(): GatewayPlugin {
   return {
@@ -33,7 +34,7 @@ export function useSubscriptionErrors(): GatewayPlugin {
               ended = true;
               return {
                 done: false,
-                value: { data: null, errors: error.map((each) => new GraphQLError(each.message, { ...(each.extensions ? { extensions: each.extensions } : {}) })) },
+                value: { data: {}, errors: error.map((each) => new GraphQLError(each.message, { ...(each.extensions ? { extensions: each.extensions } : {}) })) },
               };
             }
           },
