@@ -107,8 +107,8 @@ export interface ChangeHub {
    * would skip every change up to it. An agency that does not answer within 2 s is not judged.
    */
   pastTheEnd(position: StreamPosition): Promise<readonly { agency: Agency; cursor: number; head: number }[]>;
-  /** Every change after `after`, per agency in sequence order with no gap, until `signal` aborts. */
   /**
+   * Every change after `after`, per agency in sequence order with no gap, until `signal` aborts.
    * `takes`: the agencies whose changes the reader wants (every agency when undefined). When an
    * agency's outbox goes back, a reader past the cut that takes that agency is stopped
    * (CURSOR_PAST_THE_END: it may hold undone changes); one that does not is moved back to the cut.
@@ -189,7 +189,7 @@ export async function startChangeHub(options: ChangeHubOptions): Promise<ChangeH
       return { ...held, ...(await readOutboxHeads(options.feeds, AbortSignal.timeout(2_000))) };
     },
     async pastTheEnd(position) {
-      // The hub's head is not past the outbox's (unless the outbox went back, which the reader reports): only a cursor past the hub's is read further.
+      // The hub's head is not past the outbox's (unless the outbox went back and the reader has yet to see it): only a cursor past the hub's is read further.
       const unheard = options.feeds.filter((feed) => (position[feed.agency] ?? 0) > (logs.get(feed.agency)?.last ?? 0));
       if (unheard.length === 0) return [];
       const heads = await readOutboxHeads(unheard, AbortSignal.timeout(2_000));

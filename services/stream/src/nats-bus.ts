@@ -77,9 +77,9 @@ async function ensureStream(jsm: JetStreamManager, name: string, subjects: strin
  * Every instance reads the agencies' outboxes and publishes each change to
  * `<prefix>.<agency>` with the message id `<agency>:<seq>:<occurredAt>`: the broker keeps the first
  * copy and drops the others (within the duplicate window), and a change an agency numbers again
- * after its store was restored from a backup is not taken for a copy of the one it replaces. Each instance follows the stream with an
- * ordered consumer from new messages only — the hub reads anything older, and any gap, from the
- * agencies' outboxes itself. A publish the broker drops as a copy is handed to this instance's
+ * after its store was restored from a backup is not taken for a copy of the one it replaces. Each
+ * instance follows the stream with an ordered consumer from new messages only — the hub reads
+ * anything older, and any gap, from the agencies' outboxes itself. A publish the broker drops as a copy is handed to this instance's
  * own handlers too, so a change this instance read is never missing from it (the hub drops copies).
  */
 export async function createNatsBus(options: NatsBusOptions): Promise<NatsBus> {

@@ -124,7 +124,7 @@ export async function startWebhooks(options: WebhookServiceOptions): Promise<Web
           });
           await store.remove(webhook.id);
           // Its worker stops now; the hub waits for this before going on, so not for its request in flight too.
-          void dispatcher.remove(webhook.id);
+          void dispatcher.remove(webhook.id).catch((error: unknown) => options.onError?.(webhook.id, error));
         }
       },
       async close() {
