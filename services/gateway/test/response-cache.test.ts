@@ -5,7 +5,7 @@ import type { FormattedExecutionResult } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Agency } from '@antq/sdk';
 import { loadAreaRegistry } from '@antq/sdk/areas';
-import { createAgencyFeed, createAgencySubgraph, createStorage, type AgencySubgraph, type Storage } from '@antq/subgraph-kit';
+import { createAgencyFeed, createAgencySubgraph, createStorage, latestSeq, type AgencySubgraph, type Storage } from '@antq/subgraph-kit';
 import { composeSupergraph, createAuditLog, createDevelopmentIssuer, createGateway, type AuditLog, type DevelopmentIssuer, type Gateway } from '../src/index.js';
 
 const schemaDir = new URL('../../../schema/', import.meta.url);
@@ -284,5 +284,29 @@ describe('the response cache through changes', () => {
     // Within one failed read of its outbox, the kept answer goes and the outage shows.
     const outageShown = async () => (await post(gateway, query, policeAnalyst)).body.errors?.[0]?.extensions?.code === 'DOWNSTREAM_SERVICE_ERROR';
     expect(await waitFor(outageShown, 5_000)).toBe(true);
+  });
+});
+
+describe('the response cache and a store restored from a backup', () => {
+  it('drops what it kept of an agency whose store was restored from a backup, once its outbox has grown past where it was', async () => {
+    const police = subgraphs.find((subgraph) => subgraph.agency === 'police')!;
+    await policeChangesHeard();
+    const backupSeq = await latestSeq(police.storage);
+    const undone = `Camera ${randomUUID()}`;
+    await createPoliceModel(other, undone);
+    await policeChangesHeard();
+    expect(names(await post(gateway, MODELS, policeAnalyst))).toContain(undone);
+    expect(await servedFromCache(() => post(gateway, MODELS, policeAnalyst))).toBe(true);
+    // The store as a backup taken before that write holds it: the model and its change gone, their seq free again.
+    await police.storage.transaction(async (tx) => {
+      await tx.query('DELETE FROM security_models WHERE name = $1', [undone]);
+      await tx.query('DELETE FROM change_outbox WHERE seq > $1', [backupSeq]);
+      await tx.query('UPDATE outbox_sequence SET last_seq = $1', [backupSeq]);
+    });
+    // Two writes in another commune, numbered as the undone change and the next: nothing they name is in the answer kept.
+    await createPoliceModel(other, `Camera ${randomUUID()}`, OTHER_COMMUNE);
+    await createPoliceModel(other, `Camera ${randomUUID()}`, OTHER_COMMUNE);
+    await policeChangesHeard();
+    expect(names(await post(gateway, MODELS, policeAnalyst))).not.toContain(undone);
   });
 });

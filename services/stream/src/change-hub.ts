@@ -1,5 +1,5 @@
 import { AntqError, ErrorCode, type Agency } from '@antq/sdk';
-import { readOutboxHeads, retryUntilDone, type AgencyFeed, type StreamChange } from '@antq/subgraph-kit';
+import { isSameChange, readOutboxHeads, retryUntilDone, type AgencyFeed, type StreamChange } from '@antq/subgraph-kit';
 import type { StreamPosition } from '@antq/sdk';
 
 /**
@@ -235,7 +235,7 @@ async function readOutbox(log: AgencyLog, hub: { bus: ChangeBus; waitMs: number;
     const held = changeAt(log, readFrom);
     if (held) {
       const check = await log.feed.read(readFrom - 1, 1, 0, signal);
-      if (!sameChange(check.changes[0], held)) return goBack(check.head);
+      if (!isSameChange(check.changes[0], held)) return goBack(check.head);
     }
     for (const change of batch.changes) {
       await bus.publish(change);
@@ -292,7 +292,7 @@ async function lastSharedSeq(log: AgencyLog, upTo: number, signal: AbortSignal):
     const { changes } = await log.feed.read(from, top - from, 0, signal);
     for (let index = changes.length - 1; index >= 0; index--) {
       const change = changes[index]!;
-      if (change.seq <= top && sameChange(change, changeAt(log, change.seq))) return change.seq;
+      if (change.seq <= top && isSameChange(change, changeAt(log, change.seq))) return change.seq;
     }
     top = from;
   }
@@ -352,20 +352,6 @@ async function* followAgencies(logs: ReadonlyMap<Agency, AgencyLog>, after: Stre
 function changeAt(log: AgencyLog, seq: number): StreamChange | undefined {
   const index = seq - (log.window[0]?.seq ?? seq + 1);
   return index >= 0 ? log.window[index] : undefined;
-}
-
-/** The same change of the outbox: a restored store numbers other changes with the same seqs. */
-function sameChange(a: StreamChange | undefined, b: StreamChange | undefined): boolean {
-  return (
-    a !== undefined &&
-    b !== undefined &&
-    a.seq === b.seq &&
-    a.recordKind === b.recordKind &&
-    a.recordId === b.recordId &&
-    a.change === b.change &&
-    a.areaCode === b.areaCode &&
-    a.occurredAt === b.occurredAt
-  );
 }
 
 /** Resolves when any of the logs receives a change, or the signal aborts. */

@@ -20,6 +20,25 @@ export interface ChangeBatch {
 }
 
 /**
+ * The same change of an outbox, field for field. A store restored from a backup numbers other
+ * changes with the seqs of those it lost: a reader that compares the change at its position with
+ * the one it read there learns that the outbox went back, even once it has grown past that seq.
+ */
+export function isSameChange(a: StreamChange | undefined, b: StreamChange | undefined): boolean {
+  return (
+    a !== undefined &&
+    b !== undefined &&
+    a.agency === b.agency &&
+    a.seq === b.seq &&
+    a.recordKind === b.recordKind &&
+    a.recordId === b.recordId &&
+    a.change === b.change &&
+    a.areaCode === b.areaCode &&
+    a.occurredAt === b.occurredAt
+  );
+}
+
+/**
  * Reads one agency's change outbox through its subgraph (`_<agency>ChangesAfter`, hidden from
  * clients): a page after a seq, waiting up to `waitMs` for the first new change — a long poll,
  * so a caught-up feed costs one open request, not a stream of empty ones.

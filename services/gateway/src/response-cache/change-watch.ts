@@ -1,5 +1,5 @@
 import type { Agency } from '@antq/sdk';
-import { createAgencyFeed, retryUntilDone, type AgencyFeed, type ChangeBatch, type StreamChange } from '@antq/subgraph-kit';
+import { createAgencyFeed, isSameChange, retryUntilDone, type AgencyFeed, type ChangeBatch, type StreamChange } from '@antq/subgraph-kit';
 
 /** How long one long poll of an agency's outbox waits for a change (the subgraph caps it at 25 s). */
 const WAIT_MS = 20_000;
@@ -77,11 +77,14 @@ export function watchAgencyChanges(options: { agencies: Partial<Record<Agency, s
   const follow = async (feed: AgencyFeed, state: Followed) => {
     const agency = feed.agency;
     let after: number | undefined;
+    // The change at `after` as it was heard, to tell an outbox that went back (a store restored
+    // from a backup) once it has grown past `after` again: its changes then name nothing undone.
+    let heardAtAfter: StreamChange | undefined;
     // The first read only learns the head; later ones wait for anything after it.
-    const readNext = () =>
+    const readNext = async (): Promise<{ batch: ChangeBatch; wentBack: boolean }> =>
       after === undefined
-        ? readFeed(feed, { afterSeq: 0, limit: 0, waitMs: 0 }, controller.signal)
-        : readFeed(feed, { afterSeq: after, limit: PAGE, waitMs: WAIT_MS }, controller.signal);
+        ? { batch: await readFeed(feed, { afterSeq: 0, limit: 0, waitMs: 0 }, controller.signal), wentBack: false }
+        : readPageAfter(feed, after, heardAtAfter, controller.signal);
     const lost = () => {
       if (controller.signal.aborted) return;
       state.live = false;
@@ -89,18 +92,20 @@ export function watchAgencyChanges(options: { agencies: Partial<Record<Agency, s
       after = undefined;
     };
     while (!controller.signal.aborted) {
-      let batch: ChangeBatch;
+      let read: { batch: ChangeBatch; wentBack: boolean };
       try {
-        batch = await retryUntilDone(readNext, { minDelayMs: RETRY_MIN_MS, maxDelayMs: RETRY_MAX_MS, signal: controller.signal, onFailure: lost });
+        read = await retryUntilDone(readNext, { minDelayMs: RETRY_MIN_MS, maxDelayMs: RETRY_MAX_MS, signal: controller.signal, onFailure: lost });
       } catch {
         return; // closed
       }
+      const { batch, wentBack } = read;
       // Anything cached before this feed was followed was cached without it: a new generation.
       if (after === undefined) advance(agency, state);
       else if (batch.head !== after) {
-        if (reachesHead(batch)) named(agency, batch.changes);
+        if (reachesHead(batch) && !wentBack) named(agency, batch.changes);
         else advance(agency, state);
       }
+      if (batch.head !== after) heardAtAfter = reachesHead(batch) && !wentBack ? batch.changes.at(-1) : undefined;
       after = batch.head;
       state.head = batch.head;
       state.waiters = state.waiters.filter((waiter) => (waiter.seq <= batch.head ? void waiter.resolve() : true));
@@ -150,6 +155,17 @@ export function watchAgencyChanges(options: { agencies: Partial<Record<Agency, s
       await Promise.allSettled(loops);
     },
   };
+}
+
+/**
+ * The page after `after`, and whether the outbox went back meanwhile: its change at `after` is no
+ * longer `heardAtAfter` (a store restored from a backup, perhaps grown past `after` since).
+ */
+async function readPageAfter(feed: AgencyFeed, after: number, heardAtAfter: StreamChange | undefined, closing: AbortSignal): Promise<{ batch: ChangeBatch; wentBack: boolean }> {
+  const batch = await readFeed(feed, { afterSeq: after, limit: PAGE, waitMs: WAIT_MS }, closing);
+  if (!heardAtAfter || batch.head === after) return { batch, wentBack: false };
+  const { changes } = await readFeed(feed, { afterSeq: heardAtAfter.seq - 1, limit: 1, waitMs: 0 }, closing);
+  return { batch, wentBack: !isSameChange(changes[0], heardAtAfter) };
 }
 
 /** One page of a feed, ended by `closing`. One signal per read: a listener left on the watch's own signal by every read would pile up. */
