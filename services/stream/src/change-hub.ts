@@ -215,34 +215,45 @@ function wake(log: AgencyLog): void {
   for (const waiter of [...log.waiters]) waiter();
 }
 
-/** One agency's reader: long polls its outbox and publishes each change; retries with backoff while the subgraph is away. */
+/** How often, at most, a reader compares what it carried with the agency's outbox. */
+const VERIFY_EVERY_MS = 1_000;
+
+/**
+ * One agency's reader: long polls its outbox and publishes each change; retries with backoff while
+ * the subgraph is away. A store restored from a backup may be written past the reader's position
+ * before it reads again, so the changes it carried since the last check are compared with the
+ * outbox at most once a second (at once after a failed read), apart from the long polls: a check
+ * before each page held every change's delivery up by a round trip through a busy subgraph.
+ */
 async function readOutbox(log: AgencyLog, hub: { bus: ChangeBus; waitMs: number; signal: AbortSignal; options: ChangeHubOptions }): Promise<void> {
   const { bus, waitMs, signal, options } = hub;
   const agency = log.feed.agency;
   let readFrom = log.last;
-  const goBack = async (head: number) => {
+  // Every change up to `verified`, as carried, was found in the outbox after it was carried.
+  let verified = log.last;
+  let verifiedAt = Date.now();
+  const goBack = async (upTo: number) => {
     const carried = Math.max(readFrom, log.last);
-    const kept = await rewind(log, { head, carried }, options, signal);
+    const kept = await rewind(log, { upTo, carried }, options, signal);
     options.onError?.(agency, new OutboxRewoundError(agency, carried, kept));
-    readFrom = kept;
+    readFrom = verified = kept;
   };
   const readAndPublish = async () => {
+    if (verified < readFrom && Date.now() - verifiedAt >= VERIFY_EVERY_MS) {
+      const differs = await firstDifference(log, verified, readFrom, signal);
+      verifiedAt = Date.now();
+      if (differs !== undefined) return goBack(differs - 1);
+      verified = readFrom;
+    }
     const batch = await log.feed.read(readFrom, 500, waitMs, signal);
     if (batch.head < readFrom) return goBack(batch.head);
-    // A store restored from a backup may already be written past `readFrom`: before handing the
-    // page on, the outbox's change at `readFrom` must still be the one carried (read after the
-    // page, so a restore during the long poll is seen too). One read a page, a PK lookup.
-    const held = changeAt(log, readFrom);
-    if (held) {
-      const check = await log.feed.read(readFrom - 1, 1, 0, signal);
-      if (!isSameChange(check.changes[0], held)) return goBack(check.head);
-    }
     for (const change of batch.changes) {
       await bus.publish(change);
       readFrom = change.seq;
     }
   };
   const onFailure = (error: unknown) => {
+    verifiedAt = 0;
     if (!signal.aborted) options.onError?.(agency, error);
   };
   while (!signal.aborted) {
@@ -255,14 +266,32 @@ async function readOutbox(log: AgencyLog, hub: { bus: ChangeBus; waitMs: number;
 }
 
 /**
- * An agency's outbox went back behind `carried`: cuts the window to what it still holds, tells
+ * The first seq in (`from`, `to`] where the outbox no longer holds the change the hub carried (or
+ * ends before it); undefined when it holds them all, or the window no longer does.
+ */
+async function firstDifference(log: AgencyLog, from: number, to: number, signal: AbortSignal): Promise<number | undefined> {
+  for (let after = from; after < to;) {
+    const count = Math.min(500, to - after);
+    const { changes } = await log.feed.read(after, count, 0, signal);
+    for (let index = 0; index < count; index++) {
+      const held = changeAt(log, after + 1 + index);
+      // Outbox seqs are gap-free: the page's changes are after + 1, after + 2 …
+      if (held && !isSameChange(changes[index], held)) return held.seq;
+    }
+    after += count;
+  }
+  return undefined;
+}
+
+/**
+ * An agency's outbox went back behind `carried`, to `upTo` or before: cuts the window to what it still holds, tells
  * `onRewound`, then wakes the readers, which see the cut (and those past it stop). In delivery
  * order, so no change read before the cut lands after it. Resolves with the seq kept.
  */
-function rewind(log: AgencyLog, at: { head: number; carried: number }, options: ChangeHubOptions, signal: AbortSignal): Promise<number> {
+function rewind(log: AgencyLog, at: { upTo: number; carried: number }, options: ChangeHubOptions, signal: AbortSignal): Promise<number> {
   const agency = log.feed.agency;
   const cut = log.delivering.then(async () => {
-    const kept = await lastSharedSeq(log, Math.min(at.head, at.carried), signal);
+    const kept = await lastSharedSeq(log, Math.min(at.upTo, at.carried), signal);
     log.window.splice(Math.max(0, kept + 1 - (log.window[0]?.seq ?? kept + 1)));
     log.last = Math.min(log.last, kept);
     log.rewinds.push(kept);

@@ -123,7 +123,8 @@ function itComparesPositionsWithTheOutboxes({
     const notTakingPolice = takeChanges(hub, { police: 5 }, 3, new Set(['front']));
     police.restore(2);
     const redone = [police.append(), police.append(), police.append()];
-    await vi.waitFor(() => expect(rewinds).toEqual([{ agency: 'police', kept: 2, carried: 5 }]));
+    // Found when the reader next compares what it carried with the outbox (within a second).
+    await vi.waitFor(() => expect(rewinds).toEqual([{ agency: 'police', kept: 2, carried: 5 }]), { timeout: 5_000 });
     expect(reported).toEqual([expect.any(OutboxRewoundError)]);
     expect(reported[0]).toMatchObject({ agency: 'police', kept: 2, carried: 5, message: expect.stringContaining('restored from a backup') });
     const stopped = await pastTheCut;
@@ -153,9 +154,10 @@ function itComparesPositionsWithTheOutboxes({
     police.restore(3);
     const redone = [police.append(), police.append(), police.append(), police.append()];
     police.setDown(false);
+    // Changes 6 and 7 of the restored store may reach it before the check finds the restore: it is told all the same.
     const stopped = await pastTheCut;
-    expect(stopped.received).toEqual([]);
-    expect(stopped.error).toMatchObject({ details: { pastTheEnd: [{ agency: 'police', cursor: 5, head: 3 }] } });
+    expect(stopped.received.every((seq) => seq === 'police:6' || seq === 'police:7')).toBe(true);
+    expect(stopped.error).toMatchObject({ details: { pastTheEnd: [{ agency: 'police', head: 3 }] } });
     expect(reported[1]).toMatchObject({ agency: 'police', kept: 3, carried: 5 });
     expect(await takeChanges(hub, { police: 3 }, 4)).toEqual(redone);
   });
