@@ -169,7 +169,7 @@ describe('an agency’s store restored from a backup while the stream runs', () 
     const { webhookDeliveries } = await ask<{ webhookDeliveries: { error: string | null }[] }>('query ($id: ID!) { webhookDeliveries(webhookId: $id) { error } }', {
       id: webhook.id,
     });
-    expect(webhookDeliveries[0]!.error).toContain(`Removed: the police's changes after ${backupSeq} were undone`);
+    expect(webhookDeliveries.map((delivery) => delivery.error)).toContainEqual(expect.stringContaining(`Removed: the police's changes after ${backupSeq} were undone`));
     expect(partner.recordIds()).toEqual(undone);
     // The subscriber from before the backup had received the undone changes too.
     expect(before.events.map((event) => event.recordId)).toEqual([kept, ...undone]);

@@ -575,7 +575,9 @@ function deliveryIdsFiltersAndRemovalTests(w: WebhooksState): void {
       ]),
     );
     await until(() => !w.service.dispatcher.running().includes(past.id));
-    expect((await deliveries(who, past.id))[0]).toMatchObject({ status: null, error: expect.stringContaining("Removed: the police's changes after 1 were undone") });
+    expect(await deliveries(who, past.id)).toContainEqual(
+      expect.objectContaining({ status: null, error: expect.stringContaining("Removed: the police's changes after 1 were undone") }),
+    );
     expect((await deliveries(who, kept.id)).every((delivery) => delivery.error === null)).toBe(true);
   });
 
