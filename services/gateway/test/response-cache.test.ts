@@ -287,6 +287,15 @@ describe('the response cache through changes', () => {
   });
 });
 
+/** The police's store as a backup taken at `backupSeq` holds it: the model written since and its change gone, their seqs free again. */
+async function restoreAsBefore(police: AgencySubgraph, backupSeq: number, modelName: string): Promise<void> {
+  await police.storage.transaction(async (tx) => {
+    await tx.query('DELETE FROM security_models WHERE name = $1', [modelName]);
+    await tx.query('DELETE FROM change_outbox WHERE seq > $1', [backupSeq]);
+    await tx.query('UPDATE outbox_sequence SET last_seq = $1', [backupSeq]);
+  });
+}
+
 describe('the response cache and a store restored from a backup', () => {
   it('drops what it kept of an agency whose store was restored from a backup, once its outbox has grown past where it was', async () => {
     const police = subgraphs.find((subgraph) => subgraph.agency === 'police')!;
@@ -297,16 +306,32 @@ describe('the response cache and a store restored from a backup', () => {
     await policeChangesHeard();
     expect(names(await post(gateway, MODELS, policeAnalyst))).toContain(undone);
     expect(await servedFromCache(() => post(gateway, MODELS, policeAnalyst))).toBe(true);
-    // The store as a backup taken before that write holds it: the model and its change gone, their seq free again.
-    await police.storage.transaction(async (tx) => {
-      await tx.query('DELETE FROM security_models WHERE name = $1', [undone]);
-      await tx.query('DELETE FROM change_outbox WHERE seq > $1', [backupSeq]);
-      await tx.query('UPDATE outbox_sequence SET last_seq = $1', [backupSeq]);
-    });
+    await restoreAsBefore(police, backupSeq, undone);
     // Two writes in another commune, numbered as the undone change and the next: nothing they name is in the answer kept.
     await createPoliceModel(other, `Camera ${randomUUID()}`, OTHER_COMMUNE);
     await createPoliceModel(other, `Camera ${randomUUID()}`, OTHER_COMMUNE);
     await policeChangesHeard();
     expect(names(await post(gateway, MODELS, policeAnalyst))).not.toContain(undone);
+  });
+
+  it('tells a restore by the newest change there was when it started, before it has heard any', async () => {
+    const police = subgraphs.find((subgraph) => subgraph.agency === 'police')!;
+    const backupSeq = await latestSeq(police.storage);
+    const undone = `Camera ${randomUUID()}`;
+    await createPoliceModel(other, undone);
+    // A gateway started now has heard no change of the police, only where its outbox stands.
+    const identity = { keys: { kind: 'key' as const, publicKeyPem: issuer.publicKeyPem }, issuer: issuer.issuer, audience: issuer.audience };
+    const fresh = await createGateway({ supergraph, port: 0, signingKey, identity, metrics: false });
+    try {
+      await policeChangesHeard(fresh);
+      expect(names(await post(fresh, MODELS, policeAnalyst))).toContain(undone);
+      await restoreAsBefore(police, backupSeq, undone);
+      await createPoliceModel(other, `Camera ${randomUUID()}`, OTHER_COMMUNE);
+      await createPoliceModel(other, `Camera ${randomUUID()}`, OTHER_COMMUNE);
+      await policeChangesHeard(fresh);
+      expect(names(await post(fresh, MODELS, policeAnalyst))).not.toContain(undone);
+    } finally {
+      await fresh.close();
+    }
   });
 });

@@ -145,7 +145,11 @@ export async function startChangeHub(options: ChangeHubOptions): Promise<ChangeH
 
   for (const feed of options.feeds) {
     const { head } = await feed.read(0, 0, 0);
-    logs.set(feed.agency, { feed, last: head, window: [], waiters: new Set(), delivering: Promise.resolve(), rewinds: [] });
+    // The window starts with the newest changes (one page), so the reader's first check covers a
+    // restore before any change is carried, and finds where it went back to within them.
+    const from = Math.max(0, head - Math.min(500, windowSize));
+    const newest = head > 0 ? (await feed.read(from, head - from, 0)).changes.filter((change) => change.seq <= head) : [];
+    logs.set(feed.agency, { feed, last: head, window: newest, waiters: new Set(), delivering: Promise.resolve(), rewinds: [] });
   }
 
   function append(log: AgencyLog, change: StreamChange) {
@@ -230,7 +234,7 @@ async function readOutbox(log: AgencyLog, hub: { bus: ChangeBus; waitMs: number;
   const agency = log.feed.agency;
   let readFrom = log.last;
   // Every change up to `verified`, as carried, was found in the outbox after it was carried.
-  let verified = log.last;
+  let verified = (log.window[0]?.seq ?? log.last + 1) - 1;
   let verifiedAt = Date.now();
   const goBack = async (upTo: number) => {
     const carried = Math.max(readFrom, log.last);

@@ -162,6 +162,18 @@ function itComparesPositionsWithTheOutboxes({
     expect(await takeChanges(hub, { police: 3 }, 4)).toEqual(redone);
   });
 
+  it('finds a restore of changes it never carried, written past where it started', async () => {
+    const police = memoryFeed('police');
+    for (let index = 0; index < 3; index++) police.append();
+    const hub = await start({ feeds: [police.feed], waitMs: 50 });
+    const fromTheStart = readUntilError(hub, { police: 3 });
+    police.restore(2);
+    const redone = [police.append(), police.append()];
+    const stopped = await fromTheStart;
+    expect(stopped.error).toMatchObject({ details: { pastTheEnd: [{ agency: 'police', head: 2 }] } });
+    expect(await takeChanges(hub, { police: 2 }, 2)).toEqual(redone);
+  });
+
   it('tells where a position is past the end of an agency’s outbox, judging only the agencies that answer', async () => {
     const police = memoryFeed('police');
     const front = memoryFeed('front');

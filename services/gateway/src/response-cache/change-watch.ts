@@ -81,10 +81,8 @@ export function watchAgencyChanges(options: { agencies: Partial<Record<Agency, s
     // from a backup) once it has grown past `after` again: its changes then name nothing undone.
     let heardAtAfter: StreamChange | undefined;
     // The first read only learns the head; later ones wait for anything after it.
-    const readNext = async (): Promise<{ batch: ChangeBatch; wentBack: boolean }> =>
-      after === undefined
-        ? { batch: await readFeed(feed, { afterSeq: 0, limit: 0, waitMs: 0 }, controller.signal), wentBack: false }
-        : readPageAfter(feed, after, heardAtAfter, controller.signal);
+    const readNext = async (): Promise<{ batch: ChangeBatch; wentBack: boolean; heard?: StreamChange }> =>
+      after === undefined ? readHead(feed, controller.signal) : readPageAfter(feed, after, heardAtAfter, controller.signal);
     const lost = () => {
       if (controller.signal.aborted) return;
       state.live = false;
@@ -92,7 +90,7 @@ export function watchAgencyChanges(options: { agencies: Partial<Record<Agency, s
       after = undefined;
     };
     while (!controller.signal.aborted) {
-      let read: { batch: ChangeBatch; wentBack: boolean };
+      let read: { batch: ChangeBatch; wentBack: boolean; heard?: StreamChange };
       try {
         read = await retryUntilDone(readNext, { minDelayMs: RETRY_MIN_MS, maxDelayMs: RETRY_MAX_MS, signal: controller.signal, onFailure: lost });
       } catch {
@@ -105,7 +103,8 @@ export function watchAgencyChanges(options: { agencies: Partial<Record<Agency, s
         if (reachesHead(batch) && !wentBack) named(agency, batch.changes);
         else advance(agency, state);
       }
-      if (batch.head !== after) heardAtAfter = reachesHead(batch) && !wentBack ? batch.changes.at(-1) : undefined;
+      if (after === undefined) heardAtAfter = read.heard;
+      else if (batch.head !== after) heardAtAfter = reachesHead(batch) && !wentBack ? batch.changes.at(-1) : undefined;
       after = batch.head;
       state.head = batch.head;
       state.waiters = state.waiters.filter((waiter) => (waiter.seq <= batch.head ? void waiter.resolve() : true));
@@ -155,6 +154,14 @@ export function watchAgencyChanges(options: { agencies: Partial<Record<Agency, s
       await Promise.allSettled(loops);
     },
   };
+}
+
+/** The outbox's head and the change there: a restore before the watch hears any change is told by it too. */
+async function readHead(feed: AgencyFeed, closing: AbortSignal): Promise<{ batch: ChangeBatch; wentBack: false; heard?: StreamChange }> {
+  const batch = await readFeed(feed, { afterSeq: 0, limit: 0, waitMs: 0 }, closing);
+  if (batch.head === 0) return { batch, wentBack: false };
+  const [newest] = (await readFeed(feed, { afterSeq: batch.head - 1, limit: 1, waitMs: 0 }, closing)).changes;
+  return { batch, wentBack: false, ...(newest?.seq === batch.head ? { heard: newest } : {}) };
 }
 
 /**
