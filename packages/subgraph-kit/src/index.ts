@@ -57,7 +57,7 @@ export {
 } from './storage/index.js';
 export { appendChange, CHANGE_KINDS, latestSeq, outboxMigrations, readChanges, type Change, type ChangeKind, type StoredChange } from './outbox/index.js';
 export { changeCursor, createChangeSubscriptionResolvers, type ChangeEvent, type ChangeSubscriptionOptions } from './outbox/index.js';
-export { createAgencyFeed, isSameChange, readOutboxHeads, type AgencyFeed, type ChangeBatch, type StreamChange } from './outbox/index.js';
+export { createAgencyFeed, firstChangedSeq, isSameChange, readOutboxHeads, type AgencyFeed, type ChangeBatch, type StreamChange } from './outbox/index.js';
 
 // The records every agency keeps, for services that add their own.
 export { agencyRecordMigrations } from './records/record-migrations.js';

@@ -1,5 +1,5 @@
 import { AntqError, ErrorCode, type Agency } from '@antq/sdk';
-import { isSameChange, readOutboxHeads, retryUntilDone, type AgencyFeed, type StreamChange } from '@antq/subgraph-kit';
+import { firstChangedSeq, isSameChange, readOutboxHeads, retryUntilDone, type AgencyFeed, type StreamChange } from '@antq/subgraph-kit';
 import type { StreamPosition } from '@antq/sdk';
 
 /**
@@ -244,12 +244,14 @@ async function readOutbox(log: AgencyLog, hub: { bus: ChangeBus; waitMs: number;
   };
   const readAndPublish = async () => {
     if (verified < readFrom && Date.now() - verifiedAt >= VERIFY_EVERY_MS) {
-      const differs = await firstDifference(log, verified, readFrom, signal);
+      const differs = await firstChangedSeq(log.feed, carriedBetween(log, verified, readFrom), signal);
       verifiedAt = Date.now();
       if (differs !== undefined) return goBack(differs - 1);
       verified = readFrom;
     }
-    const batch = await log.feed.read(readFrom, 500, waitMs, signal);
+    // The long poll ends by the next check due, so that check is at most a second late.
+    const wait = verified < readFrom ? Math.min(waitMs, Math.max(0, VERIFY_EVERY_MS - (Date.now() - verifiedAt))) : waitMs;
+    const batch = await log.feed.read(readFrom, 500, wait, signal);
     if (batch.head < readFrom) return goBack(batch.head);
     for (const change of batch.changes) {
       await bus.publish(change);
@@ -267,24 +269,6 @@ async function readOutbox(log: AgencyLog, hub: { bus: ChangeBus; waitMs: number;
       return; // closed
     }
   }
-}
-
-/**
- * The first seq in (`from`, `to`] where the outbox no longer holds the change the hub carried (or
- * ends before it); undefined when it holds them all, or the window no longer does.
- */
-async function firstDifference(log: AgencyLog, from: number, to: number, signal: AbortSignal): Promise<number | undefined> {
-  for (let after = from; after < to;) {
-    const count = Math.min(500, to - after);
-    const { changes } = await log.feed.read(after, count, 0, signal);
-    for (let index = 0; index < count; index++) {
-      const held = changeAt(log, after + 1 + index);
-      // Outbox seqs are gap-free: the page's changes are after + 1, after + 2 …
-      if (held && !isSameChange(changes[index], held)) return held.seq;
-    }
-    after += count;
-  }
-  return undefined;
 }
 
 /**
@@ -379,6 +363,12 @@ async function* followAgencies(logs: ReadonlyMap<Agency, AgencyLog>, after: Stre
         signal,
       );
   }
+}
+
+/** The changes the hub holds in (`from`, `to`], consecutive: those the window still has. */
+function carriedBetween(log: AgencyLog, from: number, to: number): StreamChange[] {
+  const oldest = log.window[0]?.seq ?? to + 1;
+  return log.window.slice(Math.max(0, from + 1 - oldest), Math.max(0, to + 1 - oldest));
 }
 
 /** The change the hub holds at `seq`, if its window still does. */

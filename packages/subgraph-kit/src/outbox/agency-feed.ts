@@ -39,6 +39,23 @@ export function isSameChange(a: StreamChange | undefined, b: StreamChange | unde
 }
 
 /**
+ * The seq of the first of `carried` (one agency's changes, consecutive) that the agency's outbox no
+ * longer holds as it was read (or no longer holds at all); undefined when it holds them all. Read
+ * in pages of at most 500 without waiting: how a reader finds that the store was restored from a
+ * backup since it read them, even if it has been written past them again.
+ */
+export async function firstChangedSeq(feed: AgencyFeed, carried: readonly StreamChange[], signal?: AbortSignal): Promise<number | undefined> {
+  for (let start = 0; start < carried.length; start += 500) {
+    const expected = carried.slice(start, start + 500);
+    const { changes } = await feed.read(expected[0]!.seq - 1, expected.length, 0, signal);
+    // Outbox seqs are gap-free: the page holds the same seqs in the same order.
+    const index = expected.findIndex((change, at) => !isSameChange(changes[at], change));
+    if (index >= 0) return expected[index]!.seq;
+  }
+  return undefined;
+}
+
+/**
  * Reads one agency's change outbox through its subgraph (`_<agency>ChangesAfter`, hidden from
  * clients): a page after a seq, waiting up to `waitMs` for the first new change — a long poll,
  * so a caught-up feed costs one open request, not a stream of empty ones.

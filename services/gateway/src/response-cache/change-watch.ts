@@ -1,5 +1,5 @@
 import type { Agency } from '@antq/sdk';
-import { createAgencyFeed, isSameChange, retryUntilDone, type AgencyFeed, type ChangeBatch, type StreamChange } from '@antq/subgraph-kit';
+import { createAgencyFeed, firstChangedSeq, retryUntilDone, type AgencyFeed, type ChangeBatch, type StreamChange } from '@antq/subgraph-kit';
 
 /** How long one long poll of an agency's outbox waits for a change (the subgraph caps it at 25 s). */
 const WAIT_MS = 20_000;
@@ -7,6 +7,8 @@ const WAIT_MS = 20_000;
 const PAGE = 100;
 const RETRY_MIN_MS = 250;
 const RETRY_MAX_MS = 5_000;
+/** How often, at most, the changes heard are compared with the outbox (a store restored from a backup). */
+const CHECK_EVERY_MS = 1_000;
 /** Named changes kept for `changesSince`: more than a burst of writes heard while a read runs. */
 const LOG_SIZE = 4_096;
 
@@ -74,48 +76,10 @@ export function watchAgencyChanges(options: { agencies: Partial<Record<Agency, s
     for (const listener of listeners) listener(agency, kinds, changes);
   };
 
-  const follow = async (feed: AgencyFeed, state: Followed) => {
-    const agency = feed.agency;
-    let after: number | undefined;
-    // The change at `after` as it was heard, to tell an outbox that went back (a store restored
-    // from a backup) once it has grown past `after` again: its changes then name nothing undone.
-    let heardAtAfter: StreamChange | undefined;
-    // The first read only learns the head; later ones wait for anything after it.
-    const readNext = async (): Promise<{ batch: ChangeBatch; wentBack: boolean; heard?: StreamChange }> =>
-      after === undefined ? readHead(feed, controller.signal) : readPageAfter(feed, after, heardAtAfter, controller.signal);
-    const lost = () => {
-      if (controller.signal.aborted) return;
-      state.live = false;
-      advance(agency, state);
-      after = undefined;
-    };
-    while (!controller.signal.aborted) {
-      let read: { batch: ChangeBatch; wentBack: boolean; heard?: StreamChange };
-      try {
-        read = await retryUntilDone(readNext, { minDelayMs: RETRY_MIN_MS, maxDelayMs: RETRY_MAX_MS, signal: controller.signal, onFailure: lost });
-      } catch {
-        return; // closed
-      }
-      const { batch, wentBack } = read;
-      // Anything cached before this feed was followed was cached without it: a new generation.
-      if (after === undefined) advance(agency, state);
-      else if (batch.head !== after) {
-        if (reachesHead(batch) && !wentBack) named(agency, batch.changes);
-        else advance(agency, state);
-      }
-      if (after === undefined) heardAtAfter = read.heard;
-      else if (batch.head !== after) heardAtAfter = reachesHead(batch) && !wentBack ? batch.changes.at(-1) : undefined;
-      after = batch.head;
-      state.head = batch.head;
-      state.waiters = state.waiters.filter((waiter) => (waiter.seq <= batch.head ? void waiter.resolve() : true));
-      state.live = true;
-    }
-  };
-
   for (const [agency, url] of Object.entries(options.agencies) as [Agency, string][]) {
     const state: Followed = { generation: 0, live: false, head: -1, waiters: [] };
     followed.set(agency, state);
-    loops.push(follow(createAgencyFeed({ agency, url, signingKey: options.signingKey }), state));
+    loops.push(followAgency(createAgencyFeed({ agency, url, signingKey: options.signingKey }), state, { signal: controller.signal, advance, named }));
   }
 
   return {
@@ -156,32 +120,89 @@ export function watchAgencyChanges(options: { agencies: Partial<Record<Agency, s
   };
 }
 
-/** The outbox's head and the change there: a restore before the watch hears any change is told by it too. */
-async function readHead(feed: AgencyFeed, closing: AbortSignal): Promise<{ batch: ChangeBatch; wentBack: false; heard?: StreamChange }> {
-  const batch = await readFeed(feed, { afterSeq: 0, limit: 0, waitMs: 0 }, closing);
-  if (batch.head === 0) return { batch, wentBack: false };
-  const [newest] = (await readFeed(feed, { afterSeq: batch.head - 1, limit: 1, waitMs: 0 }, closing)).changes;
-  return { batch, wentBack: false, ...(newest?.seq === batch.head ? { heard: newest } : {}) };
-}
-
 /**
- * The page after `after`, and whether the outbox went back meanwhile: its change at `after` is no
- * longer `heardAtAfter` (a store restored from a backup, perhaps grown past `after` since).
+ * Follows one agency's outbox for the watch: long polls it, names what changed or moves the
+ * generation on, and wakes who waits for a seq to be heard.
  */
-async function readPageAfter(feed: AgencyFeed, after: number, heardAtAfter: StreamChange | undefined, closing: AbortSignal): Promise<{ batch: ChangeBatch; wentBack: boolean }> {
-  const batch = await readFeed(feed, { afterSeq: after, limit: PAGE, waitMs: WAIT_MS }, closing);
-  if (!heardAtAfter || batch.head === after) return { batch, wentBack: false };
-  const { changes } = await readFeed(feed, { afterSeq: heardAtAfter.seq - 1, limit: 1, waitMs: 0 }, closing);
-  return { batch, wentBack: !isSameChange(changes[0], heardAtAfter) };
+async function followAgency(
+  feed: AgencyFeed,
+  state: Followed,
+  watch: { signal: AbortSignal; advance: (agency: string, state: Followed) => void; named: (agency: string, changes: readonly StreamChange[]) => void },
+): Promise<void> {
+  const { signal, advance, named } = watch;
+  const agency = feed.agency;
+  let after: number | undefined;
+  // The changes heard since the outbox was last compared with them, from the last one compared
+  // on: an outbox that went back (a store restored from a backup), even one written past them
+  // since, no longer holds them as heard, and names nothing it undid. Compared at most once a
+  // second, after the page is applied: a compare before it held every write through here up.
+  let unchecked: StreamChange[] = [];
+  let checkedAt = Date.now();
+  // The long poll ends by the next compare due, so that compare is at most a second late.
+  const untilCheck = () => (unchecked.length > 1 ? Math.max(0, CHECK_EVERY_MS - (Date.now() - checkedAt)) : WAIT_MS);
+  // The first read only learns the head (and the change there); later ones wait for anything after it.
+  const readNext = async (): Promise<{ batch: ChangeBatch; newest?: StreamChange }> =>
+    after === undefined ? readHead(feed, signal) : { batch: await readFeed(feed, { afterSeq: after, limit: PAGE, waitMs: untilCheck() }, signal) };
+  const lost = () => {
+    if (signal.aborted) return;
+    state.live = false;
+    advance(agency, state);
+    after = undefined;
+  };
+  while (!signal.aborted) {
+    let read: { batch: ChangeBatch; newest?: StreamChange };
+    try {
+      read = await retryUntilDone(readNext, { minDelayMs: RETRY_MIN_MS, maxDelayMs: RETRY_MAX_MS, signal, onFailure: lost });
+    } catch {
+      return; // closed
+    }
+    const { batch } = read;
+    // Anything cached before this feed was followed was cached without it: a new generation.
+    if (after === undefined) {
+      advance(agency, state);
+      unchecked = read.newest ? [read.newest] : [];
+    } else if (batch.head !== after) {
+      if (reachesHead(batch)) named(agency, batch.changes);
+      else advance(agency, state);
+      unchecked = reachesHead(batch) && batch.head > after ? [...unchecked, ...batch.changes] : [];
+    }
+    after = batch.head;
+    state.head = batch.head;
+    state.waiters = state.waiters.filter((waiter) => (waiter.seq <= batch.head ? void waiter.resolve() : true));
+    state.live = true;
+    if (unchecked.length > 1 && Date.now() - checkedAt >= CHECK_EVERY_MS) {
+      try {
+        if ((await endedBy(signal, (read) => firstChangedSeq(feed, unchecked, read))) !== undefined) advance(agency, state);
+      } catch {
+        lost();
+        continue;
+      }
+      checkedAt = Date.now();
+      unchecked = unchecked.slice(-1);
+    }
+  }
 }
 
-/** One page of a feed, ended by `closing`. One signal per read: a listener left on the watch's own signal by every read would pile up. */
-async function readFeed(feed: AgencyFeed, page: { afterSeq: number; limit: number; waitMs: number }, closing: AbortSignal): Promise<ChangeBatch> {
+/** The outbox's head and the change there: a restore before the watch hears any change is told by it too. */
+async function readHead(feed: AgencyFeed, closing: AbortSignal): Promise<{ batch: ChangeBatch; newest?: StreamChange }> {
+  const batch = await readFeed(feed, { afterSeq: 0, limit: 0, waitMs: 0 }, closing);
+  if (batch.head === 0) return { batch };
+  const [newest] = (await readFeed(feed, { afterSeq: batch.head - 1, limit: 1, waitMs: 0 }, closing)).changes;
+  return newest?.seq === batch.head ? { batch, newest } : { batch };
+}
+
+/** One page of a feed, ended by `closing`. */
+function readFeed(feed: AgencyFeed, page: { afterSeq: number; limit: number; waitMs: number }, closing: AbortSignal): Promise<ChangeBatch> {
+  return endedBy(closing, (signal) => feed.read(page.afterSeq, page.limit, page.waitMs, signal));
+}
+
+/** `read` with a signal of its own that `closing` aborts: a listener left on the watch's own signal by every read would pile up. */
+async function endedBy<T>(closing: AbortSignal, read: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const readController = new AbortController();
   const abort = () => readController.abort();
   closing.addEventListener('abort', abort, { once: true });
   try {
-    return await feed.read(page.afterSeq, page.limit, page.waitMs, readController.signal);
+    return await read(readController.signal);
   } finally {
     closing.removeEventListener('abort', abort);
   }
