@@ -58,8 +58,10 @@ async function startRelay(target: URL): Promise<{ url: string; cut(): number; cl
 const createConnectionTo = (target: URL) => connect(Number(target.port), target.hostname);
 
 /** A partner following the stream as src/main.ts does (the client's followChanges, the cursor in a file), its changes collected. */
-function runPartner(url: string, token: string, cursorFile: string) {
+/** `stopWhen`: the partner stops itself from inside its handler once it holds what this says. */
+function runPartner(url: string, token: string, cursorFile: string, stopWhen?: (events: readonly StreamEvent[]) => boolean) {
   const client = createAntqClient({ url, token, webSocketImpl: WebSocket });
+  const stopping = new AbortController();
   const events: StreamEvent[] = [];
   const progress: Progress[] = [];
   const file = fileCursorStore(cursorFile);
@@ -81,7 +83,9 @@ function runPartner(url: string, token: string, cursorFile: string) {
       events.push(event);
       // An awaited handler: the cursor must not move before it settles.
       await sleep(5);
+      if (stopWhen?.(events)) stopping.abort();
     },
+    signal: stopping.signal,
   });
   return { events, progress, done: follower.done, stop: async () => (await follower.stop(), await client.close()) };
 }
@@ -160,14 +164,16 @@ describe('the partner subscriber', () => {
     const cursorFile = join(workDir, 'stop-start', '.partner-cursor');
     const received: StreamEvent[] = [];
 
-    // First run: live, then stopped (abort from inside the handler) while a burst is still arriving.
-    const first = runPartner(graph.gateway.url, tokens.partner!, cursorFile);
+    // First run: live, then stopped from inside its handler at the third change of a burst of eight.
+    let stopAt = Infinity;
+    const first = runPartner(graph.gateway.url, tokens.partner!, cursorFile, (events) => events.length >= stopAt);
     const expected = await whenLive(first);
     const before = first.events.length;
+    stopAt = before + 3;
     const burst: string[] = [];
     for (let index = 0; index < 8; index++) burst.push(await write(index));
     expected.push(...burst);
-    await until(() => first.events.length >= before + 3, 'part of the burst');
+    await first.done;
     await first.stop();
     received.push(...first.events);
     const stoppedAt = first.events.length;
@@ -191,7 +197,7 @@ describe('the partner subscriber', () => {
     await second.stop();
     received.push(...second.events);
 
-    expect(first.events.length).toBeLessThan(before + burst.length); // it really stopped midway
+    expect(first.events.slice(before).map((event) => event.recordId)).toEqual(burst.slice(0, 3)); // it really stopped midway
     expectExactlyOnce(received, expected);
     expect((await readFile(cursorFile, 'utf8')).trim()).toBe(received.at(-1)!.cursor);
   });

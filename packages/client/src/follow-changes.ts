@@ -121,6 +121,8 @@ export function followChanges(client: AntqClient, options: FollowChangesOptions)
             signal: stopping.signal,
           },
         )) {
+          // Stopped, perhaps from inside the handler: an event already on its way is not handed out.
+          if (stopping.signal.aborted) break;
           if (result.data) {
             attempt = 0;
             const event = result.data.changes as ChangeEvent;
