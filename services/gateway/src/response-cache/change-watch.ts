@@ -171,14 +171,20 @@ async function followAgency(
     state.waiters = state.waiters.filter((waiter) => (waiter.seq <= batch.head ? void waiter.resolve() : true));
     state.live = true;
     if (unchecked.length > 1 && Date.now() - checkedAt >= CHECK_EVERY_MS) {
+      let wentBack: boolean;
       try {
-        if ((await endedBy(signal, (read) => firstChangedSeq(feed, unchecked, read))) !== undefined) advance(agency, state);
+        wentBack = (await endedBy(signal, (read) => firstChangedSeq(feed, unchecked, read))) !== undefined;
       } catch {
         lost();
         continue;
       }
       checkedAt = Date.now();
       unchecked = unchecked.slice(-1);
+      if (wentBack) {
+        // Everything of the agency may have changed; followed again from its head, and the change there.
+        advance(agency, state);
+        after = undefined;
+      }
     }
   }
 }
