@@ -244,7 +244,8 @@ async function readOutbox(log: AgencyLog, hub: { bus: ChangeBus; waitMs: number;
   };
   const readAndPublish = async () => {
     if (verified < readFrom && Date.now() - verifiedAt >= VERIFY_EVERY_MS) {
-      const differs = await firstChangedSeq(log.feed, carriedBetween(log, verified, readFrom), signal);
+      // From the last change checked on: a restore after that check, then written past it, has changed it.
+      const differs = await firstChangedSeq(log.feed, carriedBetween(log, Math.max(0, verified - 1), readFrom), signal);
       verifiedAt = Date.now();
       if (differs !== undefined) return goBack(differs - 1);
       verified = readFrom;

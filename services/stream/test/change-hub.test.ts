@@ -65,6 +65,10 @@ describe('the change hub', () => {
     start: async (options) => (hub = await startChangeHub(options)),
     take,
   });
+  itRepairsAnOutboxThatWentBack({
+    start: async (options) => (hub = await startChangeHub(options)),
+    take,
+  });
 });
 
 /** What a reader from `after` gets until the hub stops it with an error (the test's limit otherwise). */
@@ -111,6 +115,32 @@ function itComparesPositionsWithTheOutboxes({
     expect(await hub.now()).toEqual({ police: 4, front: 2 });
   });
 
+  it('tells where a position is past the end of an agency’s outbox, judging only the agencies that answer', async () => {
+    const police = memoryFeed('police');
+    const front = memoryFeed('front');
+    const hub = await start({ feeds: [police.feed, front.feed], waitMs: 50 });
+    for (let index = 0; index < 3; index++) police.append();
+    await take({ police: 0 }, 3);
+    expect(await hub.pastTheEnd({ police: 3, front: 0 })).toEqual([]);
+    expect(await hub.pastTheEnd({ police: 1003, front: 7 })).toEqual([
+      { agency: 'police', cursor: 1003, head: 3 },
+      { agency: 'front', cursor: 7, head: 0 },
+    ]);
+    // Up to the outbox's newest change is not past the end, whether the hub has heard of it yet or not.
+    front.setDown(true);
+    police.append();
+    expect(await hub.pastTheEnd({ police: 4, front: 7 })).toEqual([]);
+  });
+}
+
+/** An outbox that went back (a store restored from a backup): what the hub keeps, whom it stops, what it carries on. */
+function itRepairsAnOutboxThatWentBack({
+  start,
+  take,
+}: {
+  start: (options: ChangeHubOptions) => Promise<ChangeHub>;
+  take: (after: StreamPosition, count: number) => Promise<string[]>;
+}): void {
   it('follows an outbox that went back (a store restored from a backup) from what it kept, and stops the readers past it', async () => {
     const police = memoryFeed('police');
     const reported: unknown[] = [];
@@ -174,20 +204,19 @@ function itComparesPositionsWithTheOutboxes({
     expect(await takeChanges(hub, { police: 2 }, 2)).toEqual(redone);
   });
 
-  it('tells where a position is past the end of an agency’s outbox, judging only the agencies that answer', async () => {
+  it('finds a restore made after a check and written past where the check stood before the next', async () => {
     const police = memoryFeed('police');
-    const front = memoryFeed('front');
-    const hub = await start({ feeds: [police.feed, front.feed], waitMs: 50 });
+    const hub = await start({ feeds: [police.feed], waitMs: 50 });
+    const before = police.pagesReadAtOnce();
     for (let index = 0; index < 3; index++) police.append();
     await take({ police: 0 }, 3);
-    expect(await hub.pastTheEnd({ police: 3, front: 0 })).toEqual([]);
-    expect(await hub.pastTheEnd({ police: 1003, front: 7 })).toEqual([
-      { agency: 'police', cursor: 1003, head: 3 },
-      { agency: 'front', cursor: 7, head: 0 },
-    ]);
-    // Up to the outbox's newest change is not past the end, whether the hub has heard of it yet or not.
-    front.setDown(true);
+    // The reader checks the changes it carried against the outbox (within a second).
+    await vi.waitFor(() => expect(police.pagesReadAtOnce()).toBeGreaterThan(before), { timeout: 5_000 });
+    const pastTheCut = readUntilError(hub, { police: 3 });
+    police.restore(2);
     police.append();
-    expect(await hub.pastTheEnd({ police: 4, front: 7 })).toEqual([]);
+    police.append();
+    const stopped = await pastTheCut;
+    expect(stopped.error).toMatchObject({ details: { pastTheEnd: [{ agency: 'police', head: 2 }] } });
   });
 }

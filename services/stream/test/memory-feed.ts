@@ -11,10 +11,13 @@ export function memoryFeed(agency: Agency) {
   let made = 0;
   const waiters = new Set<() => void>();
   let down = false;
+  // Pages read without waiting: the hub's checks of what it carried (and its gap reads).
+  let pagesAtOnce = 0;
   const feed = {
     agency,
     async read(afterSeq: number, limit: number, waitMs: number, signal?: AbortSignal): Promise<ChangeBatch> {
       if (down) throw new Error(`the ${agency} is down`);
+      if (waitMs === 0 && limit > 0) pagesAtOnce += 1;
       const page = () => changes.filter((change) => change.seq > afterSeq).slice(0, limit);
       if (page().length === 0 && waitMs > 0 && limit > 0 && !signal?.aborted) {
         await new Promise<void>((resolve) => {
@@ -48,6 +51,8 @@ export function memoryFeed(agency: Agency) {
       for (const waiter of [...waiters]) waiter();
       return event;
     },
+    /** How many pages were read without waiting so far. */
+    pagesReadAtOnce: () => pagesAtOnce,
     /** The agency's subgraph stops answering (true) or answers again. */
     setDown(value: boolean): void {
       down = value;

@@ -23,21 +23,15 @@ export function useSubscriptionErrors(): GatewayPlugin {
         if (!(typeof result === 'object' && result !== null && Symbol.asyncIterator in result)) return result;
         const upstream = (result as AsyncIterable<ExecutionResult>)[Symbol.asyncIterator]();
         let ended = false;
+        const closing = (error: unknown): IteratorResult<ExecutionResult> => {
+          if (!isFormattedErrors(error)) throw error;
+          ended = true;
+          return { done: false, value: { data: {}, errors: error.map((each) => new GraphQLError(each.message, { ...(each.extensions ? { extensions: each.extensions } : {}) })) } };
+        };
+        // One rejection handler on each event's promise, no async layer of its own: every event of every subscriber passes here.
         const events: AsyncIterableIterator<ExecutionResult> = {
           [Symbol.asyncIterator]: () => events,
-          async next() {
-            if (ended) return { done: true, value: undefined };
-            try {
-              return await upstream.next();
-            } catch (error) {
-              if (!isFormattedErrors(error)) throw error;
-              ended = true;
-              return {
-                done: false,
-                value: { data: {}, errors: error.map((each) => new GraphQLError(each.message, { ...(each.extensions ? { extensions: each.extensions } : {}) })) },
-              };
-            }
-          },
+          next: () => (ended ? Promise.resolve({ done: true, value: undefined }) : upstream.next().then(undefined, closing)),
           async return() {
             ended = true;
             await upstream.return?.();
