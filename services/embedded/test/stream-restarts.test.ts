@@ -58,11 +58,17 @@ async function after(events: Events, name: 'written' | 'refused' | 'received' | 
   }
 }
 
-describe('the change stream across restarts', () => {
+/** The steps that stop what a describe's tests started, run last first once they are done. */
+function cleanupAfterAll(): (() => Promise<unknown>)[] {
   const cleanup: (() => Promise<unknown>)[] = [];
   afterAll(async () => {
     for (const step of cleanup.reverse()) await step().catch(() => undefined);
   });
+  return cleanup;
+}
+
+describe('the change stream across restarts', () => {
+  const cleanup = cleanupAfterAll();
 
   it('delivers every change exactly once while a subgraph, the stream and the gateway restart', async () => {
     const parts = await startParts(cleanup);
@@ -105,10 +111,7 @@ describe('the change stream across restarts', () => {
 });
 
 describe('an agency’s store restored from a backup while the stream runs', () => {
-  const cleanup: (() => Promise<unknown>)[] = [];
-  afterAll(async () => {
-    for (const step of cleanup.reverse()) await step().catch(() => undefined);
-  });
+  const cleanup = cleanupAfterAll();
 
   it('tells the subscribers and webhooks past the restore to read again, and carries the changes numbered again', async () => {
     const parts = await startParts(cleanup);

@@ -273,9 +273,10 @@ async function readOutbox(log: AgencyLog, hub: { bus: ChangeBus; waitMs: number;
 }
 
 /**
- * An agency's outbox went back behind `carried`, to `upTo` or before: cuts the window to what it still holds, tells
- * `onRewound`, then wakes the readers, which see the cut (and those past it stop). In delivery
- * order, so no change read before the cut lands after it. Resolves with the seq kept.
+ * An agency's outbox went back behind `carried`, to `upTo` or before: cuts the window to what it
+ * still holds, tells `onRewound`, then wakes the readers, which see the cut (and those past it
+ * stop). In delivery order, so no change read before the cut lands after it. Resolves with the
+ * seq kept.
  */
 function rewind(log: AgencyLog, at: { upTo: number; carried: number }, options: ChangeHubOptions, signal: AbortSignal): Promise<number> {
   const agency = log.feed.agency;

@@ -61,14 +61,9 @@ describe('the change hub', () => {
     expect(all.at(-1)).toBe('front:1');
   });
 
-  itComparesPositionsWithTheOutboxes({
-    start: async (options) => (hub = await startChangeHub(options)),
-    take,
-  });
-  itRepairsAnOutboxThatWentBack({
-    start: async (options) => (hub = await startChangeHub(options)),
-    take,
-  });
+  const underTest: HubUnderTest = { start: async (options) => (hub = await startChangeHub(options)), take };
+  itComparesPositionsWithTheOutboxes(underTest);
+  itRepairsAnOutboxThatWentBack(underTest);
 });
 
 /** What a reader from `after` gets until the hub stops it with an error (the test's limit otherwise). */
@@ -94,14 +89,14 @@ async function takeChanges(hub: ChangeHub, after: StreamPosition, count: number,
   return taken;
 }
 
-/** "Now", a position past an outbox's end, an outbox that went back: the hub's head against the outboxes'. */
-function itComparesPositionsWithTheOutboxes({
-  start,
-  take,
-}: {
+/** A hub the tests start (and the suite closes), and a reader taking changes from it. */
+interface HubUnderTest {
   start: (options: ChangeHubOptions) => Promise<ChangeHub>;
   take: (after: StreamPosition, count: number) => Promise<string[]>;
-}): void {
+}
+
+/** "Now", a position past an outbox's end, an outbox that went back: the hub's head against the outboxes'. */
+function itComparesPositionsWithTheOutboxes({ start, take }: HubUnderTest): void {
   it('gives "now" as each agency’s outbox head, and the hub’s own head for an agency that does not answer', async () => {
     const police = memoryFeed('police');
     const front = memoryFeed('front');
@@ -134,13 +129,7 @@ function itComparesPositionsWithTheOutboxes({
 }
 
 /** An outbox that went back (a store restored from a backup): what the hub keeps, whom it stops, what it carries on. */
-function itRepairsAnOutboxThatWentBack({
-  start,
-  take,
-}: {
-  start: (options: ChangeHubOptions) => Promise<ChangeHub>;
-  take: (after: StreamPosition, count: number) => Promise<string[]>;
-}): void {
+function itRepairsAnOutboxThatWentBack({ start, take }: HubUnderTest): void {
   it('follows an outbox that went back (a store restored from a backup) from what it kept, and stops the readers past it', async () => {
     const police = memoryFeed('police');
     const reported: unknown[] = [];
