@@ -165,4 +165,4 @@ export {
 } from './identity/index.js';
 
 // The change stream's cursor.
-export { decodeStreamCursor, encodeStreamCursor, type StreamPosition } from './domain/stream-cursor.js';
+export { decodeStreamCursor, encodeStreamCursor, readStreamCursor, type StreamCursor, type StreamMarks, type StreamPosition } from './domain/stream-cursor.js';

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { decodeStreamCursor, encodeStreamCursor } from '@antq/sdk';
+import { decodeStreamCursor, encodeStreamCursor, readStreamCursor } from '@antq/sdk';
 import { postGraphQL } from '@antq/testing';
 import { startEmbeddedGraph, type EmbeddedGraph } from '../src/index.js';
 
@@ -271,10 +271,20 @@ function itGuardsTheStreamAndServesSSE(ctx: StreamContext): void {
     const subscription = subscribe(ctx.tokens.frontShared, { after: past });
     await until(() => subscription.errors.length > 0, 'the refusal');
     expect(subscription.errors[0]).toMatchObject({
-      message: expect.stringContaining(`the police's at ${now.police! + 1000}, where its newest change is ${now.police}`),
+      message: expect.stringContaining(`the police's position ${now.police! + 1000} is past its newest change, ${now.police}`),
       extensions: { code: 'BAD_USER_INPUT', reason: 'CURSOR_PAST_THE_END' },
     });
     subscription.close();
+    // A cursor at a change the police's store no longer holds (another mark at that seq): refused alike.
+    const { position, marks } = readStreamCursor(changesCursor);
+    expect(marks.police).toMatch(/^[0-9a-z]+$/);
+    const elsewhere = subscribe(ctx.tokens.frontShared, { after: encodeStreamCursor(position, { ...marks, police: 'other' }) });
+    await until(() => elsewhere.errors.length > 0, 'the refusal of a cursor at another change');
+    expect(elsewhere.errors[0]).toMatchObject({
+      message: expect.stringContaining(`the police's change ${now.police} is not the one the cursor was given after`),
+      extensions: { code: 'BAD_USER_INPUT', reason: 'CURSOR_PAST_THE_END' },
+    });
+    elsewhere.close();
     const webhook = await postGraphQL(
       ctx.graph().gateway.url,
       { query: 'mutation ($after: String) { registerWebhook(input: { url: "http://127.0.0.1:9/hook", after: $after }) { id } }', variables: { after: past } },

@@ -116,24 +116,7 @@ describe('an agency’s store restored from a backup while the stream runs', () 
   it('tells the subscribers and webhooks past the restore to read again, and carries the changes numbered again', async () => {
     const parts = await startParts(cleanup);
     const police = join(parts.dataDir, 'police');
-    const editor = await parts.issuer.mint({ agency: 'police', jurisdiction: '80', roles: ['editor'], clearance: 'restricted' });
-    const reader = await parts.issuer.mint({ agency: 'youth', roles: ['analyst'], clearance: 'shared' });
-    const ask = async <T>(query: string, variables?: Record<string, unknown>) => {
-      const response = await postGraphQL<T>(parts.gateway().url, { query, ...(variables ? { variables } : {}) }, { headers: { authorization: `Bearer ${editor}` } });
-      expect(response.errors).toBeUndefined();
-      return response.data!;
-    };
-    const createModel = async () =>
-      (
-        await ask<{ createPoliceModel: { id: string } }>('mutation ($input: SecurityModelInput!) { createPoliceModel(input: $input) { id } }', {
-          input: { kind: 'security_camera', status: 'ACTIVE', areaCode: '28177', name: `Camera ${randomUUID()}` },
-        })
-      ).createPoliceModel.id;
-    const restartPolice = async (onItsStore: () => Promise<unknown>) => {
-      await parts.subgraphs.police!.close();
-      await onItsStore();
-      await parts.startAgency('police');
-    };
+    const { ask, createModel, restartPolice, reader } = await policeEditing(parts);
 
     // The backup: the police's store as it stands now, one change in its outbox that the stream has carried.
     // This one without the cursor, agency and seq the gateway tells repeats by.
@@ -180,6 +163,80 @@ describe('an agency’s store restored from a backup while the stream runs', () 
   }, 120_000);
 });
 
+describe('a cursor taken before an agency’s store was restored, once the store is written past it', () => {
+  const cleanup = cleanupAfterAll();
+
+  it('is refused to a subscriber, and removes a webhook that resumes from it, where a seq alone would skip the changes numbered again', async () => {
+    const parts = await startParts(cleanup);
+    const police = join(parts.dataDir, 'police');
+    const { ask, createModel, restartPolice, reader } = await policeEditing(parts);
+
+    const backupSeq = await latestSeq(parts.subgraphs.police!.storage);
+    await restartPolice(() => cp(police, `${police}-backup`, { recursive: true }));
+    const partner = await webhookReceiver(cleanup);
+    const { registerWebhook: webhook } = await ask<{ registerWebhook: { id: string } }>('mutation ($url: String!) { registerWebhook(input: { url: $url }) { id } }', {
+      url: partner.url,
+    });
+    const subscriber = subscribeToChanges(parts, reader, encodeStreamCursor({ police: backupSeq }), cleanup);
+    const undone = [await createModel(), await createModel()];
+    await vi.waitFor(() => expect(subscriber.events.map((event) => event.recordId)).toEqual(undone), { timeout: 15_000 });
+    await vi.waitFor(() => expect(partner.recordIds()).toEqual(undone), { timeout: 15_000 });
+    const stale = subscriber.events[1]!.cursor;
+
+    // The stream is away while the store is restored and written past the stale cursor's seq: nothing is found live.
+    await parts.stream().close();
+    await restartPolice(async () => {
+      await rm(police, { recursive: true, force: true });
+      await rename(`${police}-backup`, police);
+    });
+    const redone = [await createModel(), await createModel(), await createModel()];
+    await parts.startStream();
+
+    // The webhook resumes from the stale cursor: removed, its log saying why, having delivered nothing more.
+    await vi.waitFor(async () => expect((await ask<{ webhooks: { active: boolean }[] }>('{ webhooks { active } }')).webhooks).toEqual([{ active: false }]), {
+      timeout: 15_000,
+      interval: 100,
+    });
+    const { webhookDeliveries } = await ask<{ webhookDeliveries: { error: string | null }[] }>('query ($id: ID!) { webhookDeliveries(webhookId: $id) { error } }', {
+      id: webhook.id,
+    });
+    const why = `the police's change ${backupSeq + 2} is not the one the cursor was given after`;
+    expect(webhookDeliveries.map((delivery) => delivery.error)).toContainEqual(expect.stringContaining(`Removed: its cursor cannot be followed (${why}`));
+    expect(partner.recordIds()).toEqual(undone);
+    // The subscriber that resumes from it is refused at once, as from a cursor past the end.
+    const resumed = subscribeToChanges(parts, reader, stale, cleanup);
+    await vi.waitFor(() => expect(resumed.errors).toHaveLength(1), { timeout: 15_000 });
+    expect(resumed.errors[0]).toMatchObject({ message: expect.stringContaining(why), extensions: { code: 'BAD_USER_INPUT', reason: 'CURSOR_PAST_THE_END' } });
+    expect(resumed.events).toEqual([]);
+    // From where the backup ends, the changes numbered again.
+    const fromTheBackup = subscribeToChanges(parts, reader, encodeStreamCursor({ police: backupSeq }), cleanup);
+    await vi.waitFor(() => expect(fromTheBackup.events.map((event) => event.recordId)).toEqual(redone), { timeout: 15_000 });
+  }, 120_000);
+});
+
+/** A police editor's writes through the gateway, a youth analyst's token, and a restart of the police subgraph on its store as changed. */
+async function policeEditing(parts: Parts) {
+  const editor = await parts.issuer.mint({ agency: 'police', jurisdiction: '80', roles: ['editor'], clearance: 'restricted' });
+  const reader = await parts.issuer.mint({ agency: 'youth', roles: ['analyst'], clearance: 'shared' });
+  const ask = async <T>(query: string, variables?: Record<string, unknown>) => {
+    const response = await postGraphQL<T>(parts.gateway().url, { query, ...(variables ? { variables } : {}) }, { headers: { authorization: `Bearer ${editor}` } });
+    expect(response.errors).toBeUndefined();
+    return response.data!;
+  };
+  const createModel = async () =>
+    (
+      await ask<{ createPoliceModel: { id: string } }>('mutation ($input: SecurityModelInput!) { createPoliceModel(input: $input) { id } }', {
+        input: { kind: 'security_camera', status: 'ACTIVE', areaCode: '28177', name: `Camera ${randomUUID()}` },
+      })
+    ).createPoliceModel.id;
+  const restartPolice = async (onItsStore: () => Promise<unknown>) => {
+    await parts.subgraphs.police!.close();
+    await onItsStore();
+    await parts.startAgency('police');
+  };
+  return { ask, createModel, restartPolice, reader };
+}
+
 /** A partner's webhook endpoint on this machine: the record ids of what it received. */
 async function webhookReceiver(cleanup: (() => Promise<unknown>)[]) {
   const bodies: { recordId?: string }[] = [];
@@ -199,7 +256,7 @@ async function webhookReceiver(cleanup: (() => Promise<unknown>)[]) {
 
 /** A graphql-ws subscription to `changes` from `after`, its events and errors as they come. */
 function subscribeToChanges(parts: Parts, token: string, after: string, cleanup: (() => Promise<unknown>)[], fields = 'cursor agency seq recordId') {
-  const events: { recordId: string; seq: number }[] = [];
+  const events: { recordId: string; seq: number; cursor: string }[] = [];
   const errors: unknown[] = [];
   const client = createClient({
     url: parts.gateway().url.replace(/^http/, 'ws'),
@@ -208,7 +265,7 @@ function subscribeToChanges(parts: Parts, token: string, after: string, cleanup:
     retryAttempts: 0,
   });
   cleanup.push(async () => client.dispose());
-  client.subscribe<{ changes: { recordId: string; seq: number } }>(
+  client.subscribe<{ changes: { recordId: string; seq: number; cursor: string } }>(
     { query: `subscription ($after: String) { changes(after: $after, filter: { agencies: [POLICE] }) { ${fields} } }`, variables: { after } },
     {
       next: (result) => {

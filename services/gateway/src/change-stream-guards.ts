@@ -1,14 +1,20 @@
-import { decodeStreamCursor, encodeStreamCursor, type Agency, type StreamPosition } from '@antq/sdk';
+import { encodeStreamCursor, readStreamCursor, type Agency, type StreamCursor } from '@antq/sdk';
 import type { ExecutionResult } from 'graphql';
 import { subscriptionEvents } from './subscription-events.js';
 
-/** Each agency at the later of two positions; `position` itself when it is nowhere behind `delivered`. */
-function furthest(delivered: StreamPosition, position: StreamPosition): StreamPosition {
-  const behind = (Object.entries(delivered) as [Agency, number][]).some(([agency, seq]) => (position[agency] ?? -1) < seq);
-  if (!behind) return position;
-  const merged: Partial<Record<Agency, number>> = { ...delivered };
-  for (const [agency, seq] of Object.entries(position) as [Agency, number][]) merged[agency] = Math.max(merged[agency] ?? seq, seq);
-  return merged;
+/** Each agency at the later of two cursors, with its mark; `cursor` itself when it is nowhere behind `delivered`. */
+function furthest(delivered: StreamCursor, cursor: StreamCursor): StreamCursor {
+  const behind = (Object.entries(delivered.position) as [Agency, number][]).some(([agency, seq]) => (cursor.position[agency] ?? -1) < seq);
+  if (!behind) return cursor;
+  const position: Partial<Record<Agency, number>> = { ...delivered.position };
+  const marks: Partial<Record<Agency, string>> = { ...delivered.marks };
+  for (const [agency, seq] of Object.entries(cursor.position) as [Agency, number][]) {
+    if (seq < (position[agency] ?? -1)) continue;
+    position[agency] = seq;
+    if (cursor.marks[agency] === undefined) delete marks[agency];
+    else marks[agency] = cursor.marks[agency];
+  }
+  return { position, marks };
 }
 
 /** Where the selection of the `changes` field puts an event's fields. */
@@ -26,7 +32,11 @@ export interface ChangeSelection {
  * its cursors lag in the agencies it has not caught up with yet: resuming from such a cursor
  * would bring those agencies' changes a second time.
  */
-export function withoutRepeats(source: AsyncIterable<ExecutionResult>, selection: ChangeSelection, from: StreamPosition = {}): AsyncIterableIterator<ExecutionResult> {
+export function withoutRepeats(
+  source: AsyncIterable<ExecutionResult>,
+  selection: ChangeSelection,
+  from: StreamCursor = { position: {}, marks: {} },
+): AsyncIterableIterator<ExecutionResult> {
   const seen = new Map<string, number>();
   let delivered = from;
   return subscriptionEvents(source, {
@@ -38,11 +48,11 @@ export function withoutRepeats(source: AsyncIterable<ExecutionResult>, selection
       }
       const cursor = selection.cursor === undefined ? undefined : event?.[selection.cursor];
       if (typeof cursor !== 'string') return result;
-      const position = decodeStreamCursor(cursor);
-      delivered = furthest(delivered, position);
+      const read = readStreamCursor(cursor);
+      delivered = furthest(delivered, read);
       // The usual case: upstream's own cursor already covers everything delivered.
-      if (delivered === position) return result;
-      return { ...result, data: { ...result.data, [selection.field]: { ...event, [selection.cursor!]: encodeStreamCursor(delivered) } } };
+      if (delivered === read) return result;
+      return { ...result, data: { ...result.data, [selection.field]: { ...event, [selection.cursor!]: encodeStreamCursor(delivered.position, delivered.marks) } } };
     },
   });
 }

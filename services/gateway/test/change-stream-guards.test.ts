@@ -1,20 +1,22 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { ExecutionResult } from 'graphql';
-import { decodeStreamCursor, encodeStreamCursor, type StreamPosition } from '@antq/sdk';
+import { encodeStreamCursor, readStreamCursor, type StreamCursor, type StreamMarks, type StreamPosition } from '@antq/sdk';
 import { sharedReads, withoutRepeats } from '../src/change-stream-guards.js';
 
-const event = (agency: 'police' | 'front', seq: number, position: StreamPosition): ExecutionResult => ({
-  data: { changes: { agency: agency.toUpperCase(), seq, at: encodeStreamCursor(position) } },
+const event = (agency: 'police' | 'front', seq: number, position: StreamPosition, marks?: StreamMarks): ExecutionResult => ({
+  data: { changes: { agency: agency.toUpperCase(), seq, at: encodeStreamCursor(position, marks) } },
 });
 
-async function collect(source: ExecutionResult[], from?: StreamPosition) {
+async function collect(source: ExecutionResult[], from?: StreamPosition, fromMarks: StreamMarks = {}) {
   async function* upstream() {
     yield* source;
   }
-  const passed: { agency: string; seq: number; at: StreamPosition }[] = [];
-  for await (const result of withoutRepeats(upstream(), { field: 'changes', cursor: 'at' }, from)) {
+  const passed: { agency: string; seq: number; at: StreamPosition; marks: StreamMarks }[] = [];
+  const first: StreamCursor | undefined = from && { position: from, marks: fromMarks };
+  for await (const result of withoutRepeats(upstream(), { field: 'changes', cursor: 'at' }, first)) {
     const change = (result.data as { changes: { agency: string; seq: number; at: string } }).changes;
-    passed.push({ agency: change.agency, seq: change.seq, at: decodeStreamCursor(change.at) });
+    const { position, marks } = readStreamCursor(change.at);
+    passed.push({ agency: change.agency, seq: change.seq, at: position, marks });
   }
   return passed;
 }
@@ -48,6 +50,22 @@ describe('the change stream guard at the gateway', () => {
   it('keeps the agencies of the first cursor that no event has moved yet', async () => {
     const passed = await collect([event('police', 8, { police: 8 })], { police: 7, youth: 40 });
     expect(passed[0]!.at).toEqual({ police: 8, youth: 40 });
+  });
+
+  it('gives each agency of a cursor it mends the mark of the change at its seq', async () => {
+    const passed = await collect(
+      [
+        event('police', 8, { police: 8, front: 3 }, { police: 'p8', front: 'f3' }),
+        // Replayed from the first cursor: police behind what was delivered, front ahead.
+        event('front', 4, { police: 7, front: 4 }, { police: 'p7', front: 'f4' }),
+      ],
+      { police: 7, front: 3, youth: 40 },
+      { police: 'p7', front: 'f3', youth: 'y40' },
+    );
+    expect(passed.map(({ at, marks }) => ({ at, marks }))).toEqual([
+      { at: { police: 8, front: 3, youth: 40 }, marks: { police: 'p8', front: 'f3', youth: 'y40' } },
+      { at: { police: 8, front: 4, youth: 40 }, marks: { police: 'p8', front: 'f4', youth: 'y40' } },
+    ]);
   });
 
   it('ends the upstream at once when the subscriber leaves a quiet stream', async () => {

@@ -1,6 +1,7 @@
 import { AntqError, ErrorCode, type Agency } from '@antq/sdk';
 import { firstChangedSeq, isSameChange, readOutboxHeads, retryUntilDone, type AgencyFeed, type StreamChange } from '@antq/subgraph-kit';
-import type { StreamPosition } from '@antq/sdk';
+import type { StreamCursor, StreamPosition } from '@antq/sdk';
+import { changeMark } from './change-mark.js';
 
 /**
  * Đường truyền — how changes reach every stream instance. In the embedded mode one process
@@ -60,7 +61,7 @@ export interface OutboxRewind {
  * refusal (BAD_USER_INPUT, reason CURSOR_PAST_THE_END) as a cursor past the end when subscribing,
  * so a partner handles both alike — read the records again, then follow from `changesCursor`.
  */
-export function cursorPastTheEnd(message: string, past: readonly { agency: Agency; cursor: number; head: number }[]): AntqError {
+export function cursorPastTheEnd(message: string, past: readonly UnfollowablePosition[]): AntqError {
   return new AntqError(ErrorCode.BAD_USER_INPUT, message, {
     details: { reason: 'CURSOR_PAST_THE_END', pastTheEnd: past },
     issues: [{ path: 'after', message: 'expected a cursor of this graph, at most its newest change' }],
@@ -74,7 +75,7 @@ export function isCursorPastTheEnd(error: unknown): boolean {
 function rewoundCursor(agency: Agency, position: number, kept: number): AntqError {
   return cursorPastTheEnd(
     `The ${agency}'s changes after ${kept} were undone (its store was restored from a backup) and are numbered again: the events after ${agency} ${kept} you received (up to ${position}) are no longer its record. Read the ${agency}'s records you keep again, read changesCursor, and follow from that cursor.`,
-    [{ agency, cursor: position, head: kept }],
+    [{ agency, cursor: position, head: kept, reason: 'changed' }],
   );
 }
 
@@ -96,17 +97,22 @@ export interface ChangeHubOptions {
 export interface ChangeHub {
   /** The newest seq this hub holds for each agency: "now", for a subscriber without a cursor. */
   head(): StreamPosition;
+  /** The mark of the change the hub holds at an agency's seq; undefined once its window no longer does. */
+  markAt(agency: Agency, seq: number): string | undefined;
   /**
    * Each agency's outbox head read at this moment (the hub may not have heard of the newest
-   * changes yet); where an agency does not answer within 2 s, the hub's own head, which is no later.
+   * changes yet), with the marks of those changes; where an agency does not answer within 2 s,
+   * the hub's own head, which is no later.
    */
-  now(): Promise<StreamPosition>;
+  now(): Promise<StreamCursor>;
   /**
-   * Where `position` is past the end of an agency's outbox, read at this moment: a cursor from
-   * another graph, or from before the agency's store was restored from a backup. Following it
-   * would skip every change up to it. An agency that does not answer within 2 s is not judged.
+   * Where a cursor cannot be followed, read at this moment: past the end of an agency's outbox (a
+   * cursor from another graph, or from before the agency's store was restored from a backup), or
+   * at a seq whose change is not the one its mark names (a restore, then new changes numbered past
+   * it). Following it would skip changes in silence. An agency that does not answer within 2 s is
+   * not judged.
    */
-  pastTheEnd(position: StreamPosition): Promise<readonly { agency: Agency; cursor: number; head: number }[]>;
+  unfollowable(cursor: StreamCursor): Promise<readonly UnfollowablePosition[]>;
   /**
    * Every change after `after`, per agency in sequence order with no gap, until `signal` aborts.
    * `takes`: the agencies whose changes the reader wants (every agency when undefined). When an
@@ -115,6 +121,16 @@ export interface ChangeHub {
    */
   follow(after: StreamPosition, signal: AbortSignal, takes?: ReadonlySet<Agency>): AsyncIterable<StreamChange>;
   close(): Promise<void>;
+}
+
+/** An agency's position in a cursor that cannot be followed, and why. */
+export interface UnfollowablePosition {
+  readonly agency: Agency;
+  readonly cursor: number;
+  /** The outbox's newest seq. */
+  readonly head: number;
+  /** Past the end of the outbox, or at a change other than the one the cursor's mark names. */
+  readonly reason: 'past-the-end' | 'changed';
 }
 
 interface AgencyLog {
@@ -187,20 +203,20 @@ export async function startChangeHub(options: ChangeHubOptions): Promise<ChangeH
   const head = (): StreamPosition => Object.fromEntries([...logs].map(([agency, log]) => [agency, log.last]));
   return {
     head,
+    markAt(agency, seq) {
+      const log = logs.get(agency);
+      const held = log && seq <= log.last ? changeAt(log, seq) : undefined;
+      return held && changeMark(held);
+    },
     async now() {
       // The hub's own head is taken first: where an agency does not answer, it is no later than this moment.
-      const held = head();
-      return { ...held, ...(await readOutboxHeads(options.feeds, AbortSignal.timeout(2_000))) };
+      const position = { ...head(), ...(await readOutboxHeads(options.feeds, AbortSignal.timeout(2_000))) };
+      const marks = await Promise.all(options.feeds.map(async (feed) => [feed.agency, await markOf(logs.get(feed.agency)!, position[feed.agency] ?? 0)] as const));
+      return { position, marks: Object.fromEntries(marks.filter(([, mark]) => mark !== undefined)) };
     },
-    async pastTheEnd(position) {
-      // The hub's head is not past the outbox's (unless the outbox went back and the reader has yet to see it): only a cursor past the hub's is read further.
-      const unheard = options.feeds.filter((feed) => (position[feed.agency] ?? 0) > (logs.get(feed.agency)?.last ?? 0));
-      if (unheard.length === 0) return [];
-      const heads = await readOutboxHeads(unheard, AbortSignal.timeout(2_000));
-      return unheard.flatMap(({ agency }) => {
-        const [cursor, head] = [position[agency] ?? 0, heads[agency]];
-        return head !== undefined && cursor > head ? [{ agency, cursor, head }] : [];
-      });
+    async unfollowable({ position, marks }) {
+      const judged = await Promise.all(options.feeds.map((feed) => judgePosition(logs.get(feed.agency)!, position[feed.agency] ?? 0, marks[feed.agency])));
+      return judged.filter((verdict) => verdict !== undefined);
     },
     follow(after, signal, takes) {
       return followAgencies(logs, after, signal, takes);
@@ -217,6 +233,36 @@ export async function startChangeHub(options: ChangeHubOptions): Promise<ChangeH
 /** Wakes the readers waiting on an agency's log. */
 function wake(log: AgencyLog): void {
   for (const waiter of [...log.waiters]) waiter();
+}
+
+/** How long a judgement of a cursor waits on an agency. */
+const JUDGE_TIMEOUT_MS = 2_000;
+
+/** The mark of an agency's change at `seq`: from the window, else read from its outbox; undefined at 0 or when it does not answer. */
+async function markOf(log: AgencyLog, seq: number): Promise<string | undefined> {
+  if (seq === 0) return undefined;
+  const held = seq <= log.last ? changeAt(log, seq) : undefined;
+  if (held) return changeMark(held);
+  const read = await log.feed.read(seq - 1, 1, 0, AbortSignal.timeout(JUDGE_TIMEOUT_MS)).catch(() => undefined);
+  const change = read?.changes[0];
+  return change?.seq === seq ? changeMark(change) : undefined;
+}
+
+/**
+ * Whether a reader can follow an agency from `cursor`. Only a position past the hub's head, or
+ * one whose mark differs from the change the hub holds there, is read from the outbox (the hub's
+ * copy may predate a restore it has yet to find, and another instance may have found it first).
+ */
+async function judgePosition(log: AgencyLog, cursor: number, mark: string | undefined): Promise<UnfollowablePosition | undefined> {
+  const agency = log.feed.agency;
+  const held = cursor > 0 && cursor <= log.last ? changeAt(log, cursor) : undefined;
+  if (cursor <= log.last && (mark === undefined || cursor === 0 || (held !== undefined && changeMark(held) === mark))) return undefined;
+  const read = await log.feed.read(cursor - 1, 1, 0, AbortSignal.timeout(JUDGE_TIMEOUT_MS)).catch(() => undefined);
+  if (!read) return undefined;
+  if (cursor > read.head) return { agency, cursor, head: read.head, reason: 'past-the-end' };
+  const change = read.changes[0];
+  if (mark === undefined || (change?.seq === cursor && changeMark(change) === mark)) return undefined;
+  return { agency, cursor, head: read.head, reason: 'changed' };
 }
 
 /** How often, at most, a reader compares what it carried with the agency's outbox. */

@@ -1,7 +1,8 @@
-import { AntqError, encodeStreamCursor, ErrorCode, isAgencyCode, type Agency, type StreamPosition } from '@antq/sdk';
+import { AntqError, encodeStreamCursor, ErrorCode, isAgencyCode, type Agency, type StreamCursor } from '@antq/sdk';
 import type { AreaRegistry } from '@antq/sdk/areas';
 import { CHANGE_KINDS, mayReadChange, type AreaScopes, type Caller, type StreamChange } from '@antq/subgraph-kit';
-import { cursorPastTheEnd, type ChangeHub } from './change-hub.js';
+import { changeMark } from './change-mark.js';
+import { cursorPastTheEnd, type ChangeHub, type UnfollowablePosition } from './change-hub.js';
 import type { StreamEvent } from './generated/resolver-types.js';
 
 /** What a subscriber asked for. */
@@ -60,17 +61,43 @@ export function toStreamEvent(change: StreamChange, cursor: string): StreamEvent
 }
 
 /**
- * Refuses a cursor past the end of an agency's changes, which a subscriber or a webhook would
- * otherwise follow in silence, skipping every change made until the agency's sequence reached it.
+ * Refuses a cursor that cannot be followed — past the end of an agency's changes, or at a change
+ * its store no longer holds (restored from a backup, then written past the cursor) — which a
+ * subscriber or a webhook would otherwise follow in silence, skipping changes.
  */
-export async function refuseCursorPastTheEnd(hub: ChangeHub, after: StreamPosition): Promise<void> {
-  const past = await hub.pastTheEnd(after);
-  if (past.length === 0) return;
-  const where = past.map(({ agency, cursor, head }) => `the ${agency}'s at ${cursor}, where its newest change is ${head}`).join('; ');
+export async function refuseUnfollowableCursor(hub: ChangeHub, after: StreamCursor): Promise<void> {
+  const unfollowable = await hub.unfollowable(after);
+  if (unfollowable.length === 0) return;
   throw cursorPastTheEnd(
-    `The cursor is past the end of the changes (${where}): it comes from another graph, or the agency's store was restored from a backup, and following it would skip every change up to it. Read changesCursor, read again the records you keep, and follow from that cursor.`,
-    past,
+    `The cursor cannot be followed (${describeUnfollowable(unfollowable)}): following it would skip changes. Read changesCursor, read again the records you keep, and follow from that cursor.`,
+    unfollowable,
   );
+}
+
+/** Why each position of a cursor cannot be followed, in words for the partner. */
+export function describeUnfollowable(unfollowable: readonly UnfollowablePosition[]): string {
+  return unfollowable.map(describePosition).join('; ');
+}
+
+function describePosition({ agency, cursor, head, reason }: UnfollowablePosition): string {
+  return reason === 'past-the-end'
+    ? `the ${agency}'s position ${cursor} is past its newest change, ${head}: the cursor comes from another graph, or the ${agency}'s store was restored from a backup`
+    : `the ${agency}'s change ${cursor} is not the one the cursor was given after: the ${agency}'s store was restored from a backup and its changes numbered again (its newest is ${head})`;
+}
+
+/**
+ * Where a reader starts: `after` where it says, the hub's head ("now") for the agencies it does
+ * not name, each with the mark of the change it stands at: the cursor's, else the hub's (a v1
+ * cursor, or the gateway's "now", is taken as standing at the change the hub holds there).
+ */
+export function startingCursor(hub: ChangeHub, after: StreamCursor): StreamCursor {
+  const position = { ...hub.head(), ...after.position };
+  const marks: Partial<Record<Agency, string>> = {};
+  for (const [agency, seq] of Object.entries(position) as [Agency, number][]) {
+    const mark = after.marks[agency] ?? hub.markAt(agency, seq);
+    if (mark !== undefined) marks[agency] = mark;
+  }
+  return { position, marks };
 }
 
 /**
@@ -79,19 +106,22 @@ export async function refuseCursorPastTheEnd(hub: ChangeHub, after: StreamPositi
  */
 export async function* followChanges(input: {
   hub: ChangeHub;
-  after: StreamPosition;
+  after: StreamCursor;
   filter: ChangeFilter;
   reader: Caller;
   scopes: AreaScopes;
   grantsFor: (agency: Agency) => Promise<readonly { owner: Agency; areaCode: string | null }[]>;
   signal: AbortSignal;
 }): AsyncGenerator<{ change: StreamChange; cursor: string }> {
-  const position: Record<string, number> = { ...input.hub.head(), ...input.after };
-  for await (const change of input.hub.follow(input.after, input.signal, input.filter.agencies)) {
+  const start = startingCursor(input.hub, input.after);
+  const position: Record<string, number> = { ...start.position };
+  const marks: Record<string, string> = { ...start.marks };
+  for await (const change of input.hub.follow(input.after.position, input.signal, input.filter.agencies)) {
     position[change.agency] = change.seq;
+    marks[change.agency] = changeMark(change);
     if (!matchesFilter(input.filter, change, input.scopes)) continue;
     // Grants are read per event (cached briefly), so a revocation closes the stream too.
     if (!mayReadChange(input.reader, change, await input.grantsFor(input.reader.agency), input.scopes)) continue;
-    yield { change, cursor: encodeStreamCursor(position) };
+    yield { change, cursor: encodeStreamCursor(position, marks) };
   }
 }

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { AntqError, ErrorCode, decodeStreamCursor, encodeStreamCursor, type Agency } from '@antq/sdk';
+import { AntqError, ErrorCode, encodeStreamCursor, readStreamCursor, type Agency } from '@antq/sdk';
 import { loadAreaRegistry, type AreaRegistry } from '@antq/sdk/areas';
 import {
   buildPlatformContract,
@@ -18,7 +18,7 @@ import {
 } from '@antq/subgraph-kit';
 import type { LevelWithSilent, Logger } from 'pino';
 import { OutboxRewoundError, startChangeHub, type ChangeBus, type ChangeHub } from './change-hub.js';
-import { followChanges, readChangeFilter, refuseCursorPastTheEnd, toStreamEvent } from './follow-changes.js';
+import { followChanges, readChangeFilter, refuseUnfollowableCursor, toStreamEvent } from './follow-changes.js';
 import { startWebhooks, type WebhookDestinationOptions, type WebhookLeaseOptions, type WebhookService } from './webhooks/index.js';
 import type { Resolvers } from './generated/resolver-types.js';
 
@@ -106,16 +106,17 @@ export async function createStreamSubgraph(options: StreamSubgraphOptions): Prom
       ...webhooks.resolvers.Query,
       changesCursor: async (_, __, ctx) => {
         requireCaller(ctx.caller);
-        return encodeStreamCursor(await hub.now());
+        const now = await hub.now();
+        return encodeStreamCursor(now.position, now.marks);
       },
     },
     Subscription: {
       changes: {
         subscribe: async (_, args, ctx) => {
           const reader = requireCaller(ctx.caller);
-          const after = args.after ? decodeStreamCursor(args.after) : {};
+          const after = args.after ? readStreamCursor(args.after) : { position: {}, marks: {} };
           const filter = readChangeFilter(registry, args.filter);
-          await refuseCursorPastTheEnd(hub, after);
+          await refuseUnfollowableCursor(hub, after);
           const stop = new AbortController();
           const events = followChanges({ hub, after, filter, reader, scopes, grantsFor: (agency) => grants.grantsFor(agency), signal: stop.signal });
           const iterator: AsyncIterableIterator<{ changes: ReturnType<typeof toStreamEvent> }> = {

@@ -2,6 +2,7 @@ import type { Agency, StreamPosition } from '@antq/sdk';
 import type { StreamChange } from '@antq/subgraph-kit';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { isCursorPastTheEnd, OutboxRewoundError, startChangeHub, type ChangeHub, type ChangeHubOptions, type OutboxRewind } from '../src/change-hub.js';
+import { changeMark } from '../src/change-mark.js';
 import { memoryFeed } from './memory-feed.js';
 
 /** The hub's own order and completeness, on outboxes in memory (the agencies' real outboxes are in fan-out.test.ts). */
@@ -107,7 +108,8 @@ function itComparesPositionsWithTheOutboxes({ start, take }: HubUnderTest): void
     front.setDown(true);
     front.append();
     police.append();
-    expect(await hub.now()).toEqual({ police: 4, front: 2 });
+    // With the marks of the changes there: the newest police change read from its outbox, the front's from the hub.
+    expect(await hub.now()).toEqual({ position: { police: 4, front: 2 }, marks: { police: changeMark(police.at(4)), front: changeMark(front.at(2)) } });
   });
 
   it('tells where a position is past the end of an agency’s outbox, judging only the agencies that answer', async () => {
@@ -116,15 +118,36 @@ function itComparesPositionsWithTheOutboxes({ start, take }: HubUnderTest): void
     const hub = await start({ feeds: [police.feed, front.feed], waitMs: 50 });
     for (let index = 0; index < 3; index++) police.append();
     await take({ police: 0 }, 3);
-    expect(await hub.pastTheEnd({ police: 3, front: 0 })).toEqual([]);
-    expect(await hub.pastTheEnd({ police: 1003, front: 7 })).toEqual([
-      { agency: 'police', cursor: 1003, head: 3 },
-      { agency: 'front', cursor: 7, head: 0 },
+    const unmarked = (position: StreamPosition) => hub.unfollowable({ position, marks: {} });
+    expect(await unmarked({ police: 3, front: 0 })).toEqual([]);
+    expect(await unmarked({ police: 1003, front: 7 })).toEqual([
+      { agency: 'police', cursor: 1003, head: 3, reason: 'past-the-end' },
+      { agency: 'front', cursor: 7, head: 0, reason: 'past-the-end' },
     ]);
     // Up to the outbox's newest change is not past the end, whether the hub has heard of it yet or not.
     front.setDown(true);
     police.append();
-    expect(await hub.pastTheEnd({ police: 4, front: 7 })).toEqual([]);
+    expect(await unmarked({ police: 4, front: 7 })).toEqual([]);
+  });
+
+  it('tells a cursor whose mark names a change the outbox no longer holds at its seq (a restore, then writes past it)', async () => {
+    const police = memoryFeed('police');
+    const hub = await start({ feeds: [police.feed], waitMs: 50 });
+    for (let index = 0; index < 3; index++) police.append();
+    await take({ police: 0 }, 3);
+    const before = { position: { police: 3 }, marks: { police: changeMark(police.at(3)) } };
+    expect(await hub.unfollowable(before)).toEqual([]);
+    // A seq at or below the outbox's head: only the mark tells this cursor from one taken after the restore.
+    police.restore(1);
+    for (let index = 0; index < 3; index++) police.append();
+    const after = { position: { police: 3 }, marks: { police: changeMark(police.at(3)) } };
+    expect(after.marks.police).not.toBe(before.marks.police);
+    // A mark other than the hub's copy is judged against the outbox: the hub may not have found the restore yet.
+    expect(await hub.unfollowable(after)).toEqual([]);
+    // A mark that matches a copy the restore undid is refused once the hub finds it (a reader let in before is stopped then).
+    await vi.waitFor(() => expect(hub.markAt('police', 3)).toBe(after.marks.police), { timeout: 5_000 });
+    expect(await hub.unfollowable(before)).toEqual([{ agency: 'police', cursor: 3, head: 4, reason: 'changed' }]);
+    expect(await hub.unfollowable(after)).toEqual([]);
   });
 }
 

@@ -51,6 +51,10 @@ export function memoryFeed(agency: Agency) {
       for (const waiter of [...waiters]) waiter();
       return event;
     },
+    /** The change the outbox holds at `seq`. */
+    at(seq: number): StreamChange {
+      return changes[seq - 1]!;
+    },
     /** How many pages were read without waiting so far. */
     pagesReadAtOnce: () => pagesAtOnce,
     /** The agency's subgraph stops answering (true) or answers again. */

@@ -1,4 +1,4 @@
-import { decodeStreamCursor, encodeStreamCursor, isAntqError, type Agency, type StreamPosition } from '@antq/sdk';
+import { encodeStreamCursor, isAntqError, readStreamCursor, type Agency, type StreamCursor, type StreamPosition } from '@antq/sdk';
 import { createAgencyFeed, readOutboxHeads } from '@antq/subgraph-kit';
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import {
@@ -59,7 +59,7 @@ export function useChangeStreamGuards(options: ChangeStreamGuardOptions): Gatewa
         field: field.alias?.value ?? field.name.value,
         ...(cursorField ? { cursor: cursorField.alias?.value ?? cursorField.name.value } : {}),
       };
-      const dedupe = (from?: StreamPosition): SubscribeHookResult => ({
+      const dedupe = (from?: StreamCursor): SubscribeHookResult => ({
         onSubscribeResult: ({ result, setResult }) => {
           if (Symbol.asyncIterator in result) setResult(withoutRepeats(result, selection, from));
         },
@@ -74,10 +74,10 @@ export function useChangeStreamGuards(options: ChangeStreamGuardOptions): Gatewa
         if (!pinned) pinnedDocuments.set(operation!, (pinned = withPinnedAfter(args.document, operation!, field, after)));
         // The subscribe function is called with this same `args` once every hook has run.
         Object.assign(args, { document: pinned.document, variableValues: { ...args.variableValues, [pinned.variable]: encodeStreamCursor(now) } });
-        return dedupe(now);
+        return dedupe({ position: now, marks: {} });
       }
       try {
-        return dedupe(decodeStreamCursor(value));
+        return dedupe(readStreamCursor(value));
       } catch (error) {
         if (!isAntqError(error)) throw error;
         setResultAndStopExecution({

@@ -7,6 +7,7 @@ import { createWebhookDispatcher, type WebhookDispatcher, type WebhookLeaseOptio
 import { createWebhookDestinations, type WebhookDestinationOptions } from './webhook-destinations.js';
 import { createWebhookResolvers } from './webhook-resolvers.js';
 import { createWebhookStore, type WebhookStore } from './webhook-store.js';
+import { removeWebhook } from './webhook-worker.js';
 
 export {
   createWebhookDispatcher,
@@ -114,15 +115,11 @@ export async function startWebhooks(options: WebhookServiceOptions): Promise<Web
           if (through <= kept) continue;
           // One that takes none of the agency's changes delivered none that were undone.
           if (webhook.filter.agencies && !webhook.filter.agencies.includes(agency)) continue;
-          await store.recordFailure({
-            webhookId: webhook.id,
-            cursor: webhook.deliveredThrough,
-            attempt: 0,
-            status: null,
-            error: `Removed: the ${agency}'s changes after ${kept} were undone (its store was restored from a backup), and this webhook had delivered them up to ${through}. Read the ${agency}'s records again, read changesCursor, and register the webhook again with it as after.`,
-            durationMs: 0,
-          });
-          await store.remove(webhook.id);
+          await removeWebhook(
+            store,
+            webhook,
+            `the ${agency}'s changes after ${kept} were undone (its store was restored from a backup), and this webhook had delivered them up to ${through}`,
+          );
           // Its worker stops now; the hub waits for this before going on, so not for its request in flight too.
           void dispatcher.remove(webhook.id).catch((error: unknown) => options.onError?.(webhook.id, error));
         }

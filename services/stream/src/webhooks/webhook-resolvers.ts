@@ -1,8 +1,8 @@
 import type { AreaRegistry } from '@antq/sdk/areas';
 import type { Caller } from '@antq/subgraph-kit';
 import type { ChangeHub } from '../change-hub.js';
-import { AntqError, ErrorCode, decodeStreamCursor as decodeCursor, encodeStreamCursor as encodeCursor } from '@antq/sdk';
-import { readChangeFilter, refuseCursorPastTheEnd } from '../follow-changes.js';
+import { AntqError, ErrorCode, encodeStreamCursor, readStreamCursor } from '@antq/sdk';
+import { readChangeFilter, refuseUnfollowableCursor, startingCursor } from '../follow-changes.js';
 import { generateWebhookSecret, MAX_SECRET_KEY_BYTES, MIN_LEGACY_SECRET_LENGTH, MIN_SECRET_KEY_BYTES, standardSecretKey, toStandardSecret } from './signature.js';
 import type { WebhookDispatcher } from './webhook-delivery.js';
 import type { WebhookDestinations } from './webhook-destinations.js';
@@ -185,9 +185,9 @@ export function createWebhookResolvers(options: WebhookResolverOptions) {
         const secret = checkSecret(input.secret);
         const filter = readChangeFilter(registry, input.filter);
         // Every agency's position, so a restart resumes each one where it stopped, not at "now".
-        const after = input.after ? decodeCursor(input.after) : {};
-        await refuseCursorPastTheEnd(hub, after);
-        const position = { ...hub.head(), ...after };
+        const after = input.after ? readStreamCursor(input.after) : { position: {}, marks: {} };
+        await refuseUnfollowableCursor(hub, after);
+        const start = startingCursor(hub, after);
         const webhook = await store.insert({
           agency: caller.agency,
           createdBy: caller.subject,
@@ -206,7 +206,7 @@ export function createWebhookResolvers(options: WebhookResolverOptions) {
             roles: [...caller.roles],
             clearance: caller.clearance,
           },
-          deliveredThrough: encodeCursor(position),
+          deliveredThrough: encodeStreamCursor(start.position, start.marks),
         });
         dispatcher.add(webhook);
         // The only answer that shows the secret, in the form any Standard Webhooks library takes.

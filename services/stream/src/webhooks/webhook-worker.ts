@@ -1,10 +1,10 @@
-import { decodeStreamCursor as decodeCursor } from '@antq/sdk';
+import { readStreamCursor, type Agency, type StreamCursor } from '@antq/sdk';
 import { retryUntilDone } from '@antq/subgraph-kit';
 import { isCursorPastTheEnd } from '../change-hub.js';
-import { followChanges } from '../follow-changes.js';
+import { describeUnfollowable, followChanges } from '../follow-changes.js';
 import { deliverChange } from './webhook-attempts.js';
 import { toChangeFilter } from './webhook-payload.js';
-import { readerCaller, WebhookLeaseLostError, type WebhookRecord } from './webhook-store.js';
+import { readerCaller, WebhookLeaseLostError, type WebhookRecord, type WebhookStore } from './webhook-store.js';
 import { sleep, type WebhookWorkerContext } from './webhook-worker-context.js';
 
 /**
@@ -80,16 +80,25 @@ async function followWebhook(context: WebhookWorkerContext, webhook: WebhookReco
   const { signal, interrupt } = signals;
   const reader = readerCaller(webhook);
   const filter = toChangeFilter(webhook.filter);
-  let after = decodeCursor(webhook.deliveredThrough);
+  let after = readStreamCursor(webhook.deliveredThrough);
   let events: ReturnType<typeof followChanges> | undefined;
   // One event delivered (true) or the worker stopped (false). A failure of the hub or the store
   // drops the reader; the next attempt resumes from the last delivered event.
   const step = async (): Promise<boolean> => {
+    if (!events) {
+      // Where it stopped may be gone since: a store restored from a backup while this instance was away.
+      const unfollowable = await context.hub.unfollowable(takenPart(after, filter.agencies));
+      if (unfollowable.length > 0) {
+        const why = `its cursor cannot be followed (${describeUnfollowable(unfollowable)}), and following it would skip changes`;
+        await removeWebhook(context.store, webhook, why);
+        return false;
+      }
+    }
     events ??= followChanges({ hub: context.hub, after, filter, reader, scopes: context.scopes, grantsFor: context.grantsFor, signal });
     try {
       const next = await events.next();
       if (next.done || !(await deliverChange(context, { webhook, change: next.value.change, cursor: next.value.cursor, signal, interrupt }))) return false;
-      after = decodeCursor(next.value.cursor);
+      after = readStreamCursor(next.value.cursor);
       return true;
     } catch (error) {
       events = undefined;
@@ -115,4 +124,27 @@ async function followWebhook(context: WebhookWorkerContext, webhook: WebhookReco
   } finally {
     await events?.return(undefined);
   }
+}
+
+/** The positions of the agencies a webhook takes: another agency's restore changed nothing it delivered. */
+function takenPart(cursor: StreamCursor, takes: ReadonlySet<Agency> | undefined): StreamCursor {
+  if (!takes) return cursor;
+  const taken = <T>(record: Readonly<Partial<Record<Agency, T>>>) => Object.fromEntries(Object.entries(record).filter(([agency]) => takes.has(agency as Agency)));
+  return { position: taken(cursor.position), marks: taken(cursor.marks) };
+}
+
+/**
+ * Removes a webhook that can no longer deliver what it promised, with a last entry in its delivery
+ * log saying why and what to do; its worker stops at its next step.
+ */
+export async function removeWebhook(store: WebhookStore, webhook: WebhookRecord, why: string): Promise<void> {
+  await store.recordFailure({
+    webhookId: webhook.id,
+    cursor: webhook.deliveredThrough,
+    attempt: 0,
+    status: null,
+    error: `Removed: ${why}. Read the records again, read changesCursor, and register the webhook again with it as after.`,
+    durationMs: 0,
+  });
+  await store.remove(webhook.id);
 }
