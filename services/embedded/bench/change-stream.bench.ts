@@ -5,6 +5,7 @@
 //   npm run bench:stream -- --quick           (100 and 1,000 subscribers; 100 writes)
 //   --subscribers 2000 --writes 100 --profile /tmp/stream   (a CPU profile of the graph's measured window)
 //   --writes-per-second 2   (writes paced at a steady rate instead of as fast as they are answered)
+//   --processes             (each agency subgraph, the stream and the gateway in its own process, as production runs them)
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
@@ -12,6 +13,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startEmbeddedGraph } from '../src/index.js';
+import { startSplitGraph, type BenchGraph } from './split-graph.js';
 import { now, type SubscriberCommand, type SubscriberReply } from './stream-subscribers.js';
 
 const quick = process.argv.includes('--quick');
@@ -33,12 +35,28 @@ const youngGeneration = () => {
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 const progress = (line: string) => process.stderr.write(`… ${line}\n`);
 
-progress(`load average ${loadavg()[0]!.toFixed(1)}; starting the embedded graph`);
+const SPLIT = process.argv.includes('--processes');
+if (SPLIT && option('profile')) throw new Error('--profile records the one-process graph; leave out --processes');
+progress(`load average ${loadavg()[0]!.toFixed(1)}; starting the ${SPLIT ? 'graph, a process per part' : 'embedded graph'}`);
 const dataDir = await mkdtemp(join(tmpdir(), 'antq-stream-bench-'));
-const graph = await startEmbeddedGraph({ dataDir, port: 0 });
-const editor = await graph.issuer.mint({ agency: 'police', jurisdiction: '80', roles: ['editor'] });
-const reader = await graph.issuer.mint({ agency: 'youth', roles: ['analyst'], clearance: 'shared' });
-const wsUrl = graph.gateway.url.replace(/^http/, 'ws');
+const graph: BenchGraph = SPLIT ? await startSplitGraph(dataDir, progress) : await inThisProcess(dataDir);
+const editor = await graph.mint({ agency: 'police', jurisdiction: '80', roles: ['editor'] });
+const reader = await graph.mint({ agency: 'youth', roles: ['analyst'], clearance: 'shared' });
+const wsUrl = graph.url.replace(/^http/, 'ws');
+
+/** The embedded graph, in this process: its CPU is this process's. */
+async function inThisProcess(dir: string): Promise<BenchGraph> {
+  const embedded = await startEmbeddedGraph({ dataDir: dir, port: 0 });
+  return {
+    url: embedded.gateway.url,
+    mint: (claims) => embedded.issuer.mint(claims),
+    cpuMicros: async () => {
+      const { user, system } = process.cpuUsage();
+      return user + system;
+    },
+    close: () => embedded.close(),
+  };
+}
 
 /** The subscribers' process, and one request to it at a time. */
 function startSubscribers(): {
@@ -66,7 +84,7 @@ function startSubscribers(): {
 const subscribers = startSubscribers();
 
 async function write(name: string): Promise<string> {
-  const response = await fetch(graph.gateway.url, {
+  const response = await fetch(graph.url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${editor}` },
     body: JSON.stringify({
@@ -102,7 +120,7 @@ for (const count of SUBSCRIBERS) {
   }
   const written: string[] = [];
   const started = now();
-  const cpuBefore = process.cpuUsage();
+  const cpuBefore = await graph.cpuMicros();
   let next = 0;
   await Promise.all(
     Array.from({ length: WRITERS }, async () => {
@@ -119,7 +137,7 @@ for (const count of SUBSCRIBERS) {
   const expected = written.length * count;
   const deadline = now() + 120_000;
   for (const id of written) await subscribers.ask({ kind: 'await', recordId: id, count, timeoutMs: Math.max(0, deadline - now()) }, 'awaited');
-  const cpu = process.cpuUsage(cpuBefore);
+  const cpuMicros = (await graph.cpuMicros()) - cpuBefore;
   if (profiler) {
     const { profile } = await profiler.post('Profiler.stop');
     await writeFile(`${option('profile')}-${count}.cpuprofile`, JSON.stringify(profile));
@@ -139,7 +157,7 @@ for (const count of SUBSCRIBERS) {
     `p50 ${percentile(latencies, 50).toFixed(0).padStart(5)} ms`,
     `p99 ${percentile(latencies, 99).toFixed(0).padStart(5)} ms`,
     `${delivered}/${expected} delivered`,
-    `graph CPU ${((cpu.user + cpu.system) / 1000 / delivered).toFixed(3)} ms/event`,
+    `graph CPU ${(cpuMicros / 1000 / delivered).toFixed(3)} ms/event`,
   ].join('  ');
   console.log(line);
   results.push(line);
@@ -150,6 +168,6 @@ subscribers.child.kill();
 await graph.close();
 await rm(dataDir, { recursive: true, force: true });
 console.log(
-  `\nchange stream, one gateway, embedded mode, ${WRITES} writes per round${RATE === undefined ? '' : ` at ${RATE} a second`} (latency: change committed → event received; load average ${loadavg()[0]!.toFixed(1)}; ${youngGeneration()})`,
+  `\nchange stream, one gateway, ${SPLIT ? 'a process per part (agencies, stream, gateway; embedded stores)' : 'embedded mode'}, ${WRITES} writes per round${RATE === undefined ? '' : ` at ${RATE} a second`} (latency: change committed → event received; load average ${loadavg()[0]!.toFixed(1)}; ${youngGeneration()})`,
 );
 for (const line of results) console.log(line);

@@ -1,0 +1,102 @@
+// Child process of the change stream benchmark's `--processes` mode: one part of the graph — an
+// agency subgraph, the change stream or the gateway — in a process of its own, as production
+// runs them (README, "Production mode"), on the embedded stores (PGlite) so that the run
+// compares with the one-process graph on the same machine.
+import { loadAreaRegistry } from '@antq/sdk/areas';
+import type { Agency } from '@antq/sdk';
+import { createStorage } from '@antq/subgraph-kit';
+import { createStreamSubgraph } from '@antq/stream';
+import { auditKeyFrom, createAuditLog, createGateway } from '@antq/gateway';
+import { createPoliceSubgraph } from '@antq/police';
+import { createFrontSubgraph } from '@antq/front';
+import { createVeteransSubgraph } from '@antq/veterans';
+import { createYouthSubgraph } from '@antq/youth';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+
+const FACTORIES = { police: createPoliceSubgraph, front: createFrontSubgraph, veterans: createVeteransSubgraph, youth: createYouthSubgraph } as const;
+
+/** What the bench asks of a part. */
+export type GraphPartCommand =
+  | { readonly kind: 'agency'; readonly agency: Agency; readonly signingKey: string; readonly dataDir: string }
+  | { readonly kind: 'stream'; readonly agencies: Readonly<Record<string, string>>; readonly signingKey: string; readonly dataDir: string }
+  | {
+      readonly kind: 'gateway';
+      readonly supergraph: string;
+      readonly signingKey: string;
+      readonly identity: { readonly publicKeyPem: string; readonly issuer: string; readonly audience: string };
+      readonly dataDir: string;
+    }
+  | { readonly kind: 'cpu' }
+  | { readonly kind: 'close' };
+
+export type GraphPartReply =
+  | { readonly kind: 'started'; readonly url: string; readonly sdl?: string }
+  | { readonly kind: 'cpu'; readonly micros: number }
+  | { readonly kind: 'closed' }
+  | { readonly kind: 'error'; readonly message: string };
+
+const send = (reply: GraphPartReply) => process.send!(reply);
+let close: () => Promise<unknown> = async () => undefined;
+
+async function start(command: Extract<GraphPartCommand, { kind: 'agency' | 'stream' | 'gateway' }>): Promise<GraphPartReply> {
+  if (command.kind === 'agency') {
+    const subgraph = await FACTORIES[command.agency]({
+      port: 0,
+      signingKey: command.signingKey,
+      registry: await loadAreaRegistry(),
+      storage: { kind: 'pglite', dataDir: join(command.dataDir, command.agency) },
+      exampleData: true,
+      logLevel: 'warn',
+    });
+    close = () => subgraph.close();
+    return { kind: 'started', url: subgraph.url, sdl: subgraph.sdl };
+  }
+  if (command.kind === 'stream') {
+    const stream = await createStreamSubgraph({
+      agencies: command.agencies,
+      signingKey: command.signingKey,
+      registry: await loadAreaRegistry(),
+      storage: { kind: 'pglite', dataDir: join(command.dataDir, 'stream') },
+      port: 0,
+      logLevel: 'warn',
+    });
+    close = () => stream.close();
+    return { kind: 'started', url: stream.url, sdl: stream.sdl };
+  }
+  // Audited as the embedded graph's gateway is: a PGlite audit log of its own.
+  const auditStorage = await createStorage({ kind: 'pglite', dataDir: join(command.dataDir, 'audit') });
+  const audit = await createAuditLog(auditStorage, { key: auditKeyFrom(randomBytes(32).toString('base64')), anchors: { dir: join(command.dataDir, 'audit-anchors') } });
+  const gateway = await createGateway({
+    supergraph: command.supergraph,
+    port: 0,
+    signingKey: command.signingKey,
+    identity: { keys: { kind: 'key', publicKeyPem: command.identity.publicKeyPem }, issuer: command.identity.issuer, audience: command.identity.audience },
+    audit,
+  });
+  close = async () => {
+    await gateway.close();
+    await audit.close();
+    await auditStorage.close();
+  };
+  return { kind: 'started', url: gateway.url };
+}
+
+process.on('message', (command: GraphPartCommand) => {
+  void (async () => {
+    try {
+      if (command.kind === 'cpu') {
+        const { user, system } = process.cpuUsage();
+        send({ kind: 'cpu', micros: user + system });
+      } else if (command.kind === 'close') {
+        await close();
+        send({ kind: 'closed' });
+        process.exit(0);
+      } else {
+        send(await start(command));
+      }
+    } catch (error) {
+      send({ kind: 'error', message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+    }
+  })();
+});
