@@ -566,7 +566,8 @@ function deliveryIdsFiltersAndRemovalTests(w: WebhooksState): void {
     w.front.append();
     await until(() => ahead.requests.length === 3 && behind.requests.length === 1);
     // The police's outbox went back to 1; the stream wires the hub's onRewound to this (stream-subgraph.ts).
-    await w.service.removePastRewind({ agency: 'police', kept: 1, carried: 2 });
+    // Two stream instances find the same restore at once: one removes and logs.
+    await Promise.all([w.service.removePastRewind({ agency: 'police', kept: 1, carried: 2 }), w.service.removePastRewind({ agency: 'police', kept: 1, carried: 2 })]);
     const listed = await w.service.resolvers.Query.webhooks({}, {}, { caller: who });
     expect(listed.map((hook) => [hook.id, hook.active])).toEqual(
       expect.arrayContaining([
@@ -575,9 +576,8 @@ function deliveryIdsFiltersAndRemovalTests(w: WebhooksState): void {
       ]),
     );
     await until(() => !w.service.dispatcher.running().includes(past.id));
-    expect(await deliveries(who, past.id)).toContainEqual(
-      expect.objectContaining({ status: null, error: expect.stringContaining("Removed: the police's changes after 1 were undone") }),
-    );
+    const removals = (await deliveries(who, past.id)).filter((delivery) => delivery.error?.startsWith('Removed:'));
+    expect(removals).toEqual([expect.objectContaining({ status: null, error: expect.stringContaining("Removed: the police's changes after 1 were undone") })]);
     expect((await deliveries(who, kept.id)).every((delivery) => delivery.error === null)).toBe(true);
   });
 

@@ -250,6 +250,19 @@ export function createWebhookStore(storage: Storage) {
       return this.get(id);
     },
 
+    /**
+     * Removes a webhook that can no longer deliver what it promised, with `attempt` (why) in its
+     * log, in one transaction; only the caller that removed it logs, so two stream instances that
+     * both find the same reason leave one entry. Resolves with whether this call removed it.
+     */
+    async retire(attempt: DeliveryAttempt): Promise<boolean> {
+      return storage.transaction(async (tx) => {
+        const removed = await tx.query<{ id: string }>('UPDATE webhooks SET removed_at = now() WHERE id = $1 AND removed_at IS NULL RETURNING id', [attempt.webhookId]);
+        if (removed.length > 0) await insertDelivery(tx, attempt);
+        return removed.length > 0;
+      });
+    },
+
     /** Logs an attempt that did not deliver. */
     async recordFailure(attempt: DeliveryAttempt): Promise<void> {
       await insertDelivery(storage, attempt);

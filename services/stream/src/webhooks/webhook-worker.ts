@@ -135,10 +135,11 @@ function takenPart(cursor: StreamCursor, takes: ReadonlySet<Agency> | undefined)
 
 /**
  * Removes a webhook that can no longer deliver what it promised, with a last entry in its delivery
- * log saying why and what to do; its worker stops at its next step.
+ * log saying why and what to do (`WebhookStore.retire`); its worker stops at its next step.
+ * Resolves with whether this call removed it (another stream instance may have first).
  */
-export async function removeWebhook(store: WebhookStore, webhook: WebhookRecord, why: string): Promise<void> {
-  await store.recordFailure({
+export function removeWebhook(store: WebhookStore, webhook: WebhookRecord, why: string): Promise<boolean> {
+  return store.retire({
     webhookId: webhook.id,
     cursor: webhook.deliveredThrough,
     attempt: 0,
@@ -146,5 +147,4 @@ export async function removeWebhook(store: WebhookStore, webhook: WebhookRecord,
     error: `Removed: ${why}. Read the records again, read changesCursor, and register the webhook again with it as after.`,
     durationMs: 0,
   });
-  await store.remove(webhook.id);
 }
