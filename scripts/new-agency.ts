@@ -180,8 +180,8 @@ for (const [file, text] of Object.entries(files)) {
 
 step('Plugging it into the embedded graph and the benchmark');
 const factoryImport = `import { create${prefix}Subgraph } from '@antq/${code}';\n`;
-await insertBefore('services/embedded/src/start-embedded-graph.ts', 'const FACTORIES', '\n};', `\n  ${code}: create${prefix}Subgraph,`);
-await insertBefore('services/embedded/src/start-embedded-graph.ts', 'import { createPoliceSubgraph }', 'import { createPoliceSubgraph }', factoryImport);
+await insertBefore('services/embedded/src/agency-factories.ts', 'export const AGENCY_FACTORIES', '\n};', `\n  ${code}: create${prefix}Subgraph,`);
+await insertBefore('services/embedded/src/agency-factories.ts', 'import { createPoliceSubgraph }', 'import { createPoliceSubgraph }', factoryImport);
 await addDependency('services/embedded/package.json', `@antq/${code}`, '0.1.0');
 await insertBefore('bench/src/agencies.ts', 'SUBGRAPH_FACTORIES', '\n};', `\n  ${code}: create${prefix}Subgraph,`);
 await insertBefore('bench/src/agencies.ts', 'export const AGENCY_TYPE_DEFS', ' };', `, ${code}: ${code}TypeDefs`);

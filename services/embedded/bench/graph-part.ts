@@ -7,14 +7,9 @@ import type { Agency } from '@antq/sdk';
 import { createStorage } from '@antq/subgraph-kit';
 import { createStreamSubgraph } from '@antq/stream';
 import { auditKeyFrom, createAuditLog, createGateway } from '@antq/gateway';
-import { createPoliceSubgraph } from '@antq/police';
-import { createFrontSubgraph } from '@antq/front';
-import { createVeteransSubgraph } from '@antq/veterans';
-import { createYouthSubgraph } from '@antq/youth';
 import { randomBytes } from 'node:crypto';
+import { AGENCY_FACTORIES } from '../src/agency-factories.js';
 import { join } from 'node:path';
-
-const FACTORIES = { police: createPoliceSubgraph, front: createFrontSubgraph, veterans: createVeteransSubgraph, youth: createYouthSubgraph } as const;
 
 /** What the bench asks of a part. */
 export type GraphPartCommand =
@@ -41,7 +36,7 @@ let close: () => Promise<unknown> = async () => undefined;
 
 async function start(command: Extract<GraphPartCommand, { kind: 'agency' | 'stream' | 'gateway' }>): Promise<GraphPartReply> {
   if (command.kind === 'agency') {
-    const subgraph = await FACTORIES[command.agency]({
+    const subgraph = await AGENCY_FACTORIES[command.agency]({
       port: 0,
       signingKey: command.signingKey,
       registry: await loadAreaRegistry(),

@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { loadAreaRegistry } from '@antq/sdk/areas';
 import type { Agency } from '@antq/sdk';
-import { createStorage, type AgencySubgraph, type AgencySubgraphOptions, type Storage } from '@antq/subgraph-kit';
+import { createStorage, type AgencySubgraph, type Storage } from '@antq/subgraph-kit';
 import { ALLOWED_NETWORKS_ENV, createStreamSubgraph, parseAllowedNetworks, type StreamSubgraph } from '@antq/stream';
 import {
   auditKeyFromEnv,
@@ -20,17 +20,7 @@ import {
   type Gateway,
 } from '@antq/gateway';
 import { DEVELOPMENT_TOKENS, GRAPHIQL_CALLER } from './development-tokens.js';
-import { createPoliceSubgraph } from '@antq/police';
-import { createFrontSubgraph } from '@antq/front';
-import { createVeteransSubgraph } from '@antq/veterans';
-import { createYouthSubgraph } from '@antq/youth';
-
-const FACTORIES: Readonly<Record<Agency, (options: AgencySubgraphOptions) => Promise<AgencySubgraph>>> = {
-  police: createPoliceSubgraph,
-  front: createFrontSubgraph,
-  veterans: createVeteransSubgraph,
-  youth: createYouthSubgraph,
-};
+import { AGENCY_FACTORIES as FACTORIES } from './agency-factories.js';
 
 export interface EmbeddedGraphOptions {
   /** Where each subgraph keeps its PGlite store and the development issuer its key. */
