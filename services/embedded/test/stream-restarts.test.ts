@@ -115,30 +115,18 @@ describe('an agency’s store restored from a backup while the stream runs', () 
 
   it('tells the subscribers and webhooks past the restore to read again, and carries the changes numbered again', async () => {
     const parts = await startParts(cleanup);
-    const police = join(parts.dataDir, 'police');
-    const { ask, createModel, restartPolice, reader } = await policeEditing(parts);
+    const editing = await policeEditing(parts);
+    const { ask, createModel, reader } = editing;
 
     // The backup: the police's store as it stands now, one change in its outbox that the stream has carried.
     // This one without the cursor, agency and seq the gateway tells repeats by.
     const before = subscribeToChanges(parts, reader, encodeStreamCursor({ police: await latestSeq(parts.subgraphs.police!.storage) }), cleanup, 'recordId');
     const kept = await createModel();
     await vi.waitFor(() => expect(before.events.map((event) => event.recordId)).toEqual([kept]), { timeout: 15_000 });
-    const backupSeq = await latestSeq(parts.subgraphs.police!.storage);
-    await restartPolice(() => cp(police, `${police}-backup`, { recursive: true }));
-    const partner = await webhookReceiver(cleanup);
-    const { registerWebhook: webhook } = await ask<{ registerWebhook: { id: string } }>('mutation ($url: String!) { registerWebhook(input: { url: $url }) { id } }', {
-      url: partner.url,
-    });
-    const following = subscribeToChanges(parts, reader, encodeStreamCursor({ police: backupSeq }), cleanup);
-    const undone = [await createModel(), await createModel()];
-    await vi.waitFor(() => expect(following.events.map((event) => event.recordId)).toEqual(undone), { timeout: 15_000 });
-    await vi.waitFor(() => expect(partner.recordIds()).toEqual(undone), { timeout: 15_000 });
+    const { backupSeq, partner, webhook, subscriber: following, undone } = await backUpThenWriteTwo(parts, editing, cleanup);
 
     // The restore, and a write on the restored store: numbered as the first undone change was.
-    await restartPolice(async () => {
-      await rm(police, { recursive: true, force: true });
-      await rename(`${police}-backup`, police);
-    });
+    await editing.restartPolice(editing.restoreBackup);
     const redone = await createModel();
 
     await vi.waitFor(() => expect(following.errors).toHaveLength(1), { timeout: 15_000 });
@@ -161,34 +149,17 @@ describe('an agency’s store restored from a backup while the stream runs', () 
     expect(before.events.map((event) => event.recordId)).toEqual([kept, ...undone]);
     expect(before.errors).toMatchObject([{ extensions: { reason: 'CURSOR_PAST_THE_END' } }]);
   }, 120_000);
-});
 
-describe('a cursor taken before an agency’s store was restored, once the store is written past it', () => {
-  const cleanup = cleanupAfterAll();
-
-  it('is refused to a subscriber, and removes a webhook that resumes from it, where a seq alone would skip the changes numbered again', async () => {
+  it('refuses a cursor taken before the restore once the store is written past it, to a subscriber and to a webhook resuming from it, where a seq alone would skip the changes numbered again', async () => {
     const parts = await startParts(cleanup);
-    const police = join(parts.dataDir, 'police');
-    const { ask, createModel, restartPolice, reader } = await policeEditing(parts);
-
-    const backupSeq = await latestSeq(parts.subgraphs.police!.storage);
-    await restartPolice(() => cp(police, `${police}-backup`, { recursive: true }));
-    const partner = await webhookReceiver(cleanup);
-    const { registerWebhook: webhook } = await ask<{ registerWebhook: { id: string } }>('mutation ($url: String!) { registerWebhook(input: { url: $url }) { id } }', {
-      url: partner.url,
-    });
-    const subscriber = subscribeToChanges(parts, reader, encodeStreamCursor({ police: backupSeq }), cleanup);
-    const undone = [await createModel(), await createModel()];
-    await vi.waitFor(() => expect(subscriber.events.map((event) => event.recordId)).toEqual(undone), { timeout: 15_000 });
-    await vi.waitFor(() => expect(partner.recordIds()).toEqual(undone), { timeout: 15_000 });
+    const editing = await policeEditing(parts);
+    const { ask, createModel, reader } = editing;
+    const { backupSeq, partner, webhook, subscriber, undone } = await backUpThenWriteTwo(parts, editing, cleanup);
     const stale = subscriber.events[1]!.cursor;
 
     // The stream is away while the store is restored and written past the stale cursor's seq: nothing is found live.
     await parts.stream().close();
-    await restartPolice(async () => {
-      await rm(police, { recursive: true, force: true });
-      await rename(`${police}-backup`, police);
-    });
+    await editing.restartPolice(editing.restoreBackup);
     const redone = [await createModel(), await createModel(), await createModel()];
     await parts.startStream();
 
@@ -234,7 +205,33 @@ async function policeEditing(parts: Parts) {
     await onItsStore();
     await parts.startAgency('police');
   };
-  return { ask, createModel, restartPolice, reader };
+  const police = join(parts.dataDir, 'police');
+  // Run while the police subgraph is stopped (restartPolice): its store copied aside, then put back in place of the store.
+  const backUp = () => cp(police, `${police}-backup`, { recursive: true });
+  const restoreBackup = async () => {
+    await rm(police, { recursive: true, force: true });
+    await rename(`${police}-backup`, police);
+  };
+  return { ask, createModel, restartPolice, backUp, restoreBackup, reader };
+}
+
+/**
+ * The police's store backed up, then a webhook registered and a subscriber following from where
+ * the backup ends, and two models written after it: both have received them (the changes a
+ * restore of the backup undoes).
+ */
+async function backUpThenWriteTwo(parts: Parts, editing: Awaited<ReturnType<typeof policeEditing>>, cleanup: (() => Promise<unknown>)[]) {
+  const backupSeq = await latestSeq(parts.subgraphs.police!.storage);
+  await editing.restartPolice(editing.backUp);
+  const partner = await webhookReceiver(cleanup);
+  const { registerWebhook: webhook } = await editing.ask<{ registerWebhook: { id: string } }>('mutation ($url: String!) { registerWebhook(input: { url: $url }) { id } }', {
+    url: partner.url,
+  });
+  const subscriber = subscribeToChanges(parts, editing.reader, encodeStreamCursor({ police: backupSeq }), cleanup);
+  const undone = [await editing.createModel(), await editing.createModel()];
+  await vi.waitFor(() => expect(subscriber.events.map((event) => event.recordId)).toEqual(undone), { timeout: 15_000 });
+  await vi.waitFor(() => expect(partner.recordIds()).toEqual(undone), { timeout: 15_000 });
+  return { backupSeq, partner, webhook, subscriber, undone };
 }
 
 /** A partner's webhook endpoint on this machine: the record ids of what it received. */
