@@ -205,7 +205,7 @@ export async function startChangeHub(options: ChangeHubOptions): Promise<ChangeH
     head,
     markAt(agency, seq) {
       const log = logs.get(agency);
-      const held = log && seq <= log.last ? changeAt(log, seq) : undefined;
+      const held = log && heldChange(log, seq);
       return held && changeMark(held);
     },
     async now() {
@@ -238,30 +238,41 @@ function wake(log: AgencyLog): void {
 /** How long a judgement of a cursor waits on an agency. */
 const JUDGE_TIMEOUT_MS = 2_000;
 
+/** The change the hub holds at `seq` (none at 0, past its head, or behind its window). */
+function heldChange(log: AgencyLog, seq: number): StreamChange | undefined {
+  return seq > 0 && seq <= log.last ? changeAt(log, seq) : undefined;
+}
+
+/** The outbox's head and its change at `seq`, read now; undefined when the agency does not answer in time. */
+async function readChangeAt(log: AgencyLog, seq: number): Promise<{ head: number; change: StreamChange | undefined } | undefined> {
+  const read = await log.feed.read(seq - 1, 1, 0, AbortSignal.timeout(JUDGE_TIMEOUT_MS)).catch(() => undefined);
+  return read && { head: read.head, change: read.changes[0]?.seq === seq ? read.changes[0] : undefined };
+}
+
 /** The mark of an agency's change at `seq`: from the window, else read from its outbox; undefined at 0 or when it does not answer. */
 async function markOf(log: AgencyLog, seq: number): Promise<string | undefined> {
   if (seq === 0) return undefined;
-  const held = seq <= log.last ? changeAt(log, seq) : undefined;
-  if (held) return changeMark(held);
-  const read = await log.feed.read(seq - 1, 1, 0, AbortSignal.timeout(JUDGE_TIMEOUT_MS)).catch(() => undefined);
-  const change = read?.changes[0];
-  return change?.seq === seq ? changeMark(change) : undefined;
+  const change = heldChange(log, seq) ?? (await readChangeAt(log, seq))?.change;
+  return change && changeMark(change);
 }
 
 /**
  * Whether a reader can follow an agency from `cursor`. Only a position past the hub's head, or
  * one whose mark differs from the change the hub holds there, is read from the outbox (the hub's
  * copy may predate a restore it has yet to find, and another instance may have found it first).
+ * Without a mark (a v1 cursor) only the end of the outbox is judged.
  */
 async function judgePosition(log: AgencyLog, cursor: number, mark: string | undefined): Promise<UnfollowablePosition | undefined> {
-  const agency = log.feed.agency;
-  const held = cursor > 0 && cursor <= log.last ? changeAt(log, cursor) : undefined;
-  if (cursor <= log.last && (mark === undefined || cursor === 0 || (held !== undefined && changeMark(held) === mark))) return undefined;
-  const read = await log.feed.read(cursor - 1, 1, 0, AbortSignal.timeout(JUDGE_TIMEOUT_MS)).catch(() => undefined);
+  if (cursor === 0) return undefined;
+  if (cursor <= log.last) {
+    const held = heldChange(log, cursor);
+    if (mark === undefined || (held !== undefined && changeMark(held) === mark)) return undefined;
+  }
+  const read = await readChangeAt(log, cursor);
   if (!read) return undefined;
+  const agency = log.feed.agency;
   if (cursor > read.head) return { agency, cursor, head: read.head, reason: 'past-the-end' };
-  const change = read.changes[0];
-  if (mark === undefined || (change?.seq === cursor && changeMark(change) === mark)) return undefined;
+  if (mark === undefined || (read.change !== undefined && changeMark(read.change) === mark)) return undefined;
   return { agency, cursor, head: read.head, reason: 'changed' };
 }
 
