@@ -6,6 +6,7 @@
 //   --subscribers 2000 --writes 100 --profile /tmp/stream   (a CPU profile of the graph's measured window)
 //   --writes-per-second 2   (writes paced at a steady rate instead of as fast as they are answered)
 //   --processes             (each agency subgraph, the stream and the gateway in its own process, as production runs them)
+//   --processes --postgres  (… on PostgreSQL databases made for the run, the changes through NATS JetStream)
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
@@ -36,10 +37,12 @@ const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.lengt
 const progress = (line: string) => process.stderr.write(`… ${line}\n`);
 
 const SPLIT = process.argv.includes('--processes');
+const POSTGRES = process.argv.includes('--postgres');
+if (POSTGRES && !SPLIT) throw new Error('--postgres runs the graph a process per part: add --processes');
 if (SPLIT && option('profile')) throw new Error('--profile records the one-process graph; leave out --processes');
 progress(`load average ${loadavg()[0]!.toFixed(1)}; starting the ${SPLIT ? 'graph, a process per part' : 'embedded graph'}`);
 const dataDir = await mkdtemp(join(tmpdir(), 'antq-stream-bench-'));
-const graph: BenchGraph = SPLIT ? await startSplitGraph(dataDir, progress) : await inThisProcess(dataDir);
+const graph: BenchGraph = SPLIT ? await startSplitGraph({ dataDir, postgres: POSTGRES }, progress) : await inThisProcess(dataDir);
 const editor = await graph.mint({ agency: 'police', jurisdiction: '80', roles: ['editor'] });
 const reader = await graph.mint({ agency: 'youth', roles: ['analyst'], clearance: 'shared' });
 const wsUrl = graph.url.replace(/^http/, 'ws');
@@ -168,6 +171,6 @@ subscribers.child.kill();
 await graph.close();
 await rm(dataDir, { recursive: true, force: true });
 console.log(
-  `\nchange stream, one gateway, ${SPLIT ? 'a process per part (agencies, stream, gateway; embedded stores)' : 'embedded mode'}, ${WRITES} writes per round${RATE === undefined ? '' : ` at ${RATE} a second`} (latency: change committed → event received; load average ${loadavg()[0]!.toFixed(1)}; ${youngGeneration()})`,
+  `\nchange stream, one gateway, ${SPLIT ? `a process per part (agencies, stream, gateway; ${POSTGRES ? 'PostgreSQL and NATS JetStream' : 'embedded stores'})` : 'embedded mode'}, ${WRITES} writes per round${RATE === undefined ? '' : ` at ${RATE} a second`} (latency: change committed → event received; load average ${loadavg()[0]!.toFixed(1)}; ${youngGeneration()})`,
 );
 for (const line of results) console.log(line);

@@ -1,11 +1,12 @@
 // Child process of the change stream benchmark's `--processes` mode: one part of the graph — an
 // agency subgraph, the change stream or the gateway — in a process of its own, as production
-// runs them (README, "Production mode"), on the embedded stores (PGlite) so that the run
-// compares with the one-process graph on the same machine.
+// runs them (README, "Production mode"): on the embedded stores (PGlite), so that the run compares
+// with the one-process graph on the same machine, or with `--postgres` on PostgreSQL, the stream's
+// changes through NATS JetStream.
 import { loadAreaRegistry } from '@antq/sdk/areas';
 import type { Agency } from '@antq/sdk';
-import { createStorage } from '@antq/subgraph-kit';
-import { createStreamSubgraph } from '@antq/stream';
+import { createStorage, type StorageOptions } from '@antq/subgraph-kit';
+import { createNatsBus, createStreamSubgraph, type NatsBusOptions } from '@antq/stream';
 import { auditKeyFrom, createAuditLog, createGateway } from '@antq/gateway';
 import { randomBytes } from 'node:crypto';
 import { AGENCY_FACTORIES } from '../src/agency-factories.js';
@@ -13,13 +14,21 @@ import { join } from 'node:path';
 
 /** What the bench asks of a part. */
 export type GraphPartCommand =
-  | { readonly kind: 'agency'; readonly agency: Agency; readonly signingKey: string; readonly dataDir: string }
-  | { readonly kind: 'stream'; readonly agencies: Readonly<Record<string, string>>; readonly signingKey: string; readonly dataDir: string }
+  | { readonly kind: 'agency'; readonly agency: Agency; readonly signingKey: string; readonly storage: StorageOptions }
+  | {
+      readonly kind: 'stream';
+      readonly agencies: Readonly<Record<string, string>>;
+      readonly signingKey: string;
+      readonly storage: StorageOptions;
+      readonly nats?: Pick<NatsBusOptions, 'servers' | 'stream' | 'subjectPrefix'>;
+    }
   | {
       readonly kind: 'gateway';
       readonly supergraph: string;
       readonly signingKey: string;
       readonly identity: { readonly publicKeyPem: string; readonly issuer: string; readonly audience: string };
+      readonly audit: StorageOptions;
+      /** Where the audit log's checkpoints are written. */
       readonly dataDir: string;
     }
   | { readonly kind: 'cpu' }
@@ -40,7 +49,7 @@ async function start(command: Extract<GraphPartCommand, { kind: 'agency' | 'stre
       port: 0,
       signingKey: command.signingKey,
       registry: await loadAreaRegistry(),
-      storage: { kind: 'pglite', dataDir: join(command.dataDir, command.agency) },
+      storage: command.storage,
       exampleData: true,
       logLevel: 'warn',
     });
@@ -48,19 +57,21 @@ async function start(command: Extract<GraphPartCommand, { kind: 'agency' | 'stre
     return { kind: 'started', url: subgraph.url, sdl: subgraph.sdl };
   }
   if (command.kind === 'stream') {
+    const bus = command.nats ? await createNatsBus({ ...command.nats, name: 'antq-stream bench' }) : undefined;
     const stream = await createStreamSubgraph({
       agencies: command.agencies,
       signingKey: command.signingKey,
       registry: await loadAreaRegistry(),
-      storage: { kind: 'pglite', dataDir: join(command.dataDir, 'stream') },
+      storage: command.storage,
       port: 0,
       logLevel: 'warn',
+      ...(bus ? { bus } : {}),
     });
     close = () => stream.close();
     return { kind: 'started', url: stream.url, sdl: stream.sdl };
   }
   // Audited as the embedded graph's gateway is: a PGlite audit log of its own.
-  const auditStorage = await createStorage({ kind: 'pglite', dataDir: join(command.dataDir, 'audit') });
+  const auditStorage = await createStorage(command.audit);
   const audit = await createAuditLog(auditStorage, { key: auditKeyFrom(randomBytes(32).toString('base64')), anchors: { dir: join(command.dataDir, 'audit-anchors') } });
   const gateway = await createGateway({
     supergraph: command.supergraph,

@@ -1,10 +1,16 @@
 // The graph of the change stream benchmark's `--processes` mode: each agency subgraph, the change
-// stream and the gateway in a process of its own (graph-part.ts), as production runs them.
+// stream and the gateway in a process of its own (graph-part.ts), as production runs them; with
+// `postgres`, on databases of their own made for the run and dropped after it, the stream's
+// changes through NATS JetStream on a stream of its own (deleted after the run).
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { connect } from 'nats';
 import { AGENCY_CODES } from '@antq/sdk';
+import type { StorageOptions } from '@antq/subgraph-kit';
 import { composeSupergraph, createDevelopmentIssuer } from '@antq/gateway';
+import { createTestDatabase } from '@antq/testing';
 import type { GraphPartCommand, GraphPartReply } from './graph-part.js';
 
 /** What the benchmark needs of a graph, however it runs. */
@@ -41,30 +47,70 @@ function forkPart(): Part {
   return { ask, child };
 }
 
-export async function startSplitGraph(dataDir: string, progress: (line: string) => void): Promise<BenchGraph> {
+/** Where the parts keep their data: PGlite folders, or PostgreSQL databases and NATS JetStream. */
+interface Stores {
+  storage(part: string): Promise<StorageOptions>;
+  readonly nats?: { readonly servers: string; readonly stream: string; readonly subjectPrefix: string };
+  drop(): Promise<void>;
+}
+
+function embeddedStores(dataDir: string): Stores {
+  return { storage: async (part) => ({ kind: 'pglite', dataDir: join(dataDir, part) }), drop: async () => undefined };
+}
+
+function productionStores(): Stores {
+  const databases: Awaited<ReturnType<typeof createTestDatabase>>[] = [];
+  const run = randomBytes(4).toString('hex');
+  const nats = { servers: process.env.NATS_URL ?? 'nats://127.0.0.1:4222', stream: `ANTQ_BENCH_${run}`, subjectPrefix: `antq.bench.${run}` };
+  return {
+    async storage() {
+      const database = await createTestDatabase();
+      databases.push(database);
+      return { kind: 'postgres', url: database.url };
+    },
+    nats,
+    async drop() {
+      await Promise.all(databases.map((database) => database.drop()));
+      const nc = await connect({ servers: nats.servers });
+      await (await nc.jetstreamManager()).streams.delete(nats.stream).catch(() => undefined);
+      await nc.close();
+    },
+  };
+}
+
+export async function startSplitGraph(options: { dataDir: string; postgres: boolean }, progress: (line: string) => void): Promise<BenchGraph> {
   const signingKey = randomBytes(32).toString('base64');
+  const stores = options.postgres ? productionStores() : embeddedStores(options.dataDir);
   const parts: Part[] = [];
+  const close = async () => {
+    await closeParts(parts);
+    await stores.drop();
+  };
   try {
-    progress('starting the four agency subgraphs, each in its own process');
+    progress(`starting the four agency subgraphs, each in its own process (${options.postgres ? 'PostgreSQL' : 'PGlite'})`);
     const agencies = await Promise.all(
       AGENCY_CODES.map(async (agency) => {
         const part = forkPart();
         parts.push(part);
-        const { url, sdl } = await part.ask({ kind: 'agency', agency, signingKey, dataDir }, 'started');
+        const { url, sdl } = await part.ask({ kind: 'agency', agency, signingKey, storage: await stores.storage(agency) }, 'started');
         return { name: agency, url, sdl: sdl! };
       }),
     );
-    progress('starting the change stream in its own process');
+    progress(`starting the change stream in its own process${stores.nats ? ' (changes through NATS JetStream)' : ''}`);
     const streamPart = forkPart();
     parts.push(streamPart);
-    const stream = await streamPart.ask({ kind: 'stream', agencies: Object.fromEntries(agencies.map(({ name, url }) => [name, url])), signingKey, dataDir }, 'started');
+    const agencyUrls = Object.fromEntries(agencies.map(({ name, url }) => [name, url]));
+    const stream = await streamPart.ask(
+      { kind: 'stream', agencies: agencyUrls, signingKey, storage: await stores.storage('stream'), ...(stores.nats ? { nats: stores.nats } : {}) },
+      'started',
+    );
     const supergraph = composeSupergraph([...agencies, { name: 'stream', url: stream.url, sdl: stream.sdl! }]);
     const issuer = await createDevelopmentIssuer();
     progress('starting the gateway in its own process');
     const gatewayPart = forkPart();
     parts.push(gatewayPart);
     const identity = { publicKeyPem: issuer.publicKeyPem, issuer: issuer.issuer, audience: issuer.audience };
-    const gateway = await gatewayPart.ask({ kind: 'gateway', supergraph, signingKey, identity, dataDir }, 'started');
+    const gateway = await gatewayPart.ask({ kind: 'gateway', supergraph, signingKey, identity, audit: await stores.storage('audit'), dataDir: options.dataDir }, 'started');
     return {
       url: gateway.url,
       mint: (claims) => issuer.mint(claims),
@@ -72,10 +118,10 @@ export async function startSplitGraph(dataDir: string, progress: (line: string) 
         const used = await Promise.all(parts.map((part) => part.ask({ kind: 'cpu' }, 'cpu')));
         return used.reduce((sum, { micros }) => sum + micros, 0);
       },
-      close: () => closeParts(parts),
+      close,
     };
   } catch (error) {
-    await closeParts(parts);
+    await close();
     throw error;
   }
 }
