@@ -33,15 +33,25 @@ function forkPart(): Part {
     execArgv: ['--import', 'tsx', '--conditions=@antq/source'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
+  // A part that dies does not answer: its exit ends the wait, so the bench says so instead of hanging.
   const ask = <K extends GraphPartReply['kind']>(command: GraphPartCommand, kind: K) =>
     new Promise<Extract<GraphPartReply, { kind: K }>>((resolve, reject) => {
+      const done = () => {
+        child.off('message', listen);
+        child.off('exit', exited);
+      };
       const listen = (reply: GraphPartReply) => {
         if (reply.kind !== kind && reply.kind !== 'error') return;
-        child.off('message', listen);
+        done();
         if (reply.kind === 'error') reject(new Error(`a part of the graph failed (${command.kind}): ${reply.message}`));
         else resolve(reply as Extract<GraphPartReply, { kind: K }>);
       };
+      const exited = (code: number | null) => {
+        done();
+        reject(new Error(`a part of the graph (${command.kind}) exited with code ${code} before answering; its output is above`));
+      };
       child.on('message', listen);
+      child.once('exit', exited);
       child.send(command);
     });
   return { ask, child };
