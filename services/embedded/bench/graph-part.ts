@@ -9,7 +9,7 @@ import { createStorage, type StorageOptions } from '@antq/subgraph-kit';
 import { createNatsBus, createStreamSubgraph, type NatsBusOptions } from '@antq/stream';
 import { auditKeyFrom, createAuditLog, createGateway } from '@antq/gateway';
 import { randomBytes } from 'node:crypto';
-import { AGENCY_FACTORIES } from '../src/agency-factories.js';
+import { startAgencySubgraph } from '../src/agency-factories.js';
 import { join } from 'node:path';
 
 /** What the bench asks of a part. */
@@ -45,14 +45,7 @@ let close: () => Promise<unknown> = async () => undefined;
 
 async function start(command: Extract<GraphPartCommand, { kind: 'agency' | 'stream' | 'gateway' }>): Promise<GraphPartReply> {
   if (command.kind === 'agency') {
-    const subgraph = await AGENCY_FACTORIES[command.agency]({
-      port: 0,
-      signingKey: command.signingKey,
-      registry: await loadAreaRegistry(),
-      storage: command.storage,
-      exampleData: true,
-      logLevel: 'warn',
-    });
+    const subgraph = await startAgencySubgraph(command.agency, { signingKey: command.signingKey, registry: await loadAreaRegistry(), storage: command.storage });
     close = () => subgraph.close();
     return { kind: 'started', url: subgraph.url, sdl: subgraph.sdl };
   }

@@ -1,5 +1,6 @@
 import type { Agency } from '@antq/sdk';
-import type { AgencySubgraph, AgencySubgraphOptions } from '@antq/subgraph-kit';
+import type { AreaRegistry } from '@antq/sdk/areas';
+import type { AgencySubgraph, AgencySubgraphOptions, StorageOptions } from '@antq/subgraph-kit';
 import { createPoliceSubgraph } from '@antq/police';
 import { createFrontSubgraph } from '@antq/front';
 import { createVeteransSubgraph } from '@antq/veterans';
@@ -12,3 +13,8 @@ export const AGENCY_FACTORIES: Readonly<Record<Agency, (options: AgencySubgraphO
   veterans: createVeteransSubgraph,
   youth: createYouthSubgraph,
 };
+
+/** One agency's subgraph as the embedded graph runs it: on `storage`, with the example data, logging warnings. */
+export function startAgencySubgraph(agency: Agency, options: { signingKey: string; registry: AreaRegistry; storage: StorageOptions }): Promise<AgencySubgraph> {
+  return AGENCY_FACTORIES[agency]({ port: 0, ...options, exampleData: true, logLevel: 'warn' });
+}

@@ -20,7 +20,7 @@ import {
   type Gateway,
 } from '@antq/gateway';
 import { DEVELOPMENT_TOKENS, GRAPHIQL_CALLER } from './development-tokens.js';
-import { AGENCY_FACTORIES as FACTORIES } from './agency-factories.js';
+import { AGENCY_FACTORIES as FACTORIES, startAgencySubgraph } from './agency-factories.js';
 
 export interface EmbeddedGraphOptions {
   /** Where each subgraph keeps its PGlite store and the development issuer its key. */
@@ -79,14 +79,7 @@ export async function startEmbeddedGraph(options: EmbeddedGraphOptions): Promise
   try {
     for (const agency of Object.keys(FACTORIES) as Agency[]) {
       progress(`Starting the ${agency} subgraph (data in ${join(dataDir, agency)}, loading the example data)`);
-      started[agency] = await FACTORIES[agency]({
-        port: 0,
-        signingKey,
-        registry,
-        storage: { kind: 'pglite', dataDir: join(dataDir, agency) },
-        exampleData: true,
-        logLevel: 'warn',
-      });
+      started[agency] = await startAgencySubgraph(agency, { signingKey, registry, storage: { kind: 'pglite', dataDir: join(dataDir, agency) } });
     }
     const subgraphs = started as Record<Agency, AgencySubgraph>;
     progress(`Starting the change stream (webhooks in ${join(dataDir, 'stream')})`);
