@@ -42,18 +42,28 @@ function areaOfRead(parent: unknown, args: Record<string, unknown>): string | un
   return typeof args.area === 'string' ? args.area : undefined;
 }
 
-async function policyAllows(policy: string, caller: Caller, context: ClassifiedContext, area: string | undefined): Promise<boolean> {
+/** Whether a policy lets the caller read: at once for the owner's own agency, else after reading its grants. */
+function policyAllows(policy: string, caller: Caller, context: ClassifiedContext, area: string | undefined): boolean | Promise<boolean> {
   const owner: Agency | undefined = ownerOfPolicy(policy);
   if (!owner) return false;
   if (caller.agency === owner) return true;
   const now = new Date();
   // A grant counts when it covers the area read: a national grant covers everything.
-  return (await context.accessGrants()).some(
-    (grant) => grant.grantee === caller.agency && isActiveGrant(grant, now) && (grant.areaCode === null || (area !== undefined && context.scopes.covers(grant.areaCode, area))),
-  );
+  return context
+    .accessGrants()
+    .then((grants) =>
+      grants.some(
+        (grant) => grant.grantee === caller.agency && isActiveGrant(grant, now) && (grant.areaCode === null || (area !== undefined && context.scopes.covers(grant.areaCode, area))),
+      ),
+    );
 }
 
-async function check(rule: FieldRule, coordinate: string, context: ClassifiedContext, parent: unknown, args: Record<string, unknown>): Promise<void> {
+/**
+ * Throws when the rule does not let the caller read the field. Synchronous unless a grant has to
+ * be read: every field it guards (each event of a subscription among them) would otherwise
+ * resolve through a promise, and the whole selection under it with it.
+ */
+function check(rule: FieldRule, coordinate: string, context: ClassifiedContext, parent: unknown, args: Record<string, unknown>): void | Promise<void> {
   const { caller } = context;
   if (!caller) {
     throw new AntqError(ErrorCode.UNAUTHENTICATED, `${coordinate} needs a signed-in caller. Send a bearer token with the request.`, { details: { field: coordinate } });
@@ -67,20 +77,22 @@ async function check(rule: FieldRule, coordinate: string, context: ClassifiedCon
       });
     }
   }
-  if (rule.policies?.length) {
-    const area = areaOfRead(parent, args);
-    for (const group of rule.policies) {
-      let all = true;
-      for (const policy of group) if (!(await policyAllows(policy, caller, context, area))) all = false;
-      if (all) return;
-    }
-    const owners = rule.policies.flat().map((policy) => ownerOfPolicy(policy) ?? policy);
+  if (!rule.policies?.length) return undefined;
+  const area = areaOfRead(parent, args);
+  const allowed = rule.policies.map((group) => group.map((policy) => policyAllows(policy, caller, context, area)));
+  const refuse = () => {
+    const owners = rule.policies!.flat().map((policy) => ownerOfPolicy(policy) ?? policy);
     throw new AntqError(
       ErrorCode.FORBIDDEN,
       `${coordinate} is restricted to the ${owners.join(', ')}${area ? ` for area ${area}` : ''}. Ask the owning agency for a data-sharing grant covering ${area ? 'this area' : 'the area you read (pass filter: { area })'}.`,
       { details: { field: coordinate, owners, ...(area ? { areaCode: area } : {}) } },
     );
-  }
+  };
+  if (allowed.some((group) => group.every((each) => each === true))) return undefined;
+  if (allowed.every((group) => group.every((each) => typeof each === 'boolean'))) return refuse();
+  return Promise.all(allowed.map((group) => Promise.all(group))).then((groups) => {
+    if (!groups.some((group) => group.every(Boolean))) refuse();
+  });
 }
 
 /**
@@ -97,9 +109,9 @@ export function enforceFieldClassification(schema: GraphQLSchema): number {
       if (!rule) continue;
       const coordinate = `${type.name}.${field.name}`;
       const resolve: GraphQLFieldResolver<unknown, ClassifiedContext> = field.resolve ?? defaultFieldResolver;
-      field.resolve = async (parent, args, context, info) => {
-        await check(rule, coordinate, context, parent, args);
-        return resolve(parent, args, context, info);
+      field.resolve = (parent, args, context, info) => {
+        const pending = check(rule, coordinate, context, parent, args);
+        return pending ? pending.then(() => resolve(parent, args, context, info)) : resolve(parent, args, context, info);
       };
       // A subscription field is checked when it starts too, before its source stream opens;
       // `resolve` above still checks every event it sends.

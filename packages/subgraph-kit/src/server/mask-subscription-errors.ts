@@ -12,12 +12,11 @@ function maskIterable(iterable: AsyncIterable<unknown>, mask: (error: unknown) =
     [Symbol.asyncIterator]() {
       return masked;
     },
-    async next() {
-      try {
-        return await iterator.next();
-      } catch (error) {
+    // One rejection handler per event, no async layer: every event of every subscriber passes here.
+    next() {
+      return iterator.next().then(undefined, (error: unknown) => {
         throw mask(error);
-      }
+      });
     },
     async return(value?: unknown) {
       return iterator.return ? iterator.return(value) : { done: true, value };
