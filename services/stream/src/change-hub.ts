@@ -383,45 +383,80 @@ async function lastSharedSeq(log: AgencyLog, upTo: number, signal: AbortSignal):
  */
 async function* followAgencies(logs: ReadonlyMap<Agency, AgencyLog>, after: StreamPosition, signal: AbortSignal, takes?: ReadonlySet<Agency>): AsyncGenerator<StreamChange> {
   const followed = [...logs].map(([agency, log]) => ({ log, position: after[agency] ?? log.last, rewindsSeen: log.rewinds.length }));
-  while (!signal.aborted) {
-    let handedOut = false;
-    for (const agency of followed) {
-      const { log } = agency;
-      if (agency.rewindsSeen < log.rewinds.length) {
-        // The outbox went back: a reader past where it went back to holds changes that were undone.
-        const kept = Math.min(...log.rewinds.slice(agency.rewindsSeen));
-        agency.rewindsSeen = log.rewinds.length;
-        if (agency.position > kept && takes && !takes.has(log.feed.agency)) agency.position = kept;
-        else if (agency.position > kept) throw rewoundCursor(log.feed.agency, agency.position, kept);
-      }
-      // The window holds every seq from its first to `log.last`, so the next change is found by its seq.
-      const oldest = log.window[0]?.seq ?? log.last + 1;
-      if (agency.position < oldest - 1) {
-        // Behind the window: read the agency's own outbox.
-        const batch = await log.feed.read(agency.position, 500, 0, signal);
-        for (const change of batch.changes) {
-          yield change;
-          agency.position = change.seq;
+  const waiter = readerWaiter(
+    followed.map((agency) => agency.log),
+    signal,
+  );
+  try {
+    while (!signal.aborted) {
+      let handedOut = false;
+      for (const agency of followed) {
+        const { log } = agency;
+        if (agency.rewindsSeen < log.rewinds.length) {
+          // The outbox went back: a reader past where it went back to holds changes that were undone.
+          const kept = Math.min(...log.rewinds.slice(agency.rewindsSeen));
+          agency.rewindsSeen = log.rewinds.length;
+          if (agency.position > kept && takes && !takes.has(log.feed.agency)) agency.position = kept;
+          else if (agency.position > kept) throw rewoundCursor(log.feed.agency, agency.position, kept);
         }
-        if (batch.changes.length > 0) {
+        // The window holds every seq from its first to `log.last`, so the next change is found by its seq.
+        const oldest = log.window[0]?.seq ?? log.last + 1;
+        if (agency.position < oldest - 1) {
+          // Behind the window: read the agency's own outbox.
+          const batch = await log.feed.read(agency.position, 500, 0, signal);
+          for (const change of batch.changes) {
+            yield change;
+            agency.position = change.seq;
+          }
+          if (batch.changes.length > 0) {
+            handedOut = true;
+            continue;
+          }
+        }
+        // Behind the window with nothing more in the outbox: go on from the window's first change.
+        const next = log.window[Math.max(0, agency.position + 1 - (log.window[0]?.seq ?? log.last + 1))];
+        if (next) {
+          yield next;
+          agency.position = next.seq;
           handedOut = true;
-          continue;
         }
       }
-      // Behind the window with nothing more in the outbox: go on from the window's first change.
-      const next = log.window[Math.max(0, agency.position + 1 - (log.window[0]?.seq ?? log.last + 1))];
-      if (next) {
-        yield next;
-        agency.position = next.seq;
-        handedOut = true;
-      }
+      if (!handedOut) await waiter.idle();
     }
-    if (!handedOut)
-      await nextChange(
-        followed.map((agency) => agency.log),
-        signal,
-      );
+  } finally {
+    waiter.close();
   }
+}
+
+/**
+ * Wakes one reader when any of its logs receives a change, or its signal aborts. One waiter per
+ * reader, in every log's set while it follows: no set or listener work per change. A wake while
+ * the reader is busy (handing out, reading an outbox) makes it look again instead of waiting.
+ */
+function readerWaiter(logs: readonly AgencyLog[], signal: AbortSignal): { idle(): Promise<void> | undefined; close(): void } {
+  let resume: (() => void) | undefined;
+  let missed = false;
+  const waiter = () => {
+    const waiting = resume;
+    resume = undefined;
+    if (waiting) waiting();
+    else missed = true;
+  };
+  for (const log of logs) log.waiters.add(waiter);
+  signal.addEventListener('abort', waiter, { once: true });
+  return {
+    idle() {
+      if (missed || signal.aborted) {
+        missed = false;
+        return undefined;
+      }
+      return new Promise<void>((resolve) => (resume = resolve));
+    },
+    close() {
+      for (const log of logs) log.waiters.delete(waiter);
+      signal.removeEventListener('abort', waiter);
+    },
+  };
 }
 
 /** The changes the hub holds in (`from`, `to`], consecutive: those the window still has. */
@@ -434,17 +469,4 @@ function carriedBetween(log: AgencyLog, from: number, to: number): StreamChange[
 function changeAt(log: AgencyLog, seq: number): StreamChange | undefined {
   const index = seq - (log.window[0]?.seq ?? seq + 1);
   return index >= 0 ? log.window[index] : undefined;
-}
-
-/** Resolves when any of the logs receives a change, or the signal aborts. */
-function nextChange(logs: readonly AgencyLog[], signal: AbortSignal): Promise<void> {
-  return new Promise<void>((resolve) => {
-    const done = () => {
-      for (const log of logs) log.waiters.delete(done);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    for (const log of logs) log.waiters.add(done);
-    signal.addEventListener('abort', done, { once: true });
-  });
 }

@@ -100,6 +100,9 @@ export function startingCursor(hub: ChangeHub, after: StreamCursor): StreamCurso
   return { position, marks };
 }
 
+/** A change the reader may see without a grant (public, shared, or its own agency's) needs no read of them. */
+const NO_GRANTS: readonly never[] = [];
+
 /**
  * Follows the hub for one reader — a subscriber or a webhook — from a position, keeping the
  * position of everything seen (filtered out or not) in the cursor of each event it hands out.
@@ -120,8 +123,8 @@ export async function* followChanges(input: {
     position[change.agency] = change.seq;
     marks[change.agency] = changeMark(change);
     if (!matchesFilter(input.filter, change, input.scopes)) continue;
-    // Grants are read per event (cached briefly), so a revocation closes the stream too.
-    if (!mayReadChange(input.reader, change, await input.grantsFor(input.reader.agency), input.scopes)) continue;
+    // Grants are read per event that needs them (cached briefly), so a revocation closes the stream too.
+    if (!mayReadChange(input.reader, change, NO_GRANTS, input.scopes) && !mayReadChange(input.reader, change, await input.grantsFor(input.reader.agency), input.scopes)) continue;
     yield { change, cursor: encodeStreamCursor(position, marks) };
   }
 }

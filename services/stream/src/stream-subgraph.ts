@@ -121,10 +121,10 @@ export async function createStreamSubgraph(options: StreamSubgraphOptions): Prom
           const events = followChanges({ hub, after, filter, reader, scopes, grantsFor: (agency) => grants.grantsFor(agency), signal: stop.signal });
           const iterator: AsyncIterableIterator<{ changes: ReturnType<typeof toStreamEvent> }> = {
             [Symbol.asyncIterator]: () => iterator,
-            next: async () => {
-              const next = await events.next();
-              return next.done ? { done: true, value: undefined } : { done: false, value: { changes: toStreamEvent(next.value.change, next.value.cursor) } };
-            },
+            next: () =>
+              events
+                .next()
+                .then((next) => (next.done ? { done: true, value: undefined } : { done: false, value: { changes: toStreamEvent(next.value.change, next.value.cursor) } })),
             return: async () => {
               stop.abort();
               await events.return(undefined);
