@@ -6,8 +6,46 @@ export type EventStep = (result: ExecutionResult) => ExecutionResult | undefined
 export interface SubscriptionEventOptions {
   /** Each event goes through this, in order. */
   readonly step?: EventStep;
-  /** The subscription ends at `at` (ms since the epoch), with `last` as its final event; nothing after it passes. */
-  readonly until?: { readonly at: number; readonly last: () => ExecutionResult };
+  /** The subscription ends at `at` (ms since the epoch), with `last` as its final event (none when undefined); nothing after it passes. */
+  readonly until?: { readonly at: number; readonly last: () => ExecutionResult | undefined };
+}
+
+/** What a layer not yet read keeps, so that a layer put over it can take its place. */
+interface Layer {
+  readonly source: AsyncIterable<ExecutionResult>;
+  readonly options: SubscriptionEventOptions;
+  /** True until its first `next()` or `return()`. */
+  fresh: boolean;
+  /** Stops its deadline's timer. */
+  cancel(): void;
+}
+const LAYER = Symbol('subscriptionEvents.layer');
+
+/**
+ * One layer doing the work of `lower`, then of `upper`: the events `lower` passes go through
+ * `upper`'s step, and so does `lower`'s last event.
+ */
+function joined(lower: SubscriptionEventOptions, upper: SubscriptionEventOptions): SubscriptionEventOptions {
+  const { step: first } = lower;
+  const { step: second } = upper;
+  const step: EventStep | undefined =
+    first && second
+      ? (result) => {
+          const passed = first(result);
+          return passed === undefined ? undefined : second(passed);
+        }
+      : (first ?? second);
+  const lowerUntil = lower.until;
+  const until = lowerUntil
+    ? {
+        at: lowerUntil.at,
+        last: () => {
+          const last = lowerUntil.last();
+          return last !== undefined && second ? second(last) : last;
+        },
+      }
+    : upper.until;
+  return { ...(step ? { step } : {}), ...(until ? { until } : {}) };
 }
 
 /** Node's timers hold at most this many milliseconds (about 24.8 days). */
@@ -23,6 +61,14 @@ const LEFT = Symbol('left');
  * once and ends the upstream.
  */
 export function subscriptionEvents(source: AsyncIterable<ExecutionResult>, options: SubscriptionEventOptions): AsyncIterableIterator<ExecutionResult> {
+  // Over another layer not read yet (the token's lifetime under the change stream's guards): one
+  // layer for both, since every event of every subscriber passes each layer.
+  const lower = (source as { [LAYER]?: Layer })[LAYER];
+  if (lower?.fresh && !(lower.options.until && options.until)) {
+    lower.fresh = false;
+    lower.cancel();
+    return subscriptionEvents(lower.source, joined(lower.options, options));
+  }
   const upstream = source[Symbol.asyncIterator]();
   const { step, until } = options;
   const ended: IteratorReturnResult<undefined> = { value: undefined, done: true };
@@ -46,11 +92,15 @@ export function subscriptionEvents(source: AsyncIterable<ExecutionResult>, optio
     finish();
     // The upstream may still be waiting for its next event: end it without waiting.
     void Promise.resolve(upstream.return?.()).catch(() => undefined);
-    return { value: until!.last(), done: false };
+    const last = until!.last();
+    return last === undefined ? ended : { value: last, done: false };
   };
-  const iterator: AsyncIterableIterator<ExecutionResult> = {
+  const layer: Layer = { source: { [Symbol.asyncIterator]: () => upstream }, options, fresh: true, cancel: () => deadline?.cancel() };
+  const iterator: AsyncIterableIterator<ExecutionResult> & { [LAYER]: Layer } = {
+    [LAYER]: layer,
     [Symbol.asyncIterator]: () => iterator,
     async next() {
+      layer.fresh = false;
       for (;;) {
         if (finished) return ended;
         if (isPast()) return expire();
@@ -70,6 +120,7 @@ export function subscriptionEvents(source: AsyncIterable<ExecutionResult>, optio
       }
     },
     async return() {
+      layer.fresh = false;
       if (!finished) {
         finish();
         await upstream.return?.();

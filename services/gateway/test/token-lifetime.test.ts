@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ExecutionResult } from 'graphql';
+import { withoutRepeats } from '../src/change-stream-guards.js';
 import { untilTokenExpires } from '../src/plugins/use-token-lifetime.js';
 
 /** An upstream subscription the test feeds by hand; it records whether it was ended. */
@@ -21,7 +22,7 @@ function upstream() {
     [Symbol.asyncIterator]: () => iterator,
   };
   const push = (seq: number) => {
-    const result = { data: { changes: { seq } } };
+    const result = { data: { changes: { agency: 'police', seq } } };
     const resolve = waiting.shift();
     if (resolve) resolve({ value: result, done: false });
     else queued.push(result);
@@ -96,6 +97,36 @@ describe('a subscription ends when the token it was made with expires', () => {
     const stream = untilTokenExpires(source.iterator, Date.now() + 60_000);
     source.push(6);
     await stream.next();
+    await stream.return!();
+    expect(source.state.ended).toBe(true);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('under the change stream guard, drops repeats and still ends at exp, as one layer with one timer', async () => {
+    const source = upstream();
+    const until = Date.now() + 60_000;
+    const stream = withoutRepeats(untilTokenExpires(source.iterator, until), { field: 'changes' });
+    expect(vi.getTimerCount()).toBe(1);
+    for (const seq of [1, 1, 2]) source.push(seq);
+    expect(seqOf((await stream.next()).value as ExecutionResult)).toBe(1);
+    expect(seqOf((await stream.next()).value as ExecutionResult)).toBe(2);
+    const waiting = stream.next();
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(((await waiting).value as ExecutionResult).errors?.[0]?.extensions?.reason).toBe('TOKEN_EXPIRED');
+    expect((await stream.next()).done).toBe(true);
+    expect(source.state.ended).toBe(true);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('over a lifetime already read, stays a layer of its own and keeps both', async () => {
+    const source = upstream();
+    const lifetime = untilTokenExpires(source.iterator, Date.now() + 60_000);
+    source.push(1);
+    expect(seqOf((await lifetime.next()).value as ExecutionResult)).toBe(1);
+    const stream = withoutRepeats(lifetime, { field: 'changes' });
+    for (const seq of [2, 2, 3]) source.push(seq);
+    expect(seqOf((await stream.next()).value as ExecutionResult)).toBe(2);
+    expect(seqOf((await stream.next()).value as ExecutionResult)).toBe(3);
     await stream.return!();
     expect(source.state.ended).toBe(true);
     expect(vi.getTimerCount()).toBe(0);
