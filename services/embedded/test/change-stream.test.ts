@@ -62,6 +62,24 @@ describe('the change stream', () => {
     subscription.close();
   });
 
+  it('counts a subscription among the requests, leaving it out of the latency histograms and the subgraph calls', async () => {
+    const registry = graph.gateway.metricsRegistry!;
+    const subscriptions = async () => Number((await registry.metrics()).match(/^graphql_envelop_request\{[^}]*operationType="subscription"[^}]*\} (\d+)$/m)?.[1] ?? 0);
+    const before = await subscriptions();
+    const subscription = subscribe(tokens.frontShared);
+    await whenLive(subscription);
+    const policeId = await createPoliceModel();
+    await until(() => subscription.events.some((event) => event.recordId === policeId), 'the change');
+    subscription.close();
+    // Counted when it ends.
+    await vi.waitFor(async () => expect(await subscriptions()).toBe(before + 1), { timeout: 10_000 });
+    const metrics = await registry.metrics();
+    expect(metrics).toMatch(/^graphql_envelop_request_duration_count\{[^}]*operationType="mutation"/m);
+    expect(metrics).not.toMatch(/^graphql_envelop_request_duration_count\{[^}]*operationType="subscription"/m);
+    expect(metrics).toMatch(/^graphql_gateway_subgraph_execute_duration_count\{[^}]*subgraphName="police"/m);
+    expect(metrics).not.toMatch(/^graphql_gateway_subgraph_execute_duration_count\{[^}]*operationType="subscription"/m);
+  });
+
   it('resumes from a cursor with every change missed, once, in each agency’s order', async () => {
     const first = subscribe(tokens.frontShared);
     await whenLive(first);
