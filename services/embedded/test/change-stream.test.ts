@@ -70,8 +70,7 @@ describe('the change stream', () => {
     await whenLive(subscription);
     const policeId = await createPoliceModel();
     await until(() => subscription.events.some((event) => event.recordId === policeId), 'the change');
-    subscription.close();
-    // Counted when it ends.
+    subscription.close(); // counted when it ends
     await vi.waitFor(async () => expect(await subscriptions()).toBe(before + 1), { timeout: 10_000 });
     const metrics = await registry.metrics();
     expect(metrics).toMatch(/^graphql_envelop_request_duration_count\{[^}]*operationType="mutation"/m);
