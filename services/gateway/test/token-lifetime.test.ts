@@ -30,15 +30,20 @@ function upstream() {
   return { iterator, push, state };
 }
 
-const seqOf = (result: ExecutionResult) => (result.data as { changes: { seq: number } }).changes.seq;
-
-describe('a subscription ends when the token it was made with expires', () => {
+/** Fake timers from a fixed moment for each test of the describe it is called in. */
+function withFakeClock(): void {
   beforeEach(() => {
     vi.useFakeTimers({ now: new Date('2026-12-04T10:00:00Z') });
   });
   afterEach(() => {
     vi.useRealTimers();
   });
+}
+
+const seqOf = (result: ExecutionResult) => (result.data as { changes: { seq: number } }).changes.seq;
+
+describe('a subscription ends when the token it was made with expires', () => {
+  withFakeClock();
 
   it('passes events until the token’s exp, then one UNAUTHENTICATED error, ends, and ends the upstream', async () => {
     const source = upstream();
@@ -101,6 +106,10 @@ describe('a subscription ends when the token it was made with expires', () => {
     expect(source.state.ended).toBe(true);
     expect(vi.getTimerCount()).toBe(0);
   });
+});
+
+describe('the token’s lifetime under the change stream guard', () => {
+  withFakeClock();
 
   it('under the change stream guard, drops repeats and still ends at exp, as one layer with one timer', async () => {
     const source = upstream();
@@ -130,5 +139,16 @@ describe('a subscription ends when the token it was made with expires', () => {
     await stream.return!();
     expect(source.state.ended).toBe(true);
     expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('over a lifetime that has ended, passes nothing more: the expiry is not given twice', async () => {
+    const source = upstream();
+    const until = Date.now() + 1_000;
+    const lifetime = untilTokenExpires(source.iterator, until);
+    const waiting = lifetime.next();
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(((await waiting).value as ExecutionResult).errors?.[0]?.extensions?.reason).toBe('TOKEN_EXPIRED');
+    const stream = withoutRepeats(lifetime, { field: 'changes' });
+    expect(await stream.next()).toEqual({ value: undefined, done: true });
   });
 });

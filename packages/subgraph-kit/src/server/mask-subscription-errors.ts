@@ -8,15 +8,21 @@ function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
 
 function maskIterable(iterable: AsyncIterable<unknown>, mask: (error: unknown) => GraphQLError): AsyncIterableIterator<unknown> {
   const iterator = iterable[Symbol.asyncIterator]();
+  const masking = (error: unknown): never => {
+    throw mask(error);
+  };
   const masked: AsyncIterableIterator<unknown> = {
     [Symbol.asyncIterator]() {
       return masked;
     },
     // One rejection handler per event, no async layer: every event of every subscriber passes here.
     next() {
-      return iterator.next().then(undefined, (error: unknown) => {
-        throw mask(error);
-      });
+      try {
+        return iterator.next().then(undefined, masking);
+      } catch (error) {
+        // A source whose next() throws instead of rejecting is masked all the same.
+        return Promise.reject(mask(error));
+      }
     },
     async return(value?: unknown) {
       return iterator.return ? iterator.return(value) : { done: true, value };
