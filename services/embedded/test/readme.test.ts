@@ -55,6 +55,7 @@ function readmeBlocks(markdown: string): Block[] {
 interface WalkState {
   grantId?: string;
   cursor?: string;
+  updatedAt?: string;
   seq?: number;
 }
 
@@ -62,6 +63,7 @@ interface WalkState {
 const PLACEHOLDERS: Readonly<Record<string, (state: WalkState) => string | undefined>> = {
   '<id of a grant listed above>': (state) => state.grantId,
   '<cursor of the last event you handled>': (state) => state.cursor,
+  '<updatedAt read above>': (state) => state.updatedAt,
 };
 
 function fillPlaceholders(text: string, state: WalkState): string {
@@ -138,6 +140,10 @@ describe('every example of the README runs as written against npm start', () => 
         expect(grants.length).toBeGreaterThan(0);
         state.grantId = grants.find((grant) => grant.active)?.id;
       }
+      const read = data!.policeModel as { updatedAt: string } | undefined;
+      if (read) state.updatedAt = read.updatedAt;
+      const updated = data!.updatePoliceModel as { updatedAt: string } | undefined;
+      if (updated) expect(Date.parse(updated.updatedAt)).toBeGreaterThan(Date.parse(state.updatedAt!));
       const revoked = data!.revokePoliceAccessGrant as { id: string; active: boolean; revokedAt: string } | undefined;
       if (revoked) expect(revoked).toMatchObject({ id: state.grantId, active: false, revokedAt: expect.any(String) });
     },

@@ -791,12 +791,21 @@ export type ChangeEvent = {
 export type Mutation = {
   readonly __typename?: 'Mutation';
   readonly createTemplateModel: TemplateModel;
+  /**
+   * Changes the given fields of a security model. With expectedUpdatedAt (the updatedAt you read),
+   * the change is refused with CONFLICT when the model changed since: another editor's change is
+   * never overwritten unseen.
+   */
   readonly updateTemplateModel: TemplateModel;
+  /** Retires a security model; with expectedUpdatedAt, only if it has not changed since it was read (CONFLICT otherwise). */
   readonly retireTemplateModel: TemplateModel;
   readonly createTemplateForce: TemplateForce;
+  /** Changes the given fields of a volunteer force; with expectedUpdatedAt, only if it has not changed since it was read (CONFLICT otherwise). */
   readonly updateTemplateForce: TemplateForce;
+  /** Retires a volunteer force; with expectedUpdatedAt, only if it has not changed since it was read (CONFLICT otherwise). */
   readonly retireTemplateForce: TemplateForce;
   readonly reportTemplateObservation: TemplateObservation;
+  /** Corrects a reported figure (a new revision); with expectedRevision (the revision you read), only if no one corrected it since (CONFLICT otherwise). */
   readonly correctTemplateObservation: TemplateObservation;
   /** Grants another agency read access to this agency's restricted data (an administrator of this agency). */
   readonly grantTemplateAccess: AccessGrant;
@@ -813,12 +822,14 @@ export type MutationCreateTemplateModelArgs = {
 export type MutationUpdateTemplateModelArgs = {
   id: Scalars['ID']['input'];
   input: SecurityModelPatch;
+  expectedUpdatedAt?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
 
 export type MutationRetireTemplateModelArgs = {
   id: Scalars['ID']['input'];
   reason: Scalars['String']['input'];
+  expectedUpdatedAt?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
 
@@ -830,12 +841,14 @@ export type MutationCreateTemplateForceArgs = {
 export type MutationUpdateTemplateForceArgs = {
   id: Scalars['ID']['input'];
   input: VolunteerForcePatch;
+  expectedUpdatedAt?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
 
 export type MutationRetireTemplateForceArgs = {
   id: Scalars['ID']['input'];
   reason: Scalars['String']['input'];
+  expectedUpdatedAt?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
 
@@ -847,6 +860,7 @@ export type MutationReportTemplateObservationArgs = {
 export type MutationCorrectTemplateObservationArgs = {
   id: Scalars['ID']['input'];
   input: ObservationCorrectionInput;
+  expectedRevision?: InputMaybe<Scalars['Int']['input']>;
 };
 
 

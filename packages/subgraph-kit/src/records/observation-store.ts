@@ -337,11 +337,15 @@ export const observationStore = {
   },
 
   /** A correction: a new revision becomes current; the earlier ones stay in the history. */
-  async correct(db: SqlExecutor, correction: { id: string; value: number; note: string; reportedBy: string }): Promise<StoredObservation | undefined> {
+  /** A new revision; none (undefined) when the observation is not there, or not at `expectedRevision` when one is given. */
+  async correct(
+    db: SqlExecutor,
+    correction: { id: string; value: number; note: string; reportedBy: string; expectedRevision?: number | undefined },
+  ): Promise<StoredObservation | undefined> {
     const rows = await db.query<Row>(
       `UPDATE observations SET value = $2, note = $3, revision = revision + 1, reported_by = $4, reported_at = now()
-       WHERE id = $1 RETURNING *`,
-      [correction.id, correction.value, correction.note, correction.reportedBy],
+       WHERE id = $1 AND ($5::int IS NULL OR revision = $5::int) RETURNING *`,
+      [correction.id, correction.value, correction.note, correction.reportedBy, correction.expectedRevision ?? null],
     );
     if (!rows[0]) return undefined;
     const stored = observationFromRow(rows[0]);

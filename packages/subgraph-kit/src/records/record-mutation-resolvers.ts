@@ -39,6 +39,25 @@ interface RecordChange<Kind extends RecordKind> {
   /** The mutation field and its arguments, for an Idempotency-Key. */
   field: string;
   args: Args;
+  /** The record's `updatedAt` as the caller read it: the change is refused if it has changed since. */
+  expectedUpdatedAt?: string | null | undefined;
+}
+
+const RECORD_LABEL: Readonly<Record<RecordKind, string>> = { models: 'security model', forces: 'volunteer force' };
+
+/**
+ * Refuses a change made from an outdated read (optimistic concurrency, as HTTP's If-Match): an
+ * editor who read a record before another's change would otherwise overwrite it unseen. Each
+ * write moves `updatedAt` on by at least a millisecond, so the instant as answered names one
+ * version.
+ */
+function requireUnchangedSince(what: string, id: string, updatedAt: string, expected: string): void {
+  if (Date.parse(updatedAt) === Date.parse(expected)) return;
+  throw new AntqError(
+    ErrorCode.CONFLICT,
+    `The ${what} "${id}" has changed since you read it (updatedAt ${updatedAt}, you sent ${expected}). Read it again, make your change to what it holds now and send that updatedAt.`,
+    { details: { id, updatedAt } },
+  );
 }
 
 function newId(agency: Agency, kind: string): string {
@@ -87,14 +106,14 @@ async function changeRecord<Kind extends RecordKind>(agency: Agency, ctx: Agency
     if (!current || current.retired) {
       throw new AntqError(
         ErrorCode.NOT_FOUND,
-        `No ${request.kind === 'models' ? 'security model' : 'volunteer force'} "${request.id}" of the ${agency} is open for changes. Check the id with ${agency}${request.kind === 'models' ? 'Model' : 'Force'}(id:).`,
+        `No ${RECORD_LABEL[request.kind]} "${request.id}" of the ${agency} is open for changes. Check the id with ${agency}${request.kind === 'models' ? 'Model' : 'Force'}(id:).`,
         {
           details: { id: request.id },
         },
       );
     }
-    const caller = requireWriter(ctx, { agency, areaCode: String(current.areaCode) });
-    void caller;
+    requireWriter(ctx, { agency, areaCode: String(current.areaCode) });
+    if (request.expectedUpdatedAt) requireUnchangedSince(RECORD_LABEL[request.kind], request.id, String(current.updatedAt), request.expectedUpdatedAt);
     const stored = await request.apply(tx, current);
     await appendChange(tx, {
       agency,
@@ -108,6 +127,14 @@ async function changeRecord<Kind extends RecordKind>(agency: Agency, ctx: Agency
     return stored as RecordOf[Kind];
   };
   return writeOnce(ctx, { field: request.field, args: request.args, write, reload: async (db, id) => (await table.byIds(db, [id]))[0] as RecordOf[Kind] | undefined });
+}
+
+function revisionConflict(id: string, revision: number, expected: number): AntqError {
+  return new AntqError(
+    ErrorCode.CONFLICT,
+    `The observation "${id}" is at revision ${revision}, not ${expected}: it was corrected since you read it. Read it again and correct what it holds now.`,
+    { details: { id, revision } },
+  );
 }
 
 /** `report<Agency>Observation` and `correct<Agency>Observation`: a figure, once per indicator, area and period, then its corrections. */
@@ -149,9 +176,13 @@ function createObservationMutations(options: AgencyResolverOptions): Pick<Mutati
         }
         // The value against its indicator only: a figure stored before a rule on its area or period came in stays correctable.
         validateObservationCorrectionInput(normaliseInput({ value: input.value, note: input.note }), { indicator: current.indicator });
-        const stored = await observationStore.correct(tx, { id: current.id, value: input.value, note: input.note, reportedBy: caller.subject });
+        const expectedRevision = args.expectedRevision ?? undefined;
+        if (expectedRevision !== undefined && current.revision !== expectedRevision) throw revisionConflict(current.id, current.revision, expectedRevision);
+        // The revision is checked again by the update itself: a correction committed since the read above is not overwritten.
+        const stored = await observationStore.correct(tx, { id: current.id, value: input.value, note: input.note, reportedBy: caller.subject, expectedRevision });
+        if (!stored) throw revisionConflict(current.id, (await reloadObservation(tx, current.id))?.revision ?? current.revision, expectedRevision ?? current.revision);
         await appendChange(tx, { agency, recordKind: 'observation', recordId: current.id, change: 'corrected', areaCode: current.areaCode, payload: stored });
-        return stored!; // read in this transaction just above
+        return stored;
       };
       return writeOnce(ctx, { field: info.fieldName, args, write, reload: reloadObservation });
     },
@@ -170,6 +201,7 @@ export function createRecordMutations(options: AgencyResolverOptions): MutationR
         args,
         kind: 'models',
         id: args.id,
+        expectedUpdatedAt: args.expectedUpdatedAt,
         change: 'updated',
         apply: async (tx, current) => {
           const merged = validateSecurityModelInput(normaliseInput({ ...current, ...args.input }), { agency, areas: registry });
@@ -182,6 +214,7 @@ export function createRecordMutations(options: AgencyResolverOptions): MutationR
         args,
         kind: 'forces',
         id: args.id,
+        expectedUpdatedAt: args.expectedUpdatedAt,
         change: 'updated',
         apply: async (tx, current) => {
           const merged = validateVolunteerForceInput(normaliseInput({ ...current, ...args.input }), { agency, areas: registry });
@@ -194,6 +227,7 @@ export function createRecordMutations(options: AgencyResolverOptions): MutationR
         args,
         kind: 'models',
         id: args.id,
+        expectedUpdatedAt: args.expectedUpdatedAt,
         change: 'retired',
         apply: (tx) => recordTables.models.retire(tx, args.id, validateRetirementReason(args.reason)),
       }),
@@ -203,6 +237,7 @@ export function createRecordMutations(options: AgencyResolverOptions): MutationR
         args,
         kind: 'forces',
         id: args.id,
+        expectedUpdatedAt: args.expectedUpdatedAt,
         change: 'retired',
         apply: (tx) => recordTables.forces.retire(tx, args.id, validateRetirementReason(args.reason)),
       }),

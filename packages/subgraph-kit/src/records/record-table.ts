@@ -71,6 +71,13 @@ function toIsoDate(value: unknown): string | undefined {
   return String(value).slice(0, 10);
 }
 
+/**
+ * A write's `updated_at`: now, and at least a millisecond after the one before, so that each
+ * version answers a different `updatedAt` (the instant a caller sends back to say which version it
+ * changes) even when two writes fall in one millisecond or a clock steps back.
+ */
+const NEXT_UPDATED_AT = "greatest(now(), updated_at + interval '1 millisecond')";
+
 function toIsoDateTime(value: unknown): string {
   return value instanceof Date ? value.toISOString() : new Date(String(value)).toISOString();
 }
@@ -312,16 +319,16 @@ export function createRecordTableAccess<Record extends { id: string; name: strin
         params.push(JSON.stringify(details));
         sets.push(`details = details || $${params.length}::jsonb`);
       }
-      sets.push('updated_at = now()');
+      sets.push(`updated_at = ${NEXT_UPDATED_AT}`);
       const rows = await db.query<Row>(`UPDATE ${spec.table} SET ${sets.join(', ')} WHERE id = $1 AND retired_at IS NULL RETURNING *`, params);
       return rows[0] ? fromRow(rows[0]) : undefined;
     },
 
     async retire(db: SqlExecutor, id: string, reason: string): Promise<(Record & StoredRecordMeta) | undefined> {
-      const rows = await db.query<Row>(`UPDATE ${spec.table} SET retired_at = now(), retired_reason = $2, updated_at = now() WHERE id = $1 AND retired_at IS NULL RETURNING *`, [
-        id,
-        reason,
-      ]);
+      const rows = await db.query<Row>(
+        `UPDATE ${spec.table} SET retired_at = now(), retired_reason = $2, updated_at = ${NEXT_UPDATED_AT} WHERE id = $1 AND retired_at IS NULL RETURNING *`,
+        [id, reason],
+      );
       return rows[0] ? fromRow(rows[0]) : undefined;
     },
 

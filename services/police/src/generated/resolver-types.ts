@@ -812,12 +812,21 @@ export type ChangeEvent = {
 export type Mutation = {
   readonly __typename?: 'Mutation';
   readonly createPoliceModel: PoliceModel;
+  /**
+   * Changes the given fields of a security model. With expectedUpdatedAt (the updatedAt you read),
+   * the change is refused with CONFLICT when the model changed since: another editor's change is
+   * never overwritten unseen.
+   */
   readonly updatePoliceModel: PoliceModel;
+  /** Retires a security model; with expectedUpdatedAt, only if it has not changed since it was read (CONFLICT otherwise). */
   readonly retirePoliceModel: PoliceModel;
   readonly createPoliceForce: PoliceForce;
+  /** Changes the given fields of a volunteer force; with expectedUpdatedAt, only if it has not changed since it was read (CONFLICT otherwise). */
   readonly updatePoliceForce: PoliceForce;
+  /** Retires a volunteer force; with expectedUpdatedAt, only if it has not changed since it was read (CONFLICT otherwise). */
   readonly retirePoliceForce: PoliceForce;
   readonly reportPoliceObservation: PoliceObservation;
+  /** Corrects a reported figure (a new revision); with expectedRevision (the revision you read), only if no one corrected it since (CONFLICT otherwise). */
   readonly correctPoliceObservation: PoliceObservation;
   /** Grants another agency read access to this agency's restricted data (an administrator of this agency). */
   readonly grantPoliceAccess: AccessGrant;
@@ -840,12 +849,14 @@ export type MutationCreatePoliceModelArgs = {
 export type MutationUpdatePoliceModelArgs = {
   id: Scalars['ID']['input'];
   input: SecurityModelPatch;
+  expectedUpdatedAt?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
 
 export type MutationRetirePoliceModelArgs = {
   id: Scalars['ID']['input'];
   reason: Scalars['String']['input'];
+  expectedUpdatedAt?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
 
@@ -857,12 +868,14 @@ export type MutationCreatePoliceForceArgs = {
 export type MutationUpdatePoliceForceArgs = {
   id: Scalars['ID']['input'];
   input: VolunteerForcePatch;
+  expectedUpdatedAt?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
 
 export type MutationRetirePoliceForceArgs = {
   id: Scalars['ID']['input'];
   reason: Scalars['String']['input'];
+  expectedUpdatedAt?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
 
@@ -874,6 +887,7 @@ export type MutationReportPoliceObservationArgs = {
 export type MutationCorrectPoliceObservationArgs = {
   id: Scalars['ID']['input'];
   input: ObservationCorrectionInput;
+  expectedRevision?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
