@@ -130,6 +130,43 @@ function inferredCode(error: GraphQLError, agency: string | undefined): string {
   return ErrorCode.BAD_USER_INPUT;
 }
 
+/** A quoted value in an error message is cut to this many characters. */
+const QUOTED_VALUE_SHOWN = 60;
+/** What is left of a message longer than this once its quoted values are cut is cut too. */
+const MESSAGE_MAX = 2_000;
+
+/**
+ * A message that quotes what was sent (`Variable "$id" got invalid value "…"`, `"…" is not an
+ * area code`) quotes at most the start of it: a 256 kB value (the body limit) is not sent back,
+ * twice, in the answer and in every log that keeps it.
+ */
+export function withShortQuotes(message: string): string {
+  if (message.length <= 2 * QUOTED_VALUE_SHOWN) return message;
+  const cut = cutQuotedValues(message);
+  return cut.length <= MESSAGE_MAX ? cut : `${cut.slice(0, MESSAGE_MAX)}… (${cut.length} characters in all)`;
+}
+
+/**
+ * The message with each long quoted value cut. Quotes pair from the start, a value's `\"` as JSON
+ * writes it (graphql-js quotes values so) inside it; one pass over the message (a regular
+ * expression that retries from every later quote would take quadratic time on `"\"\"\"…`).
+ */
+function cutQuotedValues(message: string): string {
+  let cut = '';
+  let from = 0;
+  for (let open = message.indexOf('"'); open >= 0; open = message.indexOf('"', from)) {
+    let close = open + 1;
+    while (close < message.length && message[close] !== '"') close += message[close] === '\\' ? 2 : 1;
+    if (close >= message.length) break; // no closing quote: the rest stays as it is
+    const length = close - open - 1;
+    cut +=
+      message.slice(from, open) +
+      (length <= 2 * QUOTED_VALUE_SHOWN ? message.slice(open, close + 1) : `"${message.slice(open + 1, open + 1 + QUOTED_VALUE_SHOWN)}…" (${length} characters)`);
+    from = close + 1;
+  }
+  return cut + message.slice(from);
+}
+
 export function withCodes(result: ExecutionResult): ExecutionResult {
   if (!result.errors?.length) return result;
   return {
@@ -139,10 +176,12 @@ export function withCodes(result: ExecutionResult): ExecutionResult {
       const { originalError: _hidden, ...extensions } = error.extensions as Record<string, unknown>;
       const code = extensions.code as string | undefined;
       const requestCode = !agency && code ? REQUEST_CODES[code] : undefined;
-      if (!agency && code && !requestCode && !('originalError' in error.extensions)) return error;
-      const message = requestCode
-        ? `${error.message.replace(/\.?$/, '.')} Send { "query": "<a GraphQL document>", "variables": { … } } as JSON in a POST, or as URL parameters of a GET for a query.`
-        : error.message;
+      const message = withShortQuotes(
+        requestCode
+          ? `${error.message.replace(/\.?$/, '.')} Send { "query": "<a GraphQL document>", "variables": { … } } as JSON in a POST, or as URL parameters of a GET for a query.`
+          : error.message,
+      );
+      if (!agency && code && !requestCode && !('originalError' in error.extensions) && message === error.message) return error;
       return new GraphQLError(message, {
         nodes: error.nodes,
         path: error.path,

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { serverAudits } from 'graphql-http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withShortQuotes } from '../src/agency-errors.js';
 import { createGateway, type Gateway } from '../src/index.js';
 
 // GraphQL over HTTP (https://graphql.github.io/graphql-over-http/), where a client can tell:
@@ -85,6 +86,37 @@ describe.each(['cached', 'uncached'] as const)('GraphQL over HTTP, response cach
     ]) {
       await expectError(await post(gateways[kind], body), 400, 'BAD_USER_INPUT');
     }
+  });
+
+  it('quotes the start of a long value it refuses, not the whole value', async () => {
+    const value = 'x'.repeat(200_000);
+    const response = await post(gateways[kind], JSON.stringify({ query: 'query ($first: Int) { policeModels(first: $first) { totalCount } }', variables: { first: value } }));
+    const text = await response.text();
+    // graphql-js quotes the value twice in its message; the answer stays a few hundred bytes.
+    expect(text.length).toBeLessThan(1_000);
+    const { errors } = JSON.parse(text) as { errors: { message: string; extensions: { code: string } }[] };
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.extensions.code).toBe('BAD_USER_INPUT');
+    expect(errors[0]!.message).toBe(
+      `Variable "$first" got invalid value "${'x'.repeat(60)}…" (200000 characters); Int cannot represent non-integer value: "${'x'.repeat(60)}…" (200000 characters)`,
+    );
+  });
+});
+
+describe('a long quoted value in an error message', () => {
+  it('is cut to its start, the prose between values kept, short values whole', () => {
+    const prose = ' is not an area code: expected 2 digits (province), 3 (district) or 5 (commune), e.g. ';
+    expect(withShortQuotes(`"x"${prose}"28159".`)).toBe(`"x"${prose}"28159".`);
+    expect(withShortQuotes(`"${'9'.repeat(5_000)}"${prose}"28159".`)).toBe(`"${'9'.repeat(60)}…" (5000 characters)${prose}"28159".`);
+    // A value with quotes inside, as JSON writes them, is one value.
+    expect(withShortQuotes(`got "${'a\\"'.repeat(100)}" here`)).toBe(`got "${'a\\"'.repeat(20)}…" (300 characters) here`);
+  });
+
+  it('takes one pass over a message that never closes its quote, and bounds what is left', () => {
+    const unclosed = `"${'\\"'.repeat(120_000)}`;
+    // A regular expression retrying from every later quote took 31 s on this message, past the test's timeout; one pass takes milliseconds.
+    const cut = withShortQuotes(unclosed);
+    expect(cut).toBe(`${unclosed.slice(0, 2_000)}… (240001 characters in all)`);
   });
 });
 
