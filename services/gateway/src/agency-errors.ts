@@ -41,7 +41,14 @@ const INTERNAL_EXTENSIONS = new Set(['request', 'response', 'http', 'serviceName
  * request details (the signed request, with the caller's claims) never leave the gateway.
  */
 export function agencyErrorMask(options: { readonly upstreamTimeoutMs: number }): (error: unknown, message: string) => Error {
-  return (error, message) => maskAgencyError(error, message, options.upstreamTimeoutMs);
+  return (error, message) => withShortMessage(maskAgencyError(error, message, options.upstreamTimeoutMs));
+}
+
+/** The error with its quoted values cut (`withShortQuotes`): a subscription's refusal is not a result `withCodes` sees. */
+function withShortMessage(error: Error): Error {
+  const message = withShortQuotes(error.message);
+  if (message === error.message || !(error instanceof GraphQLError)) return error;
+  return new GraphQLError(message, { nodes: error.nodes, path: error.path, originalError: error.originalError, extensions: error.extensions });
 }
 
 function maskAgencyError(error: unknown, message: string, upstreamTimeoutMs: number): Error {
