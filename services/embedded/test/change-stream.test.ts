@@ -268,21 +268,16 @@ function itGuardsTheStreamAndServesSSE(ctx: StreamContext): void {
   });
 
   it('tells a subscriber why the stream refused its filter, with the stream’s own code and message', async () => {
-    const unknownChange = subscribe(ctx.tokens.frontShared, { filter: { changes: ['create'] } });
-    const unknownArea = subscribe(ctx.tokens.frontShared, { filter: { area: '99999' } });
-    const longArea = subscribe(ctx.tokens.frontShared, { filter: { area: '9'.repeat(50_000) } });
-    await until(() => unknownChange.errors.length > 0 && unknownArea.errors.length > 0 && longArea.errors.length > 0, 'the refusals');
-    expect(unknownChange.errors[0]).toMatchObject({
-      message: expect.stringContaining('unknown change "create"; the changes are created, updated'),
-      extensions: { code: 'BAD_USER_INPUT', issues: [{ path: 'filter.changes' }] },
-    });
-    expect(unknownArea.errors[0]).toMatchObject({ message: expect.stringContaining('Unknown area code "99999"'), extensions: { code: 'UNKNOWN_AREA', areaCode: '99999' } });
-    // What was sent is quoted back by its start only.
-    expect(longArea.errors[0]).toMatchObject({ message: expect.stringMatching(/^"9{60}…" \(50000 characters\) is not an area code/), extensions: { code: 'BAD_USER_INPUT' } });
-    expect(JSON.stringify(longArea.errors).length).toBeLessThan(1_000);
-    unknownChange.close();
-    unknownArea.close();
-    longArea.close();
+    const [unknownChange, unknownArea, longArea] = [{ changes: ['create'] }, { area: '99999' }, { area: '9'.repeat(50_000) }].map((filter) =>
+      subscribe(ctx.tokens.frontShared, { filter }),
+    );
+    await until(() => [unknownChange, unknownArea, longArea].every((refused) => refused!.errors.length > 0), 'the refusals');
+    const changeIssue = { code: 'BAD_USER_INPUT', issues: [{ path: 'filter.changes' }] };
+    expect(unknownChange!.errors[0]).toMatchObject({ message: expect.stringContaining('unknown change "create"; the changes are created, updated'), extensions: changeIssue });
+    expect(unknownArea!.errors[0]).toMatchObject({ message: expect.stringContaining('Unknown area code "99999"'), extensions: { code: 'UNKNOWN_AREA', areaCode: '99999' } });
+    expect(longArea!.errors[0]).toMatchObject({ message: expect.stringMatching(/^"9{60}…" \(50000 characters\) is not an area code/), extensions: { code: 'BAD_USER_INPUT' } });
+    expect(JSON.stringify(longArea!.errors).length).toBeLessThan(1_000);
+    for (const refused of [unknownChange, unknownArea, longArea]) refused!.close();
   });
 
   it('refuses a cursor past the end of an agency’s changes, or at a change its store no longer holds, which would skip changes, for a subscription and a webhook', async () => {
