@@ -69,3 +69,14 @@ export function isAntqError(value: unknown): value is AntqError {
     (typeof value === 'object' && value !== null && (value as { name?: unknown }).name === 'AntqError' && typeof (value as { code?: unknown }).code === 'string')
   );
 }
+
+/** How a value that was given is shown in a message: `"abc"`, `1.5`, `null`, `a list` … */
+export function describeValue(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'null';
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 37)}…` : value);
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'an object';
+  return typeof value;
+}

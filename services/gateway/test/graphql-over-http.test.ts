@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { serverAudits } from 'graphql-http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { withShortQuotes } from '../src/agency-errors.js';
+import { GraphQLError } from 'graphql';
+import { agencyErrorMask, withShortQuotes } from '../src/agency-errors.js';
 import { createGateway, type Gateway } from '../src/index.js';
 
 // GraphQL over HTTP (https://graphql.github.io/graphql-over-http/), where a client can tell:
@@ -110,6 +111,15 @@ describe('a long quoted value in an error message', () => {
     expect(withShortQuotes(`"${'9'.repeat(5_000)}"${prose}"28159".`)).toBe(`"${'9'.repeat(60)}…" (5000 characters)${prose}"28159".`);
     // A value with quotes inside, as JSON writes them, is one value.
     expect(withShortQuotes(`got "${'a\\"'.repeat(100)}" here`)).toBe(`got "${'a\\"'.repeat(20)}…" (300 characters) here`);
+  });
+
+  it('is cut in a subgraph’s refusal of a subscription, which the error mask passes on', () => {
+    const refusal = { message: `"${'9'.repeat(5_000)}" is not an area code`, extensions: { code: 'BAD_USER_INPUT' } };
+    // graphql-ws hands the subgraph's errors on as the list under one error without a message.
+    const masked = agencyErrorMask({ upstreamTimeoutMs: 1_000 })(new GraphQLError('', { originalError: [refusal] as unknown as Error }), 'Unexpected error.');
+    expect(masked).toBeInstanceOf(GraphQLError);
+    expect(masked.message).toBe(`"${'9'.repeat(60)}…" (5000 characters) is not an area code`);
+    expect((masked as GraphQLError).extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
   });
 
   it('takes one pass over a message that never closes its quote, and bounds what is left', () => {

@@ -1,4 +1,4 @@
-import { AntqError, ErrorCode } from '../errors.js';
+import { AntqError, describeValue, ErrorCode } from '../errors.js';
 import type { AdministrativeUnit } from '../domain/types.js';
 import type { OnDate } from './area-registry-types.js';
 import type { RegistryData, UnitVersionRow } from './registry-data-format.js';
@@ -88,7 +88,7 @@ export function createRegisterIndex(data: RegistryData) {
 
   function require(code: string, options?: OnDate): AdministrativeUnit {
     if (!AREA_CODE.test(code)) {
-      throw new AntqError(ErrorCode.BAD_USER_INPUT, `"${code}" is not an area code: expected 2 digits (province), 3 (district) or 5 (commune), e.g. "28159".`, {
+      throw new AntqError(ErrorCode.BAD_USER_INPUT, `${describeValue(code)} is not an area code: expected 2 digits (province), 3 (district) or 5 (commune), e.g. "28159".`, {
         issues: [{ path: 'areaCode', message: 'expected 2, 3 or 5 digits' }],
       });
     }

@@ -15,18 +15,8 @@ import {
   type ResourceKind,
 } from '../catalogues/labelled-enums.js';
 import type { Commendation, Funding, Label, RecordRef, Replication, Resource, SourceRef } from '../domain/types.js';
+import { describeValue } from '../errors.js';
 import { checkPeriodFormat, isCalendarDate, MAX_YEAR, MIN_YEAR } from './period-format.js';
-
-/** How a value that was given is shown in a message: `"abc"`, `1.5`, `null`, `a list` … */
-export function describeValue(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  if (value === null) return 'null';
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 37)}…` : value);
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'object') return 'an object';
-  return typeof value;
-}
 
 /** `expected <what>, got <value>` as a zod error function. */
 const expected =

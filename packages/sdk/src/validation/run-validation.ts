@@ -7,7 +7,7 @@ import type { AreaRegistry } from '../areas/area-registry-types.js';
 import { agencyCarriesOrganisation, getAgencyOrganisations, getOrganisation } from '../catalogues/agencies.js';
 import type { Agency, Organisation } from '../domain/types.js';
 import { AntqError, ErrorCode, type FieldIssue } from '../errors.js';
-import { describeValue } from './fields.js';
+import { describeValue } from '../errors.js';
 
 /** What a validator may be told about the world it validates in. */
 export interface ValidationOptions {
