@@ -81,7 +81,7 @@ for (const driver of storageDrivers.filter((candidate) => candidate.name !== 'pg
       expect(await stored(read.id)).toMatchObject({ name: 'Renamed', description: 'Cameras at the school', changes: before.changes + 2 });
     });
 
-    it('gives each version its own updatedAt, also for writes in the same millisecond', async () => {
+    it('lets one of five updates raced from one version land, refuses the others, and answers each version a later updatedAt', async () => {
       const read = await create();
       const versions = [read.updatedAt];
       for (let index = 0; index < 5; index++) {

@@ -101,6 +101,10 @@ describe.each(['cached', 'uncached'] as const)('GraphQL over HTTP, response cach
     expect(errors[0]!.message).toBe(
       `Variable "$first" got invalid value "${'x'.repeat(60)}…" (200000 characters); Int cannot represent non-integer value: "${'x'.repeat(60)}…" (200000 characters)`,
     );
+    // Written in the document instead, the value fails validation, which no error mask sees: the result's own pass cuts it.
+    const inline = await post(gateways[kind], JSON.stringify({ query: `{ policeModels(first: "${'x'.repeat(100_000)}") { totalCount } }` }));
+    const refused = await expectError(inline, 400, 'GRAPHQL_VALIDATION_FAILED');
+    expect(refused.errors![0]!.message).toBe(`Int cannot represent non-integer value: "${'x'.repeat(60)}…" (100000 characters)`);
   });
 });
 

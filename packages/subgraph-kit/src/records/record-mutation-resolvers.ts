@@ -36,11 +36,9 @@ interface RecordChange<Kind extends RecordKind> {
   id: string;
   change: 'updated' | 'retired';
   apply: (tx: SqlExecutor, current: Parent) => Promise<unknown>;
-  /** The mutation field and its arguments, for an Idempotency-Key. */
+  /** The mutation field and its arguments, for an Idempotency-Key; `expectedUpdatedAt` among them is checked against the record. */
   field: string;
   args: Args;
-  /** The record's `updatedAt` as the caller read it: the change is refused if it has changed since. */
-  expectedUpdatedAt?: string | null | undefined;
 }
 
 const RECORD_LABEL: Readonly<Record<RecordKind, string>> = { models: 'security model', forces: 'volunteer force' };
@@ -113,7 +111,8 @@ async function changeRecord<Kind extends RecordKind>(agency: Agency, ctx: Agency
       );
     }
     requireWriter(ctx, { agency, areaCode: String(current.areaCode) });
-    if (request.expectedUpdatedAt) requireUnchangedSince(RECORD_LABEL[request.kind], request.id, String(current.updatedAt), request.expectedUpdatedAt);
+    const expected = request.args.expectedUpdatedAt as string | null | undefined;
+    if (expected) requireUnchangedSince(RECORD_LABEL[request.kind], request.id, String(current.updatedAt), expected);
     const stored = await request.apply(tx, current);
     await appendChange(tx, {
       agency,
@@ -176,11 +175,10 @@ function createObservationMutations(options: AgencyResolverOptions): Pick<Mutati
         }
         // The value against its indicator only: a figure stored before a rule on its area or period came in stays correctable.
         validateObservationCorrectionInput(normaliseInput({ value: input.value, note: input.note }), { indicator: current.indicator });
+        // The update itself checks the revision, so a correction committed since the read above is not overwritten either.
         const expectedRevision = args.expectedRevision ?? undefined;
-        if (expectedRevision !== undefined && current.revision !== expectedRevision) throw revisionConflict(current.id, current.revision, expectedRevision);
-        // The revision is checked again by the update itself: a correction committed since the read above is not overwritten.
         const stored = await observationStore.correct(tx, { id: current.id, value: input.value, note: input.note, reportedBy: caller.subject, expectedRevision });
-        if (!stored) throw revisionConflict(current.id, (await reloadObservation(tx, current.id))?.revision ?? current.revision, expectedRevision ?? current.revision);
+        if (!stored) throw revisionConflict(current.id, (await reloadObservation(tx, current.id))!.revision, expectedRevision!);
         await appendChange(tx, { agency, recordKind: 'observation', recordId: current.id, change: 'corrected', areaCode: current.areaCode, payload: stored });
         return stored;
       };
@@ -201,7 +199,6 @@ export function createRecordMutations(options: AgencyResolverOptions): MutationR
         args,
         kind: 'models',
         id: args.id,
-        expectedUpdatedAt: args.expectedUpdatedAt,
         change: 'updated',
         apply: async (tx, current) => {
           const merged = validateSecurityModelInput(normaliseInput({ ...current, ...args.input }), { agency, areas: registry });
@@ -214,7 +211,6 @@ export function createRecordMutations(options: AgencyResolverOptions): MutationR
         args,
         kind: 'forces',
         id: args.id,
-        expectedUpdatedAt: args.expectedUpdatedAt,
         change: 'updated',
         apply: async (tx, current) => {
           const merged = validateVolunteerForceInput(normaliseInput({ ...current, ...args.input }), { agency, areas: registry });
@@ -227,7 +223,6 @@ export function createRecordMutations(options: AgencyResolverOptions): MutationR
         args,
         kind: 'models',
         id: args.id,
-        expectedUpdatedAt: args.expectedUpdatedAt,
         change: 'retired',
         apply: (tx) => recordTables.models.retire(tx, args.id, validateRetirementReason(args.reason)),
       }),
@@ -237,7 +232,6 @@ export function createRecordMutations(options: AgencyResolverOptions): MutationR
         args,
         kind: 'forces',
         id: args.id,
-        expectedUpdatedAt: args.expectedUpdatedAt,
         change: 'retired',
         apply: (tx) => recordTables.forces.retire(tx, args.id, validateRetirementReason(args.reason)),
       }),
